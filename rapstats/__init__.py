@@ -1,0 +1,43 @@
+"""rapstats: honest, reproducible statistics and reports from survey and consultation exports.
+
+The pipeline runs one way, each layer calling only the ones before it::
+
+    load (rapstats.io) -> normalise (rapstats.spec, rapstats.normalise)
+    -> aggregate (rapstats.aggregate) -> estimate (rapstats.stats, rapstats.summary)
+    -> protect (rapstats.disclosure) -> render (rapstats.render) -> CLI (rapstats.cli)
+
+Public names are loaded lazily so that ``import rapstats`` (and the CLI's ``--help``) stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "RapstatsError": "rapstats.errors",
+    "InputError": "rapstats.errors",
+    "SpecError": "rapstats.errors",
+    "EstimationError": "rapstats.errors",
+    "load_export": "rapstats.io",
+    "Export": "rapstats.io",
+    "load_spec": "rapstats.spec",
+    "Spec": "rapstats.spec",
+    "infer_spec": "rapstats.infer",
+    "normalise": "rapstats.normalise",
+    "aggregate": "rapstats.aggregate",
+    "summarize": "rapstats.summary",
+    "frequencies": "rapstats.summary",
+    "Summary": "rapstats.summary",
+}
+
+__all__ = ["__version__", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'rapstats' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

@@ -1,0 +1,5 @@
+"""``python -m rapstats``: the command-line interface."""
+
+from rapstats.cli import main
+
+main()

@@ -1,0 +1,212 @@
+"""Aggregate coded responses to counts: the sufficient statistics of every estimate.
+
+For each question (and each option of a multi-select question) and each cell of the grouping
+layout, :func:`aggregate` counts the base ``n`` (respondents in the base), the positives ``x``
+and, for weighted data, ``sum_w``, ``sum_wy``, ``sum_w2`` and ``sum_w2y`` (sums of w, w*y, w**2
+and w**2*y over the base, y = 1 for a positive answer). It also keeps the full answer
+distribution for frequency tables and charts.
+
+Cells
+-----
+With grouping variables ``by = (g1, ..., gm)`` the cells are: the overall cell; the margin of
+each variable (one cell per level); and, when m >= 2, the full cross of all of them. Only
+combinations that hold at least one respondent are cells. The counts of the full cross are
+made with one ``np.bincount`` per question over combined codes, and every margin is a sum of
+that array, so margins add up exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import product
+
+import numpy as np
+import pandas as pd
+
+from rapstats.normalise import BLANK_LABEL, Responses
+from rapstats.spec import Question, fold_label
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """Counts per question x cell.
+
+    Attributes
+    ----------
+    by : tuple of str
+        Grouping variable names.
+    cells : pandas.DataFrame
+        One row per cell, one column per grouping variable (None where the cell is not split
+        by that variable), in layout order (overall, margins, cross).
+    table : pandas.DataFrame
+        One row per question x option x cell: ``question``, ``option`` (None for
+        single-choice), ``cell`` (row of ``cells``), ``n``, ``x``, and when weighted
+        ``sum_w``, ``sum_wy``, ``sum_w2``, ``sum_w2y``.
+    answers : dict
+        Question id -> int64 array (cells x (1 + options)): column 0 counts blanks, column
+        ``1 + i`` counts option ``i`` (for multi-select: ticks of option ``i``, and column 0
+        respondents who did not answer).
+    weighted : bool
+        Whether the sums of weights are present.
+    n_total : int
+        Respondents in the export.
+    """
+
+    by: tuple[str, ...]
+    cells: pd.DataFrame
+    table: pd.DataFrame
+    answers: dict[str, np.ndarray]
+    weighted: bool
+    n_total: int
+
+
+def aggregate(responses: Responses, by: tuple[str, ...] = ()) -> Counts:
+    """Count answers per question and cell of the grouping layout (see module notes).
+
+    Parameters
+    ----------
+    responses : Responses
+        From :func:`rapstats.normalise.normalise`, with groups for every name in ``by``.
+    by : tuple of str
+        Group names, in the order their columns appear in outputs.
+    """
+    spec = responses.spec
+    names = tuple(spec.group(b).name for b in by)
+    codes = [responses.groups[name][0] for name in names]
+    levels = [responses.groups[name][1] for name in names]
+    sizes = [len(lv) for lv in levels]
+    cross = np.zeros(responses.n, dtype=np.int64)
+    for c, size in zip(codes, sizes, strict=True):
+        cross = cross * size + c
+    n_cross = int(np.prod(sizes)) if sizes else 1
+
+    occupied = np.bincount(cross, minlength=n_cross).reshape(sizes or [1]) > 0
+    blocks = _blocks(len(names))
+    cell_rows: list[dict[str, str | None]] = []
+    block_masks: list[np.ndarray] = []
+    for axes in blocks:
+        present = occupied.any(axis=tuple(i for i in range(len(names)) if i not in axes))
+        block_masks.append(present.reshape(-1))
+        ranges = [range(sizes[i]) for i in axes]
+        for combo, ok in zip(product(*ranges), present.reshape(-1), strict=True):
+            if ok:
+                row: dict[str, str | None] = dict.fromkeys(names)
+                for i, level in zip(axes, combo, strict=True):
+                    row[names[i]] = levels[i][level]
+                cell_rows.append(row)
+    cells = pd.DataFrame(cell_rows, columns=list(names), dtype=object)
+
+    def per_cell(flat: np.ndarray) -> np.ndarray:
+        """Cross-cell array (n_cross, ...) -> cell array (n_cells, ...) over all blocks."""
+        shaped = flat.reshape((*(sizes or [1]), *flat.shape[1:]))
+        parts = []
+        for axes, mask in zip(blocks, block_masks, strict=True):
+            other = tuple(i for i in range(len(names)) if i not in axes)
+            summed = shaped.sum(axis=other) if other else shaped
+            if not names:
+                summed = summed.reshape((1, *flat.shape[1:]))
+            parts.append(summed.reshape((-1, *flat.shape[1:]))[mask])
+        return np.concatenate(parts, axis=0)
+
+    w = responses.weights
+    weighted = w is not None
+    answers: dict[str, np.ndarray] = {}
+    frames: list[pd.DataFrame] = []
+    for q in spec.estimated_questions:
+        if q.type == "single":
+            k = len(q.options)
+            idx = cross * (k + 1) + (responses.answers[q.id].astype(np.int64) + 1)
+            size = n_cross * (k + 1)
+            counts = per_cell(np.bincount(idx, minlength=size).reshape(n_cross, k + 1))
+            answers[q.id] = counts
+            include, positive = _base_masks(q)
+            data = {"n": counts[:, include].sum(axis=1), "x": counts[:, positive].sum(axis=1)}
+            if weighted:
+                sw = per_cell(np.bincount(idx, weights=w, minlength=size).reshape(n_cross, k + 1))
+                sw2 = per_cell(
+                    np.bincount(idx, weights=w * w, minlength=size).reshape(n_cross, k + 1)
+                )
+                data |= {
+                    "sum_w": sw[:, include].sum(axis=1),
+                    "sum_wy": sw[:, positive].sum(axis=1),
+                    "sum_w2": sw2[:, include].sum(axis=1),
+                    "sum_w2y": sw2[:, positive].sum(axis=1),
+                }
+            frames.append(_frame(q.id, None, data))
+        else:
+            ticked = responses.ticked[q.id]
+            answered = responses.answered[q.id]
+            base = per_cell(np.bincount(cross, weights=answered, minlength=n_cross))
+            ticks = np.column_stack(
+                [
+                    np.bincount(cross, weights=ticked[:, j], minlength=n_cross)
+                    for j in range(ticked.shape[1])
+                ]
+            )
+            ticks = per_cell(ticks)
+            not_answered = per_cell(np.bincount(cross, weights=~answered, minlength=n_cross))
+            answers[q.id] = np.column_stack([not_answered, ticks]).astype(np.int64)
+            if weighted:
+                wa = np.where(answered, w, 0.0)
+                sums = {
+                    "sum_w": per_cell(np.bincount(cross, weights=wa, minlength=n_cross)),
+                    "sum_w2": per_cell(np.bincount(cross, weights=wa * w, minlength=n_cross)),
+                }
+            for j, option in enumerate(q.options):
+                data = {"n": base.astype(np.int64), "x": ticks[:, j].astype(np.int64)}
+                if weighted:
+                    tw = np.where(ticked[:, j], w, 0.0)
+                    data |= {
+                        "sum_w": sums["sum_w"],
+                        "sum_wy": per_cell(np.bincount(cross, weights=tw, minlength=n_cross)),
+                        "sum_w2": sums["sum_w2"],
+                        "sum_w2y": per_cell(np.bincount(cross, weights=tw * w, minlength=n_cross)),
+                    }
+                frames.append(_frame(q.id, option, data))
+    columns = ["question", "option", "cell", "n", "x"]
+    if weighted:
+        columns += ["sum_w", "sum_wy", "sum_w2", "sum_w2y"]
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    return Counts(
+        by=names,
+        cells=cells,
+        table=table[columns],
+        answers=answers,
+        weighted=weighted,
+        n_total=responses.n,
+    )
+
+
+def _blocks(m: int) -> list[tuple[int, ...]]:
+    """Layout blocks as tuples of variable indices: overall, each margin, the full cross."""
+    blocks: list[tuple[int, ...]] = [()]
+    blocks += [(i,) for i in range(m)]
+    if m >= 2:
+        blocks.append(tuple(range(m)))
+    return blocks
+
+
+def _base_masks(q: Question) -> tuple[np.ndarray, np.ndarray]:
+    """Boolean masks over the answer columns (blank, options...) of the base and positives."""
+    excluded = {fold_label(e) for e in q.exclude}
+    positive = {fold_label(p) for p in q.positive}
+    include = np.array([not q.exclude_blank] + [fold_label(o) not in excluded for o in q.options])
+    pos = np.array([False] + [fold_label(o) in positive for o in q.options])
+    return include, pos
+
+
+def _frame(question: str, option: str | None, data: dict[str, np.ndarray]) -> pd.DataFrame:
+    n_cells = len(data["n"])
+    out = pd.DataFrame(
+        {
+            "question": [question] * n_cells,
+            "option": pd.Series([option] * n_cells, dtype=object),
+            "cell": np.arange(n_cells),
+        }
+    )
+    for key, values in data.items():
+        out[key] = values if key.startswith("sum") else np.asarray(values, dtype=np.int64)
+    return out
+
+
+__all__ = ["BLANK_LABEL", "Counts", "aggregate"]

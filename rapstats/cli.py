@@ -1,0 +1,300 @@
+"""The ``rapstats`` command line: a thin shell over the Python API.
+
+Each command parses its options, calls the API and writes the result. Only click and the
+standard library are imported here; pandas, numpy and the rest load inside the commands, so
+``rapstats --help`` stays fast. A :class:`~rapstats.errors.RapstatsError` becomes one
+``Error: ...`` line on stderr with exit code 1; bad options exit 2 (click's usage errors).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from rapstats import __version__
+from rapstats.errors import RapstatsError
+
+FORMATS = ("table", "csv", "json", "markdown")
+PLATFORMS = ("auto", "msforms", "qualtrics", "surveymonkey", "googleforms", "plain", "spss")
+CI_METHODS = ("wilson", "wilson_cc", "clopper_pearson", "jeffreys", "agresti_coull", "wald")
+BASELINE_TESTS = ("auto", "score_z", "exact_binomial")
+ADJUST_METHODS = ("none", "holm", "BH")
+
+
+class _Group(click.Group):
+    """Turn rapstats' own errors into one-line messages (exit 1), never tracebacks."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except RapstatsError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+def note(ctx: click.Context, message: str) -> None:
+    """A message for the user on stderr, unless ``--quiet``."""
+    if not ctx.find_root().params.get("quiet"):
+        click.echo(f"rapstats: {message}", err=True)
+
+
+def input_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by every command that reads an export."""
+    options = [
+        click.argument("export", type=click.Path(path_type=Path, dir_okay=False)),
+        click.option(
+            "--spec",
+            "spec_path",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Survey spec (TOML). Default: inferred from the export, as `rapstats init`.",
+        ),
+        click.option(
+            "--platform",
+            type=click.Choice(PLATFORMS),
+            default="auto",
+            show_default=True,
+            help="Layout of the export.",
+        ),
+        click.option("--encoding", help="Text encoding of a CSV. Default: detected."),
+        click.option("--sheet", help="Worksheet of an XLSX/ODS. Default: the first."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def estimate_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by commands that estimate shares."""
+    options = [
+        click.option(
+            "--by",
+            multiple=True,
+            metavar="GROUP",
+            help="Split by a spec group or export column; repeat to cross (e.g. --by area "
+            "--by quarter).",
+        ),
+        click.option(
+            "--confidence",
+            type=click.FloatRange(0, 1, min_open=True, max_open=True),
+            help="Confidence level. Default: the spec's, else 0.95.",
+        ),
+        click.option(
+            "--method",
+            type=click.Choice(CI_METHODS),
+            help="Interval method. Default: the spec's, else wilson.",
+        ),
+        click.option(
+            "--test",
+            type=click.Choice(BASELINE_TESTS),
+            help="Baseline test. Default: the spec's, else auto (score; exact for small n).",
+        ),
+        click.option(
+            "--adjust",
+            type=click.Choice(ADJUST_METHODS),
+            help="Multiplicity adjustment of p-values. Default: the spec's, else holm.",
+        ),
+        click.option(
+            "--unsafe-no-suppression",
+            is_flag=True,
+            help="Do not suppress small cells. Internal working files only: every output is "
+            "marked UNSUPPRESSED - NOT FOR PUBLICATION.",
+        ),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def output_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--format and --output."""
+    f = click.option(
+        "--output",
+        "-o",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Write to this file (atomically) instead of standard output.",
+    )(f)
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="table",
+        show_default=True,
+        help="Output format.",
+    )(f)
+
+
+def _emit(ctx: click.Context, text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from rapstats.files import write_atomic
+
+    write_atomic(output, text)
+    note(ctx, f"wrote {output}")
+
+
+def _pipeline(ctx: click.Context, params: dict[str, Any]) -> Any:
+    """Load, (infer a) spec, summarise and protect: the shared body of summarize and freq."""
+    from rapstats.disclosure import protect
+    from rapstats.io import load_export
+    from rapstats.normalise import spec_columns
+    from rapstats.spec import load_spec
+    from rapstats.summary import summarize
+
+    spec = load_spec(params["spec_path"]) if params["spec_path"] else None
+    keep = spec.keep_columns + tuple(g.column for g in spec.groups if g.personal) if spec else ()
+    export = load_export(
+        params["export"],
+        platform=params["platform"],
+        encoding=params["encoding"],
+        sheet=params["sheet"],
+        columns=spec_columns(spec, params["by"]) if spec else None,
+        keep=keep,
+    )
+    note(ctx, f"read {export.rows_read} responses from {export.path.name} ({export.platform})")
+    if export.dropped:
+        note(ctx, "dropped personal-data columns: " + ", ".join(export.dropped))
+    for message in export.notes:
+        note(ctx, message)
+    if spec is None:
+        from rapstats.infer import infer_spec
+
+        spec = infer_spec(export)
+        note(
+            ctx,
+            f"no --spec given: inferred one with {len(spec.questions)} questions "
+            "(write it with `rapstats init` to check and edit it)",
+        )
+    summary = summarize(
+        export,
+        spec,
+        by=params["by"],
+        method=params["method"],
+        test=params["test"],
+        confidence=params["confidence"],
+        adjust=params["adjust"],
+    )
+    return protect(summary, unsafe_no_suppression=params["unsafe_no_suppression"])
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="rapstats")
+@click.option("--quiet", "-q", is_flag=True, help="No progress or notes on stderr.")
+def cli(quiet: bool) -> None:
+    """Honest, reproducible statistics from survey and consultation exports.
+
+    Every share comes with its base and confidence interval, tests against baselines are
+    stated, small groups are suppressed and personal data is kept out.
+
+    Example:
+
+        rapstats summarize data/sample/feedback.csv --spec data/sample/feedback.toml
+    """
+
+
+@cli.command()
+@input_options
+@estimate_options
+@output_options
+@click.pass_context
+def summarize(ctx: click.Context, fmt: str, output: Path | None, **params: Any) -> None:
+    """Shares, confidence intervals and baseline tests for every question.
+
+    One row per question (and group, with --by): the base, the share answering positively,
+    its confidence interval and, where the spec gives a baseline, the difference with its
+    interval and a test. Small groups are suppressed ([c]) and unreliable estimates
+    flagged ([u]). --format csv|json gives stable schemas for scripts (see README).
+
+    Example:
+
+        rapstats summarize data/sample/feedback.csv --spec data/sample/feedback.toml --by area
+    """
+    from rapstats.render import render_summary
+
+    _emit(ctx, render_summary(_pipeline(ctx, params), fmt), output)
+
+
+@cli.command()
+@input_options
+@estimate_options
+@output_options
+@click.pass_context
+def freq(ctx: click.Context, fmt: str, output: Path | None, **params: Any) -> None:
+    """Full frequency table: every answer of every question, incl. excluded ones and blanks.
+
+    Columns: question, answer, count, share_of_base, in_base (and groups with --by).
+
+    Example:
+
+        rapstats freq data/sample/feedback.csv --spec data/sample/feedback.toml --format csv
+    """
+    from rapstats.render import render_frequencies
+
+    _emit(ctx, render_frequencies(_pipeline(ctx, params), fmt), output)
+
+
+@cli.command()
+@click.argument("export", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the spec here instead of standard output.",
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing --output file.")
+@click.option("--platform", type=click.Choice(PLATFORMS), default="auto", show_default=True)
+@click.option("--encoding", help="Text encoding of a CSV. Default: detected.")
+@click.option("--sheet", help="Worksheet of an XLSX/ODS. Default: the first.")
+@click.pass_context
+def init(
+    ctx: click.Context,
+    export: Path,
+    output: Path | None,
+    force: bool,
+    platform: str,
+    encoding: str | None,
+    sheet: str | None,
+) -> None:
+    """Write a starter survey spec (TOML) inferred from an export, to check and edit.
+
+    Answer scales are recognised from their labels (agree/disagree, confidence,
+    satisfaction, frequency), Don't know and Prefer not to say are excluded from bases,
+    free-text columns are kept out of the statistics and a quarter is derived from the
+    submission time.
+
+    Example:
+
+        rapstats init data/sample/feedback.csv -o feedback.toml
+    """
+    from rapstats.infer import infer_spec
+    from rapstats.io import load_export
+    from rapstats.spec import spec_to_toml
+
+    if output is not None and output.exists() and not force:
+        raise click.ClickException(f"{output} exists. Fix: use --force to overwrite it.")
+    loaded = load_export(export, platform=platform, encoding=encoding, sheet=sheet)
+    if loaded.dropped:
+        note(ctx, "dropped personal-data columns: " + ", ".join(loaded.dropped))
+    spec = infer_spec(loaded)
+    header = (
+        f"Survey spec inferred by rapstats {__version__} from {loaded.path.name} "
+        f"({loaded.platform}, {loaded.rows_read} responses).\n"
+        "Check every question: its workstream, which answers count as positive, which are "
+        "excluded from the base,\nand add national baselines as baseline = { p = 0.30, "
+        'source = "..." }. See README, Survey spec.'
+    )
+    text = spec_to_toml(spec, header=header)
+    _emit(ctx, text, output)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="rapstats")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,282 @@
+"""Platform detection and header layout, from the first rows of an export (any file type).
+
+Every reader turns its first rows into lists of strings and asks :func:`detect_layout` where
+the header is, how many rows it spans, what each column is called and which platform wrote
+it. The readers then load only the body.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapstats.errors import InputError
+from rapstats.spec import fold_label
+
+# Personal data: recognised by name (folded, spaces/underscores/dashes removed).
+_PERSONAL_EXACT = frozenset(
+    {
+        "email",
+        "emailaddress",
+        "e-mail",
+        "name",
+        "fullname",
+        "firstname",
+        "lastname",
+        "surname",
+        "forename",
+        "forenames",
+        "givenname",
+        "familyname",
+        "yourname",
+        "respondentname",
+        "ipaddress",
+        "ip",
+        "latitude",
+        "longitude",
+        "lat",
+        "lon",
+        "lng",
+        "locationlatitude",
+        "locationlongitude",
+        "externalreference",
+        "externaldatareference",
+        "externalref",
+        "phone",
+        "phonenumber",
+        "telephone",
+        "telephonenumber",
+        "mobile",
+        "mobilenumber",
+        "tel",
+    }
+)
+_PERSONAL_RE = re.compile(
+    r"(recipient.*|.*email.*|.*e-?mailaddress|.*phonenumber|.*telephone.*|customdata\d*"
+    r"|ipaddress.*|.*postaladdress|homeaddress)"
+)
+QUALTRICS_DROP_STATUS = frozenset(
+    {
+        "1",
+        "2",
+        "8",
+        "9",
+        "17",
+        "survey preview",
+        "survey test",
+        "spam",
+        "preview spam",
+        "offline preview",
+    }
+)
+
+
+def column_key(name: str) -> str:
+    """A column name folded for matching: case, spaces and separators ignored."""
+    return re.sub(r"[\s_\-.]+", "", fold_label(name))
+
+
+def is_personal(name: str) -> bool:
+    """Whether a column name is a known personal-data field (e-mail, name, IP, ...)."""
+    key = column_key(name)
+    return key in _PERSONAL_EXACT or bool(_PERSONAL_RE.fullmatch(key))
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Where an export's header is and what its columns are called."""
+
+    platform: str
+    header_row: int  # 0-based index of the first header row
+    n_header: int  # header rows
+    names: tuple[str, ...]  # one per column position ("" where a plain header cell is blank)
+    question_text: dict[str, str] = field(default_factory=dict)
+    header_parts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def data_row(self) -> int:
+        """0-based index of the first data row."""
+        return self.header_row + self.n_header
+
+
+def _cells(row: list[str]) -> list[str]:
+    return [c.strip() for c in row]
+
+
+def _first_keys(row: list[str], n: int) -> list[str]:
+    return [fold_label(c) for c in _cells(row)[:n]]
+
+
+def detect_platform(rows: list[list[str]]) -> str:
+    """The platform whose signature the first rows carry; ``plain`` when none does."""
+    if not rows:
+        return "plain"
+    first = _cells(rows[0])
+    keys = _first_keys(rows[0], 3)
+    if keys[:3] == ["startdate", "enddate", "status"] or _has_import_ids(rows):
+        return "qualtrics"
+    if keys[:2] == ["v1", "v2"] and len(rows) > 1 and _first_keys(rows[1], 2) == [
+        "responseid",
+        "responseset",
+    ]:
+        return "qualtrics"
+    if keys[:2] == ["respondent id", "collector id"]:
+        return "surveymonkey"
+    if keys[:3] == ["id", "start time", "completion time"]:
+        return "msforms"
+    if keys[:1] == ["timestamp"] and len(first) > 1:
+        return "googleforms"
+    return "plain"
+
+
+def _has_import_ids(rows: list[list[str]]) -> bool:
+    if len(rows) < 3:
+        return False
+    return any(_import_id(c) for c in rows[2][:20])
+
+
+def _import_id(cell: str) -> bool:
+    cell = cell.strip()
+    if not cell.startswith("{"):
+        return False
+    try:
+        value = json.loads(cell)
+    except ValueError:
+        return False
+    return isinstance(value, dict) and "ImportId" in value
+
+
+def detect_layout(
+    rows: list[list[str]],
+    *,
+    platform: str,
+    path: Path,
+    columns: list[str] | None,
+) -> Layout:
+    """Find the header of an export from its first rows (strings, as in the file).
+
+    ``platform`` is the caller's choice or ``"auto"``. Raises InputError when no header row
+    with column names can be found, or a plain header names a column twice.
+    """
+    if platform == "auto":
+        platform = detect_platform(rows)
+    if platform == "qualtrics":
+        return _qualtrics(rows, path)
+    if platform == "surveymonkey":
+        return _surveymonkey(rows, path)
+    header = 0 if platform in ("msforms", "googleforms") else _find_header(rows, columns, path)
+    if header >= len(rows):
+        raise InputError("has no header row", path=path, hint="export the survey again")
+    names = tuple(_cells(rows[header]))
+    _check_unique(names, path, header + 1)
+    return Layout(platform, header, 1, names)
+
+
+def _find_header(rows: list[list[str]], columns: list[str] | None, path: Path) -> int:
+    """The header row of a hand-made sheet: below any title and blank rows.
+
+    With the expected column names, the row matching most of them; otherwise the first row
+    that fills most of the table's width with distinct names.
+    """
+    widths = [sum(1 for c in r if c.strip()) for r in rows]
+    if columns:
+        wanted = {column_key(c) for c in columns}
+        hits = [sum(1 for c in r if column_key(c) in wanted) for r in rows]
+        if hits and max(hits) >= min(2, len(wanted)):
+            return hits.index(max(hits))
+    if not widths or max(widths) < 2:
+        raise InputError(
+            "is not a survey export: no row of column names was found",
+            path=path,
+            hint="the file needs a header row naming at least two columns",
+        )
+    full = max(widths)
+    for i, w in enumerate(widths):
+        if w >= max(2, 0.6 * full):
+            cells = [c.strip() for c in rows[i] if c.strip()]
+            if len(set(cells)) >= 0.6 * len(cells) or i == len(rows) - 1:
+                return i
+    return 0
+
+
+def _check_unique(names: tuple[str, ...], path: Path, row: int) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if not name:
+            continue
+        if name in seen:
+            raise InputError(
+                "the header names this column twice",
+                path=path,
+                row=row,
+                column=name,
+                hint="rename one of the two columns so that each name is unique",
+            )
+        seen.add(name)
+
+
+def _qualtrics(rows: list[list[str]], path: Path) -> Layout:
+    legacy = len(rows) > 1 and _first_keys(rows[0], 1) == ["v1"]
+    n_header = 2 if legacy or not _has_import_ids(rows) else 3
+    if len(rows) < n_header:
+        n_header = len(rows)
+    tags = _cells(rows[0])
+    if legacy:
+        tags = [t2 or t1 for t1, t2 in zip(tags, _cells(rows[1]) + [""] * len(tags), strict=False)]
+    width = len(tags)
+    texts = (_cells(rows[1]) + [""] * width)[:width] if n_header >= 2 else [""] * width
+    ids = (_cells(rows[2]) + [""] * width)[:width] if n_header >= 3 else [""] * width
+    _check_unique(tuple(tags), path, 1)
+    question_text = {t: x for t, x in zip(tags, texts, strict=True) if t and x and x != t}
+    parts = {
+        t: (t, x, i) for t, x, i in zip(tags, texts, ids, strict=True) if t and (x or i)
+    }
+    return Layout("qualtrics", 0, n_header, tuple(tags), question_text, parts)
+
+
+def _surveymonkey(rows: list[list[str]], path: Path) -> Layout:
+    top = _cells(rows[0])
+    width = len(top)
+    sub = (_cells(rows[1]) + [""] * width)[:width] if len(rows) > 1 else [""] * width
+    names: list[str] = []
+    question_text: dict[str, str] = {}
+    parts: dict[str, tuple[str, ...]] = {}
+    current = ""
+    seen: dict[str, int] = {}
+    for i, (q, s) in enumerate(zip(top, sub, strict=True)):
+        if q:
+            current = q
+        question = q or current
+        if not question and not s:
+            names.append("")
+            continue
+        if i < 9 and q:
+            name = q  # metadata: Respondent ID, Collector ID, ...
+        elif fold_label(s) in ("", "response", "open-ended response"):
+            name = question
+        else:
+            name = f"{question} - {s}"
+        name = " ".join(name.split())
+        if name in seen:
+            seen[name] += 1
+            name = f"{name} ({seen[name]})"
+        else:
+            seen[name] = 1
+        names.append(name)
+        if question and name != question:
+            question_text[name] = question
+        if s:
+            parts[name] = (question, s)
+    return Layout("surveymonkey", 0, 2, tuple(names), question_text, parts)
+
+
+__all__ = [
+    "Layout",
+    "QUALTRICS_DROP_STATUS",
+    "column_key",
+    "detect_layout",
+    "detect_platform",
+    "is_personal",
+]

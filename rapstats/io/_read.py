@@ -1,0 +1,409 @@
+"""Dispatch a file to its reader and apply what every export shares.
+
+The file type comes from its first bytes (ZIP = XLSX/ODS, OLE = XLS or an encrypted workbook,
+``$FL2`` = SPSS, else text), never from its name. The header layout and platform come from
+the first rows (:mod:`rapstats.io._layout`). Then, whatever the reader: personal-data columns
+are left out, values are trimmed with blanks made missing, blank rows and a totals row at the
+bottom are dropped, Qualtrics previews and tests are dropped, and every step that changes
+what is counted is written to ``Export.notes``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from rapstats.errors import InputError
+from rapstats.io import Export, file_sha256
+from rapstats.io._layout import (
+    QUALTRICS_DROP_STATUS,
+    Layout,
+    column_key,
+    detect_layout,
+    is_personal,
+)
+from rapstats.io._sheet import (
+    CFB_MAGIC,
+    SAV_MAGICS,
+    ZIP_MAGIC,
+    cell_str,
+    read_sav,
+    read_sheet,
+    to_categorical,
+)
+from rapstats.io._text import TextInfo, read_body, read_head, sniff_delimiter, sniff_encoding
+from rapstats.io._text import split_records as _split
+
+_HEAD_ROWS = 40
+_TOTALS_RE = re.compile(
+    r"^(grand )?(total|totals|sum|count|base|average|mean|notes?|source)\b[:s]?", re.I
+)
+_SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+
+
+def read_export(
+    path: Path,
+    *,
+    platform: str,
+    encoding: str | None,
+    sheet: str | None,
+    columns: list[str] | None,
+    keep: tuple[str, ...],
+) -> Export:
+    """Read ``path`` into an :class:`Export` (see :func:`rapstats.io.load_export`)."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as f:
+            head = f.read(1 << 16)
+    except OSError as exc:
+        raise InputError(f"cannot be read: {exc.strerror}", path=path) from None
+    if size == 0 or not head.strip():
+        raise InputError("the file is empty", path=path, hint="export the survey again")
+    magic = head[:8]
+    if platform == "spss" or magic[:4] in SAV_MAGICS:
+        return _from_sav(path, columns, keep)
+    is_sheet = magic.startswith(ZIP_MAGIC) or magic == CFB_MAGIC
+    if is_sheet or (path.suffix.casefold() in _SPREADSHEET_SUFFIXES and encoding is None):
+        return _from_sheet(path, platform, sheet, columns, keep)
+    return _from_text(path, head, platform, encoding, columns, keep)
+
+
+# ---------------------------------------------------------------------------------------------
+# Column choice, shared by every reader
+
+
+def _choose(
+    layout: Layout, columns: list[str] | None, keep: tuple[str, ...]
+) -> tuple[list[int], list[str], list[str]]:
+    """Column positions to load, the names to give them and the personal columns dropped.
+
+    Qualtrics' Status column is always loaded (to drop previews); the caller removes it
+    afterwards if it was not asked for.
+    """
+    wanted = None if columns is None else {column_key(c) for c in columns}
+    kept = {column_key(k) for k in keep}
+    include: list[int] = []
+    names: list[str] = []
+    dropped: list[str] = []
+    for i, name in enumerate(layout.names):
+        key = column_key(name)
+        if not name:
+            if wanted is None:
+                include.append(i)
+                names.append(f"column {i + 1}")
+            continue
+        if is_personal(name) and key not in kept:
+            dropped.append(name)
+            continue
+        status = layout.platform == "qualtrics" and key == "status"
+        if wanted is None or key in wanted or status:
+            include.append(i)
+            names.append(name)
+    return include, names, dropped
+
+
+def _finish(
+    path: Path,
+    layout: Layout,
+    frame: pd.DataFrame,
+    row_numbers: np.ndarray,
+    *,
+    dropped: list[str],
+    columns: list[str] | None,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    notes: list[str] | None = None,
+) -> Export:
+    """Tidy values and rows, apply the platform's rules, check it is a survey, build Export."""
+    notes = list(notes or [])
+    for c in frame.columns:
+        frame[c] = _tidy(frame[c])
+    blank_named = [c for c in frame.columns if c.startswith("column ") and c not in layout.names]
+    empty = [c for c in blank_named if frame[c].isna().all()]
+    if empty:
+        frame = frame.drop(columns=empty)
+    if frame.shape[1] == 0:
+        raise InputError(
+            "is not a survey export: it has no named columns",
+            path=path,
+            hint="the file needs a header row naming its columns",
+        )
+
+    keep_rows = _nonblank_rows(frame)
+    if layout.platform == "plain":
+        keep_rows = _drop_totals(frame, keep_rows, notes)
+    if layout.platform == "qualtrics":
+        keep_rows = _qualtrics_rows(frame, keep_rows, notes)
+    if not keep_rows.all():
+        frame = frame.loc[keep_rows].reset_index(drop=True)
+        row_numbers = row_numbers[keep_rows]
+    if (
+        layout.platform == "qualtrics"
+        and "Status" in frame.columns
+        and (columns is None or "status" not in {column_key(c) for c in columns})
+    ):
+        frame = frame.drop(columns="Status")
+    if len(frame) == 0:
+        raise InputError(
+            "has a header but no responses",
+            path=path,
+            hint="export the survey again once responses have been recorded",
+        )
+    if dropped:
+        notes.append("left out personal data: " + ", ".join(dropped))
+    names = set(frame.columns)
+    return Export(
+        path=path,
+        platform=layout.platform,
+        frame=frame,
+        row_numbers=np.asarray(row_numbers, dtype=np.int64),
+        sha256=file_sha256(path),
+        encoding=encoding,
+        sheet=sheet,
+        question_text={k: v for k, v in layout.question_text.items() if k in names},
+        dropped=tuple(dropped),
+        notes=(f"read as {layout.platform}", *notes),
+        header_parts={k: v for k, v in layout.header_parts.items() if k in names},
+    )
+
+
+def _tidy(col: pd.Series) -> pd.Series:
+    """Trim the categories of a Categorical; blank ones become missing."""
+    if not isinstance(col.dtype, pd.CategoricalDtype):
+        return pd.Series(to_categorical(col.to_numpy(dtype=object)), index=col.index)
+    cats = col.cat.categories
+    if len(cats) == 0:
+        return col
+    cats_str = pd.Index(cats.astype(str))
+    stripped = cats_str.str.strip()
+    blank = np.asarray(stripped == "", dtype=bool)
+    if not blank.any() and stripped.equals(cats_str) and cats.is_unique:
+        return col
+    new_codes, new_cats = pd.factorize(pd.Index(np.where(blank, None, stripped), dtype=object))
+    remap = np.append(np.where(blank, -1, new_codes), -1).astype(np.int32)
+    codes = remap[col.cat.codes.to_numpy()]
+    return pd.Series(
+        pd.Categorical.from_codes(codes, categories=pd.Index(new_cats, dtype=str)),
+        index=col.index,
+        name=col.name,
+    )
+
+
+def _nonblank_rows(frame: pd.DataFrame) -> np.ndarray:
+    n = len(frame)
+    if n == 0 or any(not frame[c].hasnans for c in frame.columns):
+        return np.ones(n, dtype=bool)
+    blank = np.ones(n, dtype=bool)
+    for c in frame.columns:
+        blank &= frame[c].cat.codes.to_numpy() < 0
+    return ~blank
+
+
+def _drop_totals(frame: pd.DataFrame, keep: np.ndarray, notes: list[str]) -> np.ndarray:
+    """Leave out totals and notes rows at the bottom of a hand-made sheet."""
+    rows = np.flatnonzero(keep)
+    dropped = 0
+    for i in rows[::-1][:5]:
+        values = frame.iloc[i]
+        first = next((str(v) for v in values if isinstance(v, str) and v), "")
+        if not _TOTALS_RE.match(first.strip()):
+            break
+        keep[i] = False
+        dropped += 1
+    if dropped:
+        notes.append(f"left out {dropped} totals/notes row(s) at the bottom")
+    return keep
+
+
+def _qualtrics_rows(frame: pd.DataFrame, keep: np.ndarray, notes: list[str]) -> np.ndarray:
+    if "Status" in frame.columns:
+        status = frame["Status"].astype(object).fillna("").map(
+            lambda v: str(v).strip().casefold()
+        )
+        drop = status.isin(QUALTRICS_DROP_STATUS).to_numpy() & keep
+        if drop.any():
+            keep = keep & ~drop
+            notes.append(f"left out {int(drop.sum())} survey preview, test or spam response(s)")
+    if "Finished" in frame.columns:
+        finished = frame["Finished"].astype(object).fillna("").map(
+            lambda v: str(v).strip().casefold()
+        )
+        unfinished = int((finished.isin({"0", "false"}).to_numpy() & keep).sum())
+        if unfinished:
+            notes.append(f"kept {unfinished} unfinished (partial) response(s)")
+    return keep
+
+
+# ---------------------------------------------------------------------------------------------
+# Readers
+
+
+def _from_text(
+    path: Path,
+    head: bytes,
+    platform: str,
+    encoding: str | None,
+    columns: list[str] | None,
+    keep: tuple[str, ...],
+) -> Export:
+    info = sniff_encoding(path, head, encoding)
+    try:
+        return _read_text(path, info, platform, columns, keep)
+    except _NotUtf8:
+        info = TextInfo("cp1252", 0, True)
+        export = _read_text(path, info, platform, columns, keep)
+        return export
+
+
+class _NotUtf8(Exception):
+    """The body of a file whose head is UTF-8 holds bytes that are not."""
+
+
+def _read_text(
+    path: Path,
+    info: TextInfo,
+    platform: str,
+    columns: list[str] | None,
+    keep: tuple[str, ...],
+) -> Export:
+    import pyarrow as pa
+
+    text, complete = read_head(path, info)
+    delimiter = sniff_delimiter(text, complete, info)
+    info = TextInfo(info.encoding, info.bom, info.detected, delimiter)
+    records, ends = _split(text, delimiter, complete)
+    rows = records[:_HEAD_ROWS]
+    layout = detect_layout(rows, platform=platform, path=path, columns=columns)
+    if layout.data_row >= len(records):
+        raise InputError(
+            "has a header but no responses",
+            path=path,
+            hint="export the survey again once responses have been recorded",
+        )
+    width = max(len(layout.names), *(len(r) for r in records[layout.data_row : _HEAD_ROWS]))
+    names = list(layout.names) + [""] * (width - len(layout.names))
+    layout = Layout(
+        layout.platform,
+        layout.header_row,
+        layout.n_header,
+        tuple(names),
+        layout.question_text,
+        layout.header_parts,
+    )
+    include, out_names, dropped = _choose(layout, columns, keep)
+    offset = info.bom + len(text[: ends[layout.data_row - 1]].encode(info.encoding))
+    try:
+        table, bad = read_body(path, info, offset=offset, width=width, include=include)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"cannot be decoded as {info.encoding}",
+            path=path,
+            hint=f"save it as UTF-8 CSV, or give its encoding with --encoding ({exc.reason})",
+        ) from None
+    except pa.ArrowInvalid as exc:
+        message = " ".join(str(exc).split())
+        if "UTF8" in message or "utf8" in message or "UTF-8" in message:
+            if info.detected and info.encoding == "utf-8":
+                raise _NotUtf8 from None
+            raise InputError(
+                f"cannot be decoded as {info.encoding}",
+                path=path,
+                hint="give the file's encoding with --encoding, e.g. cp1252",
+            ) from None
+        raise InputError(
+            f"cannot be parsed as {_delimiter_name(delimiter)}-separated text ({message[:160]})",
+            path=path,
+            hint="check the file opens in a spreadsheet program, or export it again",
+        ) from None
+    first_data_row = layout.data_row + 1
+    notes = []
+    if info.detected and info.encoding != "utf-8":
+        notes.append(f"read as {info.encoding} text")
+    if bad:
+        longer = [b for b in bad if b[1] > width]
+        if longer or len(bad) > max(5, 0.1 * (table.num_rows + len(bad))):
+            sample = (longer or bad)[0]
+            raise InputError(
+                f"is not a survey table: a row has {sample[1]} fields where the header has "
+                f"{width} ({sample[2][:60]!r})",
+                path=path,
+                hint="check the delimiter and quoting, or export the survey again",
+            )
+        notes.append(f"left out {len(bad)} short row(s) (fewer fields than the header)")
+    frame = table.to_pandas()
+    frame.columns = out_names
+    row_numbers = np.arange(first_data_row, first_data_row + len(frame), dtype=np.int64)
+    return _finish(
+        path,
+        layout,
+        frame,
+        row_numbers,
+        dropped=dropped,
+        columns=columns,
+        encoding=info.encoding,
+        notes=notes,
+    )
+
+
+def _delimiter_name(d: str) -> str:
+    return {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}.get(d, repr(d))
+
+
+def _from_sheet(
+    path: Path,
+    platform: str,
+    sheet: str | None,
+    columns: list[str] | None,
+    keep: tuple[str, ...],
+) -> Export:
+    name, rows = read_sheet(path, sheet)
+    head = [[cell_str(v) or "" for v in r] for r in rows[:_HEAD_ROWS]]
+    while head and not any(head[-1]):
+        head.pop()
+    if not head:
+        raise InputError(f"sheet {name!r} is empty", path=path, hint="choose the sheet with --sheet")
+    layout = detect_layout(head, platform=platform, path=path, columns=columns)
+    body = rows[layout.data_row :]
+    width = max(len(layout.names), max((len(r) for r in body[:1]), default=0))
+    names = list(layout.names) + [""] * (width - len(layout.names))
+    layout = Layout(
+        layout.platform,
+        layout.header_row,
+        layout.n_header,
+        tuple(names),
+        layout.question_text,
+        layout.header_parts,
+    )
+    include, out_names, dropped = _choose(layout, columns, keep)
+    if body:
+        cols = list(zip(*body, strict=False))
+    else:
+        cols = []
+    frame = pd.DataFrame(
+        {
+            n: to_categorical(cols[i] if i < len(cols) else [None] * len(body))
+            for i, n in zip(include, out_names, strict=True)
+        },
+        index=pd.RangeIndex(len(body)),
+    )
+    first = layout.data_row + 1
+    row_numbers = np.arange(first, first + len(body), dtype=np.int64)
+    return _finish(
+        path, layout, frame, row_numbers, dropped=dropped, columns=columns, sheet=name
+    )
+
+
+def _from_sav(path: Path, columns: list[str] | None, keep: tuple[str, ...]) -> Export:
+    frame, labels, names = read_sav(path, None)
+    layout = Layout("spss", 0, 1, tuple(names), labels)
+    include, out_names, dropped = _choose(layout, columns, keep)
+    frame = frame[[names[i] for i in include]]
+    frame.columns = out_names
+    row_numbers = np.arange(2, len(frame) + 2, dtype=np.int64)
+    return _finish(path, layout, frame, row_numbers, dropped=dropped, columns=columns)
+
+
+__all__ = ["read_export"]

@@ -1,0 +1,285 @@
+"""Delimited text exports: encoding and delimiter sniffing, header records, the fast body read.
+
+Only the first KBs are read in Python (to sniff the encoding, the delimiter and the header
+rows); the body is parsed by pyarrow's multithreaded CSV reader straight into dictionary
+(categorical) columns, transcoding on the fly when the file is not UTF-8.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from rapstats.errors import InputError
+
+HEAD_BYTES = 1 << 16
+MAX_HEAD_BYTES = 1 << 24
+HEAD_RECORDS = 40
+DELIMITERS = (",", ";", "\t", "|")
+BLOCK_SIZE = 1 << 24
+_DICT = pa.dictionary(pa.int32(), pa.string())
+
+
+@dataclass(frozen=True, slots=True)
+class TextInfo:
+    """How a text export is encoded and split."""
+
+    encoding: str  # Python codec name, as reported in Export.encoding
+    bom: int  # bytes of byte-order mark to skip
+    detected: bool  # False when the caller named the encoding
+    delimiter: str = ","
+
+    @property
+    def arrow_encoding(self) -> str:
+        return "utf8" if self.encoding in ("utf-8", "utf-8-sig") else self.encoding
+
+
+def sniff_encoding(path: Path, head: bytes, encoding: str | None) -> TextInfo:
+    """Choose the text encoding: the caller's, a BOM, strict UTF-8, then Windows-1252.
+
+    Raises InputError for binary data and for bytes that decode in none of them.
+    """
+    if encoding is not None:
+        try:
+            name = codecs.lookup(encoding).name
+        except LookupError:
+            raise InputError(
+                f"unknown encoding {encoding!r}",
+                path=path,
+                hint="give a Python codec name such as utf-8, cp1252 or utf-16",
+            ) from None
+        bom = 0
+        if name in ("utf-8", "utf-8-sig") and head.startswith(codecs.BOM_UTF8):
+            name, bom = "utf-8", 3
+        elif name == "utf-16":
+            name, bom = _utf16_with_bom(head)
+        _decode_head(path, head[bom:], name)
+        return TextInfo(name, bom, detected=False)
+    if head.startswith(codecs.BOM_UTF8):
+        info = TextInfo("utf-8", 3, True)
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        name, bom = _utf16_with_bom(head)
+        info = TextInfo(name, bom, True)
+    elif b"\x00" in head:
+        sample = head[:4096]
+        odd = sample[1::2].count(0) / max(len(sample) // 2, 1)
+        even = sample[0::2].count(0) / max(len(sample) // 2, 1)
+        if odd > 0.4 and even < 0.05:
+            info = TextInfo("utf-16-le", 0, True)
+        elif even > 0.4 and odd < 0.05:
+            info = TextInfo("utf-16-be", 0, True)
+        else:
+            raise InputError(
+                "is a binary file, not a text or spreadsheet export",
+                path=path,
+                hint="export the survey as CSV or XLSX",
+            )
+    else:
+        try:
+            _decode(head, "utf-8")
+            info = TextInfo("utf-8", 0, True)
+        except UnicodeDecodeError:
+            info = TextInfo("cp1252", 0, True)
+    _decode_head(path, head[info.bom :], info.encoding)
+    return info
+
+
+def _utf16_with_bom(head: bytes) -> tuple[str, int]:
+    if head.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16-le", 2
+    if head.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be", 2
+    return "utf-16-le", 0
+
+
+def _decode(data: bytes, encoding: str) -> str:
+    """Decode a head of a file, tolerating a character cut at its end."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    return decoder.decode(data, final=False)
+
+
+def _decode_head(path: Path, head: bytes, encoding: str) -> str:
+    try:
+        text = _decode(head, encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"cannot be decoded as {encoding} (byte {exc.start + 1} of the file)",
+            path=path,
+            hint="save it as UTF-8 CSV, or give its encoding with --encoding",
+        ) from None
+    controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\t\r\n")
+    if controls > max(2, len(text[:4096]) // 100):
+        raise InputError(
+            "is a binary file, not a text or spreadsheet export",
+            path=path,
+            hint="export the survey as CSV or XLSX",
+        )
+    return text
+
+
+def read_head(path: Path, info: TextInfo) -> tuple[str, bool]:
+    """Decoded text of the first KBs (more when the header is long) and whether it is all."""
+    size = path.stat().st_size
+    n = HEAD_BYTES
+    with path.open("rb") as f:
+        while True:
+            f.seek(0)
+            data = f.read(n)
+            text = _decode_head(path, data[info.bom :], info.encoding)
+            complete = len(data) >= size
+            if complete or n >= MAX_HEAD_BYTES or text.count("\n") > HEAD_RECORDS:
+                return text, complete
+            n *= 4
+
+
+def split_records(text: str, delimiter: str, complete: bool) -> tuple[list[list[str]], list[int]]:
+    """Split CSV text into records of fields, honouring quotes.
+
+    Returns the records and, for each, the character offset just past its line ending. When
+    the text is not the whole file, the last (possibly cut) record is left out.
+    """
+    records: list[list[str]] = []
+    ends: list[int] = []
+    fields: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i] == '"':
+            j = i + 1
+            parts = []
+            while True:
+                k = text.find('"', j)
+                if k < 0:  # unterminated quote: the rest of the text
+                    parts.append(text[j:])
+                    i = n
+                    break
+                parts.append(text[j:k])
+                if k + 1 < n and text[k + 1] == '"':
+                    parts.append('"')
+                    j = k + 2
+                    continue
+                i = k + 1
+                break
+            value = "".join(parts)
+            # anything between the closing quote and the delimiter is kept, as spreadsheets do
+            stop = _next_stop(text, i, delimiter)
+            value += text[i:stop]
+            i = stop
+        else:
+            stop = _next_stop(text, i, delimiter)
+            value = text[i:stop]
+            i = stop
+        fields.append(value)
+        if i >= n:
+            if complete:
+                records.append(fields)
+                ends.append(n)
+            break
+        ch = text[i]
+        if ch == delimiter:
+            i += 1
+            if i >= n and complete:
+                fields.append("")
+                records.append(fields)
+                ends.append(n)
+            continue
+        # line ending
+        i += 2 if text.startswith("\r\n", i) else 1
+        records.append(fields)
+        ends.append(i)
+        fields = []
+        if len(records) >= 4 * HEAD_RECORDS:
+            break
+    return records, ends
+
+
+def _next_stop(text: str, i: int, delimiter: str) -> int:
+    stops = [p for p in (text.find(delimiter, i), text.find("\n", i), text.find("\r", i)) if p >= 0]
+    return min(stops) if stops else len(text)
+
+
+def sniff_delimiter(text: str, complete: bool, info: TextInfo) -> str:
+    """The delimiter giving the widest consistent records in the head."""
+    best, best_score = None, (0, 0)
+    for delimiter in DELIMITERS:
+        records, _ = split_records(text, delimiter, complete)
+        widths = [len(r) for r in records[:HEAD_RECORDS] if len(r) > 1]
+        if not widths:
+            continue
+        mode = max(set(widths), key=lambda w: (widths.count(w), w))
+        score = (widths.count(mode) * mode, mode)
+        if score > best_score:
+            best, best_score = delimiter, score
+    if best is None:
+        return "\t" if info.encoding.startswith("utf-16") else ","
+    return best
+
+
+def read_body(
+    path: Path,
+    info: TextInfo,
+    *,
+    offset: int,
+    width: int,
+    include: list[int],
+) -> tuple[pa.Table, list[tuple[int | None, int, str]]]:
+    """Parse the records from byte ``offset`` on into dictionary columns ``c{i}``.
+
+    Returns the table and the records that had a different number of fields from ``width``
+    (row number within the body if known, field count, text); they are left out.
+    """
+    names = [f"c{i}" for i in range(width)]
+    wanted = [names[i] for i in include]
+    bad: list[tuple[int | None, int, str]] = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        bad.append((row.number, row.actual_columns, row.text))
+        return "skip"
+
+    block = BLOCK_SIZE
+    while True:
+        bad.clear()
+        try:
+            with pa.OSFile(str(path)) as f:
+                f.seek(offset)
+                table = pacsv.read_csv(
+                    f,
+                    read_options=pacsv.ReadOptions(
+                        column_names=names,
+                        block_size=block,
+                        encoding=info.arrow_encoding,
+                    ),
+                    parse_options=pacsv.ParseOptions(
+                        delimiter=info.delimiter,
+                        newlines_in_values=True,
+                        invalid_row_handler=on_invalid,
+                    ),
+                    convert_options=pacsv.ConvertOptions(
+                        include_columns=wanted,
+                        column_types={c: _DICT for c in wanted},
+                        strings_can_be_null=True,
+                        null_values=[""],
+                    ),
+                )
+            return table, list(bad)
+        except pa.ArrowInvalid as exc:
+            text = str(exc)
+            if "straddling" in text or "block size" in text or "too large" in text:
+                if block >= max(path.stat().st_size, 1) * 2:
+                    raise
+                block *= 4
+                continue
+            raise
+
+
+__all__ = [
+    "TextInfo",
+    "sniff_encoding",
+    "read_head",
+    "split_records",
+    "sniff_delimiter",
+    "read_body",
+]

@@ -1,0 +1,235 @@
+"""Tabular renderers of a Summary: ``table`` (terminal), ``csv``, ``json`` and ``markdown``.
+
+Schemas (stable; scripts may rely on them)
+------------------------------------------
+* **json**: an object with ``rapstats_version``, ``input`` (``path``, ``sha256``,
+  ``rows_read``, ``platform``), ``spec`` (as applied), ``methods`` (incl. ``notes``),
+  ``disclosure`` (rules applied, or null) and ``rows``. Each row has ``question``, ``option``,
+  ``text``, ``workstream``, ``group`` (grouping column -> value; ``{}`` overall), ``base``,
+  ``positive``, ``share``, ``ci_low``, ``ci_high``, ``baseline``, ``baseline_source``,
+  ``diff``, ``diff_low``, ``diff_high``, ``test``, ``p_value``, ``p_adjusted``,
+  ``significant``, ``effective_n``, ``flag``. Shares are proportions (0-1), unrounded; a
+  withheld number is ``null`` and ``flag`` says why.
+* **csv**: the same fields, one column per grouping variable in place of ``group``; empty
+  cells for nulls.
+Frequencies (``rapstats freq``) have ``question``, grouping columns, ``answer``, ``count``,
+``share_of_base``, ``in_base``, ``flag``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from rapstats.summary import Summary, _clean
+from rapstats.spec import spec_to_dict
+
+FORMATS: tuple[str, ...] = ("table", "csv", "json", "markdown")
+
+
+def _symbol(flag: Any) -> str:
+    """The GSS symbol a flag starts with (``[c]``, ``[u]``), or ''."""
+    return flag.split(" ", 1)[0] if isinstance(flag, str) and flag.startswith("[") else ""
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def pct(value: Any, digits: int = 1) -> str:
+    """A share as a percentage string (``0.714 -> '71.4%'``)."""
+    return "" if _missing(value) else f"{100 * value:.{digits}f}%"
+
+
+def pp(value: Any) -> str:
+    """A difference of shares in percentage points, signed."""
+    return "" if _missing(value) else f"{100 * value:+.1f} pp"
+
+
+def p_text(value: Any) -> str:
+    """A p-value as published: ``<0.001`` or three decimals."""
+    if _missing(value):
+        return ""
+    return "<0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def _display_rows(summary: Summary, ci_sep: str) -> tuple[list[str], list[list[str]]]:
+    """Header and cell strings shared by the terminal and Markdown tables."""
+    rows = summary.rows
+    level = f"{summary.methods['confidence']:.0%}"
+    header = ["Question", *[b.capitalize() for b in summary.by], "Base", "Share", f"{level} CI"]
+    has_baseline = rows["baseline"].notna().any()
+    if has_baseline:
+        header += ["Baseline", "Difference", "p (adj.)"]
+    header.append("Flag")
+    body = []
+    for rec in rows.to_dict("records"):
+        symbol = _symbol(rec["flag"])
+        held = symbol == "[c]"
+        label = rec["question"] + (f": {rec['option']}" if rec["option"] else "")
+
+        def num(text: str, value: Any, *, held: bool = held, symbol: str = symbol) -> str:
+            return symbol if held or (_missing(value) and symbol) else text
+
+        base = num("" if _missing(rec["base"]) else str(int(rec["base"])), rec["base"])
+        ci = "" if _missing(rec["ci_low"]) else f"{pct(rec['ci_low'])}{ci_sep}{pct(rec['ci_high'])}"
+        line = [label, *[rec[b] or "All" for b in summary.by], base]
+        line += [num(pct(rec["share"]), rec["share"]), num(ci, rec["ci_low"])]
+        if has_baseline:
+            line += [
+                pct(rec["baseline"]),
+                num(pp(rec["diff"]), rec["diff"]) if not _missing(rec["baseline"]) else "",
+                num(p_text(rec["p_adjusted"]), rec["p_adjusted"])
+                if not _missing(rec["baseline"])
+                else "",
+            ]
+        line.append(symbol)
+        body.append(line)
+    return header, body
+
+
+def _footnotes(summary: Summary) -> list[str]:
+    notes = list(summary.methods["notes"])
+    if summary.disclosure:
+        notes += list(summary.disclosure.get("rules", []))
+        notes += [f"{k} {v}" for k, v in summary.disclosure.get("symbols", {}).items()]
+    return notes
+
+
+def _banner(summary: Summary) -> str | None:
+    return (summary.disclosure or {}).get("banner")
+
+
+def _aligned(header: list[str], body: list[list[str]], n_left: int) -> str:
+    """Plain-text table: the first ``n_left`` columns left-aligned, the rest right-aligned."""
+    widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
+    numeric = [i >= n_left for i in range(len(header))]
+
+    def fmt(cells: list[str]) -> str:
+        parts = [
+            c.rjust(w) if right else c.ljust(w)
+            for c, w, right in zip(cells, widths, numeric, strict=True)
+        ]
+        return "  ".join(parts).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([fmt(header), rule, *[fmt(r) for r in body]])
+
+
+def _table(summary: Summary) -> str:
+    header, body = _display_rows(summary, " to ")
+    lines = []
+    if _banner(summary):
+        lines += [_banner(summary), ""]
+    title = summary.spec.title or "Summary"
+    lines += [f"{title} ({summary.source['rows_read']} responses)", ""]
+    lines.append(_aligned(header, body, 1 + len(summary.by)))
+    lines.append("")
+    texts = summary.rows.drop_duplicates("question")[["question", "text"]]
+    lines += [f"{q}: {t}" for q, t in texts.itertuples(index=False)]
+    lines.append("")
+    lines += [f"Note: {n}" for n in _footnotes(summary)]
+    return "\n".join(lines) + "\n"
+
+
+def _markdown_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def _markdown(summary: Summary) -> str:
+    header, body = _display_rows(summary, " to ")
+    lines = []
+    if _banner(summary):
+        lines += [f"**{_banner(summary)}**", ""]
+    lines += [f"# {_markdown_escape(summary.spec.title or 'Summary')}", ""]
+    lines.append("| " + " | ".join(header) + " |")
+    lines.append("|" + "|".join("---" if i == 0 else "---:" for i in range(len(header))) + "|")
+    for row in body:
+        lines.append("| " + " | ".join(_markdown_escape(c) for c in row) + " |")
+    lines += ["", "Questions:", ""]
+    texts = summary.rows.drop_duplicates("question")[["question", "text"]]
+    lines += [f"- **{q}**: {_markdown_escape(t)}" for q, t in texts.itertuples(index=False)]
+    lines += ["", "Notes:", ""]
+    lines += [f"{i}. {_markdown_escape(n)}" for i, n in enumerate(_footnotes(summary), start=1)]
+    return "\n".join(lines) + "\n"
+
+
+def _csv_frame(frame: pd.DataFrame, banner: str | None) -> str:
+    buf = io.StringIO()
+    if banner:
+        buf.write(f"# {banner}\n")
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(frame.columns)
+    for rec in frame.itertuples(index=False):
+        writer.writerow(["" if _missing(v) else _csv_value(v) for v in rec])
+    return buf.getvalue()
+
+
+def _csv_value(v: Any) -> str:
+    v = _clean(v)
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return repr(v) if isinstance(v, float) else str(v)
+
+
+def _json_doc(summary: Summary, rows: list[dict[str, Any]]) -> str:
+    doc = {
+        "rapstats_version": summary.version,
+        "input": summary.source,
+        "spec": spec_to_dict(summary.spec),
+        "methods": summary.methods,
+        "disclosure": summary.disclosure,
+        "rows": rows,
+    }
+    if _banner(summary):
+        doc = {"warning": _banner(summary), **doc}
+    return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def render_summary(summary: Summary, fmt: str) -> str:
+    """Render a summary as ``table``, ``csv``, ``json`` or ``markdown`` text."""
+    renderers: dict[str, Callable[[Summary], str]] = {
+        "table": _table,
+        "markdown": _markdown,
+        "csv": lambda s: _csv_frame(s.rows, _banner(s)),
+        "json": lambda s: _json_doc(s, s.records()),
+    }
+    return renderers[fmt](summary)
+
+
+def render_frequencies(summary: Summary, fmt: str) -> str:
+    """Render the frequency table (every answer of every question) in ``fmt``."""
+    freq = summary.frequencies
+    if "flag" not in freq.columns:
+        freq = freq.assign(flag=None)
+    if fmt == "csv":
+        return _csv_frame(freq, _banner(summary))
+    if fmt == "json":
+        records = [{k: _clean(v) for k, v in r.items()} for r in freq.to_dict("records")]
+        return _json_doc(summary, records)
+    header = ["Question", *[b.capitalize() for b in summary.by], "Answer", "Count", "Share"]
+    header.append("In base")
+    body = []
+    for rec in freq.to_dict("records"):
+        symbol = _symbol(rec.get("flag"))
+        count = symbol if _missing(rec["count"]) else str(int(rec["count"]))
+        share = pct(rec["share_of_base"]) or (symbol if symbol else "")
+        groups = [rec[b] or "All" for b in summary.by]
+        body.append([rec["question"], *groups, rec["answer"], count, share])
+        body[-1].append("yes" if rec["in_base"] else "no")
+    if fmt == "markdown":
+        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(_markdown_escape(c) for c in r) + " |" for r in body]
+        notes = _footnotes(summary)
+        text = "\n".join(lines) + "\n\nNotes:\n\n"
+        text += "\n".join(f"{i}. {n}" for i, n in enumerate(notes, 1))
+        return (f"**{_banner(summary)}**\n\n" if _banner(summary) else "") + text + "\n"
+    banner = f"{_banner(summary)}\n\n" if _banner(summary) else ""
+    notes = "\n".join(f"Note: {n}" for n in _footnotes(summary))
+    return banner + _aligned(header, body, 2 + len(summary.by)) + "\n\n" + notes + "\n"

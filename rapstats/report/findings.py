@@ -1,0 +1,231 @@
+"""Plain-English findings in GSS style, written from results that are already computed.
+
+Each function takes one :class:`Estimate` (numbers from a protected summary) and returns one
+sentence, or None when there is nothing that may be said (a withheld figure is never
+described). The wording follows the test, never the size of a difference alone:
+
+* ``similar to`` when the (multiplicity-adjusted) test is not significant;
+* ``higher than`` / ``lower than`` when it is, and ``well above`` / ``well below`` when it is
+  and the difference is at least 10 percentage points;
+* changes between waves are called a rise or a fall only when their interval excludes zero.
+
+Example
+-------
+>>> e = Estimate(label="Confident the plan is improving policing", answer="Very confident or "
+...     "Fairly confident", share=221 / 321, positive=221, base=321, low=0.637, high=0.735,
+...     baseline=0.30, baseline_name="the national figure", test="score_z", p=1e-9,
+...     significant=True)
+>>> share_sentence(e)  # doctest: +NORMALIZE_WHITESPACE
+'69% of respondents (221 of 321; 95% confidence interval 64% to 74%) answered Very confident
+or Fairly confident to “Confident the plan is improving policing”, well above the national
+figure of 30% (score test, p < 0.001).'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+# A difference this large (proportion units) that is also significant is "well" above/below.
+WELL_ABOVE = 0.10
+
+TEST_NAMES = {
+    "score_z": "score test",
+    "exact_binomial": "exact binomial test",
+}
+ADJUST_NAMES = {"holm": "Holm", "BH": "Benjamini-Hochberg"}
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """The figures one sentence may use (shares in proportion units, 0-1).
+
+    ``share`` None means the figure is withheld; ``flag`` is the disclosure flag (a GSS
+    symbol such as ``[u]`` first) or None. ``answer`` names the positive answers
+    ("Strongly agree or Agree"); ``option`` is set for an option of a multi-select question.
+    """
+
+    label: str
+    answer: str
+    share: float | None
+    positive: int | None
+    base: int | None
+    low: float | None
+    high: float | None
+    baseline: float | None = None
+    baseline_name: str = "the baseline figure"
+    test: str | None = None
+    p: float | None = None
+    significant: bool | None = None
+    flag: str | None = None
+    option: str | None = None
+    weighted: bool = False
+    confidence: float = 0.95
+    adjust: str = "none"
+
+
+def round_half_up(value: float, places: int = 0) -> float:
+    """Round as people do (0.5 up), not to even; ``places`` decimal places."""
+    q = Decimal(1).scaleb(-places)
+    return float(Decimal(repr(float(value))).quantize(q, rounding=ROUND_HALF_UP))
+
+
+def percent(share: float, places: int = 0) -> str:
+    """A share (0-1) as a percentage string; never "0%" or "100%" unless exactly so."""
+    if 0 < share < 0.005 and places == 0:
+        return "less than 1%"
+    if 0.995 <= share < 1 and places == 0:
+        return "more than 99%"
+    value = round_half_up(share * 100, places)
+    return f"{value:.{places}f}%"
+
+
+def bound(share: float) -> str:
+    """An interval limit as a whole percentage (limits may round to 0% or 100%)."""
+    return f"{round_half_up(share * 100):.0f}%"
+
+
+def level(confidence: float) -> str:
+    """A confidence level as words: ``0.95`` -> ``"95%"``."""
+    text = f"{round_half_up(confidence * 100, 1):g}"
+    return f"{text}%"
+
+
+def p_text(p: float) -> str:
+    """A p-value as written in a sentence: ``p < 0.001``, ``p = 0.003``, ``p = 0.21``."""
+    if p < 0.001:
+        return "p < 0.001"
+    if p < 0.01:
+        return f"p = {round_half_up(p, 3):.3f}"
+    return f"p = {round_half_up(p, 2):.2f}"
+
+
+def withheld(e: Estimate) -> bool:
+    """Whether the estimate may not be described (suppressed by disclosure control)."""
+    return e.share is None or e.base is None or (e.flag or "").startswith(("[c]", "[w]", "[x]"))
+
+
+def _test_words(e: Estimate) -> str:
+    name = TEST_NAMES.get(e.test or "", (e.test or "test").replace("_", " "))
+    adjusted = ADJUST_NAMES.get(e.adjust)
+    p = p_text(e.p) if e.p is not None else "p not available"
+    if adjusted and e.p is not None:
+        p = f"{adjusted}-adjusted {p}"
+    return f"{name}, {p}"
+
+
+def comparison(e: Estimate) -> str:
+    """The clause comparing a share with its baseline; empty when there is no baseline."""
+    if e.baseline is None:
+        return ""
+    figure = f"{e.baseline_name} of {percent(e.baseline)}"
+    if e.p is None or e.significant is None:
+        return f", compared with {figure} (no test was possible)"
+    if not e.significant:
+        return (
+            f", similar to {figure} (the difference is not statistically significant: "
+            f"{_test_words(e)})"
+        )
+    diff = e.share - e.baseline
+    if diff > 0:
+        words = "well above" if diff >= WELL_ABOVE else "higher than"
+    else:
+        words = "well below" if -diff >= WELL_ABOVE else "lower than"
+    return f", {words} {figure} ({_test_words(e)})"
+
+
+def _caution(e: Estimate) -> str:
+    if (e.flag or "").startswith("[u]"):
+        return " This estimate is less reliable and should be treated with caution [u]."
+    return ""
+
+
+def _verb(e: Estimate) -> str:
+    if e.option is not None:
+        return f"chose “{e.option}” for “{e.label}”"
+    return f"answered {e.answer} to “{e.label}”"
+
+
+def share_sentence(e: Estimate) -> str | None:
+    """One sentence on a share, its interval and its comparison with the baseline."""
+    if withheld(e):
+        return None
+    ci = f"{level(e.confidence)} confidence interval {bound(e.low)} to {bound(e.high)}"
+    if e.weighted:
+        lead = f"{percent(e.share)} of respondents (weighted estimate from {e.base:,} answers; {ci})"
+    elif e.positive == 0:
+        lead = f"None of the {e.base:,} respondents ({ci})"
+    elif e.positive == e.base:
+        lead = f"All {e.base:,} respondents ({ci})" if e.base > 1 else f"The one respondent ({ci})"
+    else:
+        lead = f"{percent(e.share)} of respondents ({e.positive:,} of {e.base:,}; {ci})"
+    return f"{lead} {_verb(e)}{comparison(e)}.{_caution(e)}"
+
+
+def group_sentence(group_label: str, estimates: list[tuple[str, Estimate]]) -> str | None:
+    """One sentence on the groups of one grouping variable, shown groups only.
+
+    ``estimates`` pairs each group's value with its estimate. Withheld groups are left out
+    without a word; unreliable ones ([u]) are not used to describe a range.
+    """
+    shown = [(g, e) for g, e in estimates if not withheld(e)]
+    if not shown:
+        return None
+    by = f"By {group_label.lower()}"
+    first = shown[0][1]
+    if first.baseline is not None:
+        tested = [(g, e) for g, e in shown if e.significant is not None]
+        if not tested:
+            return None
+        above = [(g, e) for g, e in tested if e.significant and e.share > e.baseline]
+        below = [(g, e) for g, e in tested if e.significant and e.share < e.baseline]
+        name = f"{first.baseline_name} of {percent(first.baseline)}"
+        if not above and not below:
+            return f"{by}, no group shown differed significantly from {name}."
+        parts = []
+        if above:
+            parts.append(f"higher than {name} in {_list(above)}")
+        if below:
+            parts.append(f"lower in {_list(below)}" if above else f"lower than {name} in "
+                         f"{_list(below)}")
+        rest = len(tested) - len(above) - len(below)
+        tail = f"; the other {rest} shown did not differ significantly" if rest else ""
+        return f"{by}, the percentage was {' and '.join(parts)}{tail}."
+    reliable = [(g, e) for g, e in shown if not (e.flag or "").startswith("[u]")]
+    if len(reliable) < 2:
+        return None
+    lo = min(reliable, key=lambda ge: ge[1].share)
+    hi = max(reliable, key=lambda ge: ge[1].share)
+    return (
+        f"{by}, the percentage ranged from {percent(lo[1].share)} ({lo[0]}) to "
+        f"{percent(hi[1].share)} ({hi[0]}); differences between groups were not tested."
+    )
+
+
+def _list(items: list[tuple[str, Estimate]]) -> str:
+    names = [f"{g} ({percent(e.share)})" for g, e in items]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def change_sentence(
+    now: Estimate, before: Estimate, change: float | None, low: float | None, high: float | None
+) -> str | None:
+    """One sentence on the change since the previous wave, with its Newcombe interval."""
+    if withheld(now) or withheld(before) or change is None or low is None or high is None:
+        return None
+    pts = f"{round_half_up(abs(change) * 100):.0f} percentage points"
+    ci = (
+        f"{level(now.confidence)} confidence interval {round_half_up(low * 100):.0f} to "
+        f"{round_half_up(high * 100):.0f} points"
+    )
+    what = f"“{now.label}”" if now.option is None else f"“{now.option}” for “{now.label}”"
+    if low > 0:
+        words = f"rose from {percent(before.share)} in the previous wave to {percent(now.share)}"
+        return f"For {what}, the percentage {words} (up {pts}; {ci})."
+    if high < 0:
+        words = f"fell from {percent(before.share)} in the previous wave to {percent(now.share)}"
+        return f"For {what}, the percentage {words} (down {pts}; {ci})."
+    return (
+        f"For {what}, the percentage was similar to the previous wave ({percent(before.share)} "
+        f"then, {percent(now.share)} now; the interval for the change, {ci}, includes no change)."
+    )

@@ -1,0 +1,460 @@
+"""Estimate: turn counts into the results table that every output reads.
+
+:func:`summarize` runs normalise -> aggregate -> estimate for one export and spec and returns a
+:class:`Summary`: one row per question (x option, for multi-select) x cell, each with its base,
+share, confidence interval and, where the spec gives a baseline, the difference from it with an
+interval and a test, adjusted for multiplicity within the declared family.
+
+Conventions (also written into every output's methods note)
+-----------------------------------------------------------
+* **Share**: positives / base, where the base is the respondents whose answer is on the scale
+  and not excluded (Don't know, Prefer not to say and blanks are excluded by default).
+* **Interval**: :func:`rapstats.stats.proportion_ci` with the spec's method (default Wilson
+  score, no continuity correction) at the spec's confidence (default 95%).
+* **Baseline test** (``test="auto"``, the default): the exact binomial test (R's two-sided
+  rule) when the base is below ``exact_below`` (30) or the expected count under the baseline
+  is below 5 in either category (n*p0 < 5 or n*(1-p0) < 5); otherwise the score z-test
+  (``prop.test(correct=FALSE)``). ``score_z`` or ``exact_binomial`` force one test.
+* **Difference from baseline**: share - p0 in proportion units, with the MOVER/Newcombe
+  interval of :func:`rapstats.stats.baseline_diff_ci` (which accounts for the baseline's own
+  uncertainty when the spec gives its ``n`` or ``ci``).
+* **Multiplicity**: p-values are adjusted (Holm by default, or Benjamini-Hochberg) within a
+  family: every test of one workstream and one table layout (``family="workstream"``), of one
+  question's table (``"table"``) or of the whole summary (``"all"``).
+* **Weighted data** (``[survey].weight``): the Hajek (ratio) estimate with Taylor-linearised
+  variance for a weights-only design, each group treated as a domain (as R
+  ``svydesign(ids=~1, weights=~w)`` with ``svyby``), interval by the spec's
+  ``weighted_method`` (default ``logit``, as ``svyciprop``). The base and positive count stay
+  unweighted. The baseline test is the score test with the design-effective sample size
+  n/deff (a first-order Rao-Scott correction).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rapstats import __version__
+from rapstats.aggregate import Counts, aggregate
+from rapstats.io import Export
+from rapstats.normalise import BLANK_LABEL, normalise
+from rapstats.spec import Question, Spec
+
+ROW_COLUMNS = (
+    "question",
+    "option",
+    "text",
+    "workstream",
+    # grouping columns go here
+    "base",
+    "positive",
+    "share",
+    "ci_low",
+    "ci_high",
+    "baseline",
+    "baseline_source",
+    "diff",
+    "diff_low",
+    "diff_high",
+    "test",
+    "p_value",
+    "p_adjusted",
+    "significant",
+    "effective_n",
+    "flag",
+)
+FREQ_COLUMNS = ("question", "answer", "count", "share_of_base", "in_base")
+
+INTERVAL_NAMES = {
+    "wilson": "Wilson score interval without continuity correction",
+    "wilson_cc": "Wilson score interval with continuity correction (Newcombe method 4)",
+    "clopper_pearson": "Clopper-Pearson exact interval",
+    "jeffreys": "Jeffreys interval (equal-tailed, Brown-Cai-DasGupta boundary rule)",
+    "agresti_coull": "Agresti-Coull interval (clipped to 0-1)",
+    "wald": "Wald interval (clipped to 0-1)",
+}
+WEIGHTED_NAMES = {
+    "logit": "design-based logit interval with t(df) quantile (R svyciprop 'logit')",
+    "xlogit": "design-based logit interval with t(df) quantile (R svyciprop 'xlogit')",
+    "mean": "design-based Wald interval with t(df) quantile (R svyciprop 'mean')",
+    "beta": "Korn-Graubard beta interval (R svyciprop 'beta')",
+    "likelihood": "design-based profile likelihood interval (R svyciprop 'likelihood')",
+    "kish_wilson": "Wilson interval on the Kish effective sample size",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The results of one export: what every renderer reads (see docs/CONTRACTS.md).
+
+    Attributes
+    ----------
+    rows : pandas.DataFrame
+        One row per question x option x cell, columns :data:`ROW_COLUMNS` with one column per
+        grouping variable after ``workstream`` (None where a row is not split by it).
+    frequencies : pandas.DataFrame
+        Every answer label of every question (incl. excluded answers and blanks) per cell.
+    by : tuple of str
+        Grouping variable names.
+    spec : Spec
+        The spec as applied (with command-line overrides).
+    source : dict
+        ``path``, ``sha256``, ``rows_read``, ``platform`` of the export.
+    methods : dict
+        How the figures were made; ``methods["notes"]`` holds the methods-note sentences.
+    disclosure : dict or None
+        None until :func:`rapstats.disclosure.protect` has applied the disclosure rules.
+    """
+
+    rows: pd.DataFrame
+    frequencies: pd.DataFrame
+    by: tuple[str, ...]
+    spec: Spec
+    source: dict[str, Any]
+    methods: dict[str, Any]
+    disclosure: dict[str, Any] | None = None
+    version: str = field(default=__version__)
+
+    def records(self) -> list[dict[str, Any]]:
+        """Rows as JSON-ready dicts with ``group`` as an object of grouping column -> value."""
+        return _records(self.rows, self.by)
+
+
+def summarize(
+    export: Export,
+    spec: Spec,
+    *,
+    by: tuple[str, ...] = (),
+    method: str | None = None,
+    test: str | None = None,
+    confidence: float | None = None,
+    adjust: str | None = None,
+) -> Summary:
+    """Summarise an export: shares, intervals and baseline tests per question and group.
+
+    Parameters
+    ----------
+    export : Export
+        From :func:`rapstats.io.load_export`.
+    spec : Spec
+        From :func:`rapstats.spec.load_spec` or :func:`rapstats.infer.infer_spec`.
+    by : tuple of str
+        Grouping variables (spec group names or export column names); default none.
+    method, test, confidence, adjust : optional
+        Override the spec's ``[defaults]`` (interval method, baseline test, confidence level,
+        multiplicity adjustment). Default None keeps the spec's.
+
+    Returns
+    -------
+    Summary
+        Unprotected: apply :func:`rapstats.disclosure.protect` before publishing.
+    """
+    spec = spec.with_methods(method=method, test=test, confidence=confidence, adjust=adjust)
+    names = tuple(spec.group(b).name for b in by)
+    if len(set(names)) != len(names):
+        from rapstats.errors import SpecError
+
+        raise SpecError("a grouping variable is named twice", hint="give each --by once")
+    responses = normalise(export, spec, by=names)
+    counts = aggregate(responses, names)
+    rows = estimate(counts, spec)
+    return Summary(
+        rows=rows,
+        frequencies=frequencies(counts, spec),
+        by=names,
+        spec=spec,
+        source={
+            "path": str(export.path),
+            "sha256": export.sha256,
+            "rows_read": export.rows_read,
+            "platform": export.platform,
+        },
+        methods=methods_note(spec, weighted=counts.weighted),
+    )
+
+
+def estimate(counts: Counts, spec: Spec) -> pd.DataFrame:
+    """The results table (see :class:`Summary`) from counts, in one vectorised pass."""
+    from rapstats import stats
+
+    t = counts.table
+    m = spec.methods
+    questions = {q.id: q for q in spec.questions}
+    n = t["n"].to_numpy(float)
+    x = t["x"].to_numpy(float)
+    ok = n > 0
+    share = np.full(len(t), np.nan)
+    low = np.full(len(t), np.nan)
+    high = np.full(len(t), np.nan)
+    eff_n = np.where(ok, n, np.nan)
+    if counts.weighted:
+        res = stats.weighted_proportion_from_sums(
+            n[ok],
+            t["sum_w"].to_numpy(float)[ok],
+            t["sum_wy"].to_numpy(float)[ok],
+            t["sum_w2"].to_numpy(float)[ok],
+            t["sum_w2y"].to_numpy(float)[ok],
+            n_total=counts.n_total,
+            method=m.weighted_method,
+            confidence=m.confidence,
+        )
+        share[ok] = res.estimate
+        low[ok], high[ok] = res.ci.low, res.ci.high
+        eff_n[ok] = res.n_eff
+    else:
+        share[ok] = x[ok] / n[ok]
+        ci = stats.proportion_ci(x[ok], n[ok], method=m.method, confidence=m.confidence)
+        low[ok], high[ok] = ci.low, ci.high
+
+    p0 = t["question"].map(lambda q: _baseline_p(questions[q])).to_numpy(float)
+    has_base = ok & ~np.isnan(p0)
+    # Tests use the (design-)effective count and base: x_eff = share * n_eff.
+    x_eff = np.where(has_base, share * eff_n, 0.0)
+    n_eff = np.where(has_base, eff_n, 1.0)
+    test_name = _choose_tests(m.test, n_eff, p0, has_base, weighted=counts.weighted, spec=spec)
+    p_value = np.full(len(t), np.nan)
+    for name in ("score_z", "exact_binomial"):
+        sel = test_name == name
+        if sel.any():
+            p_value[sel] = stats.baseline_test(x_eff[sel], n_eff[sel], p0[sel], test=name).p_value
+    diff = np.where(has_base, share - p0, np.nan)
+    diff_low = np.full(len(t), np.nan)
+    diff_high = np.full(len(t), np.nan)
+    for qid, idx in t.groupby("question", sort=False).indices.items():
+        b = questions[qid].baseline
+        sel = idx[has_base[idx]]
+        if b is None or not len(sel):
+            continue
+        d = stats.baseline_diff_ci(
+            x_eff[sel],
+            n_eff[sel],
+            b.p,
+            baseline_n=b.n,
+            baseline_ci=b.ci,
+            confidence=m.confidence,
+        )
+        diff_low[sel], diff_high[sel] = d.low, d.high
+
+    cells = counts.cells.iloc[t["cell"].to_numpy()].reset_index(drop=True)
+    # Text columns are object dtype so that "not split" and "no workstream" stay None.
+    out = pd.DataFrame(
+        {
+            "question": _objects(t["question"]),
+            "option": _objects(t["option"]),
+            "text": _objects(t["question"].map(lambda q: questions[q].text)),
+            "workstream": _objects(t["question"].map(lambda q: questions[q].workstream)),
+        }
+    )
+    for name in counts.by:
+        out[name] = _objects(cells[name])
+    out["base"] = t["n"].to_numpy(np.int64)
+    out["positive"] = t["x"].to_numpy(np.int64)
+    out["share"] = share
+    out["ci_low"] = low
+    out["ci_high"] = high
+    out["baseline"] = np.where(np.isnan(p0), np.nan, p0)
+    out["baseline_source"] = _objects(t["question"].map(lambda q: _baseline_source(questions[q])))
+    out["diff"] = diff
+    out["diff_low"] = diff_low
+    out["diff_high"] = diff_high
+    out["test"] = pd.Series(np.where(test_name == "", None, test_name), dtype=object)
+    out["p_value"] = p_value
+    out["p_adjusted"] = _adjust(out, p_value, counts.by, m.adjust, m.family)
+    alpha = 1.0 - m.confidence
+    out["significant"] = pd.Series(
+        np.where(np.isnan(out["p_adjusted"]), None, out["p_adjusted"] < alpha), dtype=object
+    )
+    out["effective_n"] = eff_n
+    out["flag"] = pd.Series([None] * len(out), dtype=object)
+    return out
+
+
+def _objects(values: pd.Series) -> pd.Series:
+    """An object-dtype column with None (not NaN) for missing values."""
+    arr = values.to_numpy(object)
+    return pd.Series([None if v is None or v != v else v for v in arr], dtype=object)
+
+
+def _baseline_p(q: Question) -> float:
+    return np.nan if q.baseline is None else q.baseline.p
+
+
+def _baseline_source(q: Question) -> str | None:
+    return None if q.baseline is None else q.baseline.source or None
+
+
+def _choose_tests(
+    test: str, n: np.ndarray, p0: np.ndarray, has_base: np.ndarray, *, weighted: bool, spec: Spec
+) -> np.ndarray:
+    """The baseline test of each row: '' (none), 'score_z' or 'exact_binomial'."""
+    names = np.full(len(n), "", dtype=object)
+    if test == "auto":
+        with np.errstate(invalid="ignore"):
+            small = (n < spec.methods.exact_below) | (n * p0 < 5) | (n * (1 - p0) < 5)
+        exact = small & (not weighted)
+        names[has_base & exact] = "exact_binomial"
+        names[has_base & ~exact] = "score_z"
+    else:
+        names[has_base] = "score_z" if weighted else test
+    return names
+
+
+def _adjust(
+    out: pd.DataFrame, p: np.ndarray, by: tuple[str, ...], method: str, family: str
+) -> np.ndarray:
+    """Multiplicity-adjusted p-values within each family (see module notes)."""
+    from rapstats.stats import p_adjust
+
+    if method == "none":
+        return p.copy()
+    layout = (
+        out[list(by)].notna().astype(int).astype(str).agg("".join, axis=1)
+        if by
+        else pd.Series([""] * len(out))
+    )
+    if family == "workstream":
+        key = out["workstream"].fillna("").astype(str) + "|" + layout
+    elif family == "table":
+        key = out["question"].astype(str) + "|" + out["option"].fillna("").astype(str)
+    else:
+        key = pd.Series([""] * len(out))
+    adjusted = np.full(len(p), np.nan)
+    for idx in key.groupby(key.to_numpy(), sort=False).indices.values():
+        sel = idx[~np.isnan(p[idx])]
+        if len(sel):
+            adjusted[sel] = p_adjust(p[sel], method=method).adjusted
+    return adjusted
+
+
+def frequencies(counts: Counts, spec: Spec) -> pd.DataFrame:
+    """Every answer label per question and cell: count, share of the base, whether in base."""
+    from rapstats.aggregate import _base_masks
+
+    frames = []
+    cells = counts.cells
+    for q in spec.estimated_questions:
+        table = counts.answers[q.id]
+        if q.type == "single":
+            labels = [BLANK_LABEL, *q.options]
+            include, _ = _base_masks(q)
+            base = table[:, include].sum(axis=1)
+        else:
+            labels = ["(not answered)", *q.options]
+            include = np.array([False] + [True] * len(q.options))
+            base = _multi_base(counts, q)
+        n_cells, n_labels = table.shape
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = table / base[:, None]
+        share = np.where(include[None, :] & (base[:, None] > 0), share, np.nan)
+        frame = pd.DataFrame(
+            {
+                "question": q.id,
+                "answer": np.tile(np.array(labels, dtype=object), n_cells),
+                "count": table.reshape(-1),
+                "share_of_base": share.reshape(-1),
+                "in_base": np.tile(include, n_cells),
+            }
+        )
+        group = cells.iloc[np.repeat(np.arange(n_cells), n_labels)].reset_index(drop=True)
+        frames.append(
+            pd.concat([frame[["question"]], group, frame.drop(columns="question")], axis=1)
+        )
+    if not frames:
+        return pd.DataFrame(columns=["question", *counts.by, *FREQ_COLUMNS[1:]])
+    return pd.concat(frames, ignore_index=True)
+
+
+def _multi_base(counts: Counts, q: Question) -> np.ndarray:
+    rows = counts.table[counts.table["question"] == q.id]
+    first = rows[rows["option"] == q.options[0]]
+    return first["n"].to_numpy(np.int64)
+
+
+def methods_note(spec: Spec, *, weighted: bool) -> dict[str, Any]:
+    """Describe how every figure was made, as data and as methods-note sentences."""
+    m = spec.methods
+    level = f"{m.confidence:.0%}" if round(m.confidence * 100, 6) % 1 == 0 else f"{m.confidence:g}"
+    interval = WEIGHTED_NAMES[m.weighted_method] if weighted else INTERVAL_NAMES[m.method]
+    notes = [
+        "Shares are the positive answers as a share of the base: respondents whose answer is "
+        "on the question's scale, excluding the answers each question lists as excluded "
+        "(by default Don't know and Prefer not to say) and blank answers.",
+        f"Confidence intervals: {interval}, at the {level} level.",
+    ]
+    if m.test == "auto":
+        notes.append(
+            "Comparisons with a baseline use the score z-test (R prop.test without continuity "
+            "correction), or the exact binomial test (R binom.test) when the base is below "
+            f"{m.exact_below} or fewer than 5 answers are expected in either category; two-sided."
+        )
+    else:
+        notes.append(f"Comparisons with a baseline use the {m.test.replace('_', ' ')} test.")
+    notes.append(
+        "Differences from a baseline are in percentage points with a MOVER (Newcombe "
+        "square-and-add) interval, which includes the baseline's own uncertainty where its "
+        "sample size or interval is given."
+    )
+    baselines = [
+        f"{q.id}: {q.baseline.p:.0%}" + (f" ({q.baseline.source})" if q.baseline.source else "")
+        for q in spec.questions
+        if q.baseline is not None
+    ]
+    if baselines:
+        notes.append("Baselines: " + "; ".join(baselines) + ".")
+    if m.adjust != "none":
+        adj = {"holm": "Holm", "BH": "Benjamini-Hochberg"}[m.adjust]
+        fam = {
+            "workstream": "each workstream and table",
+            "table": "each question's table",
+            "all": "the whole summary",
+        }[m.family]
+        notes.append(f"p-values are adjusted for multiple comparisons ({adj}) within {fam}.")
+    if weighted:
+        notes.append(
+            f"Weighted by the column '{spec.design.weight}': shares are design-based (Hajek) "
+            "estimates with Taylor-linearised variance; bases and counts are unweighted."
+        )
+    return {
+        "rapstats_version": __version__,
+        "interval": m.weighted_method if weighted else m.method,
+        "interval_name": interval,
+        "confidence": m.confidence,
+        "test": m.test,
+        "exact_below": m.exact_below,
+        "adjust": m.adjust,
+        "family": m.family,
+        "weighted": weighted,
+        "weight": spec.design.weight,
+        "notes": notes,
+    }
+
+
+def _clean(value: Any) -> Any:
+    """A JSON-ready scalar: NaN -> None, numpy scalars -> Python."""
+    if value is None:
+        return None
+    if isinstance(value, float | np.floating):
+        return None if np.isnan(value) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value
+
+
+def _records(rows: pd.DataFrame, by: tuple[str, ...]) -> list[dict[str, Any]]:
+    out = []
+    other = [c for c in rows.columns if c not in by]
+    for rec in rows.to_dict("records"):
+        item = {k: _clean(rec[k]) for k in other}
+        group = {name: rec[name] for name in by if rec[name] is not None}
+        ordered = {}
+        for k, v in item.items():
+            ordered[k] = v
+            if k == "workstream":
+                ordered["group"] = group
+        out.append(ordered)
+    return out

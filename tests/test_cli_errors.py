@@ -1,0 +1,89 @@
+"""Bad input through the CLI: one line on stderr naming the file and the fix, exit 1."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from conftest import SAMPLE_CSV, SAMPLE_SPEC, run
+
+
+def _assert_one_line_error(result, *needles: str) -> None:
+    assert result.exit_code == 1, (result.exit_code, result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Error: ")
+    assert "Traceback" not in result.stderr
+    for needle in needles:
+        assert needle in lines[0], (needle, lines[0])
+
+
+def test_missing_file(runner, tmp_path):
+    missing = tmp_path / "nope.csv"
+    result = run(runner, "summarize", missing, "--spec", SAMPLE_SPEC)
+    _assert_one_line_error(result, "nope.csv", "not found", "Fix:")
+
+
+def test_empty_file(runner, tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    result = run(runner, "summarize", empty, "--spec", SAMPLE_SPEC)
+    _assert_one_line_error(result, "empty.csv", "empty", "Fix:")
+
+
+def test_unknown_answer_label_names_row_column_value_and_closest_label(runner, tmp_path):
+    text = SAMPLE_CSV.read_text(encoding="utf-8").splitlines(keepends=True)
+    # Row 6 of the spreadsheet is text[5]; replace its first "Agree" answer.
+    text[5] = text[5].replace(",Agree,", ",Agreee,", 1)
+    assert ",Agreee," in text[5]
+    bad = tmp_path / "typo.csv"
+    bad.write_text("".join(text), encoding="utf-8")
+    result = run(runner, "summarize", bad, "--spec", SAMPLE_SPEC)
+    _assert_one_line_error(result, "typo.csv", "row 6", '"Agreee"', 'did you mean "Agree"')
+
+
+def test_spec_naming_a_missing_column(runner, tmp_path):
+    spec = tmp_path / "spec.toml"
+    spec.write_text(
+        SAMPLE_SPEC.read_text(encoding="utf-8").replace(
+            'column = "I feel safe in my local area"', 'column = "I feel safe in my area"'
+        ),
+        encoding="utf-8",
+    )
+    result = run(runner, "summarize", SAMPLE_CSV, "--spec", spec)
+    _assert_one_line_error(result, "feedback.csv", "I feel safe in my area", "[questions.safe]")
+
+
+def test_invalid_toml(runner, tmp_path):
+    spec = tmp_path / "broken.toml"
+    spec.write_text('[questions.q1\ncolumn = "x"\n', encoding="utf-8")
+    result = run(runner, "summarize", SAMPLE_CSV, "--spec", spec)
+    _assert_one_line_error(result, "broken.toml", "invalid TOML", "Fix:")
+
+
+def test_unknown_spec_key_is_named_by_toml_path(runner, tmp_path):
+    spec = tmp_path / "typo.toml"
+    spec.write_text(
+        SAMPLE_SPEC.read_text(encoding="utf-8").replace(
+            'workstream = "Protected"\nscale', 'workstrem = "Protected"\nscale', 1
+        ),
+        encoding="utf-8",
+    )
+    result = run(runner, "summarize", SAMPLE_CSV, "--spec", spec)
+    _assert_one_line_error(result, "typo.toml", "questions.report_crime.workstrem")
+
+
+def test_bad_option_is_a_usage_error(runner):
+    result = run(runner, "summarize", SAMPLE_CSV, "--format", "xml")
+    assert result.exit_code == 2
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_input_is_never_modified(runner, tmp_path, fmt):
+    copy = tmp_path / "feedback.csv"
+    shutil.copy(SAMPLE_CSV, copy)
+    before = copy.read_bytes()
+    result = run(runner, "summarize", copy, "--spec", SAMPLE_SPEC, "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    assert copy.read_bytes() == before
