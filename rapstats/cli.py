@@ -8,7 +8,6 @@ standard library are imported here; pandas, numpy and the rest load inside the c
 
 from __future__ import annotations
 
-import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -138,7 +137,11 @@ def _emit(ctx: click.Context, text: str, output: Path | None) -> None:
 
 
 def _pipeline(ctx: click.Context, params: dict[str, Any]) -> Any:
-    """Load, (infer a) spec, summarise and protect: the shared body of summarize and freq."""
+    """Load, (infer a) spec, summarise and protect: the shared body of summarize and freq.
+
+    Notes for stderr are collected and shown only when every step succeeded, so a failure
+    prints exactly one line.
+    """
     from rapstats.disclosure import protect
     from rapstats.io import load_export
     from rapstats.normalise import spec_columns
@@ -155,19 +158,17 @@ def _pipeline(ctx: click.Context, params: dict[str, Any]) -> Any:
         columns=spec_columns(spec, params["by"]) if spec else None,
         keep=keep,
     )
-    note(ctx, f"read {export.rows_read} responses from {export.path.name} ({export.platform})")
+    notes = [f"read {export.rows_read} responses from {export.path.name} ({export.platform})"]
     if export.dropped:
-        note(ctx, "dropped personal-data columns: " + ", ".join(export.dropped))
-    for message in export.notes:
-        note(ctx, message)
+        notes.append("dropped personal-data columns: " + ", ".join(export.dropped))
+    notes += list(export.notes)
     if spec is None:
         from rapstats.infer import infer_spec
 
         spec = infer_spec(export)
-        note(
-            ctx,
+        notes.append(
             f"no --spec given: inferred one with {len(spec.questions)} questions "
-            "(write it with `rapstats init` to check and edit it)",
+            "(write it with `rapstats init` to check and edit it)"
         )
     summary = summarize(
         export,
@@ -178,7 +179,10 @@ def _pipeline(ctx: click.Context, params: dict[str, Any]) -> Any:
         confidence=params["confidence"],
         adjust=params["adjust"],
     )
-    return protect(summary, unsafe_no_suppression=params["unsafe_no_suppression"])
+    protected = protect(summary, unsafe_no_suppression=params["unsafe_no_suppression"])
+    for message in notes:
+        note(ctx, message)
+    return protected
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -289,6 +293,208 @@ def init(
     )
     text = spec_to_toml(spec, header=header)
     _emit(ctx, text, output)
+
+
+def _oneoff(ctx: click.Context, fmt: str, call: Callable[[], dict[str, Any]]) -> None:
+    """Run a one-off computation; ValueError (bad numbers) becomes a usage error (exit 2)."""
+    import json
+
+    from rapstats.render.tables import oneoff_text
+
+    try:
+        result = call()
+    except ValueError as exc:
+        raise click.UsageError(str(exc), ctx=ctx) from None
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=2, allow_nan=False))
+    else:
+        click.echo(oneoff_text(result))
+
+
+@cli.command("ci")
+@click.argument("counts", nargs=-1, type=float, required=True)
+@click.option("--diff", is_flag=True, help="Compare two shares: COUNTS are X1 N1 X2 N2.")
+@click.option("--baseline", type=float, help="Compare X/N with this baseline share (0-1).")
+@click.option("--baseline-n", type=float, help="Sample size behind the baseline.")
+@click.option(
+    "--baseline-ci",
+    nargs=2,
+    type=float,
+    help="Published interval of the baseline (LOW HIGH) at --confidence.",
+)
+@click.option(
+    "--method",
+    type=click.Choice(
+        (
+            "wilson",
+            "wilson_cc",
+            "clopper_pearson",
+            "jeffreys",
+            "agresti_coull",
+            "wald",
+            "newcombe",
+            "newcombe_cc",
+            "agresti_caffo",
+        )  # fmt: skip
+    ),
+    help="Interval method. Default: wilson (one share), newcombe (--diff).",
+)
+@click.option(
+    "--test",
+    type=click.Choice(("score_z", "exact_binomial", "chisq_nocc", "chisq_yates", "fisher")),
+    help="Test. Default: score_z (baseline), chisq_nocc (--diff).",
+)
+@click.option("--confidence", type=float, default=0.95, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table")
+@click.pass_context
+def ci_command(
+    ctx: click.Context,
+    counts: tuple[float, ...],
+    diff: bool,
+    baseline: float | None,
+    baseline_n: float | None,
+    baseline_ci: tuple[float, float] | None,
+    method: str | None,
+    test: str | None,
+    confidence: float,
+    fmt: str,
+) -> None:
+    """A share with its confidence interval, or the difference of two shares.
+
+    Examples:
+
+        rapstats ci 221 321 --baseline 0.30
+
+        rapstats ci --diff 40 400 23 380 --format json
+    """
+    from rapstats import oneoff
+
+    if len(counts) != (4 if diff else 2):
+        raise click.UsageError("give X N, or X1 N1 X2 N2 with --diff", ctx=ctx)
+    if diff:
+        _oneoff(
+            ctx,
+            fmt,
+            lambda: oneoff.difference(
+                *counts,
+                method=method or "newcombe",
+                confidence=confidence,
+                test=test or "chisq_nocc",
+            ),  # fmt: skip
+        )
+    else:
+        _oneoff(
+            ctx,
+            fmt,
+            lambda: oneoff.single(
+                *counts,
+                method=method or "wilson",
+                confidence=confidence,
+                baseline=baseline,
+                baseline_n=baseline_n,
+                baseline_ci=baseline_ci or None,
+                test=test or "score_z",
+            ),  # fmt: skip
+        )
+
+
+@cli.command()
+@click.option("--margin", type=float, help="Margin of error wanted (e.g. 0.03 for ±3 points).")
+@click.option("--p", "p", type=float, default=0.5, show_default=True, help="Expected share.")
+@click.option("--population", type=int, help="Population size N (finite-population correction).")
+@click.option("--confidence", type=float, default=0.95, show_default=True)
+@click.option("--p1", type=float, help="Two groups: expected share in group 1.")
+@click.option("--p2", type=float, help="Two groups: expected share in group 2.")
+@click.option("--power", type=float, help="Two groups: power wanted (e.g. 0.8).")
+@click.option("--n-per-group", type=float, help="Two groups: size of each group (gives power).")
+@click.option("--alpha", type=float, default=0.05, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table")
+@click.pass_context
+def samplesize(ctx: click.Context, fmt: str, **params: Any) -> None:
+    """Respondents needed for a margin of error, or per group to detect a difference.
+
+    Examples:
+
+        rapstats samplesize --margin 0.03 --population 2600
+
+        rapstats samplesize --p1 0.30 --p2 0.40 --power 0.8
+    """
+    from rapstats import oneoff
+
+    _oneoff(ctx, fmt, lambda: oneoff.plan(**params))
+
+
+@cli.command()
+@input_options
+@estimate_options
+@click.option(
+    "--previous",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Export of the previous wave: adds the change since then (Newcombe interval).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("report"),
+    show_default=True,
+    help="Output folder.",
+)
+@click.option(
+    "--formats",
+    default="md,html,pdf,xlsx,ods",
+    show_default=True,
+    help="Comma-separated formats to write (report.json is always written).",
+)
+@click.option("--date", help="Publication date shown. Default: the spec's [report].date.")
+@click.option("--quiet", "-q", "quiet_report", is_flag=True, help="No progress bar or notes.")
+@click.pass_context
+def report(
+    ctx: click.Context,
+    previous: Path | None,
+    out: Path,
+    formats: str,
+    date: str | None,
+    quiet_report: bool,
+    **params: Any,
+) -> None:
+    """Write a report (Markdown, HTML, PDF, XLSX, ODS) from the protected results.
+
+    Key findings in plain English, one section per workstream (charts, tables, answer
+    distributions, breakdowns by the spec's groups), methods and notes, and an audit
+    manifest. Every format shows the same numbers and the same withheld cells. By default
+    the breakdowns are every spec group (use --by to choose).
+
+    Example:
+
+        rapstats report data/sample/feedback.csv --spec data/sample/feedback.toml --out out
+    """
+    from rapstats.report import FORMATS, build_report, write_report
+    from rapstats.report.write import report_steps
+
+    chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
+    bad = [f for f in chosen if f not in FORMATS]
+    if bad or not chosen:
+        wrong = repr(bad[0]) if bad else repr(formats)
+        raise click.UsageError(f"--formats: {wrong} is not one of " + ",".join(FORMATS))
+    quiet = quiet_report or ctx.find_root().params.get("quiet")
+    model = build_report(
+        params.pop("export"),
+        spec=params.pop("spec_path"),
+        previous=previous,
+        by=params.pop("by") or None,
+        date=date,
+        options={"formats": ",".join(chosen)},
+        **params,
+    )
+    if quiet or not sys.stderr.isatty():
+        paths = write_report(model, out, chosen)
+    else:
+        with click.progressbar(
+            length=report_steps(model, chosen), label="Writing report", file=sys.stderr
+        ) as bar:
+            paths = write_report(model, out, chosen, progress=lambda _: bar.update(1))
+    if not quiet:
+        note(ctx, f"wrote {len(paths)} files to {out}")
 
 
 def main() -> None:

@@ -3,7 +3,10 @@
 Every error a user can cause (a bad file, a bad spec, an impossible estimate) is a
 :class:`RapstatsError`. Its ``str()`` is one line: where, what, and the fix::
 
-    responses.csv, row 14, column "Q3": "Maybe" is not an option of Q3. Fix: add it to [questions.Q3].options.
+    responses.csv, row 14, column "Q3": "Maybe" is not an option of Q3.
+    Fix: add it to [questions.Q3].options.
+
+(shown here on two lines; the message itself is one).
 
 Rows are numbered as in a spreadsheet (the header is row 1). The CLI turns these errors into
 one ``Error: ...`` line on stderr and exit code 1; library code never exits.

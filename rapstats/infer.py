@@ -135,6 +135,9 @@ _ID_NAMES = frozenset(
         "record id",
         "submission id",
         "reference",
+        "ref",
+        "respondent ref",
+        "case id",
         "respondent",
         "uuid",
     }
@@ -180,15 +183,14 @@ _METADATA = frozenset(
     }
 )
 _WEIGHT_RE = re.compile(r"(weight|weights|wt|wgt|weighting)|.*[ _](weight|wt)|(weight|wt)[ _].*")
-_TEXT_NAME_RE = re.compile(
-    r"(comment|comments|feedback|please specify|please explain|other.*text|.*_text"
-    r"|open-ended response|anything else|tell us|why)\b"
-)
+_TEXT_NAME_RE = re.compile(r"\b(comment|comments|feedback|please explain|anything else|tell us)\b")
+_OPEN_NAME_RE = re.compile(r"(please specify|open-ended response|[_ ]text$|other.*text)")
 _DATE_RE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2})?.*)?$")
 _NUMBERED_RE = re.compile(r"^\(?\d{1,2}\s*[-.=:)]\s*")
 _SEPARATORS = {"msforms": (";",), "googleforms": (", ",), "qualtrics": (",",)}
 _MAX_GROUP_LEVELS = 1000
 _MAX_MULTI_OPTIONS = 40
+_MAX_LABELS = 2000
 
 
 def _key(label: str) -> str:
@@ -211,16 +213,23 @@ _SCALE_INDEX: dict[str, tuple[str, int]] = {
 
 @dataclass(frozen=True, slots=True)
 class _Profile:
-    """What inference knows about one column: distinct values and their counts."""
+    """What inference knows about one column: distinct values and their counts.
+
+    Only the most frequent :data:`_MAX_LABELS` values are kept as labels; ``n`` and
+    ``n_distinct`` count them all.
+    """
 
     name: str
     labels: tuple[str, ...]  # distinct non-blank values, most frequent first
     counts: np.ndarray  # count of each label
     n_rows: int
+    n: int  # non-blank cells
+    n_distinct: int
 
     @property
-    def n(self) -> int:
-        return int(self.counts.sum())
+    def many(self) -> bool:
+        """Too many distinct values to be an answer scale, a choice list or a group."""
+        return self.n_distinct > _MAX_LABELS
 
     @property
     def keys(self) -> list[str]:
@@ -230,7 +239,7 @@ class _Profile:
         if not self.labels:
             return 0.0
         lengths = np.fromiter((len(v) for v in self.labels), dtype=float, count=len(self.labels))
-        return float((lengths * self.counts).sum() / max(self.n, 1))
+        return float((lengths * self.counts).sum() / max(int(self.counts.sum()), 1))
 
 
 def _profile(name: str, series: pd.Series) -> _Profile:
@@ -239,15 +248,25 @@ def _profile(name: str, series: pd.Series) -> _Profile:
     codes = series.cat.codes.to_numpy()
     cats = series.cat.categories
     counts = np.bincount(codes[codes >= 0], minlength=len(cats))
-    keep = counts > 0
-    labels = np.asarray(cats.astype(str), dtype=object)[keep]
-    counts = counts[keep]
-    stripped = [str(v).strip() for v in labels]
-    nonblank = np.array([bool(v) for v in stripped], dtype=bool)
-    labels = np.asarray(stripped, dtype=object)[nonblank]
-    counts = counts[nonblank]
-    order = np.lexsort((np.arange(len(labels)), -counts))
-    return _Profile(name, tuple(labels[order]), counts[order], len(series))
+    present = np.flatnonzero(counts > 0)
+    n_distinct = len(present)
+    if n_distinct > _MAX_LABELS:
+        top = present[np.argpartition(-counts[present], _MAX_LABELS)[:_MAX_LABELS]]
+    else:
+        top = present
+    labels = [str(cats[i]).strip() for i in top]
+    kept = np.array([bool(v) for v in labels], dtype=bool)
+    labels_arr = np.asarray(labels, dtype=object)[kept] if labels else np.array([], dtype=object)
+    top_counts = counts[top][kept]
+    order = np.lexsort((np.arange(len(labels_arr)), -top_counts))
+    return _Profile(
+        name,
+        tuple(labels_arr[order]),
+        top_counts[order],
+        len(series),
+        int(counts.sum()),
+        n_distinct,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -256,6 +275,8 @@ def _profile(name: str, series: pd.Series) -> _Profile:
 
 def _scale_of(p: _Profile) -> dict[str, Any] | None:
     """The question table for a column whose answers lie on one known scale, else None."""
+    if p.many:
+        return None
     seen: dict[int, str] = {}
     excluded: list[str] = []
     scale_name = None
@@ -302,10 +323,12 @@ def _is_ticks(p: _Profile) -> bool:
 def _is_text(p: _Profile) -> bool:
     if not p.labels:
         return False
-    distinct_ratio = len(p.labels) / max(p.n, 1)
+    distinct_ratio = p.n_distinct / max(p.n, 1)
+    if _OPEN_NAME_RE.search(fold_label(p.name)):
+        return True
     if _TEXT_NAME_RE.search(_name_key(p.name)) and p.mean_length() >= 8:
         return True
-    return p.mean_length() >= 20 and distinct_ratio > 0.5 and len(p.labels) > 3
+    return p.mean_length() >= 20 and distinct_ratio > 0.5 and p.n_distinct > 3
 
 
 def _is_date(p: _Profile) -> bool:
@@ -323,19 +346,28 @@ def _numbers(p: _Profile) -> np.ndarray | None:
 
 def _split_joined(p: _Profile, sep: str) -> dict[str, int] | None:
     """Options of a column of joined labels with their cell counts, or None if it is not one."""
+    if p.many:
+        return None
     if not any(sep in v for v in p.labels):
         return None
-    whole = set(p.labels)
+    cells = [v.strip().removesuffix(sep.strip()).strip() for v in p.labels]  # "A;B;" -> "A;B"
+    whole = set(cells)
     atoms: dict[str, int] = {}
     joined = 0  # cells holding two or more choices
-    for label, count in zip(p.labels, p.counts, strict=True):
+    for label, count in zip(cells, p.counts, strict=True):
         parts = [x.strip() for x in label.split(sep)]
         i = 0
         chosen: list[str] = []
         while i < len(parts):
-            j = len(parts)
-            while j > i + 1 and sep.join(parts[i:j]) not in whole:
-                j -= 1
+            # a part that is never a whole cell is a fragment of a label holding the
+            # separator ("Family, friends or neighbours"): extend it to the shortest whole cell
+            j = i + 1
+            if parts[i] not in whole:
+                k = next(
+                    (k for k in range(i + 2, len(parts) + 1) if sep.join(parts[i:k]) in whole),
+                    None,
+                )
+                j = k if k is not None else i + 1
             chosen.append(sep.join(parts[i:j]))
             i = j
         chosen = list(dict.fromkeys(a for a in chosen if a))
@@ -344,7 +376,11 @@ def _split_joined(p: _Profile, sep: str) -> dict[str, int] | None:
             atoms[atom] = atoms.get(atom, 0) + int(count)
     if joined < max(2, 0.02 * p.n):
         return None
-    if not 2 <= len(atoms) <= _MAX_MULTI_OPTIONS or len(atoms) >= len(p.labels) + 2:
+    if not 2 <= len(atoms) <= _MAX_MULTI_OPTIONS:
+        return None
+    # choices recur in several combinations; the clauses of free text do not
+    recurring = sum(1 for a in atoms if sum(1 for v in p.labels if a in v) >= 2)
+    if recurring < 0.5 * len(atoms):
         return None
     frequent = sum(c for c in atoms.values() if c >= 2)
     if frequent < 0.8 * sum(atoms.values()):
@@ -501,16 +537,21 @@ def infer_spec(export: Export) -> Spec:
             if joined is not None:
                 break
         if joined is not None and not (_is_text(p) and len(joined) > 12):
-            options = sorted(joined, key=lambda o: (-joined[o], o))
+            if all(re.fullmatch(r"-?\d+", o) for o in joined):  # numeric codes: in order
+                options = sorted(joined, key=int)
+            else:
+                options = sorted(joined, key=lambda o: (-joined[o], o))
             table = {"column": c, "type": "multi", "separator": sep, "options": options}
             entries.append((pos, text, table))
             continue
         if _is_text(p):
             entries.append((pos, text, {"column": c, "type": "text"}))
             continue
-        if _numbers(p) is not None and (len(p.labels) > 20 or export.platform == "qualtrics"):
+        if p.many:
+            continue
+        if _numbers(p) is not None and (p.n_distinct > 20 or export.platform == "qualtrics"):
             continue  # a measurement or numeric answer codes: not a grouping variable
-        if len(p.labels) <= _MAX_GROUP_LEVELS and (len(p.labels) <= 20 or len(p.labels) < p.n / 2):
+        if p.n_distinct <= _MAX_GROUP_LEVELS and (p.n_distinct <= 20 or p.n_distinct < p.n / 2):
             groups.append((pos, c))
 
     if not entries:
@@ -554,7 +595,7 @@ def _find_id(names: list[str], profiles: dict[str, _Profile]) -> str | None:
     for c in names:
         p = profiles[c]
         key = _name_key(c)
-        if (key.endswith(" id") or key.endswith("id")) and p.n == p.n_rows and len(p.labels) == p.n:
+        if key.endswith("id") and p.n == p.n_rows and p.n_distinct == p.n:
             return c
     return None
 
@@ -591,7 +632,9 @@ def _column_runs(
 
     def question_of(c: str) -> str | None:
         p = profiles[c]
-        if c in used or len(p.labels) > 1 or (p.labels and _key(p.labels[0]) in EXCLUDED):
+        if c in used or p.many or (len(p.labels) > 1 and not _is_ticks(p)):
+            return None
+        if p.labels and _key(p.labels[0]) in EXCLUDED:
             return None
         hp = parts.get(c)
         if hp and len(hp) == 2:  # SurveyMonkey: (question, choice)

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from rapstats.errors import InputError, SpecError
 from rapstats.io import Export
@@ -291,42 +293,45 @@ def _code_multi_joined(
     return matrix[codes], answered[codes]
 
 
-_ISO_PREFIX = re.compile(r"^\s*(\d{4})-(\d{2})")
+def _periods(cats: pd.Index, derive: str, path: object, column: str) -> np.ndarray:
+    """Period label (``2024 Q3``, ``2024-07``, ``2024``) of each timestamp category.
 
-
-def _periods(cats: list[str], derive: str, path: object, column: str) -> list[str]:
-    """Period label (``2024 Q3``, ``2024-07``, ``2024``) of each timestamp category."""
-    if all(_ISO_PREFIX.match(c) or not c.strip() for c in cats):
-        years = [c.strip()[:4] for c in cats]
-        months = [int(c.strip()[5:7]) if c.strip() else 0 for c in cats]
+    Vectorised over the categories with Arrow kernels: ISO timestamps
+    (``2024-07-18 08:28:09``) are cut to year and month; anything else is parsed as a date
+    (day-first unless US order is evident).
+    """
+    text = pc.utf8_trim_whitespace(pa.array(cats, type=pa.string()))
+    if pc.all(pc.match_substring_regex(text, r"^\d{4}-\d{2}")).as_py():
+        year_month = pc.dictionary_encode(pc.utf8_slice_codeunits(text, 0, 7))
+        uniq = year_month.dictionary.to_pylist()
+        years = np.array([int(u[:4]) for u in uniq], dtype=np.int64)[year_month.indices]
+        months = np.array([int(u[5:7]) for u in uniq], dtype=np.int64)[year_month.indices]
     else:
-        stamps = _parse_dates(cats, path, column)
-        years = [f"{t.year:04d}" if t is not pd.NaT else "" for t in stamps]
-        months = [t.month if t is not pd.NaT else 0 for t in stamps]
-    out = []
-    for y, m in zip(years, months, strict=True):
-        if not y:
-            out.append(BLANK_LABEL)
-        elif derive == "quarter":
-            out.append(f"{y} Q{(m - 1) // 3 + 1}")
+        stamps = _parse_dates(pd.Series(text.to_pylist(), dtype=object), path, column)
+        years = stamps.dt.year.to_numpy(np.int64)
+        months = stamps.dt.month.to_numpy(np.int64)
+    key = years * 100 + months
+    uniq_keys, inverse = np.unique(key, return_inverse=True)
+    labels = []
+    for k in uniq_keys:
+        y, m = divmod(int(k), 100)
+        if derive == "quarter":
+            labels.append(f"{y:04d} Q{(m - 1) // 3 + 1}")
         elif derive == "month":
-            out.append(f"{y}-{m:02d}")
+            labels.append(f"{y:04d}-{m:02d}")
         else:
-            out.append(y)
-    return out
+            labels.append(f"{y:04d}")
+    return np.array(labels, dtype=object)[inverse]
 
 
-def _parse_dates(cats: list[str], path: object, column: str) -> list[pd.Timestamp]:
+def _parse_dates(values: pd.Series, path: object, column: str) -> pd.Series:
     """Parse non-ISO date strings; day-first (UK) unless a first field above 12 says US."""
-    values = pd.Series(cats, dtype=object).str.strip()
     firsts = values.str.extract(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-]")
     a = pd.to_numeric(firsts[0], errors="coerce")
     b = pd.to_numeric(firsts[1], errors="coerce")
     dayfirst = not ((b > 12).any() and not (a > 12).any())
-    parsed = pd.to_datetime(
-        values.replace("", None), dayfirst=dayfirst, format="mixed", errors="coerce"
-    )
-    bad = parsed.isna() & values.ne("")
+    parsed = pd.to_datetime(values, dayfirst=dayfirst, format="mixed", errors="coerce")
+    bad = parsed.isna()
     if bad.any():
         raise InputError(
             f'"{values[bad].iloc[0]}" is not a date',
@@ -334,28 +339,28 @@ def _parse_dates(cats: list[str], path: object, column: str) -> list[pd.Timestam
             column=column,
             hint="use a timestamp column (e.g. 2024-07-18 08:28:09) for derived periods",
         )
-    return list(parsed)
+    return parsed
 
 
 def _code_group(export: Export, g: Group, series: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
-    codes, cats = _categories(series)
+    if not isinstance(series.dtype, pd.CategoricalDtype):
+        series = series.astype("category")
+    codes = np.asarray(series.cat.codes, dtype=np.int64)
+    cats = series.cat.categories
     if g.derive:
         labels = _periods(cats, g.derive, export.path, str(series.name))
     else:
-        labels = [" ".join(c.split()) or BLANK_LABEL for c in cats]
-    labels.append(BLANK_LABEL)  # code -1
-    uniq = sorted(set(labels), key=_group_sort_key(g))
-    pos = {label: i for i, label in enumerate(uniq)}
-    lookup = np.array([pos[label] for label in labels], dtype=np.int32)
-    group_codes = lookup[codes]
-    used = np.bincount(group_codes, minlength=len(uniq)) > 0
-    if not used.all():
-        keep = np.flatnonzero(used)
-        remap = np.full(len(uniq), -1, dtype=np.int32)
-        remap[keep] = np.arange(len(keep), dtype=np.int32)
-        group_codes = remap[group_codes]
-        uniq = [uniq[i] for i in keep]
-    return group_codes, tuple(uniq)
+        text = pd.Series(cats, dtype=object).astype(str).str.split().str.join(" ")
+        labels = text.where(text != "", BLANK_LABEL).to_numpy(object)
+    labels = np.append(labels, BLANK_LABEL)  # code -1: a blank cell
+    level_codes, levels = pd.factorize(labels)
+    group_codes = level_codes[codes]
+    used = np.bincount(group_codes, minlength=len(levels)) > 0
+    present = [str(v) for v, u in zip(levels, used, strict=True) if u]
+    ordered = sorted(present, key=_group_sort_key(g))
+    position = {label: i for i, label in enumerate(ordered)}
+    remap = np.array([position.get(str(v), -1) for v in levels], dtype=np.int32)
+    return remap[group_codes], tuple(ordered)
 
 
 def _group_sort_key(g: Group):  # noqa: ANN202 - a sort key
@@ -369,14 +374,20 @@ def _group_sort_key(g: Group):  # noqa: ANN202 - a sort key
 
 
 def _weights(export: Export, series: pd.Series) -> np.ndarray:
-    codes, cats = _categories(series)
-    values = pd.to_numeric(pd.Series(cats, dtype=object), errors="coerce").to_numpy(float)
-    values = np.append(values, np.nan)
-    w = values[codes]
+    if not isinstance(series.dtype, pd.CategoricalDtype):
+        series = series.astype("category")
+    codes = np.asarray(series.cat.codes, dtype=np.int64)
+    cats = pa.array(series.cat.categories, type=pa.string())
+    try:
+        values = pc.cast(pc.utf8_trim_whitespace(cats), pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        values = pd.to_numeric(pd.Series(cats.to_pylist(), dtype=object), errors="coerce")
+        values = values.to_numpy(float)
+    w = np.append(values, np.nan)[codes]
     bad = ~(np.isfinite(w) & (w > 0))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        shown = "blank" if codes[i] < 0 else f'"{cats[codes[i]]}"'
+        shown = "blank" if codes[i] < 0 else f'"{cats[codes[i]].as_py()}"'
         raise InputError(
             f"weight is {shown}, not a positive number ({int(bad.sum())} rows in all)",
             path=export.path,

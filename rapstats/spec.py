@@ -131,7 +131,7 @@ class Question:
     values: Mapping[str, str] = field(default_factory=dict)
     missing_values: tuple[str, ...] = ()
     baseline: Baseline | None = None
-    scale: str | None = None
+    scale: str | None = field(default=None, compare=False)
 
     @property
     def source_columns(self) -> tuple[str, ...]:

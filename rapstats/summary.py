@@ -203,7 +203,10 @@ def estimate(counts: Counts, spec: Spec) -> pd.DataFrame:
         )
         share[ok] = res.estimate
         low[ok], high[ok] = res.ci.low, res.ci.high
-        eff_n[ok] = res.n_eff
+        # Design-effective n = p(1-p)/var (Kish's n_eff where the variance is 0).
+        with np.errstate(invalid="ignore", divide="ignore"):
+            design_n = res.estimate * (1 - res.estimate) / np.square(res.se)
+        eff_n[ok] = np.where(np.isfinite(design_n) & (res.se > 0), design_n, res.kish_n_eff)
     else:
         share[ok] = x[ok] / n[ok]
         ci = stats.proportion_ci(x[ok], n[ok], method=m.method, confidence=m.confidence)

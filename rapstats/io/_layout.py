@@ -117,10 +117,15 @@ def detect_platform(rows: list[list[str]]) -> str:
     keys = _first_keys(rows[0], 3)
     if keys[:3] == ["startdate", "enddate", "status"] or _has_import_ids(rows):
         return "qualtrics"
-    if keys[:2] == ["v1", "v2"] and len(rows) > 1 and _first_keys(rows[1], 2) == [
-        "responseid",
-        "responseset",
-    ]:
+    if (
+        keys[:2] == ["v1", "v2"]
+        and len(rows) > 1
+        and _first_keys(rows[1], 2)
+        == [
+            "responseid",
+            "responseset",
+        ]
+    ):
         return "qualtrics"
     if keys[:2] == ["respondent id", "collector id"]:
         return "surveymonkey"
@@ -224,15 +229,17 @@ def _qualtrics(rows: list[list[str]], path: Path) -> Layout:
         n_header = len(rows)
     tags = _cells(rows[0])
     if legacy:
-        tags = [t2 or t1 for t1, t2 in zip(tags, _cells(rows[1]) + [""] * len(tags), strict=False)]
+        labels = _cells(rows[1]) + [""] * len(tags)
+        tags = [
+            (t2 or t1) if re.fullmatch(r"V\d+", t1) else t1
+            for t1, t2 in zip(tags, labels, strict=False)
+        ]
     width = len(tags)
     texts = (_cells(rows[1]) + [""] * width)[:width] if n_header >= 2 else [""] * width
     ids = (_cells(rows[2]) + [""] * width)[:width] if n_header >= 3 else [""] * width
     _check_unique(tuple(tags), path, 1)
     question_text = {t: x for t, x in zip(tags, texts, strict=True) if t and x and x != t}
-    parts = {
-        t: (t, x, i) for t, x, i in zip(tags, texts, ids, strict=True) if t and (x or i)
-    }
+    parts = {t: (t, x, i) for t, x, i in zip(tags, texts, ids, strict=True) if t and (x or i)}
     return Layout("qualtrics", 0, n_header, tuple(tags), question_text, parts)
 
 

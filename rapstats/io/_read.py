@@ -11,6 +11,8 @@ what is counted is written to ``Export.notes``.
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -36,10 +38,13 @@ from rapstats.io._sheet import (
 )
 from rapstats.io._text import TextInfo, read_body, read_head, sniff_delimiter, sniff_encoding
 from rapstats.io._text import split_records as _split
+from rapstats.io._text import to_categorical as text_categorical
 
 _HEAD_ROWS = 40
+# A totals row starts with the word alone ("Total", "Grand total:"); a notes row with "Note:".
 _TOTALS_RE = re.compile(
-    r"^(grand )?(total|totals|sum|count|base|average|mean|notes?|source)\b[:s]?", re.I
+    r"^((grand |sub-?)?(total|totals|sum|count|base|average|mean)\s*:?|(notes?|source)\s*:.*)$",
+    re.I | re.S,
 )
 _SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 
@@ -63,12 +68,20 @@ def read_export(
     if size == 0 or not head.strip():
         raise InputError("the file is empty", path=path, hint="export the survey again")
     magic = head[:8]
-    if platform == "spss" or magic[:4] in SAV_MAGICS:
-        return _from_sav(path, columns, keep)
-    is_sheet = magic.startswith(ZIP_MAGIC) or magic == CFB_MAGIC
-    if is_sheet or (path.suffix.casefold() in _SPREADSHEET_SUFFIXES and encoding is None):
-        return _from_sheet(path, platform, sheet, columns, keep)
-    return _from_text(path, head, platform, encoding, columns, keep)
+    # hash the file on a second thread while it is parsed (hashlib releases the GIL)
+    with ThreadPoolExecutor(1) as pool:
+        digest = pool.submit(file_sha256, path)
+        if platform == "spss" or magic[:4] in SAV_MAGICS:
+            export = _from_sav(path, columns, keep)
+        elif (
+            magic.startswith(ZIP_MAGIC)
+            or magic == CFB_MAGIC
+            or (path.suffix.casefold() in _SPREADSHEET_SUFFIXES and encoding is None)
+        ):
+            export = _from_sheet(path, platform, sheet, columns, keep)
+        else:
+            export = _from_text(path, head, platform, encoding, columns, keep)
+        return replace(export, sha256=digest.result())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -119,8 +132,6 @@ def _finish(
 ) -> Export:
     """Tidy values and rows, apply the platform's rules, check it is a survey, build Export."""
     notes = list(notes or [])
-    for c in frame.columns:
-        frame[c] = _tidy(frame[c])
     blank_named = [c for c in frame.columns if c.startswith("column ") and c not in layout.names]
     empty = [c for c in blank_named if frame[c].isna().all()]
     if empty:
@@ -139,6 +150,8 @@ def _finish(
         keep_rows = _qualtrics_rows(frame, keep_rows, notes)
     if not keep_rows.all():
         frame = frame.loc[keep_rows].reset_index(drop=True)
+        for c in frame.columns:  # a dropped totals row must not leave its labels behind
+            frame[c] = frame[c].cat.remove_unused_categories()
         row_numbers = row_numbers[keep_rows]
     if (
         layout.platform == "qualtrics"
@@ -160,7 +173,7 @@ def _finish(
         platform=layout.platform,
         frame=frame,
         row_numbers=np.asarray(row_numbers, dtype=np.int64),
-        sha256=file_sha256(path),
+        sha256="",
         encoding=encoding,
         sheet=sheet,
         question_text={k: v for k, v in layout.question_text.items() if k in names},
@@ -207,7 +220,8 @@ def _drop_totals(frame: pd.DataFrame, keep: np.ndarray, notes: list[str]) -> np.
     rows = np.flatnonzero(keep)
     dropped = 0
     for i in rows[::-1][:5]:
-        values = frame.iloc[i]
+        # cell by cell: frame.iloc[i] would build a row of a common dtype (slow on 1M rows)
+        values = (frame[c].iat[i] for c in frame.columns)
         first = next((str(v) for v in values if isinstance(v, str) and v), "")
         if not _TOTALS_RE.match(first.strip()):
             break
@@ -220,16 +234,14 @@ def _drop_totals(frame: pd.DataFrame, keep: np.ndarray, notes: list[str]) -> np.
 
 def _qualtrics_rows(frame: pd.DataFrame, keep: np.ndarray, notes: list[str]) -> np.ndarray:
     if "Status" in frame.columns:
-        status = frame["Status"].astype(object).fillna("").map(
-            lambda v: str(v).strip().casefold()
-        )
+        status = frame["Status"].astype(object).fillna("").map(lambda v: str(v).strip().casefold())
         drop = status.isin(QUALTRICS_DROP_STATUS).to_numpy() & keep
         if drop.any():
             keep = keep & ~drop
             notes.append(f"left out {int(drop.sum())} survey preview, test or spam response(s)")
     if "Finished" in frame.columns:
-        finished = frame["Finished"].astype(object).fillna("").map(
-            lambda v: str(v).strip().casefold()
+        finished = (
+            frame["Finished"].astype(object).fillna("").map(lambda v: str(v).strip().casefold())
         )
         unfinished = int((finished.isin({"0", "false"}).to_numpy() & keep).sum())
         if unfinished:
@@ -283,7 +295,16 @@ def _read_text(
             path=path,
             hint="export the survey again once responses have been recorded",
         )
-    width = max(len(layout.names), *(len(r) for r in records[layout.data_row : _HEAD_ROWS]))
+    sample = [r for r in records[layout.data_row : _HEAD_ROWS] if any(c.strip() for c in r)]
+    width = max(len(layout.names), *(len(r) for r in sample)) if sample else len(layout.names)
+    if layout.platform == "plain" and sample:
+        regular = sum(1 for r in sample if len(r) == width)
+        if regular < 0.8 * len(sample):
+            raise InputError(
+                "is not a survey export: its rows do not have the same number of columns",
+                path=path,
+                hint="export the responses as a table with one header row",
+            )
     names = list(layout.names) + [""] * (width - len(layout.names))
     layout = Layout(
         layout.platform,
@@ -333,8 +354,10 @@ def _read_text(
                 hint="check the delimiter and quoting, or export the survey again",
             )
         notes.append(f"left out {len(bad)} short row(s) (fewer fields than the header)")
-    frame = table.to_pandas()
-    frame.columns = out_names
+    frame = pd.DataFrame(
+        {n: text_categorical(table.column(i)) for i, n in enumerate(out_names)},
+        index=pd.RangeIndex(table.num_rows),
+    )
     row_numbers = np.arange(first_data_row, first_data_row + len(frame), dtype=np.int64)
     return _finish(
         path,
@@ -364,7 +387,9 @@ def _from_sheet(
     while head and not any(head[-1]):
         head.pop()
     if not head:
-        raise InputError(f"sheet {name!r} is empty", path=path, hint="choose the sheet with --sheet")
+        raise InputError(
+            f"sheet {name!r} is empty", path=path, hint="choose the sheet with --sheet"
+        )
     layout = detect_layout(head, platform=platform, path=path, columns=columns)
     body = rows[layout.data_row :]
     width = max(len(layout.names), max((len(r) for r in body[:1]), default=0))
@@ -391,9 +416,7 @@ def _from_sheet(
     )
     first = layout.data_row + 1
     row_numbers = np.arange(first, first + len(body), dtype=np.int64)
-    return _finish(
-        path, layout, frame, row_numbers, dropped=dropped, columns=columns, sheet=name
-    )
+    return _finish(path, layout, frame, row_numbers, dropped=dropped, columns=columns, sheet=name)
 
 
 def _from_sav(path: Path, columns: list[str] | None, keep: tuple[str, ...]) -> Export:

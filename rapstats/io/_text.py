@@ -11,7 +11,10 @@ import codecs
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from rapstats.errors import InputError
@@ -20,7 +23,7 @@ HEAD_BYTES = 1 << 16
 MAX_HEAD_BYTES = 1 << 24
 HEAD_RECORDS = 40
 DELIMITERS = (",", ";", "\t", "|")
-BLOCK_SIZE = 1 << 24
+BLOCK_SIZE = 1 << 20
 _DICT = pa.dictionary(pa.int32(), pa.string())
 
 
@@ -218,6 +221,38 @@ def sniff_delimiter(text: str, complete: bool, info: TextInfo) -> str:
     return best
 
 
+def to_categorical(column: pa.ChunkedArray) -> pd.Categorical:
+    """A string column as a pandas Categorical of trimmed labels; blanks are missing.
+
+    Arrow encodes the column once (no Python per row); trimming works on the distinct values.
+    """
+    if len(column) == 0 or column.num_chunks == 0:
+        return pd.Categorical([], categories=pd.Index([], dtype=str))
+    if not pa.types.is_dictionary(column.type):
+        column = pc.dictionary_encode(column)
+    # one dictionary for all chunks (the reader encodes each block on its own)
+    encoded = pa.table({"c": column}).unify_dictionaries().column(0)
+    dictionary = encoded.chunk(0).dictionary
+    codes = np.concatenate(
+        [pc.fill_null(c.indices, -1).to_numpy(zero_copy_only=False) for c in encoded.chunks]
+    ).astype(np.int32, copy=False)
+    trimmed = pc.utf8_trim_whitespace(dictionary)
+    if not pc.all(pc.equal(trimmed, dictionary)).as_py() or pc.any(pc.equal(trimmed, "")).as_py():
+        blank = pc.equal(trimmed, "")
+        again = pc.dictionary_encode(pc.if_else(blank, None, trimmed))
+        remap = np.append(pc.fill_null(again.indices, -1).to_numpy(zero_copy_only=False), -1)
+        codes = remap.astype(np.int32)[codes]
+        dictionary = again.dictionary
+    return pd.Categorical.from_codes(codes, dtype=_dtype(dictionary), validate=False)
+
+
+def _dtype(dictionary: pa.Array) -> pd.CategoricalDtype:
+    """A CategoricalDtype of distinct strings without re-checking that they are distinct."""
+    categories = pd.Index(dictionary.to_pandas(), dtype=str)
+    fast = getattr(pd.CategoricalDtype, "_from_fastpath", None)
+    return fast(categories, False) if fast is not None else pd.CategoricalDtype(categories)
+
+
 def read_body(
     path: Path,
     info: TextInfo,
@@ -240,6 +275,7 @@ def read_body(
         return "skip"
 
     block = BLOCK_SIZE
+    newlines = False  # faster; retried with True when a quoted line break split a block
     while True:
         bad.clear()
         try:
@@ -254,7 +290,7 @@ def read_body(
                     ),
                     parse_options=pacsv.ParseOptions(
                         delimiter=info.delimiter,
-                        newlines_in_values=True,
+                        newlines_in_values=newlines,
                         invalid_row_handler=on_invalid,
                     ),
                     convert_options=pacsv.ConvertOptions(
@@ -264,9 +300,15 @@ def read_body(
                         null_values=[""],
                     ),
                 )
+            if bad and not newlines:
+                newlines = True
+                continue
             return table, list(bad)
         except pa.ArrowInvalid as exc:
             text = str(exc)
+            if not newlines and ("quote" in text or "columns" in text):
+                newlines = True
+                continue
             if "straddling" in text or "block size" in text or "too large" in text:
                 if block >= max(path.stat().st_size, 1) * 2:
                     raise

@@ -27,8 +27,8 @@ from typing import Any
 
 import pandas as pd
 
-from rapstats.summary import Summary, _clean
 from rapstats.spec import spec_to_dict
+from rapstats.summary import Summary, _clean
 
 FORMATS: tuple[str, ...] = ("table", "csv", "json", "markdown")
 
@@ -233,3 +233,55 @@ def render_frequencies(summary: Summary, fmt: str) -> str:
     banner = f"{_banner(summary)}\n\n" if _banner(summary) else ""
     notes = "\n".join(f"Note: {n}" for n in _footnotes(summary))
     return banner + _aligned(header, body, 2 + len(summary.by)) + "\n\n" + notes + "\n"
+
+
+def oneoff_text(result: dict[str, Any]) -> str:
+    """Plain-English lines for a ``rapstats ci`` / ``rapstats samplesize`` result."""
+    level = f"{result.get('confidence', 0.95):.0%}"
+    kind = result.get("kind")
+    if kind == "margin_of_error":
+        fpc = f" from a population of {result['population']}" if result["population"] else ""
+        return (
+            f"{result['n']} responses{fpc} give a margin of error of ±{100 * result['margin']:g} "
+            f"points at {level} confidence for a share near {pct(result['p'], 0)} "
+            f"(n = {result['n_unrounded']:.2f}, rounded up)."
+        )
+    if kind == "two_proportion_power":
+        if result["n_per_group"] is not None:
+            return (
+                f"{result['n_per_group']} per group (n = {result['n_per_group_unrounded']:.2f}, "
+                f"rounded up) detect {pct(result['p1'])} vs {pct(result['p2'])} with power "
+                f"{result['power']:.0%} at two-sided alpha {result['alpha']:g}."
+            )
+        return (
+            f"Power {result['power']:.3f} to detect {pct(result['p1'])} vs {pct(result['p2'])} "
+            f"at two-sided alpha {result['alpha']:g}."
+        )
+    if "x1" in result:
+        lines = [
+            f"{_count(result['x1'])}/{_count(result['n1'])} = {pct(result['share1'])} vs "
+            f"{_count(result['x2'])}/{_count(result['n2'])} = {pct(result['share2'])}",
+            f"Difference {pp(result['diff'])} ({level} CI {pp(result['diff_low'])} to "
+            f"{pp(result['diff_high'])}, {result['method']})",
+        ]
+    else:
+        lines = [
+            f"{_count(result['x'])}/{_count(result['n'])} = {pct(result['share'])} "
+            f"({level} CI {pct(result['ci_low'])} to {pct(result['ci_high'])}, "
+            f"{result['method']})"
+        ]
+        if result.get("baseline") is not None:
+            lines.append(
+                f"Baseline {pct(result['baseline'])}: difference {pp(result['diff'])} "
+                f"({level} CI {pp(result['diff_low'])} to {pp(result['diff_high'])})"
+            )
+    if result.get("test"):
+        z = f", z = {result['z']:.2f}" if result.get("z") is not None else ""
+        p = p_text(result["p_value"])
+        p = f"p < {p[1:]}" if p.startswith("<") else f"p = {p}"
+        lines.append(f"{result['test']} test: {p}{z} (two-sided)")
+    return "\n".join(lines)
+
+
+def _count(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"

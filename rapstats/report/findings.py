@@ -152,7 +152,9 @@ def share_sentence(e: Estimate) -> str | None:
         return None
     ci = f"{level(e.confidence)} confidence interval {bound(e.low)} to {bound(e.high)}"
     if e.weighted:
-        lead = f"{percent(e.share)} of respondents (weighted estimate from {e.base:,} answers; {ci})"
+        lead = (
+            f"{percent(e.share)} of respondents (weighted estimate from {e.base:,} answers; {ci})"
+        )
     elif e.positive == 0:
         lead = f"None of the {e.base:,} respondents ({ci})"
     elif e.positive == e.base:
@@ -186,8 +188,9 @@ def group_sentence(group_label: str, estimates: list[tuple[str, Estimate]]) -> s
         if above:
             parts.append(f"higher than {name} in {_list(above)}")
         if below:
-            parts.append(f"lower in {_list(below)}" if above else f"lower than {name} in "
-                         f"{_list(below)}")
+            parts.append(
+                f"lower in {_list(below)}" if above else f"lower than {name} in {_list(below)}"
+            )
         rest = len(tested) - len(above) - len(below)
         tail = f"; the other {rest} shown did not differ significantly" if rest else ""
         return f"{by}, the percentage was {' and '.join(parts)}{tail}."

@@ -88,6 +88,7 @@ __all__ = [
     "p_adjust",
     "proportion_ci",
     "sample_size",
+    "two_sample_test",
     "two_proportion_power",
     "weighted_proportion",
     "weighted_proportion_from_sums",

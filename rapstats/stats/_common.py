@@ -30,7 +30,9 @@ def check_confidence(confidence: Any, name: str = "confidence") -> float:
     try:
         c = float(confidence)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number in (0, 1), e.g. 0.95; got {confidence!r}.")
+        raise ValueError(
+            f"{name} must be a number in (0, 1), e.g. 0.95; got {confidence!r}."
+        ) from None
     if not 0.0 < c < 1.0:
         raise ValueError(f"{name} must be strictly between 0 and 1, e.g. 0.95; got {confidence!r}.")
     return c
@@ -46,7 +48,9 @@ def as_array(name: str, value: Any) -> np.ndarray:
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be numeric (a number or an array of numbers); got {value!r}.")
+        raise ValueError(
+            f"{name} must be numeric (a number or an array of numbers); got {value!r}."
+        ) from None
     if not np.all(np.isfinite(arr)):
         bad = np.flatnonzero(~np.isfinite(arr.ravel()))[:3].tolist()
         raise ValueError(f"{name} must be finite (no NaN or infinity); bad positions {bad}.")
@@ -63,7 +67,9 @@ def broadcast(**arrays: np.ndarray) -> list[np.ndarray]:
         return list(np.broadcast_arrays(*arrays.values()))
     except ValueError:
         shapes = ", ".join(f"{k} {np.shape(v)}" for k, v in arrays.items())
-        raise ValueError(f"{' and '.join(arrays)} cannot be broadcast together: {shapes}.")
+        raise ValueError(
+            f"{' and '.join(arrays)} cannot be broadcast together: {shapes}."
+        ) from None
 
 
 def counts(x: Any, n: Any, xname: str = "x", nname: str = "n") -> tuple[np.ndarray, np.ndarray]:
@@ -93,14 +99,11 @@ def check_integer(name: str, arr: np.ndarray) -> None:
     """Raise ``ValueError`` unless every element of ``arr`` is a whole number."""
     bad = arr != np.round(arr)
     if np.any(bad):
-        raise ValueError(
-            f"{name} must be whole numbers for an exact test; got {arr.ravel()[_first(bad)].tolist()}."
-        )
+        got = arr.ravel()[_first(bad)].tolist()
+        raise ValueError(f"{name} must be whole numbers for an exact test; got {got}.")
 
 
-def probability(
-    name: str, value: Any, *, open_interval: bool = False
-) -> np.ndarray:
+def probability(name: str, value: Any, *, open_interval: bool = False) -> np.ndarray:
     """Validate a probability in [0, 1] (or (0, 1) when ``open_interval``)."""
     arr = as_array(name, value)
     bad = (arr <= 0) | (arr >= 1) if open_interval else (arr < 0) | (arr > 1)

@@ -83,10 +83,13 @@ def proportion_ci(
     z is the exact normal quantile ``qnorm(1 - (1 - confidence)/2)``, not 1.96.
     Conventions at the edges, matching R and the rapstats reference corpus:
 
-    * ``wilson`` and ``wilson_cc``: L = 0 when x = 0 and U = 1 when x = n exactly.
+    * ``wilson``: L = 0 when x = 0 and U = 1 when x = n.
+    * ``wilson_cc``: L = 0 when x = 0 and U = 1 when x = n; for fractional counts, L = 0
+      whenever x <= 1/2 and U = 1 whenever x >= n - 1/2 (the corrected limit does not exist).
     * ``clopper_pearson``: L = 0 at x = 0, U = 1 at x = n.
     * ``jeffreys``: with the boundary fix of Brown, Cai & DasGupta (2001, p. 108):
-      L = 0 at x = 0, U = 1 at x = n.
+      L = 0 at x = 0, U = 1 at x = n. For fractional counts close to 0 or n the limits are
+      also clipped so that L <= x/n <= U (whole counts at the usual levels never need it).
     * ``agresti_coull`` and ``wald`` are clipped to [0, 1]; the Wald interval has zero
       width at x = 0 and x = n.
 
@@ -147,8 +150,10 @@ def _wilson_cc(x: np.ndarray, n: np.ndarray, conf: float) -> tuple[np.ndarray, n
     arg_u = np.maximum(z2 + 2.0 - 1.0 / n + 4.0 * p * (n * q - 1.0), 0.0)
     low = (2.0 * n * p + z2 - 1.0 - z * np.sqrt(arg_l)) / denom
     high = (2.0 * n * p + z2 + 1.0 + z * np.sqrt(arg_u)) / denom
-    low = np.where(x <= 0, 0.0, np.clip(low, 0.0, 1.0))
-    high = np.where(x >= n, 1.0, np.clip(high, 0.0, 1.0))
+    # The corrected lower limit solves p - 1/(2n) - L = z sqrt(L(1-L)/n) with L <= p - 1/(2n);
+    # when x <= 1/2 (a whole count: x = 0) there is no such L and it is 0; likewise U = 1.
+    low = np.where(x <= 0.5, 0.0, np.clip(low, 0.0, 1.0))
+    high = np.where(x >= n - 0.5, 1.0, np.clip(high, 0.0, 1.0))
     return low, high
 
 
@@ -173,7 +178,10 @@ def _clopper_pearson(x: np.ndarray, n: np.ndarray, conf: float) -> tuple[np.ndar
 
 def _jeffreys(x: np.ndarray, n: np.ndarray, conf: float) -> tuple[np.ndarray, np.ndarray]:
     # Brown, Cai & DasGupta (2001), p. 108: qbeta(a/2, x+.5, n-x+.5) with the boundary fix.
-    return _beta_limits(x, n, conf, prior=0.5, add=0.5)
+    low, high = _beta_limits(x, n, conf, prior=0.5, add=0.5)
+    # A fractional count just above 0 (or below n) can put a limit beyond x/n: clip to x/n.
+    p = x / n
+    return np.minimum(low, p), np.maximum(high, p)
 
 
 def _wald_around(

@@ -18,7 +18,7 @@ from rapstats.stats._common import (
     normal_p_value,
     z_quantile,
 )
-from rapstats.stats.baseline import R_REL_ERR, mover_difference
+from rapstats.stats.baseline import R_REL_ERR, log_factorial, mover_difference
 from rapstats.stats.ci import Interval, _wilson, _wilson_cc
 
 DiffMethod = Literal["newcombe", "newcombe_cc", "wald", "agresti_caffo"]
@@ -210,11 +210,13 @@ def two_sample_test(
 def _fisher_p_value(x1: np.ndarray, n1: np.ndarray, x2: np.ndarray, n2: np.ndarray) -> np.ndarray:
     """Two-sided Fisher exact p-value as R's ``fisher.test`` for 2x2 tables.
 
-    Every cell's hypergeometric support is laid end to end in one flat array (no loop over
-    cells), as R sums over the whole support.
+    R sums the hypergeometric probabilities over the whole support. Here each cell's support
+    is first cut to the outcomes that can matter: by Hoeffding's inequality,
+    P(|X - E X| >= t) <= 2 exp(-2 t²/m) with m = min(r1, r2, c1, c2), so outcomes further
+    than t_max from E X have probability below 1e-20 times the observed one and change the
+    sum by less than (n1 + n2) * 1e-20 relative. The remaining supports are laid end to end
+    in flat arrays (no loop over cells), in chunks that bound memory.
     """
-    from scipy.special import gammaln
-
     shape = x1.shape
     if x1.size == 0:
         return np.empty(shape)
@@ -222,27 +224,37 @@ def _fisher_p_value(x1: np.ndarray, n1: np.ndarray, x2: np.ndarray, n2: np.ndarr
     r1 = n1.ravel().astype(np.int64)
     r2 = n2.ravel().astype(np.int64)
     c1 = a + x2.ravel().astype(np.int64)  # first column total (successes)
-    lo = np.maximum(0, c1 - r2)
-    hi = np.minimum(c1, r1)
-    size = hi - lo + 1
-    starts = np.concatenate(([0], np.cumsum(size)[:-1]))
-    cell = np.repeat(np.arange(a.size), size)
-    k = lo[cell] + (np.arange(size.sum()) - starts[cell])
+    total = r1 + r2
+    lf = log_factorial(np.max(total))
 
-    def logpmf(kk: np.ndarray, idx: np.ndarray) -> np.ndarray:
-        # dhyper(k, r1, r2, c1): choose(r1, k) choose(r2, c1 - k) / choose(r1 + r2, c1)
-        m, n, t = r1[idx], r2[idx], c1[idx]
+    def logpmf(k: np.ndarray, m: np.ndarray, n: np.ndarray, t: np.ndarray) -> np.ndarray:
+        # log dhyper(k, m, n, t) = log[choose(m, k) choose(n, t - k) / choose(m + n, t)]
         return (
-            gammaln(m + 1.0) - gammaln(kk + 1.0) - gammaln(m - kk + 1.0)
-            + gammaln(n + 1.0) - gammaln(t - kk + 1.0) - gammaln(n - t + kk + 1.0)
-            - gammaln(m + n + 1.0) + gammaln(t + 1.0) + gammaln(m + n - t + 1.0)
+            lf[m] + lf[n] + lf[t] + lf[m + n - t] - lf[m + n]
+            - lf[k] - lf[m - k] - lf[t - k] - lf[n - t + k]
         )  # fmt: skip
 
-    lp = logpmf(k.astype(float), cell)
-    lp_obs = logpmf(a.astype(float), np.arange(a.size))
-    top = np.maximum.reduceat(lp, starts)
-    d = np.exp(lp - top[cell])
-    d_obs = np.exp(lp_obs - top)
-    keep = d <= d_obs[cell] * R_REL_ERR
-    p = np.add.reduceat(np.where(keep, d, 0.0), starts) / np.add.reduceat(d, starts)
-    return np.clip(p, 0.0, 1.0).reshape(shape)
+    lp_obs = logpmf(a, r1, r2, c1)
+    spread = np.maximum(np.minimum(np.minimum(r1, r2), np.minimum(c1, total - c1)), 1)
+    t_max = np.sqrt(spread / 2.0 * (np.log(2.0) - lp_obs + 20.0 * np.log(10.0))) + 1.0
+    mean = c1 * r1 / total
+    lo = np.maximum(np.maximum(0, c1 - r2), np.floor(mean - t_max).astype(np.int64))
+    hi = np.minimum(np.minimum(c1, r1), np.ceil(mean + t_max).astype(np.int64))
+    size = hi - lo + 1
+    out = np.empty(a.size)
+    # Chunks of cells whose supports total at most ~4 million outcomes.
+    bounds = np.searchsorted(np.cumsum(size), np.arange(1, 1 + size.sum() // 4_000_000) * 4_000_000)
+    for cells in np.split(np.arange(a.size), np.unique(bounds[bounds < a.size])):
+        if cells.size == 0:
+            continue
+        sz = size[cells]
+        starts = np.concatenate(([0], np.cumsum(sz)[:-1]))
+        idx = np.repeat(cells, sz)
+        k = lo[idx] + (np.arange(sz.sum()) - np.repeat(starts, sz))
+        lp = logpmf(k, r1[idx], r2[idx], c1[idx])
+        top = np.maximum.reduceat(lp, starts)
+        d = np.exp(lp - np.repeat(top, sz))
+        d_obs = np.exp(lp_obs[cells] - top)
+        keep = d <= np.repeat(d_obs, sz) * R_REL_ERR
+        out[cells] = np.add.reduceat(np.where(keep, d, 0.0), starts) / np.add.reduceat(d, starts)
+    return np.clip(out, 0.0, 1.0).reshape(shape)

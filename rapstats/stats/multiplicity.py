@@ -76,7 +76,7 @@ def p_adjust(p: Any, method: AdjustMethod = "holm") -> AdjustedPValues:
     >>> p_adjust([0.049, 0.051, 0.0125, 0.025, 0.0166]).adjusted.round(4)
     array([0.098 , 0.098 , 0.0625, 0.075 , 0.0664])
     >>> p_adjust([0.01, None, 0.04], method="BH").adjusted
-    array([0.02, nan, 0.04])
+    array([0.02,  nan, 0.04])
     """
     check_choice("method", method, ADJUST_METHODS)
     try:
@@ -84,7 +84,9 @@ def p_adjust(p: Any, method: AdjustMethod = "holm") -> AdjustedPValues:
             np.where(np.equal(np.asarray(p, dtype=object), None), np.nan, p), dtype=float
         )
     except (TypeError, ValueError):
-        raise ValueError(f"p must be an array of numbers in [0, 1] (None for missing); got {p!r}.")
+        raise ValueError(
+            f"p must be an array of numbers in [0, 1] (None for missing); got {p!r}."
+        ) from None
     flat = arr.ravel()
     ok = ~np.isnan(flat)
     if np.any((flat[ok] < 0) | (flat[ok] > 1)):

@@ -87,7 +87,8 @@ def weighted_proportion(
     data : pandas.DataFrame
         One row per respondent.
     outcome : str
-        Column holding the 0/1 (or boolean) outcome, without missing values.
+        Column holding the 0/1 (or boolean) outcome, without missing values in the domain
+        (values outside the domain are ignored).
     weights : str, optional
         Column of sampling weights (> 0). Default None: N_h/n_h from ``fpc`` when given,
         else equal weights.
@@ -142,7 +143,8 @@ def weighted_proportion(
     and each stratum contributes (1 - f_h) n_h/(n_h - 1) sum_j (z_hj - mean_h)², with n_h
     the stratum's PSUs in the whole sample and f_h = n_h/N_h (0 without ``fpc``).
     ``df`` is R's ``degf``: distinct PSUs containing domain members minus strata containing
-    them (cluster1 domain H: 7, not 14).
+    them (cluster1 domain H: 7, not 14). PSU ids are read as nested in strata (survey's
+    ``nest = TRUE``): the same id in two strata is two PSUs.
 
     When p = 0 or 1 the linearised variance is 0 and ``logit``, ``xlogit``, ``likelihood``
     and ``beta`` give NaN limits (survey: "none of the methods will work"); ``mean`` gives
@@ -164,7 +166,7 @@ def weighted_proportion(
     >>> df = pd.DataFrame({"y": [1, 0, 1, 1, 0, 1], "w": [1.0, 2.0, 1.5, 1.0, 3.0, 0.5]})
     >>> r = weighted_proportion(df, "y", weights="w")
     >>> round(r.estimate, 4), round(r.se, 4), r.df, round(r.kish_n_eff, 3)
-    (0.4444, 0.2054, 5, 4.764)
+    (0.4444, 0.2421, 5, 4.629)
     """
     check_choice("method", method, WEIGHTED_METHODS)
     conf = check_confidence(confidence)
@@ -213,18 +215,10 @@ def _design(
     nrow = len(data)
     if nrow == 0:
         raise ValueError("data must have at least one row.")
-    y = data[outcome].to_numpy(dtype=float, na_value=np.nan)
-    if np.any((y != 0) & (y != 1)):
-        raise ValueError(
-            f"outcome column {outcome!r} must hold only 0/1 (or True/False), without missing "
-            "values; define missing answers out with domain= or drop them first."
-        )
     for arg, col in (("strata", strata), ("ids", ids)):
         if col is not None and data[col].isna().any():
             raise ValueError(f"{arg} column {col!r} has missing values.")
-    s_code = (
-        pd.factorize(data[strata], sort=True)[0] if strata is not None else np.zeros(nrow, int)
-    )
+    s_code = pd.factorize(data[strata], sort=True)[0] if strata is not None else np.zeros(nrow, int)
     if ids is not None:
         pairs = pd.MultiIndex.from_arrays([s_code, data[ids].to_numpy()])
         psu = pd.factorize(pairs)[0]
@@ -265,7 +259,7 @@ def _design(
         try:
             dcol, dval = domain
         except (TypeError, ValueError):
-            raise ValueError(f"domain must be a (column, value) pair; got {domain!r}.")
+            raise ValueError(f"domain must be a (column, value) pair; got {domain!r}.") from None
         if dcol not in data.columns:
             raise ValueError(f"domain names a column not in data: {dcol!r}.")
         d = (data[dcol] == dval).to_numpy(dtype=float, na_value=0.0)
@@ -275,6 +269,15 @@ def _design(
                 column=str(dcol),
                 hint="choose a value present in the data",
             )
+    # Only the domain's outcomes matter (rows outside it have zero influence, as in R's
+    # subset()), so missing answers outside the domain are allowed.
+    y = data[outcome].to_numpy(dtype=float, na_value=np.nan)
+    if np.any((d > 0) & (y != 0) & (y != 1)):
+        raise ValueError(
+            f"outcome column {outcome!r} must hold only 0/1 (or True/False) within the domain, "
+            "without missing values; define missing answers out with domain= or drop them."
+        )
+    y = np.where(d > 0, y, 0.0)
     if np.any(n_h < 2):
         raise EstimationError(
             "a stratum has only one PSU, so its variance cannot be estimated",
@@ -339,9 +342,9 @@ def weighted_proportion_from_sums(
 
     Examples
     --------
-    >>> r = weighted_proportion_from_sums(6, 9.0, 4.0, 17.5, 4.25, n_total=6)
+    >>> r = weighted_proportion_from_sums(6, 9.0, 4.0, 17.5, 4.5, n_total=6)
     >>> round(r.estimate, 4), round(r.se, 4), r.df
-    (0.4444, 0.2054, 5)
+    (0.4444, 0.2421, 5)
     """
     check_choice("method", method, WEIGHTED_METHODS)
     conf = check_confidence(confidence)
@@ -365,7 +368,9 @@ def weighted_proportion_from_sums(
     )
     for _name, bad, message in checks:
         if np.any(bad):
-            raise ValueError(f"{message}; bad positions {np.flatnonzero(bad.ravel())[:3].tolist()}.")
+            raise ValueError(
+                f"{message}; bad positions {np.flatnonzero(bad.ravel())[:3].tolist()}."
+            )
     p = np.clip(swy / sw, 0.0, 1.0)
     ss = np.maximum(sw2y - 2.0 * p * sw2y + p * p * sw2, 0.0)
     var = nt / (nt - 1.0) * ss / (sw * sw)
@@ -453,33 +458,38 @@ def _weighted_limits(
         # likelihood: 2 n KL(p || pi) / phi = t^2 lambda, phi = n/(n-1),
         # lambda = design var / model var of the logit = var n / (p(1-p)).
         target = t * t * (n / (n - 1.0)) * var * n / (ps * (1.0 - ps)) / (2.0 * n)
-        low = _kl_root(ps, target, np.zeros_like(ps), ps)
-        high = _kl_root(ps, target, ps, np.ones_like(ps))
+        low = _kl_root(ps, target, -1.0)
+        high = _kl_root(ps, target, 1.0)
         return low + nan, high + nan
 
 
 def _expit(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
+    """Inverse logit without overflow warnings."""
+    return np.exp(-np.logaddexp(0.0, -x))
 
 
-def _kl_root(p: np.ndarray, target: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Solve KL(p || q) = target for q in (a, b), where KL is monotone (vectorised bisection)."""
-    from scipy.special import xlogy
+def _kl_root(p: np.ndarray, target: np.ndarray, side: float) -> np.ndarray:
+    """Solve KL(p || q) = target for q below (side = -1) or above (side = +1) p.
 
-    def kl(q: np.ndarray) -> np.ndarray:
-        return xlogy(p, p / q) + xlogy(1.0 - p, (1.0 - p) / (1.0 - q))
-
-    increasing = b > p  # the upper root: KL rises from p towards 1
-    lo, hi = a.copy(), b.copy()
-    for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        big = kl(mid) > target
-        go_low = big == increasing  # root lies below mid
-        hi = np.where(go_low, mid, hi)
-        lo = np.where(go_low, lo, mid)
-        if np.all(hi - lo <= 1e-15 * np.maximum(hi, 1e-300)):
+    Newton's method on eta = logit(q), where KL is convex with dKL/deta = q - p, started
+    from the quadratic approximation and kept on its side of logit(p) (vectorised).
+    """
+    eta_hat = np.log(p / (1.0 - p))
+    log_p, log_1p = np.log(p), np.log1p(-p)
+    eta = eta_hat + side * np.sqrt(2.0 * target / (p * (1.0 - p)))
+    for _ in range(100):
+        log_q = -np.logaddexp(0.0, -eta)
+        log_1q = -np.logaddexp(0.0, eta)
+        kl = p * (log_p - log_q) + (1.0 - p) * (log_1p - log_1q)
+        step = (kl - target) / (np.exp(log_q) - p)
+        new = eta - step
+        # Never cross to the other side of the estimate (where the other root lies).
+        new = np.where(side * (new - eta_hat) > 0, new, 0.5 * (eta + eta_hat))
+        done = np.abs(new - eta) <= 1e-12 * np.maximum(1.0, np.abs(eta))
+        eta = np.where(np.isfinite(new), new, eta)
+        if np.all(done | ~np.isfinite(new)):
             break
-    return 0.5 * (lo + hi)
+    return _expit(eta)
 
 
 __all__ = [

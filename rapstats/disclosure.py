@@ -1,0 +1,800 @@
+"""Statistical disclosure control and reliability flags: after stats, before render.
+
+:func:`protect` is the one place where the rules of the spec's ``[disclosure]`` table
+(:class:`rapstats.spec.Disclosure`) are applied. Every renderer reads a protected
+:class:`~rapstats.summary.Summary`, so the terminal table, CSV, JSON, Markdown and every later
+format obey the same rules.
+
+Flags
+-----
+Each row of ``summary.rows`` and ``summary.frequencies`` has a ``flag``: None, or a string that
+starts with a GSS symbol and then gives the reason::
+
+    "[c] base below 10"            confidential: every number of the cell is removed
+    "[c] count below 10"
+    "[c] secondary suppression"
+    "[u] low reliability: effective n 23 < 30"     published with a warning
+    "[x] no respondents"           nothing to estimate (base 0)
+    "[x] withheld, low reliability: ..."           only with ``withhold_unreliable = true``
+
+For a ``[c]`` row every numeric column except ``baseline`` (public) is set to missing: base,
+positive, share, ci_low, ci_high, diff, diff_low, diff_high, p_value, p_adjusted, effective_n
+(and any numeric column added later). Count columns become the nullable ``Int64`` dtype, so a
+suppressed count is ``<NA>``/``null``, never a number.
+
+Primary suppression
+-------------------
+* A share whose base (unweighted respondents) is 1 to ``min_base - 1`` is ``[c]``. A base of 0
+  identifies no one: the row is published with base 0 and flagged ``[x] no respondents``.
+* A share whose positive count *or* non-positive count (``base - positive``) is below
+  ``min_count`` is ``[c]``: base and share publish both counts, so "100% of 12" discloses that
+  all 12 answered positively. Zero counts in a non-empty cell count as small (a 0% or 100% share
+  is group attribute disclosure).
+* A frequency count below ``min_count`` (including 0) in a cell with respondents is ``[c]``.
+
+Secondary suppression (``secondary = true``)
+--------------------------------------------
+Per question, the published additive relations are collected as linear equations
+``total = sum(members)``:
+
+* for every quantity (base, positive, non-positive per option; each answer's count): the overall
+  cell is the sum of each grouping variable's margin, and each margin cell is the sum of the
+  cross cells in it (the two-way table's rows and columns); with 3+ variables, each published
+  layer is the sum of every finer published layer;
+* within a cell: the base is the sum of the in-base answer counts, the positive count the sum of
+  the positive answers, and the cell's respondents are the sum of all answers (conservatively
+  assumed known when 10 or more, since another question's frequencies would give them away);
+  a multi-select option's positive count equals that answer's frequency.
+
+Relations that do not hold exactly on the data are not used (they cannot give exact values).
+Then, until nothing changes:
+
+1. whenever a relation has exactly one suppressed number, the unsuppressed cell in it with the
+   smallest base (non-zero values first, members before the total) is suppressed too;
+2. an audit finds every suppressed number that the published numbers still determine exactly:
+   over the reals (null space of the relations restricted to suppressed numbers, by SVD), and
+   for cells held at zero by non-negativity (linear programs over non-negative reals); for each
+   one, the smallest unsuppressed cell in one of its relations is suppressed.
+
+Guarantee: no suppressed number (primary or secondary) can be recovered exactly from the
+published numbers of the same question through the relations above, even by combining several
+relations and using that counts are non-negative. Limits: the feasible interval of a suppressed
+number may be narrow (there is no minimum protection interval as in tau-ARGUS); relations
+between questions, between separate runs with different ``--by`` variables, or with other
+publications are not considered; the choice of complements is greedy (smallest cell), not an
+optimal (minimum information loss) solution. Rounding of shares is not relied upon.
+
+Reliability (separate from disclosure)
+--------------------------------------
+Following the NCHS Data Presentation Standards for Proportions (Parker et al. 2017), a published
+share is unreliable when its effective sample size is below ``min_effective_n`` (30), its
+confidence interval is ``max_abs_ci_width`` (0.30) wide or wider, or it is wider than 0.05 and
+its relative width exceeds ``max_rel_ci_width`` (130%). NCHS computes the relative width on p
+and asks for review when the complement 1 - p fails it; rapstats divides by
+``min(p, 1 - p)``, so the rule is symmetric (a share and its complement are one estimate) and a
+share of 0 or 1 with a CI wider than 0.05 is flagged. The interval is the one the spec chose
+(Wilson by default; NCHS uses Clopper-Pearson / Korn-Graubard). Unreliable shares are marked
+``[u]`` and published; with ``withhold_unreliable = true`` they are withheld (``[x]``).
+
+References
+----------
+.. [1] Office for National Statistics, "Statistical disclosure control policy".
+.. [2] Government Statistical Service, "Symbols in tables, definitions and help" ([c], [u],
+   [x], [z]).
+.. [3] Parker JD, Talih M, Malec DJ, et al. "National Center for Health Statistics Data
+   Presentation Standards for Proportions", Vital Health Stat 2(175), 2017.
+.. [4] Hundepool A, et al. "Statistical Disclosure Control", Wiley, 2012, ch. 4 (tabular data).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rapstats.spec import Disclosure, fold_label
+
+UNSAFE_BANNER = "UNSUPPRESSED – NOT FOR PUBLICATION"
+SYMBOLS: dict[str, str] = {
+    "[c]": "confidential: not published, to protect the people who responded",
+    "[u]": "low reliability: published, but treat with caution",
+    "[x]": "not available",
+}
+# NCHS (2017): the relative-width criterion applies only when the interval is wider than this.
+NCHS_RELATIVE_FROM = 0.05
+PUBLIC_COLUMNS = ("baseline",)
+_COUNT_COLUMNS = ("base", "positive", "count")
+_TOL = 1e-7
+
+
+# ---------------------------------------------------------------------------------------------
+# The suppression engine on plain arrays
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """Result of :func:`secondary_suppression`.
+
+    Attributes
+    ----------
+    suppressed : numpy.ndarray of bool
+        Per unit: not published.
+    primary : numpy.ndarray of bool
+        Per unit: suppressed by a threshold rule (the input).
+    exposed : numpy.ndarray of int
+        Cells still exactly derivable (empty unless no complement was left to suppress).
+    """
+
+    suppressed: np.ndarray
+    primary: np.ndarray
+    exposed: np.ndarray
+
+    @property
+    def secondary(self) -> np.ndarray:
+        """Per unit: suppressed only to protect other units."""
+        return self.suppressed & ~self.primary
+
+
+def secondary_suppression(
+    values: Sequence[float] | np.ndarray,
+    relations: Sequence[tuple[int, Sequence[int]]],
+    primary: Sequence[bool] | np.ndarray,
+    *,
+    unit: Sequence[int] | np.ndarray | None = None,
+    cost: Sequence[float] | np.ndarray | None = None,
+    eligible: Sequence[bool] | np.ndarray | None = None,
+    sensitive: Sequence[bool] | np.ndarray | None = None,
+) -> Suppression:
+    """Extend a primary suppression so that no suppressed cell can be derived exactly.
+
+    Parameters
+    ----------
+    values : array of float, shape (n_cells,)
+        Non-negative cell values (counts).
+    relations : sequence of (total, members)
+        Published additive relations ``values[total] == sum(values[members])`` (cell indices).
+        Relations that do not hold on ``values`` are ignored.
+    primary : array of bool, shape (n_units,)
+        Units suppressed by the threshold rules.
+    unit : array of int, shape (n_cells,), optional
+        The unit (published row) each cell belongs to; a unit is suppressed as a whole.
+        Default: each cell is its own unit.
+    cost : array of float, shape (n_units,), optional
+        Complements are chosen smallest cost first. Default: the largest value of the unit.
+    eligible : array of bool, shape (n_units,), optional
+        Units that may be chosen as complements. Default: all. An ineligible unit that is not
+        primary is treated as published.
+    sensitive : array of bool, shape (n_cells,), optional
+        Cells that must not be derivable once suppressed. Default: every cell (then no
+        suppressed cell, primary or secondary, can be recovered exactly).
+
+    Returns
+    -------
+    Suppression
+
+    Notes
+    -----
+    See the module docstring for the algorithm and its limits.
+
+    Examples
+    --------
+    A margin 3 + 12 + 20 = 35 with the 3 suppressed forces the 12 out too:
+
+    >>> secondary_suppression([35, 3, 12, 20], [(0, [1, 2, 3])], [False, True, False, False])
+    ... .suppressed.tolist()
+    [False, True, True, False]
+    """
+    values = np.asarray(values, dtype=float)
+    primary = np.asarray(primary, dtype=bool)
+    n = len(values)
+    unit = np.arange(n) if unit is None else np.asarray(unit, dtype=int)
+    n_units = len(primary)
+    if cost is None:
+        cost = np.zeros(n_units)
+        np.maximum.at(cost, unit, values)
+    cost = np.asarray(cost, dtype=float)
+    eligible = np.ones(n_units, bool) if eligible is None else np.asarray(eligible, bool)
+    sensitive = np.ones(n, bool) if sensitive is None else np.asarray(sensitive, bool)
+
+    rels: list[tuple[np.ndarray, np.ndarray]] = []  # (cells, coefficients)
+    for total, members in relations:
+        members = np.asarray(members, dtype=int)
+        if members.size == 0 or abs(values[total] - values[members].sum()) > _TOL:
+            continue
+        cells = np.concatenate([[total], members])
+        coef = np.concatenate([[-1.0], np.ones(members.size)])
+        rels.append((cells, coef))
+    cell_rels: list[list[int]] = [[] for _ in range(n)]
+    for r, (cells, _) in enumerate(rels):
+        for c in cells:
+            cell_rels[c].append(r)
+
+    supp = primary.copy()
+
+    def choose(cells: np.ndarray, is_total: np.ndarray) -> int | None:
+        u = unit[cells]
+        ok = ~supp[u] & eligible[u]
+        if not ok.any():
+            return None
+        cells, is_total, u = cells[ok], is_total[ok], u[ok]
+        order = np.lexsort((cells, cost[u], is_total, values[cells] <= 0))
+        return int(u[order[0]])
+
+    exposed = np.array([], dtype=int)
+    for _ in range(n_units + 1):
+        # 1. single-relation rule
+        changed = True
+        while changed:
+            changed = False
+            for cells, coef in rels:
+                if supp[unit[cells]].sum() == 1:
+                    u = choose(cells, coef < 0)
+                    if u is not None:
+                        supp[u] = True
+                        changed = True
+        # 2. audit and repair
+        pinned = _determined_cells(values, rels, supp[unit])
+        pinned = pinned[sensitive[pinned]]
+        if pinned.size == 0:
+            exposed = pinned
+            break
+        touched: set[int] = set()
+        added = False
+        for c in pinned[np.argsort(cost[unit[pinned]], kind="stable")]:
+            if touched.intersection(cell_rels[c]):
+                continue
+            pick = None
+            for r in cell_rels[c]:
+                cells, coef = rels[r]
+                pick = choose(cells, coef < 0)
+                if pick is not None:
+                    touched.add(r)
+                    break
+            if pick is None:  # nothing left next to it: the smallest cell anywhere
+                pick = choose(np.arange(n), np.zeros(n, bool))
+            if pick is not None:
+                supp[pick] = True
+                added = True
+        if not added:
+            exposed = pinned
+            break
+    return Suppression(suppressed=supp, primary=primary, exposed=exposed)
+
+
+def _free_cells(a: np.ndarray) -> np.ndarray:
+    """Which unknowns of ``a @ y = b`` are not fixed by the equations (real solutions).
+
+    Gauss-Jordan elimination with partial pivoting (elementwise numpy, no multithreaded BLAS:
+    the matrices are small, sparse and hold small integers). An unknown is fixed exactly when
+    its column is a pivot whose reduced row is zero in every free column.
+    """
+    r = a.astype(float)
+    n_rows, m = r.shape
+    pivot_row = np.full(m, -1)
+    row = 0
+    for col in range(m):
+        if row >= n_rows:
+            break
+        p = row + int(np.argmax(np.abs(r[row:, col])))
+        if abs(r[p, col]) < 1e-9:
+            continue
+        if p != row:
+            r[[row, p]] = r[[p, row]]
+        r[row] /= r[row, col]
+        nz = np.flatnonzero(np.abs(r[:, col]) > 1e-12)
+        nz = nz[nz != row]
+        if nz.size:
+            r[nz] -= np.outer(r[nz, col], r[row])
+        pivot_row[col] = row
+        row += 1
+    is_free = pivot_row < 0
+    free = is_free.copy()
+    piv = np.flatnonzero(~is_free)
+    if piv.size and is_free.any():
+        free[piv] = (np.abs(r[pivot_row[piv]][:, is_free]) > 1e-9).any(axis=1)
+    return free
+
+
+def _determined_cells(
+    values: np.ndarray, rels: list[tuple[np.ndarray, np.ndarray]], hidden: np.ndarray
+) -> np.ndarray:
+    """Hidden cells whose value the published cells determine (non-negative reals)."""
+    idx = np.flatnonzero(hidden)
+    if idx.size == 0:
+        return idx
+    pos = np.full(len(values), -1)
+    pos[idx] = np.arange(idx.size)
+    used = [(cells, coef) for cells, coef in rels if hidden[cells].any()]
+    # connected components of hidden cells (union-find)
+    parent = np.arange(idx.size)
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for cells, _ in used:
+        h = pos[cells[hidden[cells]]]
+        for j in h[1:]:
+            parent[find(j)] = find(h[0])
+    roots = np.array([find(i) for i in range(idx.size)])
+    out: list[int] = []
+    for root in np.unique(roots):
+        comp = idx[roots == root]
+        cpos = np.full(len(values), -1)
+        cpos[comp] = np.arange(comp.size)
+        rows = [(cells, coef) for cells, coef in used if (cpos[cells[hidden[cells]]] >= 0).any()]
+        a = np.zeros((len(rows), comp.size))
+        b = np.zeros(len(rows))
+        for i, (cells, coef) in enumerate(rows):
+            h = hidden[cells]
+            a[i, cpos[cells[h]]] = coef[h]
+            b[i] = -(coef[~h] * values[cells[~h]]).sum()
+        x = values[comp]
+        free = _free_cells(a)
+        zero = x <= 0
+        if zero.any():
+            # within the face where the zero cells stay at zero, x is in the relative interior
+            face = np.vstack([a, np.eye(comp.size)[zero]])
+            free_face = _free_cells(face)
+            unsure = free & ~free_face
+            if unsure.any():
+                free = free_face | _lp_free(a, b, x, unsure)
+        out.extend(comp[~free].tolist())
+    return np.array(sorted(out), dtype=int)
+
+
+def _lp_free(a: np.ndarray, b: np.ndarray, x: np.ndarray, unsure: np.ndarray) -> np.ndarray:
+    """Which ``unsure`` cells can take another value in {a y = b, y >= 0} (linear programs)."""
+    try:
+        from scipy.optimize import linprog
+    except ImportError:  # pragma: no cover - scipy is a dependency; be conservative without it
+        return np.zeros_like(unsure)
+    m = x.size
+    bounds = [(0.0, float(x.sum() + b.__abs__().sum() + 1.0))] * m
+    free = np.zeros(m, bool)
+    todo = unsure & (x <= 0)
+    while todo.any():  # zero cells: maximise their sum; every one that comes out positive is free
+        res = linprog(-todo.astype(float), A_eq=a, b_eq=b, bounds=bounds, method="highs")
+        if res.status != 0 or -res.fun <= _TOL:
+            break
+        up = todo & (res.x > _TOL)
+        free |= up | (unsure & (np.abs(res.x - x) > _TOL))  # any other solution frees cells too
+        todo &= ~up
+    for j in np.flatnonzero(unsure & (x > 0) & ~free):
+        c = np.zeros(m)
+        c[j] = 1.0
+        lo = linprog(c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+        hi = linprog(-c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+        if lo.status == 0 and hi.status == 0 and (-hi.fun) - lo.fun > _TOL:
+            free[j] = True
+    return free
+
+
+def group_relations(keys: Sequence[tuple[Any, ...]]) -> list[tuple[int, list[int]]]:
+    """Additive relations among the cells of one table, from their group keys.
+
+    ``keys[i]`` holds cell i's value of each grouping variable, None where the cell is not
+    split by it (the overall cell is all None). For every pair of published layers (sets of
+    split variables) K < K', each cell of K is the sum of the cells of K' that agree with it.
+    """
+    layers: dict[frozenset[int], list[int]] = {}
+    for i, key in enumerate(keys):
+        layers.setdefault(frozenset(j for j, v in enumerate(key) if v is not None), []).append(i)
+    out: list[tuple[int, list[int]]] = []
+    for k, cells in layers.items():
+        for k2, cells2 in layers.items():
+            if not k < k2:
+                continue
+            dims = sorted(k)
+            index: dict[tuple[Any, ...], list[int]] = {}
+            for c in cells2:
+                index.setdefault(tuple(keys[c][j] for j in dims), []).append(c)
+            for c in cells:
+                members = index.get(tuple(keys[c][j] for j in dims))
+                if members:
+                    out.append((c, members))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Reliability
+
+
+def reliability_reasons(
+    share: np.ndarray,
+    ci_low: np.ndarray,
+    ci_high: np.ndarray,
+    effective_n: np.ndarray,
+    settings: Disclosure | None = None,
+) -> list[str | None]:
+    """Why each estimate is unreliable (NCHS 2017 criteria), or None.
+
+    Parameters
+    ----------
+    share, ci_low, ci_high, effective_n : array of float
+        Estimates, interval bounds and effective sample sizes (NaN = not available).
+    settings : Disclosure, optional
+        Thresholds; default ``Disclosure()`` (n_eff < 30, width >= 0.30, relative > 130%).
+
+    Returns
+    -------
+    list of str or None
+        e.g. ``"effective n 23 < 30; relative CI width 140% > 130%"``.
+
+    Notes
+    -----
+    The relative width is ``(ci_high - ci_low) / min(p, 1 - p)`` (see the module docstring),
+    applied only when the absolute width exceeds 0.05.
+    """
+    s = settings or Disclosure()
+    p = np.asarray(share, dtype=float)
+    n_eff = np.asarray(effective_n, dtype=float)
+    width = np.asarray(ci_high, dtype=float) - np.asarray(ci_low, dtype=float)
+    q = np.minimum(p, 1.0 - p)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rel = np.where(q > 0, width / np.where(q > 0, q, 1.0), np.inf)
+    small_n = n_eff < s.min_effective_n
+    wide = width >= s.max_abs_ci_width - 1e-12
+    rel_wide = (width > NCHS_RELATIVE_FROM) & (rel > s.max_rel_ci_width) & ~np.isnan(p)
+    out: list[str | None] = []
+    for i in range(p.size):
+        reasons = []
+        if small_n[i]:
+            reasons.append(f"effective n {_num(n_eff[i])} < {_num(s.min_effective_n)}")
+        if wide[i]:
+            reasons.append(f"CI width {width[i]:.2f} ≥ {s.max_abs_ci_width:.2f}")
+        elif rel_wide[i]:
+            shown = "∞" if np.isinf(rel[i]) else f"{rel[i]:.0%}"
+            reasons.append(f"relative CI width {shown} > {s.max_rel_ci_width:.0%}")
+        out.append("; ".join(reasons) or None)
+    return out
+
+
+def _num(v: float) -> str:
+    return str(int(round(v))) if abs(v - round(v)) < 0.05 else f"{v:.1f}"
+
+
+# ---------------------------------------------------------------------------------------------
+# protect
+
+
+def protect(
+    summary: Any, *, unsafe_no_suppression: bool = False, settings: Disclosure | None = None
+) -> Any:
+    """Apply disclosure control and reliability flags to a Summary.
+
+    Parameters
+    ----------
+    summary : rapstats.summary.Summary
+        An unprotected summary (``disclosure`` is None).
+    unsafe_no_suppression : bool, default False
+        Internal working files only: suppress nothing, keep ``[u]`` marks, and set
+        ``disclosure["banner"]`` to ``"UNSUPPRESSED – NOT FOR PUBLICATION"``, which every
+        renderer writes at the top and in its metadata.
+    settings : Disclosure, optional
+        Default: ``summary.spec.disclosure``.
+
+    Returns
+    -------
+    Summary
+        A copy whose ``rows`` and ``frequencies`` carry ``flag`` and have suppressed numbers
+        removed, and whose ``disclosure`` is a dict: ``rules`` (sentences for the methods note),
+        ``symbols`` (legend), ``unsafe``, ``banner``, ``settings`` and ``suppressed`` (counts).
+        In unsafe mode ``suppressed`` counts what would have been suppressed.
+    """
+    spec = getattr(summary, "spec", None)
+    s = settings or (spec.disclosure if spec is not None else Disclosure())
+    by = tuple(summary.by)
+    rows = summary.rows.copy()
+    freq = summary.frequencies.copy() if summary.frequencies is not None else None
+    text_q = {q.id for q in spec.questions if q.type == "text"} if spec is not None else set()
+    if text_q:  # open text never reaches an output through the tables
+        rows = rows[~rows["question"].isin(text_q)].reset_index(drop=True)
+        if freq is not None:
+            freq = freq[~freq["question"].isin(text_q)].reset_index(drop=True)
+
+    row_primary, row_flag = _row_primary(rows, s)
+    fr_primary, fr_flag = _freq_primary(freq, by, s)
+    row_supp, fr_supp = row_primary.copy(), fr_primary.copy()
+    exposed = 0
+    if s.secondary:
+        for qid in pd.unique(rows["question"]):
+            rsel = np.flatnonzero((rows["question"] == qid).to_numpy())
+            fsel = (
+                np.flatnonzero((freq["question"] == qid).to_numpy())
+                if freq is not None and len(freq)
+                else np.array([], dtype=int)
+            )
+            question = _find_question(spec, qid)
+            res, n_exp = _protect_question(
+                rows, rsel, freq, fsel, by, question, s, row_primary, fr_primary
+            )
+            row_supp[rsel] = res[: rsel.size]
+            fr_supp[fsel] = res[rsel.size :]
+            exposed += n_exp
+
+    for i in np.flatnonzero(row_supp & ~row_primary):
+        row_flag[i] = "[c] secondary suppression"
+    for i in np.flatnonzero(fr_supp & ~fr_primary):
+        fr_flag[i] = "[c] secondary suppression"
+
+    # reliability on what is published
+    reasons = reliability_reasons(
+        rows["share"].to_numpy(float),
+        rows["ci_low"].to_numpy(float),
+        rows["ci_high"].to_numpy(float),
+        rows["effective_n"].to_numpy(float),
+        s,
+    )
+    unreliable = np.array(
+        [r is not None and not row_supp[i] and row_flag[i] is None for i, r in enumerate(reasons)],
+        dtype=bool,
+    )
+    withhold = unreliable & s.withhold_unreliable & (not unsafe_no_suppression)
+    for i in np.flatnonzero(unreliable):
+        prefix = "[x] withheld, low reliability: " if withhold[i] else "[u] low reliability: "
+        row_flag[i] = prefix + reasons[i]
+
+    counts = {
+        "rows_primary": int(row_primary.sum()),
+        "rows_secondary": int((row_supp & ~row_primary).sum()),
+        "rows_unreliable": int(unreliable.sum()),
+        "rows_withheld_unreliable": int(withhold.sum()),
+        "frequencies_primary": int(fr_primary.sum()),
+        "frequencies_secondary": int((fr_supp & ~fr_primary).sum()),
+        "exposed": int(exposed),
+    }
+    if unsafe_no_suppression:
+        row_flag = [f if f is not None and f.startswith("[u]") else None for f in row_flag]
+        fr_flag = [None] * len(fr_flag)
+    else:
+        rows = _blank(rows, row_supp, keep=PUBLIC_COLUMNS)
+        rows = _blank(rows, withhold, keep=PUBLIC_COLUMNS + ("base", "effective_n"))
+        if freq is not None:
+            freq = _blank(freq, fr_supp, keep=())
+    rows["flag"] = pd.Series(row_flag, index=rows.index, dtype=object)
+    if freq is not None:
+        freq["flag"] = pd.Series(fr_flag, index=freq.index, dtype=object)
+    disclosure = {
+        "rules": disclosure_rules(s, unsafe=unsafe_no_suppression),
+        "symbols": dict(SYMBOLS),
+        "unsafe": bool(unsafe_no_suppression),
+        "banner": UNSAFE_BANNER if unsafe_no_suppression else None,
+        "settings": {k: getattr(s, k) for k in Disclosure.__dataclass_fields__},
+        "suppressed": counts,
+    }
+    return dataclasses.replace(summary, rows=rows, frequencies=freq, disclosure=disclosure)
+
+
+def disclosure_rules(settings: Disclosure | None = None, *, unsafe: bool = False) -> list[str]:
+    """The rules in force, as plain-English sentences for every output's methods note."""
+    s = settings or Disclosure()
+    if unsafe:
+        return [
+            f"{UNSAFE_BANNER}: disclosure control was switched off "
+            "(--unsafe-no-suppression); this output may identify respondents and is for "
+            "internal working only."
+        ] + _reliability_rules(s, withhold=False)
+    rules = [
+        f"Shares based on fewer than {s.min_base} respondents are not published [c].",
+        f"Counts below {s.min_count} are not published [c]: for a share this applies to the "
+        "number who gave a positive answer and to the number who did not (a share of 0% or "
+        "100% counts as a count of 0); cells with no respondents are shown as [x].",
+    ]
+    if s.secondary:
+        rules.append(
+            "Where a suppressed figure could be worked out from totals and other published "
+            "figures (by subtraction, across rows and columns), further figures are suppressed "
+            "[c] until none can be (secondary suppression)."
+        )
+    else:
+        rules.append(
+            "Secondary suppression is switched off: a suppressed figure may be derivable "
+            "from totals."
+        )
+    return rules + _reliability_rules(s, withhold=s.withhold_unreliable)
+
+
+def _reliability_rules(s: Disclosure, *, withhold: bool) -> list[str]:
+    action = "are withheld [x]" if withhold else "are marked [u] (low reliability)"
+    return [
+        f"Estimates {action} when the effective sample size is below "
+        f"{_num(s.min_effective_n)}, the confidence interval is {s.max_abs_ci_width:.0%} "
+        f"points wide or wider, or it is wider than {NCHS_RELATIVE_FROM:.0%} points and more "
+        f"than {s.max_rel_ci_width:.0%} of the share (or of its complement, for shares above "
+        "50%), following the NCHS Data Presentation Standards for Proportions (2017)."
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers of protect
+
+
+def _row_primary(rows: pd.DataFrame, s: Disclosure) -> tuple[np.ndarray, list[str | None]]:
+    base = rows["base"].to_numpy(float)
+    pos = rows["positive"].to_numpy(float)
+    neg = base - pos
+    empty = base <= 0
+    small_base = ~empty & (base < s.min_base)
+    small_count = ~empty & ~small_base & ((pos < s.min_count) | (neg < s.min_count))
+    flags: list[str | None] = [None] * len(rows)
+    for i in np.flatnonzero(empty):
+        flags[i] = "[x] no respondents"
+    for i in np.flatnonzero(small_base):
+        flags[i] = f"[c] base below {s.min_base}"
+    for i in np.flatnonzero(small_count):
+        flags[i] = f"[c] count below {s.min_count}"
+    return small_base | small_count, flags
+
+
+def _cell_keys(df: pd.DataFrame, by: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    if not by:
+        return [()] * len(df)
+    cols = [df[g].astype(object).where(df[g].notna(), None).tolist() for g in by]
+    return list(zip(*cols, strict=True))
+
+
+def _freq_primary(
+    freq: pd.DataFrame | None, by: tuple[str, ...], s: Disclosure
+) -> tuple[np.ndarray, list[str | None]]:
+    if freq is None or not len(freq):
+        return np.zeros(0, bool), []
+    count = freq["count"].to_numpy(float)
+    keys = [(q, *k) for q, k in zip(freq["question"], _cell_keys(freq, by), strict=True)]
+    codes, _ = pd.factorize(pd.Series(keys, dtype=object))
+    n_cell = np.bincount(codes, weights=count)[codes]
+    primary = (n_cell > 0) & (count < s.min_count)
+    flags: list[str | None] = [None] * len(freq)
+    for i in np.flatnonzero(primary):
+        flags[i] = f"[c] count below {s.min_count}"
+    return primary, flags
+
+
+def _find_question(spec: Any, qid: str) -> Any:
+    if spec is None:
+        return None
+    for q in spec.questions:
+        if q.id == qid:
+            return q
+    return None
+
+
+def _protect_question(
+    rows: pd.DataFrame,
+    rsel: np.ndarray,
+    freq: pd.DataFrame | None,
+    fsel: np.ndarray,
+    by: tuple[str, ...],
+    question: Any,
+    s: Disclosure,
+    row_primary: np.ndarray,
+    fr_primary: np.ndarray,
+) -> tuple[np.ndarray, int]:
+    """Joint secondary suppression of one question's rows and frequencies."""
+    r = rows.iloc[rsel]
+    nr = rsel.size
+    rkeys = _cell_keys(r, by)
+    ropt = [None if pd.isna(o) else o for o in r["option"]] if "option" in r else [None] * nr
+    base = r["base"].to_numpy(float)
+    pos = r["positive"].to_numpy(float)
+    values: list[float] = []
+    unit: list[int] = []
+    # row unit i: cells 3i (base), 3i+1 (positive), 3i+2 (non-positive)
+    sensitive: list[bool] = []
+    for i in range(nr):
+        values += [base[i], pos[i], base[i] - pos[i]]
+        unit += [i, i, i]
+        small_base = 0 < base[i] < s.min_base
+        sensitive += [
+            bool(small_base),
+            bool(small_base or pos[i] < s.min_count),
+            bool(small_base or base[i] - pos[i] < s.min_count),
+        ]
+    relations: list[tuple[int, Sequence[int]]] = []
+    for opt in dict.fromkeys(ropt):
+        idx = [i for i in range(nr) if ropt[i] == opt]
+        for total, members in group_relations([rkeys[i] for i in idx]):
+            for qn in range(3):
+                relations.append((3 * idx[total] + qn, [3 * idx[m] + qn for m in members]))
+    first: dict[tuple[Any, ...], int] = {}
+    for i in range(nr):  # options of a multi-select question share their base
+        if ropt[i] is not None:
+            j = first.setdefault(rkeys[i], i)
+            if j != i:
+                relations.append((3 * j, [3 * i]))
+    cost = list(base)
+    eligible = [True] * nr
+    primary = list(row_primary[rsel])
+    nf = fsel.size
+    if nf:
+        f = freq.iloc[fsel]
+        fkeys = _cell_keys(f, by)
+        answers = [str(a) for a in f["answer"]]
+        counts = f["count"].to_numpy(float)
+        in_base = f["in_base"].to_numpy(bool) if "in_base" in f else np.ones(nf, bool)
+        off = len(values)
+        values += counts.tolist()
+        sensitive += [True] * nf
+        unit += list(range(nr, nr + nf))
+        cost += counts.tolist()
+        eligible += [True] * nf
+        primary += list(fr_primary[fsel])
+        for ans in dict.fromkeys(answers):
+            idx = [i for i in range(nf) if answers[i] == ans]
+            for total, members in group_relations([fkeys[i] for i in idx]):
+                relations.append((off + idx[total], [off + idx[m] for m in members]))
+        # respondents per cell: a virtual unit, assumed known unless it is itself small
+        cells = list(dict.fromkeys(fkeys))
+        n_off = len(values)
+        by_cell: dict[tuple[Any, ...], list[int]] = {}
+        for i, k in enumerate(fkeys):
+            by_cell.setdefault(k, []).append(i)
+        for j, k in enumerate(cells):
+            n_k = counts[by_cell[k]].sum()
+            values.append(n_k)
+            sensitive.append(True)
+            unit.append(nr + nf + j)
+            cost.append(n_k)
+            eligible.append(False)
+            primary.append(bool(0 < n_k < s.min_count))
+            relations.append((n_off + j, [off + i for i in by_cell[k]]))
+        positive = {fold_label(p) for p in question.positive} if question is not None else set()
+        cell_index = {k: j for j, k in enumerate(cells)}
+        for i in range(nr):
+            k = rkeys[i]
+            if k not in by_cell:
+                continue
+            members = by_cell[k]
+            not_base = [off + m for m in members if not in_base[m]]
+            relations.append((n_off + cell_index[k], [3 * i, *not_base]))
+            if ropt[i] is not None:  # multi-select option: its frequency is its positive count
+                same = [off + m for m in members if fold_label(answers[m]) == fold_label(ropt[i])]
+                if same:
+                    relations.append((3 * i + 1, same))
+                continue
+            relations.append((3 * i, [off + m for m in members if in_base[m]]))
+            if positive:
+                pos_m = [m for m in members if in_base[m] and fold_label(answers[m]) in positive]
+                neg_m = [
+                    m for m in members if in_base[m] and fold_label(answers[m]) not in positive
+                ]
+                relations.append((3 * i + 1, [off + m for m in pos_m]))
+                relations.append((3 * i + 2, [off + m for m in neg_m]))
+    res = secondary_suppression(
+        np.array(values),
+        relations,
+        np.array(primary, bool),
+        unit=np.array(unit),
+        cost=np.array(cost),
+        eligible=np.array(eligible, bool),
+        sensitive=np.array(sensitive, bool),
+    )
+    supp = res.suppressed
+    if res.exposed.size:  # last resort: nothing of this question is published
+        supp = supp.copy()
+        supp[: nr + nf] = True
+    return supp[: nr + nf], int(res.exposed.size)
+
+
+def _blank(df: pd.DataFrame, mask: np.ndarray, keep: tuple[str, ...]) -> pd.DataFrame:
+    """Set every numeric column (bar ``keep``) to missing where ``mask``."""
+    if not mask.any():
+        return df
+    m = pd.Series(mask, index=df.index)
+    for col in df.columns:
+        if col in keep or col == "flag":
+            continue
+        dtype = df[col].dtype
+        if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
+            continue
+        if col in _COUNT_COLUMNS or pd.api.types.is_integer_dtype(dtype):
+            df[col] = df[col].astype("Int64").mask(m)
+        else:
+            df[col] = df[col].astype(float).mask(m)
+    return df

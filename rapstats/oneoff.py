@@ -1,0 +1,127 @@
+"""One-off answers from counts typed at the shell: ``rapstats ci`` and ``rapstats samplesize``.
+
+Each function returns a plain, JSON-ready dict (the numbers unrounded, plus the method names),
+built only from :mod:`rapstats.stats`. Invalid arguments raise ``ValueError`` naming the
+argument (the CLI shows it as a one-line usage error).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rapstats import stats
+
+
+def single(
+    x: float,
+    n: float,
+    *,
+    method: str = "wilson",
+    confidence: float = 0.95,
+    baseline: float | None = None,
+    baseline_n: float | None = None,
+    baseline_ci: tuple[float, float] | None = None,
+    test: str = "score_z",
+) -> dict[str, Any]:
+    """Share x/n with its interval and, given a baseline p0, the difference and its test.
+
+    The difference interval is :func:`rapstats.stats.baseline_diff_ci` (MOVER, Wilson-based,
+    with the baseline's own uncertainty when ``baseline_n`` or ``baseline_ci`` is given); the
+    test is :func:`rapstats.stats.baseline_test` (two-sided).
+    """
+    ci = stats.proportion_ci(x, n, method=method, confidence=confidence)
+    out: dict[str, Any] = {
+        "x": x,
+        "n": n,
+        "share": x / n,
+        "ci_low": ci.low,
+        "ci_high": ci.high,
+        "method": method,
+        "confidence": confidence,
+    }
+    if baseline is not None:
+        d = stats.baseline_diff_ci(
+            x, n, baseline, baseline_n=baseline_n, baseline_ci=baseline_ci, confidence=confidence
+        )
+        t = stats.baseline_test(x, n, baseline, test=test)
+        out |= {
+            "baseline": baseline,
+            "baseline_n": baseline_n,
+            "baseline_ci": list(baseline_ci) if baseline_ci else None,
+            "diff": x / n - baseline,
+            "diff_low": d.low,
+            "diff_high": d.high,
+            "test": test,
+            "p_value": t.p_value,
+            "z": getattr(t, "z", None),
+        }
+    return out
+
+
+def difference(
+    x1: float,
+    n1: float,
+    x2: float,
+    n2: float,
+    *,
+    method: str = "newcombe",
+    confidence: float = 0.95,
+    test: str = "chisq_nocc",
+) -> dict[str, Any]:
+    """p1 - p2 with its interval (:func:`rapstats.stats.diff_ci`) and a two-sample test."""
+    d = stats.diff_ci(x1, n1, x2, n2, method=method, confidence=confidence)
+    t = stats.two_sample_test(x1, n1, x2, n2, test=test)
+    return {
+        "x1": x1,
+        "n1": n1,
+        "x2": x2,
+        "n2": n2,
+        "share1": x1 / n1,
+        "share2": x2 / n2,
+        "diff": x1 / n1 - x2 / n2,
+        "diff_low": d.low,
+        "diff_high": d.high,
+        "method": method,
+        "confidence": confidence,
+        "test": test,
+        "p_value": t.p_value,
+        "z": getattr(t, "z", None),
+    }
+
+
+def plan(
+    *,
+    margin: float | None = None,
+    p: float = 0.5,
+    population: int | None = None,
+    confidence: float = 0.95,
+    p1: float | None = None,
+    p2: float | None = None,
+    power: float | None = None,
+    n_per_group: float | None = None,
+    alpha: float = 0.05,
+) -> dict[str, Any]:
+    """Sample size for a margin of error, or two-group size/power (R ``power.prop.test``)."""
+    if margin is not None:
+        r = stats.sample_size(p, margin, confidence=confidence, population_size=population)
+        return {
+            "kind": "margin_of_error",
+            "p": p,
+            "margin": margin,
+            "confidence": confidence,
+            "population": population,
+            "n": int(r.n),
+            "n_unrounded": r.n_unrounded,
+        }
+    if p1 is None or p2 is None:
+        raise ValueError("give margin, or p1 and p2 (with power or n_per_group)")
+    r2 = stats.two_proportion_power(p1, p2, n_per_group=n_per_group, power=power, alpha=alpha)
+    return {
+        "kind": "two_proportion_power",
+        "p1": p1,
+        "p2": p2,
+        "alpha": alpha,
+        "power": r2.power,
+        "n_per_group": None if r2.n_per_group is None else int(r2.n_per_group),
+        "n_per_group_unrounded": r2.n_per_group_unrounded,
+    }

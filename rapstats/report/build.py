@@ -1,0 +1,139 @@
+"""Run the pipeline for a report: load, summarise, protect, then build the report model.
+
+One summary gives the headline figures and one summary per grouping variable gives each
+breakdown (margins only: a report never publishes the full cross of every variable, so it
+is not protected or computed). Every summary passes disclosure control before the model
+reads it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+# A grouping variable with more levels than this is not broken down by default.
+MAX_GROUP_LEVELS = 20
+
+
+def build_report(
+    export: str | Path,
+    *,
+    spec: str | Path | None = None,
+    previous: str | Path | None = None,
+    by: tuple[str, ...] | None = None,
+    date: str | None = None,
+    platform: str = "auto",
+    encoding: str | None = None,
+    sheet: str | None = None,
+    method: str | None = None,
+    test: str | None = None,
+    confidence: float | None = None,
+    adjust: str | None = None,
+    unsafe_no_suppression: bool = False,
+    options: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Build the report model of an export (and optionally its previous wave).
+
+    Parameters
+    ----------
+    export : str or Path
+        The survey export.
+    spec : str or Path, optional
+        Survey spec (TOML). Default None infers one from the export.
+    previous : str or Path, optional
+        The previous wave's export, read with the same spec. Default None.
+    by : tuple of str, optional
+        Grouping variables to break down by. Default None: every spec group that is not
+        personal and has at most ``MAX_GROUP_LEVELS`` values.
+    date : str, optional
+        Publication date shown; default the spec's ``[report].date``.
+    platform, encoding, sheet : optional
+        How to read the exports (as :func:`rapstats.io.load_export`).
+    method, test, confidence, adjust : optional
+        Override the spec's ``[defaults]``.
+    unsafe_no_suppression : bool
+        Skip suppression (working files only; every output carries a banner). Default False.
+    options : dict, optional
+        Extra options to record in the audit manifest. Default None.
+
+    Returns
+    -------
+    dict
+        The report model (see :mod:`rapstats.report.model`).
+    """
+    from rapstats.report.charts import prewarm
+
+    # Chart workers import matplotlib on the other core while the summaries are computed.
+    prewarm()
+    from rapstats.disclosure import protect
+    from rapstats.io import load_export
+    from rapstats.normalise import spec_columns
+    from rapstats.report.model import build_model
+    from rapstats.spec import load_spec
+    from rapstats.summary import summarize
+
+    spec_obj = load_spec(spec) if spec is not None else None
+    read = {"platform": platform, "encoding": encoding, "sheet": sheet}
+    overrides = {"method": method, "test": test, "confidence": confidence, "adjust": adjust}
+
+    def load(path: str | Path, groups: tuple[str, ...]) -> Any:
+        keep = ()
+        if spec_obj is not None:
+            keep = spec_obj.keep_columns + tuple(g.column for g in spec_obj.groups if g.personal)
+        columns = spec_columns(spec_obj, groups) if spec_obj is not None else None
+        return load_export(path, columns=columns, keep=keep, **read)
+
+    if spec_obj is None:
+        from rapstats.infer import infer_spec
+
+        spec_obj = infer_spec(load_export(export, **read))
+    groups = tuple(by) if by else tuple(g.name for g in spec_obj.groups if not g.personal)
+    data = load(export, groups)
+    if not by:
+        groups = tuple(g for g in groups if _levels(data, spec_obj.group(g)) <= MAX_GROUP_LEVELS)
+
+    def protected(frame: Any, group: tuple[str, ...]) -> Any:
+        summary = summarize(frame, spec_obj, by=group, **overrides)
+        return protect(summary, unsafe_no_suppression=unsafe_no_suppression)
+
+    main = protected(data, ())
+    breakdowns = [protected(data, (g,)) for g in groups]
+    prev = None
+    inputs = [_input("export", data.path, data.sha256)]
+    if spec is not None:
+        inputs.append(_input("spec", Path(spec), _sha256(Path(spec))))
+    if previous is not None:
+        prev_data = load(previous, ())
+        prev = protected(prev_data, ())
+        inputs.append(_input("previous export", prev_data.path, prev_data.sha256))
+    recorded = {
+        "by": list(groups),
+        "date": date,
+        **{k: v for k, v in overrides.items() if v is not None},
+        "unsafe_no_suppression": unsafe_no_suppression,
+        **(options or {}),
+    }
+    return build_model(
+        main,
+        breakdowns=breakdowns,
+        previous=prev,
+        date=date,
+        inputs=inputs,
+        options={k: v for k, v in recorded.items() if v is not None},
+    )
+
+
+def _levels(export: Any, group: Any) -> int:
+    """Distinct values of a plain grouping column (derived periods count as few)."""
+    if group.derive is not None or group.column not in export.frame.columns:
+        return 0
+    return int(export.frame[group.column].nunique())
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _input(role: str, path: Path, sha: str) -> dict[str, str]:
+    return {"role": role, "name": Path(path).name, "sha256": sha}

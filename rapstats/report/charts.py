@@ -1,0 +1,336 @@
+"""Charts of the report model, drawn with matplotlib (Agg) as SVG or PNG bytes.
+
+A chart only draws the numbers in its model entry (``chart["data"]``); its title, caption and
+alt text come from the model too. Output bytes are reproducible: fixed SVG hash salt, no date
+or software metadata, and ``text.parse_math`` off so a label such as ``$5 fee`` is drawn as
+written. Colours are the Analysis Function palette; meaning never depends on colour alone
+(markers differ in shape, answer segments carry a pattern and a label).
+
+matplotlib is imported inside :func:`render`, never at module import.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from typing import Any
+
+# Analysis Function colour palette (categorical, colour-blind safe).
+DARK_BLUE = "#12436D"
+MID_BLUE = "#2073BC"
+LIGHT_BLUE = "#6BACE6"
+TURQUOISE = "#28A197"
+DARK_PINK = "#801650"
+ORANGE = "#F46A25"
+DARK_GREY = "#3D3D3D"
+LIGHT_GREY = "#BFBFBF"
+
+POSITIVE_SHADES = (DARK_BLUE, MID_BLUE, LIGHT_BLUE)  # strongest first
+OTHER_SHADES = (DARK_PINK, ORANGE, LIGHT_GREY, DARK_GREY)  # strongest first
+HATCHES = ("", "///", "xx", "\\\\\\", "--", "||", "++", "/")
+
+RC = {
+    "svg.hashsalt": "rapstats",
+    "svg.fonttype": "path",
+    "text.parse_math": False,
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "hatch.linewidth": 0.6,
+    "path.simplify": False,
+}
+WIDTH_IN = 7.5
+WRAP = 42
+
+
+def render(chart: dict[str, Any], fmts: tuple[str, ...] = ("svg",)) -> dict[str, bytes]:
+    """Draw one chart of the model once and save it in each of ``fmts`` {'svg', 'png'}.
+
+    Returns ``{fmt: bytes}``.
+    """
+    for fmt in fmts:
+        if fmt not in ("svg", "png"):
+            raise ValueError(f"chart format {fmt!r} is not supported; use 'svg' or 'png'")
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    out = {}
+    with matplotlib.rc_context(RC):
+        draw = {"shares": _shares, "likert": _likert}[chart["kind"]]
+        fig = draw(plt, chart)
+        for fmt in fmts:
+            buf = io.BytesIO()
+            if fmt == "svg":
+                metadata = {"Date": None, "Creator": None, "Title": chart["title"]}
+                fig.savefig(buf, format="svg", metadata=metadata)
+            else:
+                fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
+            out[fmt] = buf.getvalue()
+        plt.close(fig)
+    return out
+
+
+def render_many(
+    charts: list[dict[str, Any]], fmts: tuple[str, ...], workers: int = 1
+) -> dict[tuple[str, str], bytes]:
+    """Render every chart in every format: ``{(chart id, fmt): bytes}``.
+
+    With ``workers`` > 1 the charts are drawn in that many forked processes (same bytes).
+    """
+    return start_rendering(charts, fmts, workers)()
+
+
+def start_rendering(charts: list[dict[str, Any]], fmts: tuple[str, ...], workers: int = 1) -> Any:
+    """Start drawing the charts (in worker processes when ``workers`` > 1) and return a
+    function that waits for them and returns ``{(chart id, fmt): bytes}``.
+
+    The caller can do other work (spreadsheets) while the charts are drawn.
+    """
+    global _POOL
+    jobs = [(c, fmts) for c in charts]
+    if workers > 1 and len(jobs) > 2:
+        pool, _POOL = (_POOL or _new_pool(workers)), None
+        futures = [pool.submit(_job, job) for job in jobs]
+
+        def collect() -> dict[tuple[str, str], bytes]:
+            try:
+                results = [f.result() for f in futures]
+            finally:
+                pool.shutdown()
+            return _by_id(jobs, results, fmts)
+
+        return collect
+
+    return lambda: _by_id(jobs, [_job(j) for j in jobs], fmts)
+
+
+_POOL: Any = None
+
+
+def _new_pool(workers: int) -> Any:
+    import concurrent.futures as cf
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_warm)
+
+
+def _warm() -> None:
+    """Import matplotlib in a worker before it is given a chart."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot  # noqa: F401
+
+
+def prewarm(workers: int = 2) -> None:
+    """Start the chart workers now, so that they import matplotlib while the caller works.
+
+    The next :func:`start_rendering` with ``workers`` > 1 uses them. Safe to call twice.
+    """
+    global _POOL
+    if _POOL is None and workers > 1:
+        _POOL = _new_pool(workers)
+        for _ in range(workers):
+            _POOL.submit(int)
+
+
+def _by_id(jobs: list, results: list, fmts: tuple[str, ...]) -> dict[tuple[str, str], bytes]:
+    return {(c["id"], f): r[f] for (c, _), r in zip(jobs, results, strict=True) for f in fmts}
+
+
+def _job(job: tuple[dict[str, Any], tuple[str, ...]]) -> dict[str, bytes]:
+    return render(job[0], job[1])
+
+
+def _wrap(label: str) -> str:
+    return "\n".join(textwrap.wrap(label, WRAP)) or label
+
+
+def _shares(plt: Any, chart: dict[str, Any]) -> Any:
+    items = chart["data"]["items"]
+    n = len(items)
+    lines = sum(len(textwrap.wrap(it["label"], WRAP)) or 1 for it in items)
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, BOTTOM_IN + TOP_IN + 0.3 * max(lines, n) + 0.2 * n))
+    ys = list(range(n))[::-1]
+    shown_baseline = shown_share = False
+    for y, it in zip(ys, items, strict=True):
+        if it["withheld"]:
+            ax.text(1, y, f"Withheld {it['symbol'] or '[c]'}", va="center", color=DARK_GREY)
+        else:
+            unreliable = it["symbol"] == "[u]"
+            ax.errorbar(
+                [it["share"]],
+                [y],
+                xerr=[[it["share"] - it["low"]], [it["high"] - it["share"]]],
+                fmt="o",
+                color=DARK_BLUE,
+                markerfacecolor="white" if unreliable else DARK_BLUE,
+                markersize=7,
+                capsize=4,
+                elinewidth=1.6,
+                label=None if shown_share else "Percentage with confidence interval",
+            )
+            shown_share = True
+            ax.annotate(
+                f"{it['share']:.1f}%" + (" [u]" if unreliable else ""),
+                (it["high"], y),
+                xytext=(6, 0),
+                textcoords="offset points",
+                va="center",
+                color=DARK_GREY,
+            )
+        if it["baseline"] is not None:
+            ax.scatter(
+                [it["baseline"]],
+                [y],
+                marker="D",
+                s=42,
+                facecolor="white",
+                edgecolor=DARK_PINK,
+                linewidth=1.6,
+                zorder=3,
+                label=None if shown_baseline else "Baseline figure",
+            )
+            shown_baseline = True
+    ax.set_yticks(ys, [_wrap(it["label"]) for it in items])
+    ax.set_ylim(-0.7, n - 0.3)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(chart["data"]["xlabel"] + " (%)")
+    ax.set_title(chart["title"], loc="left")
+    ax.grid(axis="x", color="#E0E0E0", linewidth=0.6)
+    ax.set_axisbelow(True)
+    if shown_share or shown_baseline:
+        ax.legend(
+            loc="upper left",
+            bbox_to_anchor=(0, 0),
+            bbox_transform=_legend_at(fig, 0.3),
+            ncol=2,
+            frameon=False,
+        )
+    _margins(fig)
+    return fig
+
+
+def _likert(plt: Any, chart: dict[str, Any]) -> Any:
+    items = chart["data"]["items"]
+    # Shades and patterns by rank within each question's own scale: the strongest positive
+    # answer is darkest blue, the strongest other answer darkest pink, on every scale.
+    style: dict[str, tuple[str, str]] = {}
+    legend: list[str] = []
+    for it in items:
+        pos = [s["answer"] for s in it["segments"] if s["positive"]]
+        other = [s["answer"] for s in it["segments"] if not s["positive"]]
+        for i, a in enumerate(pos):
+            shade = POSITIVE_SHADES[min(i, len(POSITIVE_SHADES) - 1)]
+            style.setdefault(a, (shade, HATCHES[i % len(HATCHES)]))
+        for j, a in enumerate(reversed(other)):
+            shade = OTHER_SHADES[min(j, len(OTHER_SHADES) - 1)]
+            style.setdefault(a, (shade, HATCHES[(3 + j) % len(HATCHES)]))
+        for a in [*reversed(other), *pos]:
+            if a not in legend:
+                legend.append(a)
+    n = len(items)
+    bottom = 1.0 + 0.22 * ((len(legend) + 1) // 2)
+    lines = sum(len(textwrap.wrap(it["label"], WRAP)) or 1 for it in items)
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, bottom + TOP_IN + 0.3 * max(lines, n) + 0.25 * n))
+    ys = list(range(n))[::-1]
+    drawn: set[str] = set()
+    for y, it in zip(ys, items, strict=True):
+        if it["withheld"]:
+            ax.text(0, y, "Withheld [c]", va="center", ha="center", color=DARK_GREY)
+            continue
+        pos = [s for s in it["segments"] if s["positive"]]
+        other = [s for s in it["segments"] if not s["positive"]]
+        # Positive answers extend right from zero, weakest first; others left, weakest first.
+        left = 0.0
+        for seg in reversed(pos):
+            left = _segment(ax, y, left, seg, style[seg["answer"]], drawn, +1)
+        left = 0.0
+        for seg in other:
+            left = _segment(ax, y, left, seg, style[seg["answer"]], drawn, -1)
+    ax.axvline(0, color=DARK_GREY, linewidth=1)
+    ax.set_yticks(ys, [_wrap(it["label"]) for it in items])
+    ax.set_ylim(-0.7, n - 0.3)
+    ax.set_xlim(-100, 100)
+    ticks = list(range(-100, 101, 25))
+    ax.set_xticks(ticks, [f"{abs(t)}" for t in ticks])
+    ax.set_xlabel(
+        chart["data"]["xlabel"] + " (%)\nother answers to the left of zero, positive answers "
+        "to the right"
+    )
+    ax.set_title(chart["title"], loc="left")
+    handles, labels = ax.get_legend_handles_labels()
+    by_label = dict(zip(labels, handles, strict=True))
+    order = [a for a in legend if a in by_label]
+    if order:
+        ax.legend(
+            [by_label[a] for a in order],
+            order,
+            loc="upper left",
+            bbox_to_anchor=(0, 0),
+            bbox_transform=_legend_at(fig, 0.3, bottom - 0.75),
+            ncol=2,
+            frameon=False,
+        )
+    _margins(fig, bottom)
+    return fig
+
+
+# Fixed margins (inches) instead of tight_layout, which draws the figure twice.
+LEFT_IN = 2.9
+TOP_IN = 0.45
+BOTTOM_IN = 1.2
+
+
+def _margins(fig: Any, bottom: float = BOTTOM_IN) -> None:
+    height = fig.get_figheight()
+    fig.subplots_adjust(
+        left=LEFT_IN / WIDTH_IN,
+        right=1 - 0.35 / WIDTH_IN,
+        top=1 - TOP_IN / height,
+        bottom=bottom / height,
+    )
+
+
+def _legend_at(fig: Any, x: float = LEFT_IN, y: float = 0.6) -> Any:
+    """A transform placing a legend's top-left corner at (x, y) inches from bottom left."""
+    from matplotlib.transforms import ScaledTranslation
+
+    return fig.dpi_scale_trans + ScaledTranslation(x, y, fig.dpi_scale_trans)
+
+
+def _segment(ax, y, start, seg, style, drawn, direction):
+    """One answer's bar segment, starting ``start`` from zero in ``direction``."""
+    pct, answer = seg["pct"], seg["answer"]
+    colour, hatch = style
+    dark = colour in (DARK_BLUE, MID_BLUE, DARK_PINK)
+    left = start if direction > 0 else -(start + pct)
+    ax.barh(
+        [y],
+        [pct],
+        left=[left],
+        height=0.6,
+        color=colour,
+        edgecolor="white",
+        hatch=hatch,
+        linewidth=0.8,
+        label=None if answer in drawn else answer,
+    )
+    drawn.add(answer)
+    if pct >= 6:
+        ax.text(
+            left + pct / 2,
+            y,
+            f"{pct:.0f}",
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="white" if dark else "black",
+            bbox={"boxstyle": "round,pad=0.1", "facecolor": colour, "edgecolor": "none"},
+        )
+    return start + pct

@@ -1,0 +1,225 @@
+#!/usr/bin/env python3
+"""Benchmark rapstats as whole processes, interleaved, against baselines run in the same session.
+
+The standard workload is made by ``../shared/bench/make_survey.py`` (deterministic): a
+1,000,000-row x 20-Likert-item CSV (~432 MB), a 10,000-row CSV and a 100,000-row XLSX, cached in
+``bench-data/``. Each case is a separate process; the cases are run round-robin ``--repeat``
+times so that machine noise hits them alike, and the report gives each case's median wall time,
+its peak RSS (from ``wait4``), and its ratio to the baseline named for it:
+
+* ``summarize`` of the 1M-row file by area and by quarter, all 20 items (weighted), against a
+  process that only reads the same file with ``pyarrow.csv.read_csv``;
+* ``--help`` start-up, against ``python -c pass``;
+* ``summarize`` of the 10k-row file;
+* reading the 100k-row XLSX with ``rapstats.io.load_export`` against ``pandas.read_excel
+  (engine="calamine")``;
+* 100,000 Wilson intervals in one vectorised call (in-process time printed by the child);
+* the full report of the bundled sample in every format.
+
+Usage::
+
+    python scripts/bench.py                 # everything, 5 rounds
+    python scripts/bench.py --repeat 3 --only summarize_1m,pyarrow_read
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = (ROOT / ".." / "shared").resolve()
+DATA = ROOT / "bench-data"
+PY = sys.executable
+
+
+def ensure_workload() -> dict[str, Path]:
+    """Generate the benchmark files once (deterministic; cached in bench-data/)."""
+    DATA.mkdir(exist_ok=True)
+    files = {
+        "csv_1m": DATA / "survey_1m.csv",
+        "csv_10k": DATA / "survey_10k.csv",
+        "xlsx_100k": DATA / "survey_100k.xlsx",
+    }
+    make = str(SHARED / "bench" / "make_survey.py")
+    jobs = [
+        (files["csv_1m"], ["--rows", "1000000", "--out"]),
+        (files["csv_10k"], ["--rows", "10000", "--out"]),
+        (files["xlsx_100k"], ["--rows", "100000", "--xlsx"]),
+    ]
+    for path, args in jobs:
+        if not path.exists():
+            print(f"generating {path.name} ...", file=sys.stderr)
+            subprocess.run([PY, make, *args, str(path)], check=True)
+    return files
+
+
+def cases(files: dict[str, Path]) -> dict[str, tuple[list[str], str | None]]:
+    """name -> (command, baseline case name)."""
+    spec = str(ROOT / "scripts" / "bench_spec.toml")
+    sample = ROOT / "data" / "sample"
+    rap = [PY, "-m", "rapstats"]
+    out = str(DATA / "out")
+    return {
+        "python_start": ([PY, "-c", "pass"], None),
+        "help": ([*rap, "--help"], "python_start"),
+        "summarize_help": ([*rap, "summarize", "--help"], "python_start"),
+        "pyarrow_read": (
+            [PY, "-c", f"import pyarrow.csv as c; c.read_csv({str(files['csv_1m'])!r})"],
+            None,
+        ),
+        "summarize_1m": (
+            [
+                *rap,
+                "-q",
+                "summarize",
+                str(files["csv_1m"]),
+                "--spec",
+                spec,
+                "--by",
+                "area",
+                "--by",
+                "quarter",
+                "--format",
+                "csv",
+                "-o",
+                out + "_1m.csv",
+            ],
+            "pyarrow_read",
+        ),  # fmt: skip
+        "summarize_10k": (
+            [
+                *rap,
+                "-q",
+                "summarize",
+                str(files["csv_10k"]),
+                "--spec",
+                spec,
+                "--by",
+                "area",
+                "--by",
+                "quarter",
+                "--format",
+                "csv",
+                "-o",
+                out + "_10k.csv",
+            ],
+            "python_start",
+        ),  # fmt: skip
+        "calamine_read": (
+            [
+                PY,
+                "-c",
+                "import pandas as pd; pd.read_excel("
+                f"{str(files['xlsx_100k'])!r}, engine='calamine', dtype=str)",
+            ],
+            None,
+        ),  # fmt: skip
+        "load_xlsx_100k": (
+            [
+                PY,
+                "-c",
+                f"from rapstats.io import load_export; load_export({str(files['xlsx_100k'])!r})",
+            ],
+            "calamine_read",
+        ),
+        "wilson_100k": (
+            [
+                PY,
+                "-c",
+                "import time, numpy as np; from rapstats.stats import proportion_ci;"
+                "r=np.random.default_rng(1); n=r.integers(1,5000,100000); x=r.integers(0,n+1);"
+                "t=time.perf_counter(); proportion_ci(x,n); print(time.perf_counter()-t)",
+            ],
+            "python_start",
+        ),  # fmt: skip
+        "report_sample": (
+            [
+                *rap,
+                "-q",
+                "report",
+                str(sample / "feedback.csv"),
+                "--spec",
+                str(sample / "feedback.toml"),
+                "--out",
+                out + "_report",
+            ],
+            "python_start",
+        ),  # fmt: skip
+    }
+
+
+def run_once(cmd: list[str]) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS (MB) and stdout of one process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    stdout = proc.stdout.read().decode() if proc.stdout else ""
+    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{stderr}")
+    return wall, usage.ru_maxrss / 1024, stdout.strip()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=5, help="rounds (default 5)")
+    parser.add_argument("--only", help="comma-separated case names (baselines are added)")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    args = parser.parse_args(argv)
+
+    files = ensure_workload()
+    all_cases = cases(files)
+    names = list(all_cases)
+    if args.only:
+        wanted = set(args.only.split(","))
+        wanted |= {all_cases[n][1] for n in wanted if all_cases[n][1]}
+        names = [n for n in names if n in wanted]
+    results: dict[str, list[tuple[float, float, str]]] = {n: [] for n in names}
+    for r in range(args.repeat):
+        for name in names:
+            results[name].append(run_once(all_cases[name][0]))
+        print(f"round {r + 1}/{args.repeat} done", file=sys.stderr)
+
+    summary = {}
+    for name in names:
+        walls = [w for w, _, _ in results[name]]
+        rss = max(m for _, m, _ in results[name])
+        inproc = [float(o) for _, _, o in results[name] if o.replace(".", "", 1).isdigit()]
+        summary[name] = {
+            "median_s": statistics.median(walls),
+            "peak_rss_mb": rss,
+            "in_process_s": statistics.median(inproc) if inproc else None,
+        }
+    for name in names:
+        base = all_cases[name][1]
+        if base and base in summary:
+            summary[name]["baseline"] = base
+            summary[name]["ratio"] = summary[name]["median_s"] / summary[base]["median_s"]
+
+    print(
+        f"\nrapstats benchmark: {args.repeat} interleaved rounds, medians, {os.cpu_count()} cores"
+    )
+    print(f"{'case':<16} {'median s':>9} {'peak MB':>8} {'ratio':>6}  baseline")
+    for name, s in summary.items():
+        ratio = f"{s['ratio']:.2f}" if "ratio" in s else ""
+        extra = f"  (in-process {s['in_process_s'] * 1000:.1f} ms)" if s["in_process_s"] else ""
+        print(
+            f"{name:<16} {s['median_s']:>9.3f} {s['peak_rss_mb']:>8.0f} {ratio:>6}  "
+            f"{s.get('baseline', '')}{extra}"
+        )
+    if args.json:
+        args.json.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,312 @@
+"""rapstats report: every format carries the model's numbers, withheld cells, methods and
+manifest; outputs are byte-identical across runs; the XLSX meets the checklist points."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from rapstats.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+EXPORT = ROOT / "data" / "sample" / "feedback.csv"
+SPEC = ROOT / "data" / "sample" / "feedback.toml"
+FILES = ("report.md", "report.html", "report.pdf", "report.xlsx", "report.ods", "report.json")
+
+
+def run_report(out: Path, *extra: str) -> None:
+    args = ["report", str(EXPORT), "--spec", str(SPEC), "--out", str(out), "--quiet", *extra]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output + repr(result.exception)
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("report")
+    run_report(folder, "--previous", str(EXPORT))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def model(out) -> dict:
+    return json.loads((out / "report.json").read_text(encoding="utf-8"))
+
+
+def all_tables(model):
+    return [*model["tables"], model["manifest"]["table"]]
+
+
+def withheld_cells(model):
+    return {
+        (t["sheet"], r, c)
+        for t in all_tables(model)
+        for r, row in enumerate(t["rows"])
+        for c, cell in enumerate(row)
+        if cell["t"] == "[c]"
+    }
+
+
+def test_all_formats_written(out, model):
+    for name in FILES:
+        assert (out / name).stat().st_size > 0, name
+    for chart in model["charts"]:
+        assert (out / chart["png"]).exists()
+    assert withheld_cells(model), "the sample should have withheld cells"
+    assert model["title"] == "Race Action Plan: what communities told us"
+    assert model["date"] == "2026-10-15"
+    assert len(model["workstreams"]) == 4
+
+
+def test_markdown_tables_and_images(out, model):
+    text = (out / "report.md").read_text(encoding="utf-8")
+    for chart in model["charts"]:
+        assert f"]({chart['png']})" in text
+    assert "![](" not in text  # every image has alt text
+    for t in model["tables"]:
+        head = t["title"].replace("_", "\\_")
+        assert head in text
+        start = text.index(head)
+        lines = [ln for ln in text[start:].splitlines() if ln.startswith("| ")]
+        rows = [
+            [
+                c.strip().replace("\\|", "|").replace("\\_", "_").replace("\\*", "*")
+                for c in re.split(r"(?<!\\)\|", ln)[1:-1]
+            ]
+            for ln in lines[1 : 1 + len(t["rows"])]
+        ]
+        assert rows == [[c["t"] for c in row] for row in t["rows"]], t["id"]
+    assert_text_common(text, model)
+
+
+class Tables(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tables, self.imgs, self.urls = {}, [], []
+        self._cell = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        for key in ("src", "href"):
+            if a.get(key) and not a[key].startswith(("data:", "#")):
+                self.urls.append(a[key])
+        if tag == "table":
+            self.tables[a["id"]] = {"caption": "", "rows": [], "scopes": []}
+            self.current = self.tables[a["id"]]
+        elif tag == "tr":
+            self.current["rows"].append([])
+        elif tag in ("td", "th"):
+            self._cell = ""
+            if tag == "th":
+                self.current["scopes"].append(a.get("scope"))
+        elif tag == "caption":
+            self._cell = ""
+        elif tag == "img":
+            self.imgs.append(a)
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th"):
+            self.current["rows"][-1].append(self._cell)
+            self._cell = None
+        elif tag == "caption":
+            self.current["caption"] = self._cell
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell += data
+
+
+def test_html_semantic_tables_alt_text_and_no_network(out, model):
+    text = (out / "report.html").read_text(encoding="utf-8")
+    parser = Tables()
+    parser.feed(text)
+    for t in all_tables(model):
+        parsed = parser.tables[t["id"]]
+        assert parsed["caption"].startswith(t["title"])
+        assert parsed["rows"][0] == [c["label"] for c in t["columns"]]
+        assert parsed["rows"][1:] == [[c["t"] for c in row] for row in t["rows"]]
+        assert set(parsed["scopes"]) == {"col", "row"} or not t["rows"]
+    assert len(parser.imgs) == len(model["charts"])
+    for img, chart in zip(parser.imgs, model["charts"], strict=True):
+        assert img["alt"] == chart["alt"] and img["src"].startswith("data:image/svg+xml;base64,")
+    assert parser.urls == []
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text)
+    assert "@import" not in text and "url(" not in text
+    assert_text_common(text, model)
+
+
+def test_xlsx_checklist_and_numbers(out, model):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(out / "report.xlsx")
+    assert wb.sheetnames[:3] == ["Cover", "Contents", "Notes"]
+    assert wb["Notes"].tables, "notes are a table"
+    for t in all_tables(model):
+        ws = wb[t["sheet"]]
+        assert not ws.merged_cells.ranges
+        assert len(ws.tables) == 1
+        (ref,) = [tab.ref for tab in ws.tables.values()]
+        first, last = ref.split(":")
+        header_row = int(re.sub(r"\D", "", first))
+        header = [c.value for c in ws[header_row]][: len(t["columns"])]
+        assert header == [c["label"] for c in t["columns"]]  # one header row
+        assert int(re.sub(r"\D", "", last)) == header_row + len(t["rows"])
+        assert ws.cell(1, 1).value.startswith(t["title"])
+        for r, row in enumerate(t["rows"], start=header_row + 1):
+            for c, cell in enumerate(row, start=1):
+                got = ws.cell(r, c).value
+                want = cell["v"]
+                if isinstance(want, bool) or want in ("", None):
+                    assert got in (None, ""), (t["sheet"], r, c)
+                elif isinstance(want, int | float):
+                    assert isinstance(got, int | float) and got == pytest.approx(want)
+                else:
+                    assert got == want
+    legend = " ".join(str(c.value) for c in wb["Table_1"]["A"] if c.value)
+    assert "[c] = confidential" in legend
+    notes = [str(c.value) for c in wb["Notes"]["B"] if c.value]
+    assert any("self-selected sample" in n for n in notes)
+    audit = {r[0]: r[1] for r in wb["Audit"].iter_rows(values_only=True) if r[1] is not None}
+    assert audit["export sha256"] == hashlib.sha256(EXPORT.read_bytes()).hexdigest()
+
+
+def test_ods_same_sheets_and_cells(out, model):
+    import pandas as pd
+
+    sheets = pd.read_excel(out / "report.ods", engine="odf", sheet_name=None, header=None)
+    assert list(sheets)[:3] == ["Cover", "Contents", "Notes"]
+    for t in all_tables(model):
+        frame = sheets[t["sheet"]]
+        labels = [c["label"] for c in t["columns"]]
+        header = next(i for i in range(len(frame)) if list(frame.iloc[i, : len(labels)]) == labels)
+        body = frame.iloc[header + 1 : header + 1 + len(t["rows"]), : len(labels)]
+        for row, got in zip(t["rows"], body.itertuples(index=False), strict=True):
+            for cell, value in zip(row, got, strict=True):
+                want = cell["v"]
+                if want in ("", None):
+                    assert pd.isna(value)
+                elif isinstance(want, int | float) and not isinstance(want, bool):
+                    assert float(value) == pytest.approx(want)
+                else:
+                    assert str(value) == str(want)
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_pdf_text_carries_numbers_methods_and_manifest(out, model):
+    pdf = out / "report.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    assert "Tagged:          yes" in info
+    assert f"Title:           {model['title']}" in info
+    assert b"pdfuaid:part>1<" in pdf.read_bytes()
+    text = subprocess.run(
+        ["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    flat = " ".join(text.split())
+    main = [t for t in model["tables"] if t["id"].endswith("_shares")]
+    for t in main:
+        for row in t["rows"]:
+            for cell in row[1:6]:
+                assert cell["t"] in flat, (t["id"], cell["t"])
+    assert flat.count("[c]") >= len(withheld_cells(model))
+    assert_text_common(flat, model)
+
+
+def assert_text_common(text: str, model: dict) -> None:
+    text = text.replace("\u200b", "")  # the PDF's break opportunities in long values
+    flat = " ".join(text.replace("\\", "").split())
+    for sentence in model["key_findings"]:
+        assert " ".join(sentence.split())[:60] in flat.replace("&lt;", "<").replace("&#34;", '"')
+    assert "self-selected sample" in flat
+    assert "Wilson score interval" in flat
+    sha = model["manifest"]["inputs"][0]["sha256"]
+    assert sha in flat.replace(" ", "")
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_two_runs_are_byte_identical(out, tmp_path):
+    run_report(tmp_path, "--previous", str(EXPORT))
+    for name in FILES:
+        assert sha(out / name) == sha(tmp_path / name), name
+    for png in (out / "charts").iterdir():
+        assert sha(png) == sha(tmp_path / "charts" / png.name), png.name
+    with zipfile.ZipFile(tmp_path / "report.xlsx") as z:
+        assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_change_section_with_previous(model):
+    change = [t for t in model["tables"] if t["id"].endswith("_change")]
+    assert len(change) == 4
+    # The previous wave is the same export: every change is zero with an interval around it.
+    row = change[0]["rows"][0]
+    assert row[3]["v"] == 0.0 and row[4]["v"] < 0 < row[5]["v"]
+    assert any("Newcombe" in n["text"] for n in model["notes"])
+
+
+def test_user_text_is_never_markup(tmp_path):
+    spec = SPEC.read_text(encoding="utf-8").replace(
+        'title = "Race Action Plan: what communities told us"',
+        'title = "Plan #read(\\"/etc/passwd\\") // = x $5 <b>bold</b> *y*"',
+    )
+    (tmp_path / "spec.toml").write_text(spec, encoding="utf-8")
+    out = tmp_path / "out"
+    args = [
+        "report",
+        str(EXPORT),
+        "--spec",
+        str(tmp_path / "spec.toml"),
+        "--out",
+        str(out),
+        "--by",
+        "area",
+        "--formats",
+        "md,html,pdf",
+        "-q",
+    ]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "<b>bold</b>" not in html and "&lt;b&gt;bold&lt;/b&gt;" in html
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(
+            ["pdfinfo", str(out / "report.pdf")], capture_output=True, text=True
+        ).stdout
+        assert 'Plan #read("/etc/passwd") // = x $5 <b>bold</b> *y*' in info
+        assert "root:" not in info
+
+
+def test_bad_format_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(
+        cli,
+        [
+            "report",
+            str(EXPORT),
+            "--spec",
+            str(SPEC),
+            "--out",
+            str(tmp_path),
+            "--formats",
+            "md,docx",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "'docx' is not one of md,html,pdf,xlsx,ods" in result.output
+
+
+def test_import_is_light():
+    code = (
+        "import sys, rapstats.report; print('pandas' in sys.modules, 'matplotlib' in sys.modules)"
+    )
+    done = subprocess.run(["python3", "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.stdout.split() == ["False", "False"]
