@@ -30,7 +30,9 @@ Primary suppression
   ``min_count`` is ``[c]``: base and share publish both counts, so "100% of 12" discloses that
   all 12 answered positively. Zero counts in a non-empty cell count as small (a 0% or 100% share
   is group attribute disclosure).
-* A frequency count below ``min_count`` (including 0) in a cell with respondents is ``[c]``.
+* A frequency count below ``min_count`` (including 0) in a cell with respondents is ``[c]``,
+  except the non-answers ``(blank)`` / ``(not answered)``, which say nothing about anyone's
+  views (they still enter the relations below and can be suppressed as complements).
 
 Secondary suppression (``secondary = true``)
 --------------------------------------------
@@ -50,13 +52,16 @@ Relations that do not hold exactly on the data are not used (they cannot give ex
 Then, until nothing changes:
 
 1. whenever a relation has exactly one suppressed number, the unsuppressed cell in it with the
-   smallest base (non-zero values first, members before the total) is suppressed too;
-2. an audit finds every suppressed number that the published numbers still determine exactly:
-   over the reals (null space of the relations restricted to suppressed numbers, by SVD), and
-   for cells held at zero by non-negativity (linear programs over non-negative reals); for each
-   one, the smallest unsuppressed cell in one of its relations is suppressed.
+   smallest base is suppressed too (answer counts before headline shares, non-zero values
+   first, members before the total);
+2. an audit finds every sensitive suppressed number (the small base, positive or non-positive
+   count of a primary row; every suppressed answer count) that the published numbers still
+   determine exactly: over the reals (Gauss-Jordan elimination of the relations restricted to
+   suppressed numbers), and, where zeros are involved, by linear programs over non-negative
+   reals (scipy, imported only then); for each one, the best candidate (same order as in 1) in
+   the nearest relation that still has an unsuppressed cell is suppressed.
 
-Guarantee: no suppressed number (primary or secondary) can be recovered exactly from the
+Guarantee: no sensitive suppressed number can be recovered exactly from the
 published numbers of the same question through the relations above, even by combining several
 relations and using that counts are non-negative. Limits: the feasible interval of a suppressed
 number may be narrow (there is no minimum protection interval as in tau-ARGUS); relations
@@ -148,6 +153,7 @@ def secondary_suppression(
     cost: Sequence[float] | np.ndarray | None = None,
     eligible: Sequence[bool] | np.ndarray | None = None,
     sensitive: Sequence[bool] | np.ndarray | None = None,
+    tier: Sequence[int] | np.ndarray | None = None,
 ) -> Suppression:
     """Extend a primary suppression so that no suppressed cell can be derived exactly.
 
@@ -171,6 +177,10 @@ def secondary_suppression(
     sensitive : array of bool, shape (n_cells,), optional
         Cells that must not be derivable once suppressed. Default: every cell (then no
         suppressed cell, primary or secondary, can be recovered exactly).
+    tier : array of int, shape (n_units,), optional
+        Complements come from the lowest tier first (before non-zero, member and cost
+        preferences). Default: all 0. protect() puts headline rows in tier 1, so an answer
+        count is given up before a share.
 
     Returns
     -------
@@ -184,8 +194,8 @@ def secondary_suppression(
     --------
     A margin 3 + 12 + 20 = 35 with the 3 suppressed forces the 12 out too:
 
-    >>> secondary_suppression([35, 3, 12, 20], [(0, [1, 2, 3])], [False, True, False, False])
-    ... .suppressed.tolist()
+    >>> res = secondary_suppression([35, 3, 12, 20], [(0, [1, 2, 3])], [0, 1, 0, 0])
+    >>> res.suppressed.tolist()
     [False, True, True, False]
     """
     values = np.asarray(values, dtype=float)
@@ -199,6 +209,7 @@ def secondary_suppression(
     cost = np.asarray(cost, dtype=float)
     eligible = np.ones(n_units, bool) if eligible is None else np.asarray(eligible, bool)
     sensitive = np.ones(n, bool) if sensitive is None else np.asarray(sensitive, bool)
+    tier = np.zeros(n_units, int) if tier is None else np.asarray(tier, int)
 
     rels: list[tuple[np.ndarray, np.ndarray]] = []  # (cells, coefficients)
     for total, members in relations:
@@ -221,7 +232,7 @@ def secondary_suppression(
         if not ok.any():
             return None
         cells, is_total, u = cells[ok], is_total[ok], u[ok]
-        order = np.lexsort((cells, cost[u], is_total, values[cells] <= 0))
+        order = np.lexsort((cells, cost[u], is_total, values[cells] <= 0, tier[u]))
         return int(u[order[0]])
 
     exposed = np.array([], dtype=int)
@@ -248,13 +259,30 @@ def secondary_suppression(
             if touched.intersection(cell_rels[c]):
                 continue
             pick = None
-            for r in cell_rels[c]:
-                cells, coef = rels[r]
-                pick = choose(cells, coef < 0)
-                if pick is not None:
+            # nearest relations (breadth-first through suppressed cells) with a cell left to
+            # pick; among those at the same distance, the best candidate
+            seen_cells, seen_rels, frontier = {int(c)}, set(), [int(c)]
+            while frontier and pick is None:
+                nxt: list[int] = []
+                options: list[tuple[tuple[float, ...], int, int]] = []
+                for cc in frontier:
+                    for r in cell_rels[cc]:
+                        if r in seen_rels:
+                            continue
+                        seen_rels.add(r)
+                        cells, coef = rels[r]
+                        u = choose(cells, coef < 0)
+                        if u is not None:
+                            k = int(np.flatnonzero(unit[cells] == u)[0])
+                            key = (tier[u], values[cells[k]] <= 0, coef[k] < 0, cost[u], u)
+                            options.append((key, u, r))
+                        nxt += [int(x) for x in cells if x not in seen_cells]
+                        seen_cells.update(int(x) for x in cells)
+                if options:
+                    _, pick, r = min(options)
                     touched.add(r)
-                    break
-            if pick is None:  # nothing left next to it: the smallest cell anywhere
+                frontier = nxt
+            if pick is None:  # nothing connected is left: the smallest cell anywhere
                 pick = choose(np.arange(n), np.zeros(n, bool))
             if pick is not None:
                 supp[pick] = True
@@ -366,7 +394,18 @@ def _lp_free(a: np.ndarray, b: np.ndarray, x: np.ndarray, unsure: np.ndarray) ->
         up = todo & (res.x > _TOL)
         free |= up | (unsure & (np.abs(res.x - x) > _TOL))  # any other solution frees cells too
         todo &= ~up
-    for j in np.flatnonzero(unsure & (x > 0) & ~free):
+    rest = unsure & (x > 0) & ~free
+    rng = np.random.default_rng(0)
+    for sign in (1.0, -1.0, None, None):  # batched objectives first: any moved cell is free
+        if not rest.any():
+            break
+        obj = rest * (sign if sign is not None else rng.choice([-1.0, 1.0], size=m))
+        res = linprog(obj, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+        if res.status == 0:
+            moved = rest & (np.abs(res.x - x) > _TOL)
+            free |= moved
+            rest &= ~moved
+    for j in np.flatnonzero(rest):
         c = np.zeros(m)
         c[j] = 1.0
         lo = linprog(c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
@@ -454,6 +493,10 @@ def reliability_reasons(
             reasons.append(f"relative CI width {shown} > {s.max_rel_ci_width:.0%}")
         out.append("; ".join(reasons) or None)
     return out
+
+
+def _pp(v: float) -> str:
+    return _num(100 * v)
 
 
 def _num(v: float) -> str:
@@ -605,9 +648,10 @@ def _reliability_rules(s: Disclosure, *, withhold: bool) -> list[str]:
     action = "are withheld [x]" if withhold else "are marked [u] (low reliability)"
     return [
         f"Estimates {action} when the effective sample size is below "
-        f"{_num(s.min_effective_n)}, the confidence interval is {s.max_abs_ci_width:.0%} "
-        f"points wide or wider, or it is wider than {NCHS_RELATIVE_FROM:.0%} points and more "
-        f"than {s.max_rel_ci_width:.0%} of the share (or of its complement, for shares above "
+        f"{_num(s.min_effective_n)}, the confidence interval is {_pp(s.max_abs_ci_width)} "
+        f"percentage points wide or wider, or it is wider than {_pp(NCHS_RELATIVE_FROM)} points "
+        f"and more than {s.max_rel_ci_width:.0%} of the share (or of its complement, for shares "
+        "above "
         "50%), following the NCHS Data Presentation Standards for Proportions (2017)."
     ]
 
@@ -649,7 +693,10 @@ def _freq_primary(
     keys = [(q, *k) for q, k in zip(freq["question"], _cell_keys(freq, by), strict=True)]
     codes, _ = pd.factorize(pd.Series(keys, dtype=object))
     n_cell = np.bincount(codes, weights=count)[codes]
-    primary = (n_cell > 0) & (count < s.min_count)
+    # "(blank)" / "(not answered)" say nothing about anyone's views: not sensitive themselves
+    # (they still enter the relations and can be suppressed to protect other cells)
+    no_answer = freq["answer"].astype(str).str.match(r"^\(.*\)$").to_numpy(bool)
+    primary = (n_cell > 0) & (count < s.min_count) & ~no_answer
     flags: list[str | None] = [None] * len(freq)
     for i in np.flatnonzero(primary):
         flags[i] = f"[c] count below {s.min_count}"
@@ -720,7 +767,7 @@ def _protect_question(
         in_base = f["in_base"].to_numpy(bool) if "in_base" in f else np.ones(nf, bool)
         off = len(values)
         values += counts.tolist()
-        sensitive += [True] * nf
+        sensitive += list(fr_primary[fsel] | ~np.char.startswith(answers, "("))
         unit += list(range(nr, nr + nf))
         cost += counts.tolist()
         eligible += [True] * nf
@@ -735,15 +782,22 @@ def _protect_question(
         by_cell: dict[tuple[Any, ...], list[int]] = {}
         for i, k in enumerate(fkeys):
             by_cell.setdefault(k, []).append(i)
+        single = question is not None and question.type == "single"
         for j, k in enumerate(cells):
-            n_k = counts[by_cell[k]].sum()
+            # single choice: the answers partition the cell's respondents
+            n_k = counts[by_cell[k]].sum() if single else np.nan
+            if not single:  # multi-select: respondents = base + not answered
+                i = next((i for i in range(nr) if rkeys[i] == k), None)
+                not_base = [m for m in by_cell[k] if not in_base[m]]
+                n_k = (base[i] if i is not None else 0) + counts[not_base].sum()
             values.append(n_k)
             sensitive.append(True)
             unit.append(nr + nf + j)
             cost.append(n_k)
             eligible.append(False)
             primary.append(bool(0 < n_k < s.min_count))
-            relations.append((n_off + j, [off + i for i in by_cell[k]]))
+            if single:
+                relations.append((n_off + j, [off + i for i in by_cell[k]]))
         positive = {fold_label(p) for p in question.positive} if question is not None else set()
         cell_index = {k: j for j, k in enumerate(cells)}
         for i in range(nr):
@@ -774,6 +828,7 @@ def _protect_question(
         cost=np.array(cost),
         eligible=np.array(eligible, bool),
         sensitive=np.array(sensitive, bool),
+        tier=np.array([1] * nr + [0] * (len(primary) - nr)),
     )
     supp = res.suppressed
     if res.exposed.size:  # last resort: nothing of this question is published

@@ -282,7 +282,9 @@ def _scale_of(p: _Profile) -> dict[str, Any] | None:
     scale_name = None
     for label, key in zip(p.labels, p.keys, strict=True):
         if key in EXCLUDED:
-            excluded.append(label)
+            # one spelling per answer: "Don’t Know" matches "Don't know" (fold_label)
+            if all(_key(e) != key for e in excluded):
+                excluded.append(label)
             continue
         hit = _SCALE_INDEX.get(key)
         if hit is None and scale_name is not None:

@@ -191,3 +191,17 @@ def test_fast_on_many_rows() -> None:
     assert len(spec.questions) == 21
     assert spec.id_column == "respondent_id"
     assert spec.questions[-1].type == "text"
+
+
+def test_spellings_of_dont_know_are_one_option(tmp_path: Path) -> None:
+    path = tmp_path / "dk.csv"
+    rows = ["id,q1"] + [
+        f"{i},{v}"
+        for i, v in enumerate(
+            ["Agree", "Disagree", "Don't know", "Don’t know", "don't KNOW", "Strongly agree"] * 3
+        )
+    ]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    q = infer_spec(load_export(path)).questions[0]
+    assert q.exclude == ("Don't know",)
+    assert q.options == (*AGREE, "Don't know")

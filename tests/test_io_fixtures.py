@@ -197,3 +197,42 @@ def test_blank_header_cells_named_by_position(tmp_path: Path) -> None:
     path.write_text("id,,q1,\n1,a,Agree,\n2,b,Disagree,\n", encoding="utf-8")
     export = load_export(path)
     assert list(export.frame.columns) == ["id", "column 2", "q1"]  # empty 4th column dropped
+
+
+def test_empty_lines_keep_row_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "gaps.csv"
+    path.write_bytes(b"id,q1\r\n1,Agree\r\n\r\n2,Disagree\r\n\r\n\r\n3,Agree\r\n\r\n")
+    export = load_export(path)
+    assert export.frame["id"].tolist() == ["1", "2", "3"]
+    assert export.row_numbers.tolist() == [2, 4, 7]
+
+
+@pytest.mark.parametrize(
+    "name, personal",
+    [
+        ("Email", True),
+        ("Email Address", True),
+        ("RecipientFirstName", True),
+        ("IP Address", True),
+        ("LocationLongitude", True),
+        ("ExternalReference", True),
+        ("Custom Data 1", True),
+        ("Phone number", True),
+        ("Last Name", True),
+        ("Name", True),
+        ("Would you like our email newsletter?", False),
+        ("Event name", False),
+        ("Area", False),
+    ],
+)
+def test_personal_column_names(name: str, personal: bool) -> None:
+    from rapstats.io._layout import is_personal
+
+    assert is_personal(name) is personal
+
+
+def test_qualtrics_columns_argument_still_filters_previews() -> None:
+    export = load_export(DATA / "qualtrics_text.csv", columns=["Q1"])
+    assert list(export.frame.columns) == ["Q1"]
+    assert export.rows_read == EXPECTED["qualtrics_text"]["rows"]
+    assert any("unfinished" in n for n in export.notes)

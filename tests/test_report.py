@@ -310,3 +310,33 @@ def test_import_is_light():
     )
     done = subprocess.run(["python3", "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert done.stdout.split() == ["False", "False"]
+
+
+def test_withheld_groups_are_never_described(model):
+    checked = 0
+    for t in model["tables"]:
+        if "_by_" not in t["id"]:
+            continue
+        for row in t["rows"]:
+            if row[3]["t"] != "[c]":
+                continue
+            question, group = row[0]["t"], row[1]["t"]
+            for sentence in t["findings"]:
+                if sentence.startswith(f"“{question}”"):
+                    assert f"{group} (" not in sentence and f"({group})" not in sentence
+                    checked += 1
+    assert checked, "the sample should have a withheld group in a described breakdown"
+
+
+def test_unsafe_mode_banner_in_every_format(tmp_path):
+    args = ["report", str(EXPORT), "--spec", str(SPEC), "--out", str(tmp_path), "--by", "area"]
+    result = CliRunner().invoke(cli, [*args, "--unsafe-no-suppression", "-q"])
+    assert result.exit_code == 0, result.output
+    banner = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))["banner"]
+    assert banner and "NOT FOR PUBLICATION" in banner
+    assert banner in (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert banner in (tmp_path / "report.html").read_text(encoding="utf-8")
+    import openpyxl
+
+    cover = [c.value for c in openpyxl.load_workbook(tmp_path / "report.xlsx")["Cover"]["A"]]
+    assert banner in cover

@@ -53,9 +53,12 @@ _PERSONAL_EXACT = frozenset(
         "tel",
     }
 )
+# Whole-name patterns only: a question that mentions e-mail ("Would you like our e-mail
+# newsletter?") is not an e-mail address column.
 _PERSONAL_RE = re.compile(
-    r"(recipient.*|.*email.*|.*e-?mailaddress|.*phonenumber|.*telephone.*|customdata\d*"
-    r"|ipaddress.*|.*postaladdress|homeaddress)"
+    r"(recipient\w*|(your|respondent|contact|work|home)?e-?mail(address)?(\d)?"
+    r"|(your|contact|home|work|mobile)?(phone|telephone|mobile)(number|no)?"
+    r"|customdata\d*|ipaddress|(postal|home)address|(your|respondent)?(full)?name)"
 )
 QUALTRICS_DROP_STATUS = frozenset(
     {

@@ -46,6 +46,7 @@ _TOTALS_RE = re.compile(
     r"^((grand |sub-?)?(total|totals|sum|count|base|average|mean)\s*:?|(notes?|source)\s*:.*)$",
     re.I | re.S,
 )
+_QUALTRICS_STATE = frozenset({"status", "finished"})
 _SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 
 
@@ -93,8 +94,8 @@ def _choose(
 ) -> tuple[list[int], list[str], list[str]]:
     """Column positions to load, the names to give them and the personal columns dropped.
 
-    Qualtrics' Status column is always loaded (to drop previews); the caller removes it
-    afterwards if it was not asked for.
+    Qualtrics' Status and Finished columns are always loaded (to drop previews and count
+    unfinished responses); :func:`_finish` removes them afterwards if they were not asked for.
     """
     wanted = None if columns is None else {column_key(c) for c in columns}
     kept = {column_key(k) for k in keep}
@@ -111,7 +112,7 @@ def _choose(
         if is_personal(name) and key not in kept:
             dropped.append(name)
             continue
-        status = layout.platform == "qualtrics" and key == "status"
+        status = layout.platform == "qualtrics" and key in _QUALTRICS_STATE
         if wanted is None or key in wanted or status:
             include.append(i)
             names.append(name)
@@ -153,11 +154,11 @@ def _finish(
         for c in frame.columns:  # a dropped totals row must not leave its labels behind
             frame[c] = frame[c].cat.remove_unused_categories()
         row_numbers = row_numbers[keep_rows]
-    if (
-        layout.platform == "qualtrics"
-        and "Status" in frame.columns
-        and (columns is None or "status" not in {column_key(c) for c in columns})
-    ):
+    if layout.platform == "qualtrics" and columns is not None:
+        asked = {column_key(c) for c in columns}
+        extra = [c for c in frame.columns if column_key(c) in _QUALTRICS_STATE - asked]
+        frame = frame.drop(columns=extra)
+    elif layout.platform == "qualtrics" and "Status" in frame.columns:
         frame = frame.drop(columns="Status")
     if len(frame) == 0:
         raise InputError(
@@ -340,6 +341,7 @@ def _read_text(
             hint="check the file opens in a spreadsheet program, or export it again",
         ) from None
     first_data_row = layout.data_row + 1
+    n_rows = table.num_rows
     notes = []
     if info.detected and info.encoding != "utf-8":
         notes.append(f"read as {info.encoding} text")
@@ -354,10 +356,11 @@ def _read_text(
                 hint="check the delimiter and quoting, or export the survey again",
             )
         notes.append(f"left out {len(bad)} short row(s) (fewer fields than the header)")
-    frame = pd.DataFrame(
-        {n: text_categorical(table.column(i)) for i, n in enumerate(out_names)},
-        index=pd.RangeIndex(table.num_rows),
-    )
+    # Arrow's dictionary work releases the GIL: convert columns on two threads
+    with ThreadPoolExecutor(2) as pool:
+        converted = list(pool.map(text_categorical, table.columns))
+    del table
+    frame = pd.DataFrame(dict(zip(out_names, converted, strict=True)), index=pd.RangeIndex(n_rows))
     row_numbers = np.arange(first_data_row, first_data_row + len(frame), dtype=np.int64)
     return _finish(
         path,

@@ -291,6 +291,9 @@ def read_body(
                     parse_options=pacsv.ParseOptions(
                         delimiter=info.delimiter,
                         newlines_in_values=newlines,
+                        # an empty line is a blank row (dropped later), so that the rows
+                        # after it keep their spreadsheet row numbers
+                        ignore_empty_lines=False,
                         invalid_row_handler=on_invalid,
                     ),
                     convert_options=pacsv.ConvertOptions(

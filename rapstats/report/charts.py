@@ -81,31 +81,44 @@ def render_many(
 
     With ``workers`` > 1 the charts are drawn in that many forked processes (same bytes).
     """
-    return start_rendering(charts, fmts, workers)()
+    pending = start_rendering(charts, fmts, workers)
+    out: dict[tuple[str, str], bytes] = {}
+    for fmt in fmts:
+        out.update(pending(fmt))
+    return out
 
 
 def start_rendering(charts: list[dict[str, Any]], fmts: tuple[str, ...], workers: int = 1) -> Any:
-    """Start drawing the charts (in worker processes when ``workers`` > 1) and return a
-    function that waits for them and returns ``{(chart id, fmt): bytes}``.
+    """Start drawing the charts and return ``wait(fmt) -> {(chart id, fmt): bytes}``.
 
-    The caller can do other work (spreadsheets) while the charts are drawn.
+    With ``workers`` > 1 the charts are drawn in worker processes, format by format in the
+    order of ``fmts``, so the caller can write other formats meanwhile and use the first
+    format's charts before the last format's are done. ``wait`` must be called once for
+    each format in ``fmts``.
     """
     global _POOL
-    jobs = [(c, fmts) for c in charts]
-    if workers > 1 and len(jobs) > 2:
+    if workers > 1 and len(charts) > 1:
         pool, _POOL = (_POOL or _new_pool(workers)), None
-        futures = [pool.submit(_job, job) for job in jobs]
+        futures = {f: [pool.submit(_job, (c, (f,))) for c in charts] for f in fmts}
+        left = set(fmts)
 
-        def collect() -> dict[tuple[str, str], bytes]:
+        def wait(fmt: str) -> dict[tuple[str, str], bytes]:
             try:
-                results = [f.result() for f in futures]
+                return {
+                    (c["id"], fmt): r.result()[fmt]
+                    for c, r in zip(charts, futures[fmt], strict=True)
+                }
             finally:
-                pool.shutdown()
-            return _by_id(jobs, results, fmts)
+                left.discard(fmt)
+                if not left:
+                    pool.shutdown()
 
-        return collect
+        return wait
 
-    return lambda: _by_id(jobs, [_job(j) for j in jobs], fmts)
+    def draw(fmt: str) -> dict[tuple[str, str], bytes]:
+        return {(c["id"], fmt): _job((c, (fmt,)))[fmt] for c in charts}
+
+    return draw
 
 
 _POOL: Any = None
@@ -137,10 +150,6 @@ def prewarm(workers: int = 2) -> None:
         _POOL = _new_pool(workers)
         for _ in range(workers):
             _POOL.submit(int)
-
-
-def _by_id(jobs: list, results: list, fmts: tuple[str, ...]) -> dict[tuple[str, str], bytes]:
-    return {(c["id"], f): r[f] for (c, _), r in zip(jobs, results, strict=True) for f in fmts}
 
 
 def _job(job: tuple[dict[str, Any], tuple[str, ...]]) -> dict[str, bytes]:

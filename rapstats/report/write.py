@@ -79,7 +79,8 @@ def write_report(
     if kinds and model["charts"]:
         from rapstats.report.charts import start_rendering
 
-        # Charts are drawn in worker processes while the spreadsheets are written here.
+        # Charts are drawn in worker processes (SVG first, then PNG) while the spreadsheets
+        # are written here; the PDF and HTML are made while the PNGs are still being drawn.
         pending = start_rendering(model["charts"], kinds, workers=workers)
     for fmt in ("xlsx", "ods"):
         if fmt in formats:
@@ -87,27 +88,29 @@ def write_report(
 
             put(EXTENSIONS[fmt], getattr(spreadsheet, f"render_{fmt}")(model))
             step(fmt)
-    images: dict[tuple[str, str], bytes] = pending() if pending is not None else {}
+    svgs: dict[str, bytes] = {}
+    if pending is not None and "svg" in kinds:
+        svgs = {cid: data for (cid, _), data in pending("svg").items()}
     step("charts")
-    svgs = {cid: data for (cid, kind), data in images.items() if kind == "svg"}
-    for fmt in formats:
-        if fmt == "md":
-            from rapstats.report.documents import render_markdown
+    for fmt in ("pdf", "html", "md"):
+        if fmt not in formats:
+            continue
+        if fmt == "pdf":
+            from rapstats.report.pdf import render_pdf
 
-            (out / "charts").mkdir(exist_ok=True)
-            for chart in model["charts"]:
-                put(chart["png"], images[(chart["id"], "png")])
-            put(EXTENSIONS[fmt], render_markdown(model))
+            put(EXTENSIONS[fmt], render_pdf(model, svgs))
         elif fmt == "html":
             from rapstats.report.documents import render_html
 
             put(EXTENSIONS[fmt], render_html(model, svgs))
-        elif fmt == "pdf":
-            from rapstats.report.pdf import render_pdf
-
-            put(EXTENSIONS[fmt], render_pdf(model, svgs))
         else:
-            continue
+            from rapstats.report.documents import render_markdown
+
+            pngs = pending("png") if pending is not None else {}
+            (out / "charts").mkdir(exist_ok=True)
+            for chart in model["charts"]:
+                put(chart["png"], pngs[(chart["id"], "png")])
+            put(EXTENSIONS[fmt], render_markdown(model))
         step(fmt)
     step("done")
     return written

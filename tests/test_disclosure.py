@@ -1,0 +1,316 @@
+"""Disclosure control and reliability flags (rapstats.disclosure) on constructed tables.
+
+Protection is checked independently of the implementation: for every suppressed cell the
+minimum and maximum it can take, given the published cells and the published additive
+relations, are computed by linear programming over non-negative reals (scipy linprog), and must
+differ.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linprog
+
+from rapstats.disclosure import (
+    UNSAFE_BANNER,
+    disclosure_rules,
+    group_relations,
+    protect,
+    reliability_reasons,
+    secondary_suppression,
+)
+from rapstats.spec import Disclosure
+
+
+@dataclasses.dataclass(frozen=True)
+class FakeSummary:
+    """Summary-shaped stand-in (the contract of docs/CONTRACTS.md)."""
+
+    rows: pd.DataFrame
+    frequencies: pd.DataFrame | None
+    by: tuple[str, ...]
+    spec: Any = None
+    disclosure: dict | None = None
+
+
+def _rows(cells: list[tuple[Any, ...]], by: tuple[str, ...], base, positive, **extra):
+    base = np.asarray(base)
+    positive = np.asarray(positive)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(base > 0, positive / np.maximum(base, 1), np.nan)
+    df = pd.DataFrame(index=range(len(cells))).assign(
+        question="q1", option=None, text="Q1", workstream=None
+    )
+    for j, g in enumerate(by):
+        df[g] = [c[j] for c in cells]
+    half = 1.96 * np.sqrt(share * (1 - share) / np.maximum(base, 1)) + 0.01
+    df = df.assign(
+        base=base.astype(int),
+        positive=positive.astype(int),
+        share=share,
+        ci_low=np.clip(share - half, 0, 1),
+        ci_high=np.clip(share + half, 0, 1),
+        baseline=0.3,
+        baseline_source="national",
+        diff=share - 0.3,
+        diff_low=share - 0.4,
+        diff_high=share - 0.2,
+        test="score_z",
+        p_value=0.04,
+        p_adjusted=0.08,
+        effective_n=base.astype(float),
+        flag=None,
+    )
+    for k, v in extra.items():
+        df[k] = v
+    return df
+
+
+def _summary(cells, by, base, positive, **kw):
+    return FakeSummary(rows=_rows(cells, by, base, positive, **kw), frequencies=None, by=by)
+
+
+# ---------------------------------------------------------------------------------------------
+# Primary suppression and blanking
+
+
+def test_primary_rules_flags_and_every_number_removed():
+    cells = [(None,), ("A",), ("B",), ("C",), ("D",), ("E",)]
+    # overall, base 5 (small), 12 of 12 positive (non-positive 0), 0 respondents, ok, ok
+    base = [5 + 12 + 0 + 60 + 40, 5, 12, 0, 60, 40]
+    pos = [3 + 12 + 0 + 20 + 15, 3, 12, 0, 20, 15]
+    out = protect(_summary(cells, ("area",), base, pos), settings=Disclosure())
+    r = out.rows.set_index("area", drop=False)
+    assert r.loc["A", "flag"] == "[c] base below 10"
+    assert r.loc["B", "flag"] == "[c] count below 10"
+    assert r.loc["C", "flag"] == "[x] no respondents"
+    for label in ("A", "B"):
+        for col in ("base", "positive", "share", "ci_low", "ci_high", "diff", "diff_low"):
+            assert pd.isna(r.loc[label, col]), (label, col)
+        for col in ("diff_high", "p_value", "p_adjusted", "effective_n"):
+            assert pd.isna(r.loc[label, col]), (label, col)
+        assert r.loc[label, "baseline"] == 0.3  # public
+    assert str(out.rows["base"].dtype) == "Int64"
+    # A (5) and B (12) are suppressed; the overall relation has two unknowns: nothing more
+    # is needed for base, but the positive counts 3 + 12 must not be derivable either.
+    assert out.disclosure["unsafe"] is False and out.disclosure["banner"] is None
+    assert out.disclosure["suppressed"]["rows_primary"] == 2
+    assert out.disclosure["rules"] == disclosure_rules(Disclosure())
+
+
+def test_single_suppressed_margin_cell_forces_next_smallest():
+    cells = [(None,), ("A",), ("B",), ("C",)]
+    base = [3 + 40 + 60, 3, 40, 60]
+    pos = [1 + 20 + 30, 1, 20, 30]
+    out = protect(_summary(cells, ("area",), base, pos), settings=Disclosure())
+    flags = dict(zip(out.rows["area"].fillna("All"), out.rows["flag"], strict=True))
+    assert flags["A"] == "[c] base below 10"
+    assert flags["B"] == "[c] secondary suppression"  # smaller of 40 and 60
+    assert flags["C"] is None and flags["All"] is None
+    assert out.disclosure["suppressed"]["rows_secondary"] == 1
+
+
+def test_min_count_five_local_policy():
+    cells = [(None,), ("A",), ("B",), ("C",)]
+    base = [30 + 30 + 30, 30, 30, 30]
+    pos = [7 + 15 + 20, 7, 15, 20]
+    s = _summary(cells, ("area",), base, pos)
+    assert (
+        protect(s, settings=Disclosure(min_count=5)).disclosure["suppressed"]["rows_primary"] == 0
+    )
+    assert (
+        protect(s, settings=Disclosure(min_count=10)).disclosure["suppressed"]["rows_primary"] == 1
+    )
+
+
+def test_unsafe_override_is_loud_and_suppresses_nothing():
+    cells = [(None,), ("A",), ("B",)]
+    out = protect(_summary(cells, ("area",), [45, 5, 40], [21, 1, 20]), unsafe_no_suppression=True)
+    assert out.disclosure["unsafe"] is True
+    assert out.disclosure["banner"] == UNSAFE_BANNER == "UNSUPPRESSED – NOT FOR PUBLICATION"
+    assert UNSAFE_BANNER in out.disclosure["rules"][0]
+    assert out.rows["base"].tolist() == [45, 5, 40]
+    assert not any(str(f).startswith("[c]") for f in out.rows["flag"])
+    assert out.disclosure["suppressed"]["rows_primary"] == 1  # what would have been
+
+
+def test_frequencies_counts_below_min_count_are_removed():
+    freq = pd.DataFrame(
+        {
+            "question": "q1",
+            "area": [None] * 3,
+            "answer": ["Yes", "No", "(blank)"],
+            "count": [50, 3, 0],
+            "share_of_base": [50 / 53, 3 / 53, np.nan],
+            "in_base": [True, True, False],
+        }
+    )
+    s = FakeSummary(rows=_rows([(None,)], ("area",), [53], [50]), frequencies=freq, by=("area",))
+    out = protect(s, settings=Disclosure(min_count=5))
+    f = out.frequencies
+    assert f.loc[1, "flag"] == "[c] count below 5"
+    # "(blank)" says nothing about anyone's views: never primary, possibly a complement
+    assert f.loc[2, "flag"] in (None, "[c] secondary suppression")
+    assert pd.isna(f.loc[1, "count"]) and pd.isna(f.loc[1, "share_of_base"])
+    # Yes = base - No: 50 would give 3 away, so Yes (or the row) is suppressed too
+    assert pd.isna(f.loc[0, "count"]) or pd.isna(out.rows.loc[0, "base"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Reliability (NCHS 2017)
+
+
+def test_reliability_reasons():
+    share = np.array([0.5, 0.5, 0.97, 0.0, 0.03, 0.5])
+    low = np.array([0.40, 0.30, 0.90, 0.0, 0.01, 0.45])
+    high = np.array([0.60, 0.65, 0.995, 0.01, 0.09, 0.55])
+    n_eff = np.array([23, 100, 100, 400, 100, 400])
+    out = reliability_reasons(share, low, high, n_eff)
+    assert out[0] == "effective n 23 < 30"
+    assert out[1] == "CI width 0.35 ≥ 0.30"
+    # p near 1: relative width uses the complement, 0.095 / 0.03 > 130%
+    assert out[2] is not None and out[2].startswith("relative CI width")
+    assert out[3] is None  # width 0.01 <= 0.05: relative width not applied
+    assert out[4] == "relative CI width 267% > 130%"
+    assert out[5] is None
+
+
+def test_unreliable_marked_u_by_default_and_withheld_on_request():
+    cells = [(None,), ("A",), ("B",)]
+    s = _summary(cells, ("area",), [145, 25, 120], [60, 12, 48])
+    flags = protect(s).rows["flag"].tolist()
+    assert flags[1].startswith("[u] low reliability: effective n 25 < 30")
+    w = protect(s, settings=Disclosure(withhold_unreliable=True)).rows
+    assert w.loc[1, "flag"].startswith("[x] withheld, low reliability: effective n 25 < 30")
+    assert pd.isna(w.loc[1, "share"]) and pd.isna(w.loc[1, "positive"])
+    assert w.loc[1, "base"] == 25
+
+
+# ---------------------------------------------------------------------------------------------
+# Secondary suppression: no suppressed cell can be recovered (independent LP check)
+
+
+def _lp_ranges(values, relations, hidden):
+    """Min and max of each hidden cell given published cells and relations (x >= 0)."""
+    idx = np.flatnonzero(hidden)
+    pos = {c: j for j, c in enumerate(idx)}
+    a_rows, b = [], []
+    for total, members in relations:
+        row = np.zeros(len(idx))
+        rhs = 0.0
+        for c, coef in [(total, -1.0)] + [(m, 1.0) for m in members]:
+            if hidden[c]:
+                row[pos[c]] += coef
+            else:
+                rhs -= coef * values[c]
+        a_rows.append(row)
+        b.append(rhs)
+    a = np.array(a_rows)
+    bounds = [(0, None)] * len(idx)
+    out = {}
+    for j, c in enumerate(idx):
+        obj = np.zeros(len(idx))
+        obj[j] = 1
+        lo = linprog(obj, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+        hi = linprog(-obj, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+        assert lo.status == 0
+        out[c] = (lo.fun, np.inf if hi.status == 3 else -hi.fun)
+    return out
+
+
+def _two_way(interior: np.ndarray):
+    m, n = interior.shape
+    keys: list[tuple[Any, ...]] = [(None, None)]
+    vals = [interior.sum()]
+    keys += [(f"r{i}", None) for i in range(m)]
+    vals += interior.sum(axis=1).tolist()
+    keys += [(None, f"c{j}") for j in range(n)]
+    vals += interior.sum(axis=0).tolist()
+    for i, j in itertools.product(range(m), range(n)):
+        keys.append((f"r{i}", f"c{j}"))
+        vals.append(interior[i, j])
+    return keys, np.array(vals, dtype=float)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(2, 5).flatmap(
+        lambda m: st.integers(2, 5).flatmap(
+            lambda n: st.lists(
+                st.one_of(st.integers(0, 12), st.integers(0, 60)), min_size=m * n, max_size=m * n
+            ).map(lambda v: np.array(v).reshape(m, n))
+        )
+    ),
+    st.sampled_from([3, 5, 10]),
+)
+def test_no_suppressed_cell_of_a_two_way_table_can_be_recovered(interior, threshold):
+    keys, values = _two_way(interior)
+    relations = group_relations(keys)
+    assert len(relations) == 1 + 1 + 1 + interior.shape[0] + interior.shape[1]  # incl. total
+    primary = (values > 0) & (values < threshold)
+    res = secondary_suppression(values, relations, primary)
+    assert res.exposed.size == 0
+    assert (res.suppressed >= primary).all()
+    if not res.suppressed.any():
+        return
+    for c, (lo, hi) in _lp_ranges(values, relations, res.suppressed).items():
+        assert hi - lo > 1e-6, (c, values[c], lo, hi)
+
+
+def test_bridge_between_two_protected_blocks_is_protected():
+    # Rows 0-1 x cols 0-1 and rows 2-3 x cols 2-3 are suppressed blocks; cell (0, 2) alone
+    # links them: every relation has 2+ suppressed cells, yet (0, 2) is derivable unless a
+    # further cell is suppressed. The audit must catch it.
+    interior = np.full((4, 4), 50)
+    for i, j in [(0, 0), (0, 1), (1, 0), (1, 1), (2, 2), (2, 3), (3, 2), (3, 3), (0, 2)]:
+        interior[i, j] = 4
+    keys, values = _two_way(interior)
+    relations = group_relations(keys)
+    res = secondary_suppression(values, relations, (values > 0) & (values < 5))
+    for c, (lo, hi) in _lp_ranges(values, relations, res.suppressed).items():
+        assert hi - lo > 1e-6, (c, lo, hi)
+
+
+def test_zero_cells_are_not_pinned():
+    interior = np.array([[0, 0, 40], [30, 2, 25], [35, 20, 0]])
+    keys, values = _two_way(interior)
+    relations = group_relations(keys)
+    primary = values < 5  # zeros count as small here
+    res = secondary_suppression(values, relations, primary)
+    for c, (lo, hi) in _lp_ranges(values, relations, res.suppressed).items():
+        assert hi - lo > 1e-6, (c, lo, hi)
+
+
+def test_protect_two_way_summary_rows_cannot_be_recovered():
+    rng = np.random.default_rng(6)
+    m, n = 4, 5
+    base_i = rng.integers(0, 40, size=(m, n))
+    base_i[0, 0], base_i[2, 3] = 3, 7
+    pos_i = (base_i * rng.uniform(0.2, 0.8, size=(m, n))).astype(int)
+    keys, base = _two_way(base_i)
+    _, pos = _two_way(pos_i)
+    out = protect(_summary(keys, ("area", "eth"), base, pos), settings=Disclosure())
+    hidden = out.rows["flag"].fillna("").str.startswith("[c]").to_numpy()
+    assert hidden.sum() >= 4
+    relations = group_relations(keys)
+    for q in (base, pos, base - pos):
+        ranges = _lp_ranges(q, relations, hidden)
+        for c in np.flatnonzero(out.rows["flag"].fillna("").str.contains("below").to_numpy()):
+            lo, hi = ranges[c]
+            assert hi - lo > 1e-6 or (q is pos and 10 <= q[c] and 10 <= base[c] - q[c])
+
+
+@pytest.mark.parametrize("secondary", [True, False])
+def test_rules_mention_thresholds(secondary):
+    rules = " ".join(disclosure_rules(Disclosure(min_base=10, min_count=5, secondary=secondary)))
+    assert "fewer than 10 respondents" in rules and "Counts below 5" in rules
+    assert ("secondary suppression" in rules) is secondary or "switched off" in rules
+    assert "NCHS" in rules and "130%" in rules and "below 30" in rules

@@ -1,0 +1,112 @@
+"""The report model from a hand-made protected Summary: withheld rows stay withheld."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from rapstats.report.model import build_model
+from rapstats.spec import parse_spec
+from rapstats.summary import Summary
+
+SPEC = parse_spec(
+    {
+        "report": {"title": "Test report", "date": "2026-01-31"},
+        "scales": {"yn": {"options": ["Yes", "No"], "positive": ["Yes"]}},
+        "groups": {"area": {"column": "Area"}},
+        "questions": {
+            "q1": {
+                "column": "Q1",
+                "text": "Likes the service",
+                "scale": "yn",
+                "workstream": "Service",
+                "baseline": {"p": 0.5, "source": "National survey"},
+            },
+            "q2": {
+                "column": "Q2",
+                "text": "Hidden question",
+                "scale": "yn",
+                "workstream": "Service",
+            },
+        },
+    }
+)
+
+
+def row(question, area, base, positive, share, low, high, *, p=None, sig=None, flag=None):
+    has_baseline = question == "q1"
+    return {
+        "question": question,
+        "option": None,
+        "text": SPEC.question(question).text,
+        "workstream": "Service",
+        "area": area,
+        "base": base,
+        "positive": positive,
+        "share": share,
+        "ci_low": low,
+        "ci_high": high,
+        "baseline": 0.5 if has_baseline else None,
+        "baseline_source": "National survey" if has_baseline else None,
+        "diff": None if share is None or not has_baseline else share - 0.5,
+        "diff_low": None,
+        "diff_high": None,
+        "test": "score_z" if has_baseline and share is not None else None,
+        "p_value": p,
+        "p_adjusted": p,
+        "significant": sig,
+        "effective_n": base,
+        "flag": flag,
+    }
+
+
+def summary():
+    rows = pd.DataFrame(
+        [
+            row("q1", None, 200, 150, 0.75, 0.69, 0.80, p=1e-6, sig=True),
+            row("q1", "North", 190, 145, 145 / 190, 0.70, 0.82, p=1e-6, sig=True),
+            row("q1", "Tiny", None, None, None, None, None, flag="[c] base below 10"),
+            row("q2", None, None, None, None, None, None, flag="[c] base below 10"),
+        ]
+    )
+    freq = pd.DataFrame(
+        {
+            "question": ["q1", "q1", "q2", "q2"],
+            "area": [None] * 4,
+            "answer": ["Yes", "No", "Yes", "No"],
+            "count": [150, 50, None, None],
+            "share_of_base": [0.75, 0.25, None, None],
+            "in_base": [True, True, True, True],
+        }
+    )
+    return Summary(
+        rows=rows,
+        frequencies=freq,
+        by=("area",),
+        spec=SPEC,
+        source={"path": "x.csv", "sha256": "ab" * 32, "rows_read": 203, "platform": "plain"},
+        methods={"notes": ["Base note.", "Wilson score interval."], "weighted": False},
+        disclosure={
+            "rules": ["Small bases are withheld [c]."],
+            "symbols": {"[c]": "confidential", "[u]": "low reliability"},
+        },
+    )
+
+
+def test_model_from_a_protected_summary():
+    m = build_model(summary(), inputs=[{"role": "export", "name": "x.csv", "sha256": "ab" * 32}])
+    assert m["title"] == "Test report" and m["date"] == "2026-01-31"
+    assert m["key_findings"][0].startswith("75% of respondents (150 of 200; 95% confidence")
+    assert "well above the national figure of 50%" in m["key_findings"][0]
+    assert not any("Hidden question" in f for f in m["key_findings"])
+    main = m["tables"][0]
+    assert [c["t"] for c in main["rows"][1]][:5] == ["Hidden question", "[c]", "[c]", "[c]", "[c]"]
+    assert main["rows"][1][5]["t"] == "[z]"  # no baseline: not applicable
+    assert main["rows"][0][8]["t"] == "Yes"
+    by_area = next(t for t in m["tables"] if t["id"].endswith("_by_area"))
+    assert [r[1]["t"] for r in by_area["rows"]] == ["North", "Tiny"]
+    assert by_area["rows"][1][3]["t"] == "[c]"
+    assert all("Tiny" not in s for s in by_area["findings"])
+    chart = next(c for c in m["charts"] if c["kind"] == "likert")
+    assert [i["withheld"] for i in chart["data"]["items"]] == [False, True]
+    assert "Hidden question: withheld" in chart["alt"]
+    assert {"symbol": "[c]", "meaning": "confidential"} in m["symbols"]
