@@ -17,12 +17,10 @@ import click
 
 from rapstats import __version__
 from rapstats.errors import RapstatsError
+from rapstats.io import PLATFORMS
+from rapstats.spec import ADJUST_METHODS, BASELINE_TESTS, CI_METHODS
 
 FORMATS = ("table", "csv", "json", "markdown")
-PLATFORMS = ("auto", "msforms", "qualtrics", "surveymonkey", "googleforms", "plain", "spss")
-CI_METHODS = ("wilson", "wilson_cc", "clopper_pearson", "jeffreys", "agresti_coull", "wald")
-BASELINE_TESTS = ("auto", "score_z", "exact_binomial")
-ADJUST_METHODS = ("none", "holm", "BH")
 
 
 class _Group(click.Group):
@@ -136,7 +134,7 @@ def _emit(ctx: click.Context, text: str, output: Path | None) -> None:
     note(ctx, f"wrote {output}")
 
 
-def _pipeline(ctx: click.Context, params: dict[str, Any]) -> Any:
+def _pipeline(ctx: click.Context, params: dict[str, Any], publish: tuple[str, ...]) -> Any:
     """Load, (infer a) spec, summarise and protect: the shared body of summarize and freq.
 
     Notes for stderr are collected and shown only when every step succeeded, so a failure
@@ -179,7 +177,9 @@ def _pipeline(ctx: click.Context, params: dict[str, Any]) -> Any:
         confidence=params["confidence"],
         adjust=params["adjust"],
     )
-    protected = protect(summary, unsafe_no_suppression=params["unsafe_no_suppression"])
+    protected = protect(
+        summary, unsafe_no_suppression=params["unsafe_no_suppression"], publish=publish
+    )
     for message in notes:
         note(ctx, message)
     return protected
@@ -219,7 +219,7 @@ def summarize(ctx: click.Context, fmt: str, output: Path | None, **params: Any) 
     """
     from rapstats.render import render_summary
 
-    _emit(ctx, render_summary(_pipeline(ctx, params), fmt), output)
+    _emit(ctx, render_summary(_pipeline(ctx, params, ("rows",)), fmt), output)
 
 
 @cli.command()
@@ -238,7 +238,8 @@ def freq(ctx: click.Context, fmt: str, output: Path | None, **params: Any) -> No
     """
     from rapstats.render import render_frequencies
 
-    _emit(ctx, render_frequencies(_pipeline(ctx, params), fmt), output)
+    summary = _pipeline(ctx, params, ("rows", "frequencies"))
+    _emit(ctx, render_frequencies(summary, fmt), output)
 
 
 @cli.command()

@@ -235,18 +235,27 @@ def secondary_suppression(
         order = np.lexsort((cells, cost[u], is_total, values[cells] <= 0, tier[u]))
         return int(u[order[0]])
 
+    # incidence of units in relations: counts of suppressed units per relation in one product
+    incidence = np.zeros((len(rels), n_units), dtype=np.int32)
+    for r, (cells, _) in enumerate(rels):
+        incidence[r, unit[cells]] = 1
     exposed = np.array([], dtype=int)
     for _ in range(n_units + 1):
-        # 1. single-relation rule
-        changed = True
-        while changed:
-            changed = False
-            for cells, coef in rels:
-                if supp[unit[cells]].sum() == 1:
-                    u = choose(cells, coef < 0)
-                    if u is not None:
-                        supp[u] = True
-                        changed = True
+        # 1. single-relation rule: a relation with exactly one suppressed unit gets another
+        hidden_count = incidence @ supp.astype(np.int32)
+        stuck = np.zeros(len(rels), bool)
+        while True:
+            todo = np.flatnonzero((hidden_count == 1) & ~stuck)
+            if todo.size == 0:
+                break
+            r = int(todo[0])
+            cells, coef = rels[r]
+            u = choose(cells, coef < 0)
+            if u is None:
+                stuck[r] = True
+                continue
+            supp[u] = True
+            hidden_count += incidence[:, u]
         # 2. audit and repair
         pinned = _determined_cells(values, rels, supp[unit])
         pinned = pinned[sensitive[pinned]]
@@ -258,31 +267,21 @@ def secondary_suppression(
         for c in pinned[np.argsort(cost[unit[pinned]], kind="stable")]:
             if touched.intersection(cell_rels[c]):
                 continue
-            pick = None
-            # nearest relations (breadth-first through suppressed cells) with a cell left to
-            # pick; among those at the same distance, the best candidate
-            seen_cells, seen_rels, frontier = {int(c)}, set(), [int(c)]
-            while frontier and pick is None:
-                nxt: list[int] = []
-                options: list[tuple[tuple[float, ...], int, int]] = []
-                for cc in frontier:
-                    for r in cell_rels[cc]:
-                        if r in seen_rels:
-                            continue
-                        seen_rels.add(r)
-                        cells, coef = rels[r]
-                        u = choose(cells, coef < 0)
-                        if u is not None:
-                            k = int(np.flatnonzero(unit[cells] == u)[0])
-                            key = (tier[u], values[cells[k]] <= 0, coef[k] < 0, cost[u], u)
-                            options.append((key, u, r))
-                        nxt += [int(x) for x in cells if x not in seen_cells]
-                        seen_cells.update(int(x) for x in cells)
-                if options:
-                    _, pick, r = min(options)
-                    touched.add(r)
-                frontier = nxt
-            if pick is None:  # nothing connected is left: the smallest cell anywhere
+            # the best candidate among the relations the pinned cell is in; failing that, the
+            # best unit anywhere (more suppression, never less protection)
+            options = []
+            for r in cell_rels[c]:
+                cells, coef = rels[r]
+                u = choose(cells, coef < 0)
+                if u is not None:
+                    k = int(np.flatnonzero(unit[cells] == u)[0])
+                    options.append(
+                        ((tier[u], values[cells[k]] <= 0, coef[k] < 0, cost[u], u), u, r)
+                    )
+            if options:
+                _, pick, r = min(options)
+                touched.add(r)
+            else:
                 pick = choose(np.arange(n), np.zeros(n, bool))
             if pick is not None:
                 supp[pick] = True
@@ -372,9 +371,39 @@ def _determined_cells(
             free_face = _free_cells(face)
             unsure = free & ~free_face
             if unsure.any():
-                free = free_face | _lp_free(a, b, x, unsure)
+                free = free_face | _nonnegative_free(a, x, unsure)
+                unsure &= ~free
+                if unsure.any():  # exact answer for what the quick test could not settle
+                    free |= _lp_free(a, b, x, unsure)
         out.extend(comp[~free].tolist())
     return np.array(sorted(out), dtype=int)
+
+
+def _nonnegative_free(a: np.ndarray, x: np.ndarray, unsure: np.ndarray) -> np.ndarray:
+    """Which ``unsure`` cells can move within {a y = b, y >= 0}: a conservative test.
+
+    A cell is free when some direction ``d`` in the null space of ``a`` changes it while no
+    zero cell goes negative (positive cells may move either way by a small step). Tried
+    directions: +-P e_j and +-P e_j + P 1_zero, with P the projector onto the null space. A
+    cell no direction frees is treated as determined, which can only add suppression; exact
+    linear programming would free more cells but is far slower.
+    """
+    u, sing, vt = np.linalg.svd(a) if a.size else (None, np.zeros(0), np.zeros((0, x.size)))
+    rank = int((sing > 1e-9).sum())
+    basis = vt[rank:].T if a.size else np.eye(x.size)
+    proj = basis @ basis.T
+    zero = x <= 0
+    up_zero = proj @ zero.astype(float)
+    free = np.zeros(x.size, bool)
+    for j in np.flatnonzero(unsure):
+        others = zero.copy()
+        others[j] = False
+        for d in (proj[:, j], -proj[:, j], proj[:, j] + up_zero, -proj[:, j] + up_zero):
+            moves = d[j] > 1e-9 if zero[j] else abs(d[j]) > 1e-9
+            if moves and (d[others] >= -1e-9).all():
+                free[j] = True
+                break
+    return free
 
 
 def _lp_free(a: np.ndarray, b: np.ndarray, x: np.ndarray, unsure: np.ndarray) -> np.ndarray:
@@ -508,7 +537,11 @@ def _num(v: float) -> str:
 
 
 def protect(
-    summary: Any, *, unsafe_no_suppression: bool = False, settings: Disclosure | None = None
+    summary: Any,
+    *,
+    unsafe_no_suppression: bool = False,
+    settings: Disclosure | None = None,
+    publish: tuple[str, ...] = ("rows", "frequencies"),
 ) -> Any:
     """Apply disclosure control and reliability flags to a Summary.
 
@@ -522,6 +555,10 @@ def protect(
         renderer writes at the top and in its metadata.
     settings : Disclosure, optional
         Default: ``summary.spec.disclosure``.
+    publish : tuple of str, default ("rows", "frequencies")
+        The tables that will be published. Without ``"frequencies"`` the frequency table is
+        dropped from the result and its cells do not constrain the rows (a summary table that
+        does not show answer counts need not protect them).
 
     Returns
     -------
@@ -536,6 +573,8 @@ def protect(
     by = tuple(summary.by)
     rows = summary.rows.copy()
     freq = summary.frequencies.copy() if summary.frequencies is not None else None
+    if "frequencies" not in publish and freq is not None:
+        freq = freq.iloc[:0]
     text_q = {q.id for q in spec.questions if q.type == "text"} if spec is not None else set()
     if text_q:  # open text never reaches an output through the tables
         rows = rows[~rows["question"].isin(text_q)].reset_index(drop=True)

@@ -7,8 +7,9 @@ The standard workload is made by ``../shared/bench/make_survey.py`` (determinist
 times so that machine noise hits them alike, and the report gives each case's median wall time,
 its peak RSS (from ``wait4``), and its ratio to the baseline named for it:
 
-* ``summarize`` of the 1M-row file by area and by quarter, all 20 items (weighted), against a
-  process that only reads the same file with ``pyarrow.csv.read_csv``;
+* ``summarize`` of the 1M-row file by area and by quarter, all 20 items, unweighted and
+  weighted (design-based), against a process that only reads the same file with
+  ``pyarrow.csv.read_csv``;
 * ``--help`` start-up, against ``python -c pass``;
 * ``summarize`` of the 10k-row file;
 * reading the 100k-row XLSX with ``rapstats.io.load_export`` against ``pandas.read_excel
@@ -63,9 +64,16 @@ def ensure_workload() -> dict[str, Path]:
 def cases(files: dict[str, Path]) -> dict[str, tuple[list[str], str | None]]:
     """name -> (command, baseline case name)."""
     spec = str(ROOT / "scripts" / "bench_spec.toml")
+    spec_weighted = str(ROOT / "scripts" / "bench_spec_weighted.toml")
     sample = ROOT / "data" / "sample"
     rap = [PY, "-m", "rapstats"]
     out = str(DATA / "out")
+
+    def summarize(data: str, spec_path: str, suffix: str) -> list[str]:
+        """summarize of a workload file by area and by quarter, all 20 items, CSV to a file."""
+        return [*rap, "-q", "summarize", str(files[data]), "--spec", spec_path, "--by", "area",
+                "--by", "quarter", "--format", "csv", "-o", out + suffix]  # fmt: skip
+
     return {
         "python_start": ([PY, "-c", "pass"], None),
         "help": ([*rap, "--help"], "python_start"),
@@ -74,44 +82,12 @@ def cases(files: dict[str, Path]) -> dict[str, tuple[list[str], str | None]]:
             [PY, "-c", f"import pyarrow.csv as c; c.read_csv({str(files['csv_1m'])!r})"],
             None,
         ),
-        "summarize_1m": (
-            [
-                *rap,
-                "-q",
-                "summarize",
-                str(files["csv_1m"]),
-                "--spec",
-                spec,
-                "--by",
-                "area",
-                "--by",
-                "quarter",
-                "--format",
-                "csv",
-                "-o",
-                out + "_1m.csv",
-            ],
+        "summarize_1m": (summarize("csv_1m", spec, "_1m.csv"), "pyarrow_read"),
+        "summarize_1m_weighted": (
+            summarize("csv_1m", spec_weighted, "_1m_w.csv"),
             "pyarrow_read",
-        ),  # fmt: skip
-        "summarize_10k": (
-            [
-                *rap,
-                "-q",
-                "summarize",
-                str(files["csv_10k"]),
-                "--spec",
-                spec,
-                "--by",
-                "area",
-                "--by",
-                "quarter",
-                "--format",
-                "csv",
-                "-o",
-                out + "_10k.csv",
-            ],
-            "python_start",
-        ),  # fmt: skip
+        ),
+        "summarize_10k": (summarize("csv_10k", spec, "_10k.csv"), "python_start"),
         "calamine_read": (
             [
                 PY,

@@ -80,3 +80,12 @@ def test_toml_round_trip_of_the_sample_spec(tmp_path):
 def test_fold_label_matches_curly_apostrophes_case_and_spaces():
     assert fold_label("  Don\u2019t   KNOW ") == fold_label("Don't know")
     assert fold_label("Strongly agree") != fold_label("Agree")
+
+
+def test_spec_method_names_are_the_stats_engines():
+    from rapstats import spec, stats
+
+    assert spec.CI_METHODS == stats.CI_METHODS
+    assert spec.WEIGHTED_METHODS == stats.WEIGHTED_METHODS
+    assert set(spec.BASELINE_TESTS) == {"auto", *stats.BASELINE_TESTS}
+    assert set(spec.ADJUST_METHODS) == {"none", *stats.ADJUST_METHODS}

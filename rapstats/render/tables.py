@@ -39,7 +39,8 @@ def _symbol(flag: Any) -> str:
 
 
 def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """True for None, NaN and pandas' NA (a withheld or absent number)."""
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def pct(value: Any, digits: int = 1) -> str:
@@ -160,14 +161,18 @@ def _markdown(summary: Summary) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _csv_frame(frame: pd.DataFrame, banner: str | None) -> str:
+def _csv_frame(frame: pd.DataFrame, summary: Summary) -> str:
+    """CSV data, then the methods note as trailing ``# `` lines (``read_csv(comment="#")``)."""
     buf = io.StringIO()
+    banner = _banner(summary)
     if banner:
         buf.write(f"# {banner}\n")
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(frame.columns)
     for rec in frame.itertuples(index=False):
         writer.writerow(["" if _missing(v) else _csv_value(v) for v in rec])
+    for line in _footnotes(summary):
+        buf.write(f"# {' '.join(line.split())}\n")
     return buf.getvalue()
 
 
@@ -197,7 +202,7 @@ def render_summary(summary: Summary, fmt: str) -> str:
     renderers: dict[str, Callable[[Summary], str]] = {
         "table": _table,
         "markdown": _markdown,
-        "csv": lambda s: _csv_frame(s.rows, _banner(s)),
+        "csv": lambda s: _csv_frame(s.rows, s),
         "json": lambda s: _json_doc(s, s.records()),
     }
     return renderers[fmt](summary)
@@ -209,7 +214,7 @@ def render_frequencies(summary: Summary, fmt: str) -> str:
     if "flag" not in freq.columns:
         freq = freq.assign(flag=None)
     if fmt == "csv":
-        return _csv_frame(freq, _banner(summary))
+        return _csv_frame(freq, summary)
     if fmt == "json":
         records = [{k: _clean(v) for k, v in r.items()} for r in freq.to_dict("records")]
         return _json_doc(summary, records)
