@@ -111,7 +111,7 @@ def aggregate(responses: Responses, by: tuple[str, ...] = ()) -> Counts:
     w = responses.weights
     weighted = w is not None
     answers: dict[str, np.ndarray] = {}
-    frames: list[pd.DataFrame] = []
+    parts: list[tuple[str, str | None, dict[str, np.ndarray]]] = []
     for q in spec.estimated_questions:
         if q.type == "single":
             k = len(q.options)
@@ -132,7 +132,7 @@ def aggregate(responses: Responses, by: tuple[str, ...] = ()) -> Counts:
                     "sum_w2": sw2[:, include].sum(axis=1),
                     "sum_w2y": sw2[:, positive].sum(axis=1),
                 }
-            frames.append(_frame(q.id, None, data))
+            parts.append((q.id, None, data))
         else:
             ticked = responses.ticked[q.id]
             answered = responses.answered[q.id]
@@ -162,11 +162,11 @@ def aggregate(responses: Responses, by: tuple[str, ...] = ()) -> Counts:
                         "sum_w2": sums["sum_w2"],
                         "sum_w2y": per_cell(np.bincount(cross, weights=tw * w, minlength=n_cross)),
                     }
-                frames.append(_frame(q.id, option, data))
+                parts.append((q.id, option, data))
     columns = ["question", "option", "cell", "n", "x"]
     if weighted:
         columns += ["sum_w", "sum_wy", "sum_w2", "sum_w2y"]
-    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    table = _table(parts, columns)
     return Counts(
         by=names,
         cells=cells,
@@ -195,18 +195,25 @@ def _base_masks(q: Question) -> tuple[np.ndarray, np.ndarray]:
     return include, pos
 
 
-def _frame(question: str, option: str | None, data: dict[str, np.ndarray]) -> pd.DataFrame:
-    n_cells = len(data["n"])
-    out = pd.DataFrame(
-        {
-            "question": [question] * n_cells,
-            "option": pd.Series([option] * n_cells, dtype=object),
-            "cell": np.arange(n_cells),
-        }
-    )
-    for key, values in data.items():
-        out[key] = values if key.startswith("sum") else np.asarray(values, dtype=np.int64)
-    return out
+def _table(
+    parts: list[tuple[str, str | None, dict[str, np.ndarray]]], columns: list[str]
+) -> pd.DataFrame:
+    """One long table from (question, option, per-cell arrays) parts, built in one go."""
+    sizes = [len(data["n"]) for _, _, data in parts]
+    out = {
+        "question": pd.Series(
+            np.repeat(np.array([q for q, _, _ in parts], dtype=object), sizes), dtype=object
+        ),
+        "option": pd.Series(
+            np.repeat(np.array([o for _, o, _ in parts], dtype=object), sizes), dtype=object
+        ),
+        "cell": np.concatenate([np.arange(k) for k in sizes]) if parts else np.zeros(0, int),
+    }
+    for key in columns[3:]:
+        arrays = [np.asarray(data[key]) for _, _, data in parts]
+        dtype = np.float64 if key.startswith("sum") else np.int64
+        out[key] = np.concatenate(arrays).astype(dtype) if arrays else np.zeros(0, dtype)
+    return pd.DataFrame(out, columns=columns)
 
 
 __all__ = ["BLANK_LABEL", "Counts", "aggregate"]

@@ -176,6 +176,7 @@ def _pipeline(ctx: click.Context, params: dict[str, Any], publish: tuple[str, ..
         test=params["test"],
         confidence=params["confidence"],
         adjust=params["adjust"],
+        with_frequencies="frequencies" in publish,
     )
     protected = protect(
         summary, unsafe_no_suppression=params["unsafe_no_suppression"], publish=publish

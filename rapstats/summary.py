@@ -31,7 +31,7 @@ Conventions (also written into every output's methods note)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -132,6 +132,7 @@ def summarize(
     test: str | None = None,
     confidence: float | None = None,
     adjust: str | None = None,
+    with_frequencies: bool = True,
 ) -> Summary:
     """Summarise an export: shares, intervals and baseline tests per question and group.
 
@@ -146,6 +147,9 @@ def summarize(
     method, test, confidence, adjust : optional
         Override the spec's ``[defaults]`` (interval method, baseline test, confidence level,
         multiplicity adjustment). Default None keeps the spec's.
+    with_frequencies : bool
+        Also build the full frequency table (default True); False leaves it empty, for
+        outputs that do not show it.
 
     Returns
     -------
@@ -163,7 +167,7 @@ def summarize(
     rows = estimate(counts, spec)
     return Summary(
         rows=rows,
-        frequencies=frequencies(counts, spec),
+        frequencies=frequencies(counts, spec if with_frequencies else replace(spec, questions=())),
         by=names,
         spec=spec,
         source={
@@ -313,13 +317,12 @@ def _adjust(
 
     if method == "none":
         return p.copy()
-    layout = (
-        out[list(by)].notna().astype(int).astype(str).agg("".join, axis=1)
-        if by
-        else pd.Series([""] * len(out))
-    )
+    # the table layout of a row: which grouping variables split it, as a bit mask
+    layout = np.zeros(len(out), dtype=np.int64)
+    for i, name in enumerate(by):
+        layout |= out[name].notna().to_numpy().astype(np.int64) << i
     if family == "workstream":
-        key = out["workstream"].fillna("").astype(str) + "|" + layout
+        key = out["workstream"].fillna("").astype(str) + "|" + pd.Series(layout).astype(str)
     elif family == "table":
         key = out["question"].astype(str) + "|" + out["option"].fillna("").astype(str)
     else:
