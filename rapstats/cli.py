@@ -297,6 +297,54 @@ def init(
     _emit(ctx, text, output)
 
 
+@cli.command()
+@input_options
+@click.option("--by", metavar="GROUP", help="Withhold comments of groups below the threshold.")
+@output_options
+@click.pass_context
+def comments(
+    ctx: click.Context,
+    fmt: str,
+    output: Path | None,
+    by: str | None,
+    **params: Any,
+) -> None:
+    """Quote free-text answers, with personal data redacted.
+
+    E-mail addresses, phone numbers, postcodes, National Insurance numbers, IP addresses and
+    web addresses become [redacted: ...]; comments from groups (with --by) smaller than the
+    spec's disclosure.min_base are withheld. Read what is left before publishing it: names
+    are not detected.
+
+    Example:
+
+        rapstats comments data/sample/feedback.csv --spec data/sample/feedback.toml --by area
+    """
+    from rapstats.io import load_export
+    from rapstats.normalise import normalise, spec_columns
+    from rapstats.redact import comments_of
+    from rapstats.render.tables import render_comments
+    from rapstats.spec import load_spec
+
+    spec = load_spec(params["spec_path"]) if params["spec_path"] else None
+    groups = (by,) if by else ()
+    export = load_export(
+        params["export"],
+        platform=params["platform"],
+        encoding=params["encoding"],
+        sheet=params["sheet"],
+        columns=spec_columns(spec, groups) if spec else None,
+    )
+    if spec is None:
+        from rapstats.infer import infer_spec
+
+        spec = infer_spec(export)
+    responses = normalise(export, spec, by=groups)
+    name = spec.group(by).name if by else None
+    quoted = comments_of(responses, group=name, min_base=spec.disclosure.min_base)
+    _emit(ctx, render_comments(quoted, fmt, title=spec.title or "Comments"), output)
+
+
 def _oneoff(ctx: click.Context, fmt: str, call: Callable[[], dict[str, Any]]) -> None:
     """Run a one-off computation; ValueError (bad numbers) becomes a usage error (exit 2)."""
     import json

@@ -33,7 +33,9 @@ import ipaddress
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 KINDS: tuple[str, ...] = ("email", "url", "ip_address", "ni_number", "phone", "postcode")
@@ -213,6 +215,50 @@ def quotable_comments(
         ),
         withheld_groups=withheld,
         n_withheld=int((has_text & small).sum()),
+        n_redacted=n_redacted,
+        rules=rules,
+    )
+
+
+def comments_of(
+    responses: Any, *, group: str | None = None, min_base: int = 10
+) -> QuotableComments:
+    """Quotable comments of every open-text question of normalised responses.
+
+    Parameters
+    ----------
+    responses : rapstats.normalise.Responses
+        Normalised with ``by=(group,)`` when ``group`` is given.
+    group : str, optional
+        Group name: comments of groups below ``min_base`` respondents are withheld. Default
+        None: all respondents form one group.
+    min_base : int, default 10
+        The spec's ``disclosure.min_base``.
+
+    Returns
+    -------
+    QuotableComments
+        ``comments`` has columns ``question``, ``group`` and ``comment`` (redacted), in
+        question order then input order.
+    """
+    labels = None
+    if group is not None:
+        codes, levels = responses.groups[group]
+        labels = pd.Series(np.asarray(levels, dtype=object)[codes], dtype=object)
+    frames, withheld, n_withheld, n_redacted = [], set(), 0, 0
+    rules: tuple[str, ...] = ()
+    for qid, text in responses.text.items():
+        one = quotable_comments(text.astype(object), labels, min_base=min_base)
+        frames.append(one.comments.assign(question=qid)[["question", "group", "comment"]])
+        withheld.update(one.withheld_groups)
+        n_withheld += one.n_withheld
+        n_redacted += one.n_redacted
+        rules = one.rules
+    columns = ["question", "group", "comment"]
+    return QuotableComments(
+        comments=pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns),
+        withheld_groups=tuple(sorted(withheld)),
+        n_withheld=n_withheld,
         n_redacted=n_redacted,
         rules=rules,
     )

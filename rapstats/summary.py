@@ -41,6 +41,7 @@ from rapstats import __version__
 from rapstats.aggregate import Counts, aggregate
 from rapstats.io import Export
 from rapstats.normalise import BLANK_LABEL, normalise
+from rapstats.errors import SpecError
 from rapstats.spec import Question, Spec
 
 ROW_COLUMNS = (
@@ -159,9 +160,14 @@ def summarize(
     spec = spec.with_methods(method=method, test=test, confidence=confidence, adjust=adjust)
     names = tuple(spec.group(b).name for b in by)
     if len(set(names)) != len(names):
-        from rapstats.errors import SpecError
-
         raise SpecError("a grouping variable is named twice", hint="give each --by once")
+    if spec.design.strata or spec.design.ids or spec.design.fpc:
+        raise SpecError(
+            "summarize estimates weights-only designs; [survey] strata, ids and fpc are not "
+            "used by it yet",
+            hint="remove them from the spec, or estimate the design with "
+            "rapstats.stats.weighted_proportion",
+        )
     responses = normalise(export, spec, by=names)
     counts = aggregate(responses, names)
     rows = estimate(counts, spec)

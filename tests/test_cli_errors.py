@@ -87,3 +87,21 @@ def test_input_is_never_modified(runner, tmp_path, fmt):
     result = run(runner, "summarize", copy, "--spec", SAMPLE_SPEC, "--format", fmt)
     assert result.exit_code == 0, result.stderr
     assert copy.read_bytes() == before
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json", "markdown"])
+def test_unsafe_mode_is_loud_at_the_top_of_every_format(runner, fmt):
+    result = run(
+        runner, "summarize", SAMPLE_CSV, "--spec", SAMPLE_SPEC, "--by", "area", "--by",
+        "ethnicity", "--format", fmt, "--unsafe-no-suppression",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    if fmt == "json":
+        import json
+
+        doc = json.loads(result.stdout)
+        first = f"{next(iter(doc))}: {doc['warning']}"  # the first key of the object
+        assert doc["disclosure"]["unsafe"] is True
+    else:
+        first = result.stdout.splitlines()[0]
+    assert "UNSUPPRESSED" in first and "NOT FOR PUBLICATION" in first

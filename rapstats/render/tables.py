@@ -290,3 +290,38 @@ def oneoff_text(result: dict[str, Any]) -> str:
 
 def _count(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def render_comments(quoted: Any, fmt: str, *, title: str = "Comments") -> str:
+    """Quoted, redacted comments (:func:`rapstats.redact.comments_of`) in ``fmt``."""
+    frame = quoted.comments
+    notes = list(quoted.rules)
+    if quoted.withheld_groups:
+        notes.append(
+            f"{quoted.n_withheld} comments withheld from groups below the threshold: "
+            + ", ".join(quoted.withheld_groups)
+            + "."
+        )
+    if fmt == "json":
+        doc = {
+            "comments": frame.to_dict("records"),
+            "withheld_groups": list(quoted.withheld_groups),
+            "n_withheld": quoted.n_withheld,
+            "n_redacted": quoted.n_redacted,
+            "notes": notes,
+        }
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        buf = io.StringIO()
+        frame.to_csv(buf, index=False, lineterminator="\n")
+        return buf.getvalue() + "".join(f"# {n}\n" for n in notes)
+    if fmt == "markdown":
+        lines = [f"# {_markdown_escape(title)}", ""]
+        lines += [
+            f"- **{_markdown_escape(g)}** ({q}): {_markdown_escape(c)}"
+            for q, g, c in frame[["question", "group", "comment"]].itertuples(index=False)
+        ]
+        lines += ["", "Notes:", ""] + [f"{i}. {n}" for i, n in enumerate(notes, 1)]
+        return "\n".join(lines) + "\n"
+    lines = [f"[{q}] {g}: {c}" for q, g, c in frame.itertuples(index=False)]
+    return "\n".join([*lines, "", *[f"Note: {n}" for n in notes]]) + "\n"
