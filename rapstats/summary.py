@@ -39,9 +39,9 @@ import pandas as pd
 
 from rapstats import __version__
 from rapstats.aggregate import Counts, aggregate
+from rapstats.errors import SpecError
 from rapstats.io import Export
 from rapstats.normalise import BLANK_LABEL, normalise
-from rapstats.errors import SpecError
 from rapstats.spec import Question, Spec
 
 ROW_COLUMNS = (

@@ -179,7 +179,7 @@ def _finish(
         sheet=sheet,
         question_text={k: v for k, v in layout.question_text.items() if k in names},
         dropped=tuple(dropped),
-        notes=(f"read as {layout.platform}", *notes),
+        notes=tuple(notes),
         header_parts={k: v for k, v in layout.header_parts.items() if k in names},
     )
 
