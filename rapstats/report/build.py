@@ -90,8 +90,9 @@ def build_report(
         spec_obj = infer_spec(load_export(export, **read))
     groups = tuple(by) if by else tuple(g.name for g in spec_obj.groups if not g.personal)
     data = load(export, groups)
+    single: tuple[str, ...] = ()
     if not by:
-        groups = tuple(g for g in groups if _levels(data, spec_obj.group(g)) <= MAX_GROUP_LEVELS)
+        groups, single = _default_groups(data, spec_obj, groups)
 
     def protected(frame: Any, group: tuple[str, ...]) -> Any:
         summary = summarize(frame, spec_obj, by=group, **overrides)
@@ -120,15 +121,50 @@ def build_report(
         previous=prev,
         date=date,
         inputs=inputs,
+        single_level=single,
         options={k: v for k, v in recorded.items() if v is not None},
     )
 
 
-def _levels(export: Any, group: Any) -> int:
-    """Distinct values of a plain grouping column (derived periods count as few)."""
-    if group.derive is not None or group.column not in export.frame.columns:
-        return 0
-    return int(export.frame[group.column].nunique())
+def _default_groups(
+    export: Any, spec: Any, groups: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Split the default grouping variables into those broken down and those with one value.
+
+    A group with a single value (such as a quarter when every response came in one quarter)
+    would only repeat the headline figures, so it is not broken down; nor is a plain column
+    with more than ``MAX_GROUP_LEVELS`` distinct values (derived periods are always kept).
+
+    Parameters
+    ----------
+    export : rapstats.io.Export
+        The loaded export.
+    spec : rapstats.spec.Spec
+        The survey spec.
+    groups : tuple of str
+        Candidate group names.
+
+    Returns
+    -------
+    kept, single : tuple of str
+        Groups to break down, and groups left out because they have a single value.
+    """
+    from dataclasses import replace
+
+    from rapstats.normalise import BLANK_LABEL, normalise
+
+    coded = normalise(export, replace(spec, questions=()), by=groups).groups
+    kept: list[str] = []
+    single: list[str] = []
+    for name in groups:
+        levels = coded[name][1]
+        if len(levels) <= 1:
+            single.append(name)
+        elif spec.group(name).derive is not None or (
+            len([v for v in levels if v != BLANK_LABEL]) <= MAX_GROUP_LEVELS
+        ):
+            kept.append(name)
+    return tuple(kept), tuple(single)
 
 
 def _sha256(path: Path) -> str:

@@ -75,11 +75,11 @@ def render(chart: dict[str, Any], fmts: tuple[str, ...] = ("svg",)) -> dict[str,
 
 
 def render_many(
-    charts: list[dict[str, Any]], fmts: tuple[str, ...], workers: int = 1
+    charts: list[dict[str, Any]], fmts: tuple[str, ...], workers: int = 0
 ) -> dict[tuple[str, str], bytes]:
     """Render every chart in every format: ``{(chart id, fmt): bytes}``.
 
-    With ``workers`` > 1 the charts are drawn in that many forked processes (same bytes).
+    With ``workers`` > 0 the charts are drawn in that many forked processes (same bytes).
     """
     pending = start_rendering(charts, fmts, workers)
     out: dict[tuple[str, str], bytes] = {}
@@ -88,40 +88,57 @@ def render_many(
     return out
 
 
-def start_rendering(charts: list[dict[str, Any]], fmts: tuple[str, ...], workers: int = 1) -> Any:
+def start_rendering(charts: list[dict[str, Any]], fmts: tuple[str, ...], workers: int = 0) -> Any:
     """Start drawing the charts and return ``wait(fmt) -> {(chart id, fmt): bytes}``.
 
-    With ``workers`` > 1 the charts are drawn in worker processes, format by format in the
-    order of ``fmts``, so the caller can write other formats meanwhile and use the first
-    format's charts before the last format's are done. ``wait`` must be called once for
-    each format in ``fmts``.
+    Each chart is drawn once and saved in every format of ``fmts``. With ``workers`` > 0 the
+    charts are drawn in worker processes, so the caller can write other formats meanwhile.
+    ``wait`` must be called once for each format in ``fmts``.
+
+    Parameters
+    ----------
+    charts : list of dict
+        Chart entries of the report model.
+    fmts : tuple of str
+        Formats to save, any of {'svg', 'png'}.
+    workers : int
+        Processes drawing charts. Default 0 draws them here, now.
+
+    Returns
+    -------
+    callable
+        ``wait(fmt)`` giving ``{(chart id, fmt): bytes}`` for one format.
     """
     global _POOL
-    if workers > 1 and len(charts) > 1:
+    if workers > 0 and charts:
         pool, _POOL = (_POOL or _new_pool(workers)), None
-        futures = {f: [pool.submit(_job, (c, (f,))) for c in charts] for f in fmts}
-        left = set(fmts)
+        futures = [pool.submit(_job, (c, fmts)) for c in charts]
+    else:
+        pool = None
+        futures = [_done(_job((c, fmts))) for c in charts]
+    left = set(fmts)
 
-        def wait(fmt: str) -> dict[tuple[str, str], bytes]:
-            try:
-                return {
-                    (c["id"], fmt): r.result()[fmt]
-                    for c, r in zip(charts, futures[fmt], strict=True)
-                }
-            finally:
-                left.discard(fmt)
-                if not left:
-                    pool.shutdown()
+    def wait(fmt: str) -> dict[tuple[str, str], bytes]:
+        try:
+            return {(c["id"], fmt): f.result()[fmt] for c, f in zip(charts, futures, strict=True)}
+        finally:
+            left.discard(fmt)
+            if pool is not None and not left:
+                pool.shutdown()
 
-        return wait
-
-    def draw(fmt: str) -> dict[tuple[str, str], bytes]:
-        return {(c["id"], fmt): _job((c, (fmt,)))[fmt] for c in charts}
-
-    return draw
+    return wait
 
 
 _POOL: Any = None
+
+
+def _done(result: dict[str, bytes]) -> Any:
+    """A finished :class:`concurrent.futures.Future` holding ``result``."""
+    from concurrent.futures import Future
+
+    future: Future = Future()
+    future.set_result(result)
+    return future
 
 
 def _new_pool(workers: int) -> Any:
@@ -140,13 +157,15 @@ def _warm() -> None:
     import matplotlib.pyplot  # noqa: F401
 
 
-def prewarm(workers: int = 2) -> None:
+def prewarm(workers: int = 1) -> None:
     """Start the chart workers now, so that they import matplotlib while the caller works.
 
-    The next :func:`start_rendering` with ``workers`` > 1 uses them. Safe to call twice.
+    The next :func:`start_rendering` with ``workers`` > 0 uses them. Safe to call twice.
+    One worker suits two cores: the caller writes the other formats on the other core, and
+    every further worker imports matplotlib again.
     """
     global _POOL
-    if _POOL is None and workers > 1:
+    if _POOL is None and workers > 0:
         _POOL = _new_pool(workers)
         for _ in range(workers):
             _POOL.submit(int)

@@ -49,6 +49,7 @@ def build_model(
     previous: Any = None,
     date: str | None = None,
     inputs: list[dict[str, Any]] | tuple[dict[str, Any], ...] = (),
+    single_level: tuple[str, ...] | list[str] = (),
     options: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Build the report model from a protected summary.
@@ -67,6 +68,9 @@ def build_model(
         Publication date shown in the report; default the spec's ``[report].date``.
     inputs : sequence of dict
         Input files for the audit manifest: ``role``, ``name``, ``sha256``. Default none.
+    single_level : sequence of str
+        Grouping variables not broken down because they have a single value; the methods
+        say so. Default none.
     options : dict, optional
         Options as given (for the audit manifest). Default None.
 
@@ -76,7 +80,13 @@ def build_model(
         JSON-ready report model (see the module docstring).
     """
     return _Builder(
-        summary, tuple(breakdowns), previous, date, list(inputs), dict(options or {})
+        summary,
+        tuple(breakdowns),
+        previous,
+        date,
+        list(inputs),
+        tuple(single_level),
+        dict(options or {}),
     ).build()
 
 
@@ -167,6 +177,7 @@ class _Builder:
         previous: Any,
         date: str | None,
         inputs: list[dict[str, Any]],
+        single_level: tuple[str, ...],
         options: dict[str, Any],
     ) -> None:
         self.s = summary
@@ -180,6 +191,7 @@ class _Builder:
         self.disclosure = dict(summary.disclosure or {})
         self.date = date or self.spec.report.date
         self.inputs = inputs
+        self.single_level = single_level
         self.options = options
         by: list[str] = []
         for part in (summary, *breakdowns):
@@ -793,6 +805,12 @@ class _Builder:
 
     def _methods(self) -> list[dict[str, Any]]:
         notes = [str(n) for n in self.methods.get("notes", [])]
+        if self.single_level:
+            names = ", ".join(self.single_level)
+            notes.append(
+                f"Not broken down because every response has the same value: {names}. "
+                "Such a breakdown would only repeat the overall figures."
+            )
         sections = [
             {"heading": "How the figures were made", "paragraphs": notes, "list": False},
             {

@@ -34,7 +34,7 @@ def write_report(
     formats: Iterable[str] = FORMATS,
     *,
     progress: Callable[[str], None] | None = None,
-    workers: int = 2,
+    workers: int = 1,
 ) -> list[Path]:
     """Render ``model`` in each of ``formats`` into the folder ``out``; return the paths.
 
@@ -50,7 +50,7 @@ def write_report(
     progress : callable, optional
         Called with a short label after each step. Default None.
     workers : int
-        Processes drawing charts. Default 2.
+        Processes drawing charts (0 draws them in this process). Default 1.
     """
     from rapstats.files import write_atomic
 
