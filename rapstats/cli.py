@@ -374,19 +374,8 @@ def _oneoff(ctx: click.Context, fmt: str, call: Callable[[], dict[str, Any]]) ->
 )
 @click.option(
     "--method",
-    type=click.Choice(
-        (
-            "wilson",
-            "wilson_cc",
-            "clopper_pearson",
-            "jeffreys",
-            "agresti_coull",
-            "wald",
-            "newcombe",
-            "newcombe_cc",
-            "agresti_caffo",
-        )  # fmt: skip
-    ),
+    # one-share methods, then the difference methods of rapstats.stats.DIFF_METHODS
+    type=click.Choice((*CI_METHODS, "newcombe", "newcombe_cc", "agresti_caffo")),
     help="Interval method. Default: wilson (one share), newcombe (--diff).",
 )
 @click.option(

@@ -89,3 +89,12 @@ def test_spec_method_names_are_the_stats_engines():
     assert spec.WEIGHTED_METHODS == stats.WEIGHTED_METHODS
     assert set(spec.BASELINE_TESTS) == {"auto", *stats.BASELINE_TESTS}
     assert set(spec.ADJUST_METHODS) == {"none", *stats.ADJUST_METHODS}
+
+
+def test_cli_ci_offers_every_stats_method():
+    from rapstats import stats
+    from rapstats.cli import ci_command
+
+    method = next(p for p in ci_command.params if p.name == "method")
+    extra = tuple(m for m in stats.DIFF_METHODS if m not in stats.CI_METHODS)  # wald is in both
+    assert tuple(method.type.choices) == (*stats.CI_METHODS, *extra)
