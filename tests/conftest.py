@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -24,3 +25,14 @@ def run(runner: CliRunner, *args: object):
     from rapstats.cli import cli
 
     return runner.invoke(cli, [str(a) for a in args], catch_exceptions=True)
+
+
+def requires_tool(found: bool, what: str) -> pytest.MarkDecorator:
+    """Skip a test whose system tool is missing on a developer machine.
+
+    In CI (``CI`` set) nothing is skipped: `.ci/run` installs the tool, so a missing one makes
+    the test fail rather than hide.
+    """
+    return pytest.mark.skipif(
+        not found and not os.environ.get("CI"), reason=f"{what} not installed (.ci/run installs it)"
+    )

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import requires_tool
 
 from rapstats.cli import cli
 
@@ -200,7 +201,7 @@ def test_ods_same_sheets_and_cells(out, model):
                     assert str(value) == str(want)
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+@requires_tool(shutil.which("pdftotext") is not None, "poppler-utils")
 def test_pdf_text_carries_numbers_methods_and_manifest(out, model):
     pdf = out / "report.pdf"
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout

@@ -7,8 +7,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
+from conftest import requires_tool
 
 from rapstats.cli import cli
 
@@ -17,7 +17,7 @@ EXPORT = ROOT / "data" / "sample" / "feedback.csv"
 SPEC = ROOT / "data" / "sample" / "feedback.toml"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed")
+pytestmark = requires_tool(CHROMIUM is not None, "chromium")
 
 
 def chromium(profile: Path, *args: str) -> subprocess.CompletedProcess:
