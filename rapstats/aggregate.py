@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from itertools import product
 
 import numpy as np
-import pandas as pd
 
 from rapstats.normalise import BLANK_LABEL, Responses
 from rapstats.spec import Question, fold_label
+from rapstats.table import Table
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +35,10 @@ class Counts:
     ----------
     by : tuple of str
         Grouping variable names.
-    cells : pandas.DataFrame
+    cells : Table
         One row per cell, one column per grouping variable (None where the cell is not split
         by that variable), in layout order (overall, margins, cross).
-    table : pandas.DataFrame
+    table : Table
         One row per question x option x cell: ``question``, ``option`` (None for
         single-choice), ``cell`` (row of ``cells``), ``n``, ``x``, and when weighted
         ``sum_w``, ``sum_wy``, ``sum_w2``, ``sum_w2y``.
@@ -53,8 +53,8 @@ class Counts:
     """
 
     by: tuple[str, ...]
-    cells: pd.DataFrame
-    table: pd.DataFrame
+    cells: Table
+    table: Table
     answers: dict[str, np.ndarray]
     weighted: bool
     n_total: int
@@ -94,7 +94,7 @@ def aggregate(responses: Responses, by: tuple[str, ...] = ()) -> Counts:
                 for i, level in zip(axes, combo, strict=True):
                     row[names[i]] = levels[i][level]
                 cell_rows.append(row)
-    cells = pd.DataFrame(cell_rows, columns=list(names), dtype=object)
+    cells = Table({name: [row[name] for row in cell_rows] for name in names}, length=len(cell_rows))
 
     def per_cell(flat: np.ndarray) -> np.ndarray:
         """Cross-cell array (n_cross, ...) -> cell array (n_cells, ...) over all blocks."""
@@ -170,7 +170,7 @@ def aggregate(responses: Responses, by: tuple[str, ...] = ()) -> Counts:
     return Counts(
         by=names,
         cells=cells,
-        table=table[columns],
+        table=table,
         answers=answers,
         weighted=weighted,
         n_total=responses.n,
@@ -195,25 +195,23 @@ def _base_masks(q: Question) -> tuple[np.ndarray, np.ndarray]:
     return include, pos
 
 
-def _table(
-    parts: list[tuple[str, str | None, dict[str, np.ndarray]]], columns: list[str]
-) -> pd.DataFrame:
+def _table(parts: list[tuple[str, str | None, dict[str, np.ndarray]]], columns: list[str]) -> Table:
     """One long table from (question, option, per-cell arrays) parts, built in one go."""
     sizes = [len(data["n"]) for _, _, data in parts]
+    questions = np.empty(len(parts), dtype=object)
+    questions[:] = [q for q, _, _ in parts]
+    options = np.empty(len(parts), dtype=object)
+    options[:] = [o for _, o, _ in parts]
     out = {
-        "question": pd.Series(
-            np.repeat(np.array([q for q, _, _ in parts], dtype=object), sizes), dtype=object
-        ),
-        "option": pd.Series(
-            np.repeat(np.array([o for _, o, _ in parts], dtype=object), sizes), dtype=object
-        ),
+        "question": np.repeat(questions, sizes),
+        "option": np.repeat(options, sizes),
         "cell": np.concatenate([np.arange(k) for k in sizes]) if parts else np.zeros(0, int),
     }
     for key in columns[3:]:
         arrays = [np.asarray(data[key]) for _, _, data in parts]
         dtype = np.float64 if key.startswith("sum") else np.int64
         out[key] = np.concatenate(arrays).astype(dtype) if arrays else np.zeros(0, dtype)
-    return pd.DataFrame(out, columns=columns)
+    return Table(out)
 
 
 __all__ = ["BLANK_LABEL", "Counts", "aggregate"]

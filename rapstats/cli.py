@@ -16,9 +16,8 @@ from typing import Any
 import click
 
 from rapstats import __version__
+from rapstats.choices import ADJUST_METHODS, BASELINE_TESTS, CI_METHODS, PLATFORMS
 from rapstats.errors import RapstatsError
-from rapstats.io import PLATFORMS
-from rapstats.spec import ADJUST_METHODS, BASELINE_TESTS, CI_METHODS
 
 FORMATS = ("table", "csv", "json", "markdown")
 

@@ -19,8 +19,9 @@ starts with a GSS symbol and then gives the reason::
 
 For a ``[c]`` row every numeric column except ``baseline`` (public) is set to missing: base,
 positive, share, ci_low, ci_high, diff, diff_low, diff_high, p_value, p_adjusted, effective_n
-(and any numeric column added later). Count columns become the nullable ``Int64`` dtype, so a
-suppressed count is ``<NA>``/``null``, never a number.
+(and any numeric column added later). Count columns then hold Python ints and None (the
+nullable ``Int64`` dtype in ``Summary.rows``), so a suppressed count is ``null``, never a
+number.
 
 Primary suppression
 -------------------
@@ -99,9 +100,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from rapstats.spec import Disclosure, fold_label
+from rapstats.table import Table
 
 UNSAFE_BANNER = "UNSUPPRESSED – NOT FOR PUBLICATION"
 SYMBOLS: dict[str, str] = {
@@ -571,25 +572,25 @@ def protect(
     spec = getattr(summary, "spec", None)
     s = settings or (spec.disclosure if spec is not None else Disclosure())
     by = tuple(summary.by)
-    rows = summary.rows.copy()
-    freq = summary.frequencies.copy() if summary.frequencies is not None else None
+    rows: Table = summary.table
+    freq: Table | None = summary.frequency_table
     if "frequencies" not in publish and freq is not None:
-        freq = freq.iloc[:0]
+        freq = freq.take(np.zeros(0, dtype=np.int64))
     text_q = {q.id for q in spec.questions if q.type == "text"} if spec is not None else set()
     if text_q:  # open text never reaches an output through the tables
-        rows = rows[~rows["question"].isin(text_q)].reset_index(drop=True)
+        rows = rows.take(~np.isin(rows["question"], list(text_q)))
         if freq is not None:
-            freq = freq[~freq["question"].isin(text_q)].reset_index(drop=True)
+            freq = freq.take(~np.isin(freq["question"], list(text_q)))
 
     row_primary, row_flag = _row_primary(rows, s)
     fr_primary, fr_flag = _freq_primary(freq, by, s)
     row_supp, fr_supp = row_primary.copy(), fr_primary.copy()
     exposed = 0
     if s.secondary:
-        for qid in pd.unique(rows["question"]):
-            rsel = np.flatnonzero((rows["question"] == qid).to_numpy())
+        for qid in dict.fromkeys(rows["question"].tolist()):
+            rsel = np.flatnonzero(rows["question"] == qid)
             fsel = (
-                np.flatnonzero((freq["question"] == qid).to_numpy())
+                np.flatnonzero(freq["question"] == qid)
                 if freq is not None and len(freq)
                 else np.array([], dtype=int)
             )
@@ -608,11 +609,7 @@ def protect(
 
     # reliability on what is published
     reasons = reliability_reasons(
-        rows["share"].to_numpy(float),
-        rows["ci_low"].to_numpy(float),
-        rows["ci_high"].to_numpy(float),
-        rows["effective_n"].to_numpy(float),
-        s,
+        rows["share"], rows["ci_low"], rows["ci_high"], rows["effective_n"], s
     )
     unreliable = np.array(
         [r is not None and not row_supp[i] and row_flag[i] is None for i, r in enumerate(reasons)],
@@ -640,9 +637,9 @@ def protect(
         rows = _blank(rows, withhold, keep=PUBLIC_COLUMNS + ("base", "effective_n"))
         if freq is not None:
             freq = _blank(freq, fr_supp, keep=())
-    rows["flag"] = pd.Series(row_flag, index=rows.index, dtype=object)
+    rows = rows.assign({"flag": row_flag})
     if freq is not None:
-        freq["flag"] = pd.Series(fr_flag, index=freq.index, dtype=object)
+        freq = freq.assign({"flag": fr_flag})
     disclosure = {
         "rules": disclosure_rules(s, unsafe=unsafe_no_suppression),
         "symbols": dict(SYMBOLS),
@@ -651,7 +648,7 @@ def protect(
         "settings": {k: getattr(s, k) for k in Disclosure.__dataclass_fields__},
         "suppressed": counts,
     }
-    return dataclasses.replace(summary, rows=rows, frequencies=freq, disclosure=disclosure)
+    return dataclasses.replace(summary, table=rows, frequency_table=freq, disclosure=disclosure)
 
 
 def disclosure_rules(settings: Disclosure | None = None, *, unsafe: bool = False) -> list[str]:
@@ -699,9 +696,9 @@ def _reliability_rules(s: Disclosure, *, withhold: bool) -> list[str]:
 # Helpers of protect
 
 
-def _row_primary(rows: pd.DataFrame, s: Disclosure) -> tuple[np.ndarray, list[str | None]]:
-    base = rows["base"].to_numpy(float)
-    pos = rows["positive"].to_numpy(float)
+def _row_primary(rows: Table, s: Disclosure) -> tuple[np.ndarray, list[str | None]]:
+    base = rows["base"].astype(float)
+    pos = rows["positive"].astype(float)
     neg = base - pos
     empty = base <= 0
     small_base = ~empty & (base < s.min_base)
@@ -716,30 +713,37 @@ def _row_primary(rows: pd.DataFrame, s: Disclosure) -> tuple[np.ndarray, list[st
     return small_base | small_count, flags
 
 
-def _cell_keys(df: pd.DataFrame, by: tuple[str, ...]) -> list[tuple[Any, ...]]:
+def _cell_keys(table: Table, rows: np.ndarray, by: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    """The grouping values of each selected row (None where the row is not split)."""
     if not by:
-        return [()] * len(df)
-    cols = [df[g].astype(object).where(df[g].notna(), None).tolist() for g in by]
-    return list(zip(*cols, strict=True))
+        return [()] * len(rows)
+    return list(zip(*(table[g][rows].tolist() for g in by), strict=True))
 
 
 def _freq_primary(
-    freq: pd.DataFrame | None, by: tuple[str, ...], s: Disclosure
+    freq: Table | None, by: tuple[str, ...], s: Disclosure
 ) -> tuple[np.ndarray, list[str | None]]:
     if freq is None or not len(freq):
         return np.zeros(0, bool), []
-    count = freq["count"].to_numpy(float)
-    keys = [(q, *k) for q, k in zip(freq["question"], _cell_keys(freq, by), strict=True)]
-    codes, _ = pd.factorize(pd.Series(keys, dtype=object))
+    count = freq["count"].astype(float)
+    everything = np.arange(len(freq))
+    keys = zip(freq["question"].tolist(), _cell_keys(freq, everything, by), strict=True)
+    index: dict[tuple[Any, ...], int] = {}
+    codes = np.array([index.setdefault((q, *k), len(index)) for q, k in keys], dtype=np.int64)
     n_cell = np.bincount(codes, weights=count)[codes]
     # "(blank)" / "(not answered)" say nothing about anyone's views: not sensitive themselves
     # (they still enter the relations and can be suppressed to protect other cells)
-    no_answer = freq["answer"].astype(str).str.match(r"^\(.*\)$").to_numpy(bool)
+    no_answer = np.array([_is_non_answer(str(a)) for a in freq["answer"].tolist()], dtype=bool)
     primary = (n_cell > 0) & (count < s.min_count) & ~no_answer
     flags: list[str | None] = [None] * len(freq)
     for i in np.flatnonzero(primary):
         flags[i] = f"[c] count below {s.min_count}"
     return primary, flags
+
+
+def _is_non_answer(label: str) -> bool:
+    """``(blank)`` and ``(not answered)``: labels rapstats gives to cells with no answer."""
+    return label.startswith("(") and label.endswith(")")
 
 
 def _find_question(spec: Any, qid: str) -> Any:
@@ -752,9 +756,9 @@ def _find_question(spec: Any, qid: str) -> Any:
 
 
 def _protect_question(
-    rows: pd.DataFrame,
+    rows: Table,
     rsel: np.ndarray,
-    freq: pd.DataFrame | None,
+    freq: Table | None,
     fsel: np.ndarray,
     by: tuple[str, ...],
     question: Any,
@@ -763,12 +767,11 @@ def _protect_question(
     fr_primary: np.ndarray,
 ) -> tuple[np.ndarray, int]:
     """Joint secondary suppression of one question's rows and frequencies."""
-    r = rows.iloc[rsel]
     nr = rsel.size
-    rkeys = _cell_keys(r, by)
-    ropt = [None if pd.isna(o) else o for o in r["option"]] if "option" in r else [None] * nr
-    base = r["base"].to_numpy(float)
-    pos = r["positive"].to_numpy(float)
+    rkeys = _cell_keys(rows, rsel, by)
+    ropt = rows["option"][rsel].tolist() if "option" in rows else [None] * nr
+    base = rows["base"][rsel].astype(float)
+    pos = rows["positive"][rsel].astype(float)
     values: list[float] = []
     unit: list[int] = []
     # row unit i: cells 3i (base), 3i+1 (positive), 3i+2 (non-positive)
@@ -799,11 +802,10 @@ def _protect_question(
     primary = list(row_primary[rsel])
     nf = fsel.size
     if nf:
-        f = freq.iloc[fsel]
-        fkeys = _cell_keys(f, by)
-        answers = [str(a) for a in f["answer"]]
-        counts = f["count"].to_numpy(float)
-        in_base = f["in_base"].to_numpy(bool) if "in_base" in f else np.ones(nf, bool)
+        fkeys = _cell_keys(freq, fsel, by)
+        answers = [str(a) for a in freq["answer"][fsel].tolist()]
+        counts = freq["count"][fsel].astype(float)
+        in_base = freq["in_base"][fsel].astype(bool) if "in_base" in freq else np.ones(nf, bool)
         off = len(values)
         values += counts.tolist()
         sensitive += list(fr_primary[fsel] | ~np.char.startswith(answers, "("))
@@ -876,19 +878,22 @@ def _protect_question(
     return supp[: nr + nf], int(res.exposed.size)
 
 
-def _blank(df: pd.DataFrame, mask: np.ndarray, keep: tuple[str, ...]) -> pd.DataFrame:
-    """Set every numeric column (bar ``keep``) to missing where ``mask``."""
+def _blank(table: Table, mask: np.ndarray, keep: tuple[str, ...]) -> Table:
+    """Set every numeric column (bar ``keep``) to missing where ``mask``.
+
+    Float columns get NaN; integer columns become object columns of ints with None.
+    """
     if not mask.any():
-        return df
-    m = pd.Series(mask, index=df.index)
-    for col in df.columns:
-        if col in keep or col == "flag":
+        return table
+    out: dict[str, np.ndarray] = {}
+    for col in table.columns:
+        values = table[col]
+        if col in keep or col == "flag" or values.dtype == bool:
             continue
-        dtype = df[col].dtype
-        if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
-            continue
-        if col in _COUNT_COLUMNS or pd.api.types.is_integer_dtype(dtype):
-            df[col] = df[col].astype("Int64").mask(m)
-        else:
-            df[col] = df[col].astype(float).mask(m)
-    return df
+        if values.dtype.kind == "f":
+            out[col] = np.where(mask, np.nan, values)
+        elif values.dtype.kind in "iu" or (values.dtype == object and col in _COUNT_COLUMNS):
+            blanked = values.astype(object)
+            blanked[mask] = None
+            out[col] = blanked
+    return table.assign(out)

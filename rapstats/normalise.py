@@ -25,12 +25,10 @@ import re
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
+from rapstats._arrow import to_numpy
 from rapstats.errors import InputError, SpecError
-from rapstats.io import Export
+from rapstats.io import Coded, Export
 from rapstats.spec import Group, Question, Spec, fold_label
 
 BLANK = -1
@@ -51,7 +49,7 @@ class Responses:
     answered: dict[str, np.ndarray] = field(default_factory=dict)
     groups: dict[str, tuple[np.ndarray, tuple[str, ...]]] = field(default_factory=dict)
     weights: np.ndarray | None = None
-    text: dict[str, pd.Series] = field(default_factory=dict)
+    text: dict[str, Coded] = field(default_factory=dict)
 
 
 def spec_columns(spec: Spec, by: tuple[str, ...] = ()) -> list[str]:
@@ -90,7 +88,7 @@ def normalise(export: Export, spec: Spec, *, by: tuple[str, ...] = ()) -> Respon
     answers: dict[str, np.ndarray] = {}
     ticked: dict[str, np.ndarray] = {}
     answered: dict[str, np.ndarray] = {}
-    text: dict[str, pd.Series] = {}
+    text: dict[str, Coded] = {}
     for q in spec.questions:
         if q.type == "single":
             answers[q.id] = _code_single(export, q, frame.get(q.column, q))
@@ -104,7 +102,7 @@ def normalise(export: Export, spec: Spec, *, by: tuple[str, ...] = ()) -> Respon
                     export, q, frame.get(q.column, q), sep
                 )
         else:
-            text[q.id] = frame.get(q.column, q)
+            text[q.id] = frame.get(q.column, q)[1]
     groups = {}
     for name in by:
         g = spec.group(name)
@@ -114,7 +112,7 @@ def normalise(export: Export, spec: Spec, *, by: tuple[str, ...] = ()) -> Respon
         weights = _weights(export, frame.get(spec.design.weight, "weight", spec))
     return Responses(
         spec=spec,
-        n=len(export.frame),
+        n=export.rows_read,
         answers=answers,
         ticked=ticked,
         answered=answered,
@@ -129,11 +127,12 @@ class _ColumnFinder:
 
     def __init__(self, export: Export, spec: Spec) -> None:
         self.export = export
-        self.folded = {fold_label(c): c for c in export.frame.columns}
+        self.folded = {fold_label(c): c for c in export.columns}
 
-    def get(self, name: str | None, owner: object, spec: Spec | None = None) -> pd.Series:
-        frame = self.export.frame
-        col = name if name in frame.columns else self.folded.get(fold_label(name or ""))
+    def get(self, name: str | None, owner: object, spec: Spec | None = None) -> tuple[str, Coded]:
+        """The export column a spec names: (its name in the export, its values)."""
+        columns = self.export.columns
+        col = name if name in columns else self.folded.get(fold_label(name or ""))
         if col is None:
             where = (
                 f"[questions.{owner.id}]"
@@ -142,7 +141,7 @@ class _ColumnFinder:
                 if isinstance(owner, Group)
                 else "[survey]"
             )
-            close = difflib.get_close_matches(name or "", list(frame.columns), n=1, cutoff=0.6)
+            close = difflib.get_close_matches(name or "", list(columns), n=1, cutoff=0.6)
             hint = f'did you mean "{close[0]}"? ' if close else ""
             raise SpecError(
                 f'the spec names column "{name}" ({where}), which is not in the export',
@@ -150,19 +149,16 @@ class _ColumnFinder:
                 hint=hint + "correct the column name in the spec, or run `rapstats init` "
                 "to see the export's columns",
             )
-        return frame[col]
-
-
-def _categories(series: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """Codes (int64, -1 = missing) and category strings of a column."""
-    if not isinstance(series.dtype, pd.CategoricalDtype):
-        series = series.astype("category")
-    codes = np.asarray(series.cat.codes, dtype=np.int64)
-    return codes, [str(c) for c in series.cat.categories]
+        return col, columns[col]
 
 
 def _unknown_label_error(
-    export: Export, q: Question, column: str, codes: np.ndarray, bad: np.ndarray, cats: list[str]
+    export: Export,
+    q: Question,
+    column: str,
+    codes: np.ndarray,
+    bad: np.ndarray,
+    cats: tuple[str, ...],
 ) -> InputError:
     rows = np.flatnonzero(bad[codes] & (codes >= 0))
     i = int(rows[0])
@@ -184,8 +180,9 @@ def _unknown_label_error(
     )
 
 
-def _code_single(export: Export, q: Question, series: pd.Series) -> np.ndarray:
-    codes, cats = _categories(series)
+def _code_single(export: Export, q: Question, found: tuple[str, Coded]) -> np.ndarray:
+    column, coded = found
+    codes, cats = coded.codes, coded.categories
     index = {fold_label(o): i for i, o in enumerate(q.options)}
     for code, label in q.values.items():
         index.setdefault(fold_label(code), index[fold_label(label)])
@@ -203,17 +200,16 @@ def _code_single(export: Export, q: Question, series: pd.Series) -> np.ndarray:
             bad[j] = True
             lookup[j] = BLANK
     if bad.any():
-        raise _unknown_label_error(export, q, str(series.name), codes, bad, cats)
+        raise _unknown_label_error(export, q, column, codes, bad, cats)
     return lookup[codes]
 
 
 def _code_multi_split(
-    export: Export, q: Question, columns: list[pd.Series]
+    export: Export, q: Question, columns: list[tuple[str, Coded]]
 ) -> tuple[np.ndarray, np.ndarray]:
-    n = len(export.frame)
-    ticked = np.zeros((n, len(q.options)), dtype=bool)
-    for j, series in enumerate(columns):
-        codes, cats = _categories(series)
+    ticked = np.zeros((export.rows_read, len(q.options)), dtype=bool)
+    for j, (column, coded) in enumerate(columns):
+        codes, cats = coded.codes, coded.categories
         option = fold_label(q.options[j])
         is_tick = np.zeros(len(cats) + 1, dtype=bool)
         bad = np.zeros(len(cats) + 1, dtype=bool)
@@ -232,7 +228,7 @@ def _code_multi_split(
                 "allowed: " + ", ".join(allowed),
                 path=export.path,
                 row=int(export.row_numbers[i]),
-                column=str(series.name),
+                column=column,
                 hint=f"check that [questions.{q.id}].columns are listed in options order",
             )
         ticked[:, j] = is_tick[codes]
@@ -268,9 +264,10 @@ def _split_joined(value: str, options: dict[str, int], sep: str | None) -> list[
 
 
 def _code_multi_joined(
-    export: Export, q: Question, series: pd.Series, sep: str | None
+    export: Export, q: Question, found: tuple[str, Coded], sep: str | None
 ) -> tuple[np.ndarray, np.ndarray]:
-    codes, cats = _categories(series)
+    column, coded = found
+    codes, cats = coded.codes, coded.categories
     options = {fold_label(o): i for i, o in enumerate(q.options)}
     for code, label in q.values.items():
         options.setdefault(fold_label(code), options[fold_label(label)])
@@ -289,27 +286,28 @@ def _code_multi_joined(
         matrix[k, found] = True
         answered[k] = True
     if bad.any():
-        raise _unknown_label_error(export, q, str(series.name), codes, bad, cats)
+        raise _unknown_label_error(export, q, column, codes, bad, cats)
     return matrix[codes], answered[codes]
 
 
-def _periods(cats: pd.Index, derive: str, path: object, column: str) -> np.ndarray:
+def _periods(coded: Coded, derive: str, path: object, column: str) -> np.ndarray:
     """Period label (``2024 Q3``, ``2024-07``, ``2024``) of each timestamp category.
 
     Vectorised over the categories with Arrow kernels: ISO timestamps
     (``2024-07-18 08:28:09``) are cut to year and month; anything else is parsed as a date
     (day-first unless US order is evident).
     """
-    text = pc.utf8_trim_whitespace(pa.array(cats, type=pa.string()))
+    import pyarrow.compute as pc
+
+    text = pc.utf8_trim_whitespace(coded.arrow())
     if pc.all(pc.match_substring_regex(text, r"^\d{4}-\d{2}")).as_py():
         year_month = pc.dictionary_encode(pc.utf8_slice_codeunits(text, 0, 7))
         uniq = year_month.dictionary.to_pylist()
-        years = np.array([int(u[:4]) for u in uniq], dtype=np.int64)[year_month.indices]
-        months = np.array([int(u[5:7]) for u in uniq], dtype=np.int64)[year_month.indices]
+        indices = to_numpy(year_month.indices)
+        years = np.array([int(u[:4]) for u in uniq], dtype=np.int64)[indices]
+        months = np.array([int(u[5:7]) for u in uniq], dtype=np.int64)[indices]
     else:
-        stamps = _parse_dates(pd.Series(text.to_pylist(), dtype=object), path, column)
-        years = stamps.dt.year.to_numpy(np.int64)
-        months = stamps.dt.month.to_numpy(np.int64)
+        years, months = _parse_dates(text.to_pylist(), path, column)
     key = years * 100 + months
     uniq_keys, inverse = np.unique(key, return_inverse=True)
     labels = []
@@ -324,42 +322,46 @@ def _periods(cats: pd.Index, derive: str, path: object, column: str) -> np.ndarr
     return np.array(labels, dtype=object)[inverse]
 
 
-def _parse_dates(values: pd.Series, path: object, column: str) -> pd.Series:
-    """Parse non-ISO date strings; day-first (UK) unless a first field above 12 says US."""
-    firsts = values.str.extract(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-]")
+def _parse_dates(values: list[str], path: object, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """Years and months of non-ISO date strings; day-first (UK) unless a first field above 12
+    says US order."""
+    import pandas as pd
+
+    texts = pd.Series(values, dtype=object)
+    firsts = texts.str.extract(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-]")
     a = pd.to_numeric(firsts[0], errors="coerce")
     b = pd.to_numeric(firsts[1], errors="coerce")
     dayfirst = not ((b > 12).any() and not (a > 12).any())
-    parsed = pd.to_datetime(values, dayfirst=dayfirst, format="mixed", errors="coerce")
+    parsed = pd.to_datetime(texts, dayfirst=dayfirst, format="mixed", errors="coerce")
     bad = parsed.isna()
     if bad.any():
         raise InputError(
-            f'"{values[bad].iloc[0]}" is not a date',
+            f'"{texts[bad].iloc[0]}" is not a date',
             path=path,  # type: ignore[arg-type]
             column=column,
             hint="use a timestamp column (e.g. 2024-07-18 08:28:09) for derived periods",
         )
-    return parsed
+    return parsed.dt.year.to_numpy(np.int64), parsed.dt.month.to_numpy(np.int64)
 
 
-def _code_group(export: Export, g: Group, series: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
-    if not isinstance(series.dtype, pd.CategoricalDtype):
-        series = series.astype("category")
-    codes = np.asarray(series.cat.codes, dtype=np.int64)
-    cats = series.cat.categories
+def _code_group(
+    export: Export, g: Group, found: tuple[str, Coded]
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    column, coded = found
     if g.derive:
-        labels = _periods(cats, g.derive, export.path, str(series.name))
+        labels = list(_periods(coded, g.derive, export.path, column))
     else:
-        text = pd.Series(cats, dtype=object).astype(str).str.split().str.join(" ")
-        labels = text.where(text != "", BLANK_LABEL).to_numpy(object)
-    labels = np.append(labels, BLANK_LABEL)  # code -1: a blank cell
-    level_codes, levels = pd.factorize(labels)
-    group_codes = level_codes[codes]
+        labels = [" ".join(c.split()) or BLANK_LABEL for c in coded.categories]
+    labels.append(BLANK_LABEL)  # code -1: a blank cell
+    levels = list(dict.fromkeys(labels))
+    position = {v: i for i, v in enumerate(levels)}
+    level_codes = np.array([position[v] for v in labels], dtype=np.int64)
+    group_codes = level_codes[coded.codes]
     used = np.bincount(group_codes, minlength=len(levels)) > 0
     present = [str(v) for v, u in zip(levels, used, strict=True) if u]
     ordered = sorted(present, key=_group_sort_key(g))
-    position = {label: i for i, label in enumerate(ordered)}
-    remap = np.array([position.get(str(v), -1) for v in levels], dtype=np.int32)
+    order = {label: i for i, label in enumerate(ordered)}
+    remap = np.array([order.get(str(v), -1) for v in levels], dtype=np.int32)
     return remap[group_codes], tuple(ordered)
 
 
@@ -373,26 +375,34 @@ def _group_sort_key(g: Group):  # noqa: ANN202 - a sort key
     return key
 
 
-def _weights(export: Export, series: pd.Series) -> np.ndarray:
-    if not isinstance(series.dtype, pd.CategoricalDtype):
-        series = series.astype("category")
-    codes = np.asarray(series.cat.codes, dtype=np.int64)
-    cats = pa.array(series.cat.categories, type=pa.string())
+def _weights(export: Export, found: tuple[str, Coded]) -> np.ndarray:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    column, coded = found
     try:
-        values = pc.cast(pc.utf8_trim_whitespace(cats), pa.float64()).to_numpy(zero_copy_only=False)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        values = pd.to_numeric(pd.Series(cats.to_pylist(), dtype=object), errors="coerce")
-        values = values.to_numpy(float)
-    w = np.append(values, np.nan)[codes]
+        values = to_numpy(pc.cast(pc.utf8_trim_whitespace(coded.arrow()), pa.float64()))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # some are not numbers: say which
+        values = np.array([_number(c) for c in coded.categories], dtype=float)
+    w = np.append(values, np.nan)[coded.codes]
     bad = ~(np.isfinite(w) & (w > 0))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        shown = "blank" if codes[i] < 0 else f'"{cats[codes[i]].as_py()}"'
+        code = int(coded.codes[i])
+        shown = "blank" if code < 0 else f'"{coded.categories[code]}"'
         raise InputError(
             f"weight is {shown}, not a positive number ({int(bad.sum())} rows in all)",
             path=export.path,
             row=int(export.row_numbers[i]),
-            column=str(series.name),
+            column=column,
             hint="give every response a positive weight, or remove [survey].weight",
         )
     return w
+
+
+def _number(text: str) -> float:
+    """A weight's text as a number; NaN when it is not one."""
+    try:
+        return float(text.strip())
+    except ValueError:
+        return np.nan

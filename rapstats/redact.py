@@ -248,7 +248,7 @@ def comments_of(
     frames, withheld, n_withheld, n_redacted = [], set(), 0, 0
     rules: tuple[str, ...] = ()
     for qid, text in responses.text.items():
-        one = quotable_comments(text.astype(object), labels, min_base=min_base)
+        one = quotable_comments(text.values(), labels, min_base=min_base)
         frames.append(one.comments.assign(question=qid)[["question", "group", "comment"]])
         withheld.update(one.withheld_groups)
         n_withheld += one.n_withheld

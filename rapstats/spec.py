@@ -54,24 +54,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from rapstats.choices import ADJUST_METHODS, BASELINE_TESTS, CI_METHODS, WEIGHTED_METHODS
 from rapstats.errors import SpecError
 
 QuestionType = Literal["single", "multi", "text"]
 QUESTION_TYPES: tuple[str, ...] = ("single", "multi", "text")
 Derive = Literal["quarter", "month", "year"]
 DERIVES: tuple[str, ...] = ("quarter", "month", "year")
-# Interval methods and baseline tests the spec may choose; they match rapstats.stats.
-CI_METHODS: tuple[str, ...] = (
-    "wilson",
-    "wilson_cc",
-    "clopper_pearson",
-    "jeffreys",
-    "agresti_coull",
-    "wald",
-)
-WEIGHTED_METHODS: tuple[str, ...] = ("logit", "likelihood", "beta", "mean", "xlogit", "kish_wilson")
-BASELINE_TESTS: tuple[str, ...] = ("auto", "score_z", "exact_binomial")
-ADJUST_METHODS: tuple[str, ...] = ("none", "holm", "BH")
 ADJUST_FAMILIES: tuple[str, ...] = ("workstream", "table", "all")
 DEFAULT_EXCLUDE: tuple[str, ...] = ("Don't know", "Prefer not to say")
 

@@ -32,10 +32,9 @@ Conventions (also written into every output's methods note)
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from rapstats import __version__
 from rapstats.aggregate import Counts, aggregate
@@ -43,6 +42,10 @@ from rapstats.errors import SpecError
 from rapstats.io import Export
 from rapstats.normalise import BLANK_LABEL, normalise
 from rapstats.spec import Question, Spec
+from rapstats.table import Table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ROW_COLUMNS = (
     "question",
@@ -93,11 +96,14 @@ class Summary:
 
     Attributes
     ----------
-    rows : pandas.DataFrame
+    table : Table
         One row per question x option x cell, columns :data:`ROW_COLUMNS` with one column per
         grouping variable after ``workstream`` (None where a row is not split by it).
-    frequencies : pandas.DataFrame
-        Every answer label of every question (incl. excluded answers and blanks) per cell.
+        :attr:`rows` gives it as a pandas DataFrame.
+    frequency_table : Table
+        Every answer label of every question (incl. excluded answers and blanks) per cell:
+        ``question``, grouping columns, ``answer``, ``count``, ``share_of_base``, ``in_base``
+        (and ``flag`` once protected). :attr:`frequencies` gives it as a DataFrame.
     by : tuple of str
         Grouping variable names.
     spec : Spec
@@ -110,8 +116,8 @@ class Summary:
         None until :func:`rapstats.disclosure.protect` has applied the disclosure rules.
     """
 
-    rows: pd.DataFrame
-    frequencies: pd.DataFrame
+    table: Table
+    frequency_table: Table
     by: tuple[str, ...]
     spec: Spec
     source: dict[str, Any]
@@ -119,9 +125,19 @@ class Summary:
     disclosure: dict[str, Any] | None = None
     version: str = field(default=__version__)
 
+    @property
+    def rows(self) -> pd.DataFrame:
+        """The results table as a pandas DataFrame (built on each access)."""
+        return self.table.to_pandas()
+
+    @property
+    def frequencies(self) -> pd.DataFrame:
+        """The frequency table as a pandas DataFrame (built on each access)."""
+        return self.frequency_table.to_pandas()
+
     def records(self) -> list[dict[str, Any]]:
         """Rows as JSON-ready dicts with ``group`` as an object of grouping column -> value."""
-        return _records(self.rows, self.by)
+        return _records(self.table, self.by)
 
 
 def summarize(
@@ -170,10 +186,11 @@ def summarize(
         )
     responses = normalise(export, spec, by=names)
     counts = aggregate(responses, names)
-    rows = estimate(counts, spec)
     return Summary(
-        rows=rows,
-        frequencies=frequencies(counts, spec if with_frequencies else replace(spec, questions=())),
+        table=estimate(counts, spec),
+        frequency_table=frequencies(
+            counts, spec if with_frequencies else replace(spec, questions=())
+        ),
         by=names,
         spec=spec,
         source={
@@ -186,15 +203,15 @@ def summarize(
     )
 
 
-def estimate(counts: Counts, spec: Spec) -> pd.DataFrame:
+def estimate(counts: Counts, spec: Spec) -> Table:
     """The results table (see :class:`Summary`) from counts, in one vectorised pass."""
     from rapstats import stats
 
     t = counts.table
     m = spec.methods
     questions = {q.id: q for q in spec.questions}
-    n = t["n"].to_numpy(float)
-    x = t["x"].to_numpy(float)
+    n = t["n"].astype(float)
+    x = t["x"].astype(float)
     ok = n > 0
     share = np.full(len(t), np.nan)
     low = np.full(len(t), np.nan)
@@ -203,10 +220,10 @@ def estimate(counts: Counts, spec: Spec) -> pd.DataFrame:
     if counts.weighted:
         res = stats.weighted_proportion_from_sums(
             n[ok],
-            t["sum_w"].to_numpy(float)[ok],
-            t["sum_wy"].to_numpy(float)[ok],
-            t["sum_w2"].to_numpy(float)[ok],
-            t["sum_w2y"].to_numpy(float)[ok],
+            t["sum_w"][ok],
+            t["sum_wy"][ok],
+            t["sum_w2"][ok],
+            t["sum_w2y"][ok],
             n_total=counts.n_total,
             method=m.weighted_method,
             confidence=m.confidence,
@@ -222,7 +239,19 @@ def estimate(counts: Counts, spec: Spec) -> pd.DataFrame:
         ci = stats.proportion_ci(x[ok], n[ok], method=m.method, confidence=m.confidence)
         low[ok], high[ok] = ci.low, ci.high
 
-    p0 = t["question"].map(lambda q: _baseline_p(questions[q])).to_numpy(float)
+    qids = t["question"]
+    per_question = _positions(qids)
+    q_index = np.empty(len(t), dtype=np.int64)
+    for i, idx in enumerate(per_question.values()):
+        q_index[idx] = i
+    ordered = [questions[qid] for qid in per_question]
+
+    def by_question(values: list[Any]) -> np.ndarray:
+        column = np.empty(len(values), dtype=object)
+        column[:] = values
+        return column[q_index]
+
+    p0 = np.array([_baseline_p(q) for q in ordered], dtype=float)[q_index]
     has_base = ok & ~np.isnan(p0)
     # Tests use the (design-)effective count and base: x_eff = share * n_eff.
     x_eff = np.where(has_base, share * eff_n, 0.0)
@@ -236,8 +265,8 @@ def estimate(counts: Counts, spec: Spec) -> pd.DataFrame:
     diff = np.where(has_base, share - p0, np.nan)
     diff_low = np.full(len(t), np.nan)
     diff_high = np.full(len(t), np.nan)
-    for qid, idx in t.groupby("question", sort=False).indices.items():
-        b = questions[qid].baseline
+    for q, idx in zip(ordered, per_question.values(), strict=True):
+        b = q.baseline
         sel = idx[has_base[idx]]
         if b is None or not len(sel):
             continue
@@ -251,44 +280,48 @@ def estimate(counts: Counts, spec: Spec) -> pd.DataFrame:
         )
         diff_low[sel], diff_high[sel] = d.low, d.high
 
-    cells = counts.cells.iloc[t["cell"].to_numpy()].reset_index(drop=True)
-    # Text columns are object dtype so that "not split" and "no workstream" stay None.
-    out = pd.DataFrame(
-        {
-            "question": _objects(t["question"]),
-            "option": _objects(t["option"]),
-            "text": _objects(t["question"].map(lambda q: questions[q].text)),
-            "workstream": _objects(t["question"].map(lambda q: questions[q].workstream)),
-        }
-    )
+    cell = t["cell"]
+    columns: dict[str, Any] = {
+        "question": qids,
+        "option": t["option"],
+        "text": by_question([q.text for q in ordered]),
+        "workstream": by_question([q.workstream for q in ordered]),
+    }
     for name in counts.by:
-        out[name] = _objects(cells[name])
-    out["base"] = t["n"].to_numpy(np.int64)
-    out["positive"] = t["x"].to_numpy(np.int64)
-    out["share"] = share
-    out["ci_low"] = low
-    out["ci_high"] = high
-    out["baseline"] = np.where(np.isnan(p0), np.nan, p0)
-    out["baseline_source"] = _objects(t["question"].map(lambda q: _baseline_source(questions[q])))
-    out["diff"] = diff
-    out["diff_low"] = diff_low
-    out["diff_high"] = diff_high
-    out["test"] = pd.Series(np.where(test_name == "", None, test_name), dtype=object)
-    out["p_value"] = p_value
-    out["p_adjusted"] = _adjust(out, p_value, counts.by, m.adjust, m.family)
+        columns[name] = counts.cells[name][cell]
+    p_adjusted = _adjust(columns, p_value, counts.by, m.adjust, m.family)
     alpha = 1.0 - m.confidence
-    out["significant"] = pd.Series(
-        np.where(np.isnan(out["p_adjusted"]), None, out["p_adjusted"] < alpha), dtype=object
-    )
-    out["effective_n"] = eff_n
-    out["flag"] = pd.Series([None] * len(out), dtype=object)
-    return out
+    significant = np.empty(len(t), dtype=object)
+    significant[:] = [None if p != p else bool(p < alpha) for p in p_adjusted.tolist()]
+    test_column = np.empty(len(t), dtype=object)
+    test_column[:] = [name or None for name in test_name.tolist()]
+    columns |= {
+        "base": t["n"].astype(np.int64),
+        "positive": t["x"].astype(np.int64),
+        "share": share,
+        "ci_low": low,
+        "ci_high": high,
+        "baseline": p0,
+        "baseline_source": by_question([_baseline_source(q) for q in ordered]),
+        "diff": diff,
+        "diff_low": diff_low,
+        "diff_high": diff_high,
+        "test": test_column,
+        "p_value": p_value,
+        "p_adjusted": p_adjusted,
+        "significant": significant,
+        "effective_n": eff_n,
+        "flag": np.full(len(t), None, dtype=object),
+    }
+    return Table(columns)
 
 
-def _objects(values: pd.Series) -> pd.Series:
-    """An object-dtype column with None (not NaN) for missing values."""
-    arr = values.to_numpy(object)
-    return pd.Series([None if v is None or v != v else v for v in arr], dtype=object)
+def _positions(values: np.ndarray) -> dict[Any, np.ndarray]:
+    """Value -> the row positions holding it, in order of first appearance."""
+    out: dict[Any, list[int]] = {}
+    for i, v in enumerate(values.tolist()):
+        out.setdefault(v, []).append(i)
+    return {k: np.array(v, dtype=np.int64) for k, v in out.items()}
 
 
 def _baseline_p(q: Question) -> float:
@@ -316,36 +349,38 @@ def _choose_tests(
 
 
 def _adjust(
-    out: pd.DataFrame, p: np.ndarray, by: tuple[str, ...], method: str, family: str
+    columns: dict[str, np.ndarray], p: np.ndarray, by: tuple[str, ...], method: str, family: str
 ) -> np.ndarray:
     """Multiplicity-adjusted p-values within each family (see module notes)."""
     from rapstats.stats import p_adjust
 
     if method == "none":
         return p.copy()
-    # the table layout of a row: which grouping variables split it, as a bit mask
-    layout = np.zeros(len(out), dtype=np.int64)
-    for i, name in enumerate(by):
-        layout |= out[name].notna().to_numpy().astype(np.int64) << i
+    n = len(p)
     if family == "workstream":
-        key = out["workstream"].fillna("").astype(str) + "|" + pd.Series(layout).astype(str)
+        # the table layout of a row: which grouping variables split it
+        split = [[v is not None for v in columns[name].tolist()] for name in by]
+        layouts = list(zip(*split, strict=True)) if by else [()] * n
+        key = list(zip(columns["workstream"].tolist(), layouts, strict=True))
     elif family == "table":
-        key = out["question"].astype(str) + "|" + out["option"].fillna("").astype(str)
+        key = list(zip(columns["question"].tolist(), columns["option"].tolist(), strict=True))
     else:
-        key = pd.Series([""] * len(out))
-    adjusted = np.full(len(p), np.nan)
-    for idx in key.groupby(key.to_numpy(), sort=False).indices.values():
+        key = [None] * n
+    keys = np.empty(n, dtype=object)
+    keys[:] = key
+    adjusted = np.full(n, np.nan)
+    for idx in _positions(keys).values():
         sel = idx[~np.isnan(p[idx])]
         if len(sel):
             adjusted[sel] = p_adjust(p[sel], method=method).adjusted
     return adjusted
 
 
-def frequencies(counts: Counts, spec: Spec) -> pd.DataFrame:
+def frequencies(counts: Counts, spec: Spec) -> Table:
     """Every answer label per question and cell: count, share of the base, whether in base."""
     from rapstats.aggregate import _base_masks
 
-    frames = []
+    parts: list[dict[str, np.ndarray]] = []
     cells = counts.cells
     for q in spec.estimated_questions:
         table = counts.answers[q.id]
@@ -361,28 +396,30 @@ def frequencies(counts: Counts, spec: Spec) -> pd.DataFrame:
         with np.errstate(invalid="ignore", divide="ignore"):
             share = table / base[:, None]
         share = np.where(include[None, :] & (base[:, None] > 0), share, np.nan)
-        frame = pd.DataFrame(
+        cell = np.repeat(np.arange(n_cells), n_labels)
+        answer = np.empty(n_labels, dtype=object)
+        answer[:] = labels
+        parts.append(
             {
-                "question": q.id,
-                "answer": np.tile(np.array(labels, dtype=object), n_cells),
-                "count": table.reshape(-1),
+                "question": np.full(n_cells * n_labels, q.id, dtype=object),
+                **{name: cells[name][cell] for name in counts.by},
+                "answer": np.tile(answer, n_cells),
+                "count": table.reshape(-1).astype(np.int64),
                 "share_of_base": share.reshape(-1),
                 "in_base": np.tile(include, n_cells),
             }
         )
-        group = cells.iloc[np.repeat(np.arange(n_cells), n_labels)].reset_index(drop=True)
-        frames.append(
-            pd.concat([frame[["question"]], group, frame.drop(columns="question")], axis=1)
-        )
-    if not frames:
-        return pd.DataFrame(columns=["question", *counts.by, *FREQ_COLUMNS[1:]])
-    return pd.concat(frames, ignore_index=True)
+    names = ["question", *counts.by, *FREQ_COLUMNS[1:]]
+    if not parts:
+        empty = {"count": np.int64, "share_of_base": float, "in_base": bool}
+        return Table({k: np.zeros(0, dtype=empty.get(k, object)) for k in names})
+    return Table({k: np.concatenate([part[k] for part in parts]) for k in names})
 
 
 def _multi_base(counts: Counts, q: Question) -> np.ndarray:
-    rows = counts.table[counts.table["question"] == q.id]
-    first = rows[rows["option"] == q.options[0]]
-    return first["n"].to_numpy(np.int64)
+    t = counts.table
+    first = (t["question"] == q.id) & (t["option"] == q.options[0])
+    return t["n"][first].astype(np.int64)
 
 
 def methods_note(spec: Spec, *, weighted: bool) -> dict[str, Any]:
@@ -457,15 +494,15 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _records(rows: pd.DataFrame, by: tuple[str, ...]) -> list[dict[str, Any]]:
+def _records(rows: Table, by: tuple[str, ...]) -> list[dict[str, Any]]:
     out = []
-    other = [c for c in rows.columns if c not in by]
-    for rec in rows.to_dict("records"):
-        item = {k: _clean(rec[k]) for k in other}
+    for rec in rows.records():
         group = {name: rec[name] for name in by if rec[name] is not None}
         ordered = {}
-        for k, v in item.items():
-            ordered[k] = v
+        for k, v in rec.items():
+            if k in by:
+                continue
+            ordered[k] = _clean(v)
             if k == "workstream":
                 ordered["group"] = group
         out.append(ordered)

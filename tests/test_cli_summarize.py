@@ -199,6 +199,23 @@ def test_importing_the_cli_does_not_import_pandas():
     assert out.stdout.split() == ["False", "False"]
 
 
+@pytest.mark.parametrize("fmt", ["table", "csv", "json", "markdown"])
+def test_summarize_with_a_spec_runs_without_pandas_or_scipy(fmt):
+    """The common path (CSV export, spec, any format) never imports pandas nor scipy: their
+    import alone costs more than the whole summary of a small export."""
+    code = (
+        "import sys\n"
+        "from rapstats.cli import cli\n"
+        f"args = ['-q', 'summarize', {str(SAMPLE_CSV)!r}, '--spec', {str(SAMPLE_SPEC)!r},"
+        f" '--by', 'area', '--by', 'quarter', '--format', {fmt!r}]\n"
+        "try:\n    cli.main(args)\nexcept SystemExit as e:\n    assert e.code == 0, e.code\n"
+        "print('pandas' in sys.modules, 'scipy' in sys.modules, file=sys.stderr)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stderr.split() == ["False", "False"]
+    assert "confident" in out.stdout
+
+
 def test_console_script_runs_on_sample():
     out = subprocess.run(
         [

@@ -7,6 +7,7 @@ import pandas as pd
 from rapstats.report.model import build_model
 from rapstats.spec import parse_spec
 from rapstats.summary import Summary
+from rapstats.table import Table
 
 SPEC = parse_spec(
     {
@@ -79,8 +80,8 @@ def summary():
         }
     )
     return Summary(
-        rows=rows,
-        frequencies=freq,
+        table=Table.from_pandas(rows),
+        frequency_table=Table.from_pandas(freq),
         by=("area",),
         spec=SPEC,
         source={"path": "x.csv", "sha256": "ab" * 32, "rows_read": 203, "platform": "plain"},

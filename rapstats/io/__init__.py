@@ -2,13 +2,16 @@
 
 :func:`load_export` reads a CSV/TSV/XLSX/ODS/SAV export as it comes off a survey platform and
 returns an :class:`Export`: one row per response, one column per export column, every column a
-pandas ``category`` of strings (missing = NaN). Later layers never see the file again.
+:class:`Coded` column of strings (integer codes into the distinct values; -1 = missing). Later
+layers never see the file again. pandas is not needed: ``Export.frame`` builds a pandas view
+on request.
 
 Contract kept by every loader
 -----------------------------
-* ``frame`` columns are unique, trimmed header names (str), in file order; every column is a
-  pandas Categorical of ``str`` categories; blanks and empty strings are missing.
-* ``row_numbers[i]`` is the spreadsheet row number of ``frame.iloc[i]`` in the original file
+* ``columns`` keys are unique, trimmed header names (str), in file order; every column is a
+  :class:`Coded` of trimmed ``str`` categories, distinct, in order of first appearance; blanks
+  and empty strings are missing.
+* ``row_numbers[i]`` is the spreadsheet row number of response ``i`` in the original file
   (header row = row 1 for a one-header export), for error messages.
 * Personal-data columns are dropped at load (listed in ``dropped``) unless named in ``keep``.
 * The input file is never modified.
@@ -19,23 +22,85 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from rapstats.choices import PLATFORMS
 from rapstats.errors import InputError
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-PLATFORMS: tuple[str, ...] = (
-    "auto",
-    "msforms",
-    "qualtrics",
-    "surveymonkey",
-    "googleforms",
-    "plain",
-    "spss",
-)
+
+class Coded:
+    """One column of an export: integer codes into its distinct values.
+
+    Parameters
+    ----------
+    codes : numpy.ndarray
+        int32, one per response: index into the categories, -1 for a blank cell.
+    categories : tuple of str, optional
+        The distinct trimmed values, in order of first appearance.
+    arrow : pyarrow.Array, optional
+        The same values as an Arrow string array (the CSV reader's dictionary); either this or
+        ``categories`` is given, and the other is made when first asked for.
+    """
+
+    __slots__ = ("_arrow", "_categories", "codes")
+
+    def __init__(
+        self, codes: np.ndarray, categories: tuple[str, ...] | None = None, *, arrow: Any = None
+    ) -> None:
+        if categories is None and arrow is None:
+            raise ValueError("give the categories or their Arrow array")
+        self.codes = codes
+        self._categories = categories
+        self._arrow = arrow
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __repr__(self) -> str:
+        return f"Coded({len(self)} values, {self.n_categories} distinct)"
+
+    @property
+    def n_categories(self) -> int:
+        """Number of distinct values."""
+        return len(self._categories if self._categories is not None else self._arrow)
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """The distinct values, in order of first appearance."""
+        if self._categories is None:
+            self._categories = tuple(self._arrow.to_pylist())
+        return self._categories
+
+    def label(self, code: int) -> str:
+        """The value with code ``code`` (>= 0)."""
+        if self._categories is None:
+            return str(self._arrow[code].as_py())
+        return self._categories[code]
+
+    def arrow(self) -> Any:
+        """The distinct values as a pyarrow string array (for vectorised string kernels)."""
+        if self._arrow is None:
+            import pyarrow as pa
+
+            self._arrow = pa.array(self._categories, type=pa.string())
+        return self._arrow
+
+    def values(self) -> list[str | None]:
+        """The value of every response (None where blank)."""
+        cats = (*self.categories, None)  # code -1 picks the last
+        return [cats[c] for c in self.codes.tolist()]
+
+    def to_pandas(self) -> pd.Categorical:
+        """The column as a pandas Categorical of strings (blank = NaN)."""
+        import pandas as pd
+
+        return pd.Categorical.from_codes(
+            self.codes, categories=pd.Index(list(self.categories), dtype=str), validate=False
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +113,10 @@ class Export:
         The file read.
     platform : str
         The platform whose layout was read (one of :data:`PLATFORMS`, never ``"auto"``).
-    frame : pandas.DataFrame
-        One row per response; every column a Categorical of strings.
+    columns : dict of str to Coded
+        Export column name -> its coded values, one per response, in file order.
     row_numbers : numpy.ndarray
-        Spreadsheet row number of each frame row in the original file.
+        Spreadsheet row number of each response in the original file.
     sha256 : str
         Hex digest of the file's bytes.
     encoding : str or None
@@ -72,7 +137,7 @@ class Export:
 
     path: Path
     platform: str
-    frame: pd.DataFrame
+    columns: dict[str, Coded]
     row_numbers: np.ndarray
     sha256: str
     encoding: str | None = None
@@ -85,7 +150,18 @@ class Export:
     @property
     def rows_read(self) -> int:
         """Number of responses read."""
-        return len(self.frame)
+        return len(self.row_numbers)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The responses as a pandas DataFrame of Categoricals (built on each call)."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            {name: col.to_pandas() for name, col in self.columns.items()},
+            columns=list(self.columns),
+            index=pd.RangeIndex(self.rows_read),
+        )
 
 
 def file_sha256(path: Path) -> str:

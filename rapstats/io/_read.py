@@ -16,10 +16,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from rapstats.errors import InputError
-from rapstats.io import Export, file_sha256
+from rapstats.io import Coded, Export, file_sha256
 from rapstats.io._layout import (
     QUALTRICS_DROP_STATUS,
     Layout,
@@ -34,11 +33,19 @@ from rapstats.io._sheet import (
     cell_str,
     read_sav,
     read_sheet,
-    to_categorical,
 )
-from rapstats.io._text import TextInfo, read_body, read_head, sniff_delimiter, sniff_encoding
+from rapstats.io._sheet import (
+    to_coded as sheet_coded,
+)
+from rapstats.io._text import (
+    TextInfo,
+    read_body,
+    read_head,
+    sniff_delimiter,
+    sniff_encoding,
+    to_coded,
+)
 from rapstats.io._text import split_records as _split
-from rapstats.io._text import to_categorical as text_categorical
 
 _HEAD_ROWS = 40
 # A totals row starts with the word alone ("Total", "Grand total:"); a notes row with "Note:".
@@ -122,7 +129,7 @@ def _choose(
 def _finish(
     path: Path,
     layout: Layout,
-    frame: pd.DataFrame,
+    columns_read: dict[str, Coded],
     row_numbers: np.ndarray,
     *,
     dropped: list[str],
@@ -133,34 +140,31 @@ def _finish(
 ) -> Export:
     """Tidy values and rows, apply the platform's rules, check it is a survey, build Export."""
     notes = list(notes or [])
-    blank_named = [c for c in frame.columns if c.startswith("column ") and c not in layout.names]
-    empty = [c for c in blank_named if frame[c].isna().all()]
-    if empty:
-        frame = frame.drop(columns=empty)
-    if frame.shape[1] == 0:
+    data = dict(columns_read)
+    for c in [c for c in data if c.startswith("column ") and c not in layout.names]:
+        if not data[c].categories:  # an unnamed column with nothing in it
+            del data[c]
+    if not data:
         raise InputError(
             "is not a survey export: it has no named columns",
             path=path,
             hint="the file needs a header row naming its columns",
         )
 
-    keep_rows = _nonblank_rows(frame)
+    keep_rows = _nonblank_rows(data, len(row_numbers))
     if layout.platform == "plain":
-        keep_rows = _drop_totals(frame, keep_rows, notes)
+        keep_rows = _drop_totals(data, keep_rows, notes)
     if layout.platform == "qualtrics":
-        keep_rows = _qualtrics_rows(frame, keep_rows, notes)
+        keep_rows = _qualtrics_rows(data, keep_rows, notes)
     if not keep_rows.all():
-        frame = frame.loc[keep_rows].reset_index(drop=True)
-        for c in frame.columns:  # a dropped totals row must not leave its labels behind
-            frame[c] = frame[c].cat.remove_unused_categories()
+        # a dropped totals row must not leave its labels behind
+        data = {c: _subset(col, keep_rows) for c, col in data.items()}
         row_numbers = row_numbers[keep_rows]
-    if layout.platform == "qualtrics" and columns is not None:
-        asked = {column_key(c) for c in columns}
-        extra = [c for c in frame.columns if column_key(c) in _QUALTRICS_STATE - asked]
-        frame = frame.drop(columns=extra)
-    elif layout.platform == "qualtrics" and "Status" in frame.columns:
-        frame = frame.drop(columns="Status")
-    if len(frame) == 0:
+    if layout.platform == "qualtrics":
+        asked = set() if columns is None else {column_key(c) for c in columns}
+        state = _QUALTRICS_STATE - asked if columns is not None else {"status"}
+        data = {c: col for c, col in data.items() if column_key(c) not in state}
+    if len(row_numbers) == 0:
         raise InputError(
             "has a header but no responses",
             path=path,
@@ -168,62 +172,49 @@ def _finish(
         )
     if dropped:
         notes.append("left out personal data: " + ", ".join(dropped))
-    names = set(frame.columns)
     return Export(
         path=path,
         platform=layout.platform,
-        frame=frame,
+        columns=data,
         row_numbers=np.asarray(row_numbers, dtype=np.int64),
         sha256="",
         encoding=encoding,
         sheet=sheet,
-        question_text={k: v for k, v in layout.question_text.items() if k in names},
+        question_text={k: v for k, v in layout.question_text.items() if k in data},
         dropped=tuple(dropped),
         notes=tuple(notes),
-        header_parts={k: v for k, v in layout.header_parts.items() if k in names},
+        header_parts={k: v for k, v in layout.header_parts.items() if k in data},
     )
 
 
-def _tidy(col: pd.Series) -> pd.Series:
-    """Trim the categories of a Categorical; blank ones become missing."""
-    if not isinstance(col.dtype, pd.CategoricalDtype):
-        return pd.Series(to_categorical(col.to_numpy(dtype=object)), index=col.index)
-    cats = col.cat.categories
-    if len(cats) == 0:
-        return col
-    cats_str = pd.Index(cats.astype(str))
-    stripped = cats_str.str.strip()
-    blank = np.asarray(stripped == "", dtype=bool)
-    if not blank.any() and stripped.equals(cats_str) and cats.is_unique:
-        return col
-    new_codes, new_cats = pd.factorize(pd.Index(np.where(blank, None, stripped), dtype=object))
-    remap = np.append(np.where(blank, -1, new_codes), -1).astype(np.int32)
-    codes = remap[col.cat.codes.to_numpy()]
-    return pd.Series(
-        pd.Categorical.from_codes(codes, categories=pd.Index(new_cats, dtype=str)),
-        index=col.index,
-        name=col.name,
-    )
+def _subset(col: Coded, rows: np.ndarray) -> Coded:
+    """The rows where ``rows`` is true, with categories no longer used left out."""
+    codes = col.codes[rows]
+    used = np.zeros(len(col.categories) + 1, dtype=bool)
+    used[codes] = True  # code -1 marks the last slot
+    if used[:-1].all():
+        return Coded(codes, col.categories)
+    remap = np.full(len(col.categories) + 1, -1, dtype=np.int32)
+    remap[:-1][used[:-1]] = np.arange(int(used[:-1].sum()), dtype=np.int32)
+    cats = tuple(c for c, u in zip(col.categories, used[:-1].tolist(), strict=True) if u)
+    return Coded(remap[codes], cats)
 
 
-def _nonblank_rows(frame: pd.DataFrame) -> np.ndarray:
-    n = len(frame)
-    if n == 0 or any(not frame[c].hasnans for c in frame.columns):
-        return np.ones(n, dtype=bool)
+def _nonblank_rows(data: dict[str, Coded], n: int) -> np.ndarray:
     blank = np.ones(n, dtype=bool)
-    for c in frame.columns:
-        blank &= frame[c].cat.codes.to_numpy() < 0
+    for col in data.values():
+        blank &= col.codes < 0
+        if not blank.any():
+            break
     return ~blank
 
 
-def _drop_totals(frame: pd.DataFrame, keep: np.ndarray, notes: list[str]) -> np.ndarray:
+def _drop_totals(data: dict[str, Coded], keep: np.ndarray, notes: list[str]) -> np.ndarray:
     """Leave out totals and notes rows at the bottom of a hand-made sheet."""
     rows = np.flatnonzero(keep)
     dropped = 0
     for i in rows[::-1][:5]:
-        # cell by cell: frame.iloc[i] would build a row of a common dtype (slow on 1M rows)
-        values = (frame[c].iat[i] for c in frame.columns)
-        first = next((str(v) for v in values if isinstance(v, str) and v), "")
+        first = next((col.label(col.codes[i]) for col in data.values() if col.codes[i] >= 0), "")
         if not _TOTALS_RE.match(first.strip()):
             break
         keep[i] = False
@@ -233,18 +224,20 @@ def _drop_totals(frame: pd.DataFrame, keep: np.ndarray, notes: list[str]) -> np.
     return keep
 
 
-def _qualtrics_rows(frame: pd.DataFrame, keep: np.ndarray, notes: list[str]) -> np.ndarray:
-    if "Status" in frame.columns:
-        status = frame["Status"].astype(object).fillna("").map(lambda v: str(v).strip().casefold())
-        drop = status.isin(QUALTRICS_DROP_STATUS).to_numpy() & keep
+def _folded_in(col: Coded, values: frozenset[str] | set[str]) -> np.ndarray:
+    """Per row: the trimmed, case-folded value is one of ``values`` (blank counts as '')."""
+    hit = [c.strip().casefold() in values for c in col.categories] + ["" in values]
+    return np.asarray(hit, dtype=bool)[col.codes]
+
+
+def _qualtrics_rows(data: dict[str, Coded], keep: np.ndarray, notes: list[str]) -> np.ndarray:
+    if "Status" in data:
+        drop = _folded_in(data["Status"], QUALTRICS_DROP_STATUS) & keep
         if drop.any():
             keep = keep & ~drop
             notes.append(f"left out {int(drop.sum())} survey preview, test or spam response(s)")
-    if "Finished" in frame.columns:
-        finished = (
-            frame["Finished"].astype(object).fillna("").map(lambda v: str(v).strip().casefold())
-        )
-        unfinished = int((finished.isin({"0", "false"}).to_numpy() & keep).sum())
+    if "Finished" in data:
+        unfinished = int((_folded_in(data["Finished"], {"0", "false"}) & keep).sum())
         if unfinished:
             notes.append(f"kept {unfinished} unfinished (partial) response(s)")
     return keep
@@ -358,14 +351,13 @@ def _read_text(
         notes.append(f"left out {len(bad)} short row(s) (fewer fields than the header)")
     # Arrow's dictionary work releases the GIL: convert columns on two threads
     with ThreadPoolExecutor(2) as pool:
-        converted = list(pool.map(text_categorical, table.columns))
+        converted = list(pool.map(to_coded, table.columns))
     del table
-    frame = pd.DataFrame(dict(zip(out_names, converted, strict=True)), index=pd.RangeIndex(n_rows))
-    row_numbers = np.arange(first_data_row, first_data_row + len(frame), dtype=np.int64)
+    row_numbers = np.arange(first_data_row, first_data_row + n_rows, dtype=np.int64)
     return _finish(
         path,
         layout,
-        frame,
+        dict(zip(out_names, converted, strict=True)),
         row_numbers,
         dropped=dropped,
         columns=columns,
@@ -410,26 +402,23 @@ def _from_sheet(
         cols = list(zip(*body, strict=False))
     else:
         cols = []
-    frame = pd.DataFrame(
-        {
-            n: to_categorical(cols[i] if i < len(cols) else [None] * len(body))
-            for i, n in zip(include, out_names, strict=True)
-        },
-        index=pd.RangeIndex(len(body)),
-    )
+    data = {
+        n: sheet_coded(cols[i] if i < len(cols) else [None] * len(body))
+        for i, n in zip(include, out_names, strict=True)
+    }
     first = layout.data_row + 1
     row_numbers = np.arange(first, first + len(body), dtype=np.int64)
-    return _finish(path, layout, frame, row_numbers, dropped=dropped, columns=columns, sheet=name)
+    return _finish(path, layout, data, row_numbers, dropped=dropped, columns=columns, sheet=name)
 
 
 def _from_sav(path: Path, columns: list[str] | None, keep: tuple[str, ...]) -> Export:
-    frame, labels, names = read_sav(path, None)
+    read, labels, names = read_sav(path, None)
     layout = Layout("spss", 0, 1, tuple(names), labels)
     include, out_names, dropped = _choose(layout, columns, keep)
-    frame = frame[[names[i] for i in include]]
-    frame.columns = out_names
-    row_numbers = np.arange(2, len(frame) + 2, dtype=np.int64)
-    return _finish(path, layout, frame, row_numbers, dropped=dropped, columns=columns)
+    data = {n: read[names[i]] for i, n in zip(include, out_names, strict=True)}
+    n_rows = len(next(iter(read.values()))) if read else 0
+    row_numbers = np.arange(2, n_rows + 2, dtype=np.int64)
+    return _finish(path, layout, data, row_numbers, dropped=dropped, columns=columns)
 
 
 __all__ = ["read_export"]

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from rapstats.errors import InputError
+from rapstats.io import Coded
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -47,13 +47,17 @@ def cell_str(value: Any) -> str | None:
         return value.strftime("%Y-%m-%d")
     if isinstance(value, dt.time):
         return value.strftime("%H:%M:%S")
-    if isinstance(value, pd.Timestamp):
-        return None if pd.isna(value) else value.strftime("%Y-%m-%d %H:%M:%S")
     return str(value).strip() or None
 
 
-def to_categorical(values: Any) -> pd.Categorical:
-    """Cells (any Python values) -> a Categorical of their strings; blanks are missing."""
+def to_coded(values: Any) -> Coded:
+    """Cells (any Python values) -> a :class:`~rapstats.io.Coded` of their strings.
+
+    Blanks are missing. Factorised with pandas on the raw values, so the string conversion
+    runs once per distinct value.
+    """
+    import pandas as pd
+
     arr = np.empty(len(values), dtype=object)
     arr[:] = values
     codes, uniques = pd.factorize(arr, use_na_sentinel=True)
@@ -61,8 +65,7 @@ def to_categorical(values: Any) -> pd.Categorical:
     texts[:] = [cell_str(u) for u in uniques]
     remap, cats = pd.factorize(texts, use_na_sentinel=True)
     remap = np.append(remap, -1)  # code -1 (missing) indexes the appended -1
-    out = remap[codes]
-    return pd.Categorical.from_codes(out.astype(np.int32), categories=pd.Index(cats, dtype=str))
+    return Coded(remap[codes].astype(np.int32), tuple(str(c) for c in cats))
 
 
 def read_sheet(path: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
@@ -124,8 +127,8 @@ def _encrypted(path: Path) -> bool:
 
 def read_sav(
     path: Path, wanted: list[str] | None
-) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
-    """An SPSS file: value labels become the answers; returns frame, variable labels, names."""
+) -> tuple[dict[str, Coded], dict[str, str], list[str]]:
+    """An SPSS file: value labels become the answers; returns columns, variable labels, names."""
     import pyreadstat
 
     try:
@@ -141,11 +144,8 @@ def read_sav(
             hint="save it again from SPSS, or export the survey as CSV",
         ) from None
     labels = {k: v for k, v in (meta.column_names_to_labels or {}).items() if v}
-    frame = pd.DataFrame(
-        {c: to_categorical(raw[c].to_numpy(dtype=object)) for c in raw.columns},
-        index=pd.RangeIndex(len(raw)),
-    )
-    return frame, labels, list(meta.column_names)
+    columns = {c: to_coded(raw[c].to_numpy(dtype=object)) for c in raw.columns}
+    return columns, labels, list(meta.column_names)
 
 
 __all__ = [
@@ -155,5 +155,5 @@ __all__ = [
     "cell_str",
     "read_sav",
     "read_sheet",
-    "to_categorical",
+    "to_coded",
 ]

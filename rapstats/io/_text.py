@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from rapstats._arrow import to_numpy
 from rapstats.errors import InputError
+from rapstats.io import Coded
 
 HEAD_BYTES = 1 << 16
 MAX_HEAD_BYTES = 1 << 24
@@ -149,6 +150,7 @@ def split_records(text: str, delimiter: str, complete: bool) -> tuple[list[list[
     ends: list[int] = []
     fields: list[str] = []
     i, n = 0, len(text)
+    next_stop = _StopFinder(text, delimiter)
     while i < n:
         if text[i] == '"':
             j = i + 1
@@ -168,11 +170,11 @@ def split_records(text: str, delimiter: str, complete: bool) -> tuple[list[list[
                 break
             value = "".join(parts)
             # anything between the closing quote and the delimiter is kept, as spreadsheets do
-            stop = _next_stop(text, i, delimiter)
+            stop = next_stop(i)
             value += text[i:stop]
             i = stop
         else:
-            stop = _next_stop(text, i, delimiter)
+            stop = next_stop(i)
             value = text[i:stop]
             i = stop
         fields.append(value)
@@ -199,9 +201,26 @@ def split_records(text: str, delimiter: str, complete: bool) -> tuple[list[list[
     return records, ends
 
 
-def _next_stop(text: str, i: int, delimiter: str) -> int:
-    stops = [p for p in (text.find(delimiter, i), text.find("\n", i), text.find("\r", i)) if p >= 0]
-    return min(stops) if stops else len(text)
+class _StopFinder:
+    """The next delimiter or line break at or after a position, in linear time overall.
+
+    The last position found of each character is kept and searched again only once the scan
+    has passed it (a plain ``find`` per field would rescan to the end of the text for a
+    character that does not occur, which is quadratic).
+    """
+
+    def __init__(self, text: str, delimiter: str) -> None:
+        self.text = text
+        self.chars = (delimiter, "\n", "\r")
+        self.found = [-1, -1, -1]  # -1: search again; len(text): none left
+
+    def __call__(self, i: int) -> int:
+        n = len(self.text)
+        for k, ch in enumerate(self.chars):
+            if self.found[k] < i:
+                p = self.text.find(ch, i)
+                self.found[k] = n if p < 0 else p
+        return min(self.found)
 
 
 def sniff_delimiter(text: str, complete: bool, info: TextInfo) -> str:
@@ -221,36 +240,31 @@ def sniff_delimiter(text: str, complete: bool, info: TextInfo) -> str:
     return best
 
 
-def to_categorical(column: pa.ChunkedArray) -> pd.Categorical:
-    """A string column as a pandas Categorical of trimmed labels; blanks are missing.
+def to_coded(column: pa.ChunkedArray) -> Coded:
+    """A string column as a :class:`~rapstats.io.Coded` of trimmed labels; blanks are missing.
 
-    Arrow encodes the column once (no Python per row); trimming works on the distinct values.
+    Arrow encodes the column once (no Python per row); trimming works on the distinct values,
+    in Python only when some value needs it.
     """
     if len(column) == 0 or column.num_chunks == 0:
-        return pd.Categorical([], categories=pd.Index([], dtype=str))
+        return Coded(np.zeros(0, dtype=np.int32), ())
     if not pa.types.is_dictionary(column.type):
         column = pc.dictionary_encode(column)
     # one dictionary for all chunks (the reader encodes each block on its own)
     encoded = pa.table({"c": column}).unify_dictionaries().column(0)
     dictionary = encoded.chunk(0).dictionary
-    codes = np.concatenate(
-        [pc.fill_null(c.indices, -1).to_numpy(zero_copy_only=False) for c in encoded.chunks]
-    ).astype(np.int32, copy=False)
+    codes = np.concatenate([to_numpy(c.indices, null=-1) for c in encoded.chunks])
+    codes = codes.astype(np.int32, copy=False)
     trimmed = pc.utf8_trim_whitespace(dictionary)
-    if not pc.all(pc.equal(trimmed, dictionary)).as_py() or pc.any(pc.equal(trimmed, "")).as_py():
-        blank = pc.equal(trimmed, "")
-        again = pc.dictionary_encode(pc.if_else(blank, None, trimmed))
-        remap = np.append(pc.fill_null(again.indices, -1).to_numpy(zero_copy_only=False), -1)
-        codes = remap.astype(np.int32)[codes]
-        dictionary = again.dictionary
-    return pd.Categorical.from_codes(codes, dtype=_dtype(dictionary), validate=False)
-
-
-def _dtype(dictionary: pa.Array) -> pd.CategoricalDtype:
-    """A CategoricalDtype of distinct strings without re-checking that they are distinct."""
-    categories = pd.Index(dictionary.to_pandas(), dtype=str)
-    fast = getattr(pd.CategoricalDtype, "_from_fastpath", None)
-    return fast(categories, False) if fast is not None else pd.CategoricalDtype(categories)
+    untidy = not pc.all(pc.equal(trimmed, dictionary)).as_py()
+    if not untidy and not pc.any(pc.match_substring_regex(trimmed, "^$")).as_py():
+        return Coded(codes, arrow=dictionary)
+    index: dict[str, int] = {}
+    remap = np.full(len(trimmed) + 1, -1, dtype=np.int32)  # code -1 indexes the last slot
+    for j, label in enumerate(trimmed.to_pylist()):
+        if label:
+            remap[j] = index.setdefault(label, len(index))
+    return Coded(remap[codes], tuple(index))
 
 
 def read_body(

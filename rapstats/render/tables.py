@@ -25,10 +25,11 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-import pandas as pd
+import numpy as np
 
 from rapstats.spec import spec_to_dict
 from rapstats.summary import Summary, _clean
+from rapstats.table import Table
 
 FORMATS: tuple[str, ...] = ("table", "csv", "json", "markdown")
 
@@ -39,8 +40,8 @@ def _symbol(flag: Any) -> str:
 
 
 def _missing(value: Any) -> bool:
-    """True for None, NaN and pandas' NA (a withheld or absent number)."""
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+    """True for None and NaN (a withheld or absent number)."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def pct(value: Any, digits: int = 1) -> str:
@@ -62,15 +63,15 @@ def p_text(value: Any) -> str:
 
 def _display_rows(summary: Summary, ci_sep: str) -> tuple[list[str], list[list[str]]]:
     """Header and cell strings shared by the terminal and Markdown tables."""
-    rows = summary.rows
+    rows = summary.table
     level = f"{summary.methods['confidence']:.0%}"
     header = ["Question", *[b.capitalize() for b in summary.by], "Base", "Share", f"{level} CI"]
-    has_baseline = rows["baseline"].notna().any()
+    has_baseline = bool((~np.isnan(rows["baseline"])).any())
     if has_baseline:
         header += ["Baseline", "Difference", "p (adj.)"]
     header.append("Flag")
     body = []
-    for rec in rows.to_dict("records"):
+    for rec in rows.records():
         symbol = _symbol(rec["flag"])
         held = symbol == "[c]"
         label = rec["question"] + (f": {rec['option']}" if rec["option"] else "")
@@ -132,8 +133,7 @@ def _table(summary: Summary) -> str:
     lines += [f"{title} ({summary.source['rows_read']} responses)", ""]
     lines.append(_aligned(header, body, 1 + len(summary.by)))
     lines.append("")
-    texts = summary.rows.drop_duplicates("question")[["question", "text"]]
-    lines += [f"{q}: {t}" for q, t in texts.itertuples(index=False)]
+    lines += [f"{q}: {t}" for q, t in _question_texts(summary)]
     lines.append("")
     lines += [f"Note: {n}" for n in _footnotes(summary)]
     return "\n".join(lines) + "\n"
@@ -154,30 +154,43 @@ def _markdown(summary: Summary) -> str:
     for row in body:
         lines.append("| " + " | ".join(_markdown_escape(c) for c in row) + " |")
     lines += ["", "Questions:", ""]
-    texts = summary.rows.drop_duplicates("question")[["question", "text"]]
-    lines += [f"- **{q}**: {_markdown_escape(t)}" for q, t in texts.itertuples(index=False)]
+    lines += [f"- **{q}**: {_markdown_escape(t)}" for q, t in _question_texts(summary)]
     lines += ["", "Notes:", ""]
     lines += [f"{i}. {_markdown_escape(n)}" for i, n in enumerate(_footnotes(summary), start=1)]
     return "\n".join(lines) + "\n"
 
 
-def _csv_frame(frame: pd.DataFrame, summary: Summary) -> str:
+def _question_texts(summary: Summary) -> list[tuple[str, str]]:
+    """(question id, question text) of each question in the table, in order."""
+    rows = summary.table
+    first = rows.unique_first("question")
+    return list(zip(rows["question"][first].tolist(), rows["text"][first].tolist(), strict=True))
+
+
+def _csv_frame(table: Table, summary: Summary) -> str:
     """CSV data, then the methods note as trailing ``# `` lines (``read_csv(comment="#")``)."""
     buf = io.StringIO()
     banner = _banner(summary)
     if banner:
         buf.write(f"# {banner}\n")
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(frame.columns)
-    for rec in frame.itertuples(index=False):
-        writer.writerow(["" if _missing(v) else _csv_value(v) for v in rec])
+    writer.writerow(table.columns)
+    writer.writerows(zip(*(_csv_column(table[c]) for c in table.columns), strict=True))
     for line in _footnotes(summary):
         buf.write(f"# {' '.join(line.split())}\n")
     return buf.getvalue()
 
 
+def _csv_column(values: np.ndarray) -> list[str]:
+    """The CSV text of one column: floats as ``repr``, booleans ``true``/``false``, missing ''."""
+    if values.dtype.kind == "f":
+        return ["" if v != v else repr(v) for v in values.tolist()]
+    return [_csv_value(v) for v in values.tolist()]
+
+
 def _csv_value(v: Any) -> str:
-    v = _clean(v)
+    if _missing(v):
+        return ""
     if isinstance(v, bool):
         return "true" if v else "false"
     return repr(v) if isinstance(v, float) else str(v)
@@ -202,7 +215,7 @@ def render_summary(summary: Summary, fmt: str) -> str:
     renderers: dict[str, Callable[[Summary], str]] = {
         "table": _table,
         "markdown": _markdown,
-        "csv": lambda s: _csv_frame(s.rows, s),
+        "csv": lambda s: _csv_frame(s.table, s),
         "json": lambda s: _json_doc(s, s.records()),
     }
     return renderers[fmt](summary)
@@ -210,18 +223,18 @@ def render_summary(summary: Summary, fmt: str) -> str:
 
 def render_frequencies(summary: Summary, fmt: str) -> str:
     """Render the frequency table (every answer of every question) in ``fmt``."""
-    freq = summary.frequencies
-    if "flag" not in freq.columns:
-        freq = freq.assign(flag=None)
+    freq = summary.frequency_table
+    if "flag" not in freq:
+        freq = freq.assign({"flag": np.full(len(freq), None, dtype=object)})
     if fmt == "csv":
         return _csv_frame(freq, summary)
     if fmt == "json":
-        records = [{k: _clean(v) for k, v in r.items()} for r in freq.to_dict("records")]
+        records = [{k: _clean(v) for k, v in r.items()} for r in freq.records()]
         return _json_doc(summary, records)
     header = ["Question", *[b.capitalize() for b in summary.by], "Answer", "Count", "Share"]
     header.append("In base")
     body = []
-    for rec in freq.to_dict("records"):
+    for rec in freq.records():
         symbol = _symbol(rec.get("flag"))
         count = symbol if _missing(rec["count"]) else str(int(rec["count"]))
         share = pct(rec["share_of_base"]) or (symbol if symbol else "")

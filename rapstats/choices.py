@@ -1,0 +1,28 @@
+"""The names a user may choose from: platforms, interval methods, tests, adjustments.
+
+A leaf module with no imports, so the command line can build its ``--help`` (every
+``click.Choice``) without loading the spec, the loaders or the statistics engine. The
+statistics engine (:mod:`rapstats.stats`) has the same names; ``tests/test_spec.py`` checks
+they agree.
+"""
+
+PLATFORMS: tuple[str, ...] = (
+    "auto",
+    "msforms",
+    "qualtrics",
+    "surveymonkey",
+    "googleforms",
+    "plain",
+    "spss",
+)
+CI_METHODS: tuple[str, ...] = (
+    "wilson",
+    "wilson_cc",
+    "clopper_pearson",
+    "jeffreys",
+    "agresti_coull",
+    "wald",
+)
+WEIGHTED_METHODS: tuple[str, ...] = ("logit", "likelihood", "beta", "mean", "xlogit", "kish_wilson")
+BASELINE_TESTS: tuple[str, ...] = ("auto", "score_z", "exact_binomial")
+ADJUST_METHODS: tuple[str, ...] = ("none", "holm", "BH")
