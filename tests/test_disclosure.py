@@ -8,7 +8,6 @@ differ.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 from typing import Any
 
@@ -28,31 +27,14 @@ from rapstats.disclosure import (
     secondary_suppression,
 )
 from rapstats.spec import Disclosure
+from rapstats.summary import Summary
 from rapstats.table import Table
 
 
-@dataclasses.dataclass(frozen=True)
-class FakeSummary:
-    """Summary-shaped stand-in (the contract of docs/CONTRACTS.md), made from DataFrames."""
-
-    table: Table
-    frequency_table: Table | None
-    by: tuple[str, ...]
-    spec: Any = None
-    disclosure: dict | None = None
-
-    @classmethod
-    def of(cls, rows: pd.DataFrame, frequencies: pd.DataFrame | None, by: tuple[str, ...]):
-        freq = None if frequencies is None else Table.from_pandas(frequencies)
-        return cls(Table.from_pandas(rows), freq, by)
-
-    @property
-    def rows(self) -> pd.DataFrame:
-        return self.table.to_pandas()
-
-    @property
-    def frequencies(self) -> pd.DataFrame:
-        return self.frequency_table.to_pandas()
+def _summary_of(rows: pd.DataFrame, frequencies: pd.DataFrame | None, by: tuple[str, ...]):
+    """A Summary made from DataFrames, without a spec (protect's defaults apply)."""
+    freq = None if frequencies is None else Table.from_pandas(frequencies)
+    return Summary(Table.from_pandas(rows), freq, by, spec=None, source={}, methods={})
 
 
 def _rows(cells: list[tuple[Any, ...]], by: tuple[str, ...], base, positive, **extra):
@@ -89,7 +71,7 @@ def _rows(cells: list[tuple[Any, ...]], by: tuple[str, ...], base, positive, **e
 
 
 def _summary(cells, by, base, positive, **kw):
-    return FakeSummary.of(_rows(cells, by, base, positive, **kw), None, by)
+    return _summary_of(_rows(cells, by, base, positive, **kw), None, by)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -167,7 +149,7 @@ def test_frequencies_counts_below_min_count_are_removed():
             "in_base": [True, True, False],
         }
     )
-    s = FakeSummary.of(_rows([(None,)], ("area",), [53], [50]), freq, ("area",))
+    s = _summary_of(_rows([(None,)], ("area",), [53], [50]), freq, ("area",))
     out = protect(s, settings=Disclosure(min_count=5))
     f = out.frequencies
     assert f.loc[1, "flag"] == "[c] count below 5"
