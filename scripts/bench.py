@@ -17,10 +17,16 @@ its peak RSS (from ``wait4``), and its ratio to the baseline named for it:
 * 100,000 Wilson intervals in one vectorised call (in-process time printed by the child);
 * the full report of the bundled sample in every format.
 
+Run it with the Python of a virtual environment holding a regular (not editable) install, as
+a user has: an editable install adds an import hook to every start-up, and the interpreter
+must be able to cache byte code. The report names the interpreter, where rapstats is imported
+from and the load average before and after, so that a noisy run shows itself.
+
 Usage::
 
-    python scripts/bench.py                 # everything, 5 rounds
-    python scripts/bench.py --repeat 3 --only summarize_1m,pyarrow_read
+    python -m venv .venv && .venv/bin/pip install .
+    .venv/bin/python scripts/bench.py                 # everything, 5 rounds
+    .venv/bin/python scripts/bench.py --repeat 3 --only summarize_1m,pyarrow_read
 """
 
 from __future__ import annotations
@@ -38,6 +44,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = (ROOT / ".." / "shared").resolve()
 DATA = ROOT / "bench-data"
 PY = sys.executable
+# Children run outside the checkout (so `python -m rapstats` imports the installed package) and
+# may cache byte code, as on a user's machine, whatever this shell says.
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def ensure_workload() -> dict[str, Path]:
@@ -134,7 +143,9 @@ def cases(files: dict[str, Path]) -> dict[str, tuple[list[str], str | None]]:
 def run_once(cmd: list[str]) -> tuple[float, float, str]:
     """Wall seconds, peak RSS (MB) and stdout of one process."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=DATA, env=CHILD_ENV
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     stdout = proc.stdout.read().decode() if proc.stdout else ""
@@ -159,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         wanted = set(args.only.split(","))
         wanted |= {all_cases[n][1] for n in wanted if all_cases[n][1]}
         names = [n for n in names if n in wanted]
+    load_before = os.getloadavg()[0]
     results: dict[str, list[tuple[float, float, str]]] = {n: [] for n in names}
     for r in range(args.repeat):
         for name in names:
@@ -181,8 +193,17 @@ def main(argv: list[str] | None = None) -> int:
             summary[name]["baseline"] = base
             summary[name]["ratio"] = summary[name]["median_s"] / summary[base]["median_s"]
 
+    where = subprocess.run(
+        [PY, "-c", "import rapstats; print(rapstats.__file__)"],
+        capture_output=True,
+        text=True,
+        cwd=DATA,
+        env=CHILD_ENV,
+    ).stdout.strip()
     print(
         f"\nrapstats benchmark: {args.repeat} interleaved rounds, medians, {os.cpu_count()} cores"
+        f"\npython {PY} ({sys.version.split()[0]}); rapstats from {where or '?'}"
+        f"\nload average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after"
     )
     print(f"{'case':<16} {'median s':>9} {'peak MB':>8} {'ratio':>6}  baseline")
     for name, s in summary.items():
