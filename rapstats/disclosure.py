@@ -57,10 +57,13 @@ Then, until nothing changes:
    first, members before the total);
 2. an audit finds every sensitive suppressed number (the small base, positive or non-positive
    count of a primary row; every suppressed answer count) that the published numbers still
-   determine exactly: over the reals (Gauss-Jordan elimination of the relations restricted to
-   suppressed numbers), and, where zeros are involved, by linear programs over non-negative
-   reals (scipy, imported only then); for each one, the best candidate (same order as in 1) in
-   the nearest relation that still has an unsuppressed cell is suppressed.
+   determine exactly over the non-negative reals: Gauss-Jordan elimination of the relations
+   restricted to suppressed numbers, once the zero counts that no feasible change can raise
+   are fixed at zero; those come from one small linear program per group of linked
+   suppressed numbers, and only where zeros leave the answer open (:func:`_movable_cells`,
+   solved by the bounded simplex of :mod:`rapstats._simplex`, no scipy); for each one, the
+   best candidate (same order as in 1) in the nearest relation that still has an
+   unsuppressed cell is suppressed.
 
 Guarantee: no sensitive suppressed number can be recovered exactly from the
 published numbers of the same question through the relations above, even by combining several
@@ -101,6 +104,7 @@ from typing import Any
 
 import numpy as np
 
+from rapstats._simplex import bounded_simplex
 from rapstats.spec import Disclosure, fold_label
 from rapstats.table import Table
 
@@ -330,7 +334,12 @@ def _free_cells(a: np.ndarray) -> np.ndarray:
 def _determined_cells(
     values: np.ndarray, rels: list[tuple[np.ndarray, np.ndarray]], hidden: np.ndarray
 ) -> np.ndarray:
-    """Hidden cells whose value the published cells determine (non-negative reals)."""
+    """Hidden cells whose value the published cells determine (non-negative reals).
+
+    Per connected component of hidden cells (linked through relations), the hidden values
+    ``y`` satisfy ``a @ y = b`` (``b`` from the published cells) and ``y >= 0``; see
+    :func:`_movable_cells` for the exact test at the true point.
+    """
     idx = np.flatnonzero(hidden)
     if idx.size == 0:
         return idx
@@ -358,91 +367,85 @@ def _determined_cells(
         cpos[comp] = np.arange(comp.size)
         rows = [(cells, coef) for cells, coef in used if (cpos[cells[hidden[cells]]] >= 0).any()]
         a = np.zeros((len(rows), comp.size))
-        b = np.zeros(len(rows))
         for i, (cells, coef) in enumerate(rows):
             h = hidden[cells]
             a[i, cpos[cells[h]]] = coef[h]
-            b[i] = -(coef[~h] * values[cells[~h]]).sum()
-        x = values[comp]
-        free = _free_cells(a)
-        zero = x <= 0
-        if zero.any():
-            # within the face where the zero cells stay at zero, x is in the relative interior
-            face = np.vstack([a, np.eye(comp.size)[zero]])
-            free_face = _free_cells(face)
-            unsure = free & ~free_face
-            if unsure.any():
-                free = free_face | _nonnegative_free(a, x, unsure)
-                unsure &= ~free
-                if unsure.any():  # exact answer for what the quick test could not settle
-                    free |= _lp_free(a, b, x, unsure)
-        out.extend(comp[~free].tolist())
+        out.extend(comp[~_movable_cells(a, values[comp])].tolist())
     return np.array(sorted(out), dtype=int)
 
 
-def _nonnegative_free(a: np.ndarray, x: np.ndarray, unsure: np.ndarray) -> np.ndarray:
-    """Which ``unsure`` cells can move within {a y = b, y >= 0}: a conservative test.
+def _movable_cells(a: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Which cells can take another value in the polytope {y : a y = a x, y >= 0} (exact).
 
-    A cell is free when some direction ``d`` in the null space of ``a`` changes it while no
-    zero cell goes negative (positive cells may move either way by a small step). Tried
-    directions: +-P e_j and +-P e_j + P 1_zero, with P the projector onto the null space. A
-    cell no direction frees is treated as determined, which can only add suppression; exact
-    linear programming would free more cells but is far slower.
+    Parameters
+    ----------
+    a : array of float, shape (n_relations, n_cells)
+        The relations restricted to the unknown cells.
+    x : array of float, shape (n_cells,)
+        The true, non-negative values.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        Per cell: some other feasible point differs from ``x`` in it.
+
+    Notes
+    -----
+    The feasible moves from ``x`` are ``x + t d`` for small ``t > 0`` with ``d`` in the cone
+    C = {d : a d = 0, d_i >= 0 for the zero cells i (x_i = 0)}, so cell j can move iff some
+    d in C has d_j != 0. Let Z+ be the zero cells that some d in C makes positive. A sum of
+    such witnesses is in C and positive on all of Z+, so the linear span of C is
+    L = {d : a d = 0, d_i = 0 for the zero cells outside Z+} (adding a large multiple of that
+    sum to any d in L gives a point of C that keeps d's non-zero entries non-zero). Hence j
+    can move iff it is not fixed in L, which Gauss-Jordan elimination decides
+    (:func:`_free_cells`).
+
+    Z+ needs linear programming (:func:`_growable_zeros`), but only when the two linear
+    bounds disagree: the cells free in {a d = 0} (Z+ = all zero cells) and in
+    {a d = 0, d_i = 0 on every zero cell} (Z+ empty).
     """
-    u, sing, vt = np.linalg.svd(a) if a.size else (None, np.zeros(0), np.zeros((0, x.size)))
-    rank = int((sing > 1e-9).sum())
-    basis = vt[rank:].T if a.size else np.eye(x.size)
-    proj = basis @ basis.T
+    free = _free_cells(a)
     zero = x <= 0
-    up_zero = proj @ zero.astype(float)
-    free = np.zeros(x.size, bool)
-    for j in np.flatnonzero(unsure):
-        others = zero.copy()
-        others[j] = False
-        for d in (proj[:, j], -proj[:, j], proj[:, j] + up_zero, -proj[:, j] + up_zero):
-            moves = d[j] > 1e-9 if zero[j] else abs(d[j]) > 1e-9
-            if moves and (d[others] >= -1e-9).all():
-                free[j] = True
-                break
-    return free
+    if not (zero & free).any():  # every zero cell is pinned by the equations alone
+        return free
+    on_face = _free_cells(np.vstack([a, np.eye(x.size)[zero]]))
+    if (free == on_face).all():
+        return free
+    stuck = zero & ~_growable_zeros(a, zero, zero & free)
+    return _free_cells(np.vstack([a, np.eye(x.size)[stuck]]))
 
 
-def _lp_free(a: np.ndarray, b: np.ndarray, x: np.ndarray, unsure: np.ndarray) -> np.ndarray:
-    """Which ``unsure`` cells can take another value in {a y = b, y >= 0} (linear programs)."""
-    try:
-        from scipy.optimize import linprog
-    except ImportError:  # pragma: no cover - scipy is a dependency; be conservative without it
-        return np.zeros_like(unsure)
-    m = x.size
-    bounds = [(0.0, float(x.sum() + b.__abs__().sum() + 1.0))] * m
-    free = np.zeros(m, bool)
-    todo = unsure & (x <= 0)
-    while todo.any():  # zero cells: maximise their sum; every one that comes out positive is free
-        res = linprog(-todo.astype(float), A_eq=a, b_eq=b, bounds=bounds, method="highs")
-        if res.status != 0 or -res.fun <= _TOL:
-            break
-        up = todo & (res.x > _TOL)
-        free |= up | (unsure & (np.abs(res.x - x) > _TOL))  # any other solution frees cells too
-        todo &= ~up
-    rest = unsure & (x > 0) & ~free
-    rng = np.random.default_rng(0)
-    for sign in (1.0, -1.0, None, None):  # batched objectives first: any moved cell is free
-        if not rest.any():
-            break
-        obj = rest * (sign if sign is not None else rng.choice([-1.0, 1.0], size=m))
-        res = linprog(obj, A_eq=a, b_eq=b, bounds=bounds, method="highs")
-        if res.status == 0:
-            moved = rest & (np.abs(res.x - x) > _TOL)
-            free |= moved
-            rest &= ~moved
-    for j in np.flatnonzero(rest):
-        c = np.zeros(m)
-        c[j] = 1.0
-        lo = linprog(c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
-        hi = linprog(-c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
-        if lo.status == 0 and hi.status == 0 and (-hi.fun) - lo.fun > _TOL:
-            free[j] = True
-    return free
+def _growable_zeros(a: np.ndarray, zero: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """Candidate zero cells that some move d (a d = 0, d >= 0 on ``zero``) makes positive.
+
+    One linear program (:func:`rapstats._simplex.bounded_simplex`)::
+
+        maximise sum(t)  subject to  a d = 0,  d_i = t_i + s_i (zero cells),
+                                     0 <= t_i <= 1 (candidates; t_i = 0 otherwise), s_i >= 0,
+                                     d_k = p_k - q_k (other cells), p_k, q_k >= 0.
+
+    The moves form a cone, so a sum of witnesses scaled up to d_i >= 1 on every growable
+    cell is feasible with t = 1 there, while t_i <= d_i = 0 on the others: at every optimum
+    t is exactly the indicator of the growable cells (read as ``t > 0.5``, far from any
+    rounding). Every variable starts at its lower bound 0, which is already feasible, so the
+    solver's phase 1 ends at once. Should the program fail (numerically), no cell is taken as
+    growable, which can only pin more cells (suppress more).
+    """
+    n_rel = a.shape[0]
+    cand = np.flatnonzero(candidates)
+    a_zero, a_rest = a[:, zero], a[:, ~zero]
+    # columns: t (candidates), s (zero cells), p, q (other cells)
+    lhs = np.hstack([a[:, cand], a_zero, a_rest, -a_rest])
+    n_var = lhs.shape[1]
+    objective = np.zeros(n_var)
+    objective[: cand.size] = -1.0
+    upper = np.full(n_var, np.inf)
+    upper[: cand.size] = 1.0
+    res = bounded_simplex(objective, lhs, np.zeros(n_rel), np.zeros(n_var), upper)
+    grown = np.zeros(zero.size, bool)
+    if res.status == "optimal":
+        grown[cand] = res.x[: cand.size] > 0.5
+    return grown
 
 
 def group_relations(keys: Sequence[tuple[Any, ...]]) -> list[tuple[int, list[int]]]:
