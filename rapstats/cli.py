@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -19,7 +18,20 @@ from rapstats import __version__
 from rapstats.choices import ADJUST_METHODS, BASELINE_TESTS, CI_METHODS, PLATFORMS
 from rapstats.errors import RapstatsError
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 FORMATS = ("table", "csv", "json", "markdown")
+
+
+class _Path(click.Path):
+    """A click.Path that gives a pathlib.Path; pathlib loads only when a value is converted
+    (so that ``--help`` does not import it)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from pathlib import Path
+
+        return Path(super().convert(value, param, ctx))
 
 
 class _Group(click.Group):
@@ -41,11 +53,11 @@ def note(ctx: click.Context, message: str) -> None:
 def input_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by every command that reads an export."""
     options = [
-        click.argument("export", type=click.Path(path_type=Path, dir_okay=False)),
+        click.argument("export", type=_Path(dir_okay=False)),
         click.option(
             "--spec",
             "spec_path",
-            type=click.Path(path_type=Path, dir_okay=False),
+            type=_Path(dir_okay=False),
             help="Survey spec (TOML). Default: inferred from the export, as `rapstats init`.",
         ),
         click.option(
@@ -110,7 +122,7 @@ def output_options(f: Callable[..., Any]) -> Callable[..., Any]:
     f = click.option(
         "--output",
         "-o",
-        type=click.Path(path_type=Path, dir_okay=False),
+        type=_Path(dir_okay=False),
         help="Write to this file (atomically) instead of standard output.",
     )(f)
     return click.option(
@@ -243,11 +255,11 @@ def freq(ctx: click.Context, fmt: str, output: Path | None, **params: Any) -> No
 
 
 @cli.command()
-@click.argument("export", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("export", type=_Path(dir_okay=False))
 @click.option(
     "--output",
     "-o",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=_Path(dir_okay=False),
     help="Write the spec here instead of standard output.",
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing --output file.")
@@ -467,13 +479,13 @@ def samplesize(ctx: click.Context, fmt: str, **params: Any) -> None:
 @estimate_options
 @click.option(
     "--previous",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=_Path(dir_okay=False),
     help="Export of the previous wave: adds the change since then (Newcombe interval).",
 )
 @click.option(
     "--out",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("report"),
+    type=_Path(file_okay=False),
+    default="report",
     show_default=True,
     help="Output folder.",
 )

@@ -14,7 +14,10 @@ one ``Error: ...`` line on stderr and exit code 1; library code never exits.
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class RapstatsError(Exception):
@@ -44,6 +47,8 @@ class RapstatsError(Exception):
         hint: str | None = None,
     ) -> None:
         self.message = message
+        from pathlib import Path
+
         self.path = None if path is None else Path(path)
         self.row = row
         self.column = column
