@@ -1,11 +1,14 @@
-"""XLSX (gptables) and ODS renderers: the report model's tables as spreadsheets.
+"""XLSX and ODS renderers: the report model's tables as spreadsheets.
 
 Both workbooks hold the same sheets, following the Analysis Function checklist: a cover
 sheet, a contents sheet, a notes sheet (``[note n]`` markers in table titles), one table
 per sheet with one header row and no merged cells, numbers stored as numbers, GSS symbols
 (``[c]``, ``[u]``, ``[z]``, ``[x]``) in cells without a number and explained in a legend,
-and an audit sheet. The XLSX tables are marked as Excel tables by gptables. ODS has no
-table object, so each ODS sheet holds the title rows and the table (its header row first).
+and an audit sheet. The XLSX workbook is laid out as gptables lays it out (its default
+theme; each table marked as an Excel table) and written with xlsxwriter; the ODS package is
+written directly. ODS has no table object, so each ODS sheet holds the title rows and the
+table (its header row first). User text is always written as text: never a formula, a link
+or a note reference.
 
 Output bytes are reproducible: fixed document dates and fixed ZIP timestamps.
 """
@@ -13,10 +16,12 @@ Output bytes are reproducible: fixed document dates and fixed ZIP timestamps.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
+import math
 import re
-import warnings
 import zipfile
+from collections.abc import Sequence
 from typing import Any
 
 # ZIP member timestamp used for both formats (the DOS epoch).
@@ -56,73 +61,269 @@ def _all_tables(model: dict[str, Any]) -> list[dict[str, Any]]:
     return [*model["tables"], model["manifest"]["table"]]
 
 
+# gptables' default theme (``gptables.gptheme``): Arial, 12 pt body text, bold headings with
+# a bottom border. tests/test_report_spreadsheets.py checks these against the installed gptables.
+THEME: dict[str, dict[str, Any]] = {
+    "cover_title": {"font_size": 16, "font_name": "Arial", "font_color": "automatic",
+                    "bold": True, "text_wrap": True},
+    "cover_subtitle": {"font_size": 14, "font_name": "Arial", "font_color": "automatic",
+                       "bold": True, "text_wrap": True},
+    "cover_text": {"font_size": 12, "font_name": "Arial", "font_color": "automatic",
+                   "text_wrap": True},
+    "title": {"font_size": 16, "font_name": "Arial", "font_color": "automatic", "bold": True},
+    "subtitle": {"font_size": 14, "font_name": "Arial", "font_color": "automatic"},
+    "instructions": {"font_size": 12, "font_name": "Arial", "font_color": "automatic"},
+    "legend": {"font_size": 12, "font_name": "Arial", "font_color": "automatic"},
+    "source": {"font_size": 12, "font_name": "Arial", "font_color": "automatic"},
+    "column_heading": {"font_size": 12, "font_name": "Arial", "font_color": "automatic",
+                       "bold": True, "bottom": 1, "text_wrap": 1, "valign": "top"},
+    "index_2": {"font_size": 12, "font_name": "Arial", "font_color": "automatic",
+                "text_wrap": 1},
+    "data": {"font_size": 12, "font_name": "Arial", "font_color": "automatic", "text_wrap": 1},
+}  # fmt: skip
+COVER_WIDTH = 85
+TABLE_INSTRUCTIONS = (
+    "This worksheet contains one table. Some cells refer to notes, which can be found on the "
+    "Notes worksheet."
+)
+# A GSS symbol or note marker such as [c] or [note 2]: a column holding numbers and these only
+# is a numeric column (right-aligned).
+_SHORTHAND = re.compile(r"\[[\w\s]+\]")
+
+
+def render_xlsx(model: dict[str, Any]) -> bytes:
+    """The report's tables as an accessible XLSX workbook, as bytes.
+
+    The workbook is laid out as gptables lays out a workbook from ``GPTable`` objects, with
+    its default theme: a cover sheet, a contents sheet linking every table sheet, a notes
+    sheet, then one sheet per table (title, findings, instructions, symbol legend and source
+    above one table marked as an Excel table, with one header row, column widths fitted to
+    the text, numbers right-aligned). It is written with xlsxwriter directly, which is what
+    gptables writes with: gptables' pandas work per table took over a second for the sample
+    report, and tests/test_report_spreadsheets.py checks that both give the same workbook.
+    """
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    cache: dict[tuple, Any] = {}
+
+    def fmt(props: dict[str, Any]) -> Any:
+        key = tuple(sorted(props.items()))
+        if key not in cache:
+            cache[key] = wb.add_format(props)
+        return cache[key]
+
+    # Cover: the title, then each part under its subheading, in one wide wrapped column.
+    cover = _cover(model)
+    ws = _sheet(wb, "Cover")
+    lines = [(model["title"], "cover_title")]
+    for heading, part in (
+        ("Introductory information", "intro"),
+        ("About these data", "about"),
+        ("Contact", "contact"),
+    ):
+        lines.append((heading, "cover_subtitle"))
+        lines += [(text, "cover_text") for text in cover[part]]
+    row = 0
+    for text, style in lines:
+        if text:
+            _write(ws, row, 0, text, fmt(THEME[style]))
+            row += 1
+    ws.set_column(0, 0, COVER_WIDTH)
+
+    tables = _all_tables(model)
+    # Contents: one row per table sheet, its name a link to the sheet's first cell.
+    _write_table(
+        _sheet(wb, "Contents"),
+        fmt,
+        name="contents_table",
+        title="Table of contents",
+        instructions="This worksheet contains one table.",
+        header=["Sheet name", "Table description"],
+        rows=[[_Link(t["sheet"]), _title(t)] for t in tables],
+        index=True,
+    )
+    # Notes by the number the text cites them by ([note n]).
+    _write_table(
+        _sheet(wb, "Notes"),
+        fmt,
+        name="notes_table",
+        title="Notes",
+        instructions="This worksheet contains one table.",
+        header=["Note number", "Note text"],
+        rows=[[n["number"], n["text"]] for n in model["notes"]],
+    )
+    legend = _legend(model)
+    for t in tables:
+        _write_table(
+            _sheet(wb, t["sheet"]),
+            fmt,
+            name=t["sheet"].lower(),
+            title=_title(t),
+            subtitles=list(t["findings"]),
+            instructions=TABLE_INSTRUCTIONS,
+            legend=legend,
+            source=t["source"],
+            header=[c["label"] for c in t["columns"]],
+            # An empty cell (an empty flag: no flag) is left blank, not written as "".
+            rows=[[c["v"] for c in row] for row in t["rows"]],
+        )
+    wb.set_properties(
+        {"title": model["title"], "author": model["organisation"], "created": _date(model)}
+    )
+    wb.close()
+    return _normalise_zip(buf.getvalue())
+
+
 def _title(table: dict[str, Any]) -> str:
     return table["title"] + (f" {table['notes']}" if table["notes"] else "")
 
 
-def _frame(table: dict[str, Any]) -> Any:
-    import pandas as pd
-
-    columns = [c["label"] for c in table["columns"]]
-    data = {
-        # An empty cell (an empty flag: no flag) is left blank, not written as "".
-        label: pd.Series(
-            [row[i]["v"] if row[i]["v"] != "" else None for row in table["rows"]], dtype=object
-        )
-        for i, label in enumerate(columns)
-    }
-    return pd.DataFrame(data, columns=columns)
+class _Link(str):
+    """A sheet name written as a link to that sheet's first cell."""
 
 
-def render_xlsx(model: dict[str, Any]) -> bytes:
-    """The report's tables as an accessible XLSX workbook (gptables), as bytes."""
-    import gptables as gpt
-    import pandas as pd
+def _sheet(wb: Any, name: str) -> Any:
+    ws = wb.add_worksheet(name)
+    ws.hide_gridlines(2)  # on screen and in print
+    return ws
 
-    cover = _cover(model)
-    sheets = {}
-    for t in _all_tables(model):
-        title = t["title"] + (f" {t['notes']}" if t["notes"] else "")
-        sheets[t["sheet"]] = gpt.GPTable(
-            table=_frame(t),
-            table_name=t["sheet"].lower(),
-            title=title,
-            subtitles=list(t["findings"]),
-            instructions="This worksheet contains one table. Some cells refer to notes, "
-            "which can be found on the Notes worksheet.",
-            legend=_legend(model),
-            source=t["source"],
-        )
-    notes = pd.DataFrame(
+
+def _write(ws: Any, row: int, col: int, value: Any, cell_format: Any) -> None:
+    """Write one cell: text as text (never a formula or link), numbers as numbers."""
+    if value is None:
+        ws.write_blank(row, col, None, cell_format)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, cell_format)
+    elif isinstance(value, int | float):
+        ws.write_number(row, col, value, cell_format)
+    else:
+        ws.write_string(row, col, str(value), cell_format)
+
+
+def _write_table(
+    ws: Any,
+    fmt: Any,
+    *,
+    name: str,
+    title: str,
+    instructions: str,
+    header: list[str],
+    rows: list[list[Any]],
+    subtitles: Sequence[str] = (),
+    legend: Sequence[str] = (),
+    source: str | None = None,
+    index: bool = False,
+) -> None:
+    """One table sheet as gptables writes a ``GPTable``.
+
+    Title, subtitles, instructions, legend and source each take a row (empty ones are
+    skipped but keep their row); the table's header row follows, then its rows. ``index``
+    makes the first column an index column (level 2: left-aligned, not bold).
+    """
+    if len(set(header)) != len(header) or not all(header):
+        raise ValueError(f"table {name}: column names must be unique and not empty")
+    # Text that is only whitespace is an empty cell.
+    rows = [[None if isinstance(v, str) and not v.strip() else v for v in row] for row in rows]
+    for row in rows:
+        if all(v is None for v in row):
+            raise ValueError(f"table {name}: empty row; every row needs a value")
+        for v in row:
+            # A cell of symbols alone (such as "-") must be a GSS symbol instead. gptables
+            # counts ASCII letters and digits only; any letter or digit counts here.
+            if v is not None and not any(ch.isalnum() for ch in str(v)):
+                raise ValueError(f"table {name}: cell {v!r} holds only special characters")
+    top = 0
+    for text, style in (
+        (title, "title"),
+        *((s, "subtitle") for s in subtitles),
+        (instructions, "instructions"),
+        *((s, "legend") for s in legend),
+        (source, "source"),
+    ):
+        if text:
+            _write(ws, top, 0, text, fmt(THEME[style]))
+            top += 1
+    # The table starts below every element given, empty or not.
+    start = 2 + len(subtitles) + len(legend) + (source is not None)
+    ncols = len(header)
+    # Numeric columns are right-aligned, except the first (an index or a label column).
+    right = [c > 0 and _numeric([r[c] for r in rows]) for c in range(ncols)]
+    heading = [{**THEME["column_heading"], "align": "right" if r else "left"} for r in right]
+    body = [
+        {**THEME["index_2" if index and c == 0 else "data"], "align": "right" if r else "left"}
+        for c, r in enumerate(right)
+    ]
+    widths = [0] * ncols
+    for c, label in enumerate(header):
+        _write(ws, start, c, label, fmt(heading[c]))
+        widths[c] = _width(label, heading[c])
+    for i, row in enumerate(rows, start=start + 1):
+        for c, value in enumerate(row):
+            if isinstance(value, _Link):
+                link = {**body[c], "underline": True, "font_color": "blue"}
+                ws.write_url(i, c, f"internal:'{value}'!A1", fmt(link), str(value))
+            else:
+                _write(ws, i, c, value, fmt(body[c]))
+            widths[c] = max(widths[c], _width(value, body[c]))
+    for c, width in enumerate(widths):
+        ws.set_column_pixels(c, c, width)
+    ws.add_table(
+        start,
+        0,
+        start + len(rows),
+        ncols - 1,
         {
-            "Note number": [f"note {n['number']}" for n in model["notes"]],
-            "Note text": [n["text"] for n in model["notes"]],
-        }
+            "header_row": True,
+            "autofilter": False,
+            "columns": [
+                {"header": label, "header_format": fmt(heading[c])}
+                for c, label in enumerate(header)
+            ],
+            "style": None,
+            "name": name,
+        },
     )
-    buf = io.BytesIO()
-    with warnings.catch_warnings():
-        # gptables warns about empty cells (an empty flag means "no flag") and notes cited
-        # only in the overview; both are intended.
-        warnings.simplefilter("ignore")
-        wb = gpt.produce_workbook(
-            buf,
-            sheets=sheets,
-            cover=gpt.Cover(
-                title=model["title"],
-                intro=cover["intro"],
-                about=cover["about"],
-                contact=cover["contact"],
-            ),
-            notes_table=notes,
-            contentsheet_label="Contents",
-            workbook_options={"in_memory": True},
-        )
-        when = _date(model)
-        wb.set_properties(
-            {"title": model["title"], "author": model["organisation"], "created": when}
-        )
-        wb.close()
-    return _normalise_zip(buf.getvalue())
+
+
+def _numeric(values: list[Any]) -> bool:
+    """Whether a column is numeric: numbers, with GSS symbols or blanks in the other cells.
+
+    This is gptables' rule (with pandas 3: the column's type once symbols and note markers
+    are set missing). A column with no number is text, and so is one mixing numbers with
+    booleans; a column of booleans alone is numeric.
+    """
+    kinds = set()
+    for v in values:
+        if v is None:
+            continue
+        if isinstance(v, str):
+            if not _SHORTHAND.search(v):
+                return False
+        elif isinstance(v, bool):
+            kinds.add(bool)
+        elif isinstance(v, int | float):
+            kinds.add(float)
+        else:
+            return False
+    return len(kinds) == 1
+
+
+def _width(value: Any, props: dict[str, Any]) -> int:
+    """The column width (pixels) a cell needs, as gptables' auto-width measures it."""
+    text = str(value) if isinstance(value, str | int | float) else ""
+    line = max(text.split("\n"), key=len)
+    return _line_width(line, props.get("font_size", 11), bool(props.get("bold", False)))
+
+
+@functools.cache
+def _line_width(line: str, size: float, bold: bool) -> int:
+    from xlsxwriter.utility import cell_autofit_width
+
+    upper = sum(ch.isupper() for ch in line) / len(line) if line else 0
+    scale = (size / 11) * (1.1 if bold else 1.0) * (1.0 + 0.15 * upper)
+    return math.ceil(cell_autofit_width(line) * scale)
 
 
 # The ODS package is written directly (odfpy builds a DOM of every cell and took about
