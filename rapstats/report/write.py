@@ -1,7 +1,9 @@
 """Write a report model to files: Markdown (+ PNG charts), HTML, PDF, XLSX, ODS and JSON.
 
 Every file is written atomically (temporary file, then ``os.replace``) and is byte-identical
-for the same model: charts, PDF and spreadsheets carry no clock time.
+for the same model: charts, PDF and spreadsheets carry no clock time. The charts are drawn in
+a worker process and the PDF is compiled on a thread while the other formats are written;
+the bytes do not depend on which finishes first.
 """
 
 from __future__ import annotations
@@ -50,7 +52,8 @@ def write_report(
     progress : callable, optional
         Called with a short label after each step. Default None.
     workers : int
-        Processes drawing charts (0 draws them in this process). Default 1.
+        Processes drawing charts (0 draws them in this process). Default 1. Charts that
+        :func:`rapstats.report.build_report` already started are not drawn again.
     """
     from rapstats.files import write_atomic
 
