@@ -141,15 +141,22 @@ class Pending:
     """
 
     def __init__(self, charts: list[dict[str, Any]], fmts: tuple[str, ...], jobs: list[Any]):
+        import threading
+
         self._charts = charts
         self._fmts = fmts
         self._jobs = jobs  # per chart: a _Job, or the finished {fmt: bytes}
+        self._lock = threading.Lock()  # threads may wait together; one draws a failed chart
 
     def ready(self, fmt: str) -> bool:
         """Whether every chart is saved in ``fmt`` (waiting for it would not block)."""
         return all(not isinstance(j, _Job) or j.ready(fmt) for j in self._jobs)
 
     def __call__(self, fmt: str) -> dict[tuple[str, str], bytes]:
+        with self._lock:
+            return self._wait(fmt)
+
+    def _wait(self, fmt: str) -> dict[tuple[str, str], bytes]:
         out = {}
         for i, chart in enumerate(self._charts):
             job = self._jobs[i]

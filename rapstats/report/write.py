@@ -83,21 +83,13 @@ def write_report(
         # Charts are drawn in a worker process (usually started, and given the charts, by
         # build_report) while this process writes the spreadsheets.
         pending = start_rendering(model["charts"], kinds, workers=workers)
-    pdf: _Background | None = None
-
-    def start_pdf(block: bool) -> None:
-        # Typst compiles on another thread (it releases the GIL) once the SVGs are drawn,
-        # while this thread writes the other formats.
-        nonlocal pdf
-        if "pdf" not in formats or pdf is not None:
-            return
-        if pending is not None and not (block or pending.ready("svg")):
-            return
+    pdf = None
+    if "pdf" in formats:
         from rapstats.report.pdf import render_pdf
 
-        pdf = _Background(render_pdf, model, _svgs(pending))
-
-    start_pdf(block=False)
+        # Typst compiles on another thread (it releases the GIL) as soon as the SVGs are
+        # drawn, while this thread writes the other formats.
+        pdf = _Background(lambda: render_pdf(model, _svgs(pending)))
     try:
         for fmt in ("xlsx", "ods"):
             if fmt in formats:
@@ -105,10 +97,8 @@ def write_report(
 
                 put(EXTENSIONS[fmt], getattr(spreadsheet, f"render_{fmt}")(model))
                 step(fmt)
-                start_pdf(block=False)
         svgs = _svgs(pending) if "svg" in kinds else {}
         step("charts")
-        start_pdf(block=True)
         text: dict[str, str] = {}
         if "html" in formats:
             from rapstats.report.documents import render_html
@@ -122,7 +112,8 @@ def write_report(
         for fmt in ("pdf", "html", "md"):
             if fmt not in formats:
                 continue
-            if fmt == "pdf" and pdf is not None:
+            if fmt == "pdf":
+                assert pdf is not None
                 put(EXTENSIONS[fmt], pdf.result())
             elif fmt == "md":
                 (out / "charts").mkdir(exist_ok=True)
@@ -152,19 +143,19 @@ def _svgs(pending: Any) -> dict[str, bytes]:
 
 
 class _Background:
-    """``func(*args)`` run on a thread; :meth:`result` waits and returns or raises."""
+    """``func()`` run on a thread; :meth:`result` waits and returns or raises."""
 
-    def __init__(self, func: Callable[..., Any], *args: Any) -> None:
+    def __init__(self, func: Callable[[], Any]) -> None:
         import threading
 
         self._value: Any = None
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(func, args), daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(func,), daemon=True)
         self._thread.start()
 
-    def _run(self, func: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    def _run(self, func: Callable[[], Any]) -> None:
         try:
-            self._value = func(*args)
+            self._value = func()
         except BaseException as exc:  # re-raised by result() in the caller's thread
             self._error = exc
 
