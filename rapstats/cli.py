@@ -534,6 +534,7 @@ def report(
         by=params.pop("by") or None,
         date=date,
         options={"formats": ",".join(chosen)},
+        formats=chosen,
         **params,
     )
     if quiet or not sys.stderr.isatty():

@@ -9,6 +9,7 @@ reads it.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ def build_report(
     adjust: str | None = None,
     unsafe_no_suppression: bool = False,
     options: dict[str, Any] | None = None,
+    formats: Iterable[str] | None = None,
 ) -> dict[str, Any]:
     """Build the report model of an export (and optionally its previous wave).
 
@@ -56,16 +58,25 @@ def build_report(
         Skip suppression (working files only; every output carries a banner). Default False.
     options : dict, optional
         Extra options to record in the audit manifest. Default None.
+    formats : iterable of str, optional
+        The formats the report will be written in (as :func:`rapstats.report.write_report`):
+        their charts start drawing in a worker process as soon as the headline figures are
+        protected, while the breakdowns are, and ``write_report`` uses them. Default None:
+        every format; ``()`` draws nothing early.
 
     Returns
     -------
     dict
         The report model (see :mod:`rapstats.report.model`).
     """
-    from rapstats.report.charts import prewarm
+    from rapstats.report import FORMATS
+    from rapstats.report.charts import prefetch, prewarm
+    from rapstats.report.write import chart_kinds
 
-    # Chart workers import matplotlib on the other core while the summaries are computed.
-    prewarm()
+    kinds = chart_kinds(FORMATS if formats is None else formats)
+    if kinds:
+        # The chart worker imports matplotlib on the other core while the data are read.
+        prewarm()
     from rapstats.disclosure import protect
     from rapstats.io import load_export
     from rapstats.normalise import spec_columns
@@ -99,6 +110,11 @@ def build_report(
         return protect(summary, unsafe_no_suppression=unsafe_no_suppression)
 
     main = protected(data, ())
+    if kinds:
+        # The charts show the headline figures only: draw them while the breakdowns are
+        # protected (most of the time here). write_report uses them if the model's charts
+        # are the same, as they are unless a chart came to depend on a breakdown.
+        prefetch(build_model(main, single_level=single)["charts"], kinds)
     breakdowns = [protected(data, (g,)) for g in groups]
     prev = None
     inputs = [_input("export", data.path, data.sha256)]

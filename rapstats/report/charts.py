@@ -6,7 +6,10 @@ or software metadata, and ``text.parse_math`` off so a label such as ``$5 fee`` 
 written. Colours are the Analysis Function palette; meaning never depends on colour alone
 (markers differ in shape, answer segments carry a pattern and a label).
 
-matplotlib is imported inside :func:`render`, never at module import.
+matplotlib is imported inside :func:`render`, never at module import. Reports draw their
+charts in a forked worker process (:func:`prewarm`, :func:`prefetch`, :func:`start_rendering`)
+while the calling process computes and writes the rest; the bytes are the same as drawing
+them in the calling process, which is what happens where there is no fork.
 """
 
 from __future__ import annotations
@@ -48,30 +51,72 @@ WRAP = 42
 def render(chart: dict[str, Any], fmts: tuple[str, ...] = ("svg",)) -> dict[str, bytes]:
     """Draw one chart of the model once and save it in each of ``fmts`` {'svg', 'png'}.
 
-    Returns ``{fmt: bytes}``.
+    Returns ``{fmt: bytes}``. The PNG is the SVG rasterised (:func:`rasterise`).
     """
+    _check(fmts)
+    out = {"svg": _svg(chart)}
+    if "png" in fmts:
+        (out["png"],) = rasterise([out["svg"]])
+    return {fmt: out[fmt] for fmt in fmts}
+
+
+def rasterise(svgs: list[bytes]) -> list[bytes]:
+    """PNG pictures of SVG charts, ``PNG_PPI`` pixels per inch on white.
+
+    Typst draws them (with resvg, which also draws the SVGs into the PDF), so the Markdown's
+    charts look as the HTML's and the PDF's do. Drawing the figure a second time with Agg
+    cost three times as much, and its hinted text came out wider than in the SVG, clipping
+    long labels at the left edge. The SVGs are passed as data (``sys.inputs``), never as
+    markup.
+    """
+    if not svgs:
+        return []
+    import json
+
+    import typst
+
+    compiler = typst.Compiler(
+        _RASTER_TYP,
+        ignore_system_fonts=True,
+        sys_inputs={"svgs": json.dumps([svg.decode("utf-8") for svg in svgs])},
+    )
+    pages = compiler.compile(format="png", ppi=PNG_PPI)
+    return pages if isinstance(pages, list) else [pages]
+
+
+PNG_PPI = 100
+# One page per SVG, the page the picture's own size (its width and height in points).
+_RASTER_TYP = b"""#set page(margin: 0pt, width: auto, height: auto, fill: white)
+#for (i, svg) in json(bytes(sys.inputs.svgs)).enumerate() {
+  if i > 0 { pagebreak() }
+  image(bytes(svg), format: "svg")
+}
+"""
+
+
+def _check(fmts: tuple[str, ...]) -> None:
     for fmt in fmts:
         if fmt not in ("svg", "png"):
             raise ValueError(f"chart format {fmt!r} is not supported; use 'svg' or 'png'")
+
+
+def _svg(chart: dict[str, Any]) -> bytes:
+    """The chart drawn with matplotlib and saved as SVG."""
     import matplotlib
 
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
 
-    out = {}
     with matplotlib.rc_context(RC):
         draw = {"shares": _shares, "likert": _likert}[chart["kind"]]
         fig = draw(plt, chart)
-        for fmt in fmts:
+        try:
             buf = io.BytesIO()
-            if fmt == "svg":
-                metadata = {"Date": None, "Creator": None, "Title": chart["title"]}
-                fig.savefig(buf, format="svg", metadata=metadata)
-            else:
-                fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
-            out[fmt] = buf.getvalue()
-        plt.close(fig)
-    return out
+            metadata = {"Date": None, "Creator": None, "Title": chart["title"]}
+            fig.savefig(buf, format="svg", metadata=metadata)
+            return buf.getvalue()
+        finally:
+            plt.close(fig)
 
 
 def render_many(
@@ -88,12 +133,50 @@ def render_many(
     return out
 
 
-def start_rendering(charts: list[dict[str, Any]], fmts: tuple[str, ...], workers: int = 0) -> Any:
+class Pending:
+    """Charts being drawn: call it with a format for ``{(chart id, fmt): bytes}``.
+
+    A chart whose worker failed or went away is drawn in this process instead, so waiting
+    always gives every chart (or raises the error drawing it raises here).
+    """
+
+    def __init__(self, charts: list[dict[str, Any]], fmts: tuple[str, ...], jobs: list[Any]):
+        import threading
+
+        self._charts = charts
+        self._fmts = fmts
+        self._jobs = jobs  # per chart: a _Job, or the finished {fmt: bytes}
+        self._lock = threading.Lock()  # threads may wait together; one draws a failed chart
+
+    def ready(self, fmt: str) -> bool:
+        """Whether every chart is saved in ``fmt`` (waiting for it would not block)."""
+        return all(not isinstance(j, _Job) or j.ready(fmt) for j in self._jobs)
+
+    def __call__(self, fmt: str) -> dict[tuple[str, str], bytes]:
+        with self._lock:
+            return self._wait(fmt)
+
+    def _wait(self, fmt: str) -> dict[tuple[str, str], bytes]:
+        out = {}
+        for i, chart in enumerate(self._charts):
+            job = self._jobs[i]
+            data = job.result(fmt) if isinstance(job, _Job) else job[fmt]
+            if data is None:  # the worker failed: draw it here
+                self._jobs[i] = render(chart, self._fmts)
+                data = self._jobs[i][fmt]
+            out[(chart["id"], fmt)] = data
+        return out
+
+
+def start_rendering(
+    charts: list[dict[str, Any]], fmts: tuple[str, ...], workers: int = 0
+) -> Pending:
     """Start drawing the charts and return ``wait(fmt) -> {(chart id, fmt): bytes}``.
 
     Each chart is drawn once and saved in every format of ``fmts``. With ``workers`` > 0 the
     charts are drawn in worker processes, so the caller can write other formats meanwhile.
-    ``wait`` must be called once for each format in ``fmts``.
+    Charts already started by :func:`prefetch` (the same chart, in these formats) are not
+    drawn again, whatever ``workers`` is.
 
     Parameters
     ----------
@@ -106,47 +189,221 @@ def start_rendering(charts: list[dict[str, Any]], fmts: tuple[str, ...], workers
 
     Returns
     -------
-    callable
-        ``wait(fmt)`` giving ``{(chart id, fmt): bytes}`` for one format.
+    Pending
+        ``wait(fmt)`` giving ``{(chart id, fmt): bytes}`` for one format;
+        ``wait.ready(fmt)`` tells whether that would block.
     """
-    global _POOL
-    if workers > 0 and charts:
-        pool, _POOL = (_POOL or _new_pool(workers)), None
-        futures = [pool.submit(_job, (c, fmts)) for c in charts]
-    else:
-        pool = None
-        futures = [_done(_job((c, fmts))) for c in charts]
-    left = set(fmts)
-
-    def wait(fmt: str) -> dict[tuple[str, str], bytes]:
-        try:
-            return {(c["id"], fmt): f.result()[fmt] for c, f in zip(charts, futures, strict=True)}
-        finally:
-            left.discard(fmt)
-            if pool is not None and not left:
-                pool.shutdown()
-
-    return wait
+    fetched, _PREFETCHED[:] = list(_PREFETCHED), []
+    jobs: list[Any] = []
+    for chart in charts:
+        key = _key(chart)
+        job = next((j for k, f, j in fetched if k == key and set(fmts) <= set(f)), None)
+        if job is None and workers > 0 and _start(workers):
+            job = _submit(chart, fmts)
+        jobs.append(job if job is not None else render(chart, fmts))
+    return Pending(charts, fmts, jobs)
 
 
-_POOL: Any = None
+def prefetch(charts: list[dict[str, Any]], fmts: tuple[str, ...] = ("svg", "png")) -> None:
+    """Start drawing ``charts`` in the workers of :func:`prewarm`, if it started any.
+
+    :func:`start_rendering` then uses the results for the same charts. Used by
+    :func:`rapstats.report.build_report`, which knows the charts (from the headline
+    summary) well before its breakdowns are protected and the model is complete.
+    """
+    if _WORKERS:
+        _PREFETCHED.extend((_key(c), fmts, _submit(c, fmts)) for c in charts)
 
 
-def _done(result: dict[str, bytes]) -> Any:
-    """A finished :class:`concurrent.futures.Future` holding ``result``."""
-    from concurrent.futures import Future
+def prewarm(workers: int = 1) -> None:
+    """Start the chart workers now, so that they import matplotlib while the caller works.
 
-    future: Future = Future()
-    future.set_result(result)
-    return future
+    The next :func:`start_rendering` with ``workers`` > 0, and :func:`prefetch`, use them.
+    Safe to call twice. One worker suits two cores: the caller works on the other core, and
+    every further worker imports matplotlib again. Does nothing where processes cannot be
+    forked (see :func:`_start`).
+    """
+    if workers > 0:
+        _start(workers)
 
 
-def _new_pool(workers: int) -> Any:
-    import concurrent.futures as cf
+def _key(chart: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps(chart, sort_keys=True)
+
+
+# Chart workers: forked processes each serving jobs over a pipe. Forking (not spawning)
+# matters: a spawned worker re-imports the caller's main module, which in a plain script
+# without an ``if __name__ == "__main__"`` guard would run the caller's report again. Where
+# fork is unavailable or unsafe (Windows, macOS), charts are drawn in the calling process.
+# Workers are daemons: at exit they are ended, not waited for.
+_WORKERS: list[Any] = []
+_PREFETCHED: list[tuple[str, tuple[str, ...], Any]] = []
+_NEXT = [0]
+
+
+def _start(workers: int) -> bool:
+    """Start ``workers`` chart workers unless running; whether any is running."""
     import multiprocessing as mp
+    import sys
 
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_warm)
+    _WORKERS[:] = [w for w in _WORKERS if w.alive()]
+    if _WORKERS:
+        return True
+    if (
+        not sys.platform.startswith("linux")
+        or "fork" not in mp.get_all_start_methods()
+        or mp.current_process().daemon  # a daemon process cannot have children
+    ):
+        return False
+    try:
+        _WORKERS.extend(_Worker() for _ in range(workers))
+    except OSError:  # no processes or pipes left: draw here
+        return bool(_WORKERS)
+    return True
+
+
+def _submit(chart: dict[str, Any], fmts: tuple[str, ...]) -> _Job:
+    worker = _WORKERS[_NEXT[0] % len(_WORKERS)]
+    _NEXT[0] += 1
+    return worker.submit(chart, fmts)
+
+
+class _Job:
+    """A chart sent to a worker; its formats arrive one by one (SVG first)."""
+
+    def __init__(self, worker: _Worker, fmts: tuple[str, ...]) -> None:
+        self._worker = worker
+        self.fmts = fmts
+        self.values: dict[str, bytes | None] = {}
+
+    def ready(self, fmt: str) -> bool:
+        return fmt in self.values
+
+    def result(self, fmt: str) -> bytes | None:
+        """The chart saved in ``fmt``, or None if the worker failed (the caller draws it)."""
+        with self._worker.cond:
+            self._worker.cond.wait_for(lambda: fmt in self.values)
+        return self.values[fmt]
+
+
+class _Worker:
+    """One forked process drawing charts; a thread here collects what it sends back."""
+
+    def __init__(self) -> None:
+        import multiprocessing as mp
+        import threading
+
+        ctx = mp.get_context("fork")
+        jobs_out, jobs_in = ctx.Pipe(duplex=False)
+        results_out, results_in = ctx.Pipe(duplex=False)
+        self.process = ctx.Process(
+            target=_serve,
+            args=(jobs_out, results_in, (jobs_in, results_out)),
+            name="rapstats-charts",
+            daemon=True,
+        )
+        self.process.start()
+        jobs_out.close()
+        results_in.close()
+        self.send = jobs_in
+        self.cond = threading.Condition()
+        self.jobs: dict[int, _Job] = {}
+        self.count = 0
+        self.gone = False
+        threading.Thread(
+            target=self._collect, args=(results_out,), name="rapstats-charts", daemon=True
+        ).start()
+
+    def alive(self) -> bool:
+        return not self.gone and self.process.is_alive()
+
+    def submit(self, chart: dict[str, Any], fmts: tuple[str, ...]) -> _Job:
+        job = _Job(self, fmts)
+        with self.cond:
+            self.count += 1
+            number = self.count
+            self.jobs[number] = job
+            if self.gone:
+                self._fail(number)
+                return job
+        try:
+            self.send.send((number, chart, fmts))
+        except (OSError, ValueError):
+            with self.cond:
+                self._fail(number)
+        return job
+
+    def _fail(self, number: int) -> None:
+        job = self.jobs.pop(number, None)
+        if job is not None:
+            for fmt in job.fmts:
+                job.values.setdefault(fmt, None)
+            self.cond.notify_all()
+
+    def _collect(self, results: Any) -> None:
+        try:
+            while True:
+                number, fmt, data = results.recv()
+                with self.cond:
+                    job = self.jobs.get(number)
+                    if job is None:
+                        continue
+                    if fmt is None:
+                        self._fail(number)
+                        continue
+                    job.values[fmt] = data
+                    if len(job.values) == len(job.fmts):
+                        del self.jobs[number]
+                    self.cond.notify_all()
+        except (EOFError, OSError):
+            with self.cond:
+                self.gone = True
+                for number in list(self.jobs):
+                    self._fail(number)
+
+
+def _serve(jobs: Any, results: Any, parent_ends: tuple[Any, ...]) -> None:
+    """A worker's loop: draw the charts sent and send back their bytes, format by format.
+
+    The charts waiting are taken together: each is saved as SVG (sent at once: the PDF and
+    HTML need them, and the PDF takes longest), then those wanted as PNG are rasterised in
+    one go. A chart that fails is reported with format None (the caller draws it itself, and
+    sees the error there). The loop ends when the caller's end of the job pipe closes (the
+    caller exited or died).
+    """
+    import signal
+
+    for end in parent_ends:  # inherited by the fork; kept open, they would hide the EOF
+        end.close()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle
+    _warm()
+    while True:
+        try:
+            batch = [jobs.recv()]
+            while jobs.poll():
+                batch.append(jobs.recv())
+        except EOFError:
+            return
+        rasters = []
+        for number, chart, fmts in batch:
+            try:
+                _check(fmts)
+                svg = _svg(chart)
+            except Exception:
+                results.send((number, None, None))
+                continue
+            if "svg" in fmts:
+                results.send((number, "svg", svg))
+            if "png" in fmts:
+                rasters.append((number, svg))
+        try:
+            pngs = rasterise([svg for _, svg in rasters])
+        except Exception:
+            pngs = [None] * len(rasters)
+        for (number, _), png in zip(rasters, pngs, strict=True):
+            results.send((number, "png", png) if png is not None else (number, None, None))
 
 
 def _warm() -> None:
@@ -155,24 +412,6 @@ def _warm() -> None:
 
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot  # noqa: F401
-
-
-def prewarm(workers: int = 1) -> None:
-    """Start the chart workers now, so that they import matplotlib while the caller works.
-
-    The next :func:`start_rendering` with ``workers`` > 0 uses them. Safe to call twice.
-    One worker suits two cores: the caller writes the other formats on the other core, and
-    every further worker imports matplotlib again.
-    """
-    global _POOL
-    if _POOL is None and workers > 0:
-        _POOL = _new_pool(workers)
-        for _ in range(workers):
-            _POOL.submit(int)
-
-
-def _job(job: tuple[dict[str, Any], tuple[str, ...]]) -> dict[str, bytes]:
-    return render(job[0], job[1])
 
 
 def _wrap(label: str) -> str:

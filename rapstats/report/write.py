@@ -1,7 +1,9 @@
 """Write a report model to files: Markdown (+ PNG charts), HTML, PDF, XLSX, ODS and JSON.
 
 Every file is written atomically (temporary file, then ``os.replace``) and is byte-identical
-for the same model: charts, PDF and spreadsheets carry no clock time.
+for the same model: charts, PDF and spreadsheets carry no clock time. The charts are drawn in
+a worker process and the PDF is compiled on a thread while the other formats are written;
+the bytes do not depend on which finishes first.
 """
 
 from __future__ import annotations
@@ -50,7 +52,8 @@ def write_report(
     progress : callable, optional
         Called with a short label after each step. Default None.
     workers : int
-        Processes drawing charts (0 draws them in this process). Default 1.
+        Processes drawing charts (0 draws them in this process). Default 1. Charts that
+        :func:`rapstats.report.build_report` already started are not drawn again.
     """
     from rapstats.files import write_atomic
 
@@ -72,45 +75,95 @@ def write_report(
         written.append(write_atomic(out / name, data))
 
     put("report.json", json.dumps(model, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
-    kinds = tuple(
-        k for k, need in (("svg", {"html", "pdf"}), ("png", {"md"})) if need & set(formats)
-    )
+    kinds = chart_kinds(formats)
     pending = None
     if kinds and model["charts"]:
         from rapstats.report.charts import start_rendering
 
-        # Charts are drawn in worker processes (SVG first, then PNG) while the spreadsheets
-        # are written here; the PDF and HTML are made while the PNGs are still being drawn.
+        # Charts are drawn in a worker process (usually started, and given the charts, by
+        # build_report) while this process writes the spreadsheets.
         pending = start_rendering(model["charts"], kinds, workers=workers)
-    for fmt in ("xlsx", "ods"):
-        if fmt in formats:
-            from rapstats.report import spreadsheet
+    pdf = None
+    if "pdf" in formats:
+        from rapstats.report.pdf import render_pdf
 
-            put(EXTENSIONS[fmt], getattr(spreadsheet, f"render_{fmt}")(model))
-            step(fmt)
-    svgs: dict[str, bytes] = {}
-    if pending is not None and "svg" in kinds:
-        svgs = {cid: data for (cid, _), data in pending("svg").items()}
-    step("charts")
-    for fmt in ("pdf", "html", "md"):
-        if fmt not in formats:
-            continue
-        if fmt == "pdf":
-            from rapstats.report.pdf import render_pdf
+        # Typst compiles on another thread (it releases the GIL) as soon as the SVGs are
+        # drawn, while this thread writes the other formats.
+        pdf = _Background(lambda: render_pdf(model, _svgs(pending)))
+    try:
+        for fmt in ("xlsx", "ods"):
+            if fmt in formats:
+                from rapstats.report import spreadsheet
 
-            put(EXTENSIONS[fmt], render_pdf(model, svgs))
-        elif fmt == "html":
+                put(EXTENSIONS[fmt], getattr(spreadsheet, f"render_{fmt}")(model))
+                step(fmt)
+        svgs = _svgs(pending) if "svg" in kinds else {}
+        step("charts")
+        text: dict[str, str] = {}
+        if "html" in formats:
             from rapstats.report.documents import render_html
 
-            put(EXTENSIONS[fmt], render_html(model, svgs))
-        else:
+            text["html"] = render_html(model, svgs)
+        if "md" in formats:
             from rapstats.report.documents import render_markdown
 
+            text["md"] = render_markdown(model)
             pngs = pending("png") if pending is not None else {}
-            (out / "charts").mkdir(exist_ok=True)
-            for chart in model["charts"]:
-                put(chart["png"], pngs[(chart["id"], "png")])
-            put(EXTENSIONS[fmt], render_markdown(model))
-        step(fmt)
+        for fmt in ("pdf", "html", "md"):
+            if fmt not in formats:
+                continue
+            if fmt == "pdf":
+                assert pdf is not None
+                put(EXTENSIONS[fmt], pdf.result())
+            elif fmt == "md":
+                (out / "charts").mkdir(exist_ok=True)
+                for chart in model["charts"]:
+                    put(chart["png"], pngs[(chart["id"], "png")])
+                put(EXTENSIONS[fmt], text[fmt])
+            else:
+                put(EXTENSIONS[fmt], text[fmt])
+            step(fmt)
+    finally:
+        if pdf is not None:
+            pdf.join()
     step("done")
     return written
+
+
+def chart_kinds(formats: Iterable[str]) -> tuple[str, ...]:
+    """The chart image formats that ``formats`` need: SVG for HTML and PDF, PNG for Markdown."""
+    wanted = set(formats)
+    return tuple(k for k, need in (("svg", {"html", "pdf"}), ("png", {"md"})) if need & wanted)
+
+
+def _svgs(pending: Any) -> dict[str, bytes]:
+    if pending is None:
+        return {}
+    return {cid: data for (cid, _), data in pending("svg").items()}
+
+
+class _Background:
+    """``func()`` run on a thread; :meth:`result` waits and returns or raises."""
+
+    def __init__(self, func: Callable[[], Any]) -> None:
+        import threading
+
+        self._value: Any = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(func,), daemon=True)
+        self._thread.start()
+
+    def _run(self, func: Callable[[], Any]) -> None:
+        try:
+            self._value = func()
+        except BaseException as exc:  # re-raised by result() in the caller's thread
+            self._error = exc
+
+    def join(self) -> None:
+        self._thread.join()
+
+    def result(self) -> Any:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value

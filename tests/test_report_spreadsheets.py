@@ -1,0 +1,276 @@
+"""The report's XLSX and ODS: the same workbooks as gptables and odfpy made, written directly.
+
+rapstats writes both packages itself (gptables' pandas work per table and odfpy's DOM took
+about 1.8 s of the sample report). The reference writers below are the ones it replaced;
+the tests check that the new ones give the same bytes (the ODS differs only in naming
+rapstats as its generator), on the sample's model and on one full of awkward values.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import warnings
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from rapstats.report import spreadsheet
+
+ROOT = Path(__file__).resolve().parents[1]
+MODEL = ROOT / "reports" / "sample" / "report.json"
+
+
+@pytest.fixture(scope="module")
+def model() -> dict:
+    return json.loads(MODEL.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def awkward(model) -> dict:
+    """The sample's model with markup-like text, booleans, zeros, blanks and line breaks."""
+    m = copy.deepcopy(model)
+    m["title"] = "T <b>&\"'x $5 [note 9]"
+    m["banner"] = "UNSAFE <x>"
+    m["contact"] = m["organisation"] = ""
+    t = m["tables"][0]
+    values = [" x ", True, 0, -0.0, 1234567.891, 1e-7, "  ", "ABC DEF", "two\nlines", "x-é"]
+    for i, v in enumerate(values):
+        t["rows"][0][i]["v"] = v
+    t["rows"][1][5]["v"] = False
+    t["rows"][1][6]["v"] = 3
+    t["rows"][1][7]["v"] = 2.5
+    t["columns"][2]["label"] = "UPPER CASE HEADER"
+    t["findings"] = []
+    t["source"] = ""
+    m["tables"][1]["rows"][0][2]["v"] = "1 [c]"
+    m["notes"].append({"number": len(m["notes"]) + 1, "text": "x & y < z"})
+    return m
+
+
+def members(data: bytes) -> list[tuple[str, bytes]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return [(i.filename, z.read(i.filename)) for i in z.infolist()]
+
+
+@pytest.mark.parametrize("which", ["model", "awkward"])
+def test_xlsx_is_the_workbook_gptables_makes(which, request):
+    pytest.importorskip("gptables")
+    m = request.getfixturevalue(which)
+    assert spreadsheet.render_xlsx(m) == gptables_xlsx(m)
+
+
+def test_theme_is_gptables_default_theme():
+    gptables = pytest.importorskip("gptables")
+    for name, props in spreadsheet.THEME.items():
+        assert getattr(gptables.gptheme, f"{name}_format") == props, name
+
+
+def test_user_text_is_text_in_xlsx(model):
+    import openpyxl
+
+    m = copy.deepcopy(model)
+    m["tables"][0]["rows"][0][0]["v"] = "=1+1"
+    m["tables"][0]["rows"][1][0]["v"] = "http://example.org"
+    wb = openpyxl.load_workbook(io.BytesIO(spreadsheet.render_xlsx(m)))
+    ws = wb[m["tables"][0]["sheet"]]
+    cells = [c for row in ws.iter_rows() for c in row if c.value in ("=1+1", "http://example.org")]
+    assert len(cells) == 2 and all(c.data_type == "s" and c.hyperlink is None for c in cells)
+
+
+def test_cells_of_symbols_alone_are_refused(model):
+    m = copy.deepcopy(model)
+    m["tables"][0]["rows"][0][0]["v"] = "–"
+    with pytest.raises(ValueError, match="only special characters"):
+        spreadsheet.render_xlsx(m)
+    m["tables"][0]["rows"][0][0]["v"] = "Ŵ"  # any letter counts, not only ASCII ones
+    spreadsheet.render_xlsx(m)
+
+
+@pytest.mark.parametrize("which", ["model", "awkward"])
+def test_ods_is_the_package_odfpy_makes(which, request):
+    m = request.getfixturevalue(which)
+    got = members(spreadsheet.render_ods(m))
+    want = members(odfpy_ods(m))
+    want = [(n, b.replace(b"ODFPY/1.4.1", b"rapstats") if n == "meta.xml" else b) for n, b in want]
+    assert got == want
+
+
+def test_ods_is_well_formed_and_reads_back(awkward):
+    import pandas as pd
+
+    data = spreadsheet.render_ods(awkward)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        first = z.infolist()[0]
+        assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
+        for name in z.namelist():
+            if name.endswith(".xml"):
+                ET.fromstring(z.read(name))
+    sheets = pd.read_excel(io.BytesIO(data), engine="odf", sheet_name=None, header=None)
+    assert sheets["Cover"].iloc[0, 0] == awkward["title"]
+    assert list(sheets)[:3] == ["Cover", "Contents", "Notes"]
+
+
+# -- the writers rapstats used before (gptables and odfpy) ------------------------------------
+
+
+def gptables_xlsx(model: dict) -> bytes:
+    import gptables as gpt
+    import pandas as pd
+
+    def frame(table):
+        columns = [c["label"] for c in table["columns"]]
+        data = {
+            label: pd.Series(
+                [row[i]["v"] if row[i]["v"] != "" else None for row in table["rows"]],
+                dtype=object,
+            )
+            for i, label in enumerate(columns)
+        }
+        return pd.DataFrame(data, columns=columns)
+
+    cover = spreadsheet._cover(model)
+    legend = spreadsheet._legend(model)
+    sheets = {}
+    for t in spreadsheet._all_tables(model):
+        sheets[t["sheet"]] = gpt.GPTable(
+            table=frame(t),
+            table_name=t["sheet"].lower(),
+            title=spreadsheet._title(t),
+            subtitles=list(t["findings"]),
+            instructions=spreadsheet.TABLE_INSTRUCTIONS,
+            legend=legend,
+            source=t["source"],
+        )
+    notes = pd.DataFrame(
+        {
+            "Note number": [f"note {n['number']}" for n in model["notes"]],
+            "Note text": [n["text"] for n in model["notes"]],
+        }
+    )
+    buf = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = gpt.produce_workbook(
+            buf,
+            sheets=sheets,
+            cover=gpt.Cover(
+                title=model["title"],
+                intro=cover["intro"],
+                about=cover["about"],
+                contact=cover["contact"],
+            ),
+            notes_table=notes,
+            contentsheet_label="Contents",
+            workbook_options={"in_memory": True},
+        )
+        wb.set_properties(
+            {
+                "title": model["title"],
+                "author": model["organisation"],
+                "created": spreadsheet._date(model),
+            }
+        )
+        wb.close()
+    return spreadsheet._normalise_zip(buf.getvalue())
+
+
+def odfpy_ods(model: dict) -> bytes:
+    from odf import dc, meta
+    from odf.element import Element
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.style import Style, TableColumnProperties, TextProperties
+    from odf.table import Table, TableCell, TableColumn, TableRow
+    from odf.text import P
+
+    Element.namespaces.clear()
+    doc = OpenDocumentSpreadsheet()
+    bold = Style(name="Heading", family="table-cell")
+    bold.addElement(TextProperties(fontweight="bold"))
+    doc.automaticstyles.addElement(bold)
+    wide = Style(name="WideColumn", family="table-column")
+    wide.addElement(TableColumnProperties(columnwidth="6cm"))
+    doc.automaticstyles.addElement(wide)
+
+    def cell(value, style):
+        kwargs = {"stylename": style} if style is not None else {}
+        if isinstance(value, bool) or value is None or isinstance(value, str):
+            text = "" if value is None else str(value)
+            c = TableCell(valuetype="string", **kwargs)
+            if text:
+                c.addElement(P(text=text))
+            return c
+        c = TableCell(valuetype="float", value=value, **kwargs)
+        c.addElement(P(text=f"{value:g}" if isinstance(value, float) else str(value)))
+        return c
+
+    def sheet(name, lines, header, rows):
+        table = Table(name=name)
+        table.addElement(TableColumn(stylename=wide, numbercolumnsrepeated=max(len(header), 1)))
+        for i, line in enumerate(lines):
+            tr = TableRow()
+            tr.addElement(cell(line, bold if i == 0 else None))
+            table.addElement(tr)
+        if header:
+            tr = TableRow()
+            for label in header:
+                tr.addElement(cell(label, bold))
+            table.addElement(tr)
+        for row in rows:
+            tr = TableRow()
+            for value in row:
+                tr.addElement(cell(value, None))
+            table.addElement(tr)
+        doc.spreadsheet.addElement(table)
+
+    cover = spreadsheet._cover(model)
+    sheet(
+        "Cover",
+        [
+            model["title"],
+            "Introductory information",
+            *cover["intro"],
+            "About these data",
+            *cover["about"],
+            "Contact",
+            *cover["contact"],
+        ],
+        [],
+        [],
+    )
+    tables = spreadsheet._all_tables(model)
+    sheet(
+        "Contents",
+        ["Table of contents", "This worksheet contains one table."],
+        ["Sheet name", "Table description"],
+        [["Notes", "Notes referred to in the tables"]] + [[t["sheet"], t["title"]] for t in tables],
+    )
+    sheet(
+        "Notes",
+        ["Notes", "This worksheet contains one table."],
+        ["Note number", "Note text"],
+        [[f"note {n['number']}", n["text"]] for n in model["notes"]],
+    )
+    for t in tables:
+        lines = [
+            spreadsheet._title(t),
+            *t["findings"],
+            spreadsheet.TABLE_INSTRUCTIONS,
+            *spreadsheet._legend(model),
+            t["source"],
+        ]
+        rows = [[c["v"] for c in row] for row in t["rows"]]
+        sheet(t["sheet"], lines, [c["label"] for c in t["columns"]], rows)
+    for element in list(doc.meta.childNodes):
+        doc.meta.removeChild(element)
+    doc.meta.addElement(meta.Generator(text="rapstats"))
+    doc.meta.addElement(dc.Title(text=model["title"]))
+    stamp = spreadsheet._date(model).strftime("%Y-%m-%dT%H:%M:%S")
+    doc.meta.addElement(meta.CreationDate(text=stamp))
+    doc.meta.addElement(dc.Date(text=stamp))
+    buf = io.BytesIO()
+    doc.write(buf)
+    return spreadsheet._normalise_zip(buf.getvalue())
