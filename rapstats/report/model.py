@@ -16,6 +16,8 @@ import math
 import re
 from typing import Any
 
+import numpy as np
+
 from rapstats.report.findings import (
     ADJUST_NAMES,
     Estimate,
@@ -91,7 +93,7 @@ def build_model(
 
 
 def _num(value: Any) -> float | None:
-    """A JSON-ready float: None for None, NaN or pandas NA."""
+    """A JSON-ready float: None for None, NaN or anything that is not a number."""
     if value is None:
         return None
     try:
@@ -109,13 +111,6 @@ def _int(value: Any) -> int | None:
 def _text(value: Any) -> str | None:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    try:
-        import pandas as pd
-
-        if value is pd.NA:
-            return None
-    except ImportError:  # pragma: no cover
-        pass
     return str(value)
 
 
@@ -213,7 +208,7 @@ class _Builder:
         """Rows keyed by (question, option, ((group, value), ...)) for the groups split."""
         by = tuple(summary.by)
         out: dict[tuple, dict[str, Any]] = {}
-        for rec in summary.rows.to_dict("records"):
+        for rec in summary.table.records():
             split = tuple((g, _text(rec.get(g))) for g in by if _text(rec.get(g)) is not None)
             out[(rec["question"], _text(rec.get("option")), split)] = rec
         return out
@@ -548,24 +543,24 @@ class _Builder:
     # -- answer distributions ------------------------------------------------------------
 
     def _likert(self, wid: str, name: str, questions: list[Any]):
-        freq = self.s.frequencies
+        freq = self.s.frequency_table
         if freq is None or not len(freq):
             return None
         singles = [q for q in questions if q.type == "single"]
         if not singles:
             return None
-        overall = freq
+        overall = np.ones(len(freq), dtype=bool)
         for g in self.by:
-            if g in freq.columns:
-                overall = overall[overall[g].isna()]
+            if g in freq:
+                overall &= np.array([v is None for v in freq[g].tolist()], dtype=bool)
         rows = []
         items = []
         for q in singles:
-            sub = overall[overall["question"] == q.id]
+            sub = freq.take(overall & (freq["question"] == q.id))
             positive = set(q.positive)
             segments = []
             hidden = False
-            for rec in sub.to_dict("records"):
+            for rec in sub.records():
                 count = _int(rec.get("count"))
                 share = _num(rec.get("share_of_base"))
                 in_base = bool(rec.get("in_base"))
