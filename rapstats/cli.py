@@ -8,6 +8,7 @@ standard library are imported here; pandas, numpy and the rest load inside the c
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -197,7 +198,28 @@ def _pipeline(ctx: click.Context, params: dict[str, Any], publish: tuple[str, ..
     return protected
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+def _terminal_width() -> int:
+    """Columns of the terminal, as shutil.get_terminal_size gives them (COLUMNS, else the
+    terminal, else 80), without importing shutil (and with it compression modules) on every
+    ``--help``."""
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
+@click.group(
+    cls=_Group,
+    context_settings={
+        "help_option_names": ["-h", "--help"],
+        # click wraps help at min(terminal, 80) columns; given the width it skips shutil
+        "terminal_width": max(min(_terminal_width(), 80) - 2, 50),
+    },
+)
 @click.version_option(__version__, prog_name="rapstats")
 @click.option("--quiet", "-q", is_flag=True, help="No progress or notes on stderr.")
 def cli(quiet: bool) -> None:
