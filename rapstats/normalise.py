@@ -290,8 +290,10 @@ def _code_multi_joined(
     return matrix[codes], answered[codes]
 
 
-def _periods(coded: Coded, derive: str, path: object, column: str) -> np.ndarray:
-    """Period label (``2024 Q3``, ``2024-07``, ``2024``) of each timestamp category.
+def _periods(coded: Coded, derive: str, path: object, column: str) -> tuple[np.ndarray, list[str]]:
+    """The period (``2024 Q3``, ``2024-07``, ``2024``) of each timestamp category.
+
+    Returns the index of each category's period in the list of periods, and that list.
 
     Vectorised over the categories with Arrow kernels: ISO timestamps
     (``2024-07-18 08:28:09``) are cut to year and month; anything else is parsed as a date
@@ -319,7 +321,9 @@ def _periods(coded: Coded, derive: str, path: object, column: str) -> np.ndarray
             labels.append(f"{y:04d}-{m:02d}")
         else:
             labels.append(f"{y:04d}")
-    return np.array(labels, dtype=object)[inverse]
+    periods = list(dict.fromkeys(labels))  # months of one quarter share a label
+    position = np.array([periods.index(label) for label in labels], dtype=np.int64)
+    return position[inverse.reshape(-1)], periods
 
 
 def _parse_dates(values: list[str], path: object, column: str) -> tuple[np.ndarray, np.ndarray]:
@@ -349,13 +353,15 @@ def _code_group(
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     column, coded = found
     if g.derive:
-        labels = list(_periods(coded, g.derive, export.path, column))
+        per_category, levels = _periods(coded, g.derive, export.path, column)
+        levels.append(BLANK_LABEL)  # code -1: a blank cell
+        level_codes = np.append(per_category, len(levels) - 1)
     else:
         labels = [" ".join(c.split()) or BLANK_LABEL for c in coded.categories]
-    labels.append(BLANK_LABEL)  # code -1: a blank cell
-    levels = list(dict.fromkeys(labels))
-    position = {v: i for i, v in enumerate(levels)}
-    level_codes = np.array([position[v] for v in labels], dtype=np.int64)
+        labels.append(BLANK_LABEL)  # code -1: a blank cell
+        levels = list(dict.fromkeys(labels))
+        position = {v: i for i, v in enumerate(levels)}
+        level_codes = np.array([position[v] for v in labels], dtype=np.int64)
     group_codes = level_codes[coded.codes]
     used = np.bincount(group_codes, minlength=len(levels)) > 0
     present = [str(v) for v, u in zip(levels, used, strict=True) if u]
