@@ -18,11 +18,15 @@ _INT_TYPES = {1: np.int8, 2: np.int16, 4: np.int32, 8: np.int64}
 
 def valid_mask(arr: Any) -> np.ndarray:
     """Per element of an Arrow array: True where it is not null."""
-    n, offset = len(arr), arr.offset
     validity = arr.buffers()[0]
     if arr.null_count == 0 or validity is None:
-        return np.ones(n, dtype=bool)
-    bits = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little")
+        return np.ones(len(arr), dtype=bool)
+    return _bits(validity, arr.offset, len(arr))
+
+
+def _bits(buffer: Any, offset: int, n: int) -> np.ndarray:
+    """``n`` bits of an Arrow bitmap from bit ``offset`` on, as bools."""
+    bits = np.unpackbits(np.frombuffer(buffer, dtype=np.uint8), bitorder="little")
     return bits[offset : offset + n].astype(bool)
 
 
@@ -41,8 +45,7 @@ def to_numpy(arr: Any, *, null: float | int | bool = -1) -> np.ndarray:
     n, offset = len(arr), arr.offset
     data = arr.buffers()[1]
     if pa.types.is_boolean(arr.type):
-        bits = np.unpackbits(np.frombuffer(data, dtype=np.uint8), bitorder="little")
-        out = bits[offset : offset + n].astype(bool)
+        out = _bits(data, offset, n)
     elif pa.types.is_integer(arr.type):
         dtype = np.dtype(_INT_TYPES[arr.type.bit_width // 8])
         if pa.types.is_unsigned_integer(arr.type):

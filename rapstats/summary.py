@@ -42,7 +42,7 @@ from rapstats.errors import SpecError
 from rapstats.io import Export
 from rapstats.normalise import BLANK_LABEL, normalise
 from rapstats.spec import Question, Spec
-from rapstats.table import Table
+from rapstats.table import Table, positions
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -240,7 +240,7 @@ def estimate(counts: Counts, spec: Spec) -> Table:
         low[ok], high[ok] = ci.low, ci.high
 
     qids = t["question"]
-    per_question = _positions(qids)
+    per_question = positions(qids)
     q_index = np.empty(len(t), dtype=np.int64)
     for i, idx in enumerate(per_question.values()):
         q_index[idx] = i
@@ -316,14 +316,6 @@ def estimate(counts: Counts, spec: Spec) -> Table:
     return Table(columns)
 
 
-def _positions(values: np.ndarray) -> dict[Any, np.ndarray]:
-    """Value -> the row positions holding it, in order of first appearance."""
-    out: dict[Any, list[int]] = {}
-    for i, v in enumerate(values.tolist()):
-        out.setdefault(v, []).append(i)
-    return {k: np.array(v, dtype=np.int64) for k, v in out.items()}
-
-
 def _baseline_p(q: Question) -> float:
     return np.nan if q.baseline is None else q.baseline.p
 
@@ -369,7 +361,7 @@ def _adjust(
     keys = np.empty(n, dtype=object)
     keys[:] = key
     adjusted = np.full(n, np.nan)
-    for idx in _positions(keys).values():
+    for idx in positions(keys).values():
         sel = idx[~np.isnan(p[idx])]
         if len(sel):
             adjusted[sel] = p_adjust(p[sel], method=method).adjusted

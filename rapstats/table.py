@@ -110,10 +110,7 @@ class Table:
 
     def unique_first(self, name: str) -> np.ndarray:
         """Row positions of the first occurrence of each value of a column, in row order."""
-        seen: dict[Any, int] = {}
-        for i, v in enumerate(self._data[name].tolist()):
-            seen.setdefault(v, i)
-        return np.fromiter(seen.values(), dtype=np.int64, count=len(seen))
+        return np.array([idx[0] for idx in positions(self._data[name]).values()], dtype=np.int64)
 
     def to_pandas(self) -> pd.DataFrame:
         """The table as a pandas DataFrame.
@@ -150,6 +147,14 @@ class Table:
         return cls(out)
 
 
+def positions(values: np.ndarray) -> dict[Any, np.ndarray]:
+    """Value -> the row positions holding it, in order of first appearance."""
+    out: dict[Any, list[int]] = {}
+    for i, v in enumerate(values.tolist()):
+        out.setdefault(v, []).append(i)
+    return {k: np.array(v, dtype=np.int64) for k, v in out.items()}
+
+
 def _nullable_ints(values: np.ndarray) -> bool:
     """An object column holding only ints (not bools) and None, with at least one of each."""
     has_none = has_int = False
@@ -163,4 +168,4 @@ def _nullable_ints(values: np.ndarray) -> bool:
     return has_none and has_int
 
 
-__all__ = ["Table"]
+__all__ = ["Table", "positions"]
