@@ -11,6 +11,7 @@ what is counted is written to ``Export.notes``.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -38,9 +39,11 @@ from rapstats.io._sheet import (
     to_coded as sheet_coded,
 )
 from rapstats.io._text import (
+    TAIL_BYTES,
     TextInfo,
     read_body,
     read_head,
+    read_tail,
     sniff_delimiter,
     sniff_encoding,
     to_coded,
@@ -48,6 +51,7 @@ from rapstats.io._text import (
 from rapstats.io._text import split_records as _split
 
 _HEAD_ROWS = 40
+_TAIL_ROWS = 5  # totals and notes rows looked for at the bottom
 # A totals row starts with the word alone ("Total", "Grand total:"); a notes row with "Note:".
 _TOTALS_RE = re.compile(
     r"^((grand |sub-?)?(total|totals|sum|count|base|average|mean)\s*:?|(notes?|source)\s*:.*)$",
@@ -137,23 +141,30 @@ def _finish(
     encoding: str | None = None,
     sheet: str | None = None,
     notes: list[str] | None = None,
+    tail: list[tuple[int, str]] | None = None,
 ) -> Export:
-    """Tidy values and rows, apply the platform's rules, check it is a survey, build Export."""
+    """Tidy values and rows, apply the platform's rules, check it is a survey, build Export.
+
+    ``tail`` gives, bottom first, the last rows of the file that are not blank (counting every
+    column of the file, loaded or not): (index of the response, its first non-blank cell).
+    """
     notes = list(notes or [])
     data = dict(columns_read)
     for c in [c for c in data if c.startswith("column ") and c not in layout.names]:
         if not data[c].categories:  # an unnamed column with nothing in it
             del data[c]
-    if not data:
+    if not data and columns is None:
         raise InputError(
             "is not a survey export: it has no named columns",
             path=path,
             hint="the file needs a header row naming its columns",
         )
 
-    keep_rows = _nonblank_rows(data, len(row_numbers))
+    n = len(row_numbers)
+    # when no column asked for is in the file, the caller names the missing ones
+    keep_rows = _nonblank_rows(data, n) if data else np.ones(n, dtype=bool)
     if layout.platform == "plain":
-        keep_rows = _drop_totals(data, keep_rows, notes)
+        keep_rows = _drop_totals(tail or [], keep_rows, notes)
     if layout.platform == "qualtrics":
         keep_rows = _qualtrics_rows(data, keep_rows, notes)
     if not keep_rows.all():
@@ -209,12 +220,14 @@ def _nonblank_rows(data: dict[str, Coded], n: int) -> np.ndarray:
     return ~blank
 
 
-def _drop_totals(data: dict[str, Coded], keep: np.ndarray, notes: list[str]) -> np.ndarray:
-    """Leave out totals and notes rows at the bottom of a hand-made sheet."""
-    rows = np.flatnonzero(keep)
+def _drop_totals(tail: list[tuple[int, str]], keep: np.ndarray, notes: list[str]) -> np.ndarray:
+    """Leave out totals and notes rows at the bottom of a hand-made sheet.
+
+    ``tail`` is the file's last non-blank rows, bottom first, as (response index, first
+    non-blank cell in any column): the same rows are found whichever columns were loaded.
+    """
     dropped = 0
-    for i in rows[::-1][:5]:
-        first = next((col.label(col.codes[i]) for col in data.values() if col.codes[i] >= 0), "")
+    for i, first in tail[:_TAIL_ROWS]:
         if not _TOTALS_RE.match(first.strip()):
             break
         keep[i] = False
@@ -222,6 +235,11 @@ def _drop_totals(data: dict[str, Coded], keep: np.ndarray, notes: list[str]) -> 
     if dropped:
         notes.append(f"left out {dropped} totals/notes row(s) at the bottom")
     return keep
+
+
+def _first_cell(cells: list[str | None]) -> str | None:
+    """The first non-blank cell of a row (trimmed); None when the row is blank."""
+    return next((c.strip() for c in cells if c is not None and c.strip()), None)
 
 
 def _folded_in(col: Coded, values: frozenset[str] | set[str]) -> np.ndarray:
@@ -290,13 +308,22 @@ def _read_text(
             hint="export the survey again once responses have been recorded",
         )
     sample = [r for r in records[layout.data_row : _HEAD_ROWS] if any(c.strip() for c in r)]
-    width = max(len(layout.names), *(len(r) for r in sample)) if sample else len(layout.names)
+    # the header's width, or the rows' usual one when they end in unnamed columns
+    usual = Counter(len(r) for r in sample).most_common()
+    width = max(len(layout.names), max((w for w, k in usual if k == usual[0][1]), default=0))
     if layout.platform == "plain" and sample:
         regular = sum(1 for r in sample if len(r) == width)
         if regular < 0.8 * len(sample):
+            row = next(
+                i + 1
+                for i, r in enumerate(records[layout.data_row :], layout.data_row)
+                if len(r) != width and any(c.strip() for c in r)
+            )
             raise InputError(
-                "is not a survey export: its rows do not have the same number of columns",
+                "is not a survey export: its rows do not have the same number of columns "
+                f"(this row has {len(records[row - 1])}, the header {len(layout.names)})",
                 path=path,
+                row=row,
                 hint="export the responses as a table with one header row",
             )
     names = list(layout.names) + [""] * (width - len(layout.names))
@@ -333,37 +360,82 @@ def _read_text(
             path=path,
             hint="check the file opens in a spreadsheet program, or export it again",
         ) from None
-    first_data_row = layout.data_row + 1
-    n_rows = table.num_rows
     notes = []
     if info.detected and info.encoding != "utf-8":
         notes.append(f"read as {info.encoding} text")
+    # a record with too few or too many fields (Arrow left it out) is an error, unless blank
+    ragged = [b for b in bad if any(c.strip() for c in b[2].split(delimiter))]
+    if ragged:
+        number, fields, _ = ragged[0]
+        expected = "the header has" if width == len(layout.names) else "the other rows have"
+        raise InputError(
+            f"has {fields} fields where {expected} {width}"
+            + (f" ({len(ragged)} such rows in all)" if len(ragged) > 1 else ""),
+            path=path,
+            row=layout.data_row + number if number else None,
+            hint="an unclosed quote or a stray delimiter shifts the fields: correct that row "
+            "in a text editor, or export the survey again",
+        )
+    # records numbered from 1 in the body; blank ragged records were left out
+    numbers = np.arange(1, table.num_rows + len(bad) + 1, dtype=np.int64)
     if bad:
-        longer = [b for b in bad if b[1] > width]
-        if longer or len(bad) > max(5, 0.1 * (table.num_rows + len(bad))):
-            sample = (longer or bad)[0]
-            raise InputError(
-                f"is not a survey table: a row has {sample[1]} fields where the header has "
-                f"{width} ({sample[2][:60]!r})",
-                path=path,
-                hint="check the delimiter and quoting, or export the survey again",
-            )
-        notes.append(f"left out {len(bad)} short row(s) (fewer fields than the header)")
+        numbers = np.delete(numbers, [b[0] - 1 for b in bad])
     # Arrow's dictionary work releases the GIL: convert columns on two threads
     with ThreadPoolExecutor(2) as pool:
         converted = list(pool.map(to_coded, table.columns))
     del table
-    row_numbers = np.arange(first_data_row, first_data_row + n_rows, dtype=np.int64)
+    tail = None
+    if layout.platform == "plain":
+        tail = _text_tail(path, info, offset, include, converted, numbers)
     return _finish(
         path,
         layout,
         dict(zip(out_names, converted, strict=True)),
-        row_numbers,
+        layout.data_row + numbers,
         dropped=dropped,
         columns=columns,
         encoding=info.encoding,
         notes=notes,
+        tail=tail,
     )
+
+
+def _text_tail(
+    path: Path,
+    info: TextInfo,
+    offset: int,
+    include: list[int],
+    converted: list[Coded],
+    numbers: np.ndarray,
+) -> list[tuple[int, str]]:
+    """The last non-blank records of a text export, bottom first: (response index, first cell).
+
+    Read from the end of the file, whichever columns were loaded; the records are trusted
+    once their loaded fields agree with what the body reader read (a window that starts inside
+    a quoted field with line breaks is widened until they do).
+    """
+    total = int(numbers[-1]) if len(numbers) else 0  # body records, the last one included
+    size = TAIL_BYTES
+    while True:
+        records, whole = read_tail(path, info, offset, size)
+        tail: list[tuple[int, str]] = []
+        agree = True
+        for back, record in enumerate(reversed(records)):
+            first = _first_cell(record)
+            if first is None:
+                continue
+            i = int(np.searchsorted(numbers, total - back))
+            if i >= len(numbers) or numbers[i] != total - back:
+                continue
+            fields = [record[j].strip() if j < len(record) else "" for j in include]
+            loaded = [col.label(col.codes[i]) if col.codes[i] >= 0 else "" for col in converted]
+            agree = agree and fields == loaded
+            tail.append((i, first))
+            if len(tail) == _TAIL_ROWS:
+                break
+        if whole or (agree and len(tail) == min(_TAIL_ROWS, len(numbers))):
+            return tail
+        size *= 8
 
 
 def _delimiter_name(d: str) -> str:
@@ -408,7 +480,16 @@ def _from_sheet(
     }
     first = layout.data_row + 1
     row_numbers = np.arange(first, first + len(body), dtype=np.int64)
-    return _finish(path, layout, data, row_numbers, dropped=dropped, columns=columns, sheet=name)
+    tail: list[tuple[int, str]] = []
+    for i in range(len(body) - 1, -1, -1):
+        cell = _first_cell([cell_str(v) for v in body[i]])
+        if cell is not None:
+            tail.append((i, cell))
+            if len(tail) == _TAIL_ROWS:
+                break
+    return _finish(
+        path, layout, data, row_numbers, dropped=dropped, columns=columns, sheet=name, tail=tail
+    )
 
 
 def _from_sav(path: Path, columns: list[str] | None, keep: tuple[str, ...]) -> Export:

@@ -8,6 +8,7 @@ rows); the body is parsed by pyarrow's multithreaded CSV reader straight into di
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,7 @@ MAX_HEAD_BYTES = 1 << 24
 HEAD_RECORDS = 40
 DELIMITERS = (",", ";", "\t", "|")
 BLOCK_SIZE = 1 << 20
+TAIL_BYTES = 1 << 13  # first read of a text export's end (totals rows)
 _DICT = pa.dictionary(pa.int32(), pa.string())
 
 
@@ -140,11 +142,14 @@ def read_head(path: Path, info: TextInfo) -> tuple[str, bool]:
             n *= 4
 
 
-def split_records(text: str, delimiter: str, complete: bool) -> tuple[list[list[str]], list[int]]:
+def split_records(
+    text: str, delimiter: str, complete: bool, limit: int | None = 4 * HEAD_RECORDS
+) -> tuple[list[list[str]], list[int]]:
     """Split CSV text into records of fields, honouring quotes.
 
-    Returns the records and, for each, the character offset just past its line ending. When
-    the text is not the whole file, the last (possibly cut) record is left out.
+    Returns the records (at most ``limit``; None: all) and, for each, the character offset
+    just past its line ending. When the text is not the whole file, the last (possibly cut)
+    record is left out.
     """
     records: list[list[str]] = []
     ends: list[int] = []
@@ -196,9 +201,30 @@ def split_records(text: str, delimiter: str, complete: bool) -> tuple[list[list[
         records.append(fields)
         ends.append(i)
         fields = []
-        if len(records) >= 4 * HEAD_RECORDS:
+        if limit is not None and len(records) >= limit:
             break
     return records, ends
+
+
+def read_tail(path: Path, info: TextInfo, offset: int, size: int) -> tuple[list[list[str]], bool]:
+    """The records in the last ``size`` bytes of a text export whose body starts at byte
+    ``offset``, and whether they are the whole body.
+
+    Unless the whole body fits, the text starts after the first line break in those bytes; a
+    quoted field with line breaks may be cut there, so the caller checks the records against
+    what the body reader read.
+    """
+    total = path.stat().st_size
+    unit = 4 if "32" in info.encoding else 2 if "16" in info.encoding else 1
+    start = offset + max(0, total - size - offset) // unit * unit
+    with path.open("rb") as f:
+        f.seek(start)
+        text = f.read().decode(info.encoding, errors="replace")
+    whole = start == offset
+    if not whole:
+        cut = re.search(r"\r\n?|\n", text)
+        text = text[cut.end() :] if cut else ""
+    return split_records(text, info.delimiter, True, limit=None)[0], whole
 
 
 class _StopFinder:
@@ -278,10 +304,11 @@ def read_body(
     """Parse the records from byte ``offset`` on into dictionary columns ``c{i}``.
 
     Returns the table and the records that had a different number of fields from ``width``
-    (row number within the body if known, field count, text); they are left out.
+    (record number within the body, 1 = the first, field count, text); they are left out.
     """
     names = [f"c{i}" for i in range(width)]
-    wanted = [names[i] for i in include]
+    # no column wanted: read the first to count the rows (Arrow reads all when given none)
+    wanted = [names[i] for i in include] or names[:1]
     bad: list[tuple[int | None, int, str]] = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
@@ -290,6 +317,7 @@ def read_body(
 
     block = BLOCK_SIZE
     newlines = False  # faster; retried with True when a quoted line break split a block
+    threads = True  # Arrow numbers the bad records only when it reads on one thread
     while True:
         bad.clear()
         try:
@@ -301,6 +329,7 @@ def read_body(
                         column_names=names,
                         block_size=block,
                         encoding=info.arrow_encoding,
+                        use_threads=threads,
                     ),
                     parse_options=pacsv.ParseOptions(
                         delimiter=info.delimiter,
@@ -320,6 +349,11 @@ def read_body(
             if bad and not newlines:
                 newlines = True
                 continue
+            if bad and threads and any(b[0] is None for b in bad):
+                threads = False
+                continue
+            if not include:
+                table = table.select([])
             return table, list(bad)
         except pa.ArrowInvalid as exc:
             text = str(exc)
@@ -341,4 +375,5 @@ __all__ = [
     "split_records",
     "sniff_delimiter",
     "read_body",
+    "read_tail",
 ]
