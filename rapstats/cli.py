@@ -176,8 +176,9 @@ def _pipeline(ctx: click.Context, params: dict[str, Any], publish: tuple[str, ..
         from rapstats.infer import infer_spec
 
         spec = infer_spec(export)
+        weighted = f', weighted by column "{spec.design.weight}"' if spec.design.weight else ""
         notes.append(
-            f"no --spec given: inferred one with {len(spec.questions)} questions "
+            f"no --spec given: inferred one with {len(spec.questions)} questions{weighted} "
             "(write it with `rapstats init` to check and edit it)"
         )
     summary = summarize(

@@ -12,8 +12,10 @@ million-row export. What it recognises:
   ``Q5_1``..., SurveyMonkey choice columns, tick-box columns marked ``1``/``x``/``Y``) or one
   column of joined labels (``,`` Qualtrics, ``, `` Google Forms, ``;`` Microsoft Forms).
 * **Open-text** questions: many distinct, long values, or a name such as "Comments".
-* The **respondent id**, the **timestamp** (which also gives a ``quarter`` group), a positive
-  numeric **weight** column, and platform metadata (Status, Progress, ...), which is skipped.
+* The **respondent id**, the **timestamp** (which also gives a ``quarter`` group), the survey
+  **weight** (a positive numeric column named as a weight: ``weight``, ``wt``, ``design
+  weight``..., never a measurement such as "Weight (kg)"), and platform metadata (Status,
+  Progress, ...), which is skipped.
 * Every other categorical column with repeated values is a **grouping variable**.
 
 The result validates like a hand-written spec (it is built through
@@ -23,6 +25,7 @@ the same spec back.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -31,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from rapstats.errors import SpecError
+from rapstats.labels import TICKED
 from rapstats.spec import Spec, fold_label, parse_spec
 
 if TYPE_CHECKING:
@@ -124,7 +128,6 @@ EXCLUDED: frozenset[str] = frozenset(
         "no opinion",
     }
 )
-TICKS: frozenset[str] = frozenset({"1", "x", "y", "yes", "true", "✓", "✔", "ticked", "checked"})
 _ID_NAMES = frozenset(
     {
         "id",
@@ -182,7 +185,26 @@ _METADATA = frozenset(
         "responseset",
     }
 )
-_WEIGHT_RE = re.compile(r"(weight|weights|wt|wgt|weighting)|.*[ _](weight|wt)|(weight|wt)[ _].*")
+# A survey weight is inferred only from a column named as one (a question such as "Weight (kg)"
+# or "Birth weight" is not): names as folded by _name_key.
+_WEIGHT_NAMES = frozenset(
+    {
+        "weight",
+        "weights",
+        "wt",
+        "wgt",
+        "weighting",
+        "weighting factor",
+        "weight factor",
+        "design weight",
+        "final weight",
+        "survey weight",
+        "sampling weight",
+        "sample weight",
+        "calibration weight",
+        "final wt",
+    }
+)
 _TEXT_NAME_RE = re.compile(r"\b(comment|comments|feedback|please explain|anything else|tell us)\b")
 _OPEN_NAME_RE = re.compile(r"(please specify|open-ended response|[_ ]text$|other.*text)")
 _DATE_RE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2})?.*)?$")
@@ -191,6 +213,7 @@ _SEPARATORS = {"msforms": (";",), "googleforms": (", ",), "qualtrics": (",",)}
 _MAX_GROUP_LEVELS = 1000
 _MAX_MULTI_OPTIONS = 40
 _MAX_LABELS = 2000
+_MAX_ODD_LABELS = 3  # labels off an answer scale that still leave it a scale
 
 
 def _key(label: str) -> str:
@@ -274,11 +297,17 @@ def _profile(name: str, series: pd.Series) -> _Profile:
 
 
 def _scale_of(p: _Profile) -> dict[str, Any] | None:
-    """The question table for a column whose answers lie on one known scale, else None."""
+    """The question table for a column whose answers lie on one known scale, else None.
+
+    A few labels off the scale (at most :data:`_MAX_ODD_LABELS`: a second wording of one of
+    its answers, or a typo close to one of its labels) do not make it something else: they
+    are left out of the options, so that normalising the export names their rows.
+    """
     if p.many:
         return None
     seen: dict[int, str] = {}
     excluded: list[str] = []
+    odd: list[str] = []
     scale_name = None
     for label, key in zip(p.labels, p.keys, strict=True):
         if key in EXCLUDED:
@@ -287,25 +316,21 @@ def _scale_of(p: _Profile) -> dict[str, Any] | None:
                 excluded.append(label)
             continue
         hit = _SCALE_INDEX.get(key)
-        if hit is None and scale_name is not None:
-            # "agree" is also a label of other scales' synonyms only within its own scale
-            return None
-        if hit is None:
-            return None
-        if scale_name is None:
-            scale_name = hit[0]
-        elif hit[0] != scale_name:
-            # a label shared between scales ("good" only in quality) cannot mix scales
-            return None
-        if hit[1] in seen:
-            # two variants of one tier: keep the more frequent (seen first), the other is a
-            # distinct label the normaliser must still accept, so refuse to guess
-            if _key(seen[hit[1]]) != key:
-                return None
-            continue
-        seen[hit[1]] = label
+        if scale_name is None and hit is not None:
+            scale_name = hit[0]  # the scale of the most frequent label on any scale
+        if hit is None or hit[0] != scale_name or (hit[1] in seen and _key(seen[hit[1]]) != key):
+            odd.append(key)  # off the scale, on another one, or a second wording of an answer
+        elif hit[1] not in seen:
+            seen[hit[1]] = label
     if scale_name is None or len(seen) < 2:
         return None
+    if odd:
+        own = [label for labels, _, _ in SCALES[scale_name] for label in labels]
+        near = [*own, *EXCLUDED]
+        if len(odd) > _MAX_ODD_LABELS or not all(
+            k in own or difflib.get_close_matches(k, near, n=1, cutoff=0.8) for k in odd
+        ):
+            return None
     options: list[str] = []
     positive: list[str] = []
     for tier, (labels, is_positive, core) in enumerate(SCALES[scale_name]):
@@ -319,7 +344,7 @@ def _scale_of(p: _Profile) -> dict[str, Any] | None:
 
 
 def _is_ticks(p: _Profile) -> bool:
-    return bool(p.labels) and all(k in TICKS for k in p.keys)
+    return bool(p.labels) and all(fold_label(v) in TICKED for v in p.labels)
 
 
 def _is_text(p: _Profile) -> bool:
@@ -488,7 +513,7 @@ def infer_spec(export: Export) -> Spec:
 
     weight = None
     for c in names:
-        if c not in used and _WEIGHT_RE.fullmatch(_name_key(c)):
+        if c not in used and _name_key(c) in _WEIGHT_NAMES:
             values = _numbers(profiles[c])
             if values is not None and len(values) and (values > 0).all():
                 weight = c
@@ -510,7 +535,7 @@ def infer_spec(export: Export) -> Spec:
         for c in cols:
             p = profiles[c]
             value = p.labels[0] if p.labels else ""
-            if not value or _key(value) in TICKS:
+            if not value or fold_label(value) in TICKED:
                 value = _choice_label(c, stem, parts.get(c, ()))
             options.append(value)
         if len({fold_label(o) for o in options}) != len(options):

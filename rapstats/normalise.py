@@ -29,12 +29,11 @@ import numpy as np
 from rapstats._arrow import to_numpy
 from rapstats.errors import InputError, SpecError
 from rapstats.io import Coded, Export
+from rapstats.labels import TICKED, UNTICKED
 from rapstats.spec import Group, Question, Spec, fold_label
 
 BLANK = -1
 BLANK_LABEL = "(blank)"
-TICKED = frozenset({"1", "x", "y", "yes", "true", "ticked", "selected", "\u2713", "\u2714"})
-UNTICKED = frozenset({"0", "n", "no", "false", "not selected", "unticked"})
 DEFAULT_SEPARATORS = {"googleforms": ", ", "msforms": ";", "qualtrics": ","}
 
 
@@ -89,20 +88,28 @@ def normalise(export: Export, spec: Spec, *, by: tuple[str, ...] = ()) -> Respon
     ticked: dict[str, np.ndarray] = {}
     answered: dict[str, np.ndarray] = {}
     text: dict[str, Coded] = {}
-    for q in spec.questions:
-        if q.type == "single":
-            answers[q.id] = _code_single(export, q, frame.get(q.column, q))
-        elif q.type == "multi":
-            if q.columns:
-                cols = [frame.get(c, q) for c in q.columns]
-                ticked[q.id], answered[q.id] = _code_multi_split(export, q, cols)
+    try:
+        for q in spec.questions:
+            if q.type == "single":
+                answers[q.id] = _code_single(export, q, frame.get(q.column, q))
+            elif q.type == "multi":
+                if q.columns:
+                    cols = [frame.get(c, q) for c in q.columns]
+                    ticked[q.id], answered[q.id] = _code_multi_split(export, q, cols)
+                else:
+                    sep = q.separator or DEFAULT_SEPARATORS.get(export.platform)
+                    ticked[q.id], answered[q.id] = _code_multi_joined(
+                        export, q, frame.get(q.column, q), sep
+                    )
             else:
-                sep = q.separator or DEFAULT_SEPARATORS.get(export.platform)
-                ticked[q.id], answered[q.id] = _code_multi_joined(
-                    export, q, frame.get(q.column, q), sep
-                )
-        else:
-            text[q.id] = frame.get(q.column, q)[1]
+                text[q.id] = frame.get(q.column, q)[1]
+    except InputError as exc:
+        if spec.source == "inferred":  # the fix names the spec: say how to get one
+            exc.hint = (
+                f"{exc.hint}; no --spec was given: write the inferred spec with `rapstats "
+                f"init {export.path.name} -o spec.toml`, edit it and pass it with --spec"
+            )
+        raise
     groups = {}
     for name in by:
         g = spec.group(name)
