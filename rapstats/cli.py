@@ -154,19 +154,18 @@ def _pipeline(ctx: click.Context, params: dict[str, Any], publish: tuple[str, ..
     """
     from rapstats.disclosure import protect
     from rapstats.io import load_export
-    from rapstats.normalise import spec_columns
+    from rapstats.normalise import spec_columns, spec_keep
     from rapstats.spec import load_spec
     from rapstats.summary import summarize
 
     spec = load_spec(params["spec_path"]) if params["spec_path"] else None
-    keep = spec.keep_columns + tuple(g.column for g in spec.groups if g.personal) if spec else ()
     export = load_export(
         params["export"],
         platform=params["platform"],
         encoding=params["encoding"],
         sheet=params["sheet"],
         columns=spec_columns(spec, params["by"]) if spec else None,
-        keep=keep,
+        keep=spec_keep(spec) if spec else (),
     )
     notes = [f"read {export.rows_read} responses from {export.path.name} ({export.platform})"]
     if export.dropped:
@@ -355,7 +354,7 @@ def comments(
         rapstats comments data/sample/feedback.csv --spec data/sample/feedback.toml --by area
     """
     from rapstats.io import load_export
-    from rapstats.normalise import normalise, spec_columns
+    from rapstats.normalise import normalise, spec_columns, spec_keep
     from rapstats.redact import comments_of
     from rapstats.render.tables import render_comments
     from rapstats.spec import load_spec
@@ -368,6 +367,7 @@ def comments(
         encoding=params["encoding"],
         sheet=params["sheet"],
         columns=spec_columns(spec, groups) if spec else None,
+        keep=spec_keep(spec) if spec else (),
     )
     if spec is None:
         from rapstats.infer import infer_spec

@@ -64,6 +64,12 @@ def spec_columns(spec: Spec, by: tuple[str, ...] = ()) -> list[str]:
     return list(dict.fromkeys(cols))
 
 
+def spec_keep(spec: Spec) -> tuple[str, ...]:
+    """The personal-data columns a spec needs kept at load: its keep_columns and personal
+    groups' columns."""
+    return spec.keep_columns + tuple(g.column for g in spec.groups if g.personal)
+
+
 def normalise(export: Export, spec: Spec, *, by: tuple[str, ...] = ()) -> Responses:
     """Code every answer of ``export`` against ``spec``; derive the groups named in ``by``.
 
@@ -140,6 +146,20 @@ class _ColumnFinder:
         """The export column a spec names: (its name in the export, its values)."""
         columns = self.export.columns
         col = name if name in columns else self.folded.get(fold_label(name or ""))
+        adhoc = isinstance(owner, Group) and spec is not None and owner not in spec.groups
+        if col is None and fold_label(name or "") in map(fold_label, self.export.dropped):
+            raise _personal_column_error(self.export, name or "", owner, adhoc)
+        if col is None and adhoc:
+            groups = [g.name for g in spec.groups]  # type: ignore[union-attr]
+            known = {fold_label(c): c for c in [*columns, *groups]}
+            close = difflib.get_close_matches(fold_label(name or ""), known, n=1, cutoff=0.6)
+            close = [known[c] for c in close]
+            raise SpecError(
+                f'--by "{name}" is neither a group of the spec nor a column of the export',
+                hint=(f'did you mean "{close[0]}"? ' if close else "")
+                + ("the groups are " + ", ".join(groups) if groups else "the spec has no groups")
+                + "; --by also takes an export column's name",
+            )
         if col is None:
             where = (
                 f"[questions.{owner.id}]"
@@ -157,6 +177,21 @@ class _ColumnFinder:
                 "to see the export's columns",
             )
         return col, columns[col]
+
+
+def _personal_column_error(export: Export, name: str, owner: object, adhoc: bool) -> SpecError:
+    """A column the spec or --by names was left out at load as personal data."""
+    if adhoc:
+        fix = f'declare it in the spec as a group: [groups.x] column = "{name}", personal = true'
+    elif isinstance(owner, Group):
+        fix = f"add personal = true to [groups.{owner.name}] to break down by it"
+    else:
+        fix = f'add "{name}" to [survey].keep_columns to read it'
+    return SpecError(
+        f'column "{name}" is personal data, left out when the export was read',
+        path=export.path,
+        hint=fix,
+    )
 
 
 def _unknown_label_error(

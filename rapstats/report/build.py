@@ -79,7 +79,7 @@ def build_report(
         prewarm()
     from rapstats.disclosure import protect
     from rapstats.io import load_export
-    from rapstats.normalise import spec_columns
+    from rapstats.normalise import spec_columns, spec_keep
     from rapstats.report.model import build_model
     from rapstats.spec import load_spec
     from rapstats.summary import summarize
@@ -89,9 +89,7 @@ def build_report(
     overrides = {"method": method, "test": test, "confidence": confidence, "adjust": adjust}
 
     def load(path: str | Path, groups: tuple[str, ...]) -> Any:
-        keep = ()
-        if spec_obj is not None:
-            keep = spec_obj.keep_columns + tuple(g.column for g in spec_obj.groups if g.personal)
+        keep = spec_keep(spec_obj) if spec_obj is not None else ()
         columns = spec_columns(spec_obj, groups) if spec_obj is not None else None
         return load_export(path, columns=columns, keep=keep, **read)
 
