@@ -26,3 +26,5 @@ CI_METHODS: tuple[str, ...] = (
 WEIGHTED_METHODS: tuple[str, ...] = ("logit", "likelihood", "beta", "mean", "xlogit", "kish_wilson")
 BASELINE_TESTS: tuple[str, ...] = ("auto", "score_z", "exact_binomial")
 ADJUST_METHODS: tuple[str, ...] = ("none", "holm", "BH")
+# Default cap, in MB, on what the parts of an XLSX/ODS (ZIP) export may unpack to (zip bombs).
+MAX_UNPACKED_MB: float = 1024.0

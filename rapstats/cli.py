@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from rapstats import __version__
-from rapstats.choices import ADJUST_METHODS, BASELINE_TESTS, CI_METHODS, PLATFORMS
+from rapstats.choices import (
+    ADJUST_METHODS,
+    BASELINE_TESTS,
+    CI_METHODS,
+    MAX_UNPACKED_MB,
+    PLATFORMS,
+)
 from rapstats.errors import RapstatsError
 
 if TYPE_CHECKING:
@@ -51,6 +57,22 @@ def note(ctx: click.Context, message: str) -> None:
         click.echo(f"rapstats: {message}", err=True)
 
 
+def _encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Refuse an --encoding that is no text encoding (``rot13``) before anything is read."""
+    if value is not None:
+        from rapstats.io import text_encoding
+
+        try:
+            text_encoding(value)
+        except RapstatsError as exc:
+            raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+    return value
+
+
+ENCODING_HELP = "Text encoding of a CSV. Default: detected."
+MAX_UNPACKED_HELP = "Largest size an XLSX/ODS may unpack to, in MB (refuses zip bombs)."
+
+
 def input_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by every command that reads an export."""
     options = [
@@ -68,8 +90,15 @@ def input_options(f: Callable[..., Any]) -> Callable[..., Any]:
             show_default=True,
             help="Layout of the export.",
         ),
-        click.option("--encoding", help="Text encoding of a CSV. Default: detected."),
+        click.option("--encoding", callback=_encoding, help=ENCODING_HELP),
         click.option("--sheet", help="Worksheet of an XLSX/ODS. Default: the first."),
+        click.option(
+            "--max-unpacked-mb",
+            type=click.FloatRange(0, min_open=True),
+            default=MAX_UNPACKED_MB,
+            show_default=True,
+            help=MAX_UNPACKED_HELP,
+        ),
     ]
     for option in reversed(options):
         f = option(f)
@@ -166,6 +195,7 @@ def _pipeline(ctx: click.Context, params: dict[str, Any], publish: tuple[str, ..
         sheet=params["sheet"],
         columns=spec_columns(spec, params["by"]) if spec else None,
         keep=spec_keep(spec) if spec else (),
+        max_unpacked_mb=params["max_unpacked_mb"],
     )
     notes = [f"read {export.rows_read} responses from {export.path.name} ({export.platform})"]
     if export.dropped:
@@ -286,8 +316,15 @@ def freq(ctx: click.Context, fmt: str, output: Path | None, **params: Any) -> No
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing --output file.")
 @click.option("--platform", type=click.Choice(PLATFORMS), default="auto", show_default=True)
-@click.option("--encoding", help="Text encoding of a CSV. Default: detected.")
+@click.option("--encoding", callback=_encoding, help=ENCODING_HELP)
 @click.option("--sheet", help="Worksheet of an XLSX/ODS. Default: the first.")
+@click.option(
+    "--max-unpacked-mb",
+    type=click.FloatRange(0, min_open=True),
+    default=MAX_UNPACKED_MB,
+    show_default=True,
+    help=MAX_UNPACKED_HELP,
+)
 @click.pass_context
 def init(
     ctx: click.Context,
@@ -297,6 +334,7 @@ def init(
     platform: str,
     encoding: str | None,
     sheet: str | None,
+    max_unpacked_mb: float,
 ) -> None:
     """Write a starter survey spec (TOML) inferred from an export, to check and edit.
 
@@ -315,7 +353,13 @@ def init(
 
     if output is not None and output.exists() and not force:
         raise click.ClickException(f"{output} exists. Fix: use --force to overwrite it.")
-    loaded = load_export(export, platform=platform, encoding=encoding, sheet=sheet)
+    loaded = load_export(
+        export,
+        platform=platform,
+        encoding=encoding,
+        sheet=sheet,
+        max_unpacked_mb=max_unpacked_mb,
+    )
     if loaded.dropped:
         note(ctx, "dropped personal-data columns: " + ", ".join(loaded.dropped))
     spec = infer_spec(loaded)
@@ -368,6 +412,7 @@ def comments(
         sheet=params["sheet"],
         columns=spec_columns(spec, groups) if spec else None,
         keep=spec_keep(spec) if spec else (),
+        max_unpacked_mb=params["max_unpacked_mb"],
     )
     if spec is None:
         from rapstats.infer import infer_spec

@@ -313,6 +313,8 @@ def load_spec(path: str | Path) -> Spec:
         If the file is missing, is not valid TOML, or any key is unknown or invalid.
     """
     path = Path(path)
+    if path.exists() and not path.is_file():  # a pipe or device: reading would hang
+        raise SpecError("spec is not a regular file", path=path, hint="give the spec's file")
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -322,12 +324,27 @@ def load_spec(path: str | Path) -> Spec:
     try:
         data = tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
+        _refuse_export(path, raw)
         raise SpecError("spec is not UTF-8 text", path=path, hint="save it as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
+        _refuse_export(path, raw)
         raise SpecError(
             f"invalid TOML: {exc}", path=path, hint="correct the TOML syntax at that line"
         ) from None
     return parse_spec(data, path=path)
+
+
+def _refuse_export(path: Path, raw: bytes) -> None:
+    """Raise if a file that is not a TOML spec is a spreadsheet, SPSS file or delimited text."""
+    first = raw.split(b"\n", 1)[0]
+    spreadsheet = raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"$FL2", b"$FL3"))
+    if spreadsheet or (b"=" not in first and any(d in first for d in (b",", b"\t", b";"))):
+        raise SpecError(
+            "is a survey export, not a spec",
+            path=path,
+            hint=f"give the export first and the spec with --spec, as in rapstats summarize "
+            f"{path.name} --spec SPEC.toml (`rapstats init` writes a spec to start from)",
+        )
 
 
 def parse_spec(data: Mapping[str, Any], *, path: Path | None = None) -> Spec:

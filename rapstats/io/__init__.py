@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rapstats.choices import PLATFORMS
+from rapstats.choices import MAX_UNPACKED_MB, PLATFORMS
 from rapstats.errors import InputError
 
 if TYPE_CHECKING:
@@ -164,6 +164,28 @@ class Export:
         )
 
 
+def text_encoding(name: str) -> str:
+    """The Python codec name of the text encoding ``name``.
+
+    Raises
+    ------
+    InputError
+        ``name`` is no codec, or not a text encoding (``rot13``, ``base64``).
+    """
+    import codecs
+
+    hint = "give a Python codec name such as utf-8, cp1252 or utf-16"
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        raise InputError(f"unknown encoding {name!r}", hint=hint) from None
+    try:
+        "".encode(codec)  # refuses codecs that do not turn text into bytes
+    except (LookupError, UnicodeError):
+        raise InputError(f"{name!r} is not a text encoding", hint=hint) from None
+    return codec
+
+
 def file_sha256(path: Path) -> str:
     """Hex sha256 of a file's bytes, read in 1 MiB chunks."""
     h = hashlib.sha256()
@@ -181,6 +203,7 @@ def load_export(
     sheet: str | None = None,
     columns: list[str] | None = None,
     keep: tuple[str, ...] = (),
+    max_unpacked_mb: float = MAX_UNPACKED_MB,
 ) -> Export:
     """Read a survey export.
 
@@ -199,11 +222,16 @@ def load_export(
         all. Unknown names are ignored here: the spec check names them.
     keep : tuple of str
         Personal-data columns to keep (the spec names them as grouping variables).
+    max_unpacked_mb : float
+        Largest total size, in megabytes, that the parts of an XLSX/ODS (a ZIP) may unpack
+        to; default :data:`MAX_UNPACKED_MB`. A zip bomb is refused before it is unpacked.
 
     Raises
     ------
     InputError
-        Missing, empty, undecodable or corrupt file; a file that is not a survey export.
+        Missing, empty, undecodable or corrupt file; a pipe or device; a file that is not a
+        survey export (a PDF, an image, a spec, a report); formula cells with no saved value;
+        a workbook that unpacks to more than ``max_unpacked_mb``.
     """
     from rapstats.io._read import read_export
 
@@ -216,6 +244,18 @@ def load_export(
         raise InputError("file not found", path=path, hint="check the path")
     if path.is_dir():
         raise InputError("is a folder, not a file", path=path, hint="name the export file")
+    if not path.is_file():  # reading a pipe or a device would wait for ever, or never end
+        raise InputError(
+            "is not a regular file (a pipe or a device)",
+            path=path,
+            hint="save the export to a file and give its path",
+        )
     return read_export(
-        path, platform=platform, encoding=encoding, sheet=sheet, columns=columns, keep=keep
+        path,
+        platform=platform,
+        encoding=encoding,
+        sheet=sheet,
+        columns=columns,
+        keep=keep,
+        max_unpacked_mb=max_unpacked_mb,
     )

@@ -20,6 +20,7 @@ import numpy as np
 
 from rapstats.errors import InputError
 from rapstats.io import Coded, Export, file_sha256
+from rapstats.io._kind import refuse_non_export
 from rapstats.io._layout import (
     QUALTRICS_DROP_STATUS,
     Layout,
@@ -31,9 +32,12 @@ from rapstats.io._sheet import (
     CFB_MAGIC,
     SAV_MAGICS,
     ZIP_MAGIC,
+    cell_name,
     cell_str,
+    check_zip,
     read_sav,
     read_sheet,
+    uncalculated_formulas,
 )
 from rapstats.io._sheet import (
     to_coded as sheet_coded,
@@ -69,6 +73,7 @@ def read_export(
     sheet: str | None,
     columns: list[str] | None,
     keep: tuple[str, ...],
+    max_unpacked_mb: float,
 ) -> Export:
     """Read ``path`` into an :class:`Export` (see :func:`rapstats.io.load_export`)."""
     try:
@@ -90,8 +95,11 @@ def read_export(
             or magic == CFB_MAGIC
             or (path.suffix.casefold() in _SPREADSHEET_SUFFIXES and encoding is None)
         ):
+            if magic.startswith(ZIP_MAGIC):
+                check_zip(path, max_unpacked_mb)
             export = _from_sheet(path, platform, sheet, columns, keep)
         else:
+            refuse_non_export(path, head)
             export = _from_text(path, head, platform, encoding, columns, keep)
         return replace(export, sha256=digest.result())
 
@@ -470,6 +478,7 @@ def _from_sheet(
         layout.header_parts,
     )
     include, out_names, dropped = _choose(layout, columns, keep)
+    _check_formulas(path, name, layout, include)
     if body:
         cols = list(zip(*body, strict=False))
     else:
@@ -490,6 +499,28 @@ def _from_sheet(
     return _finish(
         path, layout, data, row_numbers, dropped=dropped, columns=columns, sheet=name, tail=tail
     )
+
+
+def _check_formulas(path: Path, sheet: str, layout: Layout, include: list[int]) -> None:
+    """Refuse formula cells never calculated in the columns read (they read as blank or 0)."""
+    wanted = set(include)
+    cells = [
+        (r, c)
+        for r, c in uncalculated_formulas(path, sheet)
+        if c in wanted and r >= layout.header_row
+    ]
+    if cells:
+        row, column = cells[0]
+        more = f" ({len(cells)} such cells in the columns read)" if len(cells) > 1 else ""
+        raise InputError(
+            f"cell {cell_name(row, column)} of sheet {sheet!r} holds a formula that was never "
+            f"calculated: the program that wrote the workbook saved no value for it{more}",
+            path=path,
+            row=row + 1,
+            column=layout.names[column] or None if column < len(layout.names) else None,
+            hint="open the workbook in Excel or LibreOffice and save it (that stores the "
+            "values), or export the values only",
+        )
 
 
 def _from_sav(path: Path, columns: list[str] | None, keep: tuple[str, ...]) -> Export:

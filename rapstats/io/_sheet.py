@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +94,13 @@ def read_sheet(path: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
         raise InputError("the workbook has no worksheets", path=path, hint="export it again")
     if sheet is None:
         name = names[0]
+        if [n.casefold() for n in names[:3]] == ["cover", "contents", "notes"]:
+            raise InputError(
+                "is a published statistics workbook (Cover, Contents and Notes sheets, as "
+                "rapstats' report.xlsx), not a survey export",
+                path=path,
+                hint="give the survey's export; to read one of its tables, name it with --sheet",
+            )
     else:
         matches = [n for n in names if n.strip().casefold() == sheet.strip().casefold()]
         if not matches:
@@ -111,6 +119,134 @@ def read_sheet(path: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
             hint="check the file opens in a spreadsheet program, or export it again",
         ) from None
     return name, rows
+
+
+def check_zip(path: Path, max_unpacked_mb: float) -> None:
+    """Refuse a ZIP file that is not a workbook, or whose parts unpack to more than
+    ``max_unpacked_mb`` megabytes (a zip bomb), before anything is unpacked.
+
+    The sizes are those the archive declares; Python's zipfile, which reads the parts checked
+    here, never unpacks more than a part declares.
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # damaged: the spreadsheet reader says so
+    names = {i.filename for i in infos}
+    for part, what in _OTHER_ZIPS:
+        if part in names:
+            raise InputError(
+                f"is {what}, not a survey export",
+                path=path,
+                hint="give the survey's export (CSV, XLSX, ODS or SAV)",
+            )
+    if not names & {"xl/workbook.xml", "xl/workbook.bin", "content.xml"}:
+        raise InputError(
+            "is a ZIP archive, not a spreadsheet",
+            path=path,
+            hint="unzip it and give the survey export inside",
+        )
+    unpacked = sum(i.file_size for i in infos)
+    if unpacked > max_unpacked_mb * 2**20:
+        raise InputError(
+            f"unpacks to {unpacked / 2**20:,.1f} MB, more than the {max_unpacked_mb:g} MB "
+            "allowed (a damaged file or a zip bomb)",
+            path=path,
+            hint="if the workbook is genuine, raise the limit with --max-unpacked-mb",
+        )
+
+
+def uncalculated_formulas(path: Path, sheet: str) -> list[tuple[int, int]]:
+    """Formula cells of an XLSX worksheet whose values were never calculated, as (row,
+    column) from 0.
+
+    Programs that write formulas without calculating them (openpyxl, XlsxWriter, most
+    scripts) save no value, or a placeholder 0, and mark the workbook to be recalculated
+    when it is opened (``fullCalcOnLoad``); a reader then sees blanks or zeros. Only such
+    workbooks are searched: Excel, LibreOffice and Google Sheets save calculated values.
+    The worksheet is first searched for a formula without parsing it.
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            part = _sheet_part(z, sheet)
+            if part is None:
+                return []
+            with z.open(part) as f:
+                head = f.read(1 << 20)
+                prefix = _PREFIX_RE.match(head)
+                closing = b"</" + ((prefix and prefix.group(1)) or b"") + b"f"
+                last, chunk = b"", head
+                while chunk and closing not in last + chunk:
+                    last, chunk = chunk[-8:], f.read(1 << 20)
+                if not chunk:
+                    return []
+            xml = z.read(part)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        return []  # the spreadsheet reader read it; nothing more to say
+    found = []
+    for cell in _CELL_RE.finditer(xml):
+        ref = _R_RE.search(cell.group(1))
+        if ref is not None and _F_RE.search(cell.group(2) or b""):
+            found.append(_cell_position(ref.group(1).decode()))
+    return found
+
+
+_OTHER_ZIPS = (
+    ("word/document.xml", "a Word document"),
+    ("ppt/presentation.xml", "a PowerPoint presentation"),
+)
+_PREFIX_RE = re.compile(rb"\s*(?:<\?xml[^>]*>\s*)?<(\w+:)?worksheet\b")
+_CELL_RE = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_F_RE = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_R_RE = re.compile(rb'\sr="([A-Z]+\d+)"')
+
+
+def _cell_position(ref: str) -> tuple[int, int]:
+    """``"C12"`` -> (11, 2): row and column from 0."""
+    letters = ref.rstrip("0123456789")
+    column = 0
+    for ch in letters:
+        column = column * 26 + ord(ch) - 64
+    return int(ref[len(letters) :]) - 1, column - 1
+
+
+def cell_name(row: int, column: int) -> str:
+    """(11, 2) -> ``"C12"``: a cell's name from its row and column (from 0)."""
+    letters = ""
+    column += 1
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row + 1}"
+
+
+def _sheet_part(z: Any, sheet: str) -> str | None:
+    """The ZIP path of the worksheet named ``sheet`` in an XLSX marked to be recalculated on
+    load; None if not found or not so marked."""
+    import posixpath
+    import xml.etree.ElementTree as ET
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    try:
+        book = ET.fromstring(z.read("xl/workbook.xml"))
+        rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ET.ParseError):
+        return None
+    calc = book.find(f"{main}calcPr")
+    if calc is None or calc.get("fullCalcOnLoad") not in ("1", "true"):
+        return None  # saved by a program that calculates
+    ids = [s.get(rel) for s in book.iter(f"{main}sheet") if s.get("name") == sheet]
+    for r in rels:
+        if ids and r.get("Id") == ids[0]:
+            target = r.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+    return None
 
 
 def _why(exc: Exception) -> str:
@@ -152,8 +288,11 @@ __all__ = [
     "CFB_MAGIC",
     "SAV_MAGICS",
     "ZIP_MAGIC",
+    "cell_name",
     "cell_str",
+    "check_zip",
     "read_sav",
     "read_sheet",
     "to_coded",
+    "uncalculated_formulas",
 ]

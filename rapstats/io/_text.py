@@ -19,7 +19,7 @@ import pyarrow.csv as pacsv
 
 from rapstats._arrow import to_numpy
 from rapstats.errors import InputError
-from rapstats.io import Coded
+from rapstats.io import Coded, text_encoding
 
 HEAD_BYTES = 1 << 16
 MAX_HEAD_BYTES = 1 << 24
@@ -51,13 +51,9 @@ def sniff_encoding(path: Path, head: bytes, encoding: str | None) -> TextInfo:
     """
     if encoding is not None:
         try:
-            name = codecs.lookup(encoding).name
-        except LookupError:
-            raise InputError(
-                f"unknown encoding {encoding!r}",
-                path=path,
-                hint="give a Python codec name such as utf-8, cp1252 or utf-16",
-            ) from None
+            name = text_encoding(encoding)
+        except InputError as exc:
+            raise InputError(exc.message, path=path, hint=exc.hint) from None
         bom = 0
         if name in ("utf-8", "utf-8-sig") and head.startswith(codecs.BOM_UTF8):
             name, bom = "utf-8", 3

@@ -27,6 +27,7 @@ def build_report(
     platform: str = "auto",
     encoding: str | None = None,
     sheet: str | None = None,
+    max_unpacked_mb: float | None = None,
     method: str | None = None,
     test: str | None = None,
     confidence: float | None = None,
@@ -50,7 +51,7 @@ def build_report(
         personal and has at most ``MAX_GROUP_LEVELS`` values.
     date : str, optional
         Publication date shown; default the spec's ``[report].date``.
-    platform, encoding, sheet : optional
+    platform, encoding, sheet, max_unpacked_mb : optional
         How to read the exports (as :func:`rapstats.io.load_export`).
     method, test, confidence, adjust : optional
         Override the spec's ``[defaults]``.
@@ -86,6 +87,8 @@ def build_report(
 
     spec_obj = load_spec(spec) if spec is not None else None
     read = {"platform": platform, "encoding": encoding, "sheet": sheet}
+    if max_unpacked_mb is not None:
+        read["max_unpacked_mb"] = max_unpacked_mb
     overrides = {"method": method, "test": test, "confidence": confidence, "adjust": adjust}
 
     def load(path: str | Path, groups: tuple[str, ...]) -> Any:
