@@ -85,6 +85,7 @@ def read_export(
     if size == 0 or not head.strip():
         raise InputError("the file is empty", path=path, hint="export the survey again")
     magic = head[:8]
+    refuse_non_export(path, head)
     # hash the file on a second thread while it is parsed (hashlib releases the GIL)
     with ThreadPoolExecutor(1) as pool:
         digest = pool.submit(file_sha256, path)
@@ -99,7 +100,6 @@ def read_export(
                 check_zip(path, max_unpacked_mb)
             export = _from_sheet(path, platform, sheet, columns, keep)
         else:
-            refuse_non_export(path, head)
             export = _from_text(path, head, platform, encoding, columns, keep)
         return replace(export, sha256=digest.result())
 
