@@ -170,7 +170,11 @@ def uncalculated_formulas(path: Path, sheet: str) -> list[tuple[int, int]]:
     The worksheet is first searched for a formula without parsing it.
     """
     import zipfile
+    import zlib
 
+    # what zipfile raises on a damaged or unusual archive (encrypted, unknown compression)
+    damaged = (zipfile.BadZipFile, zlib.error, OSError, EOFError, KeyError, ValueError)
+    damaged += (NotImplementedError, RuntimeError)
     try:
         with zipfile.ZipFile(path) as z:
             part = _sheet_part(z, sheet)
@@ -186,8 +190,8 @@ def uncalculated_formulas(path: Path, sheet: str) -> list[tuple[int, int]]:
                 if not chunk:
                     return []
             xml = z.read(part)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
-        return []  # the spreadsheet reader read it; nothing more to say
+    except damaged:
+        return []  # damaged where the spreadsheet reader did not look: nothing more to say
     found = []
     for cell in _CELL_RE.finditer(xml):
         ref = _R_RE.search(cell.group(1))
