@@ -20,6 +20,7 @@ SOURCES = [
     "googleforms.csv",
     "handmade_cp1252.csv",
     "msforms.xlsx",
+    "edge_formula.xlsx",
     "survey.sav",
 ]
 _counter = itertools.count()
