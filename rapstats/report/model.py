@@ -684,19 +684,25 @@ class _Builder:
         if not rows:
             return None
         adj = ADJUST_NAMES.get(self.m.adjust)
+        results = [
+            _col("Base (respondents)", "int"),
+            _col("Share (%)", "pct"),
+            _col(f"{self.level} CI lower (%)", "pct"),
+            _col(f"{self.level} CI upper (%)", "pct"),
+            _col("Difference from baseline (percentage points)", "pp"),
+            _col(f"Significant after {adj} adjustment" if adj else "Significant", "yesno"),
+            _col("Flag", "text"),
+        ]
+        taken = {c["label"].casefold() for c in results} | {"question"}
+        # a group named like a result column (flag, question...) keeps its own column
+        heading = f"{label} (group)" if label.casefold() in taken else label
         return self._table(
             f"{wid}_by_{group}",
             f"{name}: percentage giving a positive answer, by {label.lower()}",
             [
                 _col("Question", "text"),
-                _col(label, "text"),
-                _col("Base (respondents)", "int"),
-                _col("Share (%)", "pct"),
-                _col(f"{self.level} CI lower (%)", "pct"),
-                _col(f"{self.level} CI upper (%)", "pct"),
-                _col("Difference from baseline (percentage points)", "pp"),
-                _col(f"Significant after {adj} adjustment" if adj else "Significant", "yesno"),
-                _col("Flag", "text"),
+                _col(heading, "text"),
+                *results,
             ],
             rows,
             notes=[self._base_note, self._adjust_note, self._disclosure_note],
