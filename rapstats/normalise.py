@@ -362,6 +362,7 @@ def _code_group(
         levels = list(dict.fromkeys(labels))
         position = {v: i for i, v in enumerate(levels)}
         level_codes = np.array([position[v] for v in labels], dtype=np.int64)
+    _check_order(g, levels, export, column)
     group_codes = level_codes[coded.codes]
     used = np.bincount(group_codes, minlength=len(levels)) > 0
     present = [str(v) for v, u in zip(levels, used, strict=True) if u]
@@ -369,6 +370,26 @@ def _code_group(
     order = {label: i for i, label in enumerate(ordered)}
     remap = np.array([order.get(str(v), -1) for v in levels], dtype=np.int32)
     return remap[group_codes], tuple(ordered)
+
+
+def _check_order(g: Group, levels: list[str], export: Export, column: str) -> None:
+    """Refuse a group ``order`` that names a label the column lacks while leaving out one it
+    has: a typo ("Nrth") that would silently sort that group last. Labels of groups with no
+    responses in this export (another wave's areas) are fine when every value is ordered."""
+    folded = {fold_label(v): v for v in levels if v != BLANK_LABEL}
+    ordered = {fold_label(o) for o in g.order}
+    unknown = [o for o in g.order if fold_label(o) not in folded]
+    left_out = [v for k, v in folded.items() if k not in ordered]
+    if g.order and unknown and left_out:
+        hit = difflib.get_close_matches(fold_label(unknown[0]), [fold_label(v) for v in left_out])
+        suggestion = f'did you mean "{folded[hit[0]]}"? ' if hit else ""
+        raise SpecError(
+            f"groups.{g.name}.order names {unknown[0]!r}, which is not a value of the column, "
+            f"and leaves out {left_out[0]!r}",
+            path=export.path,
+            column=column,
+            hint=suggestion + f"correct [groups.{g.name}].order to list the column's values",
+        )
 
 
 def _group_sort_key(g: Group):  # noqa: ANN202 - a sort key

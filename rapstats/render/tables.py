@@ -300,7 +300,14 @@ def oneoff_text(result: dict[str, Any]) -> str:
         z = f", z = {result['z']:.2f}" if result.get("z") is not None else ""
         p = p_text(result["p_value"])
         p = f"p < {p[1:]}" if p.startswith("<") else f"p = {p}"
-        lines.append(f"{result['test']} test: {p}{z} (two-sided)")
+        fixed = (
+            "; the test treats the baseline as fixed, its uncertainty widens only the "
+            "difference's interval"
+            if result.get("baseline_fixed_in_test")
+            and (result["baseline_n"] or result["baseline_ci"])
+            else ""
+        )
+        lines.append(f"{result['test']} test: {p}{z} (two-sided{fixed})")
     return "\n".join(lines)
 
 
