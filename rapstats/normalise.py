@@ -424,7 +424,30 @@ def _weights(export: Export, found: tuple[str, Coded]) -> np.ndarray:
             column=column,
             hint="give every response a positive weight, or remove [survey].weight",
         )
-    return w
+    return _scaled(w, export, column)
+
+
+#: Largest ratio of the largest weight to the smallest that is estimated (10^15: beyond it
+#: squared weights leave the range of floating point and the small weights count for nothing).
+MAX_WEIGHT_RATIO = 1e15
+
+
+def _scaled(w: np.ndarray, export: Export, column: str) -> np.ndarray:
+    """Weights divided by a power of two near the largest (exact; shares and their variances
+    do not depend on the scale of the weights), so that sums of w² neither overflow nor
+    underflow. A spread wider than ``MAX_WEIGHT_RATIO`` is an error naming both rows."""
+    if not len(w):
+        return w
+    hi, lo = int(np.argmax(w)), int(np.argmin(w))
+    if w[hi] > MAX_WEIGHT_RATIO * w[lo]:
+        raise InputError(
+            f"weights range from {w[lo]:g} (row {int(export.row_numbers[lo])}) to {w[hi]:g} "
+            f"(row {int(export.row_numbers[hi])}), a ratio above {MAX_WEIGHT_RATIO:g}",
+            path=export.path,
+            column=column,
+            hint="check the weight column; survey weights differ by a few orders of magnitude",
+        )
+    return np.ldexp(w, -int(np.frexp(w[hi])[1]))
 
 
 def _number(text: str) -> float:
