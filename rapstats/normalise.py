@@ -439,7 +439,7 @@ def _scaled(w: np.ndarray, export: Export, column: str) -> np.ndarray:
     if not len(w):
         return w
     hi, lo = int(np.argmax(w)), int(np.argmin(w))
-    if w[hi] > MAX_WEIGHT_RATIO * w[lo]:
+    if w[hi] / MAX_WEIGHT_RATIO > w[lo]:
         raise InputError(
             f"weights range from {w[lo]:g} (row {int(export.row_numbers[lo])}) to {w[hi]:g} "
             f"(row {int(export.row_numbers[hi])}), a ratio above {MAX_WEIGHT_RATIO:g}",
