@@ -1,7 +1,8 @@
 """The survey spec: which columns are questions, how answers are scored, how to group.
 
 A spec is a TOML file (read with :mod:`tomllib`) or is inferred from an export by
-:func:`rapstats.infer.infer_spec`. Every key is validated: an unknown key or a wrong type is a
+:func:`rapstats.infer.infer_spec`. Every key is validated: an unknown key, a wrong type or a
+value outside its range (field metadata, see ``_range``; NaN and infinity anywhere) is a
 :class:`~rapstats.errors.SpecError` naming the TOML path and the fix.
 
 Example
