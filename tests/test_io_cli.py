@@ -9,7 +9,9 @@ from click.testing import CliRunner
 
 DATA = Path(__file__).parent / "data"
 GOOD = sorted(
-    p.name for p in DATA.iterdir() if not p.name.startswith("bad_") and p.suffix != ".json"
+    p.name
+    for p in DATA.iterdir()
+    if p.is_file() and not p.name.startswith("bad_") and p.suffix != ".json"
 )
 BAD = sorted(p.name for p in DATA.glob("bad_*"))
 
