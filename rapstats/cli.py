@@ -20,6 +20,7 @@ from rapstats.choices import (
     ADJUST_METHODS,
     BASELINE_TESTS,
     CI_METHODS,
+    MAX_CONFIDENCE,
     MAX_UNPACKED_MB,
     PLATFORMS,
 )
@@ -117,7 +118,7 @@ def estimate_options(f: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--confidence",
-            type=click.FloatRange(0, 1, min_open=True, max_open=True),
+            type=click.FloatRange(0, MAX_CONFIDENCE, min_open=True),
             help="Confidence level. Default: the spec's, else 0.95.",
         ),
         click.option(
@@ -140,6 +141,13 @@ def estimate_options(f: Callable[..., Any]) -> Callable[..., Any]:
             is_flag=True,
             help="Do not suppress small cells. Internal working files only: every output is "
             "marked UNSUPPRESSED - NOT FOR PUBLICATION.",
+        ),
+        click.option(
+            "--explain-suppression",
+            type=_Path(dir_okay=False),
+            metavar="FILE",
+            help="Also write why each cell was withheld to FILE (CSV for the analyst, marked "
+            "NOT FOR PUBLICATION: the reasons narrow the hidden values).",
         ),
     ]
     for option in reversed(options):
@@ -175,57 +183,51 @@ def _emit(ctx: click.Context, text: str, output: Path | None) -> None:
     note(ctx, f"wrote {output}")
 
 
-def _pipeline(ctx: click.Context, params: dict[str, Any], publish: tuple[str, ...]) -> Any:
-    """Load, (infer a) spec, summarise and protect: the shared body of summarize and freq.
+def _read(params: dict[str, Any]) -> Any:
+    """The pipeline's ReadOptions from the shared input options."""
+    from rapstats.pipeline import ReadOptions
 
-    Notes for stderr are collected and shown only when every step succeeded, so a failure
-    prints exactly one line.
-    """
-    from rapstats.disclosure import protect
-    from rapstats.io import load_export
-    from rapstats.normalise import spec_columns, spec_keep
-    from rapstats.spec import load_spec
-    from rapstats.summary import summarize
+    return ReadOptions(
+        **{k: params.pop(k) for k in ("platform", "encoding", "sheet", "max_unpacked_mb")}
+    )
 
-    spec = load_spec(params["spec_path"]) if params["spec_path"] else None
-    export = load_export(
+
+def _estimation(params: dict[str, Any]) -> Any:
+    """The pipeline's Estimation overrides from the shared estimate options."""
+    from rapstats.pipeline import Estimation
+
+    return Estimation(**{k: params.pop(k) for k in ("method", "test", "confidence", "adjust")})
+
+
+def _summary(ctx: click.Context, params: dict[str, Any], publish: tuple[str, ...]) -> Any:
+    """Open, summarise and protect (the shared body of summarize and freq); notes are shown
+    only when every step succeeded, so a failure prints exactly one line."""
+    from rapstats.pipeline import summarize_file
+
+    summary, notes = summarize_file(
         params["export"],
-        platform=params["platform"],
-        encoding=params["encoding"],
-        sheet=params["sheet"],
-        columns=spec_columns(spec, params["by"]) if spec else None,
-        keep=spec_keep(spec) if spec else (),
-        max_unpacked_mb=params["max_unpacked_mb"],
-    )
-    notes = [f"read {export.rows_read} responses from {export.path.name} ({export.platform})"]
-    if export.dropped:
-        notes.append("dropped personal-data columns: " + ", ".join(export.dropped))
-    notes += list(export.notes)
-    if spec is None:
-        from rapstats.infer import infer_spec
-
-        spec = infer_spec(export)
-        weighted = f', weighted by column "{spec.design.weight}"' if spec.design.weight else ""
-        notes.append(
-            f"no --spec given: inferred one with {len(spec.questions)} questions{weighted} "
-            "(write it with `rapstats init` to check and edit it)"
-        )
-    summary = summarize(
-        export,
-        spec,
+        params["spec_path"],
         by=params["by"],
-        method=params["method"],
-        test=params["test"],
-        confidence=params["confidence"],
-        adjust=params["adjust"],
-        with_frequencies="frequencies" in publish,
+        read=_read(params),
+        estimation=_estimation(params),
+        publish=publish,
+        unsafe_no_suppression=params["unsafe_no_suppression"],
     )
-    protected = protect(
-        summary, unsafe_no_suppression=params["unsafe_no_suppression"], publish=publish
-    )
+    _explain(ctx, (summary,), params["explain_suppression"])
     for message in notes:
         note(ctx, message)
-    return protected
+    return summary
+
+
+def _explain(ctx: click.Context, summaries: tuple[Any, ...], path: Path | None) -> None:
+    """Write the analyst's suppression audit (why each cell was withheld), if asked."""
+    if path is None:
+        return
+    from rapstats.files import write_atomic
+    from rapstats.render.tables import render_suppression_audit
+
+    write_atomic(path, render_suppression_audit(summaries))
+    note(ctx, f"wrote the suppression audit (NOT FOR PUBLICATION) to {path}")
 
 
 def _terminal_width() -> int:
@@ -283,7 +285,7 @@ def summarize(ctx: click.Context, fmt: str, output: Path | None, **params: Any) 
     """
     from rapstats.render import render_summary
 
-    _emit(ctx, render_summary(_pipeline(ctx, params, ("rows",)), fmt), output)
+    _emit(ctx, render_summary(_summary(ctx, params, ("rows",)), fmt), output)
 
 
 @cli.command()
@@ -302,7 +304,7 @@ def freq(ctx: click.Context, fmt: str, output: Path | None, **params: Any) -> No
     """
     from rapstats.render import render_frequencies
 
-    summary = _pipeline(ctx, params, ("rows", "frequencies"))
+    summary = _summary(ctx, params, ("rows", "frequencies"))
     _emit(ctx, render_frequencies(summary, fmt), output)
 
 
@@ -397,31 +399,15 @@ def comments(
 
         rapstats comments data/sample/feedback.csv --spec data/sample/feedback.toml --by area
     """
-    from rapstats.io import load_export
-    from rapstats.normalise import normalise, spec_columns, spec_keep
-    from rapstats.redact import comments_of
+    from rapstats.pipeline import comments_file
     from rapstats.render.tables import render_comments
-    from rapstats.spec import load_spec
 
-    spec = load_spec(params["spec_path"]) if params["spec_path"] else None
-    groups = (by,) if by else ()
-    export = load_export(
-        params["export"],
-        platform=params["platform"],
-        encoding=params["encoding"],
-        sheet=params["sheet"],
-        columns=spec_columns(spec, groups) if spec else None,
-        keep=spec_keep(spec) if spec else (),
-        max_unpacked_mb=params["max_unpacked_mb"],
+    quoted, title, notes = comments_file(
+        params["export"], params["spec_path"], by=by, read=_read(params)
     )
-    if spec is None:
-        from rapstats.infer import infer_spec
-
-        spec = infer_spec(export)
-    responses = normalise(export, spec, by=groups)
-    name = spec.group(by).name if by else None
-    quoted = comments_of(responses, group=name, min_base=spec.disclosure.min_base)
-    _emit(ctx, render_comments(quoted, fmt, title=spec.title or "Comments"), output)
+    _emit(ctx, render_comments(quoted, fmt, title=title), output)
+    for message in notes:
+        note(ctx, message)
 
 
 def _oneoff(ctx: click.Context, fmt: str, call: Callable[[], dict[str, Any]]) -> None:
@@ -449,7 +435,12 @@ def _oneoff(ctx: click.Context, fmt: str, call: Callable[[], dict[str, Any]]) ->
     "--baseline-ci",
     nargs=2,
     type=float,
-    help="Published interval of the baseline (LOW HIGH) at --confidence.",
+    help="Published interval of the baseline (LOW HIGH), at --baseline-ci-confidence.",
+)
+@click.option(
+    "--baseline-ci-confidence",
+    type=click.FloatRange(0, MAX_CONFIDENCE, min_open=True),
+    help="Confidence level of --baseline-ci. Default: --confidence.",
 )
 @click.option(
     "--method",
@@ -462,7 +453,12 @@ def _oneoff(ctx: click.Context, fmt: str, call: Callable[[], dict[str, Any]]) ->
     type=click.Choice(("score_z", "exact_binomial", "chisq_nocc", "chisq_yates", "fisher")),
     help="Test. Default: score_z (baseline), chisq_nocc (--diff).",
 )
-@click.option("--confidence", type=float, default=0.95, show_default=True)
+@click.option(
+    "--confidence",
+    type=click.FloatRange(0, MAX_CONFIDENCE, min_open=True),
+    default=0.95,
+    show_default=True,
+)
 @click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table")
 @click.pass_context
 def ci_command(
@@ -472,6 +468,7 @@ def ci_command(
     baseline: float | None,
     baseline_n: float | None,
     baseline_ci: tuple[float, float] | None,
+    baseline_ci_confidence: float | None,
     method: str | None,
     test: str | None,
     confidence: float,
@@ -511,6 +508,7 @@ def ci_command(
                 baseline=baseline,
                 baseline_n=baseline_n,
                 baseline_ci=baseline_ci or None,
+                baseline_ci_confidence=baseline_ci_confidence or confidence,
                 test=test or "score_z",
             ),  # fmt: skip
         )
@@ -586,7 +584,8 @@ def report(
 
         rapstats report data/sample/feedback.csv --spec data/sample/feedback.toml --out out
     """
-    from rapstats.report import FORMATS, build_report, write_report
+    from rapstats.pipeline import report_data
+    from rapstats.report import FORMATS, write_report
     from rapstats.report.write import report_steps
 
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
@@ -595,7 +594,8 @@ def report(
         wrong = repr(bad[0]) if bad else repr(formats)
         raise click.UsageError(f"--formats: {wrong} is not one of " + ",".join(FORMATS))
     quiet = quiet_report or ctx.find_root().params.get("quiet")
-    model = build_report(
+    explain = params.pop("explain_suppression")
+    data = report_data(
         params.pop("export"),
         spec=params.pop("spec_path"),
         previous=previous,
@@ -605,6 +605,8 @@ def report(
         formats=chosen,
         **params,
     )
+    model = data.model()
+    _explain(ctx, data.summaries, explain)
     if quiet or not sys.stderr.isatty():
         paths = write_report(model, out, chosen)
     else:

@@ -14,7 +14,8 @@ Conventions (also written into every output's methods note)
 * **Baseline test** (``test="auto"``, the default): the exact binomial test (R's two-sided
   rule) when the base is below ``exact_below`` (30) or the expected count under the baseline
   is below 5 in either category (n*p0 < 5 or n*(1-p0) < 5); otherwise the score z-test
-  (``prop.test(correct=FALSE)``). ``score_z`` or ``exact_binomial`` force one test.
+  (``prop.test(correct=FALSE)``). ``score_z`` or ``exact_binomial`` force one test (the
+  exact test needs whole counts, so it is refused for weighted data).
 * **Difference from baseline**: share - p0 in proportion units, with the MOVER/Newcombe
   interval of :func:`rapstats.stats.baseline_diff_ci` (which accounts for the baseline's own
   uncertainty when the spec gives its ``n`` or ``ci``).
@@ -42,17 +43,19 @@ from rapstats.errors import SpecError
 from rapstats.io import Export
 from rapstats.normalise import BLANK_LABEL, normalise
 from rapstats.spec import Question, Spec
+from rapstats.stats._common import level
 from rapstats.table import Table, positions
 
 if TYPE_CHECKING:
     import pandas as pd
 
+GROUP_PREFIX = "group:"
 ROW_COLUMNS = (
     "question",
     "option",
     "text",
     "workstream",
-    # grouping columns go here
+    # grouping columns (``group:NAME``) go here
     "base",
     "positive",
     "share",
@@ -70,7 +73,22 @@ ROW_COLUMNS = (
     "effective_n",
     "flag",
 )
-FREQ_COLUMNS = ("question", "answer", "count", "share_of_base", "in_base")
+FREQ_COLUMNS = ("question", "answer", "kind", "count", "share_of_base", "in_base", "flag")
+# Columns of the unprotected tables that no output prints: the cell's respondents (for the
+# disclosure rules) and the typed status (``symbol``, and the analyst-only ``reason``) that
+# :func:`rapstats.disclosure.protect` sets and ``flag`` publishes.
+STATUS_COLUMNS = ("respondents", "symbol", "reason")
+NOT_ANSWERED_LABEL = "(not answered)"
+
+
+def group_column(name: str) -> str:
+    """The table column of grouping variable ``name``.
+
+    Grouping variables live in their own namespace (``group:area``), so a group named like a
+    result field (``flag``, ``base``, ``workstream``) never overwrites or shadows one.
+    """
+    return GROUP_PREFIX + name
+
 
 INTERVAL_NAMES = {
     "wilson": "Wilson score interval without continuity correction",
@@ -97,13 +115,15 @@ class Summary:
     Attributes
     ----------
     table : Table
-        One row per question x option x cell, columns :data:`ROW_COLUMNS` with one column per
-        grouping variable after ``workstream`` (None where a row is not split by it).
+        One row per question x option x cell, columns :data:`ROW_COLUMNS` (bar ``flag``)
+        with one column :func:`group_column` per grouping variable after ``workstream``
+        (None where a row is not split by it), then :data:`STATUS_COLUMNS`.
         :attr:`rows` gives it as a pandas DataFrame.
     frequency_table : Table
         Every answer label of every question (incl. excluded answers and blanks) per cell:
-        ``question``, grouping columns, ``answer``, ``count``, ``share_of_base``, ``in_base``
-        (and ``flag`` once protected). :attr:`frequencies` gives it as a DataFrame.
+        ``question``, grouping columns, ``answer``, ``kind`` (``answer``, ``blank`` or
+        ``not_answered``), ``count``, ``share_of_base``, ``in_base``, then
+        :data:`STATUS_COLUMNS`. :attr:`frequencies` gives it as a DataFrame.
     by : tuple of str
         Grouping variable names.
     spec : Spec
@@ -136,8 +156,20 @@ class Summary:
         return self.frequency_table.to_pandas()
 
     def records(self) -> list[dict[str, Any]]:
-        """Rows as JSON-ready dicts with ``group`` as an object of grouping column -> value."""
-        return _records(self.table, self.by)
+        """Published rows as JSON-ready dicts, ``group`` an object of grouping name -> value."""
+        return _records(self.table, self.by, ROW_COLUMNS)
+
+    def frequency_records(self) -> list[dict[str, Any]]:
+        """Published frequency rows as JSON-ready dicts, with ``group`` as in :meth:`records`."""
+        return _records(self.frequency_table, self.by, FREQ_COLUMNS)
+
+    def published_table(self) -> Table:
+        """The results as every output prints them (see :func:`published`)."""
+        return published(self.table, self.by, ROW_COLUMNS)
+
+    def published_frequencies(self) -> Table:
+        """The frequency table as every output prints it (see :func:`published`)."""
+        return published(self.frequency_table, self.by, FREQ_COLUMNS)
 
 
 def summarize(
@@ -183,6 +215,13 @@ def summarize(
             "used by it yet",
             hint="remove them from the spec, or estimate the design with "
             "rapstats.stats.weighted_proportion",
+        )
+    if spec.design.weight and spec.methods.test == "exact_binomial":
+        raise SpecError(
+            "the exact binomial test needs whole counts, and weighted shares are tested on "
+            "the design-effective sample size",
+            hint='use test = "auto" or "score_z" in [defaults] (or --test score_z), which give '
+            "the score test with the design effect",
         )
     responses = normalise(export, spec, by=names)
     counts = aggregate(responses, names)
@@ -253,8 +292,8 @@ def estimate(counts: Counts, spec: Spec) -> Table:
 
     p0 = np.array([_baseline_p(q) for q in ordered], dtype=float)[q_index]
     has_base = ok & ~np.isnan(p0)
-    # Tests use the (design-)effective count and base: x_eff = share * n_eff.
-    x_eff = np.where(has_base, share * eff_n, 0.0)
+    # Tests use the counts, or when weighted the design-effective ones: share * n_eff.
+    x_eff = np.where(has_base, share * eff_n if counts.weighted else x, 0.0)
     n_eff = np.where(has_base, eff_n, 1.0)
     test_name = _choose_tests(m.test, n_eff, p0, has_base, weighted=counts.weighted, spec=spec)
     p_value = np.full(len(t), np.nan)
@@ -276,6 +315,7 @@ def estimate(counts: Counts, spec: Spec) -> Table:
             b.p,
             baseline_n=b.n,
             baseline_ci=b.ci,
+            baseline_ci_confidence=b.ci_confidence,
             confidence=m.confidence,
         )
         diff_low[sel], diff_high[sel] = d.low, d.high
@@ -288,7 +328,7 @@ def estimate(counts: Counts, spec: Spec) -> Table:
         "workstream": by_question([q.workstream for q in ordered]),
     }
     for name in counts.by:
-        columns[name] = counts.cells[name][cell]
+        columns[group_column(name)] = counts.cells[name][cell]
     p_adjusted = _adjust(columns, p_value, counts.by, m.adjust, m.family)
     alpha = 1.0 - m.confidence
     significant = np.empty(len(t), dtype=object)
@@ -311,9 +351,19 @@ def estimate(counts: Counts, spec: Spec) -> Table:
         "p_adjusted": p_adjusted,
         "significant": significant,
         "effective_n": eff_n,
-        "flag": np.full(len(t), None, dtype=object),
+        **_status(counts.respondents[cell]),
     }
     return Table(columns)
+
+
+def _status(respondents: np.ndarray) -> dict[str, np.ndarray]:
+    """The status columns of an unprotected table: respondents per cell, no symbol yet."""
+    n = len(respondents)
+    return {
+        "respondents": respondents.astype(np.int64),
+        "symbol": np.full(n, None, dtype=object),
+        "reason": np.full(n, None, dtype=object),
+    }
 
 
 def _baseline_p(q: Question) -> float:
@@ -327,12 +377,15 @@ def _baseline_source(q: Question) -> str | None:
 def _choose_tests(
     test: str, n: np.ndarray, p0: np.ndarray, has_base: np.ndarray, *, weighted: bool, spec: Spec
 ) -> np.ndarray:
-    """The baseline test of each row: '' (none), 'score_z' or 'exact_binomial'."""
+    """The baseline test of each row: '' (none), 'score_z' or 'exact_binomial'.
+
+    Weighted rows always use the score test on the design-effective n (summarize refuses an
+    explicit exact test for weighted data), so each row names the test actually used.
+    """
     names = np.full(len(n), "", dtype=object)
-    if test == "auto":
+    if test == "auto" and not weighted:
         with np.errstate(invalid="ignore"):
-            small = (n < spec.methods.exact_below) | (n * p0 < 5) | (n * (1 - p0) < 5)
-        exact = small & (not weighted)
+            exact = (n < spec.methods.exact_below) | (n * p0 < 5) | (n * (1 - p0) < 5)
         names[has_base & exact] = "exact_binomial"
         names[has_base & ~exact] = "score_z"
     else:
@@ -351,7 +404,7 @@ def _adjust(
     n = len(p)
     if family == "workstream":
         # the table layout of a row: which grouping variables split it
-        split = [[v is not None for v in columns[name].tolist()] for name in by]
+        split = [[v is not None for v in columns[group_column(name)].tolist()] for name in by]
         layouts = list(zip(*split, strict=True)) if by else [()] * n
         key = list(zip(columns["workstream"].tolist(), layouts, strict=True))
     elif family == "table":
@@ -378,10 +431,12 @@ def frequencies(counts: Counts, spec: Spec) -> Table:
         table = counts.answers[q.id]
         if q.type == "single":
             labels = [BLANK_LABEL, *q.options]
+            first_kind = "blank"
             include, _ = _base_masks(q)
             base = table[:, include].sum(axis=1)
         else:
-            labels = ["(not answered)", *q.options]
+            labels = [NOT_ANSWERED_LABEL, *q.options]
+            first_kind = "not_answered"
             include = np.array([False] + [True] * len(q.options))
             base = _multi_base(counts, q)
         n_cells, n_labels = table.shape
@@ -391,19 +446,33 @@ def frequencies(counts: Counts, spec: Spec) -> Table:
         cell = np.repeat(np.arange(n_cells), n_labels)
         answer = np.empty(n_labels, dtype=object)
         answer[:] = labels
+        kind = np.empty(n_labels, dtype=object)
+        kind[:] = [first_kind] + ["answer"] * len(q.options)
         parts.append(
             {
                 "question": np.full(n_cells * n_labels, q.id, dtype=object),
-                **{name: cells[name][cell] for name in counts.by},
+                **{group_column(name): cells[name][cell] for name in counts.by},
                 "answer": np.tile(answer, n_cells),
+                "kind": np.tile(kind, n_cells),
                 "count": table.reshape(-1).astype(np.int64),
                 "share_of_base": share.reshape(-1),
                 "in_base": np.tile(include, n_cells),
+                **_status(counts.respondents[cell]),
             }
         )
-    names = ["question", *counts.by, *FREQ_COLUMNS[1:]]
+    names = [
+        "question",
+        *map(group_column, counts.by),
+        *FREQ_COLUMNS[1:-1],
+        *STATUS_COLUMNS,
+    ]
     if not parts:
-        empty = {"count": np.int64, "share_of_base": float, "in_base": bool}
+        empty = {
+            "count": np.int64,
+            "share_of_base": float,
+            "in_base": bool,
+            "respondents": np.int64,
+        }
         return Table({k: np.zeros(0, dtype=empty.get(k, object)) for k in names})
     return Table({k: np.concatenate([part[k] for part in parts]) for k in names})
 
@@ -415,17 +484,26 @@ def _multi_base(counts: Counts, q: Question) -> np.ndarray:
 
 
 def methods_note(spec: Spec, *, weighted: bool) -> dict[str, Any]:
-    """Describe how every figure was made, as data and as methods-note sentences."""
+    """Describe how every figure was made, as data and as methods-note sentences.
+
+    The baseline-test sentence names the tests the rows use (:func:`_choose_tests`): the
+    score test for weighted data, else the spec's choice or the ``auto`` rule.
+    """
     m = spec.methods
-    level = f"{m.confidence:.0%}" if round(m.confidence * 100, 6) % 1 == 0 else f"{m.confidence:g}"
     interval = WEIGHTED_NAMES[m.weighted_method] if weighted else INTERVAL_NAMES[m.method]
     notes = [
         "Shares are the positive answers as a share of the base: respondents whose answer is "
         "on the question's scale, excluding the answers each question lists as excluded "
         "(by default Don't know and Prefer not to say) and blank answers.",
-        f"Confidence intervals: {interval}, at the {level} level.",
+        f"Confidence intervals: {interval}, at the {level(m.confidence)} level.",
     ]
-    if m.test == "auto":
+    if weighted:
+        notes.append(
+            "Comparisons with a baseline use the score z-test on the design-effective sample "
+            "size (n divided by the design effect, a first-order Rao-Scott correction); "
+            "two-sided."
+        )
+    elif m.test == "auto":
         notes.append(
             "Comparisons with a baseline use the score z-test (R prop.test without continuity "
             "correction), or the exact binomial test (R binom.test) when the base is below "
@@ -486,16 +564,37 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _records(rows: Table, by: tuple[str, ...]) -> list[dict[str, Any]]:
+def published(table: Table, by: tuple[str, ...], fields: tuple[str, ...]) -> Table:
+    """The columns of ``table`` an output prints: ``fields`` in order, each grouping column
+    after ``workstream`` (or ``question``), ``flag`` the status symbol and nothing else.
+
+    Every writer prints this view, so no writer can print a status reason or a column that
+    is not a result field. Withheld numbers are already missing in ``table``
+    (:func:`rapstats.disclosure.protect` blanks them).
+    """
+    groups = [group_column(b) for b in by]
+    after = "workstream" if "workstream" in fields else "question"
+    columns: dict[str, np.ndarray] = {}
+    for name in fields:
+        columns[name] = table["symbol"] if name == "flag" else table[name]
+        if name == after:
+            columns |= {g: table[g] for g in groups}
+    return Table(columns, length=len(table))
+
+
+def _records(table: Table, by: tuple[str, ...], fields: tuple[str, ...]) -> list[dict[str, Any]]:
     out = []
-    for rec in rows.records():
-        group = {name: rec[name] for name in by if rec[name] is not None}
-        ordered = {}
+    groups = {group_column(b): b for b in by}
+    after = "workstream" if "workstream" in fields else "question"
+    for rec in published(table, by, fields).records():
+        ordered: dict[str, Any] = {}
         for k, v in rec.items():
-            if k in by:
+            if k in groups:
+                if v is not None:
+                    ordered.setdefault("group", {})[groups[k]] = v
                 continue
             ordered[k] = _clean(v)
-            if k == "workstream":
-                ordered["group"] = group
+            if k == after:
+                ordered["group"] = {}
         out.append(ordered)
     return out

@@ -22,8 +22,8 @@ _MAGIC = (
 _SPEC_SECTION = re.compile(
     r"^\s*\[\s*(survey|questions|groups|scales|defaults|disclosure|report)\s*[.\]]", re.M
 )
-# The first columns of rapstats' summarize and freq CSV outputs.
-_OUTPUT_HEADERS = ("question,option,text,workstream,base,positive,share", "question,answer,count")
+# Columns that mark rapstats' summarize and freq CSV outputs (their first column is "question").
+_OUTPUT_COLUMNS = ({"base", "share", "ci_low", "ci_high"}, {"answer", "count", "share_of_base"})
 _EXPORT_FIX = "give the survey's export (CSV, TSV, XLSX, ODS or SAV)"
 
 
@@ -50,7 +50,7 @@ def refuse_non_export(path: Path, head: bytes) -> None:
         )
     elif start.startswith("# ") and "\n|" in text:
         what = "a Markdown document (such as rapstats' report.md)"
-    elif start.startswith(_OUTPUT_HEADERS):
+    elif _is_rapstats_table(text):
         raise InputError(
             "is a table written by rapstats (summarize or freq), not the survey's responses",
             path=path,
@@ -58,6 +58,14 @@ def refuse_non_export(path: Path, head: bytes) -> None:
         )
     if what is not None:
         raise InputError(f"is {what}, not a survey export", path=path, hint=_EXPORT_FIX)
+
+
+def _is_rapstats_table(text: str) -> bool:
+    """Whether the first line (after "# " banner lines) is the header of a summarize or freq
+    CSV written by rapstats."""
+    lines = (line for line in text.lstrip().splitlines()[:4] if not line.startswith("#"))
+    names = next(lines, "").strip().split(",")
+    return names[0] == "question" and any(c <= set(names) for c in _OUTPUT_COLUMNS)
 
 
 def _text_of(head: bytes) -> str:
