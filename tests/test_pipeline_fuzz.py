@@ -93,7 +93,7 @@ def _check(result) -> None:  # noqa: ANN001 - a click Result
 def test_mutated_inputs_through_the_pipeline(
     tmp_path: Path, source: tuple[str, str | None], export_edits: list, spec_edits: list, by: bool
 ) -> None:
-    from rapstats.report.build import build_report
+    from rapstats.pipeline import build_report
 
     name, spec_name = source
     n = next(_counter)
