@@ -11,7 +11,9 @@ million-row export. What it recognises:
 * **Multi-select questions** in each platform's layout: one column per choice (Qualtrics
   ``Q5_1``..., SurveyMonkey choice columns, tick-box columns marked ``1``/``x``/``Y``) or one
   column of joined labels (``,`` Qualtrics, ``, `` Google Forms, ``;`` Microsoft Forms).
-* **Open-text** questions: many distinct, long values, or a name such as "Comments".
+* **Open-text** questions: many distinct, long values, or a name such as "Comments"; also
+  short answers that are nearly all different, or mostly given once and often sentences.
+  Open text is never a grouping variable.
 * The **respondent id**, the **timestamp** (which also gives a ``quarter`` group), a positive
   numeric **weight** column, and platform metadata (Status, Progress, ...), which is skipped.
 * Every other categorical column with repeated values is a **grouping variable**.
@@ -333,6 +335,20 @@ def _is_text(p: _Profile) -> bool:
     return p.mean_length() >= 20 and distinct_ratio > 0.5 and p.n_distinct > 3
 
 
+def _is_open(p: _Profile) -> bool:
+    """Open text that :func:`_is_text` leaves (short or often-repeated answers): such a column
+    is never a grouping variable. Either nearly every answer is its own, in words ("Too cold",
+    "Parking was hard"), or most answers are given once and many are sentences."""
+    if p.n_distinct < 3 or not p.labels:
+        return False
+    words = np.array([len(v.split()) for v in p.labels])
+    lower = np.array([any(ch.islower() for ch in v) for v in p.labels])
+    if p.n_distinct >= 0.8 * p.n and words.mean() >= 2 and lower.mean() >= 0.5:
+        return True
+    sentences = (words >= 4) | ((words >= 2) & np.array([v[-1] in ".!?" for v in p.labels]))
+    return bool((p.counts == 1).mean() >= 0.5 and sentences.mean() >= 0.3)
+
+
 def _is_date(p: _Profile) -> bool:
     sample = list(p.labels[:200])
     if not sample or sum(bool(_DATE_RE.match(v)) for v in sample) < 0.9 * len(sample):
@@ -546,7 +562,7 @@ def infer_spec(export: Export) -> Spec:
             table = {"column": c, "type": "multi", "separator": sep, "options": options}
             entries.append((pos, text, table))
             continue
-        if _is_text(p):
+        if _is_text(p) or _is_open(p):  # free text is never a group
             entries.append((pos, text, {"column": c, "type": "text"}))
             continue
         if p.many:

@@ -141,6 +141,14 @@ class _ColumnFinder:
                 if isinstance(owner, Group)
                 else "[survey]"
             )
+            if fold_label(name or "") in {fold_label(c) for c in self.export.dropped}:
+                raise SpecError(
+                    f'the spec names column "{name}" ({where}), which holds personal data and '
+                    "was left out at load",
+                    path=self.export.path,
+                    hint="remove it from the spec, or keep it as a group with personal = true "
+                    "(its values are then published as group labels)",
+                )
             close = difflib.get_close_matches(name or "", list(columns), n=1, cutoff=0.6)
             hint = f'did you mean "{close[0]}"? ' if close else ""
             raise SpecError(

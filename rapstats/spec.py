@@ -212,15 +212,22 @@ class Spec:
     def group(self, name: str) -> Group:
         """Return the group named ``name``, or matching a column of that name.
 
-        A column that is not a declared group becomes an ad-hoc group of the same name.
+        A column that is not a declared group becomes an ad-hoc group of the same name. A
+        free-text question (``type = "text"``) is never a group: naming one is a SpecError.
         """
-        for g in self.groups:
-            if g.name == name:
-                return g
-        for g in self.groups:
-            if fold_label(g.column) == fold_label(name) and g.derive is None:
-                return g
-        return Group(name=name, column=name)
+        found = next((g for g in self.groups if g.name == name), None) or next(
+            (g for g in self.groups if fold_label(g.column) == fold_label(name) and not g.derive),
+            Group(name=name, column=name),
+        )
+        for q in self.questions:
+            text_column = fold_label(q.column or "") == fold_label(found.column)
+            if q.type == "text" and not found.derive and (q.id == name or text_column):
+                raise SpecError(
+                    f'"{name}" is the free-text question {q.id}, which cannot be a group',
+                    hint="group by a column of categories; free text is quoted, redacted, "
+                    "by `rapstats comments`",
+                )
+        return found
 
     @property
     def estimated_questions(self) -> tuple[Question, ...]:
