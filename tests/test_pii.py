@@ -1,0 +1,150 @@
+"""Personal data in exports (issue 11, point 3), through the CLI on small files in tests/data.
+
+* pii_columns.csv: personal-data columns whose headers say nothing (Respondent, "Your email
+  (optional)", Contact number, User IP, Postcode), next to look-alikes that are not personal:
+  region names in capitalised words, answer labels, comments that mention an e-mail address.
+* pii_freetext_group.csv: short free-text answers (each given once) that were inferred as a
+  grouping variable.
+
+Example identifiers are the reserved ones (Ofcom drama numbers, RFC 5737/3849 addresses,
+example.org, Royal Mail's example postcodes).
+"""
+
+from __future__ import annotations
+
+import json
+
+from conftest import ROOT, run
+
+DATA = ROOT / "tests" / "data"
+PII_COLUMNS = DATA / "pii_columns.csv"
+FREETEXT = DATA / "pii_freetext_group.csv"
+DROPPED = ["Respondent", "Your email (optional)", "Contact number", "User IP", "Postcode"]
+
+
+def _note(result) -> str:
+    lines = [x for x in result.stderr.splitlines() if "dropped personal-data columns" in x]
+    assert len(lines) == 1, result.stderr
+    return lines[0].split(": ", 2)[-1]
+
+
+def test_personal_columns_dropped_by_content_whatever_the_header(runner):
+    result = run(runner, "init", PII_COLUMNS)
+    assert result.exit_code == 0, result.output
+    assert _note(result) == ", ".join(DROPPED)
+    spec = result.stdout
+    for column in DROPPED:
+        assert f'"{column}"' not in spec
+    # not personal: region names (capitalised words, but repeated and no given names), the
+    # answers, and comments that only mention an e-mail address (quoted later, redacted)
+    assert '[groups.Region]\ncolumn = "Region"' in spec
+    assert '[groups.Area]\ncolumn = "Area"' in spec
+    assert 'column = "The council listens"' in spec
+    assert 'column = "Comments"\ntext = "Comments"\ntype = "text"' in spec
+
+
+def test_no_personal_value_reaches_the_summary(runner):
+    result = run(runner, "summarize", PII_COLUMNS, "--by", "Region", "--format", "json")
+    assert result.exit_code == 0, result.output
+    raw = PII_COLUMNS.read_text(encoding="utf-8")
+    for line in raw.splitlines()[1:]:
+        name, email, phone, ip, postcode = line.split(",")[:5]
+        for value in (name, email, phone, ip, postcode):
+            if value:
+                assert value not in result.stdout
+    assert {r["group"].get("Region") for r in json.loads(result.stdout)["rows"]} == {
+        None,
+        "East Midlands",
+        "North East",
+        "North West",
+        "South East",
+        "South West",
+        "West Midlands",
+    }
+
+
+def test_a_group_declared_personal_keeps_its_column(runner, tmp_path):
+    spec = tmp_path / "spec.toml"
+    spec.write_text(
+        '[groups.pc]\ncolumn = "Postcode"\npersonal = true\n\n'
+        '[questions.q1]\ncolumn = "The council listens"\n'
+        'options = ["Strongly agree", "Agree", "Neither agree nor disagree", "Disagree", '
+        '"Strongly disagree"]\npositive = ["Strongly agree", "Agree"]\n',
+        encoding="utf-8",
+    )
+    result = run(runner, "summarize", PII_COLUMNS, "--spec", spec, "--by", "pc")
+    assert result.exit_code == 0, result.output
+    assert "dropped personal-data columns" not in result.stderr
+    # a spec naming a personal column it does not keep is told why the column is missing
+    spec.write_text(spec.read_text(encoding="utf-8").replace("personal = true\n", ""))
+    result = run(runner, "summarize", PII_COLUMNS, "--spec", spec, "--by", "pc")
+    assert result.exit_code == 1
+    assert "holds personal data and was left out at load" in result.output
+    assert "personal = true" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_an_area_with_one_email_is_not_a_personal_column(runner, tmp_path):
+    # mostly North/South: the column stays (the e-mail is a label, redacted where published)
+    path = tmp_path / "area.csv"
+    rows = ["Area,Q"] + ["North,Yes"] * 12 + ["South,No"] * 12 + ["jo@example.org,Yes"] * 2
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = run(runner, "init", path)
+    assert result.exit_code == 0, result.output
+    assert "dropped personal-data columns" not in result.stderr
+    assert '[groups.Area]\ncolumn = "Area"' in result.stdout
+
+
+def test_names_found_by_shape_distinctness_and_given_names(runner, tmp_path):
+    # a name column is dropped; a column of distinct capitalised two-word labels that are not
+    # names (event titles), and repeated staff names used as a group, are not
+    names = ["Jane Smith", "Ali Khan", "Priya Patel", "Tom Jones", "Sarah Brown", "Liam Murphy"]
+    names += ["Grace Okafor", "Fatima Begum", "Oliver Evans", "Chloe Walker", "Imran Hussain"]
+    names += ["Lucy Green"]
+    events = ["Town Hall", "Civic Centre", "Market Square", "Riverside Park", "Library Hall"]
+    events += ["Fire Station", "Abbey Church", "Leisure Centre", "Guild Hall", "Corn Exchange"]
+    events += ["Sports Ground", "Bus Depot"]
+    lines = ["Person,Venue,Answer"]
+    for i, name in enumerate(names):
+        lines.append(f"{name},{events[i]},{['Strongly agree', 'Agree', 'Disagree'][i % 3]}")
+    path = tmp_path / "names.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run(runner, "init", path)
+    assert result.exit_code == 0, result.output
+    assert _note(result) == "Person"
+    assert '"Venue"' in result.stdout
+
+
+def test_free_text_is_never_inferred_as_a_group(runner):
+    result = run(runner, "init", FREETEXT)
+    assert result.exit_code == 0, result.output
+    assert "[groups.could_we_better]" not in result.stdout
+    assert (
+        'column = "What could we do better"\ntext = "What could we do better"\ntype = "text"'
+        in (result.stdout)
+    )
+    result = run(runner, "summarize", FREETEXT, "--by", "Area", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert "More parking" not in result.stdout and "07700" not in result.stdout
+
+
+def test_by_a_text_question_is_refused(runner, tmp_path):
+    spec = tmp_path / "spec.toml"
+    spec.write_text(
+        '[questions.q1]\ncolumn = "The council listens"\n'
+        'options = ["Strongly agree", "Agree", "Neither agree nor disagree", "Disagree", '
+        '"Strongly disagree"]\npositive = ["Strongly agree", "Agree"]\n\n'
+        '[questions.better]\ncolumn = "What could we do better"\ntype = "text"\n',
+        encoding="utf-8",
+    )
+    for by in ("What could we do better", "better"):
+        for command in ("summarize", "freq", "comments"):
+            result = run(runner, command, FREETEXT, "--spec", spec, "--by", by)
+            assert result.exit_code == 1, (command, result.output)
+            lines = result.output.strip().splitlines()
+            assert len(lines) == 1 and "free-text question better" in lines[0], lines
+            assert "cannot be a group" in lines[0]
+    # the same without a spec: inference makes the column a text question
+    result = run(runner, "summarize", FREETEXT, "--by", "What could we do better")
+    assert result.exit_code == 1
+    assert "cannot be a group" in result.output
