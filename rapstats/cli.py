@@ -345,9 +345,9 @@ def comments(
     """Quote free-text answers, with personal data redacted.
 
     E-mail addresses, phone numbers, postcodes, National Insurance numbers, IP addresses and
-    web addresses become [redacted: ...]; comments from groups (with --by) smaller than the
-    spec's disclosure.min_base are withheld. Read what is left before publishing it: names
-    are not detected.
+    web addresses become [redacted: ...]; the comments of anyone in a group smaller than the
+    spec's disclosure.min_base, in any group the spec declares or --by, are withheld, with or
+    without --by. Read what is left before publishing it: names are not detected.
 
     Example:
 
@@ -360,19 +360,24 @@ def comments(
     from rapstats.spec import load_spec
 
     spec = load_spec(params["spec_path"]) if params["spec_path"] else None
-    groups = (by,) if by else ()
+    shown = (by,) if by else ()
+    # every declared group, so a comment is withheld in every run if any of them is small
+    groups = tuple(g.name for g in spec.groups) + shown if spec else shown
+    keep = spec.keep_columns + tuple(g.column for g in spec.groups if g.personal) if spec else ()
     export = load_export(
         params["export"],
         platform=params["platform"],
         encoding=params["encoding"],
         sheet=params["sheet"],
         columns=spec_columns(spec, groups) if spec else None,
+        keep=keep,
     )
     if spec is None:
         from rapstats.infer import infer_spec
 
         spec = infer_spec(export)
-    responses = normalise(export, spec, by=groups)
+        groups = tuple(g.name for g in spec.groups) + shown
+    responses = normalise(export, spec, by=tuple(dict.fromkeys(spec.group(g).name for g in groups)))
     name = spec.group(by).name if by else None
     quoted = comments_of(responses, group=name, min_base=spec.disclosure.min_base)
     _emit(ctx, render_comments(quoted, fmt, title=spec.title or "Comments"), output)

@@ -213,6 +213,7 @@ def quotable_comments(
     *,
     group_bases: Mapping[str, int] | None = None,
     min_base: int = 10,
+    withhold: Iterable[bool] | None = None,
 ) -> QuotableComments:
     """Redacted comments that may be quoted, withholding those of small groups.
 
@@ -229,6 +230,9 @@ def quotable_comments(
     min_base : int, default 10
         Groups with fewer respondents have their comments withheld; use the spec's
         ``disclosure.min_base``.
+    withhold : sequence of bool, optional
+        Per respondent: withhold the comment whatever its group (the respondent is in a
+        group below ``min_base`` of another grouping variable). Default None: no one.
 
     Returns
     -------
@@ -259,21 +263,31 @@ def quotable_comments(
         bases = {str(k): int(v) for k, v in group_bases.items()}
     has_text = text.notna() & (text.astype(str).str.strip() != "")
     small = label.map(lambda g: bases.get(g, 0) < min_base).astype(bool)
+    n_other = 0  # comments withheld for the respondent's groups of other variables
+    if withhold is not None:
+        other = pd.Series(np.asarray(list(withhold), dtype=bool))
+        if len(other) != len(text):
+            raise ValueError(
+                f"withhold has {len(other)} entries for {len(text)} comments; give one each"
+            )
+        n_other = int((has_text & other).sum())
+        has_text &= ~other
     keep = has_text & ~small
     quoted = redact_series(text[keep].astype(str).str.strip())
     n_redacted = int((quoted != text[keep].astype(str).str.strip()).sum())
     withheld = tuple(sorted(set(label[has_text & small])))
     rules = (
-        "Comments are quoted only from groups of at least "
-        f"{min_base} respondents; e-mail addresses, phone numbers, postcodes, National "
-        "Insurance numbers, IP addresses and web addresses are replaced by [redacted: ...].",
+        "Comments are quoted only from respondents whose groups (in every grouping variable) "
+        f"have at least {min_base} respondents; e-mail addresses, phone numbers, postcodes, "
+        "National Insurance numbers, IP addresses and web addresses are replaced by "
+        "[redacted: ...].",
     )
     return QuotableComments(
         comments=pd.DataFrame(
             {"group": label[keep].tolist(), "comment": quoted.tolist()}, dtype=object
         ),
         withheld_groups=withheld,
-        n_withheld=int((has_text & small).sum()),
+        n_withheld=int((has_text & small).sum()) + n_other,
         n_redacted=n_redacted,
         rules=rules,
     )
@@ -284,38 +298,60 @@ def comments_of(
 ) -> QuotableComments:
     """Quotable comments of every open-text question of normalised responses.
 
+    A respondent's comments are withheld when the respondent is in a group below
+    ``min_base`` of *any* grouping variable in ``responses.groups``, whichever group the
+    comments are shown by, so that runs by different groups cannot be compared to find who
+    wrote what: normalise with ``by`` = every group the spec declares (and the one shown).
+
     Parameters
     ----------
     responses : rapstats.normalise.Responses
-        Normalised with ``by=(group,)`` when ``group`` is given.
+        Normalised with ``by`` naming every declared group, and ``group`` if given.
     group : str, optional
-        Group name: comments of groups below ``min_base`` respondents are withheld. Default
-        None: all respondents form one group.
+        The group to show each comment's label from. Default None: all respondents form one
+        group, ``"All respondents"``.
     min_base : int, default 10
         The spec's ``disclosure.min_base``.
 
     Returns
     -------
     QuotableComments
-        ``comments`` has columns ``question``, ``group`` and ``comment`` (redacted), in
-        question order then input order.
+        ``comments`` has columns ``question``, ``group`` (redacted) and ``comment``
+        (redacted), in question order then input order; ``withheld_groups`` names the small
+        groups whose members' comments were withheld, as ``"name: label"``.
     """
     labels = None
     if group is not None:
         codes, levels = responses.groups[group]
         labels = pd.Series(np.asarray(levels, dtype=object)[codes], dtype=object)
+    small = {  # per grouping variable: which of its groups are below min_base
+        name: np.bincount(codes, minlength=len(levels)) < min_base
+        for name, (codes, levels) in responses.groups.items()
+    }
+    withhold = np.zeros(responses.n, dtype=bool)
+    for name, below in small.items():
+        withhold |= below[responses.groups[name][0]]
     frames, withheld, n_withheld, n_redacted = [], set(), 0, 0
+    commented = np.zeros(responses.n, dtype=bool)
     rules: tuple[str, ...] = ()
     for qid, text in responses.text.items():
-        one = quotable_comments(text.values(), labels, min_base=min_base)
+        one = quotable_comments(text.values(), labels, min_base=min_base, withhold=withhold)
         frames.append(one.comments.assign(question=qid)[["question", "group", "comment"]])
-        withheld.update(one.withheld_groups)
+        withheld.update(one.withheld_groups)  # "All respondents", when they are too few
         n_withheld += one.n_withheld
         n_redacted += one.n_redacted
         rules = one.rules
+        commented |= text.codes >= 0
+    for name, below in small.items():
+        codes, levels = responses.groups[name]
+        hit = np.bincount(codes[commented & withhold], minlength=len(levels)) > 0
+        withheld.update(f"{name}: {redact(levels[i])}" for i in np.flatnonzero(below & hit))
     columns = ["question", "group", "comment"]
+    quoted = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    # labels are redacted only now: two labels redacted alike must not pool two small groups
+    quoted["group"] = quoted["group"].map(redact)
     return QuotableComments(
-        comments=pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns),
+        comments=quoted,
         withheld_groups=tuple(sorted(withheld)),
         n_withheld=n_withheld,
         n_redacted=n_redacted,
