@@ -148,3 +148,52 @@ def test_by_a_text_question_is_refused(runner, tmp_path):
     result = run(runner, "summarize", FREETEXT, "--by", "What could we do better")
     assert result.exit_code == 1
     assert "cannot be a group" in result.output
+
+
+COMMENTS = DATA / "pii_comments_groups.csv"
+COMMENTS_SPEC = """
+[disclosure]
+min_base = 10
+
+[groups.area]
+column = "Area"
+
+[groups.ethnicity]
+column = "Ethnicity"
+
+[groups.loc]
+column = "External Reference"
+personal = true
+
+[questions.q]
+column = "Q"
+options = ["Yes", "No"]
+positive = ["Yes"]
+
+[questions.comment]
+column = "Comment"
+type = "text"
+"""
+
+
+def test_comments_of_a_small_group_are_withheld_in_every_run(runner, tmp_path):
+    # pii_comments_groups.csv: 24 respondents, 22 comments (rows R08 and R10 blank); Area
+    # North/South 12 each; Ethnicity "Group B" has 4 respondents (R04, R09, R16, R21), below
+    # min_base 10, so their 4 comments are withheld whichever group the comments are shown
+    # by, and without --by: every run quotes the same 18 comments.
+    spec = tmp_path / "spec.toml"
+    spec.write_text(COMMENTS_SPEC, encoding="utf-8")
+    quoted = {}
+    for by in ((), ("--by", "area"), ("--by", "ethnicity"), ("--by", "loc")):
+        result = run(runner, "comments", COMMENTS, "--spec", spec, *by, "--format", "json")
+        assert result.exit_code == 0, (by, result.output)
+        doc = json.loads(result.stdout)
+        texts = sorted(c["comment"] for c in doc["comments"])
+        quoted[by] = texts
+        assert len(texts) == 18
+        assert not any("small group" in t for t in texts)
+        assert doc["n_withheld"] == 4
+        assert "ethnicity: Group B" in doc["withheld_groups"]
+        assert "jo@example.org" not in result.stdout
+        assert "Write to me at [redacted: email]" in texts
+    assert len({tuple(t) for t in quoted.values()}) == 1

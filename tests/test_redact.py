@@ -212,3 +212,12 @@ SAFE_LABELS = [
 def test_ordinary_labels_are_not_redacted(label):
     assert redact(label) == label
     assert personal_data_kinds(label) == ()
+
+
+def test_quotable_comments_withholds_respondents_of_small_groups_elsewhere():
+    # all four in North (min_base 3), but the second is in a small group of another variable
+    q = quotable_comments(["a", "b", "c", None], ["North"] * 4, min_base=3, withhold=[0, 1, 0, 1])
+    assert q.comments["comment"].tolist() == ["a", "c"]
+    assert q.n_withheld == 1 and q.withheld_groups == ()
+    with pytest.raises(ValueError, match="give one each"):
+        quotable_comments(["x"], withhold=[True, False])
