@@ -79,6 +79,16 @@ def fold_label(label: str) -> str:
     return " ".join(text.casefold().split())
 
 
+_OTHER_RE = re.compile(r"(other|others|something else)\s*($|[(:\-,]|please\b)")
+
+
+def is_other_label(label: str) -> bool:
+    """Whether a multi-select label is the "Other" choice: ``Other``, ``Other (please
+    specify)``, ``Other: cycling`` (typed text after it), ``Something else``; not ``Other
+    ethnic group``. Typed answers that match no option count as this option."""
+    return bool(_OTHER_RE.match(fold_label(label)))
+
+
 @dataclass(frozen=True, slots=True)
 class Baseline:
     """An external (e.g. national) figure a question's share is compared with.
