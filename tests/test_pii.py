@@ -12,8 +12,10 @@ example.org, Royal Mail's example postcodes).
 
 from __future__ import annotations
 
+import csv
 import json
 
+import pytest
 from conftest import ROOT, run
 
 DATA = ROOT / "tests" / "data"
@@ -197,3 +199,95 @@ def test_comments_of_a_small_group_are_withheld_in_every_run(runner, tmp_path):
         assert "jo@example.org" not in result.stdout
         assert "Write to me at [redacted: email]" in texts
     assert len({tuple(t) for t in quoted.values()}) == 1
+
+
+# Typed "Other" answers of a multi-select: (file, column, known choices, separator)
+OTHER_FILES = [
+    (
+        "pii_other_googleforms.csv",
+        "Why did you attend?",
+        ["Work", "Family, friends or neighbours", "Health"],
+        ", ",
+    ),
+    (
+        "pii_other_msforms.csv",
+        "Which topics should we focus on?",
+        ["Policing", "Housing", "Schools"],
+        ";",
+    ),
+    ("pii_other_handmade.csv", "Travelled by", ["Bus", "Train", "Car"], ";"),
+]
+
+
+def _typed_others(path, column, choices):
+    """Cells holding something besides the known choices (counted from the raw file)."""
+    with path.open(encoding="utf-8", newline="") as f:
+        cells = [row[column] for row in csv.DictReader(f)]
+    typed = []
+    for cell in cells:
+        rest = cell
+        for choice in sorted(choices, key=len, reverse=True):
+            rest = rest.replace(choice, "")
+        if rest.strip(" ,;"):
+            typed.append(rest.strip(" ,;"))
+    return typed
+
+
+@pytest.mark.parametrize(("name", "column", "choices", "sep"), OTHER_FILES)
+def test_typed_other_answers_count_as_other_and_are_never_labels(
+    runner, name, column, choices, sep
+):
+    path = DATA / name
+    typed = _typed_others(path, column, choices)
+    assert typed  # the file has typed answers
+    result = run(runner, "init", path)
+    assert result.exit_code == 0, result.output
+    options = next(line for line in result.stdout.splitlines() if line.startswith("options = "))
+    assert json.loads(options.removeprefix("options = ")) == [
+        *sorted(choices, key=options.index),
+        "Other",
+    ]
+    for command in ("summarize", "freq"):
+        for fmt in ("csv", "json", "markdown"):
+            out = run(runner, command, path, "--format", fmt)
+            assert out.exit_code == 0, out.output
+            for text in typed:
+                assert text.split(":")[-1].strip() not in out.stdout
+    out = run(runner, "freq", path, "--format", "json", "--unsafe-no-suppression")
+    rows = {r["answer"]: r["count"] for r in json.loads(out.stdout)["rows"]}
+    assert rows["Other"] == len(typed)
+
+
+def test_a_spec_with_an_other_option_counts_typed_answers(runner, tmp_path):
+    path = DATA / "pii_other_handmade.csv"
+    spec = tmp_path / "spec.toml"
+    body = '[questions.travel]\ncolumn = "Travelled by"\ntype = "multi"\nseparator = ";"\n'
+    spec.write_text(body + 'options = ["Bus", "Train", "Car", "Other"]\n', encoding="utf-8")
+    out = run(runner, "freq", path, "--spec", spec, "--format", "json", "--unsafe-no-suppression")
+    assert out.exit_code == 0, out.output
+    rows = {r["answer"]: r["count"] for r in json.loads(out.stdout)["rows"]}
+    assert rows["Other"] == 3  # HM005, HM010, HM018 wrote "Other: ..." / "Other - ..."
+    # without an Other option, a typed answer is an error that says how to count it
+    spec.write_text(body + 'options = ["Bus", "Train", "Car"]\n', encoding="utf-8")
+    out = run(runner, "freq", path, "--spec", spec)
+    assert out.exit_code == 1
+    assert 'add "Other" to [questions.travel].options' in out.output
+    assert len(out.output.strip().splitlines()) == 1
+
+
+def test_surveymonkey_other_column_is_the_option_other_and_free_text(runner):
+    path = DATA / "surveymonkey.csv"
+    result = run(runner, "init", path)
+    assert result.exit_code == 0, result.output
+    assert 'options = ["Bus", "Train", "Car", "Other"]' in result.stdout
+    # the typed text stays a text question, quoted only by `comments`
+    assert '- Other (please specify)"\ntext = "Which of these did you use?' in result.stdout
+    out = run(runner, "freq", path, "--format", "json", "--unsafe-no-suppression")
+    rows = json.loads(out.stdout)["rows"]
+    other = next(
+        r for r in rows if r["question"] == "which_these_did_use" and r["answer"] == "Other"
+    )
+    with path.open(encoding="utf-8", newline="") as f:
+        body = list(csv.reader(f))[2:]
+    assert other["count"] == sum(1 for r in body if r[13].strip())  # column 14: typed Other
+    assert "Bike" not in out.stdout and "Walked" not in out.stdout
