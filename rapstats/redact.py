@@ -39,10 +39,12 @@ import ipaddress
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas loads only where comments are quoted, not at every load
+    import pandas as pd
 
 KINDS: tuple[str, ...] = ("email", "url", "ip_address", "ni_number", "phone", "postcode")
 
@@ -71,8 +73,10 @@ _NINO = re.compile(
 _POSTCODE = re.compile(
     r"\b(?:GIR\s?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2})\b", re.IGNORECASE
 )
-# Seven digits with at most three other characters between each: worth asking libphonenumber.
+# Seven digits with at most three other characters between each, once dates and times
+# ("2026-07-04 20:07:39", "3/27/2023") are left out: worth asking libphonenumber.
 _MAYBE_PHONE = re.compile(r"\d(?:\D{0,3}\d){6}")
+_DATE_TIME = re.compile(r"\b\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b|\b\d{1,2}:\d{2}(?::\d{2})?\b")
 
 
 def _label(kind: str) -> str:
@@ -104,7 +108,7 @@ def _phones(text: str) -> str:
     ``+`` or ``00`` with at least 8 national digits. Years, "Q1 2026", "25-34" and dates have
     no such shape.
     """
-    if not _MAYBE_PHONE.search(text):
+    if not _MAYBE_PHONE.search(_DATE_TIME.sub(" ", text)):
         return text
     import phonenumbers  # lazily: its metadata take a few tens of ms to load
 
@@ -122,21 +126,24 @@ def _phones(text: str) -> str:
     return "".join(out) + text[end:] if out else text
 
 
+# (kind, a quick test that the pattern may match, pattern or None, replacement)
 _RULES = (
-    ("email", _EMAIL, _label("email")),
-    ("url", _URL, _url),
-    ("ip_address", _IPV6, _ipv6),
-    ("ip_address", _IPV4, _label("ip_address")),
-    ("ni_number", _NINO, _label("ni_number")),
-    ("phone", None, _phones),
-    ("postcode", _POSTCODE, _label("postcode")),
+    ("email", lambda t: "@" in t or "\uff20" in t, _EMAIL, _label("email")),
+    ("url", lambda t: "/" in t or "www." in t.casefold(), _URL, _url),
+    ("ip_address", lambda t: t.count(":") >= 2, _IPV6, _ipv6),
+    ("ip_address", lambda t: t.count(".") >= 3, _IPV4, _label("ip_address")),
+    ("ni_number", None, _NINO, _label("ni_number")),
+    ("phone", None, None, _phones),
+    ("postcode", None, _POSTCODE, _label("postcode")),
 )
 
 
 def _scan(text: str) -> tuple[str, tuple[str, ...]]:
     """``text`` redacted, and the kinds of personal data found in it (in :data:`KINDS` order)."""
     found = set()
-    for kind, pattern, repl in _RULES:
+    for kind, maybe, pattern, repl in _RULES:
+        if maybe is not None and not maybe(text):
+            continue
         new = repl(text) if pattern is None else pattern.sub(repl, text)
         if new != text:
             found.add(kind)
@@ -173,6 +180,8 @@ def personal_data_kinds(text: str) -> tuple[str, ...]:
 
 def redact_series(texts: pd.Series | Iterable[str | None]) -> pd.Series:
     """:func:`redact` applied to each text; missing values stay missing."""
+    import pandas as pd
+
     s = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype=object)
     s = s.astype(object)
     out = s.copy()
@@ -244,6 +253,8 @@ def quotable_comments(
     >>> q.comments["comment"].tolist()
     ['Call [redacted: phone]']
     """
+    import pandas as pd
+
     text = pd.Series(list(comments) if not isinstance(comments, pd.Series) else comments)
     text = text.reset_index(drop=True).astype(object)
     if groups is None:
@@ -320,6 +331,8 @@ def comments_of(
         (redacted), in question order then input order; ``withheld_groups`` names the small
         groups whose members' comments were withheld, as ``"name: label"``.
     """
+    import pandas as pd
+
     labels = None
     if group is not None:
         codes, levels = responses.groups[group]

@@ -20,7 +20,7 @@ import numpy as np
 
 from rapstats.io import Coded
 
-_SAMPLE = 200
+_SAMPLE = 100
 _SHARE = 0.5  # "mostly": at least half of the non-blank cells
 _NAME_WORD = r"(?:Mc|Mac|O'|D')?[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?"
 _NAME_RE = re.compile(rf"({_NAME_WORD})(?: [A-Z]\.?| {_NAME_WORD}){{1,2}}")
@@ -93,6 +93,8 @@ def _is_contact(value: str) -> bool:
     address or URL (a label or two around it, such as "Tel:", is allowed)."""
     from rapstats.redact import redact
 
+    if len(value.split()) > 6:  # a sentence: at most mentions one (quoted later, redacted)
+        return False
     redacted = redact(value)
     if redacted == value:
         return False
