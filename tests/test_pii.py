@@ -291,3 +291,25 @@ def test_surveymonkey_other_column_is_the_option_other_and_free_text(runner):
         body = list(csv.reader(f))[2:]
     assert other["count"] == sum(1 for r in body if r[13].strip())  # column 14: typed Other
     assert "Bike" not in out.stdout and "Walked" not in out.stdout
+
+
+def test_comment_group_labels_are_redacted(runner, tmp_path):
+    # an e-mail address typed as an Area by 12 respondents: their group is large enough to
+    # quote, but its label is redacted in every format
+    path = tmp_path / "area.csv"
+    rows = ["Area,Q,Comment"]
+    rows += [f"North,Yes,North comment {i}" for i in range(12)]
+    rows += [f"jo@example.org,No,Other comment {i}" for i in range(12)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    spec = tmp_path / "spec.toml"
+    spec.write_text(
+        '[groups.area]\ncolumn = "Area"\n\n[questions.q]\ncolumn = "Q"\noptions = ["Yes", "No"]\n'
+        'positive = ["Yes"]\n\n[questions.c]\ncolumn = "Comment"\ntype = "text"\n',
+        encoding="utf-8",
+    )
+    for fmt in ("table", "csv", "json", "markdown"):
+        result = run(runner, "comments", path, "--spec", spec, "--by", "area", "--format", fmt)
+        assert result.exit_code == 0, result.output
+        assert "jo@example.org" not in result.stdout
+        assert "[redacted: email]" in result.stdout
+        assert result.stdout.count("Other comment") == 12
