@@ -357,7 +357,7 @@ def comments(
     from rapstats.normalise import normalise, spec_columns
     from rapstats.redact import comments_of
     from rapstats.render.tables import render_comments
-    from rapstats.spec import load_spec
+    from rapstats.spec import fold_label, load_spec
 
     spec = load_spec(params["spec_path"]) if params["spec_path"] else None
     shown = (by,) if by else ()
@@ -376,8 +376,11 @@ def comments(
         from rapstats.infer import infer_spec
 
         spec = infer_spec(export)
-        groups = tuple(g.name for g in spec.groups) + shown
-    responses = normalise(export, spec, by=tuple(dict.fromkeys(spec.group(g).name for g in groups)))
+    # a group whose column was dropped as personal data is never published: leave it out
+    dropped = {fold_label(c) for c in export.dropped}
+    declared = [g.name for g in spec.groups if fold_label(g.column) not in dropped]
+    by_all = tuple(dict.fromkeys(spec.group(g).name for g in (*declared, *shown)))
+    responses = normalise(export, spec, by=by_all)
     name = spec.group(by).name if by else None
     quoted = comments_of(responses, group=name, min_base=spec.disclosure.min_base)
     _emit(ctx, render_comments(quoted, fmt, title=spec.title or "Comments"), output)

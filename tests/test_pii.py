@@ -313,3 +313,19 @@ def test_comment_group_labels_are_redacted(runner, tmp_path):
         assert "jo@example.org" not in result.stdout
         assert "[redacted: email]" in result.stdout
         assert result.stdout.count("Other comment") == 12
+
+
+def test_comments_skip_a_declared_group_dropped_as_personal_data(runner, tmp_path):
+    # [groups.loc] on "External Reference" without personal = true: the column is dropped at
+    # load, the group can never be published, so `comments` runs (withholding by the others)
+    spec = tmp_path / "spec.toml"
+    spec.write_text(
+        COMMENTS_SPEC.replace("\npersonal = true", ""),
+        encoding="utf-8",
+    )
+    result = run(runner, "comments", COMMENTS, "--spec", spec, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["n_withheld"] == 4
+    result = run(runner, "comments", COMMENTS, "--spec", spec, "--by", "loc")
+    assert result.exit_code == 1
+    assert "holds personal data and was left out at load" in result.output
