@@ -54,7 +54,7 @@ _EMAIL = re.compile(
 )
 _URL = re.compile(
     r"\b(?:(?:https?|ftp)://|www\.)[^\s<>\"']+"
-    r"|\b[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}/[^\s<>\"']*\?[^\s<>\"']+",
+    r"|(?<![\w.-])[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}/[^\s<>\"']*\?[^\s<>\"']+",
     re.IGNORECASE,
 )
 _IPV4 = re.compile(
