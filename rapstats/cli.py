@@ -347,9 +347,9 @@ def comments(
     """Quote free-text answers, with personal data redacted.
 
     E-mail addresses, phone numbers, postcodes, National Insurance numbers, IP addresses and
-    web addresses become [redacted: ...]; comments from groups (with --by) smaller than the
-    spec's disclosure.min_base are withheld. Read what is left before publishing it: names
-    are not detected.
+    web addresses become [redacted: ...]; the comments of anyone in a group smaller than the
+    spec's disclosure.min_base, in any group the spec declares or --by, are withheld, with or
+    without --by. Read what is left before publishing it: names are not detected.
 
     Example:
 

@@ -29,7 +29,7 @@ import numpy as np
 from rapstats._arrow import to_numpy
 from rapstats.errors import InputError, SpecError
 from rapstats.io import Coded, Export
-from rapstats.spec import Group, Question, Spec, fold_label
+from rapstats.spec import Group, Question, Spec, fold_label, is_other_label
 
 BLANK = -1
 BLANK_LABEL = "(blank)"
@@ -141,6 +141,14 @@ class _ColumnFinder:
                 if isinstance(owner, Group)
                 else "[survey]"
             )
+            if fold_label(name or "") in {fold_label(c) for c in self.export.dropped}:
+                raise SpecError(
+                    f'the spec names column "{name}" ({where}), which holds personal data and '
+                    "was left out at load",
+                    path=self.export.path,
+                    hint="remove it from the spec, or keep it as a group with personal = true "
+                    "(its values are then published as group labels)",
+                )
             close = difflib.get_close_matches(name or "", list(columns), n=1, cutoff=0.6)
             hint = f'did you mean "{close[0]}"? ' if close else ""
             raise SpecError(
@@ -171,12 +179,15 @@ def _unknown_label_error(
         close = [folded[hit[0]]] if hit else []
     suggestion = f'did you mean "{close[0]}"? ' if close else ""
     more = f" ({len(rows)} rows in all)" if len(rows) > 1 else ""
+    fix = f"add the label to [questions.{q.id}].options"
+    if q.type == "multi":  # typed answers are never labels: they count as "Other"
+        fix = f'add "Other" to [questions.{q.id}].options (typed answers count as Other)'
     return InputError(
         f'"{value}" is not an option of {q.id}{more}; allowed: ' + ", ".join(allowed),
         path=export.path,
         row=int(export.row_numbers[i]),
         column=column,
-        hint=suggestion + f"correct the export, or add the label to [questions.{q.id}].options",
+        hint=suggestion + f"correct the export, or {fix}",
     )
 
 
@@ -211,11 +222,12 @@ def _code_multi_split(
     for j, (column, coded) in enumerate(columns):
         codes, cats = coded.codes, coded.categories
         option = fold_label(q.options[j])
+        other = is_other_label(q.options[j])  # its column holds typed text: any text ticks it
         is_tick = np.zeros(len(cats) + 1, dtype=bool)
         bad = np.zeros(len(cats) + 1, dtype=bool)
         for k, cat in enumerate(cats):
             key = fold_label(cat)
-            if key in TICKED or key == option:
+            if key in TICKED or key == option or (other and key not in UNTICKED and key):
                 is_tick[k] = True
             elif key not in UNTICKED and key != "":
                 bad[k] = True
@@ -235,19 +247,26 @@ def _code_multi_split(
     return ticked, ticked.any(axis=1)
 
 
-def _split_joined(value: str, options: dict[str, int], sep: str | None) -> list[int] | None:
+def _split_joined(
+    value: str, options: dict[str, int], sep: str | None, other: int | None = None
+) -> list[int] | None:
     """Option indices of a joined multi-select cell; None when a part matches no option.
 
     Parts are matched against the known options, longest first, so a label that contains the
-    separator (``Yes, due to existing conditions (Diabetes, asthma)``) is kept whole.
+    separator (``Yes, due to existing conditions (Diabetes, asthma)``) is kept whole. When the
+    question has an "Other" option (index ``other``), parts that match no option are typed
+    "Other" answers (Google Forms and Microsoft Forms put them among the choices, a hand-made
+    sheet writes ``Other: ...``) and count as that option; their text is never a label.
     """
     key = fold_label(value)
     if key in options:
         return [options[key]]
     seps = [sep] if sep else [";", ",", "|"]
+    best: tuple[int, list[int]] | None = None  # (options matched, indices) with typed parts
     for s in seps:
         parts = [p for p in re.split(re.escape(s.strip()), value) if p.strip() != ""]
         found: list[int] = []
+        typed = 0
         i = 0
         while i < len(parts):
             for j in range(len(parts), i, -1):
@@ -257,10 +276,17 @@ def _split_joined(value: str, options: dict[str, int], sep: str | None) -> list[
                     i = j
                     break
             else:
-                break
+                if other is None:
+                    break
+                found.append(other)
+                typed += 1
+                i += 1
         else:
-            return found
-    return None
+            if not typed:
+                return found
+            if best is None or len(found) - typed > best[0]:
+                best = (len(found) - typed, found)
+    return None if best is None else best[1]
 
 
 def _code_multi_joined(
@@ -271,6 +297,7 @@ def _code_multi_joined(
     options = {fold_label(o): i for i, o in enumerate(q.options)}
     for code, label in q.values.items():
         options.setdefault(fold_label(code), options[fold_label(label)])
+    other = next((i for i, o in enumerate(q.options) if is_other_label(o)), None)
     missing = {fold_label(m) for m in q.missing_values}
     matrix = np.zeros((len(cats) + 1, len(q.options)), dtype=bool)
     answered = np.zeros(len(cats) + 1, dtype=bool)
@@ -279,7 +306,7 @@ def _code_multi_joined(
         key = fold_label(cat)
         if key == "" or key in missing:
             continue
-        found = _split_joined(cat, options, sep)
+        found = _split_joined(cat, options, sep, other)
         if found is None:
             bad[k] = True
             continue
