@@ -28,7 +28,8 @@ from typing import Any
 
 # Shown escaped in every output: C0 and C1 controls, DEL, NEL, line and paragraph separators,
 # and the bidirectional marks, embeddings, overrides and isolates ("Trojan Source").
-_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_UNICODE = "\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_HIDDEN = re.compile(f"[\x00-\x1f\x7f-\x9f{_UNICODE}]")
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
@@ -80,20 +81,22 @@ def csv_note(text: str) -> str:
     return "# " + _NOTE_FIELD.sub(r"\1'", visible(" ".join(text.split())))
 
 
-_MD_INLINE = re.compile(r"[\\`*_|~]|\](?=[(\[:])")
+_MD_INLINE = re.compile(r"[\\`*_|~]|\](?=[(\[])")
 # Raw HTML and autolinks start with "<" and a letter, "/", "!" or "?"; entities with "&".
 _MD_ANGLE = re.compile(r"<(?=[A-Za-z/!?])")
 _MD_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 # A URL scheme (javascript:, http://, data:) and a "www." that GFM would make a link.
 _MD_SCHEME = re.compile(r"(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]*):(?=\S)|(?i:\b(www))\.")
-_MD_LINE_START = re.compile(r"^(\d+(?=[.)])|(?=[#+\-=>]))")
+# A heading, list, quote or setext marker, or a link reference definition ("[x]: url").
+_MD_LINE_START = re.compile(r"^(\d+(?=[.)])|(?=[#+\-=>])|(?=\[[^\]]*\]:))")
 
 
 def markdown(text: str, *, cell: bool = False) -> str:
     """User text as inline Markdown that renders as the text itself.
 
-    HTML tags and autolinks (``<``), entities (``&``), links and images (``](``), URL schemes
-    and ``www.`` (GFM autolinks), emphasis, code, strike-through and table pipes are escaped;
+    HTML tags and autolinks (``<``), entities (``&``), links and images (``](``, ``][``), URL
+    schemes and ``www.`` (GFM autolinks), emphasis, code, strike-through and table pipes are
+    escaped;
     control characters are shown as by :func:`visible` and whitespace (line breaks included)
     becomes one space. Unless ``cell`` (a table cell never starts a block), a heading, list,
     quote or setext marker at the start is escaped too.
@@ -106,7 +109,7 @@ def markdown(text: str, *, cell: bool = False) -> str:
 
 
 # What json.dumps(ensure_ascii=False) leaves raw but a terminal may obey.
-_JSON_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_JSON_RAW = re.compile(f"[\x7f-\x9f{_UNICODE}]")
 
 
 def json_text(text: str) -> str:

@@ -9,7 +9,9 @@ from click.testing import CliRunner
 
 DATA = Path(__file__).parent / "data"
 GOOD = sorted(
-    p.name for p in DATA.iterdir() if not p.name.startswith("bad_") and p.suffix != ".json"
+    p.name
+    for p in DATA.iterdir()
+    if not p.name.startswith("bad_") and p.suffix not in (".json", ".toml")
 )
 BAD = sorted(p.name for p in DATA.glob("bad_*"))
 

@@ -166,7 +166,7 @@ def _markdown(summary: Summary) -> str:
         for q, t in _question_texts(summary)
     ]
     lines += ["", "Notes:", ""]
-    lines += [f"{i}. {markdown(n, cell=True)}" for i, n in enumerate(_footnotes(summary), start=1)]
+    lines += [f"{i}. {markdown(n)}" for i, n in enumerate(_footnotes(summary), start=1)]
     return "\n".join(lines) + "\n"
 
 
@@ -259,7 +259,7 @@ def render_frequencies(summary: Summary, fmt: str) -> str:
         lines += ["| " + " | ".join(markdown(c, cell=True) for c in r) + " |" for r in body]
         notes = _footnotes(summary)
         text = "\n".join(lines) + "\n\nNotes:\n\n"
-        text += "\n".join(f"{i}. {markdown(n, cell=True)}" for i, n in enumerate(notes, 1))
+        text += "\n".join(f"{i}. {markdown(n)}" for i, n in enumerate(notes, 1))
         return (f"**{_banner(summary)}**\n\n" if _banner(summary) else "") + text + "\n"
     banner = [_banner(summary), ""] if _banner(summary) else []
     notes = [f"Note: {n}" for n in _footnotes(summary)]
@@ -350,7 +350,7 @@ def render_comments(quoted: Any, fmt: str, *, title: str = "Comments") -> str:
             for q, g, c in frame[["question", "group", "comment"]].itertuples(index=False)
         ]
         lines += ["", "Notes:", ""]
-        lines += [f"{i}. {markdown(n, cell=True)}" for i, n in enumerate(notes, 1)]
+        lines += [f"{i}. {markdown(n)}" for i, n in enumerate(notes, 1)]
         return "\n".join(lines) + "\n"
     lines = [f"[{q}] {g}: {c}" for q, g, c in frame.itertuples(index=False)]
     return _terminal([*lines, "", *[f"Note: {n}" for n in notes]])
