@@ -96,10 +96,10 @@ def markdown(text: str, *, cell: bool = False) -> str:
 
     HTML tags and autolinks (``<``), entities (``&``), links and images (``](``, ``][``), URL
     schemes and ``www.`` (GFM autolinks), emphasis, code, strike-through and table pipes are
-    escaped;
-    control characters are shown as by :func:`visible` and whitespace (line breaks included)
-    becomes one space. Unless ``cell`` (a table cell never starts a block), a heading, list,
-    quote or setext marker at the start is escaped too.
+    escaped; control characters are shown as by :func:`visible` and whitespace (line breaks
+    included) becomes one space. Unless ``cell`` (a table cell, or text after other text on
+    its line: it never starts a block), a heading, list, quote or setext marker or a link
+    reference definition at the start is escaped too.
     """
     out = visible(" ".join(text.split()))
     out = _MD_INLINE.sub(r"\\\g<0>", out)

@@ -14,6 +14,10 @@ Schemas (stable; scripts may rely on them)
   cells for nulls.
 Frequencies (``rapstats freq``) have ``question``, grouping columns, ``answer``, ``count``,
 ``share_of_base``, ``in_base``, ``flag``.
+
+User text enters each format through its function in :mod:`rapstats.escape`: CSV text cells
+that a spreadsheet would read as a formula get a leading ``'``, Markdown is escaped to show as
+text, terminal text shows control characters as escapes.
 """
 
 from __future__ import annotations
