@@ -343,3 +343,11 @@ def test_report_pdf_is_written_with_the_text_shown(report):
     flat = " ".join(text.split())
     for value in ['=HYPERLINK("http://evil")', "<script>alert(1)</script>", "\\x1b[31mred"]:
         assert value in flat
+
+
+def test_stderr_notes_show_user_values_escaped(runner, tmp_path):
+    output = tmp_path / "out\x1b[2J.csv"
+    result = run(runner, "summarize", EXPORT, "--spec", SPEC, "--format", "csv", "-o", output)
+    assert result.exit_code == 0, result.output
+    assert output.exists()
+    assert "\x1b" not in result.stderr and "out\\x1b[2J.csv" in result.stderr
