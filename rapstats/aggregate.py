@@ -50,6 +50,8 @@ class Counts:
         Whether the sums of weights are present.
     n_total : int
         Respondents in the export.
+    respondents : numpy.ndarray
+        Respondents (export rows) in each cell, whatever they answered.
     """
 
     by: tuple[str, ...]
@@ -58,6 +60,7 @@ class Counts:
     answers: dict[str, np.ndarray]
     weighted: bool
     n_total: int
+    respondents: np.ndarray
 
 
 def aggregate(responses: Responses, by: tuple[str, ...] = ()) -> Counts:
@@ -174,6 +177,7 @@ def aggregate(responses: Responses, by: tuple[str, ...] = ()) -> Counts:
         answers=answers,
         weighted=weighted,
         n_total=responses.n,
+        respondents=per_cell(np.bincount(cross, minlength=n_cross)).astype(np.int64),
     )
 
 

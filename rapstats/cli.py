@@ -114,6 +114,13 @@ def estimate_options(f: Callable[..., Any]) -> Callable[..., Any]:
             help="Do not suppress small cells. Internal working files only: every output is "
             "marked UNSUPPRESSED - NOT FOR PUBLICATION.",
         ),
+        click.option(
+            "--explain-suppression",
+            type=_Path(dir_okay=False),
+            metavar="FILE",
+            help="Also write why each cell was withheld to FILE (CSV for the analyst, marked "
+            "NOT FOR PUBLICATION: the reasons narrow the hidden values).",
+        ),
     ]
     for option in reversed(options):
         f = option(f)
@@ -148,56 +155,51 @@ def _emit(ctx: click.Context, text: str, output: Path | None) -> None:
     note(ctx, f"wrote {output}")
 
 
-def _pipeline(ctx: click.Context, params: dict[str, Any], publish: tuple[str, ...]) -> Any:
-    """Load, (infer a) spec, summarise and protect: the shared body of summarize and freq.
+def _read(params: dict[str, Any]) -> Any:
+    """The pipeline's ReadOptions from the shared input options."""
+    from rapstats.pipeline import ReadOptions
 
-    Notes for stderr are collected and shown only when every step succeeded, so a failure
-    prints exactly one line.
-    """
-    from rapstats.disclosure import protect
-    from rapstats.io import load_export
-    from rapstats.normalise import spec_columns
-    from rapstats.spec import load_spec
-    from rapstats.summary import summarize
+    return ReadOptions(
+        platform=params.pop("platform"), encoding=params.pop("encoding"), sheet=params.pop("sheet")
+    )
 
-    spec = load_spec(params["spec_path"]) if params["spec_path"] else None
-    keep = spec.keep_columns + tuple(g.column for g in spec.groups if g.personal) if spec else ()
-    export = load_export(
+
+def _estimation(params: dict[str, Any]) -> Any:
+    """The pipeline's Estimation overrides from the shared estimate options."""
+    from rapstats.pipeline import Estimation
+
+    return Estimation(**{k: params.pop(k) for k in ("method", "test", "confidence", "adjust")})
+
+
+def _summary(ctx: click.Context, params: dict[str, Any], publish: tuple[str, ...]) -> Any:
+    """Open, summarise and protect (the shared body of summarize and freq); notes are shown
+    only when every step succeeded, so a failure prints exactly one line."""
+    from rapstats.pipeline import summarize_file
+
+    summary, notes = summarize_file(
         params["export"],
-        platform=params["platform"],
-        encoding=params["encoding"],
-        sheet=params["sheet"],
-        columns=spec_columns(spec, params["by"]) if spec else None,
-        keep=keep,
-    )
-    notes = [f"read {export.rows_read} responses from {export.path.name} ({export.platform})"]
-    if export.dropped:
-        notes.append("dropped personal-data columns: " + ", ".join(export.dropped))
-    notes += list(export.notes)
-    if spec is None:
-        from rapstats.infer import infer_spec
-
-        spec = infer_spec(export)
-        notes.append(
-            f"no --spec given: inferred one with {len(spec.questions)} questions "
-            "(write it with `rapstats init` to check and edit it)"
-        )
-    summary = summarize(
-        export,
-        spec,
+        params["spec_path"],
         by=params["by"],
-        method=params["method"],
-        test=params["test"],
-        confidence=params["confidence"],
-        adjust=params["adjust"],
-        with_frequencies="frequencies" in publish,
+        read=_read(params),
+        estimation=_estimation(params),
+        publish=publish,
+        unsafe_no_suppression=params["unsafe_no_suppression"],
     )
-    protected = protect(
-        summary, unsafe_no_suppression=params["unsafe_no_suppression"], publish=publish
-    )
+    _explain(ctx, (summary,), params["explain_suppression"])
     for message in notes:
         note(ctx, message)
-    return protected
+    return summary
+
+
+def _explain(ctx: click.Context, summaries: tuple[Any, ...], path: Path | None) -> None:
+    """Write the analyst's suppression audit (why each cell was withheld), if asked."""
+    if path is None:
+        return
+    from rapstats.files import write_atomic
+    from rapstats.render.tables import render_suppression_audit
+
+    write_atomic(path, render_suppression_audit(summaries))
+    note(ctx, f"wrote the suppression audit (NOT FOR PUBLICATION) to {path}")
 
 
 def _terminal_width() -> int:
@@ -255,7 +257,7 @@ def summarize(ctx: click.Context, fmt: str, output: Path | None, **params: Any) 
     """
     from rapstats.render import render_summary
 
-    _emit(ctx, render_summary(_pipeline(ctx, params, ("rows",)), fmt), output)
+    _emit(ctx, render_summary(_summary(ctx, params, ("rows",)), fmt), output)
 
 
 @cli.command()
@@ -274,7 +276,7 @@ def freq(ctx: click.Context, fmt: str, output: Path | None, **params: Any) -> No
     """
     from rapstats.render import render_frequencies
 
-    summary = _pipeline(ctx, params, ("rows", "frequencies"))
+    summary = _summary(ctx, params, ("rows", "frequencies"))
     _emit(ctx, render_frequencies(summary, fmt), output)
 
 
@@ -355,29 +357,15 @@ def comments(
 
         rapstats comments data/sample/feedback.csv --spec data/sample/feedback.toml --by area
     """
-    from rapstats.io import load_export
-    from rapstats.normalise import normalise, spec_columns
-    from rapstats.redact import comments_of
+    from rapstats.pipeline import comments_file
     from rapstats.render.tables import render_comments
-    from rapstats.spec import load_spec
 
-    spec = load_spec(params["spec_path"]) if params["spec_path"] else None
-    groups = (by,) if by else ()
-    export = load_export(
-        params["export"],
-        platform=params["platform"],
-        encoding=params["encoding"],
-        sheet=params["sheet"],
-        columns=spec_columns(spec, groups) if spec else None,
+    quoted, title, notes = comments_file(
+        params["export"], params["spec_path"], by=by, read=_read(params)
     )
-    if spec is None:
-        from rapstats.infer import infer_spec
-
-        spec = infer_spec(export)
-    responses = normalise(export, spec, by=groups)
-    name = spec.group(by).name if by else None
-    quoted = comments_of(responses, group=name, min_base=spec.disclosure.min_base)
-    _emit(ctx, render_comments(quoted, fmt, title=spec.title or "Comments"), output)
+    _emit(ctx, render_comments(quoted, fmt, title=title), output)
+    for message in notes:
+        note(ctx, message)
 
 
 def _oneoff(ctx: click.Context, fmt: str, call: Callable[[], dict[str, Any]]) -> None:
@@ -542,7 +530,8 @@ def report(
 
         rapstats report data/sample/feedback.csv --spec data/sample/feedback.toml --out out
     """
-    from rapstats.report import FORMATS, build_report, write_report
+    from rapstats.pipeline import report_data
+    from rapstats.report import FORMATS, write_report
     from rapstats.report.write import report_steps
 
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
@@ -551,7 +540,8 @@ def report(
         wrong = repr(bad[0]) if bad else repr(formats)
         raise click.UsageError(f"--formats: {wrong} is not one of " + ",".join(FORMATS))
     quiet = quiet_report or ctx.find_root().params.get("quiet")
-    model = build_report(
+    explain = params.pop("explain_suppression")
+    data = report_data(
         params.pop("export"),
         spec=params.pop("spec_path"),
         previous=previous,
@@ -561,6 +551,8 @@ def report(
         formats=chosen,
         **params,
     )
+    model = data.model()
+    _explain(ctx, data.summaries, explain)
     if quiet or not sys.stderr.isatty():
         paths = write_report(model, out, chosen)
     else:

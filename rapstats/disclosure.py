@@ -98,15 +98,16 @@ References
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from rapstats._simplex import bounded_simplex
-from rapstats.spec import Disclosure, fold_label
-from rapstats.table import Table
+from rapstats.spec import Disclosure, Spec, fold_label
+from rapstats.summary import Summary, group_column
+from rapstats.table import Table, positions
 
 UNSAFE_BANNER = "UNSUPPRESSED – NOT FOR PUBLICATION"
 SYMBOLS: dict[str, str] = {
@@ -117,7 +118,6 @@ SYMBOLS: dict[str, str] = {
 # NCHS (2017): the relative-width criterion applies only when the interval is wider than this.
 NCHS_RELATIVE_FROM = 0.05
 PUBLIC_COLUMNS = ("baseline",)
-_COUNT_COLUMNS = ("base", "positive", "count")
 _TOL = 1e-7
 
 
@@ -240,17 +240,24 @@ def secondary_suppression(
         order = np.lexsort((cells, cost[u], is_total, values[cells] <= 0, tier[u]))
         return int(u[order[0]])
 
-    # incidence of units in relations: counts of suppressed units per relation in one product
+    # incidence of units in relations: counts of suppressed units per relation in one product;
+    # and of the units with a sensitive cell in the relation
     incidence = np.zeros((len(rels), n_units), dtype=np.int32)
+    touches = np.zeros((len(rels), n_units), dtype=np.int32)
     for r, (cells, _) in enumerate(rels):
         incidence[r, unit[cells]] = 1
+        touches[r, unit[cells[sensitive[cells]]]] = 1
     exposed = np.array([], dtype=int)
     for _ in range(n_units + 1):
-        # 1. single-relation rule: a relation with exactly one suppressed unit gets another
+        # 1. single-relation rule: a relation with exactly one suppressed unit gets another,
+        # when what the relation would give away is sensitive (the audit below is exact; this
+        # only finds the obvious complements first, so that e.g. a multi-select option's
+        # shared base does not pull every other option out)
         hidden_count = incidence @ supp.astype(np.int32)
+        hidden_sensitive = touches @ supp.astype(np.int32)
         stuck = np.zeros(len(rels), bool)
         while True:
-            todo = np.flatnonzero((hidden_count == 1) & ~stuck)
+            todo = np.flatnonzero((hidden_count == 1) & (hidden_sensitive > 0) & ~stuck)
             if todo.size == 0:
                 break
             r = int(todo[0])
@@ -261,6 +268,7 @@ def secondary_suppression(
                 continue
             supp[u] = True
             hidden_count += incidence[:, u]
+            hidden_sensitive += touches[:, u]
         # 2. audit and repair
         pinned = _determined_cells(values, rels, supp[unit])
         pinned = pinned[sensitive[pinned]]
@@ -539,15 +547,21 @@ def _num(v: float) -> str:
 # ---------------------------------------------------------------------------------------------
 # protect
 
+# What a withheld row still shows: the question, its grouping values (columns group:NAME) and
+# the public baseline. Every other column is data-derived and is blanked.
+PUBLIC_ROW_COLUMNS = ("question", "option", "text", "workstream", "baseline", "baseline_source")
+PUBLIC_FREQ_COLUMNS = ("question", "answer", "kind", "in_base")
+_STATUS = ("symbol", "reason")
+
 
 def protect(
-    summary: Any,
+    summary: Summary,
     *,
     unsafe_no_suppression: bool = False,
     settings: Disclosure | None = None,
-    publish: tuple[str, ...] = ("rows", "frequencies"),
-) -> Any:
-    """Apply disclosure control and reliability flags to a Summary.
+    publish: tuple[str, ...] | None = None,
+) -> Summary:
+    """Apply disclosure control, reliability flags and label redaction to a Summary.
 
     Parameters
     ----------
@@ -559,69 +573,81 @@ def protect(
         renderer writes at the top and in its metadata.
     settings : Disclosure, optional
         Default: ``summary.spec.disclosure``.
-    publish : tuple of str, default ("rows", "frequencies")
-        The tables that will be published. Without ``"frequencies"`` the frequency table is
-        dropped from the result and its cells do not constrain the rows (a summary table that
-        does not show answer counts need not protect them).
+    publish : tuple of str, optional
+        The tables that will be published, of ``("rows", "frequencies")``. Only they constrain
+        secondary suppression; a table not published is dropped (emptied) from the result.
+        Default: the rows, and the frequencies when the summary has them (a summary built
+        with ``with_frequencies=False`` publishes rows only).
 
     Returns
     -------
     Summary
-        A copy whose ``rows`` and ``frequencies`` carry ``flag`` and have suppressed numbers
-        removed, and whose ``disclosure`` is a dict: ``rules`` (sentences for the methods note),
-        ``symbols`` (legend), ``unsafe``, ``banner``, ``settings`` and ``suppressed`` (counts).
-        In unsafe mode ``suppressed`` counts what would have been suppressed.
+        A copy whose tables carry the typed status: ``symbol`` (None, ``"[c]"``, ``"[u]"``
+        or ``"[x]"``) and ``reason`` (for the analyst; no output prints it), with every
+        data-derived value of a withheld row missing, and labels holding personal data
+        redacted. ``disclosure`` is a dict: ``rules`` (sentences for the methods note),
+        ``symbols`` (legend), ``unsafe``, ``banner``, ``settings``, ``suppressed`` (counts)
+        and ``redacted_labels``. In unsafe mode ``suppressed`` counts what would have been
+        suppressed.
     """
-    spec = getattr(summary, "spec", None)
-    s = settings or (spec.disclosure if spec is not None else Disclosure())
+    s = settings or summary.spec.disclosure
     by = tuple(summary.by)
     rows: Table = summary.table
-    freq: Table | None = summary.frequency_table
-    if "frequencies" not in publish and freq is not None:
+    freq: Table = summary.frequency_table
+    if publish is None:
+        publish = ("rows", "frequencies") if len(freq) else ("rows",)
+    if "frequencies" not in publish:
         freq = freq.take(np.zeros(0, dtype=np.int64))
-    text_q = {q.id for q in spec.questions if q.type == "text"} if spec is not None else set()
+    text_q = [q.id for q in summary.spec.questions if q.type == "text"]
     if text_q:  # open text never reaches an output through the tables
-        rows = rows.take(~np.isin(rows["question"], list(text_q)))
-        if freq is not None:
-            freq = freq.take(~np.isin(freq["question"], list(text_q)))
+        rows = rows.take(~np.isin(rows["question"], text_q))
+        freq = freq.take(~np.isin(freq["question"], text_q))
 
-    row_primary, row_flag = _row_primary(rows, s)
-    fr_primary, fr_flag = _freq_primary(freq, by, s)
+    row_primary, row_reason = _row_primary(rows, s)
+    fr_primary, fr_reason = _freq_primary(freq, s)
     row_supp, fr_supp = row_primary.copy(), fr_primary.copy()
+    keeps_base = _keeps_base(rows, s)
     exposed = 0
     if s.secondary:
-        for qid in dict.fromkeys(rows["question"].tolist()):
-            rsel = np.flatnonzero(rows["question"] == qid)
-            fsel = (
-                np.flatnonzero(freq["question"] == qid)
-                if freq is not None and len(freq)
-                else np.array([], dtype=int)
-            )
-            question = _find_question(spec, qid)
+        questions = {q.id: q for q in summary.spec.questions}
+        fpos = positions(freq["question"]) if len(freq) else {}
+        for qid, rsel in positions(rows["question"]).items():
+            fsel = fpos.get(qid, np.zeros(0, dtype=np.int64))
             res, n_exp = _protect_question(
-                rows, rsel, freq, fsel, by, question, s, row_primary, fr_primary
+                rows,
+                rsel,
+                freq,
+                fsel,
+                by,
+                questions.get(qid),
+                s,
+                row_primary,
+                fr_primary,
+                keeps_base,
             )
             row_supp[rsel] = res[: rsel.size]
             fr_supp[fsel] = res[rsel.size :]
             exposed += n_exp
-
-    for i in np.flatnonzero(row_supp & ~row_primary):
-        row_flag[i] = "[c] secondary suppression"
-    for i in np.flatnonzero(fr_supp & ~fr_primary):
-        fr_flag[i] = "[c] secondary suppression"
+    row_reason = np.where(row_supp & ~row_primary, "secondary suppression", row_reason)
+    fr_reason = np.where(fr_supp & ~fr_primary, "secondary suppression", fr_reason)
+    row_symbol = np.where(row_supp, "[c]", None)
+    fr_symbol = np.where(fr_supp, "[c]", None)
+    nothing = ~row_supp & (rows["base"] <= 0)
+    row_symbol[nothing] = "[x]"
+    row_reason[nothing] = "no respondents in the base"
 
     # reliability on what is published
     reasons = reliability_reasons(
         rows["share"], rows["ci_low"], rows["ci_high"], rows["effective_n"], s
     )
     unreliable = np.array(
-        [r is not None and not row_supp[i] and row_flag[i] is None for i, r in enumerate(reasons)],
+        [r is not None and sym is None for r, sym in zip(reasons, row_symbol, strict=True)],
         dtype=bool,
     )
     withhold = unreliable & s.withhold_unreliable & (not unsafe_no_suppression)
     for i in np.flatnonzero(unreliable):
-        prefix = "[x] withheld, low reliability: " if withhold[i] else "[u] low reliability: "
-        row_flag[i] = prefix + reasons[i]
+        row_symbol[i] = "[x]" if withhold[i] else "[u]"
+        row_reason[i] = "low reliability: " + str(reasons[i])
 
     counts = {
         "rows_primary": int(row_primary.sum()),
@@ -633,16 +659,20 @@ def protect(
         "exposed": int(exposed),
     }
     if unsafe_no_suppression:
-        row_flag = [f if f is not None and f.startswith("[u]") else None for f in row_flag]
-        fr_flag = [None] * len(fr_flag)
+        row_symbol = np.where(row_symbol == "[u]", "[u]", None)
+        row_reason = np.where(row_symbol == "[u]", row_reason, None)
+        fr_symbol = np.full(len(freq), None, dtype=object)
+        fr_reason = np.full(len(freq), None, dtype=object)
     else:
-        rows = _blank(rows, row_supp, keep=PUBLIC_COLUMNS)
-        rows = _blank(rows, withhold, keep=PUBLIC_COLUMNS + ("base", "effective_n"))
-        if freq is not None:
-            freq = _blank(freq, fr_supp, keep=())
-    rows = rows.assign({"flag": row_flag})
-    if freq is not None:
-        freq = freq.assign({"flag": fr_flag})
+        groups = tuple(group_column(b) for b in by)
+        public_rows = PUBLIC_ROW_COLUMNS + groups + _STATUS
+        rows = _withhold(rows, row_supp & keeps_base, keep=(*public_rows, "base"))
+        rows = _withhold(rows, row_supp & ~keeps_base, keep=public_rows)
+        rows = _withhold(rows, withhold, keep=(*public_rows, "base", "effective_n"))
+        freq = _withhold(freq, fr_supp, keep=PUBLIC_FREQ_COLUMNS + groups + _STATUS)
+    spec, rows, freq, redacted = _redact_labels(summary, rows, freq)
+    rows = _set_status(rows, row_symbol, row_reason)
+    freq = _set_status(freq, fr_symbol, fr_reason)
     disclosure = {
         "rules": disclosure_rules(s, unsafe=unsafe_no_suppression),
         "symbols": dict(SYMBOLS),
@@ -650,8 +680,19 @@ def protect(
         "banner": UNSAFE_BANNER if unsafe_no_suppression else None,
         "settings": {k: getattr(s, k) for k in Disclosure.__dataclass_fields__},
         "suppressed": counts,
+        "redacted_labels": redacted,
     }
-    return dataclasses.replace(summary, table=rows, frequency_table=freq, disclosure=disclosure)
+    return dataclasses.replace(
+        summary, table=rows, frequency_table=freq, spec=spec, disclosure=disclosure
+    )
+
+
+def _set_status(table: Table, symbol: np.ndarray, reason: np.ndarray) -> Table:
+    """The protected table: typed status set, the cells' respondents (an input) dropped."""
+    out = {c: table[c] for c in table.columns if c not in ("respondents", *_STATUS)}
+    out["symbol"] = np.asarray(symbol, dtype=object)
+    out["reason"] = np.asarray(reason, dtype=object)
+    return Table(out, length=len(table))
 
 
 def disclosure_rules(settings: Disclosure | None = None, *, unsafe: bool = False) -> list[str]:
@@ -664,11 +705,19 @@ def disclosure_rules(settings: Disclosure | None = None, *, unsafe: bool = False
             "internal working only."
         ] + _reliability_rules(s, withhold=False)
     rules = [
-        f"Shares based on fewer than {s.min_base} respondents are not published [c].",
+        f"Shares based on fewer than {s.min_base} respondents are not published [c], and "
+        f"nothing at all is published of a group of fewer than {s.min_base} respondents.",
         f"Counts below {s.min_count} are not published [c]: for a share this applies to the "
         "number who gave a positive answer and to the number who did not (a share of 0% or "
-        "100% counts as a count of 0); cells with no respondents are shown as [x].",
+        "100% counts as a count of 0); a share with no one in its base is shown as [x].",
+        "A withheld figure is shown by its symbol only: everything computed from it (base, "
+        "share, interval, difference, test and p-value) is withheld with it.",
     ]
+    if s.publish_bases:
+        rules.append(
+            "Unweighted bases are published even where the share is withheld (except for "
+            f"groups of fewer than {s.min_base} respondents)."
+        )
     if s.secondary:
         rules.append(
             "Where a suppressed figure could be worked out from totals and other published "
@@ -699,63 +748,62 @@ def _reliability_rules(s: Disclosure, *, withhold: bool) -> list[str]:
 # Helpers of protect
 
 
-def _row_primary(rows: Table, s: Disclosure) -> tuple[np.ndarray, list[str | None]]:
+def _row_primary(rows: Table, s: Disclosure) -> tuple[np.ndarray, np.ndarray]:
+    """Rows withheld by a threshold rule, and why (the analyst's reason, never published).
+
+    A base below ``min_base`` is withheld; so is a base of 0 in a group of fewer than
+    ``min_base`` respondents (a group too small to publish publishes nothing, not even that
+    none of it answered). A base of 0 in a larger group has nothing to estimate ([x], set by
+    :func:`protect`).
+    """
     base = rows["base"].astype(float)
     pos = rows["positive"].astype(float)
-    neg = base - pos
-    empty = base <= 0
-    small_base = ~empty & (base < s.min_base)
-    small_count = ~empty & ~small_base & ((pos < s.min_count) | (neg < s.min_count))
-    flags: list[str | None] = [None] * len(rows)
-    for i in np.flatnonzero(empty):
-        flags[i] = "[x] no respondents"
-    for i in np.flatnonzero(small_base):
-        flags[i] = f"[c] base below {s.min_base}"
-    for i in np.flatnonzero(small_count):
-        flags[i] = f"[c] count below {s.min_count}"
-    return small_base | small_count, flags
+    small_base = _small_base(base, rows["respondents"], s)
+    small_count = (base > 0) & ~small_base & ((pos < s.min_count) | (base - pos < s.min_count))
+    reason = np.full(len(rows), None, dtype=object)
+    reason[small_base] = f"base below {s.min_base}"
+    reason[small_count] = f"count below {s.min_count}"
+    return small_base | small_count, reason
+
+
+def _small_base(base: np.ndarray, respondents: np.ndarray, s: Disclosure) -> np.ndarray:
+    """Bases that are sensitive: 1 to ``min_base - 1``, or 0 in a group that small."""
+    return (base < s.min_base) & ((base > 0) | (respondents < s.min_base))
+
+
+def _keeps_base(rows: Table, s: Disclosure) -> np.ndarray:
+    """Rows whose base stays published when withheld (``publish_bases`` policy): those of
+    groups with at least ``min_base`` respondents."""
+    if not s.publish_bases:
+        return np.zeros(len(rows), dtype=bool)
+    return rows["respondents"] >= s.min_base
 
 
 def _cell_keys(table: Table, rows: np.ndarray, by: tuple[str, ...]) -> list[tuple[Any, ...]]:
     """The grouping values of each selected row (None where the row is not split)."""
     if not by:
         return [()] * len(rows)
-    return list(zip(*(table[g][rows].tolist() for g in by), strict=True))
+    return list(zip(*(table[group_column(g)][rows].tolist() for g in by), strict=True))
 
 
-def _freq_primary(
-    freq: Table | None, by: tuple[str, ...], s: Disclosure
-) -> tuple[np.ndarray, list[str | None]]:
-    if freq is None or not len(freq):
-        return np.zeros(0, bool), []
+def _freq_primary(freq: Table, s: Disclosure) -> tuple[np.ndarray, np.ndarray]:
+    """Frequency rows withheld by a threshold rule, and why.
+
+    A count of a real answer (``kind == "answer"``) below ``min_count`` in a cell with
+    respondents is withheld, zero included; the counts of rapstats' own non-answer rows
+    (``blank``, ``not_answered``) say nothing about anyone's views and are withheld only in a
+    group of fewer than ``min_base`` respondents, where everything is.
+    """
+    if not len(freq):
+        return np.zeros(0, bool), np.zeros(0, dtype=object)
     count = freq["count"].astype(float)
-    everything = np.arange(len(freq))
-    keys = zip(freq["question"].tolist(), _cell_keys(freq, everything, by), strict=True)
-    index: dict[tuple[Any, ...], int] = {}
-    codes = np.array([index.setdefault((q, *k), len(index)) for q, k in keys], dtype=np.int64)
-    n_cell = np.bincount(codes, weights=count)[codes]
-    # "(blank)" / "(not answered)" say nothing about anyone's views: not sensitive themselves
-    # (they still enter the relations and can be suppressed to protect other cells)
-    no_answer = np.array([_is_non_answer(str(a)) for a in freq["answer"].tolist()], dtype=bool)
-    primary = (n_cell > 0) & (count < s.min_count) & ~no_answer
-    flags: list[str | None] = [None] * len(freq)
-    for i in np.flatnonzero(primary):
-        flags[i] = f"[c] count below {s.min_count}"
-    return primary, flags
-
-
-def _is_non_answer(label: str) -> bool:
-    """``(blank)`` and ``(not answered)``: labels rapstats gives to cells with no answer."""
-    return label.startswith("(") and label.endswith(")")
-
-
-def _find_question(spec: Any, qid: str) -> Any:
-    if spec is None:
-        return None
-    for q in spec.questions:
-        if q.id == qid:
-            return q
-    return None
+    small_group = freq["respondents"] < s.min_base
+    answer = freq["kind"] == "answer"
+    small_count = answer & (count < s.min_count) & ~small_group
+    reason = np.full(len(freq), None, dtype=object)
+    reason[small_count] = f"count below {s.min_count}"
+    reason[small_group] = f"group below {s.min_base}"
+    return small_count | small_group, reason
 
 
 def _protect_question(
@@ -768,27 +816,33 @@ def _protect_question(
     s: Disclosure,
     row_primary: np.ndarray,
     fr_primary: np.ndarray,
+    keeps_base: np.ndarray,
 ) -> tuple[np.ndarray, int]:
     """Joint secondary suppression of one question's rows and frequencies."""
     nr = rsel.size
     rkeys = _cell_keys(rows, rsel, by)
-    ropt = rows["option"][rsel].tolist() if "option" in rows else [None] * nr
+    ropt = rows["option"][rsel].tolist()
     base = rows["base"][rsel].astype(float)
     pos = rows["positive"][rsel].astype(float)
+    small = _small_base(base, rows["respondents"][rsel], s)
     values: list[float] = []
     unit: list[int] = []
-    # row unit i: cells 3i (base), 3i+1 (positive), 3i+2 (non-positive)
+    # row unit i: cells 3i (base), 3i+1 (positive), 3i+2 (non-positive); a base published by
+    # policy (publish_bases) is a unit of its own that is never suppressed
     sensitive: list[bool] = []
+    published_bases: list[int] = []
+    relations: list[tuple[int, Sequence[int]]] = []
     for i in range(nr):
         values += [base[i], pos[i], base[i] - pos[i]]
+        if keeps_base[rsel[i]]:
+            published_bases.append(3 * i)
         unit += [i, i, i]
-        small_base = 0 < base[i] < s.min_base
         sensitive += [
-            bool(small_base),
-            bool(small_base or pos[i] < s.min_count),
-            bool(small_base or base[i] - pos[i] < s.min_count),
+            bool(small[i]) and not keeps_base[rsel[i]],
+            bool(small[i] or pos[i] < s.min_count),
+            bool(small[i] or base[i] - pos[i] < s.min_count),
         ]
-    relations: list[tuple[int, Sequence[int]]] = []
+        relations.append((3 * i, [3 * i + 1, 3 * i + 2]))
     for opt in dict.fromkeys(ropt):
         idx = [i for i in range(nr) if ropt[i] == opt]
         for total, members in group_relations([rkeys[i] for i in idx]):
@@ -811,7 +865,7 @@ def _protect_question(
         in_base = freq["in_base"][fsel].astype(bool) if "in_base" in freq else np.ones(nf, bool)
         off = len(values)
         values += counts.tolist()
-        sensitive += list(fr_primary[fsel] | ~np.char.startswith(answers, "("))
+        sensitive += list(fr_primary[fsel] | (freq["kind"][fsel] == "answer"))
         unit += list(range(nr, nr + nf))
         cost += counts.tolist()
         eligible += [True] * nf
@@ -864,6 +918,11 @@ def _protect_question(
                 ]
                 relations.append((3 * i + 1, [off + m for m in pos_m]))
                 relations.append((3 * i + 2, [off + m for m in neg_m]))
+    for c in published_bases:  # its own unit: published, never a complement
+        unit[c] = len(primary)
+        cost.append(values[c])
+        eligible.append(False)
+        primary.append(False)
     res = secondary_suppression(
         np.array(values),
         relations,
@@ -881,22 +940,67 @@ def _protect_question(
     return supp[: nr + nf], int(res.exposed.size)
 
 
-def _blank(table: Table, mask: np.ndarray, keep: tuple[str, ...]) -> Table:
-    """Set every numeric column (bar ``keep``) to missing where ``mask``.
+def _withhold(table: Table, mask: np.ndarray, keep: tuple[str, ...]) -> Table:
+    """Set every column but ``keep`` to missing where ``mask``: by construction, a withheld
+    row carries nothing derived from the data (a new result column is withheld too).
 
-    Float columns get NaN; integer columns become object columns of ints with None.
+    Float columns get NaN; any other column becomes an object column with None.
     """
     if not mask.any():
         return table
     out: dict[str, np.ndarray] = {}
     for col in table.columns:
-        values = table[col]
-        if col in keep or col == "flag" or values.dtype == bool:
+        if col in keep:
             continue
+        values = table[col]
         if values.dtype.kind == "f":
             out[col] = np.where(mask, np.nan, values)
-        elif values.dtype.kind in "iu" or (values.dtype == object and col in _COUNT_COLUMNS):
-            blanked = values.astype(object)
-            blanked[mask] = None
-            out[col] = blanked
+        else:
+            withheld = values.astype(object)
+            withheld[mask] = None
+            out[col] = withheld
     return table.assign(out)
+
+
+def _redact_labels(summary: Summary, rows: Table, freq: Table) -> tuple[Spec, Table, Table, int]:
+    """Text that came from the export (question texts, options, answers, group values, column
+    headers in the spec) with personal data in it is redacted
+    (:func:`rapstats.redact.redact`) in the spec and both tables alike, so that labels still
+    match. Identifiers (question ids, group names) are kept: they key the tables; so is the
+    spec's ``[report]`` title block, the publisher's own words (its contact address is meant
+    to be published)."""
+    from rapstats.redact import redact
+
+    cache: dict[str, str] = {}
+
+    def text(value: str) -> str:
+        return cache.setdefault(value, redact(value)) if value not in cache else cache[value]
+
+    def clean(values: np.ndarray) -> np.ndarray:
+        out = np.empty(len(values), dtype=object)
+        out[:] = [text(v) if isinstance(v, str) else v for v in values.tolist()]
+        return out
+
+    def deep(value: Any) -> Any:
+        if isinstance(value, str):
+            return text(value)
+        if isinstance(value, tuple):
+            return tuple(deep(v) for v in value)
+        if isinstance(value, Mapping):
+            return {deep(k): deep(v) for k, v in value.items()}
+        if dataclasses.is_dataclass(value):
+            return dataclasses.replace(
+                value,
+                **{
+                    f.name: deep(getattr(value, f.name))
+                    for f in dataclasses.fields(value)
+                    if f.name not in ("id", "name", "report") and f.init
+                },
+            )
+        return value
+
+    groups = [group_column(b) for b in summary.by]
+    spec = deep(summary.spec)
+    rows = rows.assign({c: clean(rows[c]) for c in ("text", "option", *groups)})
+    freq = freq.assign({c: clean(freq[c]) for c in ("answer", *groups)})
+    return spec, rows, freq, sum(1 for k, v in cache.items() if k != v)

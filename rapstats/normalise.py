@@ -362,6 +362,9 @@ def _code_group(
         levels = list(dict.fromkeys(labels))
         position = {v: i for i, v in enumerate(levels)}
         level_codes = np.array([position[v] for v in labels], dtype=np.int64)
+    if g.combine:
+        levels, merged = _combined(levels, g)
+        level_codes = merged[level_codes]
     group_codes = level_codes[coded.codes]
     used = np.bincount(group_codes, minlength=len(levels)) > 0
     present = [str(v) for v, u in zip(levels, used, strict=True) if u]
@@ -369,6 +372,15 @@ def _code_group(
     order = {label: i for i, label in enumerate(ordered)}
     remap = np.array([order.get(str(v), -1) for v in levels], dtype=np.int32)
     return remap[group_codes], tuple(ordered)
+
+
+def _combined(levels: list[str], g: Group) -> tuple[list[str], np.ndarray]:
+    """Levels after the spec's ``combine`` merges, and each old level's new index."""
+    into = {fold_label(m): label for label, members in g.combine.items() for m in members}
+    new = [into.get(fold_label(v), v) for v in levels]
+    unique = list(dict.fromkeys(new))
+    position = {v: i for i, v in enumerate(unique)}
+    return unique, np.array([position[v] for v in new], dtype=np.int64)
 
 
 def _group_sort_key(g: Group):  # noqa: ANN202 - a sort key

@@ -33,10 +33,12 @@ import ipaddress
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas loads only for comments: redacting a label must not import it
+    import pandas as pd
 
 KINDS: tuple[str, ...] = ("email", "url", "ip_address", "ni_number", "phone", "postcode")
 
@@ -114,6 +116,8 @@ def redact(text: str) -> str:
 
 def redact_series(texts: pd.Series | Iterable[str | None]) -> pd.Series:
     """:func:`redact` applied to each text; missing values stay missing."""
+    import pandas as pd
+
     s = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype=object)
     s = s.astype(object)
     out = s.copy()
@@ -181,6 +185,8 @@ def quotable_comments(
     >>> q.comments["comment"].tolist()
     ['Call [redacted: phone]']
     """
+    import pandas as pd
+
     text = pd.Series(list(comments) if not isinstance(comments, pd.Series) else comments)
     text = text.reset_index(drop=True).astype(object)
     if groups is None:
@@ -241,6 +247,8 @@ def comments_of(
         ``comments`` has columns ``question``, ``group`` and ``comment`` (redacted), in
         question order then input order.
     """
+    import pandas as pd
+
     labels = None
     if group is not None:
         codes, levels = responses.groups[group]

@@ -137,6 +137,8 @@ class Group:
     derive: Derive | None = None
     order: tuple[str, ...] = ()
     personal: bool = False
+    # published label -> the levels merged into it, before estimation (small groups)
+    combine: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +175,7 @@ class Disclosure:
     max_abs_ci_width: float = 0.30
     max_rel_ci_width: float = 1.30
     withhold_unreliable: bool = False
+    publish_bases: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -384,6 +387,7 @@ def parse_spec(data: Mapping[str, Any], *, path: Path | None = None) -> Spec:
                     derive=derive,
                     order=g.strings("order"),
                     personal=g.get("personal", bool, False),
+                    combine=_parse_combine(g.sub("combine")),
                 )
             )
             g.done()
@@ -573,6 +577,31 @@ def _parse_baseline(t: _Table | None) -> Baseline | None:
     return b
 
 
+def _parse_combine(t: _Table | None) -> dict[str, tuple[str, ...]]:
+    """``combine = { "Other ethnic groups" = ["Arab", "Any other"] }``: levels merged into one
+    published label; each level in one merged label at most."""
+    if t is None:
+        return {}
+    combine: dict[str, tuple[str, ...]] = {}
+    seen: dict[str, str] = {}
+    for label in t.data:
+        members = t.strings(label)
+        if not members:
+            raise t._err(label, "is empty", "list the levels to merge into it")
+        for member in members:
+            other = seen.setdefault(fold_label(member), label)
+            if other != label:
+                raise t._err(
+                    label,
+                    f'merges "{member}", which "{other}" merges too',
+                    "merge each level into one label only",
+                )
+        combine[label] = members
+    t.used.update(t.data)
+    t.done()
+    return combine
+
+
 def _parse_dataclass(t: _Table | None, cls: type) -> Any:
     if t is None:
         return cls()
@@ -658,6 +687,8 @@ def spec_to_dict(spec: Spec) -> dict[str, Any]:
                 gd["order"] = list(g.order)
             if g.personal:
                 gd["personal"] = True
+            if g.combine:
+                gd["combine"] = {k: list(v) for k, v in g.combine.items()}
             groups[g.name] = gd
         out["groups"] = groups
     out["disclosure"] = {k: getattr(spec.disclosure, k) for k in Disclosure.__dataclass_fields__}

@@ -47,12 +47,13 @@ from rapstats.table import Table, positions
 if TYPE_CHECKING:
     import pandas as pd
 
+GROUP_PREFIX = "group:"
 ROW_COLUMNS = (
     "question",
     "option",
     "text",
     "workstream",
-    # grouping columns go here
+    # grouping columns (``group:NAME``) go here
     "base",
     "positive",
     "share",
@@ -70,7 +71,22 @@ ROW_COLUMNS = (
     "effective_n",
     "flag",
 )
-FREQ_COLUMNS = ("question", "answer", "count", "share_of_base", "in_base")
+FREQ_COLUMNS = ("question", "answer", "kind", "count", "share_of_base", "in_base", "flag")
+# Columns of the unprotected tables that no output prints: the cell's respondents (for the
+# disclosure rules) and the typed status (``symbol``, and the analyst-only ``reason``) that
+# :func:`rapstats.disclosure.protect` sets and ``flag`` publishes.
+STATUS_COLUMNS = ("respondents", "symbol", "reason")
+NOT_ANSWERED_LABEL = "(not answered)"
+
+
+def group_column(name: str) -> str:
+    """The table column of grouping variable ``name``.
+
+    Grouping variables live in their own namespace (``group:area``), so a group named like a
+    result field (``flag``, ``base``, ``workstream``) never overwrites or shadows one.
+    """
+    return GROUP_PREFIX + name
+
 
 INTERVAL_NAMES = {
     "wilson": "Wilson score interval without continuity correction",
@@ -97,13 +113,15 @@ class Summary:
     Attributes
     ----------
     table : Table
-        One row per question x option x cell, columns :data:`ROW_COLUMNS` with one column per
-        grouping variable after ``workstream`` (None where a row is not split by it).
+        One row per question x option x cell, columns :data:`ROW_COLUMNS` (bar ``flag``)
+        with one column :func:`group_column` per grouping variable after ``workstream``
+        (None where a row is not split by it), then :data:`STATUS_COLUMNS`.
         :attr:`rows` gives it as a pandas DataFrame.
     frequency_table : Table
         Every answer label of every question (incl. excluded answers and blanks) per cell:
-        ``question``, grouping columns, ``answer``, ``count``, ``share_of_base``, ``in_base``
-        (and ``flag`` once protected). :attr:`frequencies` gives it as a DataFrame.
+        ``question``, grouping columns, ``answer``, ``kind`` (``answer``, ``blank`` or
+        ``not_answered``), ``count``, ``share_of_base``, ``in_base``, then
+        :data:`STATUS_COLUMNS`. :attr:`frequencies` gives it as a DataFrame.
     by : tuple of str
         Grouping variable names.
     spec : Spec
@@ -136,8 +154,20 @@ class Summary:
         return self.frequency_table.to_pandas()
 
     def records(self) -> list[dict[str, Any]]:
-        """Rows as JSON-ready dicts with ``group`` as an object of grouping column -> value."""
-        return _records(self.table, self.by)
+        """Published rows as JSON-ready dicts, ``group`` an object of grouping name -> value."""
+        return _records(self.table, self.by, ROW_COLUMNS)
+
+    def frequency_records(self) -> list[dict[str, Any]]:
+        """Published frequency rows as JSON-ready dicts, with ``group`` as in :meth:`records`."""
+        return _records(self.frequency_table, self.by, FREQ_COLUMNS)
+
+    def published_table(self) -> Table:
+        """The results as every output prints them (see :func:`published`)."""
+        return published(self.table, self.by, ROW_COLUMNS)
+
+    def published_frequencies(self) -> Table:
+        """The frequency table as every output prints it (see :func:`published`)."""
+        return published(self.frequency_table, self.by, FREQ_COLUMNS)
 
 
 def summarize(
@@ -288,7 +318,7 @@ def estimate(counts: Counts, spec: Spec) -> Table:
         "workstream": by_question([q.workstream for q in ordered]),
     }
     for name in counts.by:
-        columns[name] = counts.cells[name][cell]
+        columns[group_column(name)] = counts.cells[name][cell]
     p_adjusted = _adjust(columns, p_value, counts.by, m.adjust, m.family)
     alpha = 1.0 - m.confidence
     significant = np.empty(len(t), dtype=object)
@@ -311,9 +341,19 @@ def estimate(counts: Counts, spec: Spec) -> Table:
         "p_adjusted": p_adjusted,
         "significant": significant,
         "effective_n": eff_n,
-        "flag": np.full(len(t), None, dtype=object),
+        **_status(counts.respondents[cell]),
     }
     return Table(columns)
+
+
+def _status(respondents: np.ndarray) -> dict[str, np.ndarray]:
+    """The status columns of an unprotected table: respondents per cell, no symbol yet."""
+    n = len(respondents)
+    return {
+        "respondents": respondents.astype(np.int64),
+        "symbol": np.full(n, None, dtype=object),
+        "reason": np.full(n, None, dtype=object),
+    }
 
 
 def _baseline_p(q: Question) -> float:
@@ -351,7 +391,7 @@ def _adjust(
     n = len(p)
     if family == "workstream":
         # the table layout of a row: which grouping variables split it
-        split = [[v is not None for v in columns[name].tolist()] for name in by]
+        split = [[v is not None for v in columns[group_column(name)].tolist()] for name in by]
         layouts = list(zip(*split, strict=True)) if by else [()] * n
         key = list(zip(columns["workstream"].tolist(), layouts, strict=True))
     elif family == "table":
@@ -378,10 +418,12 @@ def frequencies(counts: Counts, spec: Spec) -> Table:
         table = counts.answers[q.id]
         if q.type == "single":
             labels = [BLANK_LABEL, *q.options]
+            first_kind = "blank"
             include, _ = _base_masks(q)
             base = table[:, include].sum(axis=1)
         else:
-            labels = ["(not answered)", *q.options]
+            labels = [NOT_ANSWERED_LABEL, *q.options]
+            first_kind = "not_answered"
             include = np.array([False] + [True] * len(q.options))
             base = _multi_base(counts, q)
         n_cells, n_labels = table.shape
@@ -391,19 +433,33 @@ def frequencies(counts: Counts, spec: Spec) -> Table:
         cell = np.repeat(np.arange(n_cells), n_labels)
         answer = np.empty(n_labels, dtype=object)
         answer[:] = labels
+        kind = np.empty(n_labels, dtype=object)
+        kind[:] = [first_kind] + ["answer"] * len(q.options)
         parts.append(
             {
                 "question": np.full(n_cells * n_labels, q.id, dtype=object),
-                **{name: cells[name][cell] for name in counts.by},
+                **{group_column(name): cells[name][cell] for name in counts.by},
                 "answer": np.tile(answer, n_cells),
+                "kind": np.tile(kind, n_cells),
                 "count": table.reshape(-1).astype(np.int64),
                 "share_of_base": share.reshape(-1),
                 "in_base": np.tile(include, n_cells),
+                **_status(counts.respondents[cell]),
             }
         )
-    names = ["question", *counts.by, *FREQ_COLUMNS[1:]]
+    names = [
+        "question",
+        *map(group_column, counts.by),
+        *FREQ_COLUMNS[1:-1],
+        *STATUS_COLUMNS,
+    ]
     if not parts:
-        empty = {"count": np.int64, "share_of_base": float, "in_base": bool}
+        empty = {
+            "count": np.int64,
+            "share_of_base": float,
+            "in_base": bool,
+            "respondents": np.int64,
+        }
         return Table({k: np.zeros(0, dtype=empty.get(k, object)) for k in names})
     return Table({k: np.concatenate([part[k] for part in parts]) for k in names})
 
@@ -486,16 +542,37 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _records(rows: Table, by: tuple[str, ...]) -> list[dict[str, Any]]:
+def published(table: Table, by: tuple[str, ...], fields: tuple[str, ...]) -> Table:
+    """The columns of ``table`` an output prints: ``fields`` in order, each grouping column
+    after ``workstream`` (or ``question``), ``flag`` the status symbol and nothing else.
+
+    Every writer prints this view, so no writer can print a status reason or a column that
+    is not a result field. Withheld numbers are already missing in ``table``
+    (:func:`rapstats.disclosure.protect` blanks them).
+    """
+    groups = [group_column(b) for b in by]
+    after = "workstream" if "workstream" in fields else "question"
+    columns: dict[str, np.ndarray] = {}
+    for name in fields:
+        columns[name] = table["symbol"] if name == "flag" else table[name]
+        if name == after:
+            columns |= {g: table[g] for g in groups}
+    return Table(columns, length=len(table))
+
+
+def _records(table: Table, by: tuple[str, ...], fields: tuple[str, ...]) -> list[dict[str, Any]]:
     out = []
-    for rec in rows.records():
-        group = {name: rec[name] for name in by if rec[name] is not None}
-        ordered = {}
+    groups = {group_column(b): b for b in by}
+    after = "workstream" if "workstream" in fields else "question"
+    for rec in published(table, by, fields).records():
+        ordered: dict[str, Any] = {}
         for k, v in rec.items():
-            if k in by:
+            if k in groups:
+                if v is not None:
+                    ordered.setdefault("group", {})[groups[k]] = v
                 continue
             ordered[k] = _clean(v)
-            if k == "workstream":
-                ordered["group"] = group
+            if k == after:
+                ordered["group"] = {}
         out.append(ordered)
     return out

@@ -98,11 +98,11 @@ def test_by_area_matches_raw_counts_and_csv_has_group_columns(runner):
     )
     assert result.exit_code == 0, result.stderr
     rows = list(csv.DictReader(result.stdout.splitlines()))
-    assert "area" in rows[0]
+    assert "group:area" in rows[0] and "area" not in rows[0]
     x, n = _raw_counts(
         CONFIDENT, {"very confident", "fairly confident"}, {"don't know"}, area="North"
     )
-    north = next(r for r in rows if r["question"] == "confident" and r["area"] == "North")
+    north = next(r for r in rows if r["question"] == "confident" and r["group:area"] == "North")
     assert (int(north["positive"]), int(north["base"])) == (x, n)
     low, _ = _wilson(x, n)
     assert float(north["ci_low"]) == pytest.approx(low, abs=1e-12)

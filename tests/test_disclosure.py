@@ -26,15 +26,29 @@ from rapstats.disclosure import (
     reliability_reasons,
     secondary_suppression,
 )
-from rapstats.spec import Disclosure
+from rapstats.spec import Disclosure, Question, Spec
 from rapstats.summary import Summary
 from rapstats.table import Table
 
+SPEC = Spec(questions=(Question("q1", "Q1", "Q1", options=("Yes", "No"), positive=("Yes",)),))
 
-def _summary_of(rows: pd.DataFrame, frequencies: pd.DataFrame | None, by: tuple[str, ...]):
-    """A Summary made from DataFrames, without a spec (protect's defaults apply)."""
-    freq = None if frequencies is None else Table.from_pandas(frequencies)
-    return Summary(Table.from_pandas(rows), freq, by, spec=None, source={}, methods={})
+
+def _summary_of(rows: pd.DataFrame, freq: pd.DataFrame | None, by: tuple[str, ...]):
+    """A Summary made from DataFrames with a one-question spec (default disclosure rules)."""
+    if freq is None:
+        columns = ["question", *(f"group:{g}" for g in by), "answer", "kind", "count"]
+        freq = pd.DataFrame({c: pd.Series([], dtype=object) for c in columns}).assign(
+            share_of_base=pd.Series([], dtype=float), in_base=pd.Series([], dtype=bool)
+        )
+    freq = freq.assign(
+        count=freq["count"].astype("int64"),
+        respondents=freq.get("respondents", pd.Series(100, index=freq.index)).astype("int64"),
+        symbol=None,
+        reason=None,
+    )
+    return Summary(
+        Table.from_pandas(rows), Table.from_pandas(freq), by, spec=SPEC, source={}, methods={}
+    )
 
 
 def _rows(cells: list[tuple[Any, ...]], by: tuple[str, ...], base, positive, **extra):
@@ -46,7 +60,7 @@ def _rows(cells: list[tuple[Any, ...]], by: tuple[str, ...], base, positive, **e
         question="q1", option=None, text="Q1", workstream=None
     )
     for j, g in enumerate(by):
-        df[g] = [c[j] for c in cells]
+        df[f"group:{g}"] = [c[j] for c in cells]
     half = 1.96 * np.sqrt(share * (1 - share) / np.maximum(base, 1)) + 0.01
     df = df.assign(
         base=base.astype(int),
@@ -62,8 +76,11 @@ def _rows(cells: list[tuple[Any, ...]], by: tuple[str, ...], base, positive, **e
         test="score_z",
         p_value=0.04,
         p_adjusted=0.08,
+        significant=False,
         effective_n=base.astype(float),
-        flag=None,
+        respondents=base.astype(int),
+        symbol=None,
+        reason=None,
     )
     for k, v in extra.items():
         df[k] = v
@@ -79,26 +96,33 @@ def _summary(cells, by, base, positive, **kw):
 
 
 def test_primary_rules_flags_and_every_number_removed():
-    cells = [(None,), ("A",), ("B",), ("C",), ("D",), ("E",)]
-    # overall, base 5 (small), 12 of 12 positive (non-positive 0), 0 respondents, ok, ok
-    base = [5 + 12 + 0 + 60 + 40, 5, 12, 0, 60, 40]
-    pos = [3 + 12 + 0 + 20 + 15, 3, 12, 0, 20, 15]
-    out = protect(_summary(cells, ("area",), base, pos), settings=Disclosure())
-    r = out.rows.set_index("area", drop=False)
-    assert r.loc["A", "flag"] == "[c] base below 10"
-    assert r.loc["B", "flag"] == "[c] count below 10"
-    assert r.loc["C", "flag"] == "[x] no respondents"
-    for label in ("A", "B"):
+    cells = [(None,), ("A",), ("B",), ("C",), ("D",), ("E",), ("F",)]
+    # overall; base 5 (small); 12 of 12 positive (non-positive 0); a group of 25 none of whom
+    # is in the base; ok; ok; a group of 3 none of whom is in the base
+    base = [5 + 12 + 0 + 60 + 40 + 0, 5, 12, 0, 60, 40, 0]
+    pos = [3 + 12 + 0 + 20 + 15 + 0, 3, 12, 0, 20, 15, 0]
+    respondents = [145, 5, 12, 25, 60, 40, 3]
+    out = protect(
+        _summary(cells, ("area",), base, pos, respondents=respondents), settings=Disclosure()
+    )
+    r = out.rows.set_index("group:area", drop=False)
+    assert r.loc["A", "symbol"] == "[c]" and r.loc["A", "reason"] == "base below 10"
+    assert r.loc["B", "symbol"] == "[c]" and r.loc["B", "reason"] == "count below 10"
+    assert r.loc["C", "symbol"] == "[x]" and r.loc["C", "reason"] == "no respondents in the base"
+    # a group too small to publish publishes nothing, not even that its base is 0
+    assert r.loc["F", "symbol"] == "[c]" and r.loc["F", "reason"] == "base below 10"
+    for label in ("A", "B", "F"):
         for col in ("base", "positive", "share", "ci_low", "ci_high", "diff", "diff_low"):
             assert pd.isna(r.loc[label, col]), (label, col)
-        for col in ("diff_high", "p_value", "p_adjusted", "effective_n"):
+        for col in ("diff_high", "test", "p_value", "p_adjusted", "significant", "effective_n"):
             assert pd.isna(r.loc[label, col]), (label, col)
         assert r.loc[label, "baseline"] == 0.3  # public
+    assert "respondents" not in out.rows  # an input of protect, never published
     assert str(out.rows["base"].dtype) == "Int64"
     # A (5) and B (12) are suppressed; the overall relation has two unknowns: nothing more
     # is needed for base, but the positive counts 3 + 12 must not be derivable either.
     assert out.disclosure["unsafe"] is False and out.disclosure["banner"] is None
-    assert out.disclosure["suppressed"]["rows_primary"] == 2
+    assert out.disclosure["suppressed"]["rows_primary"] == 3
     assert out.disclosure["rules"] == disclosure_rules(Disclosure())
 
 
@@ -107,10 +131,11 @@ def test_single_suppressed_margin_cell_forces_next_smallest():
     base = [3 + 40 + 60, 3, 40, 60]
     pos = [1 + 20 + 30, 1, 20, 30]
     out = protect(_summary(cells, ("area",), base, pos), settings=Disclosure())
-    flags = dict(zip(out.rows["area"].fillna("All"), out.rows["flag"], strict=True))
-    assert flags["A"] == "[c] base below 10"
-    assert flags["B"] == "[c] secondary suppression"  # smaller of 40 and 60
-    assert flags["C"] is None and flags["All"] is None
+    rows = out.rows.assign(area=out.rows["group:area"].fillna("All")).set_index("area")
+    assert rows.loc["A", ["symbol", "reason"]].tolist() == ["[c]", "base below 10"]
+    # smaller of 40 and 60
+    assert rows.loc["B", ["symbol", "reason"]].tolist() == ["[c]", "secondary suppression"]
+    assert rows.loc["C", "symbol"] is None and rows.loc["All", "symbol"] is None
     assert out.disclosure["suppressed"]["rows_secondary"] == 1
 
 
@@ -134,7 +159,7 @@ def test_unsafe_override_is_loud_and_suppresses_nothing():
     assert out.disclosure["banner"] == UNSAFE_BANNER == "UNSUPPRESSED – NOT FOR PUBLICATION"
     assert UNSAFE_BANNER in out.disclosure["rules"][0]
     assert out.rows["base"].tolist() == [45, 5, 40]
-    assert not any(str(f).startswith("[c]") for f in out.rows["flag"])
+    assert not any(f == "[c]" for f in out.rows["symbol"])
     assert out.disclosure["suppressed"]["rows_primary"] == 1  # what would have been
 
 
@@ -142,19 +167,23 @@ def test_frequencies_counts_below_min_count_are_removed():
     freq = pd.DataFrame(
         {
             "question": "q1",
-            "area": [None] * 3,
-            "answer": ["Yes", "No", "(blank)"],
-            "count": [50, 3, 0],
-            "share_of_base": [50 / 53, 3 / 53, np.nan],
-            "in_base": [True, True, False],
+            "group:area": [None] * 4,
+            "answer": ["Yes", "No", "(None of these)", "(blank)"],
+            "kind": ["answer", "answer", "answer", "blank"],
+            "count": [50, 3, 0, 0],
+            "share_of_base": [50 / 53, 3 / 53, 0.0, np.nan],
+            "in_base": [True, True, True, False],
+            "respondents": 53,
         }
     )
     s = _summary_of(_rows([(None,)], ("area",), [53], [50]), freq, ("area",))
     out = protect(s, settings=Disclosure(min_count=5))
     f = out.frequencies
-    assert f.loc[1, "flag"] == "[c] count below 5"
+    assert f.loc[1, "symbol"] == "[c]" and f.loc[1, "reason"] == "count below 5"
+    # a real answer written in parentheses is an answer like any other (kind, not shape)
+    assert f.loc[2, "symbol"] == "[c]" and f.loc[2, "reason"] == "count below 5"
     # "(blank)" says nothing about anyone's views: never primary, possibly a complement
-    assert f.loc[2, "flag"] in (None, "[c] secondary suppression")
+    assert f.loc[3, "reason"] in (None, "secondary suppression")
     assert pd.isna(f.loc[1, "count"]) and pd.isna(f.loc[1, "share_of_base"])
     # Yes = base - No: 50 would give 3 away, so Yes (or the row) is suppressed too
     assert pd.isna(f.loc[0, "count"]) or pd.isna(out.rows.loc[0, "base"])
@@ -182,10 +211,12 @@ def test_reliability_reasons():
 def test_unreliable_marked_u_by_default_and_withheld_on_request():
     cells = [(None,), ("A",), ("B",)]
     s = _summary(cells, ("area",), [145, 25, 120], [60, 12, 48])
-    flags = protect(s).rows["flag"].tolist()
-    assert flags[1].startswith("[u] low reliability: effective n 25 < 30")
+    rows = protect(s).rows
+    assert rows.loc[1, "symbol"] == "[u]"
+    assert rows.loc[1, "reason"].startswith("low reliability: effective n 25 < 30")
     w = protect(s, settings=Disclosure(withhold_unreliable=True)).rows
-    assert w.loc[1, "flag"].startswith("[x] withheld, low reliability: effective n 25 < 30")
+    assert w.loc[1, "symbol"] == "[x]"
+    assert w.loc[1, "reason"].startswith("low reliability: effective n 25 < 30")
     assert pd.isna(w.loc[1, "share"]) and pd.isna(w.loc[1, "positive"])
     assert w.loc[1, "base"] == 25
 
@@ -294,12 +325,12 @@ def test_protect_two_way_summary_rows_cannot_be_recovered():
     keys, base = _two_way(base_i)
     _, pos = _two_way(pos_i)
     out = protect(_summary(keys, ("area", "eth"), base, pos), settings=Disclosure())
-    hidden = out.rows["flag"].fillna("").str.startswith("[c]").to_numpy()
+    hidden = (out.rows["symbol"] == "[c]").to_numpy()
     assert hidden.sum() >= 4
     relations = group_relations(keys)
     for q in (base, pos, base - pos):
         ranges = _lp_ranges(q, relations, hidden)
-        for c in np.flatnonzero(out.rows["flag"].fillna("").str.contains("below").to_numpy()):
+        for c in np.flatnonzero(out.rows["reason"].fillna("").str.contains("below").to_numpy()):
             lo, hi = ranges[c]
             assert hi - lo > 1e-6 or (q is pos and 10 <= q[c] and 10 <= base[c] - q[c])
 

@@ -33,14 +33,14 @@ SPEC = parse_spec(
 )
 
 
-def row(question, area, base, positive, share, low, high, *, p=None, sig=None, flag=None):
+def row(question, area, base, positive, share, low, high, *, p=None, sig=None, symbol=None):
     has_baseline = question == "q1"
     return {
         "question": question,
         "option": None,
         "text": SPEC.question(question).text,
         "workstream": "Service",
-        "area": area,
+        "group:area": area,
         "base": base,
         "positive": positive,
         "share": share,
@@ -56,7 +56,8 @@ def row(question, area, base, positive, share, low, high, *, p=None, sig=None, f
         "p_adjusted": p,
         "significant": sig,
         "effective_n": base,
-        "flag": flag,
+        "symbol": symbol,
+        "reason": "base below 10" if symbol else None,
     }
 
 
@@ -65,18 +66,21 @@ def summary():
         [
             row("q1", None, 200, 150, 0.75, 0.69, 0.80, p=1e-6, sig=True),
             row("q1", "North", 190, 145, 145 / 190, 0.70, 0.82, p=1e-6, sig=True),
-            row("q1", "Tiny", None, None, None, None, None, flag="[c] base below 10"),
-            row("q2", None, None, None, None, None, None, flag="[c] base below 10"),
+            row("q1", "Tiny", None, None, None, None, None, symbol="[c]"),
+            row("q2", None, None, None, None, None, None, symbol="[c]"),
         ]
     )
     freq = pd.DataFrame(
         {
             "question": ["q1", "q1", "q2", "q2"],
-            "area": [None] * 4,
+            "group:area": [None] * 4,
             "answer": ["Yes", "No", "Yes", "No"],
+            "kind": ["answer"] * 4,
             "count": [150, 50, None, None],
             "share_of_base": [0.75, 0.25, None, None],
             "in_base": [True, True, True, True],
+            "symbol": [None, None, "[c]", "[c]"],
+            "reason": [None, None, "base below 10", "base below 10"],
         }
     )
     return Summary(

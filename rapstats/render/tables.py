@@ -8,12 +8,14 @@ Schemas (stable; scripts may rely on them)
   ``text``, ``workstream``, ``group`` (grouping column -> value; ``{}`` overall), ``base``,
   ``positive``, ``share``, ``ci_low``, ``ci_high``, ``baseline``, ``baseline_source``,
   ``diff``, ``diff_low``, ``diff_high``, ``test``, ``p_value``, ``p_adjusted``,
-  ``significant``, ``effective_n``, ``flag``. Shares are proportions (0-1), unrounded; a
-  withheld number is ``null`` and ``flag`` says why.
-* **csv**: the same fields, one column per grouping variable in place of ``group``; empty
-  cells for nulls.
-Frequencies (``rapstats freq``) have ``question``, grouping columns, ``answer``, ``count``,
-``share_of_base``, ``in_base``, ``flag``.
+  ``significant``, ``effective_n``, ``flag``. Shares are proportions (0-1), unrounded; every
+  data-derived field of a withheld row is ``null`` and ``flag`` holds its symbol.
+* **csv**: the same fields, one column ``group:NAME`` per grouping variable in place of
+  ``group``; empty cells for nulls.
+Frequencies (``rapstats freq``) have ``question``, grouping columns, ``answer``, ``kind``
+(``answer``, ``blank`` or ``not_answered``), ``count``, ``share_of_base``, ``in_base``,
+``flag``. ``flag`` is the GSS symbol only (``[c]``, ``[u]``, ``[x]``); why a cell was withheld
+is not published.
 
 User text enters each format through its function in :mod:`rapstats.escape`: CSV text cells
 that a spreadsheet would read as a formula get a leading ``'``, Markdown is escaped to show as
@@ -33,15 +35,10 @@ import numpy as np
 
 from rapstats.escape import csv_cell, csv_note, json_text, markdown, visible
 from rapstats.spec import spec_to_dict
-from rapstats.summary import Summary, _clean
+from rapstats.summary import Summary, group_column
 from rapstats.table import Table
 
 FORMATS: tuple[str, ...] = ("table", "csv", "json", "markdown")
-
-
-def _symbol(flag: Any) -> str:
-    """The GSS symbol a flag starts with (``[c]``, ``[u]``), or ''."""
-    return flag.split(" ", 1)[0] if isinstance(flag, str) and flag.startswith("[") else ""
 
 
 def _missing(value: Any) -> bool:
@@ -68,16 +65,17 @@ def p_text(value: Any) -> str:
 
 def _display_rows(summary: Summary, ci_sep: str) -> tuple[list[str], list[list[str]]]:
     """Header and cell strings shared by the terminal and Markdown tables."""
-    rows = summary.table
+    rows = summary.published_table()
     level = f"{summary.methods['confidence']:.0%}"
     header = ["Question", *[b.capitalize() for b in summary.by], "Base", "Share", f"{level} CI"]
+    groups = [group_column(b) for b in summary.by]
     has_baseline = bool((~np.isnan(rows["baseline"])).any())
     if has_baseline:
         header += ["Baseline", "Difference", "p (adj.)"]
     header.append("Flag")
     body = []
     for rec in rows.records():
-        symbol = _symbol(rec["flag"])
+        symbol = rec["flag"] or ""
         held = symbol == "[c]"
         label = rec["question"] + (f": {rec['option']}" if rec["option"] else "")
 
@@ -86,7 +84,7 @@ def _display_rows(summary: Summary, ci_sep: str) -> tuple[list[str], list[list[s
 
         base = num("" if _missing(rec["base"]) else str(int(rec["base"])), rec["base"])
         ci = "" if _missing(rec["ci_low"]) else f"{pct(rec['ci_low'])}{ci_sep}{pct(rec['ci_high'])}"
-        line = [label, *[rec[b] or "All" for b in summary.by], base]
+        line = [label, *[rec[g] or "All" for g in groups], base]
         line += [num(pct(rec["share"]), rec["share"]), num(ci, rec["ci_low"])]
         if has_baseline:
             line += [
@@ -231,7 +229,7 @@ def render_summary(summary: Summary, fmt: str) -> str:
     renderers: dict[str, Callable[[Summary], str]] = {
         "table": _table,
         "markdown": _markdown,
-        "csv": lambda s: _csv_frame(s.table, s),
+        "csv": lambda s: _csv_frame(s.published_table(), s),
         "json": lambda s: _json_doc(s, s.records()),
     }
     return renderers[fmt](summary)
@@ -239,22 +237,19 @@ def render_summary(summary: Summary, fmt: str) -> str:
 
 def render_frequencies(summary: Summary, fmt: str) -> str:
     """Render the frequency table (every answer of every question) in ``fmt``."""
-    freq = summary.frequency_table
-    if "flag" not in freq:
-        freq = freq.assign({"flag": np.full(len(freq), None, dtype=object)})
+    freq = summary.published_frequencies()
     if fmt == "csv":
         return _csv_frame(freq, summary)
     if fmt == "json":
-        records = [{k: _clean(v) for k, v in r.items()} for r in freq.records()]
-        return _json_doc(summary, records)
+        return _json_doc(summary, summary.frequency_records())
     header = ["Question", *[b.capitalize() for b in summary.by], "Answer", "Count", "Share"]
     header.append("In base")
     body = []
     for rec in freq.records():
-        symbol = _symbol(rec.get("flag"))
+        symbol = rec["flag"] or ""
         count = symbol if _missing(rec["count"]) else str(int(rec["count"]))
-        share = pct(rec["share_of_base"]) or (symbol if symbol else "")
-        groups = [rec[b] or "All" for b in summary.by]
+        share = pct(rec["share_of_base"]) or symbol
+        groups = [rec[group_column(b)] or "All" for b in summary.by]
         body.append([rec["question"], *groups, rec["answer"], count, share])
         body[-1].append("yes" if rec["in_base"] else "no")
     if fmt == "markdown":
@@ -358,3 +353,42 @@ def render_comments(quoted: Any, fmt: str, *, title: str = "Comments") -> str:
         return "\n".join(lines) + "\n"
     lines = [f"[{q}] {g}: {c}" for q, g, c in frame.itertuples(index=False)]
     return _terminal([*lines, "", *[f"Note: {n}" for n in notes]])
+
+
+AUDIT_WARNING = (
+    "NOT FOR PUBLICATION: why each cell was withheld. The reasons narrow the hidden values; "
+    "they are for the analyst only."
+)
+
+
+def render_suppression_audit(summaries: tuple[Summary, ...]) -> str:
+    """The analyst's suppression audit: every flagged row of every table, with its reason.
+
+    CSV: a first ``#`` line marking it not for publication, then ``table``, ``question``,
+    ``option``, ``answer``, one ``group:NAME`` column per grouping variable, ``symbol`` and
+    ``reason``.
+    """
+    groups = list(dict.fromkeys(group_column(b) for s in summaries for b in s.by))
+    header = ["table", "question", "option", "answer", *groups, "symbol", "reason"]
+    lines: list[list[str]] = []
+    for summary in summaries:
+        for name, table in (("rows", summary.table), ("frequencies", summary.frequency_table)):
+            if "symbol" not in table:
+                continue
+            flagged = np.array([s is not None for s in table["symbol"]], dtype=bool)
+            for rec in table.take(flagged).records():
+                lines.append(
+                    [
+                        name,
+                        *(_csv_value(rec.get(k)) for k in ("question", "option", "answer")),
+                        *(_csv_value(rec.get(g)) for g in groups),
+                        rec["symbol"],
+                        _csv_value(rec["reason"]),
+                    ]
+                )
+    buf = io.StringIO()
+    buf.write(f"# {AUDIT_WARNING}\n")
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([csv_cell(c) for c in header])
+    writer.writerows(lines)
+    return buf.getvalue()

@@ -22,7 +22,7 @@ from typing import Any
 FORMATS: tuple[str, ...] = ("md", "html", "pdf", "xlsx", "ods")
 
 _LAZY = {
-    "build_report": "rapstats.report.build",
+    "build_report": "rapstats.pipeline",  # kept here for scripts; defined in the pipeline
     "build_model": "rapstats.report.model",
     "write_report": "rapstats.report.write",
 }

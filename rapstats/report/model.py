@@ -28,6 +28,7 @@ from rapstats.report.findings import (
     round_half_up,
     share_sentence,
 )
+from rapstats.summary import group_column
 
 SCHEMA = 1
 # GSS shorthand used by the report itself (disclosure symbols come from the summary).
@@ -212,8 +213,12 @@ class _Builder:
         """Rows keyed by (question, option, ((group, value), ...)) for the groups split."""
         by = tuple(summary.by)
         out: dict[tuple, dict[str, Any]] = {}
-        for rec in summary.table.records():
-            split = tuple((g, _text(rec.get(g))) for g in by if _text(rec.get(g)) is not None)
+        for rec in summary.published_table().records():
+            split = tuple(
+                (g, _text(rec.get(group_column(g))))
+                for g in by
+                if _text(rec.get(group_column(g))) is not None
+            )
             out[(rec["question"], _text(rec.get("option")), split)] = rec
         return out
 
@@ -547,16 +552,17 @@ class _Builder:
     # -- answer distributions ------------------------------------------------------------
 
     def _likert(self, wid: str, name: str, questions: list[Any]):
-        freq = self.s.frequency_table
-        if freq is None or not len(freq):
+        freq = self.s.published_frequencies()
+        if not len(freq):
             return None
         singles = [q for q in questions if q.type == "single"]
         if not singles:
             return None
         overall = np.ones(len(freq), dtype=bool)
         for g in self.by:
-            if g in freq:
-                overall &= np.array([v is None for v in freq[g].tolist()], dtype=bool)
+            if group_column(g) in freq:
+                column = freq[group_column(g)].tolist()
+                overall &= np.array([v is None for v in column], dtype=bool)
         rows = []
         items = []
         for q in singles:
@@ -682,19 +688,25 @@ class _Builder:
         if not rows:
             return None
         adj = ADJUST_NAMES.get(self.m.adjust)
+        results = [
+            _col("Base (respondents)", "int"),
+            _col("Share (%)", "pct"),
+            _col(f"{self.level} CI lower (%)", "pct"),
+            _col(f"{self.level} CI upper (%)", "pct"),
+            _col("Difference from baseline (percentage points)", "pp"),
+            _col(f"Significant after {adj} adjustment" if adj else "Significant", "yesno"),
+            _col("Flag", "text"),
+        ]
+        taken = {c["label"].casefold() for c in results} | {"question"}
+        # a group named like a result column (flag, question...) keeps its own column
+        heading = f"{label} (group)" if label.casefold() in taken else label
         return self._table(
             f"{wid}_by_{group}",
             f"{name}: percentage giving a positive answer, by {label.lower()}",
             [
                 _col("Question", "text"),
-                _col(label, "text"),
-                _col("Base (respondents)", "int"),
-                _col("Share (%)", "pct"),
-                _col(f"{self.level} CI lower (%)", "pct"),
-                _col(f"{self.level} CI upper (%)", "pct"),
-                _col("Difference from baseline (percentage points)", "pp"),
-                _col(f"Significant after {adj} adjustment" if adj else "Significant", "yesno"),
-                _col("Flag", "text"),
+                _col(heading, "text"),
+                *results,
             ],
             rows,
             notes=[self._base_note, self._adjust_note, self._disclosure_note],
