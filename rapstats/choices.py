@@ -26,3 +26,7 @@ CI_METHODS: tuple[str, ...] = (
 WEIGHTED_METHODS: tuple[str, ...] = ("logit", "likelihood", "beta", "mean", "xlogit", "kish_wilson")
 BASELINE_TESTS: tuple[str, ...] = ("auto", "score_z", "exact_binomial")
 ADJUST_METHODS: tuple[str, ...] = ("none", "holm", "BH")
+#: Highest confidence level accepted (spec and command line). Quantiles such as
+#: qnorm(1 - (1 - level)/2) lose accuracy as the level nears 1 (and fail at 1 - 1e-16); no
+#: published survey figure needs more than 99.99%.
+MAX_CONFIDENCE = 0.9999

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from rapstats import __version__
-from rapstats.choices import ADJUST_METHODS, BASELINE_TESTS, CI_METHODS, PLATFORMS
+from rapstats.choices import ADJUST_METHODS, BASELINE_TESTS, CI_METHODS, MAX_CONFIDENCE, PLATFORMS
 from rapstats.errors import RapstatsError
 
 if TYPE_CHECKING:
@@ -90,7 +90,7 @@ def estimate_options(f: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--confidence",
-            type=click.FloatRange(0, 1, min_open=True, max_open=True),
+            type=click.FloatRange(0, MAX_CONFIDENCE, min_open=True),
             help="Confidence level. Default: the spec's, else 0.95.",
         ),
         click.option(
@@ -393,7 +393,12 @@ def _oneoff(ctx: click.Context, fmt: str, call: Callable[[], dict[str, Any]]) ->
     "--baseline-ci",
     nargs=2,
     type=float,
-    help="Published interval of the baseline (LOW HIGH) at --confidence.",
+    help="Published interval of the baseline (LOW HIGH), at --baseline-ci-confidence.",
+)
+@click.option(
+    "--baseline-ci-confidence",
+    type=click.FloatRange(0, MAX_CONFIDENCE, min_open=True),
+    help="Confidence level of --baseline-ci. Default: --confidence.",
 )
 @click.option(
     "--method",
@@ -406,7 +411,12 @@ def _oneoff(ctx: click.Context, fmt: str, call: Callable[[], dict[str, Any]]) ->
     type=click.Choice(("score_z", "exact_binomial", "chisq_nocc", "chisq_yates", "fisher")),
     help="Test. Default: score_z (baseline), chisq_nocc (--diff).",
 )
-@click.option("--confidence", type=float, default=0.95, show_default=True)
+@click.option(
+    "--confidence",
+    type=click.FloatRange(0, MAX_CONFIDENCE, min_open=True),
+    default=0.95,
+    show_default=True,
+)
 @click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table")
 @click.pass_context
 def ci_command(
@@ -416,6 +426,7 @@ def ci_command(
     baseline: float | None,
     baseline_n: float | None,
     baseline_ci: tuple[float, float] | None,
+    baseline_ci_confidence: float | None,
     method: str | None,
     test: str | None,
     confidence: float,
@@ -455,6 +466,7 @@ def ci_command(
                 baseline=baseline,
                 baseline_n=baseline_n,
                 baseline_ci=baseline_ci or None,
+                baseline_ci_confidence=baseline_ci_confidence or confidence,
                 test=test or "score_z",
             ),  # fmt: skip
         )

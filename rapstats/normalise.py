@@ -365,6 +365,7 @@ def _code_group(
     if g.combine:
         levels, merged = _combined(levels, g)
         level_codes = merged[level_codes]
+    _check_order(g, levels, export, column)
     group_codes = level_codes[coded.codes]
     used = np.bincount(group_codes, minlength=len(levels)) > 0
     present = [str(v) for v, u in zip(levels, used, strict=True) if u]
@@ -381,6 +382,26 @@ def _combined(levels: list[str], g: Group) -> tuple[list[str], np.ndarray]:
     unique = list(dict.fromkeys(new))
     position = {v: i for i, v in enumerate(unique)}
     return unique, np.array([position[v] for v in new], dtype=np.int64)
+
+
+def _check_order(g: Group, levels: list[str], export: Export, column: str) -> None:
+    """Refuse a group ``order`` that names a label the column lacks while leaving out one it
+    has: a typo ("Nrth") that would silently sort that group last. Labels of groups with no
+    responses in this export (another wave's areas) are fine when every value is ordered."""
+    folded = {fold_label(v): v for v in levels if v != BLANK_LABEL}
+    ordered = {fold_label(o) for o in g.order}
+    unknown = [o for o in g.order if fold_label(o) not in folded]
+    left_out = [v for k, v in folded.items() if k not in ordered]
+    if g.order and unknown and left_out:
+        hit = difflib.get_close_matches(fold_label(unknown[0]), [fold_label(v) for v in left_out])
+        suggestion = f'did you mean "{folded[hit[0]]}"? ' if hit else ""
+        raise SpecError(
+            f"groups.{g.name}.order names {unknown[0]!r}, which is not a value of the column, "
+            f"and leaves out {left_out[0]!r}",
+            path=export.path,
+            column=column,
+            hint=suggestion + f"correct [groups.{g.name}].order to list the column's values",
+        )
 
 
 def _group_sort_key(g: Group):  # noqa: ANN202 - a sort key
@@ -415,7 +436,30 @@ def _weights(export: Export, found: tuple[str, Coded]) -> np.ndarray:
             column=column,
             hint="give every response a positive weight, or remove [survey].weight",
         )
-    return w
+    return _scaled(w, export, column)
+
+
+#: Largest ratio of the largest weight to the smallest that is estimated (10^15: beyond it
+#: squared weights leave the range of floating point and the small weights count for nothing).
+MAX_WEIGHT_RATIO = 1e15
+
+
+def _scaled(w: np.ndarray, export: Export, column: str) -> np.ndarray:
+    """Weights divided by a power of two near the largest (exact; shares and their variances
+    do not depend on the scale of the weights), so that sums of w² neither overflow nor
+    underflow. A spread wider than ``MAX_WEIGHT_RATIO`` is an error naming both rows."""
+    if not len(w):
+        return w
+    hi, lo = int(np.argmax(w)), int(np.argmin(w))
+    if w[hi] / MAX_WEIGHT_RATIO > w[lo]:
+        raise InputError(
+            f"weights range from {w[lo]:g} (row {int(export.row_numbers[lo])}) to {w[hi]:g} "
+            f"(row {int(export.row_numbers[hi])}), a ratio above {MAX_WEIGHT_RATIO:g}",
+            path=export.path,
+            column=column,
+            hint="check the weight column; survey weights differ by a few orders of magnitude",
+        )
+    return np.ldexp(w, -int(np.frexp(w[hi])[1]))
 
 
 def _number(text: str) -> float:

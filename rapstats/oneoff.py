@@ -21,13 +21,16 @@ def single(
     baseline: float | None = None,
     baseline_n: float | None = None,
     baseline_ci: tuple[float, float] | None = None,
+    baseline_ci_confidence: float = 0.95,
     test: str = "score_z",
 ) -> dict[str, Any]:
     """Share x/n with its interval and, given a baseline p0, the difference and its test.
 
     The difference interval is :func:`rapstats.stats.baseline_diff_ci` (MOVER, Wilson-based,
-    with the baseline's own uncertainty when ``baseline_n`` or ``baseline_ci`` is given); the
-    test is :func:`rapstats.stats.baseline_test` (two-sided).
+    with the baseline's own uncertainty when ``baseline_n`` or ``baseline_ci`` is given, the
+    latter published at ``baseline_ci_confidence``); the test is
+    :func:`rapstats.stats.baseline_test` (two-sided), which treats the baseline as a fixed
+    value: ``baseline_fixed_in_test`` says so in the result, and the text output in words.
     """
     ci = stats.proportion_ci(x, n, method=method, confidence=confidence)
     out: dict[str, Any] = {
@@ -41,19 +44,27 @@ def single(
     }
     if baseline is not None:
         d = stats.baseline_diff_ci(
-            x, n, baseline, baseline_n=baseline_n, baseline_ci=baseline_ci, confidence=confidence
+            x,
+            n,
+            baseline,
+            baseline_n=baseline_n,
+            baseline_ci=baseline_ci,
+            baseline_ci_confidence=baseline_ci_confidence,
+            confidence=confidence,
         )
         t = stats.baseline_test(x, n, baseline, test=test)
         out |= {
             "baseline": baseline,
             "baseline_n": baseline_n,
             "baseline_ci": list(baseline_ci) if baseline_ci else None,
+            "baseline_ci_confidence": baseline_ci_confidence if baseline_ci else None,
             "diff": x / n - baseline,
             "diff_low": d.low,
             "diff_high": d.high,
             "test": test,
             "p_value": t.p_value,
             "z": getattr(t, "z", None),
+            "baseline_fixed_in_test": True,
         }
     return out
 

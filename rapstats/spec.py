@@ -1,7 +1,8 @@
 """The survey spec: which columns are questions, how answers are scored, how to group.
 
 A spec is a TOML file (read with :mod:`tomllib`) or is inferred from an export by
-:func:`rapstats.infer.infer_spec`. Every key is validated: an unknown key or a wrong type is a
+:func:`rapstats.infer.infer_spec`. Every key is validated: an unknown key, a wrong type or a
+value outside its range (field metadata, see ``_range``; NaN and infinity anywhere) is a
 :class:`~rapstats.errors.SpecError` naming the TOML path and the fix.
 
 Example
@@ -50,11 +51,17 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import MISSING, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from rapstats.choices import ADJUST_METHODS, BASELINE_TESTS, CI_METHODS, WEIGHTED_METHODS
+from rapstats.choices import (
+    ADJUST_METHODS,
+    BASELINE_TESTS,
+    CI_METHODS,
+    MAX_CONFIDENCE,
+    WEIGHTED_METHODS,
+)
 from rapstats.errors import SpecError
 
 QuestionType = Literal["single", "multi", "text"]
@@ -79,6 +86,27 @@ def fold_label(label: str) -> str:
     return " ".join(text.casefold().split())
 
 
+def _range(
+    low: float,
+    high: float | None = None,
+    *,
+    low_open: bool = False,
+    high_open: bool = False,
+    hint: str = "",
+) -> dict[str, Any]:
+    """Field metadata: the range a spec value must lie in (checked by the parser)."""
+    return {"range": (low, high, low_open, high_open, hint)}
+
+
+_PROPORTION = "give a proportion between 0 and 1, e.g. 0.30 for 30%"
+_SAMPLE_SIZE = "give the baseline survey's sample size, at least 1"
+_THRESHOLD = "give a count of at least 1 (to publish unsuppressed, use --unsafe-no-suppression)"
+#: A confidence level: in (0, MAX_CONFIDENCE], where normal and t quantiles stay accurate.
+_LEVEL = _range(
+    0.0, MAX_CONFIDENCE, low_open=True, hint=f"give a level such as 0.95 (at most {MAX_CONFIDENCE})"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Baseline:
     """An external (e.g. national) figure a question's share is compared with.
@@ -88,11 +116,11 @@ class Baseline:
     baseline is treated as fixed.
     """
 
-    p: float
+    p: float = field(metadata=_range(0.0, 1.0, hint=_PROPORTION))
     source: str = ""
-    n: float | None = None
+    n: float | None = field(default=None, metadata=_range(1.0, hint=_SAMPLE_SIZE))
     ci: tuple[float, float] | None = None
-    ci_confidence: float = 0.95
+    ci_confidence: float = field(default=0.95, metadata=_LEVEL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,22 +186,28 @@ class Methods:
     method: str = "wilson"
     weighted_method: str = "logit"
     test: str = "auto"
-    confidence: float = 0.95
+    confidence: float = field(default=0.95, metadata=_LEVEL)
     adjust: str = "holm"
     family: str = "workstream"
-    exact_below: int = 30
+    exact_below: int = field(default=30, metadata=_range(0, hint="give a base size, e.g. 30"))
 
 
 @dataclass(frozen=True, slots=True)
 class Disclosure:
     """Statistical disclosure control and reliability settings (see rapstats.disclosure)."""
 
-    min_base: int = 10
-    min_count: int = 10
+    min_base: int = field(default=10, metadata=_range(1, hint=_THRESHOLD))
+    min_count: int = field(default=10, metadata=_range(1, hint=_THRESHOLD))
     secondary: bool = True
-    min_effective_n: float = 30.0
-    max_abs_ci_width: float = 0.30
-    max_rel_ci_width: float = 1.30
+    min_effective_n: float = field(default=30.0, metadata=_range(0.0, hint="e.g. 30"))
+    max_abs_ci_width: float = field(
+        default=0.30,
+        metadata=_range(0.0, 1.0, low_open=True, hint="it is a proportion: 0.30 is 30 points"),
+    )
+    max_rel_ci_width: float = field(
+        default=1.30,
+        metadata=_range(0.0, 10.0, low_open=True, hint="it is a ratio: 1.30 is 130% of the share"),
+    )
     withhold_unreliable: bool = False
     publish_bases: bool = False
 
@@ -250,12 +284,16 @@ class _Table:
         if not isinstance(data, Mapping):
             raise SpecError(f"[{where}] must be a table", path=path, hint=f"write it as [{where}]")
         self.data = data
-        self.where = where
+        self.where = where  # the TOML path of this table; "" for the whole spec
         self.path = path
         self.used: set[str] = set()
 
+    def key_path(self, key: str) -> str:
+        """The TOML path of ``key`` in this table (``questions.q2.positive``)."""
+        return f"{self.where}.{key}" if self.where else key
+
     def _err(self, key: str, what: str, hint: str) -> SpecError:
-        return SpecError(f"{self.where}.{key} {what}", path=self.path, hint=hint)
+        return SpecError(f"{self.key_path(key)} {what}", path=self.path, hint=hint)
 
     def get(self, key: str, kind: type | tuple[type, ...], default: Any = None) -> Any:
         self.used.add(key)
@@ -271,6 +309,27 @@ class _Table:
                 kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
             )
             raise self._err(key, f"must be {_article(names)}, not {value!r}", f"give a {names}")
+        return value
+
+    def field(self, key: str, cls: type, kind: type | tuple[type, ...] | None = None) -> Any:
+        """The value of the dataclass field ``key`` of ``cls``: its type, default and range."""
+        f = cls.__dataclass_fields__[key]
+        default = None if f.default is MISSING else f.default
+        if kind is None:
+            kind = float if isinstance(default, float) else type(default)
+        value = self.get(key, kind, default)
+        if key in self.data and "range" in f.metadata:
+            low, high, low_open, high_open, hint = f.metadata["range"]
+            below = value <= low if low_open else value < low
+            above = high is not None and (value >= high if high_open else value > high)
+            if below or above:
+                if high is None:
+                    want = f"{'above' if low_open else 'at least'} {low:g}"
+                else:
+                    want = (
+                        f"in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+                    )
+                raise self._err(key, f"is {value!r}; it must be {want}", hint)
         return value
 
     def strings(self, key: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -291,13 +350,13 @@ class _Table:
         self.used.add(key)
         if key not in self.data:
             return None
-        return _Table(self.data[key], f"{self.where}.{key}", self.path)
+        return _Table(self.data[key], self.key_path(key), self.path)
 
     def done(self) -> None:
         unknown = sorted(set(self.data) - self.used)
         if unknown:
             raise SpecError(
-                f"unknown key {self.where}.{unknown[0]}",
+                f"unknown key {self.key_path(unknown[0])}",
                 path=self.path,
                 hint="remove it or correct its spelling (see README, Survey spec)",
             )
@@ -326,6 +385,10 @@ def load_spec(path: str | Path) -> Spec:
         data = tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise SpecError("spec is not UTF-8 text", path=path, hint="save it as UTF-8") from None
+    except RecursionError:  # tomllib recurses into nested arrays and inline tables
+        raise SpecError(
+            "spec nests arrays or tables too deeply", path=path, hint=_TOO_DEEP_HINT
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise SpecError(
             f"invalid TOML: {exc}", path=path, hint="correct the TOML syntax at that line"
@@ -335,8 +398,8 @@ def load_spec(path: str | Path) -> Spec:
 
 def parse_spec(data: Mapping[str, Any], *, path: Path | None = None) -> Spec:
     """Validate a spec given as the dict :func:`tomllib.loads` returns."""
-    top = _Table(data, "spec", path)
-    top.where = ""
+    _check_values(data, path)
+    top = _Table(data, "", path)
     survey = top.sub("survey")
     title, timestamp, id_column = "", None, None
     design = Design()
@@ -380,12 +443,14 @@ def parse_spec(data: Mapping[str, Any], *, path: Path | None = None) -> Spec:
             if column is None:
                 raise g._err("column", "is missing", "name the export column to group by")
             derive = g.choice("derive", DERIVES, None)
+            order = g.strings("order")
+            _check_distinct(order, g.key_path("order"), path)
             groups.append(
                 Group(
                     name=name,
                     column=column,
                     derive=derive,
-                    order=g.strings("order"),
+                    order=order,
                     personal=g.get("personal", bool, False),
                     combine=_parse_combine(g.sub("combine")),
                 )
@@ -395,7 +460,7 @@ def parse_spec(data: Mapping[str, Any], *, path: Path | None = None) -> Spec:
     disclosure = _parse_dataclass(top.sub("disclosure"), Disclosure)
     report = _parse_dataclass(top.sub("report"), ReportInfo)
     top.done()
-    spec = Spec(
+    return Spec(
         questions=questions,
         groups=tuple(groups),
         title=title,
@@ -407,8 +472,33 @@ def parse_spec(data: Mapping[str, Any], *, path: Path | None = None) -> Spec:
         report=report,
         keep_columns=keep,
     )
-    _check_methods(spec.methods, path)
-    return spec
+
+
+#: Deepest nesting of tables and arrays a spec may have (a real spec needs 4).
+_MAX_DEPTH = 16
+_TOO_DEEP_HINT = "a spec needs at most a few levels: [questions.ID] with inline tables"
+
+
+def _check_values(data: Mapping[str, Any], path: Path | None) -> None:
+    """Reject NaN and infinite numbers anywhere, and nesting deeper than ``_MAX_DEPTH``.
+
+    Walks the parsed TOML without recursion, so no input can raise ``RecursionError``.
+    """
+    stack: list[tuple[str, Any, int]] = [("", data, 0)]
+    while stack:
+        where, value, depth = stack.pop()
+        if depth > _MAX_DEPTH:
+            raise SpecError(
+                f"{where} nests arrays or tables too deeply", path=path, hint=_TOO_DEEP_HINT
+            )
+        if isinstance(value, float) and not math.isfinite(value):
+            raise SpecError(
+                f"{where} is {value}", path=path, hint="give a finite number (not nan or inf)"
+            )
+        if isinstance(value, Mapping):
+            stack += [(f"{where}.{k}" if where else str(k), v, depth + 1) for k, v in value.items()]
+        elif isinstance(value, list | tuple):
+            stack += [(f"{where}[{i}]", v, depth + 1) for i, v in enumerate(value)]
 
 
 def _parse_defaults(t: _Table | None) -> tuple[Methods, tuple[str, ...]]:
@@ -419,20 +509,13 @@ def _parse_defaults(t: _Table | None) -> tuple[Methods, tuple[str, ...]]:
         method=t.choice("method", CI_METHODS, "wilson"),
         weighted_method=t.choice("weighted_method", WEIGHTED_METHODS, "logit"),
         test=t.choice("test", BASELINE_TESTS, "auto"),
-        confidence=t.get("confidence", float, 0.95),
+        confidence=t.field("confidence", Methods),
         adjust=t.choice("adjust", ADJUST_METHODS, "holm"),
         family=t.choice("family", ADJUST_FAMILIES, "workstream"),
-        exact_below=t.get("exact_below", int, 30),
+        exact_below=t.field("exact_below", Methods),
     )
     t.done()
     return m, exclude
-
-
-def _check_methods(m: Methods, path: Path | None) -> None:
-    if not (0.0 < m.confidence < 1.0) or math.isnan(m.confidence):
-        raise SpecError(
-            f"defaults.confidence is {m.confidence}", path=path, hint="use a level such as 0.95"
-        )
 
 
 def _parse_scales(t: _Table | None, path: Path | None) -> dict[str, dict[str, Any]]:
@@ -449,6 +532,7 @@ def _parse_scales(t: _Table | None, path: Path | None) -> dict[str, dict[str, An
         }
         if not scales[name]["options"]:
             raise s._err("options", "is missing", "list the answer labels in scale order")
+        _check_distinct(scales[name]["options"], s.key_path("options"), path)
         s.done()
     t.done()
     return scales
@@ -480,6 +564,8 @@ def _parse_question(
     options = t.strings("options")
     positive = t.strings("positive")
     exclude = t.strings("exclude", None)  # type: ignore[arg-type]
+    # the TOML path each list comes from, for errors that name two of them
+    origin = {key: t.key_path(key) for key in ("options", "positive", "exclude")}
     if scale_name is not None:
         if scale_name not in scales:
             raise t._err(
@@ -488,12 +574,17 @@ def _parse_question(
                 "define [scales." + scale_name + "] or use one of " + ", ".join(scales),
             )
         sc = scales[scale_name]
+        for key, own in (("options", options), ("positive", positive), ("exclude", exclude)):
+            if not own and (key != "exclude" or sc["exclude"] is not None):
+                origin[key] = f"scales.{scale_name}.{key}"
         options = options or sc["options"]
         positive = positive or sc["positive"]
         exclude = sc["exclude"] if exclude is None else exclude
     if exclude is None:
         folded_opts = {fold_label(o) for o in options}
         exclude = tuple(e for e in default_exclude if fold_label(e) in folded_opts)
+        origin["exclude"] = "defaults.exclude"
+    _check_distinct(options, origin["options"], t.path)
     if qtype == "single" and not options:
         raise t._err("options", "is missing", "give options = [...] or scale = NAME")
     if qtype == "multi" and not options:
@@ -515,6 +606,14 @@ def _parse_question(
                 )
     if qtype == "single" and not positive:
         raise t._err("positive", "is missing", "list the answers that count as positive")
+    both = [e for e in exclude if fold_label(e) in {fold_label(p) for p in positive}]
+    if both:
+        raise SpecError(
+            f"{both[0]!r} is listed in both {origin['positive']} and {origin['exclude']}",
+            path=t.path,
+            hint="an answer is either positive (counted in the base) or excluded from the "
+            "base: remove it from one list",
+        )
     values_t = t.sub("values")
     values: dict[str, str] = {}
     if values_t is not None:
@@ -522,6 +621,13 @@ def _parse_question(
             label = values_t.get(code, str)
             if fold_label(label) not in folded:
                 raise values_t._err(code, f"maps to {label!r}, not an option", "fix the label")
+            if fold_label(code) in folded and fold_label(code) != fold_label(label):
+                raise values_t._err(
+                    code,
+                    f"maps the option {folded[fold_label(code)]!r} to another option, {label!r}",
+                    'values maps codes (e.g. "1" = "Yes") to option labels; remove this '
+                    "entry, or recode the data",
+                )
             values[code] = label
         values_t.done()
     baseline = _parse_baseline(t.sub("baseline"))
@@ -546,15 +652,28 @@ def _parse_question(
     return q
 
 
+def _check_distinct(labels: tuple[str, ...], where: str, path: Path | None) -> None:
+    """Labels are matched folded (case, spaces, curly quotes): two that fold alike clash."""
+    seen: dict[str, str] = {}
+    for label in labels:
+        key = fold_label(label)
+        if key in seen:
+            raise SpecError(
+                f"{where} lists {seen[key]!r} and {label!r}, which are the same label once "
+                "case and spaces are ignored",
+                path=path,
+                hint="list each label once",
+            )
+        seen[key] = label
+
+
 def _parse_baseline(t: _Table | None) -> Baseline | None:
     if t is None:
         return None
-    p = t.get("p", float)
-    if p is None or not (0.0 <= p <= 1.0):
-        raise t._err("p", f"is {p!r}", "give the baseline share as a proportion, e.g. p = 0.30")
-    n = t.get("n", (int, float))
-    if n is not None and n <= 0:
-        raise t._err("n", f"is {n!r}", "give the baseline's sample size, a positive number")
+    if "p" not in t.data:
+        raise t._err("p", "is missing", "give the baseline share as a proportion, e.g. p = 0.30")
+    p = t.field("p", Baseline, float)
+    n = t.field("n", Baseline, (int, float))
     ci = t.get("ci", list)
     if ci is not None:
         if (
@@ -571,7 +690,7 @@ def _parse_baseline(t: _Table | None) -> Baseline | None:
         source=t.get("source", str, ""),
         n=None if n is None else float(n),
         ci=ci,
-        ci_confidence=t.get("ci_confidence", float, 0.95),
+        ci_confidence=t.field("ci_confidence", Baseline),
     )
     t.done()
     return b
@@ -605,12 +724,7 @@ def _parse_combine(t: _Table | None) -> dict[str, tuple[str, ...]]:
 def _parse_dataclass(t: _Table | None, cls: type) -> Any:
     if t is None:
         return cls()
-    defaults = cls()
-    values = {}
-    for name in cls.__dataclass_fields__:
-        default = getattr(defaults, name)
-        kind = float if isinstance(default, float) else type(default)
-        values[name] = t.get(name, kind, default)
+    values = {name: t.field(name, cls) for name in cls.__dataclass_fields__}
     t.done()
     return cls(**values)
 

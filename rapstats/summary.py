@@ -14,7 +14,8 @@ Conventions (also written into every output's methods note)
 * **Baseline test** (``test="auto"``, the default): the exact binomial test (R's two-sided
   rule) when the base is below ``exact_below`` (30) or the expected count under the baseline
   is below 5 in either category (n*p0 < 5 or n*(1-p0) < 5); otherwise the score z-test
-  (``prop.test(correct=FALSE)``). ``score_z`` or ``exact_binomial`` force one test.
+  (``prop.test(correct=FALSE)``). ``score_z`` or ``exact_binomial`` force one test (the
+  exact test needs whole counts, so it is refused for weighted data).
 * **Difference from baseline**: share - p0 in proportion units, with the MOVER/Newcombe
   interval of :func:`rapstats.stats.baseline_diff_ci` (which accounts for the baseline's own
   uncertainty when the spec gives its ``n`` or ``ci``).
@@ -42,6 +43,7 @@ from rapstats.errors import SpecError
 from rapstats.io import Export
 from rapstats.normalise import BLANK_LABEL, normalise
 from rapstats.spec import Question, Spec
+from rapstats.stats._common import level
 from rapstats.table import Table, positions
 
 if TYPE_CHECKING:
@@ -214,6 +216,13 @@ def summarize(
             hint="remove them from the spec, or estimate the design with "
             "rapstats.stats.weighted_proportion",
         )
+    if spec.design.weight and spec.methods.test == "exact_binomial":
+        raise SpecError(
+            "the exact binomial test needs whole counts, and weighted shares are tested on "
+            "the design-effective sample size",
+            hint='use test = "auto" or "score_z" in [defaults] (or --test score_z), which give '
+            "the score test with the design effect",
+        )
     responses = normalise(export, spec, by=names)
     counts = aggregate(responses, names)
     return Summary(
@@ -283,8 +292,8 @@ def estimate(counts: Counts, spec: Spec) -> Table:
 
     p0 = np.array([_baseline_p(q) for q in ordered], dtype=float)[q_index]
     has_base = ok & ~np.isnan(p0)
-    # Tests use the (design-)effective count and base: x_eff = share * n_eff.
-    x_eff = np.where(has_base, share * eff_n, 0.0)
+    # Tests use the counts, or when weighted the design-effective ones: share * n_eff.
+    x_eff = np.where(has_base, share * eff_n if counts.weighted else x, 0.0)
     n_eff = np.where(has_base, eff_n, 1.0)
     test_name = _choose_tests(m.test, n_eff, p0, has_base, weighted=counts.weighted, spec=spec)
     p_value = np.full(len(t), np.nan)
@@ -306,6 +315,7 @@ def estimate(counts: Counts, spec: Spec) -> Table:
             b.p,
             baseline_n=b.n,
             baseline_ci=b.ci,
+            baseline_ci_confidence=b.ci_confidence,
             confidence=m.confidence,
         )
         diff_low[sel], diff_high[sel] = d.low, d.high
@@ -367,12 +377,15 @@ def _baseline_source(q: Question) -> str | None:
 def _choose_tests(
     test: str, n: np.ndarray, p0: np.ndarray, has_base: np.ndarray, *, weighted: bool, spec: Spec
 ) -> np.ndarray:
-    """The baseline test of each row: '' (none), 'score_z' or 'exact_binomial'."""
+    """The baseline test of each row: '' (none), 'score_z' or 'exact_binomial'.
+
+    Weighted rows always use the score test on the design-effective n (summarize refuses an
+    explicit exact test for weighted data), so each row names the test actually used.
+    """
     names = np.full(len(n), "", dtype=object)
-    if test == "auto":
+    if test == "auto" and not weighted:
         with np.errstate(invalid="ignore"):
-            small = (n < spec.methods.exact_below) | (n * p0 < 5) | (n * (1 - p0) < 5)
-        exact = small & (not weighted)
+            exact = (n < spec.methods.exact_below) | (n * p0 < 5) | (n * (1 - p0) < 5)
         names[has_base & exact] = "exact_binomial"
         names[has_base & ~exact] = "score_z"
     else:
@@ -471,17 +484,26 @@ def _multi_base(counts: Counts, q: Question) -> np.ndarray:
 
 
 def methods_note(spec: Spec, *, weighted: bool) -> dict[str, Any]:
-    """Describe how every figure was made, as data and as methods-note sentences."""
+    """Describe how every figure was made, as data and as methods-note sentences.
+
+    The baseline-test sentence names the tests the rows use (:func:`_choose_tests`): the
+    score test for weighted data, else the spec's choice or the ``auto`` rule.
+    """
     m = spec.methods
-    level = f"{m.confidence:.0%}" if round(m.confidence * 100, 6) % 1 == 0 else f"{m.confidence:g}"
     interval = WEIGHTED_NAMES[m.weighted_method] if weighted else INTERVAL_NAMES[m.method]
     notes = [
         "Shares are the positive answers as a share of the base: respondents whose answer is "
         "on the question's scale, excluding the answers each question lists as excluded "
         "(by default Don't know and Prefer not to say) and blank answers.",
-        f"Confidence intervals: {interval}, at the {level} level.",
+        f"Confidence intervals: {interval}, at the {level(m.confidence)} level.",
     ]
-    if m.test == "auto":
+    if weighted:
+        notes.append(
+            "Comparisons with a baseline use the score z-test on the design-effective sample "
+            "size (n divided by the design effect, a first-order Rao-Scott correction); "
+            "two-sided."
+        )
+    elif m.test == "auto":
         notes.append(
             "Comparisons with a baseline use the score z-test (R prop.test without continuity "
             "correction), or the exact binomial test (R binom.test) when the base is below "

@@ -61,7 +61,7 @@ def test_invalid_question_keys_name_the_toml_path(change, needle):
 def test_missing_questions_and_bad_confidence():
     assert "no [questions]" in _err({"survey": {"title": "x"}})
     assert "defaults.confidence" in _err({**MINIMAL, "defaults": {"confidence": 95}})
-    assert "unknown key .surveys" in _err({**MINIMAL, "surveys": {}})
+    assert "unknown key surveys." in _err({**MINIMAL, "surveys": {}})
 
 
 def test_toml_round_trip_of_the_sample_spec(tmp_path):

@@ -35,6 +35,7 @@ import numpy as np
 
 from rapstats.escape import csv_cell, csv_note, json_text, markdown, visible
 from rapstats.spec import spec_to_dict
+from rapstats.stats._common import level
 from rapstats.summary import Summary, group_column
 from rapstats.table import Table
 
@@ -66,8 +67,8 @@ def p_text(value: Any) -> str:
 def _display_rows(summary: Summary, ci_sep: str) -> tuple[list[str], list[list[str]]]:
     """Header and cell strings shared by the terminal and Markdown tables."""
     rows = summary.published_table()
-    level = f"{summary.methods['confidence']:.0%}"
-    header = ["Question", *[b.capitalize() for b in summary.by], "Base", "Share", f"{level} CI"]
+    conf = level(summary.methods["confidence"])
+    header = ["Question", *[b.capitalize() for b in summary.by], "Base", "Share", f"{conf} CI"]
     groups = [group_column(b) for b in summary.by]
     has_baseline = bool((~np.isnan(rows["baseline"])).any())
     if has_baseline:
@@ -83,7 +84,9 @@ def _display_rows(summary: Summary, ci_sep: str) -> tuple[list[str], list[list[s
             return symbol if held or (_missing(value) and symbol) else text
 
         base = num("" if _missing(rec["base"]) else str(int(rec["base"])), rec["base"])
-        ci = "" if _missing(rec["ci_low"]) else f"{pct(rec['ci_low'])}{ci_sep}{pct(rec['ci_high'])}"
+        ci = f"{pct(rec['ci_low'])}{ci_sep}{pct(rec['ci_high'])}"
+        if _missing(rec["ci_low"]) or _missing(rec["ci_high"]):
+            ci = "" if _missing(rec["share"]) else "[x]"  # no interval, e.g. weighted 0% or 100%
         line = [label, *[rec[g] or "All" for g in groups], base]
         line += [num(pct(rec["share"]), rec["share"]), num(ci, rec["ci_low"])]
         if has_baseline:
@@ -267,13 +270,13 @@ def render_frequencies(summary: Summary, fmt: str) -> str:
 
 def oneoff_text(result: dict[str, Any]) -> str:
     """Plain-English lines for a ``rapstats ci`` / ``rapstats samplesize`` result."""
-    level = f"{result.get('confidence', 0.95):.0%}"
+    conf = level(result.get("confidence", 0.95))
     kind = result.get("kind")
     if kind == "margin_of_error":
         fpc = f" from a population of {result['population']}" if result["population"] else ""
         return (
             f"{result['n']} responses{fpc} give a margin of error of ±{100 * result['margin']:g} "
-            f"points at {level} confidence for a share near {pct(result['p'], 0)} "
+            f"points at {conf} confidence for a share near {pct(result['p'], 0)} "
             f"(n = {result['n_unrounded']:.2f}, rounded up)."
         )
     if kind == "two_proportion_power":
@@ -291,25 +294,32 @@ def oneoff_text(result: dict[str, Any]) -> str:
         lines = [
             f"{_count(result['x1'])}/{_count(result['n1'])} = {pct(result['share1'])} vs "
             f"{_count(result['x2'])}/{_count(result['n2'])} = {pct(result['share2'])}",
-            f"Difference {pp(result['diff'])} ({level} CI {pp(result['diff_low'])} to "
+            f"Difference {pp(result['diff'])} ({conf} CI {pp(result['diff_low'])} to "
             f"{pp(result['diff_high'])}, {result['method']})",
         ]
     else:
         lines = [
             f"{_count(result['x'])}/{_count(result['n'])} = {pct(result['share'])} "
-            f"({level} CI {pct(result['ci_low'])} to {pct(result['ci_high'])}, "
+            f"({conf} CI {pct(result['ci_low'])} to {pct(result['ci_high'])}, "
             f"{result['method']})"
         ]
         if result.get("baseline") is not None:
             lines.append(
                 f"Baseline {pct(result['baseline'])}: difference {pp(result['diff'])} "
-                f"({level} CI {pp(result['diff_low'])} to {pp(result['diff_high'])})"
+                f"({conf} CI {pp(result['diff_low'])} to {pp(result['diff_high'])})"
             )
     if result.get("test"):
         z = f", z = {result['z']:.2f}" if result.get("z") is not None else ""
         p = p_text(result["p_value"])
         p = f"p < {p[1:]}" if p.startswith("<") else f"p = {p}"
-        lines.append(f"{result['test']} test: {p}{z} (two-sided)")
+        fixed = (
+            "; the test treats the baseline as fixed, its uncertainty widens only the "
+            "difference's interval"
+            if result.get("baseline_fixed_in_test")
+            and (result["baseline_n"] or result["baseline_ci"])
+            else ""
+        )
+        lines.append(f"{result['test']} test: {p}{z} (two-sided{fixed})")
     return "\n".join(lines)
 
 

@@ -430,10 +430,11 @@ def _shares(plt: Any, chart: dict[str, Any]) -> Any:
             ax.text(1, y, f"Withheld {it['symbol'] or '[c]'}", va="center", color=DARK_GREY)
         else:
             unreliable = it["symbol"] == "[u]"
+            no_ci = it["low"] is None or it["high"] is None  # e.g. a weighted 0% or 100%
             ax.errorbar(
                 [it["share"]],
                 [y],
-                xerr=[[it["share"] - it["low"]], [it["high"] - it["share"]]],
+                xerr=None if no_ci else [[it["share"] - it["low"]], [it["high"] - it["share"]]],
                 fmt="o",
                 color=DARK_BLUE,
                 markerfacecolor="white" if unreliable else DARK_BLUE,
@@ -444,8 +445,10 @@ def _shares(plt: Any, chart: dict[str, Any]) -> Any:
             )
             shown_share = True
             ax.annotate(
-                f"{it['share']:.1f}%" + (" [u]" if unreliable else ""),
-                (it["high"], y),
+                f"{it['share']:.1f}%"
+                + (" [u]" if unreliable else "")
+                + (" (interval not available)" if no_ci else ""),
+                (it["share"] if no_ci else it["high"], y),
                 xytext=(6, 0),
                 textcoords="offset points",
                 va="center",

@@ -26,6 +26,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from rapstats.stats._common import level
+
 # A difference this large (proportion units) that is also significant is "well" above/below.
 WELL_ABOVE = 0.10
 
@@ -83,12 +85,6 @@ def percent(share: float, places: int = 0) -> str:
 def bound(share: float) -> str:
     """An interval limit as a whole percentage (limits may round to 0% or 100%)."""
     return f"{round_half_up(share * 100):.0f}%"
-
-
-def level(confidence: float) -> str:
-    """A confidence level as words: ``0.95`` -> ``"95%"``."""
-    text = f"{round_half_up(confidence * 100, 1):g}"
-    return f"{text}%"
 
 
 def p_text(p: float) -> str:
@@ -150,7 +146,11 @@ def share_sentence(e: Estimate) -> str | None:
     """One sentence on a share, its interval and its comparison with the baseline."""
     if withheld(e):
         return None
-    ci = f"{level(e.confidence)} confidence interval {bound(e.low)} to {bound(e.high)}"
+    ci = (
+        "confidence interval not available"  # e.g. a weighted 0% or 100% (logit limits NaN)
+        if e.low is None or e.high is None
+        else f"{level(e.confidence)} confidence interval {bound(e.low)} to {bound(e.high)}"
+    )
     if e.weighted:
         lead = (
             f"{percent(e.share)} of respondents (weighted estimate from {e.base:,} answers; {ci})"

@@ -517,7 +517,12 @@ class _Builder:
             if it["withheld"]:
                 parts.append(f"{it['label']}: withheld {it['symbol'] or '[c]'}")
                 continue
-            text = f"{it['label']}: {it['share']:.1f}% ({it['low']:.1f}% to {it['high']:.1f}%)"
+            ci = (
+                "interval not available"
+                if it["low"] is None or it["high"] is None
+                else f"{it['low']:.1f}% to {it['high']:.1f}%"
+            )
+            text = f"{it['label']}: {it['share']:.1f}% ({ci})"
             if it["symbol"] == "[u]":
                 text += ", low reliability [u]"
             if it["baseline"] is not None:

@@ -18,7 +18,7 @@ from rapstats.stats._common import (
     normal_p_value,
     z_quantile,
 )
-from rapstats.stats.baseline import R_REL_ERR, log_factorial, mover_difference
+from rapstats.stats.baseline import R_REL_ERR, binom_logpmf, mover_difference
 from rapstats.stats.ci import Interval, _wilson, _wilson_cc
 
 DiffMethod = Literal["newcombe", "newcombe_cc", "wald", "agresti_caffo"]
@@ -27,6 +27,8 @@ DIFF_METHODS: tuple[str, ...] = get_args(DiffMethod)
 TwoSampleTest = Literal["chisq_nocc", "chisq_yates", "fisher"]
 #: Tests of :func:`two_sample_test`; the first is the default.
 TWO_SAMPLE_TESTS: tuple[str, ...] = get_args(TwoSampleTest)
+#: Fisher's test sums at most this many hypergeometric terms in one call (about 10 s).
+MAX_FISHER_SUPPORT = 20_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,8 +168,10 @@ def two_sample_test(
     The chi-square is undefined (NaN statistic and p-value, as in R) when both samples are
     all successes or all failures; Fisher's test then gives p = 1. Fisher's two-sided
     p-value sums the hypergeometric probabilities no larger than the observed one times
-    1 + 1e-7 (R's rule). The chi-square tests need no scipy; Fisher uses
-    ``scipy.special.gammaln``.
+    1 + 1e-7 (R's rule), each probability computed by Loader's method as R's ``dhyper`` (no
+    table of log factorials, so memory does not grow with the totals). A call whose tables
+    would need more than ``MAX_FISHER_SUPPORT`` (2e7) terms in all, i.e. totals above about
+    1e12, raises ``ValueError`` naming ``chisq_nocc`` instead. No test needs scipy.
 
     References
     ----------
@@ -225,14 +229,12 @@ def _fisher_p_value(x1: np.ndarray, n1: np.ndarray, x2: np.ndarray, n2: np.ndarr
     r2 = n2.ravel().astype(np.int64)
     c1 = a + x2.ravel().astype(np.int64)  # first column total (successes)
     total = r1 + r2
-    lf = log_factorial(np.max(total))
 
     def logpmf(k: np.ndarray, m: np.ndarray, n: np.ndarray, t: np.ndarray) -> np.ndarray:
-        # log dhyper(k, m, n, t) = log[choose(m, k) choose(n, t - k) / choose(m + n, t)]
-        return (
-            lf[m] + lf[n] + lf[t] + lf[m + n - t] - lf[m + n]
-            - lf[k] - lf[m - k] - lf[t - k] - lf[n - t + k]
-        )  # fmt: skip
+        # log dhyper(k, m, n, t), as R: dbinom(k, m, p) dbinom(t - k, n, p) / dbinom(t, m + n, p)
+        # with p = t / (m + n), each term by Loader's method (accurate for any totals).
+        p = t / (m + n)
+        return binom_logpmf(k, m, p) + binom_logpmf(t - k, n, p) - binom_logpmf(t, m + n, p)
 
     lp_obs = logpmf(a, r1, r2, c1)
     spread = np.maximum(np.minimum(np.minimum(r1, r2), np.minimum(c1, total - c1)), 1)
@@ -241,6 +243,12 @@ def _fisher_p_value(x1: np.ndarray, n1: np.ndarray, x2: np.ndarray, n2: np.ndarr
     lo = np.maximum(np.maximum(0, c1 - r2), np.floor(mean - t_max).astype(np.int64))
     hi = np.minimum(np.minimum(c1, r1), np.ceil(mean + t_max).astype(np.int64))
     size = hi - lo + 1
+    if size.sum() > MAX_FISHER_SUPPORT:
+        raise ValueError(
+            f"Fisher's exact test at these counts would sum over {size.sum():.3g} tables "
+            f"(more than {MAX_FISHER_SUPPORT:.0e}); use test 'chisq_nocc', the large-sample test, "
+            "which is accurate at such sizes."
+        )
     out = np.empty(a.size)
     # Chunks of cells whose supports total at most ~4 million outcomes.
     bounds = np.searchsorted(np.cumsum(size), np.arange(1, 1 + size.sum() // 4_000_000) * 4_000_000)
