@@ -46,9 +46,11 @@ class _Group(click.Group):
 
 
 def note(ctx: click.Context, message: str) -> None:
-    """A message for the user on stderr, unless ``--quiet``."""
+    """A message for the user on stderr, unless ``--quiet`` (user values in it shown escaped)."""
     if not ctx.find_root().params.get("quiet"):
-        click.echo(f"rapstats: {message}", err=True)
+        from rapstats.escape import visible
+
+        click.echo(f"rapstats: {visible(message)}", err=True)
 
 
 def input_options(f: Callable[..., Any]) -> Callable[..., Any]:
