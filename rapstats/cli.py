@@ -53,9 +53,11 @@ class _Group(click.Group):
 
 
 def note(ctx: click.Context, message: str) -> None:
-    """A message for the user on stderr, unless ``--quiet``."""
+    """A message for the user on stderr, unless ``--quiet`` (user values in it shown escaped)."""
     if not ctx.find_root().params.get("quiet"):
-        click.echo(f"rapstats: {message}", err=True)
+        from rapstats.escape import visible
+
+        click.echo(f"rapstats: {visible(message)}", err=True)
 
 
 def _encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -391,9 +393,9 @@ def comments(
     """Quote free-text answers, with personal data redacted.
 
     E-mail addresses, phone numbers, postcodes, National Insurance numbers, IP addresses and
-    web addresses become [redacted: ...]; comments from groups (with --by) smaller than the
-    spec's disclosure.min_base are withheld. Read what is left before publishing it: names
-    are not detected.
+    web addresses become [redacted: ...]; the comments of anyone in a group smaller than the
+    spec's disclosure.min_base, in any group the spec declares or --by, are withheld, with or
+    without --by. Read what is left before publishing it: names are not detected.
 
     Example:
 

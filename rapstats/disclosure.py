@@ -834,15 +834,17 @@ def _protect_question(
     relations: list[tuple[int, Sequence[int]]] = []
     for i in range(nr):
         values += [base[i], pos[i], base[i] - pos[i]]
-        if keeps_base[rsel[i]]:
-            published_bases.append(3 * i)
         unit += [i, i, i]
         sensitive += [
             bool(small[i]) and not keeps_base[rsel[i]],
             bool(small[i] or pos[i] < s.min_count),
             bool(small[i] or base[i] - pos[i] < s.min_count),
         ]
-        relations.append((3 * i, [3 * i + 1, 3 * i + 2]))
+        if keeps_base[rsel[i]]:
+            # the base is published apart from the counts it splits into (a withheld row
+            # otherwise hides all three together, and its base is their sum implicitly)
+            published_bases.append(3 * i)
+            relations.append((3 * i, [3 * i + 1, 3 * i + 2]))
     for opt in dict.fromkeys(ropt):
         idx = [i for i in range(nr) if ropt[i] == opt]
         for total, members in group_relations([rkeys[i] for i in idx]):

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rapstats.escape import visible
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -68,7 +70,8 @@ class RapstatsError(Exception):
             text = f"{', '.join(where)}: {text}"
         if self.hint:
             text += f" Fix: {self.hint.rstrip('.')}."
-        return " ".join(text.split())
+        # User values quoted in a message (labels, column names) are shown, never obeyed.
+        return visible(" ".join(text.split()))
 
 
 class InputError(RapstatsError):

@@ -11,7 +11,9 @@ million-row export. What it recognises:
 * **Multi-select questions** in each platform's layout: one column per choice (Qualtrics
   ``Q5_1``..., SurveyMonkey choice columns, tick-box columns marked ``1``/``x``/``Y``) or one
   column of joined labels (``,`` Qualtrics, ``, `` Google Forms, ``;`` Microsoft Forms).
-* **Open-text** questions: many distinct, long values, or a name such as "Comments".
+* **Open-text** questions: many distinct, long values, or a name such as "Comments"; also
+  short answers that are nearly all different, or mostly given once and often sentences.
+  Open text is never a grouping variable.
 * The **respondent id**, the **timestamp** (which also gives a ``quarter`` group), the survey
   **weight** (a positive numeric column named as a weight: ``weight``, ``wt``, ``design
   weight``..., never a measurement such as "Weight (kg)"), and platform metadata (Status,
@@ -35,7 +37,7 @@ import pandas as pd
 
 from rapstats.errors import SpecError
 from rapstats.labels import TICKED
-from rapstats.spec import Spec, fold_label, parse_spec
+from rapstats.spec import Spec, fold_label, is_other_label, parse_spec
 
 if TYPE_CHECKING:
     from rapstats.io import Export
@@ -207,6 +209,7 @@ _WEIGHT_NAMES = frozenset(
 )
 _TEXT_NAME_RE = re.compile(r"\b(comment|comments|feedback|please explain|anything else|tell us)\b")
 _OPEN_NAME_RE = re.compile(r"(please specify|open-ended response|[_ ]text$|other.*text)")
+_TYPED_OTHER_RE = re.compile(r"(other|something else)\s*[:\-]\s*\S")  # "Other: cycling"
 _DATE_RE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2})?.*)?$")
 _NUMBERED_RE = re.compile(r"^\(?\d{1,2}\s*[-.=:)]\s*")
 _SEPARATORS = {"msforms": (";",), "googleforms": (", ",), "qualtrics": (",",)}
@@ -358,6 +361,20 @@ def _is_text(p: _Profile) -> bool:
     return p.mean_length() >= 20 and distinct_ratio > 0.5 and p.n_distinct > 3
 
 
+def _is_open(p: _Profile) -> bool:
+    """Open text that :func:`_is_text` leaves (short or often-repeated answers): such a column
+    is never a grouping variable. Either nearly every answer is its own, in words ("Too cold",
+    "Parking was hard"), or most answers are given once and many are sentences."""
+    if p.n_distinct < 3 or not p.labels:
+        return False
+    words = np.array([len(v.split()) for v in p.labels])
+    lower = np.array([any(ch.islower() for ch in v) for v in p.labels])
+    if p.n_distinct >= 0.8 * p.n and words.mean() >= 2 and lower.mean() >= 0.5:
+        return True
+    sentences = (words >= 4) | ((words >= 2) & np.array([v[-1] in ".!?" for v in p.labels]))
+    return bool((p.counts == 1).mean() >= 0.5 and sentences.mean() >= 0.3)
+
+
 def _is_date(p: _Profile) -> bool:
     sample = list(p.labels[:200])
     if not sample or sum(bool(_DATE_RE.match(v)) for v in sample) < 0.9 * len(sample):
@@ -372,7 +389,12 @@ def _numbers(p: _Profile) -> np.ndarray | None:
 
 
 def _split_joined(p: _Profile, sep: str) -> dict[str, int] | None:
-    """Options of a column of joined labels with their cell counts, or None if it is not one."""
+    """Options of a column of joined labels with their cell counts, or None if it is not one.
+
+    A part given only once, or written ``Other: ...``, is a typed "Other" answer (Google
+    Forms and Microsoft Forms put typed text among the choices): it never becomes an option;
+    such parts are counted together as the option "Other".
+    """
     if p.many:
         return None
     if not any(sep in v for v in p.labels):
@@ -403,16 +425,20 @@ def _split_joined(p: _Profile, sep: str) -> dict[str, int] | None:
             atoms[atom] = atoms.get(atom, 0) + int(count)
     if joined < max(2, 0.02 * p.n):
         return None
-    if not 2 <= len(atoms) <= _MAX_MULTI_OPTIONS:
+    typed = {a for a, c in atoms.items() if c < 2 or _TYPED_OTHER_RE.match(fold_label(a))}
+    choices = {a: c for a, c in atoms.items() if a not in typed}
+    if not 2 <= len(choices) <= _MAX_MULTI_OPTIONS:
         return None
     # choices recur in several combinations; the clauses of free text do not
-    recurring = sum(1 for a in atoms if sum(1 for v in p.labels if a in v) >= 2)
-    if recurring < 0.5 * len(atoms):
+    recurring = sum(1 for a in choices if sum(1 for v in p.labels if a in v) >= 2)
+    if recurring < 0.5 * len(choices):
         return None
-    frequent = sum(c for c in atoms.values() if c >= 2)
-    if frequent < 0.8 * sum(atoms.values()):
+    if sum(choices.values()) < 0.8 * sum(atoms.values()):
         return None
-    return atoms
+    if typed:
+        other = next((a for a in choices if is_other_label(a)), "Other")
+        choices[other] = choices.get(other, 0) + sum(atoms[a] for a in typed)
+    return choices
 
 
 def _common_stem(names: list[str]) -> str:
@@ -537,6 +563,10 @@ def infer_spec(export: Export) -> Spec:
             value = p.labels[0] if p.labels else ""
             if not value or fold_label(value) in TICKED:
                 value = _choice_label(c, stem, parts.get(c, ()))
+            if is_other_label(parts.get(c, ("", ""))[-1]):
+                # typed "Other" answers: the option "Other"; the text is a text question
+                value = "Other"
+                entries.append((names.index(c), question[0], {"column": c, "type": "text"}))
             options.append(value)
         if len({fold_label(o) for o in options}) != len(options):
             options = list(cols)
@@ -566,12 +596,12 @@ def infer_spec(export: Export) -> Spec:
         if joined is not None and not (_is_text(p) and len(joined) > 12):
             if all(re.fullmatch(r"-?\d+", o) for o in joined):  # numeric codes: in order
                 options = sorted(joined, key=int)
-            else:
-                options = sorted(joined, key=lambda o: (-joined[o], o))
+            else:  # most chosen first, "Other" last
+                options = sorted(joined, key=lambda o: (is_other_label(o), -joined[o], o))
             table = {"column": c, "type": "multi", "separator": sep, "options": options}
             entries.append((pos, text, table))
             continue
-        if _is_text(p):
+        if _is_text(p) or _is_open(p):  # free text is never a group
             entries.append((pos, text, {"column": c, "type": "text"}))
             continue
         if p.many:
@@ -659,11 +689,13 @@ def _column_runs(
 
     def question_of(c: str) -> str | None:
         p = profiles[c]
+        hp = parts.get(c)
+        if c not in used and hp and len(hp) == 2 and is_other_label(hp[1]):
+            return "sm:" + hp[0]  # SurveyMonkey's "Other (please specify)": typed text
         if c in used or p.many or (len(p.labels) > 1 and not _is_ticks(p)):
             return None
         if p.labels and _key(p.labels[0]) in EXCLUDED:
             return None
-        hp = parts.get(c)
         if hp and len(hp) == 2:  # SurveyMonkey: (question, choice)
             return "sm:" + hp[0]
         m = re.fullmatch(r"(Q[\w.]*?)_\d+", c)

@@ -30,7 +30,7 @@ from rapstats._arrow import to_numpy
 from rapstats.errors import InputError, SpecError
 from rapstats.io import Coded, Export
 from rapstats.labels import TICKED, UNTICKED
-from rapstats.spec import Group, Question, Spec, fold_label
+from rapstats.spec import Group, Question, Spec, fold_label, is_other_label
 
 BLANK = -1
 BLANK_LABEL = "(blank)"
@@ -140,11 +140,19 @@ class _ColumnFinder:
         """The export column a spec names: (its name in the export, its values)."""
         columns = self.export.columns
         col = name if name in columns else self.folded.get(fold_label(name or ""))
-        adhoc = isinstance(owner, Group) and spec is not None and owner not in spec.groups
-        if col is None and fold_label(name or "") in map(fold_label, self.export.dropped):
-            raise _personal_column_error(self.export, name or "", owner, adhoc)
-        if col is None and adhoc:
-            groups = [g.name for g in spec.groups]  # type: ignore[union-attr]
+        dropped = {fold_label(c) for c in self.export.dropped} if col is None else set()
+        personal = fold_label(name or "") in dropped  # left out at load as personal data
+        if col is None and isinstance(owner, Group) and owner not in getattr(spec, "groups", ()):
+            # not a spec group: a name given with --by
+            if personal:
+                raise SpecError(
+                    f'--by "{name}" names a column that holds personal data and was left out '
+                    "at load",
+                    path=self.export.path,
+                    hint="to break down by it, declare it in the spec as a group with "
+                    "personal = true (its values are then published as group labels)",
+                )
+            groups = [g.name for g in spec.groups] if spec else []
             known = {fold_label(c): c for c in [*columns, *groups]}
             close = difflib.get_close_matches(fold_label(name or ""), known, n=1, cutoff=0.6)
             close = [known[c] for c in close]
@@ -162,6 +170,14 @@ class _ColumnFinder:
                 if isinstance(owner, Group)
                 else "[survey]"
             )
+            if personal:
+                raise SpecError(
+                    f'the spec names column "{name}" ({where}), which holds personal data and '
+                    "was left out at load",
+                    path=self.export.path,
+                    hint="remove it from the spec, or keep it as a group with personal = true "
+                    "(its values are then published as group labels)",
+                )
             close = difflib.get_close_matches(name or "", list(columns), n=1, cutoff=0.6)
             hint = f'did you mean "{close[0]}"? ' if close else ""
             raise SpecError(
@@ -171,21 +187,6 @@ class _ColumnFinder:
                 "to see the export's columns",
             )
         return col, columns[col]
-
-
-def _personal_column_error(export: Export, name: str, owner: object, adhoc: bool) -> SpecError:
-    """A column the spec or --by names was left out at load as personal data."""
-    if adhoc:
-        fix = f'declare it in the spec as a group: [groups.x] column = "{name}", personal = true'
-    elif isinstance(owner, Group):
-        fix = f"add personal = true to [groups.{owner.name}] to break down by it"
-    else:
-        fix = f'add "{name}" to [survey].keep_columns to read it'
-    return SpecError(
-        f'column "{name}" is personal data, left out when the export was read',
-        path=export.path,
-        hint=fix,
-    )
 
 
 def _unknown_label_error(
@@ -207,12 +208,15 @@ def _unknown_label_error(
         close = [folded[hit[0]]] if hit else []
     suggestion = f'did you mean "{close[0]}"? ' if close else ""
     more = f" ({len(rows)} rows in all)" if len(rows) > 1 else ""
+    fix = f"add the label to [questions.{q.id}].options"
+    if q.type == "multi":  # typed answers are never labels: they count as "Other"
+        fix = f'add "Other" to [questions.{q.id}].options (typed answers count as Other)'
     return InputError(
         f'"{value}" is not an option of {q.id}{more}; allowed: ' + ", ".join(allowed),
         path=export.path,
         row=int(export.row_numbers[i]),
         column=column,
-        hint=suggestion + f"correct the export, or add the label to [questions.{q.id}].options",
+        hint=suggestion + f"correct the export, or {fix}",
     )
 
 
@@ -247,11 +251,12 @@ def _code_multi_split(
     for j, (column, coded) in enumerate(columns):
         codes, cats = coded.codes, coded.categories
         option = fold_label(q.options[j])
+        other = is_other_label(q.options[j])  # its column holds typed text: any text ticks it
         is_tick = np.zeros(len(cats) + 1, dtype=bool)
         bad = np.zeros(len(cats) + 1, dtype=bool)
         for k, cat in enumerate(cats):
             key = fold_label(cat)
-            if key in TICKED or key == option:
+            if key in TICKED or key == option or (other and key not in UNTICKED and key):
                 is_tick[k] = True
             elif key not in UNTICKED and key != "":
                 bad[k] = True
@@ -271,19 +276,26 @@ def _code_multi_split(
     return ticked, ticked.any(axis=1)
 
 
-def _split_joined(value: str, options: dict[str, int], sep: str | None) -> list[int] | None:
+def _split_joined(
+    value: str, options: dict[str, int], sep: str | None, other: int | None = None
+) -> list[int] | None:
     """Option indices of a joined multi-select cell; None when a part matches no option.
 
     Parts are matched against the known options, longest first, so a label that contains the
-    separator (``Yes, due to existing conditions (Diabetes, asthma)``) is kept whole.
+    separator (``Yes, due to existing conditions (Diabetes, asthma)``) is kept whole. When the
+    question has an "Other" option (index ``other``), parts that match no option are typed
+    "Other" answers (Google Forms and Microsoft Forms put them among the choices, a hand-made
+    sheet writes ``Other: ...``) and count as that option; their text is never a label.
     """
     key = fold_label(value)
     if key in options:
         return [options[key]]
     seps = [sep] if sep else [";", ",", "|"]
+    best: tuple[int, list[int]] | None = None  # (options matched, indices) with typed parts
     for s in seps:
         parts = [p for p in re.split(re.escape(s.strip()), value) if p.strip() != ""]
         found: list[int] = []
+        typed = 0
         i = 0
         while i < len(parts):
             for j in range(len(parts), i, -1):
@@ -293,10 +305,17 @@ def _split_joined(value: str, options: dict[str, int], sep: str | None) -> list[
                     i = j
                     break
             else:
-                break
+                if other is None:
+                    break
+                found.append(other)
+                typed += 1
+                i += 1
         else:
-            return found
-    return None
+            if not typed:
+                return found
+            if best is None or len(found) - typed > best[0]:
+                best = (len(found) - typed, found)
+    return None if best is None else best[1]
 
 
 def _code_multi_joined(
@@ -307,6 +326,7 @@ def _code_multi_joined(
     options = {fold_label(o): i for i, o in enumerate(q.options)}
     for code, label in q.values.items():
         options.setdefault(fold_label(code), options[fold_label(label)])
+    other = next((i for i, o in enumerate(q.options) if is_other_label(o)), None)
     missing = {fold_label(m) for m in q.missing_values}
     matrix = np.zeros((len(cats) + 1, len(q.options)), dtype=bool)
     answered = np.zeros(len(cats) + 1, dtype=bool)
@@ -315,7 +335,7 @@ def _code_multi_joined(
         key = fold_label(cat)
         if key == "" or key in missing:
             continue
-        found = _split_joined(cat, options, sep)
+        found = _split_joined(cat, options, sep, other)
         if found is None:
             bad[k] = True
             continue

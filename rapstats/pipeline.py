@@ -192,7 +192,9 @@ def comments_file(
     by: str | None = None,
     read: ReadOptions = ReadOptions(),
 ) -> tuple[QuotableComments, str, tuple[str, ...]]:
-    """Quotable free text of an export, redacted, small groups withheld.
+    """Quotable free text of an export, redacted; the comments of anyone in a group smaller
+    than ``min_base`` of any declared group (or ``by``) are withheld in every run, so that two
+    runs cannot be differenced to attribute them.
 
     Returns
     -------
@@ -203,13 +205,22 @@ def comments_file(
     """
     from rapstats.normalise import normalise
     from rapstats.redact import comments_of
+    from rapstats.spec import Spec, fold_label, load_spec
 
-    groups = (by,) if by else ()
-    opened = open_survey(path, spec, by=groups, read=read)
-    responses = normalise(opened.export, opened.spec, by=groups)
-    name = opened.spec.group(by).name if by else None
-    quoted = comments_of(responses, group=name, min_base=opened.spec.disclosure.min_base)
-    return quoted, opened.spec.title or "Comments", opened.notes
+    spec_obj = spec if isinstance(spec, Spec) or spec is None else load_spec(spec)
+    shown = (by,) if by else ()
+    # every declared group, so that a comment is withheld in every run if any group is small
+    declared = tuple(g.name for g in spec_obj.groups) if spec_obj is not None else ()
+    opened = open_survey(path, spec_obj, by=declared + shown, read=read)
+    # a group whose column was dropped as personal data is never published: leave it out
+    dropped = {fold_label(c) for c in opened.export.dropped}
+    spec_obj = opened.spec
+    kept = [g.name for g in spec_obj.groups if fold_label(g.column) not in dropped]
+    by_all = tuple(dict.fromkeys(spec_obj.group(g).name for g in (*kept, *shown)))
+    responses = normalise(opened.export, spec_obj, by=by_all)
+    name = spec_obj.group(by).name if by else None
+    quoted = comments_of(responses, group=name, min_base=spec_obj.disclosure.min_base)
+    return quoted, spec_obj.title or "Comments", opened.notes
 
 
 @dataclass(frozen=True, slots=True)

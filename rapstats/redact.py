@@ -8,23 +8,29 @@ remaining comment,
 ============== ========================================================== =====================
 kind           examples                                                   replaced by
 ============== ========================================================== =====================
-``email``      ``jo.bloggs@example.org``                                  ``[redacted: email]``
-``url``        ``https://example.org/x``, ``www.example.org``             ``[redacted: url]``
+``email``      ``jo.bloggs@example.org``, ``josé@correo.es``              ``[redacted: email]``
+``url``        ``https://example.org/x``, ``www.example.org``,            ``[redacted: url]``
+               ``example.org/page?id=1``
 ``ip_address`` ``192.0.2.10``, ``2001:db8::1``                            ``[redacted: ip_address]``
-``ni_number``  ``QQ 12 34 56 C``, ``QQ123456C``                           ``[redacted: ni_number]``
-``phone``      ``07700 900123``, ``+44 20 7946 0000``, ``(020) 7946 0000`` ``[redacted: phone]``
-``postcode``   ``RG1 1AA``, ``SW1A 1AA``, ``M1 1AE``                      ``[redacted: postcode]``
+``ni_number``  ``QQ 12 34 56 C``, ``qq123456c``                           ``[redacted: ni_number]``
+``phone``      ``07700 900123``, ``07700.900.123``, ``+44 20 7946 0000``, ``[redacted: phone]``
+               ``(020) 7946-0000``
+``postcode``   ``RG1 1AA``, ``SW1A 1AA``, ``rg11aa``                      ``[redacted: postcode]``
 ============== ========================================================== =====================
+
+:func:`personal_data_kinds` says which of these a text holds (the loader uses it to find
+personal-data columns by their content).
 
 Notes
 -----
-Phone numbers are UK numbers: ``0`` or ``+44``/``0044`` (optionally ``(0)``) followed by 9 or
-10 digits, with single spaces, hyphens or brackets between them; the digits must form a 10- or
-11-digit national number not starting ``00``. Dates (``12/03/2024``), years, percentages and
-``Q3 2024`` are not matched. Postcodes follow the Royal Mail format (any case; the space may be
-missing). National Insurance numbers are two letters, six digits and an optional A-D suffix
-(HMRC's example prefix ``QQ`` included). Names, addresses without a postcode and other
-identifying details are **not** detected: a person must still read quoted comments.
+Spaces between the parts of a number or code may be ordinary or no-break spaces, dots or
+dashes. Phone numbers are found by Google's libphonenumber (the ``phonenumbers`` port,
+``PhoneNumberMatcher`` with region GB): see :func:`_phones` for which matches count. E-mail
+addresses may have Unicode local parts and domains. Dates (``12/03/2024``), years, percentages,
+ranges (``25-34``) and ``Q3 2024`` are not matched. Postcodes follow the Royal Mail format (any
+case; the space may be missing). National Insurance numbers follow HMRC's prefix rules (its
+example prefix ``QQ`` included) with an optional A-D suffix. Names, addresses without a postcode
+and other identifying details are **not** detected: a person must still read quoted comments.
 """
 
 from __future__ import annotations
@@ -37,26 +43,40 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-if TYPE_CHECKING:  # pandas loads only for comments: redacting a label must not import it
+if TYPE_CHECKING:  # pandas loads only where comments are quoted, not at every load
     import pandas as pd
 
 KINDS: tuple[str, ...] = ("email", "url", "ip_address", "ni_number", "phone", "postcode")
 
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
-_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+_EMAIL = re.compile(
+    r"(?<![\w.+'-])[\w.+'-]+[@\uff20][^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)*"
+    r"\.(?:[^\W\d_]{2,}|xn--[\w-]+)\b"
+)
+_URL = re.compile(
+    r"\b(?:(?:https?|ftp)://|www\.)[^\s<>\"']+"
+    r"|(?<![\w.-])[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}/[^\s<>\"']*\?[^\s<>\"']+",
+    re.IGNORECASE,
+)
 _IPV4 = re.compile(
     r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.]*\d)"
 )
 _IPV6 = re.compile(
     r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:\d+(?:\.\d+){3}|[0-9A-Fa-f]{0,4})(?![\w:])"
 )
-_NINO = re.compile(r"\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]?\b", re.IGNORECASE)
-_PHONE = re.compile(
-    r"(?<![\w+])(?:(?:\+|00)44[ -]?(?:\(0\)[ -]?)?|\(?0)(?:\d[ )-]{0,2}){8,9}\d(?!\d)"
+# HMRC's prefix rules (no D, F, I, Q, U, V first; no D, F, I, O, Q, U, V second), and its
+# example prefix QQ; the same separator (or none) between the pairs of digits.
+_NINO = re.compile(
+    r"\b(?:QQ|[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])(?P<sep>[\s.\-]?)\d{2}(?P=sep)\d{2}"
+    r"(?P=sep)\d{2}(?:(?P=sep)[A-D]|\s?[A-D])?\b(?![.\-]?\d)",
+    re.IGNORECASE,
 )
 _POSTCODE = re.compile(
-    r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b", re.IGNORECASE
+    r"\b(?:GIR\s?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2})\b", re.IGNORECASE
 )
+# Seven digits with at most three other characters between each, once dates and times
+# ("2026-07-04 20:07:39", "3/27/2023") are left out: worth asking libphonenumber.
+_MAYBE_PHONE = re.compile(r"\d(?:\D{0,3}\d){6}")
+_DATE_TIME = re.compile(r"\b\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b|\b\d{1,2}:\d{2}(?::\d{2})?\b")
 
 
 def _label(kind: str) -> str:
@@ -77,41 +97,85 @@ def _ipv6(m: re.Match[str]) -> str:
     return _label("ip_address")
 
 
-def _phone(m: re.Match[str]) -> str:
-    digits = re.sub(r"\D", "", m.group(0))
-    if m.group(0).startswith(("+", "00")):
-        national = digits[4:] if digits.startswith("0044") else digits[2:]
-        national = "0" + national.lstrip("0") if national.startswith("0") else "0" + national
-    else:
-        national = digits
-    if len(national) in (10, 11) and national[1] != "0":
-        return _label("phone")
-    return m.group(0)
+def _phones(text: str) -> str:
+    """``text`` with phone numbers replaced, as libphonenumber's matcher finds them (region GB).
+
+    The matcher runs at its most lenient level (``POSSIBLE``: any digit grouping a person might
+    type, with spaces, no-break spaces, dots, dashes or brackets), so a match is kept only when
+    libphonenumber calls it a valid number, or when it is typed as a phone number is typed:
+    a UK number starting ``0``, ``+44`` or ``(0`` with a 9- or 10-digit national number (this
+    includes ranges kept for drama, such as 07700 900xxx), or an international number starting
+    ``+`` or ``00`` with at least 8 national digits. Years, "Q1 2026", "25-34" and dates have
+    no such shape.
+    """
+    if not _MAYBE_PHONE.search(_DATE_TIME.sub(" ", text)):
+        return text
+    import phonenumbers  # lazily: its metadata take a few tens of ms to load
+
+    out, end = [], 0
+    for m in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE):
+        raw, number = m.raw_string, m.number
+        national = len(str(number.national_number))
+        typed_uk = (
+            number.country_code == 44 and raw.startswith(("0", "+", "(0")) and (9 <= national <= 10)
+        )
+        typed_abroad = raw.startswith(("+", "00")) and national >= 8
+        if typed_uk or typed_abroad or phonenumbers.is_valid_number(number):
+            out += [text[end : m.start], _label("phone")]
+            end = m.end
+    return "".join(out) + text[end:] if out else text
 
 
+# (kind, a quick test that the pattern may match, pattern or None, replacement)
 _RULES = (
-    (_EMAIL, _label("email")),
-    (_URL, _url),
-    (_IPV6, _ipv6),
-    (_IPV4, _label("ip_address")),
-    (_NINO, _label("ni_number")),
-    (_PHONE, _phone),
-    (_POSTCODE, _label("postcode")),
+    ("email", lambda t: "@" in t or "\uff20" in t, _EMAIL, _label("email")),
+    ("url", lambda t: "/" in t or "www." in t.casefold(), _URL, _url),
+    ("ip_address", lambda t: t.count(":") >= 2, _IPV6, _ipv6),
+    ("ip_address", lambda t: t.count(".") >= 3, _IPV4, _label("ip_address")),
+    ("ni_number", None, _NINO, _label("ni_number")),
+    ("phone", None, None, _phones),
+    ("postcode", None, _POSTCODE, _label("postcode")),
 )
 
 
+def _scan(text: str) -> tuple[str, tuple[str, ...]]:
+    """``text`` redacted, and the kinds of personal data found in it (in :data:`KINDS` order)."""
+    found = set()
+    for kind, maybe, pattern, repl in _RULES:
+        if maybe is not None and not maybe(text):
+            continue
+        new = repl(text) if pattern is None else pattern.sub(repl, text)
+        if new != text:
+            found.add(kind)
+            text = new
+    return text, tuple(k for k in KINDS if k in found)
+
+
 def redact(text: str) -> str:
-    """Replace e-mail addresses, URLs, IP addresses, NI numbers, UK phone numbers and
+    """Replace e-mail addresses, URLs, IP addresses, NI numbers, phone numbers and UK
     postcodes in ``text`` by ``[redacted: KIND]``.
 
     Examples
     --------
     >>> redact("Ring me on 07700 900123 or email jo@example.org (RG1 1AA)")
     'Ring me on [redacted: phone] or email [redacted: email] ([redacted: postcode])'
+    >>> redact("Q1 2026, aged 25-34")
+    'Q1 2026, aged 25-34'
     """
-    for pattern, repl in _RULES:
-        text = pattern.sub(repl, text)
-    return text
+    return _scan(text)[0]
+
+
+def personal_data_kinds(text: str) -> tuple[str, ...]:
+    """The kinds of personal data (of :data:`KINDS`) in ``text``; empty if there are none.
+
+    Examples
+    --------
+    >>> personal_data_kinds("jo@example.org, 07700 900123")
+    ('email', 'phone')
+    >>> personal_data_kinds("Under 18")
+    ()
+    """
+    return _scan(text)[1]
 
 
 def redact_series(texts: pd.Series | Iterable[str | None]) -> pd.Series:
@@ -158,6 +222,7 @@ def quotable_comments(
     *,
     group_bases: Mapping[str, int] | None = None,
     min_base: int = 10,
+    withhold: Iterable[bool] | None = None,
 ) -> QuotableComments:
     """Redacted comments that may be quoted, withholding those of small groups.
 
@@ -174,6 +239,9 @@ def quotable_comments(
     min_base : int, default 10
         Groups with fewer respondents have their comments withheld; use the spec's
         ``disclosure.min_base``.
+    withhold : sequence of bool, optional
+        Per respondent: withhold the comment whatever its group (the respondent is in a
+        group below ``min_base`` of another grouping variable). Default None: no one.
 
     Returns
     -------
@@ -206,21 +274,31 @@ def quotable_comments(
         bases = {str(k): int(v) for k, v in group_bases.items()}
     has_text = text.notna() & (text.astype(str).str.strip() != "")
     small = label.map(lambda g: bases.get(g, 0) < min_base).astype(bool)
+    n_other = 0  # comments withheld for the respondent's groups of other variables
+    if withhold is not None:
+        other = pd.Series(np.asarray(list(withhold), dtype=bool))
+        if len(other) != len(text):
+            raise ValueError(
+                f"withhold has {len(other)} entries for {len(text)} comments; give one each"
+            )
+        n_other = int((has_text & other).sum())
+        has_text &= ~other
     keep = has_text & ~small
     quoted = redact_series(text[keep].astype(str).str.strip())
     n_redacted = int((quoted != text[keep].astype(str).str.strip()).sum())
     withheld = tuple(sorted(set(label[has_text & small])))
     rules = (
-        "Comments are quoted only from groups of at least "
-        f"{min_base} respondents; e-mail addresses, phone numbers, postcodes, National "
-        "Insurance numbers, IP addresses and web addresses are replaced by [redacted: ...].",
+        "Comments are quoted only from respondents whose groups (in every grouping variable) "
+        f"have at least {min_base} respondents; e-mail addresses, phone numbers, postcodes, "
+        "National Insurance numbers, IP addresses and web addresses are replaced by "
+        "[redacted: ...].",
     )
     return QuotableComments(
         comments=pd.DataFrame(
             {"group": label[keep].tolist(), "comment": quoted.tolist()}, dtype=object
         ),
         withheld_groups=withheld,
-        n_withheld=int((has_text & small).sum()),
+        n_withheld=int((has_text & small).sum()) + n_other,
         n_redacted=n_redacted,
         rules=rules,
     )
@@ -231,21 +309,27 @@ def comments_of(
 ) -> QuotableComments:
     """Quotable comments of every open-text question of normalised responses.
 
+    A respondent's comments are withheld when the respondent is in a group below
+    ``min_base`` of *any* grouping variable in ``responses.groups``, whichever group the
+    comments are shown by, so that runs by different groups cannot be compared to find who
+    wrote what: normalise with ``by`` = every group the spec declares (and the one shown).
+
     Parameters
     ----------
     responses : rapstats.normalise.Responses
-        Normalised with ``by=(group,)`` when ``group`` is given.
+        Normalised with ``by`` naming every declared group, and ``group`` if given.
     group : str, optional
-        Group name: comments of groups below ``min_base`` respondents are withheld. Default
-        None: all respondents form one group.
+        The group to show each comment's label from. Default None: all respondents form one
+        group, ``"All respondents"``.
     min_base : int, default 10
         The spec's ``disclosure.min_base``.
 
     Returns
     -------
     QuotableComments
-        ``comments`` has columns ``question``, ``group`` and ``comment`` (redacted), in
-        question order then input order.
+        ``comments`` has columns ``question``, ``group`` (redacted) and ``comment``
+        (redacted), in question order then input order; ``withheld_groups`` names the small
+        groups whose members' comments were withheld, as ``"name: label"``.
     """
     import pandas as pd
 
@@ -253,18 +337,34 @@ def comments_of(
     if group is not None:
         codes, levels = responses.groups[group]
         labels = pd.Series(np.asarray(levels, dtype=object)[codes], dtype=object)
+    small = {  # per grouping variable: which of its groups are below min_base
+        name: np.bincount(codes, minlength=len(levels)) < min_base
+        for name, (codes, levels) in responses.groups.items()
+    }
+    withhold = np.zeros(responses.n, dtype=bool)
+    for name, below in small.items():
+        withhold |= below[responses.groups[name][0]]
     frames, withheld, n_withheld, n_redacted = [], set(), 0, 0
+    commented = np.zeros(responses.n, dtype=bool)
     rules: tuple[str, ...] = ()
     for qid, text in responses.text.items():
-        one = quotable_comments(text.values(), labels, min_base=min_base)
+        one = quotable_comments(text.values(), labels, min_base=min_base, withhold=withhold)
         frames.append(one.comments.assign(question=qid)[["question", "group", "comment"]])
-        withheld.update(one.withheld_groups)
+        withheld.update(one.withheld_groups)  # "All respondents", when they are too few
         n_withheld += one.n_withheld
         n_redacted += one.n_redacted
         rules = one.rules
+        commented |= text.codes >= 0
+    for name, below in small.items():
+        codes, levels = responses.groups[name]
+        hit = np.bincount(codes[commented & withhold], minlength=len(levels)) > 0
+        withheld.update(f"{name}: {redact(levels[i])}" for i in np.flatnonzero(below & hit))
     columns = ["question", "group", "comment"]
+    quoted = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    # labels are redacted only now: two labels redacted alike must not pool two small groups
+    quoted["group"] = quoted["group"].map(redact)
     return QuotableComments(
-        comments=pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns),
+        comments=quoted,
         withheld_groups=tuple(sorted(withheld)),
         n_withheld=n_withheld,
         n_redacted=n_redacted,

@@ -107,6 +107,16 @@ _LEVEL = _range(
 )
 
 
+_OTHER_RE = re.compile(r"(other|others|something else)\s*($|[(:\-,]|please\b)")
+
+
+def is_other_label(label: str) -> bool:
+    """Whether a multi-select label is the "Other" choice: ``Other``, ``Other (please
+    specify)``, ``Other: cycling`` (typed text after it), ``Something else``; not ``Other
+    ethnic group``. Typed answers that match no option count as this option."""
+    return bool(_OTHER_RE.match(fold_label(label)))
+
+
 @dataclass(frozen=True, slots=True)
 class Baseline:
     """An external (e.g. national) figure a question's share is compared with.
@@ -249,15 +259,22 @@ class Spec:
     def group(self, name: str) -> Group:
         """Return the group named ``name``, or matching a column of that name.
 
-        A column that is not a declared group becomes an ad-hoc group of the same name.
+        A column that is not a declared group becomes an ad-hoc group of the same name. A
+        free-text question (``type = "text"``) is never a group: naming one is a SpecError.
         """
-        for g in self.groups:
-            if g.name == name:
-                return g
-        for g in self.groups:
-            if fold_label(g.column) == fold_label(name) and g.derive is None:
-                return g
-        return Group(name=name, column=name)
+        found = next((g for g in self.groups if g.name == name), None) or next(
+            (g for g in self.groups if fold_label(g.column) == fold_label(name) and not g.derive),
+            Group(name=name, column=name),
+        )
+        for q in self.questions:
+            text_column = fold_label(q.column or "") == fold_label(found.column)
+            if q.type == "text" and not found.derive and (q.id == name or text_column):
+                raise SpecError(
+                    f'"{name}" is the free-text question {q.id}, which cannot be a group',
+                    hint="group by a column of categories; free text is quoted, redacted, "
+                    "by `rapstats comments`",
+                )
+        return found
 
     @property
     def estimated_questions(self) -> tuple[Question, ...]:

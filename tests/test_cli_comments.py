@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 
 import pytest
 from conftest import run
@@ -57,6 +58,8 @@ def test_personal_data_is_redacted_and_small_groups_withheld(runner, export, fmt
     result = run(runner, "comments", path, "--spec", spec, "--by", "area", "--format", fmt)
     assert result.exit_code == 0, result.output
     out = result.stdout
+    if fmt == "markdown":  # read as rendered: Markdown escapes (ni\_number) removed
+        out = re.sub(r"\\(.)", r"\1", out)
     for value in PERSONAL:
         assert value not in out
     assert "Riverside" not in out

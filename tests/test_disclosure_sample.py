@@ -68,8 +68,9 @@ def test_sample_has_cells_below_thresholds_and_secondary_suppression(summaries):
 
 
 def _parse_cells(fmt: str, line: str) -> list[str]:
-    if fmt == "markdown":
-        return [c.strip() for c in line.strip().strip("|").split("|")]
+    if fmt == "markdown":  # cells split at unescaped pipes, then read as rendered (no escapes)
+        cells = re.split(r"(?<!\\)\|", line.strip().strip("|"))
+        return [re.sub(r"\\(.)", r"\1", c).strip() for c in cells]
     return re.split(r"\s{2,}", line.strip())
 
 

@@ -218,7 +218,7 @@ def test_by_typo_says_it_is_the_option_and_lists_the_groups(runner) -> None:
 
 def test_by_a_personal_data_column_says_so(runner) -> None:
     result = run(runner, "summarize", DATA / "edge_personal.csv", "--by", "Email")
-    _error(result, 'column "Email" is personal data', "personal = true")
+    _error(result, '--by "Email" names a column that holds personal data', "personal = true")
 
 
 @pytest.mark.parametrize(

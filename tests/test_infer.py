@@ -116,8 +116,10 @@ def test_surveymonkey_choice_columns() -> None:
     export = load_export(DATA / "surveymonkey.csv")
     spec = infer_spec(export)
     stem = "Which of these did you use? (tick all that apply)"
-    multi = _q(spec, columns=[f"{stem} - {t}" for t in ("Bus", "Train", "Car")])
-    assert multi.options == ("Bus", "Train", "Car")
+    choices = ("Bus", "Train", "Car", "Other (please specify)")
+    multi = _q(spec, columns=[f"{stem} - {t}" for t in choices])
+    # typed "Other (please specify)" answers count as "Other"; their text is a text question
+    assert multi.options == ("Bus", "Train", "Car", "Other")
     assert _q(spec, f"{stem} - Other (please specify)").type == "text"
     sat = _q(spec, "How satisfied are you with the service, overall?")
     assert sat.positive == ("Very satisfied", "Fairly satisfied")

@@ -12,7 +12,9 @@ DATA = Path(__file__).parent / "data"
 GOOD = sorted(
     p.name
     for p in DATA.iterdir()
-    if p.is_file() and not p.name.startswith(("bad_", "edge_")) and p.suffix != ".json"
+    if p.is_file()
+    and not p.name.startswith(("bad_", "edge_"))
+    and p.suffix not in (".json", ".toml")
 )
 BAD = sorted(p.name for p in DATA.glob("bad_*"))
 

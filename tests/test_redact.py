@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from rapstats.redact import quotable_comments, redact, redact_series
+from rapstats.redact import personal_data_kinds, quotable_comments, redact, redact_series
 
 
 @pytest.mark.parametrize(
@@ -107,3 +107,117 @@ def test_quotable_comments_group_bases_and_blank_groups():
     assert q.withheld_groups == ("(blank)",)
     with pytest.raises(ValueError, match="give one each"):
         quotable_comments(["x"], ["a", "b"])
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        # phone numbers as people type them: spaces, no-break spaces, dots, dashes, brackets
+        ("07700 900123", ("phone",)),
+        ("07700900123", ("phone",)),
+        ("07700.900.123", ("phone",)),
+        ("07700-900-123", ("phone",)),
+        ("07700\u00a0900\u00a0123", ("phone",)),
+        ("+44\u00a07700 900123", ("phone",)),
+        ("(0117) 496-0123", ("phone",)),
+        ("0117.496.0123", ("phone",)),
+        ("020-7946-0000", ("phone",)),
+        ("+1 202 555 0143", ("phone",)),
+        # postcodes without the space, in lower case, with a no-break space
+        ("rg11aa", ("postcode",)),
+        ("rg1 1aa", ("postcode",)),
+        ("SW1A\u00a01AA", ("postcode",)),
+        # NI numbers with spaces, no-break spaces, dashes or none, any case
+        ("QQ 12 34 56 C", ("ni_number",)),
+        ("qq123456c", ("ni_number",)),
+        ("QQ\u00a012\u00a034\u00a056\u00a0C", ("ni_number",)),
+        ("QQ-12-34-56-C", ("ni_number",)),
+        # internationalised e-mail addresses, a full-width at sign
+        ("jöran@exämple.de", ("email",)),
+        ("josé.garcía@correo.es", ("email",)),
+        ("用户@例子.广告", ("email",)),
+        ("jo\uff20example.org", ("email",)),
+        ("Jo.Bloggs+survey@Example.ORG", ("email",)),
+        # IPv4, IPv6, URLs with a query string (with or without the scheme)
+        ("192.0.2.254", ("ip_address",)),
+        ("2001:0db8:85a3:0000:0000:8a2e:0370:7334", ("ip_address",)),
+        ("fe80::1ff:fe23:4567:890a", ("ip_address",)),
+        ("example.org/track?id=123", ("url",)),
+        ("https://example.org/?utm=1", ("url",)),
+        ("Mail jo@example.org or ring 07700 900123", ("email", "phone")),
+    ],
+)
+def test_typed_formats_are_found_and_redacted(text, kinds):
+    assert personal_data_kinds(text) == kinds
+    out = redact(text)
+    assert all(f"[redacted: {k}]" in out for k in kinds)
+    assert not any(ch.isdigit() for ch in out.replace("[redacted: ip_address]", ""))
+    assert "@" not in out and "\uff20" not in out
+
+
+# Labels of ordinary survey answers and groups: none holds personal data, so none is redacted.
+SAFE_LABELS = [
+    "2026",
+    "Q1 2026",
+    "2026 Q1",
+    "Q3 2024 to Q4 2025",
+    "75%",
+    "100%",
+    "10-15",
+    "0-4",
+    "25-34",
+    "18-24",
+    "65+",
+    "65 and over",
+    "Under 18",
+    "Years 7-9",
+    "01/04/2026",
+    "2026-04-01",
+    "2024-07-18 08:28:09",
+    "3/27/2023 17:52:42",
+    "1 April 2026",
+    "April-June 2026",
+    "2025/26",
+    "2025-26",
+    "08:00-09:00",
+    "18:30:00",
+    "North East",
+    "Abbey ward",
+    "St Mary's",
+    "Ward 12",
+    "Year 10",
+    "Band 6",
+    "P1",
+    "S2",
+    "EV01",
+    "RAP-0001",
+    "£10,000 to £19,999",
+    "£20,000-£29,999",
+    "2,500-4,999",
+    "Over 1,000,000",
+    "50-100 employees",
+    "1 in 4",
+    "Zone 1-2",
+    "M25 junction 10",
+    "Strongly agree",
+    "Don't know",
+    "Prefer not to say",
+    "Black, Black British, Caribbean or African",
+    "White: English, Welsh, Scottish, Northern Irish or British",
+    "Event 3 (12 March 2026)",
+]
+
+
+@pytest.mark.parametrize("label", SAFE_LABELS)
+def test_ordinary_labels_are_not_redacted(label):
+    assert redact(label) == label
+    assert personal_data_kinds(label) == ()
+
+
+def test_quotable_comments_withholds_respondents_of_small_groups_elsewhere():
+    # all four in North (min_base 3), but the second is in a small group of another variable
+    q = quotable_comments(["a", "b", "c", None], ["North"] * 4, min_base=3, withhold=[0, 1, 0, 1])
+    assert q.comments["comment"].tolist() == ["a", "c"]
+    assert q.n_withheld == 1 and q.withheld_groups == ()
+    with pytest.raises(ValueError, match="give one each"):
+        quotable_comments(["x"], withhold=[True, False])

@@ -13,7 +13,8 @@ Contract kept by every loader
   and empty strings are missing.
 * ``row_numbers[i]`` is the spreadsheet row number of response ``i`` in the original file
   (header row = row 1 for a one-header export), for error messages.
-* Personal-data columns are dropped at load (listed in ``dropped``) unless named in ``keep``.
+* Personal-data columns, found by header or by content (:mod:`rapstats.io._personal`), are
+  dropped at load (listed in ``dropped``) unless named in ``keep``.
 * The input file is never modified.
 """
 

@@ -28,6 +28,7 @@ from rapstats.io._layout import (
     detect_layout,
     is_personal,
 )
+from rapstats.io._personal import personal_columns
 from rapstats.io._sheet import (
     CFB_MAGIC,
     SAV_MAGICS,
@@ -145,6 +146,7 @@ def _finish(
     row_numbers: np.ndarray,
     *,
     dropped: list[str],
+    keep: tuple[str, ...],
     columns: list[str] | None,
     encoding: str | None = None,
     sheet: str | None = None,
@@ -189,6 +191,12 @@ def _finish(
             path=path,
             hint="export the survey again once responses have been recorded",
         )
+    # personal data by content, whatever the header ("Your email (optional)", "Respondent")
+    kept = {column_key(k) for k in keep}
+    by_content = personal_columns({c: v for c, v in data.items() if column_key(c) not in kept})
+    if by_content:
+        dropped = [*dropped, *by_content]
+        data = {c: v for c, v in data.items() if c not in by_content}
     if dropped:
         notes.append("left out personal data: " + ", ".join(dropped))
     return Export(
@@ -401,6 +409,7 @@ def _read_text(
         dict(zip(out_names, converted, strict=True)),
         layout.data_row + numbers,
         dropped=dropped,
+        keep=keep,
         columns=columns,
         encoding=info.encoding,
         notes=notes,
@@ -497,7 +506,15 @@ def _from_sheet(
             if len(tail) == _TAIL_ROWS:
                 break
     return _finish(
-        path, layout, data, row_numbers, dropped=dropped, columns=columns, sheet=name, tail=tail
+        path,
+        layout,
+        data,
+        row_numbers,
+        dropped=dropped,
+        keep=keep,
+        columns=columns,
+        sheet=name,
+        tail=tail,
     )
 
 
@@ -530,7 +547,7 @@ def _from_sav(path: Path, columns: list[str] | None, keep: tuple[str, ...]) -> E
     data = {n: read[names[i]] for i, n in zip(include, out_names, strict=True)}
     n_rows = len(next(iter(read.values()))) if read else 0
     row_numbers = np.arange(2, n_rows + 2, dtype=np.int64)
-    return _finish(path, layout, data, row_numbers, dropped=dropped, columns=columns)
+    return _finish(path, layout, data, row_numbers, dropped=dropped, keep=keep, columns=columns)
 
 
 __all__ = ["read_export"]

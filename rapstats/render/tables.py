@@ -16,6 +16,10 @@ Frequencies (``rapstats freq``) have ``question``, grouping columns, ``answer``,
 (``answer``, ``blank`` or ``not_answered``), ``count``, ``share_of_base``, ``in_base``,
 ``flag``. ``flag`` is the GSS symbol only (``[c]``, ``[u]``, ``[x]``); why a cell was withheld
 is not published.
+
+User text enters each format through its function in :mod:`rapstats.escape`: CSV text cells
+that a spreadsheet would read as a formula get a leading ``'``, Markdown is escaped to show as
+text, terminal text shows control characters as escapes.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from rapstats.escape import csv_cell, csv_note, json_text, markdown, visible
 from rapstats.spec import spec_to_dict
 from rapstats.stats._common import level
 from rapstats.summary import Summary, group_column
@@ -109,8 +114,13 @@ def _banner(summary: Summary) -> str | None:
     return (summary.disclosure or {}).get("banner")
 
 
-def _aligned(header: list[str], body: list[list[str]], n_left: int) -> str:
-    """Plain-text table: the first ``n_left`` columns left-aligned, the rest right-aligned."""
+def _aligned(header: list[str], body: list[list[str]], n_left: int) -> list[str]:
+    """Plain-text table lines: the first ``n_left`` columns left-aligned, the rest right-aligned.
+
+    Cells are shown as by :func:`rapstats.escape.visible` (and measured so).
+    """
+    header = [visible(c) for c in header]
+    body = [[visible(c) for c in row] for row in body]
     widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
     numeric = [i >= n_left for i in range(len(header))]
 
@@ -122,7 +132,12 @@ def _aligned(header: list[str], body: list[list[str]], n_left: int) -> str:
         return "  ".join(parts).rstrip()
 
     rule = "  ".join("-" * w for w in widths)
-    return "\n".join([fmt(header), rule, *[fmt(r) for r in body]])
+    return [fmt(header), rule, *[fmt(r) for r in body]]
+
+
+def _terminal(lines: list[str]) -> str:
+    """Terminal text: each line shown as by :func:`rapstats.escape.visible`, then joined."""
+    return "".join(visible(line) + "\n" for line in lines)
 
 
 def _table(summary: Summary) -> str:
@@ -132,16 +147,12 @@ def _table(summary: Summary) -> str:
         lines += [_banner(summary), ""]
     title = summary.spec.title or "Summary"
     lines += [f"{title} ({summary.source['rows_read']} responses)", ""]
-    lines.append(_aligned(header, body, 1 + len(summary.by)))
+    lines += _aligned(header, body, 1 + len(summary.by))
     lines.append("")
     lines += [f"{q}: {t}" for q, t in _question_texts(summary)]
     lines.append("")
     lines += [f"Note: {n}" for n in _footnotes(summary)]
-    return "\n".join(lines) + "\n"
-
-
-def _markdown_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return _terminal(lines)
 
 
 def _markdown(summary: Summary) -> str:
@@ -149,15 +160,18 @@ def _markdown(summary: Summary) -> str:
     lines = []
     if _banner(summary):
         lines += [f"**{_banner(summary)}**", ""]
-    lines += [f"# {_markdown_escape(summary.spec.title or 'Summary')}", ""]
-    lines.append("| " + " | ".join(header) + " |")
+    lines += [f"# {markdown(summary.spec.title or 'Summary')}", ""]
+    lines.append("| " + " | ".join(markdown(c, cell=True) for c in header) + " |")
     lines.append("|" + "|".join("---" if i == 0 else "---:" for i in range(len(header))) + "|")
     for row in body:
-        lines.append("| " + " | ".join(_markdown_escape(c) for c in row) + " |")
+        lines.append("| " + " | ".join(markdown(c, cell=True) for c in row) + " |")
     lines += ["", "Questions:", ""]
-    lines += [f"- **{q}**: {_markdown_escape(t)}" for q, t in _question_texts(summary)]
+    lines += [
+        f"- **{markdown(q, cell=True)}**: {markdown(t, cell=True)}"
+        for q, t in _question_texts(summary)
+    ]
     lines += ["", "Notes:", ""]
-    lines += [f"{i}. {_markdown_escape(n)}" for i, n in enumerate(_footnotes(summary), start=1)]
+    lines += [f"{i}. {markdown(n)}" for i, n in enumerate(_footnotes(summary), start=1)]
     return "\n".join(lines) + "\n"
 
 
@@ -173,12 +187,11 @@ def _csv_frame(table: Table, summary: Summary) -> str:
     buf = io.StringIO()
     banner = _banner(summary)
     if banner:
-        buf.write(f"# {banner}\n")
+        buf.write(csv_note(banner) + "\n")
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(table.columns)
+    writer.writerow([csv_cell(c) for c in table.columns])
     writer.writerows(zip(*(_csv_column(table[c]) for c in table.columns), strict=True))
-    for line in _footnotes(summary):
-        buf.write(f"# {' '.join(line.split())}\n")
+    buf.writelines(csv_note(line) + "\n" for line in _footnotes(summary))
     return buf.getvalue()
 
 
@@ -190,11 +203,14 @@ def _csv_column(values: np.ndarray) -> list[str]:
 
 
 def _csv_value(v: Any) -> str:
+    """One CSV cell: numbers as numbers, text through :func:`rapstats.escape.csv_cell`."""
     if _missing(v):
         return ""
     if isinstance(v, bool):
         return "true" if v else "false"
-    return repr(v) if isinstance(v, float) else str(v)
+    if isinstance(v, float):
+        return repr(v)
+    return csv_cell(v) if isinstance(v, str) else str(v)
 
 
 def _json_doc(summary: Summary, rows: list[dict[str, Any]]) -> str:
@@ -208,7 +224,7 @@ def _json_doc(summary: Summary, rows: list[dict[str, Any]]) -> str:
     }
     if _banner(summary):
         doc = {"warning": _banner(summary), **doc}
-    return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json_text(json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False)) + "\n"
 
 
 def render_summary(summary: Summary, fmt: str) -> str:
@@ -240,15 +256,16 @@ def render_frequencies(summary: Summary, fmt: str) -> str:
         body.append([rec["question"], *groups, rec["answer"], count, share])
         body[-1].append("yes" if rec["in_base"] else "no")
     if fmt == "markdown":
-        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-        lines += ["| " + " | ".join(_markdown_escape(c) for c in r) + " |" for r in body]
+        lines = ["| " + " | ".join(markdown(c, cell=True) for c in header) + " |"]
+        lines.append("|" + "---|" * len(header))
+        lines += ["| " + " | ".join(markdown(c, cell=True) for c in r) + " |" for r in body]
         notes = _footnotes(summary)
         text = "\n".join(lines) + "\n\nNotes:\n\n"
-        text += "\n".join(f"{i}. {n}" for i, n in enumerate(notes, 1))
+        text += "\n".join(f"{i}. {markdown(n)}" for i, n in enumerate(notes, 1))
         return (f"**{_banner(summary)}**\n\n" if _banner(summary) else "") + text + "\n"
-    banner = f"{_banner(summary)}\n\n" if _banner(summary) else ""
-    notes = "\n".join(f"Note: {n}" for n in _footnotes(summary))
-    return banner + _aligned(header, body, 2 + len(summary.by)) + "\n\n" + notes + "\n"
+    banner = [_banner(summary), ""] if _banner(summary) else []
+    notes = [f"Note: {n}" for n in _footnotes(summary)]
+    return _terminal([*banner, *_aligned(header, body, 2 + len(summary.by)), "", *notes])
 
 
 def oneoff_text(result: dict[str, Any]) -> str:
@@ -328,21 +345,24 @@ def render_comments(quoted: Any, fmt: str, *, title: str = "Comments") -> str:
             "n_redacted": quoted.n_redacted,
             "notes": notes,
         }
-        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        return json_text(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
     if fmt == "csv":
         buf = io.StringIO()
-        frame.to_csv(buf, index=False, lineterminator="\n")
-        return buf.getvalue() + "".join(f"# {n}\n" for n in notes)
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow([csv_cell(str(c)) for c in frame.columns])
+        writer.writerows([_csv_value(v) for v in row] for row in frame.itertuples(index=False))
+        return buf.getvalue() + "".join(csv_note(n) + "\n" for n in notes)
     if fmt == "markdown":
-        lines = [f"# {_markdown_escape(title)}", ""]
+        lines = [f"# {markdown(title)}", ""]
         lines += [
-            f"- **{_markdown_escape(g)}** ({q}): {_markdown_escape(c)}"
+            f"- **{markdown(g, cell=True)}** ({markdown(q, cell=True)}): {markdown(c, cell=True)}"
             for q, g, c in frame[["question", "group", "comment"]].itertuples(index=False)
         ]
-        lines += ["", "Notes:", ""] + [f"{i}. {n}" for i, n in enumerate(notes, 1)]
+        lines += ["", "Notes:", ""]
+        lines += [f"{i}. {markdown(n)}" for i, n in enumerate(notes, 1)]
         return "\n".join(lines) + "\n"
     lines = [f"[{q}] {g}: {c}" for q, g, c in frame.itertuples(index=False)]
-    return "\n".join([*lines, "", *[f"Note: {n}" for n in notes]]) + "\n"
+    return _terminal([*lines, "", *[f"Note: {n}" for n in notes]])
 
 
 AUDIT_WARNING = (
@@ -379,6 +399,6 @@ def render_suppression_audit(summaries: tuple[Summary, ...]) -> str:
     buf = io.StringIO()
     buf.write(f"# {AUDIT_WARNING}\n")
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
+    writer.writerow([csv_cell(c) for c in header])
     writer.writerows(lines)
     return buf.getvalue()

@@ -12,22 +12,22 @@ import re
 from functools import cache
 from typing import Any
 
-_MD_SPECIAL = re.compile(r"([\\`*_|]|<(?=[A-Za-z/!?]))")
+from rapstats.escape import markdown
 
 
 def _md(text: Any) -> str:
-    """Escape Markdown emphasis, code, HTML and table characters in user text."""
-    out = _MD_SPECIAL.sub(r"\\\1", str(text))
-    return re.sub(r"^([#+\-=]|\d+\.)", r"\\\1", out)
+    """User text as Markdown that shows as text (:func:`rapstats.escape.markdown`)."""
+    return markdown(str(text))
 
 
 def _md_cell(text: Any) -> str:
-    """Escape a table cell (no line-start escapes: a cell never starts a Markdown block)."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    """A table cell (no line-start escapes: a cell never starts a Markdown block)."""
+    return markdown(str(text), cell=True)
 
 
 def _md_alt(text: Any) -> str:
-    return " ".join(str(text).replace("[", "(").replace("]", ")").split())
+    """Alt text of an image: brackets as parentheses, then escaped as a cell."""
+    return _md_cell(str(text).replace("[", "(").replace("]", ")"))
 
 
 @cache

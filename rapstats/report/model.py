@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from rapstats.escape import visible_all
 from rapstats.report.findings import (
     ADJUST_NAMES,
     Estimate,
@@ -82,7 +83,7 @@ def build_model(
     dict
         JSON-ready report model (see the module docstring).
     """
-    return _Builder(
+    model = _Builder(
         summary,
         tuple(breakdowns),
         previous,
@@ -91,6 +92,9 @@ def build_model(
         tuple(single_level),
         dict(options or {}),
     ).build()
+    # Every string of every format (and chart) comes from here: control and bidi characters
+    # in user text are shown as escapes, so none can stop or steer a writer or a terminal.
+    return visible_all(model)
 
 
 def _num(value: Any) -> float | None:
