@@ -22,6 +22,8 @@ _MAGIC = (
 _SPEC_SECTION = re.compile(
     r"^\s*\[\s*(survey|questions|groups|scales|defaults|disclosure|report)\s*[.\]]", re.M
 )
+# TOML: after blank and comment lines, a [table] header or a key = value line
+_TOML_START = re.compile(r"(?:\s*(?:#[^\n]*)?\n)*\s*(\[[^\n]*\]|[\w.\-\"]+\s*=)")
 # Columns that mark rapstats' summarize and freq CSV outputs (their first column is "question").
 _OUTPUT_COLUMNS = ({"base", "share", "ci_low", "ci_high"}, {"answer", "count", "share_of_base"})
 _EXPORT_FIX = "give the survey's export (CSV, TSV, XLSX, ODS or SAV)"
@@ -41,7 +43,7 @@ def refuse_non_export(path: Path, head: bytes) -> None:
         what = "an SVG image" if "<svg" in start else "an XML document"
     elif start.startswith("{") or (start.startswith("[") and not _SPEC_SECTION.match(text)):
         what = "a JSON file (such as rapstats' report.json)"
-    elif _SPEC_SECTION.search(text):
+    elif _TOML_START.match(text) and _SPEC_SECTION.search(text):
         raise InputError(
             "is a survey spec (TOML), not a survey export",
             path=path,
