@@ -231,8 +231,8 @@ def load_export(
     ------
     InputError
         Missing, empty, undecodable or corrupt file; a pipe or device; a file that is not a
-        survey export (a PDF, an image, a spec, a report); formula cells with no saved value;
-        a workbook that unpacks to more than ``max_unpacked_mb``.
+        survey export (a PDF, an image, a spec, a report); formula cells never calculated;
+        a workbook that declares it unpacks to more than ``max_unpacked_mb``.
     """
     from rapstats.io._read import read_export
 

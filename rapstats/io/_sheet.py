@@ -125,8 +125,8 @@ def check_zip(path: Path, max_unpacked_mb: float) -> None:
     """Refuse a ZIP file that is not a workbook, or whose parts unpack to more than
     ``max_unpacked_mb`` megabytes (a zip bomb), before anything is unpacked.
 
-    The sizes are those the archive declares; Python's zipfile, which reads the parts checked
-    here, never unpacks more than a part declares.
+    The sizes are those the archive's directory declares, so the check costs no unpacking;
+    an archive forged to declare smaller sizes than its parts unpack to is not caught here.
     """
     import zipfile
 
