@@ -133,6 +133,11 @@ TEXT = {
         'positive = ["Yes"]\n'
         'exclude = ["Prefer not to say"]\n'
     ),
+    # a short blank record (row 3) before an unknown label (row 4): rows keep their numbers
+    "edge_blank_short_row.csv": "ID,Area,Q1\n1,North,Yes\n,\n3,South,Maybe\n4,North,No\n",
+    "edge_yes_no.toml": (
+        '[questions.q1]\ncolumn = "Q1"\noptions = ["Yes", "No"]\npositive = ["Yes"]\n'
+    ),
     # a personal-data column asked for with --by
     "edge_personal.csv": "ID,Email,Area,Q1\n1,a@example.org,North,Yes\n2,b@example.org,South,No\n",
     # ragged rows: one long (row 5), one short (row 4); and one with an unclosed quote

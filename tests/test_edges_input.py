@@ -203,6 +203,13 @@ def test_ragged_rows_name_the_row(runner, name: str, needles: list[str]) -> None
     _error(run(runner, "summarize", DATA / name), name, *needles, "Fix:")
 
 
+def test_rows_after_a_blank_short_row_keep_their_numbers(runner) -> None:
+    result = run(
+        runner, "summarize", DATA / "edge_blank_short_row.csv", "--spec", DATA / "edge_yes_no.toml"
+    )
+    _error(result, 'edge_blank_short_row.csv, row 4, column "Q1": "Maybe" is not an option')
+
+
 def test_by_typo_says_it_is_the_option_and_lists_the_groups(runner) -> None:
     for command in ("summarize", "freq", "comments"):
         result = run(runner, command, SAMPLE_CSV, "--spec", SAMPLE_SPEC, "--by", "aera")
