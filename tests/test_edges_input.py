@@ -243,10 +243,19 @@ def test_a_report_given_as_the_export_is_named(runner, name: str, what: str) -> 
     _error(run(runner, "summarize", REPORTS / name), f"Error: {name}: {what}", "Fix:")
 
 
-@pytest.mark.parametrize("command", [["summarize"], ["freq"], ["freq", "--unsafe-no-suppression"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["summarize", "--format", "csv"],
+        ["summarize", "--format", "table"],
+        ["freq", "--format", "csv"],
+        ["freq", "--format", "table"],
+        ["freq", "--format", "csv", "--unsafe-no-suppression"],
+    ],
+)
 def test_rapstats_own_table_given_as_the_export(runner, tmp_path: Path, command: list) -> None:
     table = tmp_path / "out.csv"
-    made = run(runner, *command, SAMPLE_CSV, "--spec", SAMPLE_SPEC, "--format", "csv", "-o", table)
+    made = run(runner, *command, SAMPLE_CSV, "--spec", SAMPLE_SPEC, "-o", table)
     assert made.exit_code == 0, made.stderr
     _error(run(runner, "summarize", table), "out.csv: is a table written by rapstats")
 

@@ -26,6 +26,8 @@ _SPEC_SECTION = re.compile(
 _TOML_START = re.compile(r"(?:\s*(?:#[^\n]*)?\n)*\s*(\[[^\n]*\]|[\w.\-\"]+\s*=)")
 # Columns that mark rapstats' summarize and freq CSV outputs (their first column is "question").
 _OUTPUT_COLUMNS = ({"base", "share", "ci_low", "ci_high"}, {"answer", "count", "share_of_base"})
+# the terminal format: "Question  Base  Share" over "--------  ----  -----"
+_RULED_HEADER = re.compile(r"^Question  .*\r?\n-{2,}(?: +-{2,})+[ \t]*\r?$", re.M)
 _EXPORT_FIX = "give the survey's export (CSV, TSV, XLSX, ODS or SAV)"
 
 
@@ -63,11 +65,13 @@ def refuse_non_export(path: Path, head: bytes) -> None:
 
 
 def _is_rapstats_table(text: str) -> bool:
-    """Whether the first line (after "# " banner lines) is the header of a summarize or freq
-    CSV written by rapstats."""
-    lines = (line for line in text.lstrip().splitlines()[:4] if not line.startswith("#"))
-    names = next(lines, "").strip().split(",")
-    return names[0] == "question" and any(c <= set(names) for c in _OUTPUT_COLUMNS)
+    """Whether the text is a summarize or freq table written by rapstats: a CSV whose header
+    (after "# " banner lines) has its columns, or the terminal format's ruled header."""
+    lines = [line for line in text.lstrip().splitlines()[:4] if not line.startswith("#")]
+    names = (lines or [""])[0].strip().split(",")
+    if names[0] == "question" and any(c <= set(names) for c in _OUTPUT_COLUMNS):
+        return True
+    return bool(_RULED_HEADER.search(text))
 
 
 def _text_of(head: bytes) -> str:
