@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import SAMPLE_CSV, SAMPLE_SPEC, run
-from test_disclosure import _lp_ranges
+from oracles import lp_ranges
 
 from rapstats.disclosure import group_relations, protect
 
@@ -162,7 +162,7 @@ def test_published_json_does_not_let_small_counts_be_derived(question, summaries
             (pos, small_base | (small_count & (pos < 5))),
             (base - pos, small_base | (small_count & (base - pos < 5))),
         ):
-            ranges = _lp_ranges(values, relations, hidden)
+            ranges = lp_ranges(values, relations, hidden)
             for c in np.flatnonzero(sensitive):
                 lo, hi = ranges[c]
                 assert hi - lo > 1e-6, (question, option, keys[c], values[c], lo, hi)
