@@ -48,7 +48,8 @@ def digests(folder: Path) -> dict[str, str]:
 def test_plain_script_worker_bytes_no_fork_and_no_pandas(tmp_path):
     """One subprocess checks what needs a fresh process (a full report takes seconds each):
 
-    - ``rapstats report`` run from a plain script finishes, with its chart worker;
+    - ``rapstats report`` runs from a plain script with its chart worker, and the script ends
+      with a worker alive;
     - drawing in-process (``workers=0``) gives the worker's bytes, and the API called with the
       command's options gives the command's bytes;
     - without fork (as on Windows; the worker gone) charts are drawn in-process, same bytes;
@@ -74,6 +75,7 @@ def test_plain_script_worker_bytes_no_fork_and_no_pandas(tmp_path):
         for worker in charts._WORKERS:
             worker.process.kill()
             worker.process.join()
+        start_methods = multiprocessing.get_all_start_methods
         multiprocessing.get_all_start_methods = lambda: ["spawn"]  # as on Windows
         model = build_report(export, spec=spec, options={{"formats": ",".join(FORMATS)}})
         write_report(model, "no_fork", ["md", "html"])
@@ -81,6 +83,9 @@ def test_plain_script_worker_bytes_no_fork_and_no_pandas(tmp_path):
 
         write_report(model, "in_process", workers=0)
         print("pandas" in sys.modules)
+        multiprocessing.get_all_start_methods = start_methods
+        charts.prewarm()  # the script ends with a worker alive: it must still exit
+        assert [w.alive() for w in charts._WORKERS] == [True]
         """,
     )
     assert done.returncode == 0, done.stderr
