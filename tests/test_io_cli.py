@@ -8,8 +8,11 @@ import pytest
 from click.testing import CliRunner
 
 DATA = Path(__file__).parent / "data"
+# Every export in tests/data/ (not its notes, expected values or the reference/ folder).
 GOOD = sorted(
-    p.name for p in DATA.iterdir() if not p.name.startswith("bad_") and p.suffix != ".json"
+    p.name
+    for p in DATA.iterdir()
+    if p.is_file() and not p.name.startswith("bad_") and p.suffix not in (".json", ".md")
 )
 BAD = sorted(p.name for p in DATA.glob("bad_*"))
 
