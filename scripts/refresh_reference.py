@@ -54,7 +54,7 @@ A copy of the shared reference corpus, so that the tests never read outside the 
   citing its source (see `README.md`, copied unchanged). No value was computed with rapstats.
 - Copied on: {today.isoformat()}, by `python3 scripts/refresh_reference.py`; run it again to
   refresh the copy and this note. `tests/test_repository.py` checks the files against the
-  SHA-256 sums below, so an expected value is never edited here by hand.
+  SHA-256 sums below, so an expected value edited here by hand fails the tests.
 
 | file | SHA-256 |
 |---|---|
