@@ -1,4 +1,12 @@
-"""Shared fixtures: paths to the bundled sample and a CLI runner."""
+"""Shared fixtures (paths to the bundled sample, a CLI runner) and how much runs where.
+
+Tests marked ``slow`` (each takes seconds: exhaustive audits against linear programming, full
+reports in a subprocess, Chromium) are deselected in a local run, even when named by node id;
+``--run-slow`` or any ``-m`` expression selects them. Under CI (``CI`` set, as ``.ci/run`` sets
+it) everything runs. Hypothesis loads the ``ci`` profile under CI (its default 100 examples, as
+before, and the blob to reproduce a failure) and the ``dev`` profile (25 examples) otherwise; a
+test's own ``max_examples`` wins over both.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +15,44 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
+
+IN_CI = os.environ.get("CI", "").lower() not in ("", "0", "false")
+
+settings.register_profile("ci", print_blob=True)
+settings.register_profile("dev", max_examples=25)
+settings.load_profile("ci" if IN_CI else "dev")
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_CSV = ROOT / "data" / "sample" / "feedback.csv"
 SAMPLE_SPEC = ROOT / "data" / "sample" / "feedback.toml"
-REFERENCE = (ROOT / ".." / "shared" / "reference").resolve()
+# The reference corpus (R values, published tables): a copy, see its PROVENANCE.md.
+REFERENCE = ROOT / "tests" / "data" / "reference"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--run-slow", action="store_true", help="also run tests marked slow (CI=true runs all)"
+    )
+
+
+def _runs_slow(config: pytest.Config) -> bool:
+    return IN_CI or config.getoption("--run-slow") or bool(config.getoption("markexpr"))
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    slow = "run" if _runs_slow(config) else "deselected (--run-slow or CI=true runs them)"
+    return f"slow tests: {slow}; hypothesis max_examples: {settings.default.max_examples}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect ``slow`` tests in a local run, unless asked for (see the module docstring)."""
+    if _runs_slow(config):
+        return
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if not item.get_closest_marker("slow")]
 
 
 @pytest.fixture
@@ -34,5 +75,5 @@ def requires_tool(found: bool, what: str) -> pytest.MarkDecorator:
     the test fail rather than hide.
     """
     return pytest.mark.skipif(
-        not found and not os.environ.get("CI"), reason=f"{what} not installed (.ci/run installs it)"
+        not found and not IN_CI, reason=f"{what} not installed (.ci/run installs it)"
     )

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.optimize import linprog
+from oracles import lp_ranges
 
 from rapstats.disclosure import (
     UNSAFE_BANNER,
@@ -225,34 +225,6 @@ def test_unreliable_marked_u_by_default_and_withheld_on_request():
 # Secondary suppression: no suppressed cell can be recovered (independent LP check)
 
 
-def _lp_ranges(values, relations, hidden):
-    """Min and max of each hidden cell given published cells and relations (x >= 0)."""
-    idx = np.flatnonzero(hidden)
-    pos = {c: j for j, c in enumerate(idx)}
-    a_rows, b = [], []
-    for total, members in relations:
-        row = np.zeros(len(idx))
-        rhs = 0.0
-        for c, coef in [(total, -1.0)] + [(m, 1.0) for m in members]:
-            if hidden[c]:
-                row[pos[c]] += coef
-            else:
-                rhs -= coef * values[c]
-        a_rows.append(row)
-        b.append(rhs)
-    a = np.array(a_rows)
-    bounds = [(0, None)] * len(idx)
-    out = {}
-    for j, c in enumerate(idx):
-        obj = np.zeros(len(idx))
-        obj[j] = 1
-        lo = linprog(obj, A_eq=a, b_eq=b, bounds=bounds, method="highs")
-        hi = linprog(-obj, A_eq=a, b_eq=b, bounds=bounds, method="highs")
-        assert lo.status == 0
-        out[c] = (lo.fun, np.inf if hi.status == 3 else -hi.fun)
-    return out
-
-
 def _two_way(interior: np.ndarray):
     m, n = interior.shape
     keys: list[tuple[Any, ...]] = [(None, None)]
@@ -267,6 +239,7 @@ def _two_way(interior: np.ndarray):
     return keys, np.array(vals, dtype=float)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(
     st.integers(2, 5).flatmap(
@@ -288,7 +261,7 @@ def test_no_suppressed_cell_of_a_two_way_table_can_be_recovered(interior, thresh
     assert (res.suppressed >= primary).all()
     if not res.suppressed.any():
         return
-    for c, (lo, hi) in _lp_ranges(values, relations, res.suppressed).items():
+    for c, (lo, hi) in lp_ranges(values, relations, res.suppressed).items():
         assert hi - lo > 1e-6, (c, values[c], lo, hi)
 
 
@@ -302,7 +275,7 @@ def test_bridge_between_two_protected_blocks_is_protected():
     keys, values = _two_way(interior)
     relations = group_relations(keys)
     res = secondary_suppression(values, relations, (values > 0) & (values < 5))
-    for c, (lo, hi) in _lp_ranges(values, relations, res.suppressed).items():
+    for c, (lo, hi) in lp_ranges(values, relations, res.suppressed).items():
         assert hi - lo > 1e-6, (c, lo, hi)
 
 
@@ -312,7 +285,7 @@ def test_zero_cells_are_not_pinned():
     relations = group_relations(keys)
     primary = values < 5  # zeros count as small here
     res = secondary_suppression(values, relations, primary)
-    for c, (lo, hi) in _lp_ranges(values, relations, res.suppressed).items():
+    for c, (lo, hi) in lp_ranges(values, relations, res.suppressed).items():
         assert hi - lo > 1e-6, (c, lo, hi)
 
 
@@ -329,7 +302,7 @@ def test_protect_two_way_summary_rows_cannot_be_recovered():
     assert hidden.sum() >= 4
     relations = group_relations(keys)
     for q in (base, pos, base - pos):
-        ranges = _lp_ranges(q, relations, hidden)
+        ranges = lp_ranges(q, relations, hidden)
         for c in np.flatnonzero(out.rows["reason"].fillna("").str.contains("below").to_numpy()):
             lo, hi = ranges[c]
             assert hi - lo > 1e-6 or (q is pos and 10 <= q[c] and 10 <= base[c] - q[c])

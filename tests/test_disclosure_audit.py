@@ -8,7 +8,6 @@ relations, by scipy.optimize.linprog (HiGHS). A cell is determined iff they coin
 
 from __future__ import annotations
 
-import itertools
 import subprocess
 import sys
 
@@ -16,26 +15,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_disclosure import _lp_ranges
+from oracles import lp_ranges, table_layers
 
 from rapstats import disclosure
 from rapstats.disclosure import group_relations, secondary_suppression
-
-
-def _table(interior: np.ndarray):
-    """Every published layer of a table: keys (None = summed over) and values."""
-    keys: list[tuple] = []
-    values: list[float] = []
-    for summed in itertools.product([True, False], repeat=interior.ndim):
-        layer = interior.sum(axis=tuple(d for d in range(interior.ndim) if summed[d]))
-        kept = [d for d in range(interior.ndim) if not summed[d]]
-        for idx in itertools.product(*(range(interior.shape[d]) for d in kept)):
-            key = [None] * interior.ndim
-            for d, i in zip(kept, idx, strict=True):
-                key[d] = i
-            keys.append(tuple(key))
-            values.append(float(layer[idx]))
-    return keys, np.array(values)
 
 
 def _rels(relations):
@@ -46,7 +29,7 @@ def _rels(relations):
 def _reference_determined(values, relations, hidden) -> set[int]:
     if not hidden.any():
         return set()
-    ranges = _lp_ranges(values, relations, hidden)
+    ranges = lp_ranges(values, relations, hidden)
     return {c for c, (lo, hi) in ranges.items() if hi - lo <= 1e-7}
 
 
@@ -56,7 +39,7 @@ def _interior_cell(keys, *index) -> int:
 
 def _compare(interior: np.ndarray, hidden_interior: np.ndarray, hidden_margins=None):
     """Determined cells by rapstats vs linprog; returns both and the table."""
-    keys, values = _table(interior)
+    keys, values = table_layers(interior)
     relations = group_relations(keys)
     hidden = np.zeros(len(keys), bool)
     for idx in zip(*np.nonzero(hidden_interior), strict=True):
@@ -74,7 +57,7 @@ def _compare(interior: np.ndarray, hidden_interior: np.ndarray, hidden_margins=N
 # Hand-made cases with known answers
 
 
-def test_zero_row_margin_pins_a_two_by_two_table():
+def test_zero_row_margin_pins_a_two_by_twotable_layers():
     # rows 0 | 7, columns 3 | 4: over the reals d = t [[1, -1], [-1, 1]] moves every cell, but
     # the zero row must stay >= 0 in both cells, so t = 0: all four cells are determined
     interior = np.array([[0, 0], [3, 4]])
@@ -83,7 +66,7 @@ def test_zero_row_margin_pins_a_two_by_two_table():
     assert disclosure._free_cells(np.array([[1.0, 1, 0, 0], [0, 0, 1, 1], [1, 0, 1, 0]])).all()
 
 
-def test_single_zero_does_not_pin_a_two_by_two_table():
+def test_single_zero_does_not_pin_a_two_by_twotable_layers():
     got, *_ = _compare(np.array([[0, 5], [3, 4]]), np.ones((2, 2), bool))
     assert got == set()
 
@@ -165,18 +148,21 @@ def tables(draw, ndim: int):
     return interior, hidden, margins & draw(st.booleans())
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(tables(2))
 def test_determined_cells_of_two_way_tables_match_linprog(table):
     _compare(*table)
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None)
 @given(tables(3))
 def test_determined_cells_of_three_way_tables_match_linprog(table):
     _compare(*table)
 
 
+@pytest.mark.slow
 def test_random_tables_reach_every_kind_of_answer(monkeypatch):
     # non-vacuity: on a seeded sample the audit meets cells that are free, cells that linear
     # algebra pins, and cells that only non-negativity pins; and the linear program both
@@ -228,17 +214,18 @@ def _real_free(values, relations, hidden) -> dict[int, bool]:
     return {c: bool(np.abs(null[:, j]).max(initial=0) > 1e-9) for c, j in pos.items()}
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(tables(3), st.sampled_from([3, 5, 10]))
 def test_no_suppressed_cell_of_a_three_way_table_can_be_recovered(table, threshold):
     interior = table[0]
-    keys, values = _table(interior)
+    keys, values = table_layers(interior)
     relations = group_relations(keys)
     primary = (values > 0) & (values < threshold)
     res = secondary_suppression(values, relations, primary)
     assert res.exposed.size == 0 and (res.suppressed >= primary).all()
     if res.suppressed.any():
-        for c, (lo, hi) in _lp_ranges(values, relations, res.suppressed).items():
+        for c, (lo, hi) in lp_ranges(values, relations, res.suppressed).items():
             assert hi - lo > 1e-6, (c, values[c], lo, hi)
 
 
@@ -263,5 +250,5 @@ def test_disclosure_does_not_import_scipy_optimize():
 
 @pytest.mark.parametrize("ndim", [2, 3])
 def test_table_helper_publishes_every_layer(ndim):
-    keys, values = _table(np.arange(2**ndim).reshape((2,) * ndim))
+    keys, values = table_layers(np.arange(2**ndim).reshape((2,) * ndim))
     assert len(keys) == 3**ndim and values[keys.index((None,) * ndim)] == sum(range(2**ndim))

@@ -8,13 +8,14 @@ import pytest
 from click.testing import CliRunner
 
 DATA = Path(__file__).parent / "data"
+# Every export in tests/data/ (not its notes, expected values, specs or the reference/ folder);
 # edge_* files have their own tests (test_edges_input.py)
 GOOD = sorted(
     p.name
     for p in DATA.iterdir()
     if p.is_file()
     and not p.name.startswith(("bad_", "edge_"))
-    and p.suffix not in (".json", ".toml")
+    and p.suffix not in (".json", ".md", ".toml")
 )
 BAD = sorted(p.name for p in DATA.glob("bad_*"))
 

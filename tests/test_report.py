@@ -314,22 +314,6 @@ def test_import_is_light():
     assert done.stdout.split() == ["False", "False"]
 
 
-def test_report_runs_without_pandas(tmp_path):
-    """Load, summaries, disclosure, model and writers never need pandas (its import alone is a
-    sizeable part of the report's time budget)."""
-    code = (
-        "import sys\n"
-        "from rapstats.cli import cli\n"
-        f"args = ['-q', 'report', {str(EXPORT)!r}, '--spec', {str(SPEC)!r},"
-        f" '--out', {str(tmp_path)!r}, '--formats', 'md,xlsx,ods']\n"
-        "try:\n    cli.main(args)\nexcept SystemExit as e:\n    assert e.code == 0, e.code\n"
-        "print('pandas' in sys.modules)\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
-    assert done.stdout.split() == ["False"], done.stderr
-    assert (tmp_path / "report.xlsx").stat().st_size > 0
-
-
 def test_withheld_groups_are_never_described(model):
     checked = 0
     for t in model["tables"]:

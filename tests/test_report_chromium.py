@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from conftest import requires_tool
 
@@ -17,7 +18,7 @@ EXPORT = ROOT / "data" / "sample" / "feedback.csv"
 SPEC = ROOT / "data" / "sample" / "feedback.toml"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
-pytestmark = requires_tool(CHROMIUM is not None, "chromium")
+pytestmark = [requires_tool(CHROMIUM is not None, "chromium"), pytest.mark.slow]
 
 
 def chromium(profile: Path, *args: str) -> subprocess.CompletedProcess:

@@ -4,6 +4,11 @@ rapstats writes both packages itself (gptables' pandas work per table and odfpy'
 about 1.8 s of the sample report). The reference writers below are the ones it replaced;
 the tests check that the new ones give the same bytes (the ODS differs only in naming
 rapstats as its generator), on the sample's model and on one full of awkward values.
+
+The byte comparisons catch layout drift only, never a content bug: the reference writers
+take their content from rapstats' own ``_cover``, ``_legend``, ``_all_tables``, ``_title``
+and ``_date``, and their packages are rewritten by rapstats' ``_normalise_zip``. The
+workbooks' content is checked independently in test_report.py and by the read-back tests here.
 """
 
 from __future__ import annotations

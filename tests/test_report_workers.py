@@ -13,6 +13,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 EXPORT = ROOT / "data" / "sample" / "feedback.csv"
 SPEC = ROOT / "data" / "sample" / "feedback.toml"
@@ -42,43 +44,57 @@ def digests(folder: Path) -> dict[str, str]:
     }
 
 
-def test_plain_script_finishes_and_workers_match_in_process(tmp_path):
-    done = run_script(
-        tmp_path,
-        f"""
-        from rapstats.report import build_report, write_report
+@pytest.mark.slow
+def test_plain_script_worker_bytes_no_fork_and_no_pandas(tmp_path):
+    """One subprocess checks what needs a fresh process (a full report takes seconds each):
 
-        model = build_report({str(EXPORT)!r}, spec={str(SPEC)!r})
-        write_report(model, "with_worker")
-        write_report(model, "in_process", workers=0)
-        print("done")
-        """,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["done"]
-    worker, here = digests(tmp_path / "with_worker"), digests(tmp_path / "in_process")
-    assert len(worker) == 6 + 8 and worker == here
-
-
-def test_without_fork_charts_are_drawn_in_process(tmp_path):
+    - ``rapstats report`` runs from a plain script with its chart worker, and the script ends
+      with a worker alive;
+    - drawing in-process (``workers=0``) gives the worker's bytes, and the API called with the
+      command's options gives the command's bytes;
+    - without fork (as on Windows; the worker gone) charts are drawn in-process, same bytes;
+    - load, summaries, disclosure, model and every writer never import pandas (its import
+      alone is a sizeable part of the report's time budget).
+    """
     done = run_script(
         tmp_path,
         f"""
         import multiprocessing
+        import sys
 
+        from rapstats.cli import cli
+        from rapstats.report import FORMATS, build_report, charts, write_report
+
+        export, spec = {str(EXPORT)!r}, {str(SPEC)!r}
+        try:
+            cli.main(["-q", "report", export, "--spec", spec, "--out", "with_worker"])
+        except SystemExit as e:
+            assert e.code == 0, e.code
+        assert [w.alive() for w in charts._WORKERS] == [True], "Linux forks a chart worker"
+
+        for worker in charts._WORKERS:
+            worker.process.kill()
+            worker.process.join()
+        start_methods = multiprocessing.get_all_start_methods
         multiprocessing.get_all_start_methods = lambda: ["spawn"]  # as on Windows
-        from rapstats.report import build_report, write_report
-        from rapstats.report import charts
-
-        model = build_report({str(EXPORT)!r}, spec={str(SPEC)!r})
-        write_report(model, "out", ["md", "html"])
+        model = build_report(export, spec=spec, options={{"formats": ",".join(FORMATS)}})
+        write_report(model, "no_fork", ["md", "html"])
         assert not charts._WORKERS and not multiprocessing.active_children()
-        print("done")
+
+        write_report(model, "in_process", workers=0)
+        print("pandas" in sys.modules)
+        multiprocessing.get_all_start_methods = start_methods
+        charts.prewarm()  # the script ends with a worker alive: it must still exit
+        assert [w.alive() for w in charts._WORKERS] == [True]
         """,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["done"]
-    assert len(list((tmp_path / "out" / "charts").glob("*.png"))) == 8
+    assert done.stdout.split() == ["False"], "pandas was imported"
+    worker, here = digests(tmp_path / "with_worker"), digests(tmp_path / "in_process")
+    assert len(worker) == 6 + 8 and worker == here
+    no_fork = digests(tmp_path / "no_fork")
+    assert len([name for name in no_fork if name.endswith(".png")]) == 8
+    assert no_fork == {name: here[name] for name in no_fork}
 
 
 def test_a_dead_worker_is_replaced_by_drawing_here():

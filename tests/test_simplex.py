@@ -5,15 +5,12 @@ scipy.optimize is the independent reference here only; the package itself never 
 
 from __future__ import annotations
 
-import doctest
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from rapstats import _simplex
 from rapstats._simplex import bounded_simplex
 
 LINPROG_STATUS = {0: "optimal", 2: "infeasible", 3: "unbounded"}
@@ -62,6 +59,7 @@ def small_lps(draw):
     return c, a, b, lower, upper
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(small_lps())
 def test_matches_linprog_on_small_integer_programs(lp):
@@ -159,7 +157,3 @@ def test_bad_input_is_rejected():
         bounded_simplex([1.0], [[1.0]], [1.0], [1.0], [0.0])
     with pytest.raises(ValueError, match="shapes"):
         bounded_simplex([1.0, 2.0], [[1.0, 1.0]], [1.0, 2.0], [0.0, 0.0], [1.0, 1.0])
-
-
-def test_docstring_example_runs():
-    assert doctest.testmod(_simplex).failed == 0

@@ -9,16 +9,15 @@ summarize pipeline does.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import REFERENCE
 
 from rapstats import stats
 
-REFERENCE = (Path(__file__).parents[1] / ".." / "shared" / "reference").resolve()
 DATASETS = ["data/apistrat.csv", "data/apiclus1.csv"]
 OUTCOMES = ["sch_wide_yes", "awards_yes"]
 

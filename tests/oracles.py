@@ -1,0 +1,65 @@
+"""Independent reference computations shared by several test modules.
+
+They use no rapstats code: disclosure tests compare rapstats' protection against linear
+programming by scipy.optimize.linprog (HiGHS) over the published cells.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import numpy as np
+from scipy.optimize import linprog
+
+
+def lp_ranges(
+    values: Sequence[float] | np.ndarray,
+    relations: Sequence[tuple[int, Sequence[int]]],
+    hidden: np.ndarray,
+) -> dict[int, tuple[float, float]]:
+    """Min and max of each hidden cell given the published cells and relations (x >= 0).
+
+    ``relations`` are ``(total, members)``: cell ``total`` is the sum of cells ``members``.
+    The maximum is ``inf`` where the cell is unbounded.
+    """
+    idx = np.flatnonzero(hidden)
+    pos = {c: j for j, c in enumerate(idx)}
+    a_rows, b = [], []
+    for total, members in relations:
+        row = np.zeros(len(idx))
+        rhs = 0.0
+        for c, coef in [(total, -1.0)] + [(m, 1.0) for m in members]:
+            if hidden[c]:
+                row[pos[c]] += coef
+            else:
+                rhs -= coef * values[c]
+        a_rows.append(row)
+        b.append(rhs)
+    a = np.array(a_rows)
+    bounds = [(0, None)] * len(idx)
+    out = {}
+    for j, c in enumerate(idx):
+        obj = np.zeros(len(idx))
+        obj[j] = 1
+        lo = linprog(obj, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+        hi = linprog(-obj, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+        assert lo.status == 0
+        out[c] = (lo.fun, np.inf if hi.status == 3 else -hi.fun)
+    return out
+
+
+def table_layers(interior: np.ndarray) -> tuple[list[tuple], np.ndarray]:
+    """Every published layer of a table: keys (None = summed over) and values."""
+    keys: list[tuple] = []
+    values: list[float] = []
+    for summed in itertools.product([True, False], repeat=interior.ndim):
+        layer = interior.sum(axis=tuple(d for d in range(interior.ndim) if summed[d]))
+        kept = [d for d in range(interior.ndim) if not summed[d]]
+        for idx in itertools.product(*(range(interior.shape[d]) for d in kept)):
+            key = [None] * interior.ndim
+            for d, i in zip(kept, idx, strict=True):
+                key[d] = i
+            keys.append(tuple(key))
+            values.append(float(layer[idx]))
+    return keys, np.array(values)
