@@ -590,7 +590,7 @@ def _group_of(rec: dict) -> dict:
     return rec["group"]
 
 
-def test_none_of_these_with_two_answers_is_withheld():
+def test_none_of_these_with_two_answers_is_withheld(tmp_path):
     """Probe B2: a real option in parentheses is an answer like any other."""
     csv_path, spec = ATTACK / "none_of_these.csv", ATTACK / "none_of_these.toml"
     raw = Counter(r["Did you use any of our services?"] for r in _raw_rows(csv_path))
@@ -615,6 +615,19 @@ def test_none_of_these_with_two_answers_is_withheld():
         assert code == 0
         line = next(x for x in out.splitlines() if "(None of these)" in x)
         assert "[c]" in line and not re.search(r"\b2\b|2\.8", line), line
+    # the report's answers table too
+    code, err, _ = _invoke("report", csv_path, "--spec", spec, "--out", tmp_path, "--formats", "md")
+    assert code == 0, err
+    model = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    found = [
+        [c.get("t") for c in row]
+        for table in model["tables"]
+        for row in table["rows"]
+        if any(c.get("t") == "(None of these)" for c in row)
+    ]
+    assert found, "no (None of these) row in the report"
+    for row in found:
+        assert "[c]" in row and not [t for t in row if re.search(r"\d", str(t))], row
 
 
 def _base_hidden(rows: dict) -> bool:
