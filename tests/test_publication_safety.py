@@ -284,7 +284,9 @@ def _planted_tokens() -> dict[str, str]:
         "SW1A 2AA",
         "QQ 65 43 21 B",
     ]
-    tokens = {_fold(name): name for name in planted.NAMES}
+    with open(ATTACK / "personal_columns.csv", encoding="utf-8", newline="") as f:
+        names = {row["Respondent"] for row in csv.DictReader(f)}  # every name in the column
+    tokens = {_fold(name): name for name in names}
     for t in typed:
         for piece in re.findall(
             r"[\w.+-]+@[\w.-]+|\+?[\d(][\d \u00a0.()-]{8,}\d"

@@ -144,6 +144,40 @@ NAMES = [
     "Eluned Price-Jarvis",
     "Farhan Quraishi",
 ]
+FIRST = [
+    "Ruth",
+    "Kwame",
+    "Priya",
+    "Tomasz",
+    "Grace",
+    "Imran",
+    "Sinead",
+    "Oluwaseun",
+    "Megan",
+    "Yusuf",
+]
+LAST = [
+    "Hartley",
+    "Mensah",
+    "Chaudhry",
+    "Nowak",
+    "Ellison",
+    "Baig",
+    "Gallagher",
+    "Adeyemi",
+    "Pritchard",
+    "Osman",
+    "Whitfield",
+    "Kaur",
+    "Brennan",
+    "Achterberg",
+    "Lindqvist",
+    "Moreau",
+    "Sokolova",
+    "Tremayne",
+    "Vaughan",
+    "Zielinski",
+]
 EMAILS = ["amina.k@example.com", "b.odonnell@example.org", "chris+survey@example.net"]
 PHONES = ["07700 900140", "07700900141", "+44 (0)7700 900142", "0113 496 0143", "020 7946 0144"]
 IPS = ["198.51.100.7", "203.0.113.9", "192.0.2.55", "2001:db8::17"]
@@ -159,7 +193,7 @@ def personal_columns() -> None:
         rows.append(
             [
                 f"P{i + 1:03d}",
-                f"{NAMES[i % len(NAMES)]}" if i < 6 else f"Resident {chr(65 + i % 26)}{i}",
+                NAMES[i] if i < len(NAMES) else f"{FIRST[i % 10]} {LAST[i // 10 % 20]}",
                 EMAILS[i % 3] if i < 15 else "",
                 IPS[i % len(IPS)] if i < 12 else f"10.0.{i // 200}.{i % 200 + 1}",
                 PHONES[i % len(PHONES)] if i < 10 else "",
