@@ -86,8 +86,12 @@ class Run:
 
 
 def _invoke(*args: object) -> tuple[int, str, str]:
+    """Exit code, stderr (with the exception, if one escaped: a crash) and stdout."""
     result = run(CliRunner(), *args)
-    return result.exit_code, result.stderr, result.stdout
+    err = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        err += f"\nCRASH {type(result.exception).__name__}: {result.exception}"
+    return result.exit_code, err, result.stdout
 
 
 def _by_args(by: tuple[str, ...]) -> list[str]:
