@@ -848,20 +848,26 @@ def test_small_group_that_did_not_know_is_not_base_zero(tmp_path):
         "report", csv_path, "--spec", spec, "--out", out, "--formats", REPORT_FORMATS
     )
     assert code == 0, err
+    assert _no_figure_next_to(out, "Islands", ("North", "South", "East"))
+
+
+def _no_figure_next_to(folder: Path, label: str, others: tuple[str, ...]) -> int:
+    """In every report file, the text after ``label`` (up to the next of ``others`` a sentence
+    may name) and the other cells of its XLSX rows hold no figure. Returns the lines checked."""
     checked = 0
-    for path in sorted(out.rglob("*")):
+    for path in sorted(folder.rglob("*")):
         for where, text in texts(path) if path.is_file() else ():
             for line in _plain(where, text).splitlines():
-                if "Islands" in line:
-                    # what follows the label, up to the next area a sentence may name
-                    rest = re.split(r"North|South|East", line.split("Islands", 1)[1])[0]
+                if label in line:
+                    rest = re.split("|".join(map(re.escape, others)), line.split(label, 1)[1])[0]
                     rest = re.sub(r"\[note \d+\]", "", rest)
                     assert not re.search(r"\d", rest), (where, line)
                     checked += 1
-    assert checked, "Islands appears in no report output"
-    assert _xlsx_row_values(out / "report.xlsx", "Islands"), "no Islands row in the XLSX"
-    for values in _xlsx_row_values(out / "report.xlsx", "Islands"):
+    rows = _xlsx_row_values(folder / "report.xlsx", label)
+    assert rows, f"no {label} row in the XLSX"
+    for values in rows:
         assert not [v for v in values if re.search(r"\d", v)], values
+    return checked
 
 
 def _xlsx_row_values(path: Path, label: str) -> list[list[str]]:
@@ -886,6 +892,16 @@ def _xlsx_row_values(path: Path, label: str) -> list[list[str]]:
                 if any(label == x or x.endswith(label) for x in values):
                     rows.append([x for x in values if x != label])
         return rows
+
+
+def test_small_ethnic_groups_show_no_figure_in_any_report_format(runs):
+    (report,) = [r for r in runs["ethnicity"] if r.command == "report"]
+    assert report.exit_code == 0, report.stderr
+    folder = Path(report.args[report.args.index("--out") + 1])
+    groups = tuple(planted.ETHNIC_GROUPS)
+    small = [g for g, n in planted.ETHNIC_GROUPS.items() if n < 10]
+    for label in small:
+        assert _no_figure_next_to(folder, label, tuple(g for g in groups if g != label))
 
 
 # ---------------------------------------------------------------------------------------------
