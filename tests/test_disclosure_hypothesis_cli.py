@@ -6,7 +6,7 @@ For `summarize --format json` and `freq --format json`:
 (a) a withheld ([c]) row has every data-derived field null, and every cell below a threshold
     (computed here from the generated rows) is withheld;
 (b) no count below a threshold can be worked out from what is published: the independent LP
-    oracle (``_lp_ranges``, scipy linprog over non-negative reals) gives each such hidden base,
+    oracle (``lp_ranges``, scipy linprog over non-negative reals) gives each such hidden base,
     positive, non-positive or answer count a range wider than a point, given the published
     cells and the additive relations that really hold for the published tables (every
     respondent has a value of every group, so a margin is the sum of its cells; a base is the
@@ -30,11 +30,7 @@ from click.testing import CliRunner
 from conftest import run
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-
-try:  # the project's independent LP oracle (may move to tests/oracles.py)
-    from oracles import _lp_ranges
-except ImportError:  # pragma: no cover - depends on the tree
-    from test_disclosure import _lp_ranges
+from oracles import lp_ranges
 
 RESULT_NAMES = (
     "flag",
@@ -199,7 +195,7 @@ class _System:
         hidden = ~np.array(self.published)
         if not any(hidden[self.index[n]] for n in names):
             return {n: (self.values[self.index[n]],) * 2 for n in names}
-        got = _lp_ranges(np.array(self.values), self.relations, hidden)
+        got = lp_ranges(np.array(self.values), self.relations, hidden)
         return {n: got.get(self.index[n], (self.values[self.index[n]],) * 2) for n in names}
 
 

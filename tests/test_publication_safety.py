@@ -33,11 +33,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 from conftest import ROOT, requires_tool, run
-
-try:  # the project's independent LP oracle (may move to tests/oracles.py)
-    from oracles import _lp_ranges
-except ImportError:  # pragma: no cover - depends on the tree
-    from test_disclosure import _lp_ranges
+from oracles import lp_ranges
 
 ATTACK = ROOT / "tests" / "data" / "attack"
 _spec = importlib.util.spec_from_file_location("make_attack", ATTACK / "make_attack.py")
@@ -618,7 +614,7 @@ def test_none_of_these_with_two_answers_is_withheld(tmp_path):
     in_base = [a for a, r in rows.items() if r["in_base"]]
     counts = np.array([raw[a] for a in in_base] + [sum(raw[a] for a in in_base)], dtype=float)
     hidden = np.array([rows[a]["count"] is None for a in in_base] + [_base_hidden(rows)])
-    ranges = _lp_ranges(counts, [(len(in_base), list(range(len(in_base))))], hidden)
+    ranges = lp_ranges(counts, [(len(in_base), list(range(len(in_base))))], hidden)
     lo, hi = ranges[in_base.index("(None of these)")]
     assert hi - lo > 1e-6, (lo, hi)
     for fmt in ("csv", "table", "markdown"):
