@@ -27,12 +27,14 @@ FORMATS = ("table", "csv", "json", "markdown")
 
 class _Path(click.Path):
     """A click.Path that gives a pathlib.Path; pathlib loads only when a value is converted
-    (so that ``--help`` does not import it)."""
+    (so that ``--help`` does not import it). With ``allow_dash``, ``-`` gives None (standard
+    output)."""
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         from pathlib import Path
 
-        return Path(super().convert(value, param, ctx))
+        value = super().convert(value, param, ctx)
+        return None if self.allow_dash and value == "-" else Path(value)
 
 
 class _Group(click.Group):
@@ -123,8 +125,8 @@ def output_options(f: Callable[..., Any]) -> Callable[..., Any]:
     f = click.option(
         "--output",
         "-o",
-        type=_Path(dir_okay=False),
-        help="Write to this file (atomically) instead of standard output.",
+        type=_Path(allow_dash=True),
+        help="Write to this file (atomically; never over an input) instead of standard output (-).",
     )(f)
     return click.option(
         "--format",
@@ -134,6 +136,11 @@ def output_options(f: Callable[..., Any]) -> Callable[..., Any]:
         show_default=True,
         help="Output format.",
     )(f)
+
+
+def _inputs(params: dict[str, Any]) -> dict[str, Path | None]:
+    """The input files of a command by role, for :func:`rapstats.files.check_output`."""
+    return {"export": params["export"], "spec": params["spec_path"]}
 
 
 def _emit(ctx: click.Context, text: str, output: Path | None) -> None:
@@ -251,8 +258,10 @@ def summarize(ctx: click.Context, fmt: str, output: Path | None, **params: Any) 
 
         rapstats summarize data/sample/feedback.csv --spec data/sample/feedback.toml --by area
     """
+    from rapstats.files import check_output
     from rapstats.render import render_summary
 
+    check_output(output, _inputs(params))
     _emit(ctx, render_summary(_pipeline(ctx, params, ("rows",)), fmt), output)
 
 
@@ -270,8 +279,10 @@ def freq(ctx: click.Context, fmt: str, output: Path | None, **params: Any) -> No
 
         rapstats freq data/sample/feedback.csv --spec data/sample/feedback.toml --format csv
     """
+    from rapstats.files import check_output
     from rapstats.render import render_frequencies
 
+    check_output(output, _inputs(params))
     summary = _pipeline(ctx, params, ("rows", "frequencies"))
     _emit(ctx, render_frequencies(summary, fmt), output)
 
@@ -281,8 +292,8 @@ def freq(ctx: click.Context, fmt: str, output: Path | None, **params: Any) -> No
 @click.option(
     "--output",
     "-o",
-    type=_Path(dir_okay=False),
-    help="Write the spec here instead of standard output.",
+    type=_Path(allow_dash=True),
+    help="Write the spec here instead of standard output (-).",
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing --output file.")
 @click.option("--platform", type=click.Choice(PLATFORMS), default="auto", show_default=True)
@@ -309,10 +320,12 @@ def init(
 
         rapstats init data/sample/feedback.csv -o feedback.toml
     """
+    from rapstats.files import check_output
     from rapstats.infer import infer_spec
     from rapstats.io import load_export
     from rapstats.spec import spec_to_toml
 
+    check_output(output, {"export": export})
     if output is not None and output.exists() and not force:
         raise click.ClickException(f"{output} exists. Fix: use --force to overwrite it.")
     loaded = load_export(export, platform=platform, encoding=encoding, sheet=sheet)
@@ -353,12 +366,14 @@ def comments(
 
         rapstats comments data/sample/feedback.csv --spec data/sample/feedback.toml --by area
     """
+    from rapstats.files import check_output
     from rapstats.io import load_export
     from rapstats.normalise import normalise, spec_columns
     from rapstats.redact import comments_of
     from rapstats.render.tables import render_comments
     from rapstats.spec import load_spec
 
+    check_output(output, _inputs(params))
     spec = load_spec(params["spec_path"]) if params["spec_path"] else None
     groups = (by,) if by else ()
     export = load_export(
@@ -379,14 +394,15 @@ def comments(
 
 
 def _oneoff(ctx: click.Context, fmt: str, call: Callable[[], dict[str, Any]]) -> None:
-    """Run a one-off computation; ValueError (bad numbers) becomes a usage error (exit 2)."""
+    """Run a one-off computation; an invalid argument (ArgumentError) is a usage error (exit 2)."""
     import json
 
     from rapstats.render.tables import oneoff_text
+    from rapstats.stats import ArgumentError
 
     try:
         result = call()
-    except ValueError as exc:
+    except ArgumentError as exc:
         raise click.UsageError(str(exc), ctx=ctx) from None
     if fmt == "json":
         click.echo(json.dumps(result, indent=2, allow_nan=False))
@@ -506,10 +522,10 @@ def samplesize(ctx: click.Context, fmt: str, **params: Any) -> None:
 )
 @click.option(
     "--out",
-    type=_Path(file_okay=False),
+    type=_Path(),
     default="report",
     show_default=True,
-    help="Output folder.",
+    help="Output folder, replaced as a whole (files rapstats did not write are kept).",
 )
 @click.option(
     "--formats",
@@ -540,9 +556,11 @@ def report(
 
         rapstats report data/sample/feedback.csv --spec data/sample/feedback.toml --out out
     """
+    from rapstats.files import check_output
     from rapstats.report import FORMATS, build_report, write_report
-    from rapstats.report.write import report_steps
+    from rapstats.report.write import OWNED, report_steps
 
+    check_output(out, {**_inputs(params), "previous export": previous}, option="--out", owned=OWNED)
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
     bad = [f for f in chosen if f not in FORMATS]
     if bad or not chosen:
