@@ -179,29 +179,26 @@ def replace_folder(path: str | Path, build: Callable[[Path], T], *, owned: Colle
         raise OutputError(f"cannot create the folder: {exc.strerror}", path=shown) from None
     keep = _foreign(folder, owned, shown, "the output folder")
     old = _stat(folder)
-    tmp = _new_folder(folder, shown)
+    tmp = _new_folder(folder, shown, None if old is None else stat.S_IMODE(old.st_mode))
+    away = tmp.with_suffix(".old")
     try:
-        if old is not None:
-            os.chmod(tmp, stat.S_IMODE(old.st_mode))
         result = build(tmp)
-        for name in keep:
-            try:
-                os.link(folder / name, tmp / name, follow_symlinks=False)
-            except OSError:
-                shutil.copy2(folder / name, tmp / name, follow_symlinks=False)
-        if old is None:
-            os.rename(tmp, folder)
-            return result
-        away = tmp.with_suffix(".old")
-        os.rename(folder, away)
         try:
-            os.rename(tmp, folder)
-        except BaseException:
-            os.rename(away, folder)
-            raise
-    except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise _write_error(exc, shown, "folder") from None
+            for name in keep:
+                try:
+                    os.link(folder / name, tmp / name, follow_symlinks=False)
+                except OSError:
+                    shutil.copy2(folder / name, tmp / name, follow_symlinks=False)
+            if old is not None:
+                os.rename(folder, away)
+            try:
+                os.rename(tmp, folder)
+            except BaseException:
+                if old is not None:
+                    os.rename(away, folder)
+                raise
+        except OSError as exc:
+            raise _write_error(exc, shown, "folder") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -286,14 +283,16 @@ def _foreign(folder: Path, owned: Collection[str], shown: Path, option: str) -> 
     return keep
 
 
-def _new_folder(folder: Path, shown: Path) -> Path:
-    """A new, empty folder beside ``folder`` (mode from the umask, as ``mkdir`` gives)."""
+def _new_folder(folder: Path, shown: Path, mode: int | None) -> Path:
+    """A new, empty folder beside ``folder``, with ``mode`` (None: as ``mkdir`` gives)."""
     import secrets
 
     while True:
         tmp = folder.with_name(f".{folder.name}.{secrets.token_hex(4)}.tmp")
         try:
             os.mkdir(tmp)
+            if mode is not None:
+                os.chmod(tmp, mode)
             return tmp
         except FileExistsError:
             continue
