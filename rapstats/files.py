@@ -84,15 +84,9 @@ def check_output(
     existing = _stat(folder)
     if existing is not None and not stat.S_ISDIR(existing.st_mode):
         _refuse_kind(path, existing, option, folder=True)
-    held = [(f"the {role} {given}", given) for role, given in inputs.items() if given is not None]
-    for what, inside in [*held, ("the current folder", Path.cwd())]:
-        real = Path(os.path.realpath(inside))
-        if folder == real or folder in real.parents:
-            raise OutputError(
-                f"{option} holds {what}; replacing the folder would delete it",
-                path=path,
-                hint="choose another folder",
-            )
+    for role, given in inputs.items():
+        if given is not None:
+            _refuse_holding(folder, Path(given), f"the {role} {given}", path, option)
     _foreign(folder, owned, path, option)
 
 
@@ -123,7 +117,7 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
             "output folder does not exist", path=path, hint=f"create {path.parent} first"
         ) from None
     except OSError as exc:
-        raise OutputError(f"cannot write here: {exc.strerror}", path=path) from None
+        raise _write_error(exc, path, "file") from None
     try:
         try:
             view = memoryview(payload)
@@ -239,7 +233,8 @@ def _foreign(folder: Path, owned: Collection[str], shown: Path, option: str) -> 
     """The names in ``folder`` that are not ``owned`` (files kept when it is replaced).
 
     Raises OutputError if ``folder`` is not a folder, or holds something that replacing it
-    would delete: a folder it does not own, or anything in an owned folder that it does not own.
+    would delete: the current folder, a folder it does not own, or anything in an owned folder
+    that it does not own.
     """
     from fnmatch import fnmatchcase
 
@@ -248,31 +243,28 @@ def _foreign(folder: Path, owned: Collection[str], shown: Path, option: str) -> 
         return []
     if not stat.S_ISDIR(st.st_mode):
         _refuse_kind(shown, st, option, folder=True)
+    _refuse_holding(folder, Path.cwd(), "the current folder", shown, option)
 
     def mine(rel: str) -> bool:
         return any(fnmatchcase(rel, pattern) for pattern in owned)
 
+    def entries(path: Path | str) -> list[os.DirEntry[str]]:
+        return sorted(os.scandir(path), key=lambda e: e.name)
+
     keep = []
-    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-        directory = entry.is_dir(follow_symlinks=False)
-        if not mine(entry.name):
-            if not directory:
+    for entry in entries(folder):
+        if not entry.is_dir(follow_symlinks=False):
+            if not mine(entry.name):
                 keep.append(entry.name)
-                continue
-            stray = entry.name
-        elif directory:
-            inner = sorted(os.scandir(entry.path), key=lambda e: e.name)
-            stray = next(
-                (
-                    f"{entry.name}/{e.name}"
-                    for e in inner
-                    if e.is_dir(follow_symlinks=False) or not mine(f"{entry.name}/{e.name}")
-                ),
-                None,
-            )
-            if stray is None:
-                continue
-        else:
+            continue
+        # A folder is deleted with the old one: it must be owned, and hold only owned files.
+        stray = entry.name if not mine(entry.name) else None
+        for inner in entries(entry.path) if stray is None else ():
+            rel = f"{entry.name}/{inner.name}"
+            if inner.is_dir(follow_symlinks=False) or not mine(rel):
+                stray = rel
+                break
+        if stray is None:
             continue
         raise OutputError(
             f"{option} holds {stray!r}, which rapstats did not write; replacing the folder "
@@ -281,6 +273,17 @@ def _foreign(folder: Path, owned: Collection[str], shown: Path, option: str) -> 
             hint=f"move {stray!r} elsewhere, or choose a new or empty folder",
         )
     return keep
+
+
+def _refuse_holding(folder: Path, inside: Path, what: str, shown: Path, option: str) -> None:
+    """Refuse to replace ``folder`` if it is or holds ``inside`` (links followed)."""
+    real = Path(os.path.realpath(inside))
+    if folder == real or folder in real.parents:
+        raise OutputError(
+            f"{option} holds {what}; replacing the folder would delete it",
+            path=shown,
+            hint="choose another folder",
+        )
 
 
 def _new_folder(folder: Path, shown: Path, mode: int | None) -> Path:
@@ -297,7 +300,7 @@ def _new_folder(folder: Path, shown: Path, mode: int | None) -> Path:
         except FileExistsError:
             continue
         except OSError as exc:
-            raise OutputError(f"cannot write here: {exc.strerror}", path=shown) from None
+            raise _write_error(exc, shown, "folder") from None
 
 
 def _write_error(exc: OSError, path: Path, what: str) -> OutputError:

@@ -325,3 +325,14 @@ def test_group_labels_of_symbols_alone_in_the_pdf(runner, tmp_path):
     assert "The service was helpful North 24 50.0 " in text
     for label in ("-", "?", "…"):
         assert f"The service was helpful {label} [c] " in text
+
+
+def test_api_refuses_to_replace_the_current_folder(tmp_path, monkeypatch):
+    from rapstats.errors import OutputError
+    from rapstats.report import write_report
+
+    (tmp_path / "notes.txt").write_text("mine\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(OutputError, match="holds the current folder"):
+        write_report({"charts": []}, ".", ["xlsx"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
