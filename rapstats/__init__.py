@@ -21,6 +21,7 @@ _LAZY = {
     "InputError": "rapstats.errors",
     "SpecError": "rapstats.errors",
     "EstimationError": "rapstats.errors",
+    "OutputError": "rapstats.errors",
     "load_export": "rapstats.io",
     "Export": "rapstats.io",
     "load_spec": "rapstats.spec",

@@ -34,12 +34,14 @@ FORMATS = ("table", "csv", "json", "markdown")
 
 class _Path(click.Path):
     """A click.Path that gives a pathlib.Path; pathlib loads only when a value is converted
-    (so that ``--help`` does not import it)."""
+    (so that ``--help`` does not import it). With ``allow_dash``, ``-`` gives None (standard
+    output)."""
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         from pathlib import Path
 
-        return Path(super().convert(value, param, ctx))
+        value = super().convert(value, param, ctx)
+        return None if self.allow_dash and value == "-" else Path(value)
 
 
 class _Group(click.Group):
@@ -162,8 +164,8 @@ def output_options(f: Callable[..., Any]) -> Callable[..., Any]:
     f = click.option(
         "--output",
         "-o",
-        type=_Path(dir_okay=False),
-        help="Write to this file (atomically) instead of standard output.",
+        type=_Path(allow_dash=True),
+        help="Write to this file (atomically; never over an input) instead of standard output (-).",
     )(f)
     return click.option(
         "--format",
@@ -173,6 +175,11 @@ def output_options(f: Callable[..., Any]) -> Callable[..., Any]:
         show_default=True,
         help="Output format.",
     )(f)
+
+
+def _inputs(params: dict[str, Any]) -> dict[str, Path | None]:
+    """The input files of a command by role, for :func:`rapstats.files.check_output`."""
+    return {"export": params["export"], "spec": params["spec_path"]}
 
 
 def _emit(ctx: click.Context, text: str, output: Path | None) -> None:
@@ -204,8 +211,10 @@ def _estimation(params: dict[str, Any]) -> Any:
 def _summary(ctx: click.Context, params: dict[str, Any], publish: tuple[str, ...]) -> Any:
     """Open, summarise and protect (the shared body of summarize and freq); notes are shown
     only when every step succeeded, so a failure prints exactly one line."""
+    from rapstats.files import check_output
     from rapstats.pipeline import summarize_file
 
+    check_output(params["explain_suppression"], _inputs(params), option="--explain-suppression")
     summary, notes = summarize_file(
         params["export"],
         params["spec_path"],
@@ -285,8 +294,10 @@ def summarize(ctx: click.Context, fmt: str, output: Path | None, **params: Any) 
 
         rapstats summarize data/sample/feedback.csv --spec data/sample/feedback.toml --by area
     """
+    from rapstats.files import check_output
     from rapstats.render import render_summary
 
+    check_output(output, _inputs(params))
     _emit(ctx, render_summary(_summary(ctx, params, ("rows",)), fmt), output)
 
 
@@ -304,8 +315,10 @@ def freq(ctx: click.Context, fmt: str, output: Path | None, **params: Any) -> No
 
         rapstats freq data/sample/feedback.csv --spec data/sample/feedback.toml --format csv
     """
+    from rapstats.files import check_output
     from rapstats.render import render_frequencies
 
+    check_output(output, _inputs(params))
     summary = _summary(ctx, params, ("rows", "frequencies"))
     _emit(ctx, render_frequencies(summary, fmt), output)
 
@@ -315,8 +328,8 @@ def freq(ctx: click.Context, fmt: str, output: Path | None, **params: Any) -> No
 @click.option(
     "--output",
     "-o",
-    type=_Path(dir_okay=False),
-    help="Write the spec here instead of standard output.",
+    type=_Path(allow_dash=True),
+    help="Write the spec here instead of standard output (-).",
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing --output file.")
 @click.option("--platform", type=click.Choice(PLATFORMS), default="auto", show_default=True)
@@ -351,10 +364,12 @@ def init(
 
         rapstats init data/sample/feedback.csv -o feedback.toml
     """
+    from rapstats.files import check_output
     from rapstats.infer import infer_spec
     from rapstats.io import load_export
     from rapstats.spec import spec_to_toml
 
+    check_output(output, {"export": export})
     if output is not None and output.exists() and not force:
         raise click.ClickException(f"{output} exists. Fix: use --force to overwrite it.")
     loaded = load_export(
@@ -401,9 +416,11 @@ def comments(
 
         rapstats comments data/sample/feedback.csv --spec data/sample/feedback.toml --by area
     """
+    from rapstats.files import check_output
     from rapstats.pipeline import comments_file
     from rapstats.render.tables import render_comments
 
+    check_output(output, _inputs(params))
     quoted, title, notes = comments_file(
         params["export"], params["spec_path"], by=by, read=_read(params)
     )
@@ -413,14 +430,15 @@ def comments(
 
 
 def _oneoff(ctx: click.Context, fmt: str, call: Callable[[], dict[str, Any]]) -> None:
-    """Run a one-off computation; ValueError (bad numbers) becomes a usage error (exit 2)."""
+    """Run a one-off computation; an invalid argument (ArgumentError) is a usage error (exit 2)."""
     import json
 
     from rapstats.render.tables import oneoff_text
+    from rapstats.stats import ArgumentError
 
     try:
         result = call()
-    except ValueError as exc:
+    except ArgumentError as exc:
         raise click.UsageError(str(exc), ctx=ctx) from None
     if fmt == "json":
         click.echo(json.dumps(result, indent=2, allow_nan=False))
@@ -552,10 +570,10 @@ def samplesize(ctx: click.Context, fmt: str, **params: Any) -> None:
 )
 @click.option(
     "--out",
-    type=_Path(file_okay=False),
+    type=_Path(),
     default="report",
     show_default=True,
-    help="Output folder.",
+    help="Output folder, replaced as a whole (files rapstats did not write are kept).",
 )
 @click.option(
     "--formats",
@@ -586,10 +604,14 @@ def report(
 
         rapstats report data/sample/feedback.csv --spec data/sample/feedback.toml --out out
     """
+    from rapstats.files import check_output
     from rapstats.pipeline import report_data
     from rapstats.report import FORMATS, write_report
-    from rapstats.report.write import report_steps
+    from rapstats.report.write import OWNED, report_steps
 
+    inputs = {**_inputs(params), "previous export": previous}
+    check_output(out, inputs, option="--out", owned=OWNED)
+    check_output(params["explain_suppression"], inputs, option="--explain-suppression")
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
     bad = [f for f in chosen if f not in FORMATS]
     if bad or not chosen:

@@ -84,3 +84,8 @@ class SpecError(RapstatsError):
 
 class EstimationError(RapstatsError):
     """A statistic cannot be computed from the data given."""
+
+
+class OutputError(RapstatsError):
+    """An output cannot be written: it would replace an input, is not a regular file or folder,
+    or writing it failed (e.g. a full disk). The previous output is left as it was."""

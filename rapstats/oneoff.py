@@ -1,8 +1,9 @@
 """One-off answers from counts typed at the shell: ``rapstats ci`` and ``rapstats samplesize``.
 
 Each function returns a plain, JSON-ready dict (the numbers unrounded, plus the method names),
-built only from :mod:`rapstats.stats`. Invalid arguments raise ``ValueError`` naming the
-argument (the CLI shows it as a one-line usage error).
+built only from :mod:`rapstats.stats`. Invalid arguments raise
+:class:`rapstats.stats.ArgumentError` (a ``ValueError``) naming the argument (the CLI shows it
+as a one-line usage error).
 """
 
 from __future__ import annotations
@@ -125,7 +126,7 @@ def plan(
             "n_unrounded": r.n_unrounded,
         }
     if p1 is None or p2 is None:
-        raise ValueError("give margin, or p1 and p2 (with power or n_per_group)")
+        raise stats.ArgumentError("give margin, or p1 and p2 (with power or n_per_group)")
     r2 = stats.two_proportion_power(p1, p2, n_per_group=n_per_group, power=power, alpha=alpha)
     return {
         "kind": "two_proportion_power",

@@ -224,16 +224,10 @@ def _write_table(
     """
     if len(set(header)) != len(header) or not all(header):
         raise ValueError(f"table {name}: column names must be unique and not empty")
-    # Text that is only whitespace is an empty cell.
-    rows = [[None if isinstance(v, str) and not v.strip() else v for v in row] for row in rows]
+    rows = [[_cell(v) for v in row] for row in rows]
     for row in rows:
         if all(v is None for v in row):
             raise ValueError(f"table {name}: empty row; every row needs a value")
-        for v in row:
-            # A cell of symbols alone (such as "-") must be a GSS symbol instead. gptables
-            # counts ASCII letters and digits only; any letter or digit counts here.
-            if v is not None and not any(ch.isalnum() for ch in str(v)):
-                raise ValueError(f"table {name}: cell {v!r} holds only special characters")
     top = 0
     for text, style in (
         (title, "title"),
@@ -285,6 +279,22 @@ def _write_table(
             "name": name,
         },
     )
+
+
+def _cell(value: Any) -> Any:
+    """A table cell as written: text that is only whitespace is an empty cell, and text of
+    symbols alone gets " (as given)".
+
+    A cell of symbols alone (such as "-") reads as a shorthand for a missing value, and
+    gptables refuses one, so a label from the data such as a group called "-" is written
+    ``- (as given)``. gptables counts ASCII letters and digits only; any letter or digit counts
+    here.
+    """
+    if not isinstance(value, str):
+        return value
+    if not value.strip():
+        return None
+    return value if any(ch.isalnum() for ch in value) else f"{value} (as given)"
 
 
 def _numeric(values: list[Any]) -> bool:
@@ -404,7 +414,7 @@ def render_ods(model: dict[str, Any]) -> bytes:
         for row in rows:
             out(
                 "<table:table-row>"
-                + "".join(_ods_cell(value, False) for value in row)
+                + "".join(_ods_cell(_cell(value), False) for value in row)
                 + "</table:table-row>"
             )
         out("</table:table>")

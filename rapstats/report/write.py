@@ -1,7 +1,9 @@
 """Write a report model to files: Markdown (+ PNG charts), HTML, PDF, XLSX, ODS and JSON.
 
-Every file is written atomically (temporary file, then ``os.replace``) and is byte-identical
-for the same model: charts, PDF and spreadsheets carry no clock time. The charts are drawn in
+The folder is replaced as a whole (the files are written into a temporary folder beside it,
+which is then swapped in), so it never mixes files of two runs, and a failure in any format
+leaves the previous report as it was. Every file is byte-identical for the same model: charts,
+PDF and spreadsheets carry no clock time. The charts are drawn in
 a worker process and the PDF is compiled on a thread while the other formats are written;
 the bytes do not depend on which finishes first.
 """
@@ -23,6 +25,8 @@ EXTENSIONS = {
     "xlsx": "report.xlsx",
     "ods": "report.ods",
 }
+# What write_report owns in its folder: it replaces these, and keeps any other file there.
+OWNED = ("report.json", *EXTENSIONS.values(), "charts", "charts/*.png")
 
 
 def report_steps(model: dict[str, Any], formats: Iterable[str] = FORMATS) -> int:
@@ -45,7 +49,10 @@ def write_report(
     model : dict
         From :func:`rapstats.report.build_model` or :func:`rapstats.report.build_report`.
     out : str or Path
-        Output folder (created if missing); charts for Markdown go to ``out/charts``.
+        Output folder (created if missing); charts for Markdown go to ``out/charts``. It is
+        replaced as a whole by :func:`rapstats.files.replace_folder`: files of an earlier
+        report that are not written again are removed, other files are kept, and a folder
+        holding another folder is refused.
     formats : iterable of str
         Any of {'md', 'html', 'pdf', 'xlsx', 'ods'}; default all. ``report.json`` (the model)
         is always written.
@@ -55,7 +62,7 @@ def write_report(
         Processes drawing charts (0 draws them in this process). Default 1. Charts that
         :func:`rapstats.report.build_report` already started are not drawn again.
     """
-    from rapstats.files import write_atomic
+    from rapstats.files import replace_folder
 
     formats = tuple(dict.fromkeys(formats))
     unknown = [f for f in formats if f not in FORMATS]
@@ -65,14 +72,28 @@ def write_report(
         )
     step = progress or (lambda label: None)
     out = Path(out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise RapstatsError(f"cannot create the output folder: {exc.strerror}", path=out) from None
-    written: list[Path] = []
+    names = replace_folder(
+        out, lambda folder: _write_files(model, folder, formats, step, workers), owned=OWNED
+    )
+    step("done")
+    return [out / name for name in names]
+
+
+def _write_files(
+    model: dict[str, Any],
+    out: Path,
+    formats: tuple[str, ...],
+    step: Callable[[str], None],
+    workers: int,
+) -> list[str]:
+    """Write every file of the report into the new, empty folder ``out``; return their names."""
+    from rapstats.files import write_atomic
+
+    written: list[str] = []
 
     def put(name: str, data: str | bytes) -> None:
-        written.append(write_atomic(out / name, data))
+        write_atomic(out / name, data)
+        written.append(name)
 
     put("report.json", json.dumps(model, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     kinds = chart_kinds(formats)
@@ -126,7 +147,6 @@ def write_report(
     finally:
         if pdf is not None:
             pdf.join()
-    step("done")
     return written
 
 

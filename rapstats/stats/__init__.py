@@ -19,7 +19,8 @@ Planning
     :func:`sample_size`, :func:`two_proportion_power`.
 
 Importing this package does not import scipy; the Wilson intervals and the score tests never
-do. Invalid arguments raise ``ValueError`` naming the argument and the allowed values.
+do. Invalid arguments raise :class:`ArgumentError` (a ``ValueError``) naming the argument and
+the allowed values.
 
 Example
 -------
@@ -31,6 +32,7 @@ Example
 
 from __future__ import annotations
 
+from rapstats.stats._common import ArgumentError
 from rapstats.stats.baseline import (
     ALTERNATIVES,
     BASELINE_TESTS,
@@ -71,6 +73,7 @@ __all__ = [
     "AdjustMethod",
     "AdjustedPValues",
     "Alternative",
+    "ArgumentError",
     "BaselineTest",
     "BaselineTestResult",
     "CIMethod",

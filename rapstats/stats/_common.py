@@ -18,23 +18,33 @@ _erfc = np.frompyfunc(math.erfc, 1, 1)
 _ndtr = np.frompyfunc(STD_NORMAL.cdf, 1, 1)
 
 
+class ArgumentError(ValueError):
+    """An invalid argument to a :mod:`rapstats.stats` function (a ``ValueError``).
+
+    Raised only by argument validation, never by a computation, so a caller can report it as
+    bad input without hiding a bug.
+    """
+
+
 def check_choice(name: str, value: Any, allowed: Sequence[str]) -> None:
-    """Raise ``ValueError`` naming ``name`` unless ``value`` is one of ``allowed`` (exactly)."""
+    """Raise ``ArgumentError`` naming ``name`` unless ``value`` is one of ``allowed`` (exactly)."""
     if not isinstance(value, str) or value not in allowed:
         choices = ", ".join(repr(a) for a in allowed)
-        raise ValueError(f"{name} must be one of {choices}; got {value!r}.")
+        raise ArgumentError(f"{name} must be one of {choices}; got {value!r}.")
 
 
 def check_confidence(confidence: Any, name: str = "confidence") -> float:
-    """Return ``confidence`` as a float strictly between 0 and 1, else raise ``ValueError``."""
+    """Return ``confidence`` as a float strictly between 0 and 1, else raise ``ArgumentError``."""
     try:
         c = float(confidence)
     except (TypeError, ValueError):
-        raise ValueError(
+        raise ArgumentError(
             f"{name} must be a number in (0, 1), e.g. 0.95; got {confidence!r}."
         ) from None
     if not 0.0 < c < 1.0:
-        raise ValueError(f"{name} must be strictly between 0 and 1, e.g. 0.95; got {confidence!r}.")
+        raise ArgumentError(
+            f"{name} must be strictly between 0 and 1, e.g. 0.95; got {confidence!r}."
+        )
     return c
 
 
@@ -52,16 +62,16 @@ def z_quantile(confidence: float) -> float:
 
 
 def as_array(name: str, value: Any) -> np.ndarray:
-    """Convert ``value`` to a float array; non-numeric or non-finite input raises ``ValueError``."""
+    """Convert ``value`` to a float array; raise ``ArgumentError`` unless numeric and finite."""
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(
+        raise ArgumentError(
             f"{name} must be numeric (a number or an array of numbers); got {value!r}."
         ) from None
     if not np.all(np.isfinite(arr)):
         bad = np.flatnonzero(~np.isfinite(arr.ravel()))[:3].tolist()
-        raise ValueError(f"{name} must be finite (no NaN or infinity); bad positions {bad}.")
+        raise ArgumentError(f"{name} must be finite (no NaN or infinity); bad positions {bad}.")
     return arr
 
 
@@ -70,12 +80,12 @@ def _first(mask: np.ndarray) -> list[int]:
 
 
 def broadcast(**arrays: np.ndarray) -> list[np.ndarray]:
-    """Broadcast named arrays together, or raise ``ValueError`` naming them."""
+    """Broadcast named arrays together, or raise ``ArgumentError`` naming them."""
     try:
         return list(np.broadcast_arrays(*arrays.values()))
     except ValueError:
         shapes = ", ".join(f"{k} {np.shape(v)}" for k, v in arrays.items())
-        raise ValueError(
+        raise ArgumentError(
             f"{' and '.join(arrays)} cannot be broadcast together: {shapes}."
         ) from None
 
@@ -89,14 +99,14 @@ def counts(x: Any, n: Any, xname: str = "x", nname: str = "n") -> tuple[np.ndarr
     na = as_array(nname, n)
     xa, na = broadcast(**{xname: xa, nname: na})
     if np.any(na <= 0):
-        raise ValueError(
+        raise ArgumentError(
             f"{nname} must be positive (n > 0); got {nname}={na.ravel()[_first(na <= 0)].tolist()}"
             f" at positions {_first(na <= 0)}."
         )
     bad = (xa < 0) | (xa > na)
     if np.any(bad):
         pos = _first(bad)
-        raise ValueError(
+        raise ArgumentError(
             f"{xname} must satisfy 0 <= {xname} <= {nname}; got {xname}="
             f"{xa.ravel()[pos].tolist()}, {nname}={na.ravel()[pos].tolist()} at positions {pos}."
         )
@@ -104,11 +114,11 @@ def counts(x: Any, n: Any, xname: str = "x", nname: str = "n") -> tuple[np.ndarr
 
 
 def check_integer(name: str, arr: np.ndarray) -> None:
-    """Raise ``ValueError`` unless every element of ``arr`` is a whole number."""
+    """Raise ``ArgumentError`` unless every element of ``arr`` is a whole number."""
     bad = arr != np.round(arr)
     if np.any(bad):
         got = arr.ravel()[_first(bad)].tolist()
-        raise ValueError(f"{name} must be whole numbers for an exact test; got {got}.")
+        raise ArgumentError(f"{name} must be whole numbers for an exact test; got {got}.")
 
 
 def probability(name: str, value: Any, *, open_interval: bool = False) -> np.ndarray:
@@ -117,7 +127,7 @@ def probability(name: str, value: Any, *, open_interval: bool = False) -> np.nda
     bad = (arr <= 0) | (arr >= 1) if open_interval else (arr < 0) | (arr > 1)
     if np.any(bad):
         rng = "strictly between 0 and 1" if open_interval else "between 0 and 1"
-        raise ValueError(f"{name} must be {rng}; got {arr.ravel()[_first(bad)].tolist()}.")
+        raise ArgumentError(f"{name} must be {rng}; got {arr.ravel()[_first(bad)].tolist()}.")
     return arr
 
 

@@ -9,6 +9,7 @@ from typing import Any, Literal, get_args
 import numpy as np
 
 from rapstats.stats._common import (
+    ArgumentError,
     as_array,
     broadcast,
     check_choice,
@@ -355,7 +356,7 @@ def baseline_diff_ci(
     """
     conf = check_confidence(confidence)
     if baseline_n is not None and baseline_ci is not None:
-        raise ValueError("give at most one of baseline_n and baseline_ci, not both.")
+        raise ArgumentError("give at most one of baseline_n and baseline_ci, not both.")
     scalar = is_scalar(x, n, p0, baseline_n)
     xa, na = counts(x, n)
     p0a = probability("p0", p0)
@@ -366,7 +367,7 @@ def baseline_diff_ci(
     elif baseline_n is not None:
         bn = as_array("baseline_n", baseline_n)
         if np.any(bn <= 0):
-            raise ValueError(f"baseline_n must be positive; got {baseline_n!r}.")
+            raise ArgumentError(f"baseline_n must be positive; got {baseline_n!r}.")
         xa, na, p0a, bn = broadcast(x=xa, n=na, p0=p0a, baseline_n=bn)
         l0, u0 = _wilson(p0a * bn, bn, conf)
         method = "newcombe"
@@ -374,7 +375,7 @@ def baseline_diff_ci(
         try:
             b_low, b_high = baseline_ci
         except (TypeError, ValueError):
-            raise ValueError(
+            raise ArgumentError(
                 f"baseline_ci must be a pair (low, high); got {baseline_ci!r}."
             ) from None
         scalar = scalar and is_scalar(b_low, b_high)
@@ -382,7 +383,7 @@ def baseline_diff_ci(
         bh = probability("baseline_ci", b_high)
         xa, na, p0a, bl, bh = broadcast(x=xa, n=na, p0=p0a, baseline_ci_low=bl, baseline_ci_high=bh)
         if np.any((bl > p0a) | (bh < p0a)):
-            raise ValueError("baseline_ci must contain p0 (low <= p0 <= high).")
+            raise ArgumentError("baseline_ci must contain p0 (low <= p0 <= high).")
         scale = z_quantile(conf) / z_quantile(
             check_confidence(baseline_ci_confidence, "baseline_ci_confidence")
         )

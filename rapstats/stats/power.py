@@ -10,6 +10,7 @@ import numpy as np
 
 from rapstats.stats._common import (
     STD_NORMAL,
+    ArgumentError,
     as_array,
     broadcast,
     check_confidence,
@@ -124,7 +125,7 @@ def sample_size(
     else:
         big_n = as_array("population_size", population_size)
         if np.any(big_n < 1):
-            raise ValueError(f"population_size must be at least 1; got {population_size!r}.")
+            raise ArgumentError(f"population_size must be at least 1; got {population_size!r}.")
         n0, big_n = broadcast(p_and_margin=n0, population_size=big_n)
         n_unr = n0 / (1.0 + (n0 - 1.0) / big_n)
     n_int = _ceil(n_unr)
@@ -191,11 +192,11 @@ def two_proportion_power(
     0.8001
     """
     if (n_per_group is None) == (power is None):
-        raise ValueError("give exactly one of n_per_group and power.")
+        raise ArgumentError("give exactly one of n_per_group and power.")
     for name, value in (("p1", p1), ("p2", p2)):
         probability(name, value, open_interval=True)
     if p1 == p2:
-        raise ValueError(f"p1 and p2 must differ; got p1 = p2 = {p1!r}.")
+        raise ArgumentError(f"p1 and p2 must differ; got p1 = p2 = {p1!r}.")
     alpha = check_confidence(alpha, "alpha")
     z_a = STD_NORMAL.inv_cdf(1.0 - alpha / 2.0)
     delta = abs(p1 - p2)
@@ -204,7 +205,7 @@ def two_proportion_power(
     if power is None:
         n = float(as_array("n_per_group", n_per_group))
         if n <= 0:
-            raise ValueError(f"n_per_group must be positive; got {n_per_group!r}.")
+            raise ArgumentError(f"n_per_group must be positive; got {n_per_group!r}.")
         pw = STD_NORMAL.cdf((math.sqrt(n) * delta - z_a * null_sd) / alt_sd)
         return TwoProportionPower(n_per_group, n, pw, p1, p2, alpha)
     pw = check_confidence(power, "power")
