@@ -27,7 +27,10 @@ from rapstats.stats import ArgumentError
             ["ci", "5", "10", "--baseline", "0.3", "--baseline-ci", "0.4", "0.5"],
             "baseline_ci must contain p0 (low <= p0 <= high).",
         ),
-        (["ci", "5", "10", "--method", "wilson", "--confidence", "0"], "confidence must be"),
+        (
+            ["ci", "5", "10", "--method", "wilson", "--confidence", "0"],
+            "Invalid value for '--confidence': 0.0 is not in the range 0<x<=0.9999.",
+        ),
         (
             ["samplesize", "--p1", "0.3", "--p2", "0.4"],
             "give exactly one of n_per_group and power.",
