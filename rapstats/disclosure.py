@@ -670,6 +670,7 @@ def protect(
         rows = _withhold(rows, row_supp & ~keeps_base, keep=public_rows)
         rows = _withhold(rows, withhold, keep=(*public_rows, "base", "effective_n"))
         freq = _withhold(freq, fr_supp, keep=PUBLIC_FREQ_COLUMNS + groups + _STATUS)
+        freq = _hide_hidden_bases(rows, freq, by)
     spec, rows, freq, redacted = _redact_labels(summary, rows, freq)
     rows = _set_status(rows, row_symbol, row_reason)
     freq = _set_status(freq, fr_symbol, fr_reason)
@@ -685,6 +686,28 @@ def protect(
     return dataclasses.replace(
         summary, table=rows, frequency_table=freq, spec=spec, disclosure=disclosure
     )
+
+
+def _hide_hidden_bases(rows: Table, freq: Table, by: tuple[str, ...]) -> Table:
+    """Blank ``share_of_base`` in the cells whose base is withheld.
+
+    A published count and its share of the base give the base (count / share), so a share of
+    the base is published only where the base itself is: in a cell with a published row of
+    the same question. Otherwise a withheld base could be read off any published answer.
+    """
+    if not len(freq):
+        return freq
+    shown = ~np.array([v is None or v != v for v in rows["base"].tolist()], dtype=bool)
+    published = set(
+        zip(
+            rows["question"][shown].tolist(),
+            _cell_keys(rows, np.flatnonzero(shown), by),
+            strict=True,
+        )
+    )
+    keys = zip(freq["question"].tolist(), _cell_keys(freq, np.arange(len(freq)), by), strict=True)
+    hidden = np.array([k not in published for k in keys], dtype=bool)
+    return freq.assign({"share_of_base": np.where(hidden, np.nan, freq["share_of_base"])})
 
 
 def _set_status(table: Table, symbol: np.ndarray, reason: np.ndarray) -> Table:

@@ -8,6 +8,7 @@ from typing import Any, Literal, get_args
 import numpy as np
 
 from rapstats.stats._common import (
+    ArgumentError,
     broadcast,
     check_choice,
     check_confidence,
@@ -244,7 +245,7 @@ def _fisher_p_value(x1: np.ndarray, n1: np.ndarray, x2: np.ndarray, n2: np.ndarr
     hi = np.minimum(np.minimum(c1, r1), np.ceil(mean + t_max).astype(np.int64))
     size = hi - lo + 1
     if size.sum() > MAX_FISHER_SUPPORT:
-        raise ValueError(
+        raise ArgumentError(
             f"Fisher's exact test at these counts would sum over {size.sum():.3g} tables "
             f"(more than {MAX_FISHER_SUPPORT:.0e}); use test 'chisq_nocc', the large-sample test, "
             "which is accurate at such sizes."

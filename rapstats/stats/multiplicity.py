@@ -7,7 +7,7 @@ from typing import Any, Literal, get_args
 
 import numpy as np
 
-from rapstats.stats._common import check_choice
+from rapstats.stats._common import ArgumentError, check_choice
 
 AdjustMethod = Literal["holm", "BH"]
 #: Methods of :func:`p_adjust`; the first is the default.
@@ -84,14 +84,14 @@ def p_adjust(p: Any, method: AdjustMethod = "holm") -> AdjustedPValues:
             np.where(np.equal(np.asarray(p, dtype=object), None), np.nan, p), dtype=float
         )
     except (TypeError, ValueError):
-        raise ValueError(
+        raise ArgumentError(
             f"p must be an array of numbers in [0, 1] (None for missing); got {p!r}."
         ) from None
     flat = arr.ravel()
     ok = ~np.isnan(flat)
     if np.any((flat[ok] < 0) | (flat[ok] > 1)):
         bad = flat[ok][(flat[ok] < 0) | (flat[ok] > 1)][:3].tolist()
-        raise ValueError(f"p must contain p-values in [0, 1]; got {bad}.")
+        raise ArgumentError(f"p must contain p-values in [0, 1]; got {bad}.")
     vals = flat[ok]
     n = vals.size
     out = np.full(flat.shape, np.nan)

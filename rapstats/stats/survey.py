@@ -9,6 +9,7 @@ import numpy as np
 
 from rapstats.errors import EstimationError
 from rapstats.stats._common import (
+    ArgumentError,
     as_array,
     broadcast,
     check_choice,
@@ -202,7 +203,7 @@ def _design(
     import pandas as pd
 
     if not isinstance(data, pd.DataFrame):
-        raise ValueError(f"data must be a pandas DataFrame; got {type(data).__name__}.")
+        raise ArgumentError(f"data must be a pandas DataFrame; got {type(data).__name__}.")
     for arg, col in (
         ("outcome", outcome),
         ("weights", weights),
@@ -211,13 +212,13 @@ def _design(
         ("fpc", fpc),
     ):
         if col is not None and col not in data.columns:
-            raise ValueError(f"{arg} names a column not in data: {col!r}.")
+            raise ArgumentError(f"{arg} names a column not in data: {col!r}.")
     nrow = len(data)
     if nrow == 0:
-        raise ValueError("data must have at least one row.")
+        raise ArgumentError("data must have at least one row.")
     for arg, col in (("strata", strata), ("ids", ids)):
         if col is not None and data[col].isna().any():
-            raise ValueError(f"{arg} column {col!r} has missing values.")
+            raise ArgumentError(f"{arg} column {col!r} has missing values.")
     s_code = pd.factorize(data[strata], sort=True)[0] if strata is not None else np.zeros(nrow, int)
     if ids is not None:
         pairs = pd.MultiIndex.from_arrays([s_code, data[ids].to_numpy()])
@@ -231,14 +232,14 @@ def _design(
     if fpc is not None:
         fp = data[fpc].to_numpy(dtype=float, na_value=np.nan)
         if not np.all(np.isfinite(fp)) or np.any(fp <= 0):
-            raise ValueError(f"fpc column {fpc!r} must be positive and not missing.")
+            raise ArgumentError(f"fpc column {fpc!r} must be positive and not missing.")
         first = np.zeros(n_h.size)
         first[s_code] = fp
         if np.any(fp != first[s_code]):
-            raise ValueError(f"fpc column {fpc!r} must be constant within each stratum.")
+            raise ArgumentError(f"fpc column {fpc!r} must be constant within each stratum.")
         pop = n_h / first if np.all(fp <= 1) else first
         if np.any(pop < n_h):
-            raise ValueError(
+            raise ArgumentError(
                 f"fpc column {fpc!r} gives a population smaller than the PSUs sampled."
             )
         f_h = n_h / pop
@@ -248,7 +249,7 @@ def _design(
     if weights is not None:
         w = data[weights].to_numpy(dtype=float, na_value=np.nan)
         if not np.all(np.isfinite(w)) or np.any(w <= 0):
-            raise ValueError(f"weights column {weights!r} must be positive and not missing.")
+            raise ArgumentError(f"weights column {weights!r} must be positive and not missing.")
     elif pop is not None:
         w = (pop / n_h)[s_code]
     else:
@@ -259,9 +260,9 @@ def _design(
         try:
             dcol, dval = domain
         except (TypeError, ValueError):
-            raise ValueError(f"domain must be a (column, value) pair; got {domain!r}.") from None
+            raise ArgumentError(f"domain must be a (column, value) pair; got {domain!r}.") from None
         if dcol not in data.columns:
-            raise ValueError(f"domain names a column not in data: {dcol!r}.")
+            raise ArgumentError(f"domain names a column not in data: {dcol!r}.")
         d = (data[dcol] == dval).to_numpy(dtype=float, na_value=0.0)
         if not d.any():
             raise EstimationError(
@@ -273,7 +274,7 @@ def _design(
     # subset()), so missing answers outside the domain are allowed.
     y = data[outcome].to_numpy(dtype=float, na_value=np.nan)
     if np.any((d > 0) & (y != 0) & (y != 1)):
-        raise ValueError(
+        raise ArgumentError(
             f"outcome column {outcome!r} must hold only 0/1 (or True/False) within the domain, "
             "without missing values; define missing answers out with domain= or drop them."
         )
@@ -368,7 +369,7 @@ def weighted_proportion_from_sums(
     )
     for _name, bad, message in checks:
         if np.any(bad):
-            raise ValueError(
+            raise ArgumentError(
                 f"{message}; bad positions {np.flatnonzero(bad.ravel())[:3].tolist()}."
             )
     p = np.clip(swy / sw, 0.0, 1.0)
