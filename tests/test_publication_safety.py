@@ -446,6 +446,7 @@ def _report(hits: list[str]) -> str:
 # The scan
 
 
+@pytest.mark.slow  # every command and format on every attack export (~20 s)
 def test_every_command_and_format_writes_its_output(runs):
     """No attack stops a command or a writer: exit 0 and every file written (no traceback)."""
     bad = []
@@ -460,6 +461,7 @@ def test_every_command_and_format_writes_its_output(runs):
     assert not bad, "\n".join(bad)
 
 
+@pytest.mark.slow  # every command and format on every attack export (~20 s)
 def test_no_personal_data_in_any_output(runs):
     hits = []
     for _, path in _publishable_files(runs):
@@ -468,6 +470,7 @@ def test_no_personal_data_in_any_output(runs):
     assert not hits, _report(hits)
 
 
+@pytest.mark.slow  # every command and format on every attack export (~20 s)
 def test_no_control_characters_in_any_output(runs):
     hits = []
     for _, path in _publishable_files(runs):
@@ -476,6 +479,7 @@ def test_no_control_characters_in_any_output(runs):
     assert not hits, _report(hits)
 
 
+@pytest.mark.slow  # every command and format on every attack export (~20 s)
 def test_nothing_executable_or_fetching_in_any_output(runs):
     hits = []
     for _, path in _publishable_files(runs):
@@ -506,6 +510,7 @@ def _withheld_row_hits(where: str, rec: dict, data: tuple[str, ...], empty) -> l
     return hits
 
 
+@pytest.mark.slow  # every command and format on every attack export (~20 s)
 def test_withheld_rows_publish_no_data_derived_field(runs):
     """CSV and JSON of summarize/freq, and report.json: a [c] row is the symbol and nothing
     derived from the data."""
@@ -568,6 +573,7 @@ def _reasons(rec: dict) -> list[str]:
     return [v for v in rec.values() if isinstance(v, str) and v.strip().lower().startswith(REASONS)]
 
 
+@pytest.mark.slow  # every command and format on every attack export (~20 s)
 def test_no_per_cell_reason_in_publishable_outputs(runs):
     hits = []
     for _, path in _publishable_files(runs):
@@ -897,6 +903,7 @@ def _xlsx_row_values(path: Path, label: str) -> list[list[str]]:
         return rows
 
 
+@pytest.mark.slow  # every command and format on every attack export (~20 s)
 def test_small_ethnic_groups_show_no_figure_in_any_report_format(runs):
     (report,) = [r for r in runs["ethnicity"] if r.command == "report"]
     assert report.exit_code == 0, report.stderr
