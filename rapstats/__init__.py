@@ -2,9 +2,10 @@
 
 The pipeline runs one way, each layer calling only the ones before it::
 
-    load (rapstats.io) -> normalise (rapstats.spec, rapstats.normalise)
-    -> aggregate (rapstats.aggregate) -> estimate (rapstats.stats, rapstats.summary)
-    -> protect (rapstats.disclosure) -> render (rapstats.render) -> CLI (rapstats.cli)
+    load (rapstats.io) -> spec (rapstats.spec) -> normalise (rapstats.normalise)
+    -> aggregate (rapstats.aggregate) -> estimate (rapstats.estimate, rapstats.stats)
+    -> protect (rapstats.protect) -> render (rapstats.render)
+    -> pipeline (rapstats.pipeline) -> CLI (rapstats.cli)
 
 Public names are loaded lazily so that ``import rapstats`` (and the CLI's ``--help``) stays fast.
 """
@@ -26,12 +27,15 @@ _LAZY = {
     "Export": "rapstats.io",
     "load_spec": "rapstats.spec",
     "Spec": "rapstats.spec",
-    "infer_spec": "rapstats.infer",
+    "infer_spec": "rapstats.spec.infer",
     "normalise": "rapstats.normalise",
     "aggregate": "rapstats.aggregate",
-    "summarize": "rapstats.summary",
-    "frequencies": "rapstats.summary",
-    "Summary": "rapstats.summary",
+    "summarize": "rapstats.estimate.summary",
+    "frequencies": "rapstats.estimate.summary",
+    "Summary": "rapstats.estimate.summary",
+    "protect": "rapstats.protect",
+    "summarize_file": "rapstats.pipeline",
+    "build_report": "rapstats.pipeline",
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from rapstats import __version__
-from rapstats.choices import (
+from rapstats.errors import RapstatsError
+from rapstats.vocab import (
     ADJUST_METHODS,
     BASELINE_TESTS,
     CI_METHODS,
@@ -24,7 +25,6 @@ from rapstats.choices import (
     MAX_UNPACKED_MB,
     PLATFORMS,
 )
-from rapstats.errors import RapstatsError
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -365,9 +365,9 @@ def init(
         rapstats init data/sample/feedback.csv -o feedback.toml
     """
     from rapstats.files import check_output
-    from rapstats.infer import infer_spec
     from rapstats.io import load_export
     from rapstats.spec import spec_to_toml
+    from rapstats.spec.infer import infer_spec
 
     check_output(output, {"export": export})
     if output is not None and output.exists() and not force:
@@ -502,7 +502,7 @@ def ci_command(
 
         rapstats ci --diff 40 400 23 380 --format json
     """
-    from rapstats import oneoff
+    from rapstats.estimate import oneoff
 
     if len(counts) != (4 if diff else 2):
         raise click.UsageError("give X N, or X1 N1 X2 N2 with --diff", ctx=ctx)
@@ -555,7 +555,7 @@ def samplesize(ctx: click.Context, fmt: str, **params: Any) -> None:
 
         rapstats samplesize --p1 0.30 --p2 0.40 --power 0.8
     """
-    from rapstats import oneoff
+    from rapstats.estimate import oneoff
 
     _oneoff(ctx, fmt, lambda: oneoff.plan(**params))
 
@@ -606,8 +606,8 @@ def report(
     """
     from rapstats.files import check_output
     from rapstats.pipeline import report_data
-    from rapstats.report import FORMATS, write_report
-    from rapstats.report.write import OWNED, report_steps
+    from rapstats.render.report import FORMATS, write_report
+    from rapstats.render.report.write import OWNED, report_steps
 
     inputs = {**_inputs(params), "previous export": previous}
     check_output(out, inputs, option="--out", owned=OWNED)

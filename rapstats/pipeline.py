@@ -21,13 +21,13 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rapstats.choices import MAX_UNPACKED_MB
+from rapstats.vocab import MAX_UNPACKED_MB
 
 if TYPE_CHECKING:
+    from rapstats.estimate.summary import Summary
     from rapstats.io import Export
-    from rapstats.redact import QuotableComments
+    from rapstats.protect.redact import QuotableComments
     from rapstats.spec import Spec
-    from rapstats.summary import Summary
 
 # A grouping variable with more levels than this is not broken down in a report by default.
 MAX_GROUP_LEVELS = 20
@@ -105,7 +105,7 @@ def open_survey(
         notes.append("dropped personal-data columns: " + ", ".join(export.dropped))
     notes += list(export.notes)
     if spec_obj is None:
-        from rapstats.infer import infer_spec
+        from rapstats.spec.infer import infer_spec
 
         spec_obj = infer_spec(export)
         weight = spec_obj.design.weight
@@ -131,8 +131,8 @@ def protected_summary(
     tables are built and constrain secondary suppression, so nothing is withheld to protect a
     table nobody sees.
     """
-    from rapstats.disclosure import protect
-    from rapstats.summary import summarize
+    from rapstats.estimate.summary import summarize
+    from rapstats.protect import protect
 
     summary = summarize(
         opened.export,
@@ -204,7 +204,7 @@ def comments_file(
     notes : tuple of str
     """
     from rapstats.normalise import normalise
-    from rapstats.redact import comments_of
+    from rapstats.protect.redact import comments_of
     from rapstats.spec import Spec, fold_label, load_spec
 
     spec_obj = spec if isinstance(spec, Spec) or spec is None else load_spec(spec)
@@ -241,8 +241,8 @@ class ReportData:
         return (self.main, *self.breakdowns, *((self.previous,) if self.previous else ()))
 
     def model(self) -> dict[str, Any]:
-        """The report model (see :mod:`rapstats.report.model`)."""
-        from rapstats.report.model import build_model
+        """The report model (see :mod:`rapstats.render.report.model`)."""
+        from rapstats.render.report.model import build_model
 
         return build_model(
             self.main,
@@ -307,7 +307,7 @@ def report_data(
     options : dict, optional
         Extra options to record in the audit manifest. Default None.
     formats : iterable of str, optional
-        The formats the report will be written in (as :func:`rapstats.report.write_report`):
+        The formats the report will be written in (as :func:`rapstats.render.report.write_report`):
         their charts start drawing in a worker process as soon as the headline figures are
         protected, while the breakdowns are, and ``write_report`` uses them. Default None:
         every format; ``()`` draws nothing early.
@@ -317,10 +317,10 @@ def report_data(
     ReportData
         The protected summaries; ``.model()`` gives the report model.
     """
-    from rapstats.report import FORMATS
-    from rapstats.report.charts import prefetch, prewarm
-    from rapstats.report.model import build_model
-    from rapstats.report.write import chart_kinds
+    from rapstats.render.report import FORMATS
+    from rapstats.render.report.charts import prefetch, prewarm
+    from rapstats.render.report.model import build_model
+    from rapstats.render.report.write import chart_kinds
 
     kinds = chart_kinds(FORMATS if formats is None else formats)
     if kinds:

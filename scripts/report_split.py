@@ -47,12 +47,12 @@ def child() -> dict[str, tuple[float, float]]:
 
     with step("imports (click, pandas, pyarrow, scipy, rapstats)"):
         import rapstats.cli  # noqa: F401
-        import rapstats.disclosure
+        import rapstats.estimate.summary  # noqa: F401
         import rapstats.io  # noqa: F401
-        import rapstats.summary  # noqa: F401
-        from rapstats.report import build_report
+        import rapstats.protect
+        from rapstats.pipeline import build_report
 
-    protect = rapstats.disclosure.protect
+    protect = rapstats.protect.protect
     spent = [0.0, 0.0]
 
     def timed_protect(*args, **kwargs):
@@ -63,12 +63,12 @@ def child() -> dict[str, tuple[float, float]]:
             spent[0] += time.perf_counter() - wall
             spent[1] += time.process_time() - cpu
 
-    rapstats.disclosure.protect = timed_protect
+    rapstats.protect.protect = timed_protect
     with step("load + summaries + disclosure + model"):
         model = build_report(EXPORT, spec=SPEC, formats=())
     times["  of which disclosure control (protect)"] = (spent[0], spent[1])
 
-    from rapstats.report import charts, documents, pdf, spreadsheet
+    from rapstats.render.report import charts, documents, pdf, spreadsheet
 
     with step("charts: import matplotlib"):
         charts._warm()

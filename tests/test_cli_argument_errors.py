@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from conftest import run
 
-from rapstats import oneoff, stats
+from rapstats import stats
+from rapstats.estimate import oneoff
 from rapstats.stats import ArgumentError
 
 

@@ -212,7 +212,7 @@ def test_report_folder_is_replaced_as_a_whole(runner, tmp_path):
 
 def test_a_failing_format_leaves_the_previous_report_intact(runner, tmp_path, monkeypatch):
     from rapstats.errors import RapstatsError
-    from rapstats.report import pdf
+    from rapstats.render.report import pdf
 
     out = tmp_path / "out"
     assert report(runner, out, "xlsx,ods").exit_code == 0
@@ -230,7 +230,7 @@ def test_a_failing_format_leaves_the_previous_report_intact(runner, tmp_path, mo
 def test_an_os_error_in_the_api_leaves_the_previous_report_intact(tmp_path, monkeypatch):
     import json
 
-    from rapstats.report import pdf, write_report
+    from rapstats.render.report import pdf, write_report
 
     out = tmp_path / "out"
     sample = Path(__file__).parents[1] / "reports" / "sample" / "report.json"
@@ -334,7 +334,7 @@ def test_group_labels_of_symbols_alone_in_the_pdf(runner, tmp_path):
 
 def test_api_refuses_to_replace_the_current_folder(tmp_path, monkeypatch):
     from rapstats.errors import OutputError
-    from rapstats.report import write_report
+    from rapstats.render.report import write_report
 
     (tmp_path / "notes.txt").write_text("mine\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)

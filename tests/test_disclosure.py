@@ -1,4 +1,4 @@
-"""Disclosure control and reliability flags (rapstats.disclosure) on constructed tables.
+"""Disclosure control and reliability flags (rapstats.protect) on constructed tables.
 
 Protection is checked independently of the implementation: for every suppressed cell the
 minimum and maximum it can take, given the published cells and the published additive
@@ -18,7 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracles import lp_ranges
 
-from rapstats.disclosure import (
+from rapstats.estimate.summary import Summary
+from rapstats.protect import (
     UNSAFE_BANNER,
     disclosure_rules,
     group_relations,
@@ -27,7 +28,6 @@ from rapstats.disclosure import (
     secondary_suppression,
 )
 from rapstats.spec import Disclosure, Question, Spec
-from rapstats.summary import Summary
 from rapstats.table import Table
 
 SPEC = Spec(questions=(Question("q1", "Q1", "Q1", options=("Yes", "No"), positive=("Yes",)),))

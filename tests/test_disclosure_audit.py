@@ -1,7 +1,7 @@
 """The exact audit of secondary suppression: which suppressed cells the published ones determine.
 
-rapstats.disclosure decides it with linear algebra and its own simplex
-(:func:`rapstats.disclosure._determined_cells`); the reference here is independent: the minimum
+rapstats.protect decides it with linear algebra and its own simplex
+(:func:`rapstats.protect._determined_cells`); the reference here is independent: the minimum
 and maximum of every suppressed cell over the non-negative solutions of the published
 relations, by scipy.optimize.linprog (HiGHS). A cell is determined iff they coincide.
 """
@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracles import lp_ranges, table_layers
 
-from rapstats import disclosure
-from rapstats.disclosure import group_relations, secondary_suppression
+from rapstats import protect as disclosure
+from rapstats.protect import group_relations, secondary_suppression
 
 
 def _rels(relations):
@@ -234,7 +234,7 @@ def test_disclosure_does_not_import_scipy_optimize():
     code = (
         "import sys\n"
         "import numpy as np\n"
-        "from rapstats import disclosure as d\n"
+        "import rapstats.protect as d\n"
         "calls = []\n"
         "real = d._growable_zeros\n"
         "d._growable_zeros = lambda *args: calls.append(1) or real(*args)\n"

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from conftest import SAMPLE_CSV, SAMPLE_SPEC, run
 from oracles import lp_ranges
 
-from rapstats.disclosure import group_relations, protect
+from rapstats.protect import group_relations, protect
 
 FORMATS = ("table", "csv", "json", "markdown")
 BY = ("area", "ethnicity")
@@ -29,9 +29,9 @@ BY = ("area", "ethnicity")
 
 @pytest.fixture(scope="module")
 def summaries():
+    from rapstats.estimate.summary import summarize
     from rapstats.io import load_export
     from rapstats.spec import load_spec
-    from rapstats.summary import summarize
 
     raw = summarize(load_export(SAMPLE_CSV), load_spec(SAMPLE_SPEC), by=BY)
     return raw, protect(raw, publish=("rows",))  # as `rapstats summarize` publishes

@@ -31,14 +31,14 @@ from hypothesis import strategies as st
 
 from rapstats.errors import SpecError
 from rapstats.escape import csv_cell, csv_note, json_text, markdown, visible
-from rapstats.redact import redact
+from rapstats.protect.redact import redact
 
 DATA = Path(__file__).resolve().parent / "data"
 EXPORT = DATA / "attack_markup.csv"
 SPEC = DATA / "attack_markup.toml"
 
 # The attacks of the fixture as they are published: labels first lose personal data (web
-# addresses) to rapstats.redact.redact; the loader reads "vt\x0bhere" as "vt here".
+# addresses) to rapstats.protect.redact.redact; the loader reads "vt\x0bhere" as "vt here".
 FORMULAS = [
     redact(t) for t in ('=HYPERLINK("http://evil")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1)")
 ]

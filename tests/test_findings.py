@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rapstats.report.findings import (
+from rapstats.render.report.findings import (
     Estimate,
     change_sentence,
     group_sentence,

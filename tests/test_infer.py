@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from rapstats.errors import SpecError
-from rapstats.infer import infer_spec
 from rapstats.io import Coded, Export, load_export
 from rapstats.spec import load_spec, spec_to_toml
+from rapstats.spec.infer import infer_spec
 
 DATA = Path(__file__).parent / "data"
 AGREE = ("Strongly agree", "Agree", "Neither agree nor disagree", "Disagree", "Strongly disagree")

@@ -178,10 +178,10 @@ def test_a_group_named_like_a_result_field_changes_nothing(tmp_path, name):
 def test_api_protect_publishes_what_the_summary_has():
     """protect() with no arguments constrains by the tables the summary carries: a summary
     built without frequencies protects its rows as `summarize` does."""
-    from rapstats.disclosure import protect
+    from rapstats.estimate.summary import summarize
     from rapstats.io import load_export
+    from rapstats.protect import protect
     from rapstats.spec import load_spec
-    from rapstats.summary import summarize
 
     spec = load_spec(DATA / "ethnic_groups.toml")
     bare = summarize(load_export(ETHNIC), spec, by=("ethnicity",), with_frequencies=False)

@@ -5,7 +5,7 @@ on the attack exports of tests/data/attack/ (see its README), and every byte of 
 file is scanned: PDF through pdftotext (and its raw bytes for actions), XLSX/ODS through every
 XML part, HTML including its embedded SVG charts. The expected values come from the raw CSVs
 and the planted strings, never from rapstats; the patterns are regular expressions written
-here, independent of rapstats.redact. The contract is /work/shared CONTRACT11 (issue 11):
+here, independent of rapstats.protect.redact. The contract is /work/shared CONTRACT11 (issue 11):
 a withheld row carries the symbol "[c]" only, group columns are ``group:NAME`` in CSV and the
 ``group`` object in JSON, labels with personal data are redacted, CSV text cells starting with
 = + - @ TAB CR are neutralised, Markdown shows markup as text, the terminal shows control
@@ -241,7 +241,7 @@ def _plain(where: str, text: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Patterns, written here independently of rapstats.redact
+# Patterns, written here independently of rapstats.protect.redact
 
 _SEP = r"[ \u00a0-]?"
 PII_PATTERNS = {

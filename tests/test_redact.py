@@ -1,4 +1,4 @@
-"""Redaction of personal data in free-text comments (rapstats.redact).
+"""Redaction of personal data in free-text comments (rapstats.protect.redact).
 
 Example identifiers are the reserved ones: Ofcom drama numbers (07700 900xxx, 020 7946 0xxx,
 01632 960xxx), HMRC's example NI number prefix QQ, RFC 5737 / RFC 3849 documentation IPs.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from rapstats.redact import personal_data_kinds, quotable_comments, redact, redact_series
+from rapstats.protect.redact import personal_data_kinds, quotable_comments, redact, redact_series
 
 
 @pytest.mark.parametrize(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from rapstats.report.model import build_model
+from rapstats.estimate.summary import Summary
+from rapstats.render.report.model import build_model
 from rapstats.spec import parse_spec
-from rapstats.summary import Summary
 from rapstats.table import Table
 
 SPEC = parse_spec(

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from rapstats.report import spreadsheet
+from rapstats.render.report import spreadsheet
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "reports" / "sample" / "report.json"

@@ -63,7 +63,8 @@ def test_plain_script_worker_bytes_no_fork_and_no_pandas(tmp_path):
         import sys
 
         from rapstats.cli import cli
-        from rapstats.report import FORMATS, build_report, charts, write_report
+        from rapstats.pipeline import build_report
+        from rapstats.render.report import FORMATS, charts, write_report
 
         export, spec = {str(EXPORT)!r}, {str(SPEC)!r}
         try:
@@ -98,7 +99,7 @@ def test_plain_script_worker_bytes_no_fork_and_no_pandas(tmp_path):
 
 
 def test_a_dead_worker_is_replaced_by_drawing_here():
-    from rapstats.report import charts
+    from rapstats.render.report import charts
 
     model = json.loads(MODEL.read_text(encoding="utf-8"))
     chart = model["charts"][0]

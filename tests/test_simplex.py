@@ -1,4 +1,4 @@
-"""The bounded-variable simplex (rapstats._simplex) against scipy.optimize.linprog (HiGHS).
+"""The bounded-variable simplex (rapstats.protect._simplex) against scipy.optimize.linprog (HiGHS).
 
 scipy.optimize is the independent reference here only; the package itself never imports it.
 """
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from rapstats._simplex import bounded_simplex
+from rapstats.protect._simplex import bounded_simplex
 
 LINPROG_STATUS = {0: "optimal", 2: "infeasible", 3: "unbounded"}
 

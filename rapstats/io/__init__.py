@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rapstats.choices import MAX_UNPACKED_MB, PLATFORMS
 from rapstats.errors import InputError
+from rapstats.vocab import MAX_UNPACKED_MB, PLATFORMS
 
 if TYPE_CHECKING:
     import numpy as np

@@ -34,9 +34,9 @@ from typing import Any
 import numpy as np
 
 from rapstats.escape import csv_cell, csv_note, json_text, markdown, visible
+from rapstats.estimate.summary import Summary, group_column
 from rapstats.spec import spec_to_dict
 from rapstats.stats._common import level
-from rapstats.summary import Summary, group_column
 from rapstats.table import Table
 
 FORMATS: tuple[str, ...] = ("table", "csv", "json", "markdown")
@@ -328,7 +328,7 @@ def _count(value: float) -> str:
 
 
 def render_comments(quoted: Any, fmt: str, *, title: str = "Comments") -> str:
-    """Quoted, redacted comments (:func:`rapstats.redact.comments_of`) in ``fmt``."""
+    """Quoted, redacted comments (:func:`rapstats.protect.redact.comments_of`) in ``fmt``."""
     frame = quoted.comments
     notes = list(quoted.rules)
     if quoted.withheld_groups:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from rapstats.errors import RapstatsError
-from rapstats.report import FORMATS
+from rapstats.render.report import FORMATS
 
 EXTENSIONS = {
     "md": "report.md",
@@ -47,7 +47,8 @@ def write_report(
     Parameters
     ----------
     model : dict
-        From :func:`rapstats.report.build_model` or :func:`rapstats.report.build_report`.
+        From :func:`rapstats.render.report.build_model` or
+        :func:`rapstats.pipeline.build_report`.
     out : str or Path
         Output folder (created if missing); charts for Markdown go to ``out/charts``. It is
         replaced as a whole by :func:`rapstats.files.replace_folder`: files of an earlier
@@ -60,7 +61,7 @@ def write_report(
         Called with a short label after each step. Default None.
     workers : int
         Processes drawing charts (0 draws them in this process). Default 1. Charts that
-        :func:`rapstats.report.build_report` already started are not drawn again.
+        :func:`rapstats.render.report.build_report` already started are not drawn again.
     """
     from rapstats.files import replace_folder
 
@@ -99,14 +100,14 @@ def _write_files(
     kinds = chart_kinds(formats)
     pending = None
     if kinds and model["charts"]:
-        from rapstats.report.charts import start_rendering
+        from rapstats.render.report.charts import start_rendering
 
         # Charts are drawn in a worker process (usually started, and given the charts, by
         # build_report) while this process writes the spreadsheets.
         pending = start_rendering(model["charts"], kinds, workers=workers)
     pdf = None
     if "pdf" in formats:
-        from rapstats.report.pdf import render_pdf
+        from rapstats.render.report.pdf import render_pdf
 
         # Typst compiles on another thread (it releases the GIL) as soon as the SVGs are
         # drawn, while this thread writes the other formats.
@@ -114,7 +115,7 @@ def _write_files(
     try:
         for fmt in ("xlsx", "ods"):
             if fmt in formats:
-                from rapstats.report import spreadsheet
+                from rapstats.render.report import spreadsheet
 
                 put(EXTENSIONS[fmt], getattr(spreadsheet, f"render_{fmt}")(model))
                 step(fmt)
@@ -122,11 +123,11 @@ def _write_files(
         step("charts")
         text: dict[str, str] = {}
         if "html" in formats:
-            from rapstats.report.documents import render_html
+            from rapstats.render.report.documents import render_html
 
             text["html"] = render_html(model, svgs)
         if "md" in formats:
-            from rapstats.report.documents import render_markdown
+            from rapstats.render.report.documents import render_markdown
 
             text["md"] = render_markdown(model)
             pngs = pending("png") if pending is not None else {}

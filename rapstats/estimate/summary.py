@@ -76,7 +76,7 @@ ROW_COLUMNS = (
 FREQ_COLUMNS = ("question", "answer", "kind", "count", "share_of_base", "in_base", "flag")
 # Columns of the unprotected tables that no output prints: the cell's respondents (for the
 # disclosure rules) and the typed status (``symbol``, and the analyst-only ``reason``) that
-# :func:`rapstats.disclosure.protect` sets and ``flag`` publishes.
+# :func:`rapstats.protect.protect` sets and ``flag`` publishes.
 STATUS_COLUMNS = ("respondents", "symbol", "reason")
 NOT_ANSWERED_LABEL = "(not answered)"
 
@@ -133,7 +133,7 @@ class Summary:
     methods : dict
         How the figures were made; ``methods["notes"]`` holds the methods-note sentences.
     disclosure : dict or None
-        None until :func:`rapstats.disclosure.protect` has applied the disclosure rules.
+        None until :func:`rapstats.protect.protect` has applied the disclosure rules.
     """
 
     table: Table
@@ -190,7 +190,7 @@ def summarize(
     export : Export
         From :func:`rapstats.io.load_export`.
     spec : Spec
-        From :func:`rapstats.spec.load_spec` or :func:`rapstats.infer.infer_spec`.
+        From :func:`rapstats.spec.load_spec` or :func:`rapstats.spec.infer.infer_spec`.
     by : tuple of str
         Grouping variables (spec group names or export column names); default none.
     method, test, confidence, adjust : optional
@@ -203,7 +203,7 @@ def summarize(
     Returns
     -------
     Summary
-        Unprotected: apply :func:`rapstats.disclosure.protect` before publishing.
+        Unprotected: apply :func:`rapstats.protect.protect` before publishing.
     """
     spec = spec.with_methods(method=method, test=test, confidence=confidence, adjust=adjust)
     names = tuple(spec.group(b).name for b in by)
@@ -570,7 +570,7 @@ def published(table: Table, by: tuple[str, ...], fields: tuple[str, ...]) -> Tab
 
     Every writer prints this view, so no writer can print a status reason or a column that
     is not a result field. Withheld numbers are already missing in ``table``
-    (:func:`rapstats.disclosure.protect` blanks them).
+    (:func:`rapstats.protect.protect` blanks them).
     """
     groups = [group_column(b) for b in by]
     after = "workstream" if "workstream" in fields else "question"

@@ -35,7 +35,7 @@ def _env(kind: str) -> Any:
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("rapstats.report", "templates"),
+        loader=jinja2.PackageLoader("rapstats.render.report", "templates"),
         autoescape=kind == "html",
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,

@@ -30,7 +30,7 @@ def render_pdf(model: dict[str, Any], svgs: dict[str, bytes]) -> bytes:
     """The report as a tagged PDF/UA-1 document (bytes); ``svgs`` maps chart id to SVG."""
     import typst
 
-    package = resources.files("rapstats.report")
+    package = resources.files("rapstats.render.report")
     with resources.as_file(package) as root:
         template = root / "templates" / "report.typ"
         compiler = typst.Compiler(

@@ -1,7 +1,7 @@
 """The survey spec: which columns are questions, how answers are scored, how to group.
 
 A spec is a TOML file (read with :mod:`tomllib`) or is inferred from an export by
-:func:`rapstats.infer.infer_spec`. Every key is validated: an unknown key, a wrong type or a
+:func:`rapstats.spec.infer.infer_spec`. Every key is validated: an unknown key, a wrong type or a
 value outside its range (field metadata, see ``_range``; NaN and infinity anywhere) is a
 :class:`~rapstats.errors.SpecError` naming the TOML path and the fix.
 
@@ -55,14 +55,14 @@ from dataclasses import MISSING, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from rapstats.choices import (
+from rapstats.errors import SpecError
+from rapstats.vocab import (
     ADJUST_METHODS,
     BASELINE_TESTS,
     CI_METHODS,
     MAX_CONFIDENCE,
     WEIGHTED_METHODS,
 )
-from rapstats.errors import SpecError
 
 QuestionType = Literal["single", "multi", "text"]
 QUESTION_TYPES: tuple[str, ...] = ("single", "multi", "text")
@@ -204,7 +204,7 @@ class Methods:
 
 @dataclass(frozen=True, slots=True)
 class Disclosure:
-    """Statistical disclosure control and reliability settings (see rapstats.disclosure)."""
+    """Statistical disclosure control and reliability settings (see rapstats.protect)."""
 
     min_base: int = field(default=10, metadata=_range(1, hint=_THRESHOLD))
     min_count: int = field(default=10, metadata=_range(1, hint=_THRESHOLD))

@@ -7,11 +7,13 @@ and the same withheld cells.
 
 Example
 -------
->>> from rapstats.report import build_report, write_report     # doctest: +SKIP
+>>> from rapstats.pipeline import build_report                          # doctest: +SKIP
+>>> from rapstats.render.report import write_report                    # doctest: +SKIP
 >>> model = build_report("feedback.csv", spec="feedback.toml")  # doctest: +SKIP
 >>> write_report(model, "reports/sample")                       # doctest: +SKIP
 
-Public names load lazily, so ``import rapstats.report`` imports neither pandas nor matplotlib.
+Public names load lazily, so ``import rapstats.render.report`` imports neither pandas nor
+matplotlib.
 """
 
 from __future__ import annotations
@@ -22,9 +24,8 @@ from typing import Any
 FORMATS: tuple[str, ...] = ("md", "html", "pdf", "xlsx", "ods")
 
 _LAZY = {
-    "build_report": "rapstats.pipeline",  # kept here for scripts; defined in the pipeline
-    "build_model": "rapstats.report.model",
-    "write_report": "rapstats.report.write",
+    "build_model": "rapstats.render.report.model",
+    "write_report": "rapstats.render.report.write",
 }
 
 __all__ = ["FORMATS", *_LAZY]
@@ -33,5 +34,5 @@ __all__ = ["FORMATS", *_LAZY]
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
-        raise AttributeError(f"module 'rapstats.report' has no attribute {name!r}")
+        raise AttributeError(f"module 'rapstats.render.report' has no attribute {name!r}")
     return getattr(importlib.import_module(module), name)

@@ -208,7 +208,7 @@ def prefetch(charts: list[dict[str, Any]], fmts: tuple[str, ...] = ("svg", "png"
     """Start drawing ``charts`` in the workers of :func:`prewarm`, if it started any.
 
     :func:`start_rendering` then uses the results for the same charts. Used by
-    :func:`rapstats.report.build_report`, which knows the charts (from the headline
+    :func:`rapstats.render.report.build_report`, which knows the charts (from the headline
     summary) well before its breakdowns are protected and the model is complete.
     """
     if _WORKERS:

@@ -1,6 +1,6 @@
 """Personal data in free text: redaction and quotable comments.
 
-Open-text answers are kept out of every table (:func:`rapstats.disclosure.protect` drops
+Open-text answers are kept out of every table (:func:`rapstats.protect.protect` drops
 ``type = "text"`` questions). Where a report quotes comments, call :func:`quotable_comments`:
 it withholds the comments of groups smaller than the disclosure threshold and redacts, in each
 remaining comment,

@@ -1,6 +1,6 @@
 """The report model: every number, sentence, table and chart of a report as plain data.
 
-:func:`build_model` reads protected summaries (after :func:`rapstats.disclosure.protect`) and
+:func:`build_model` reads protected summaries (after :func:`rapstats.protect.protect`) and
 returns a JSON-ready dict. Renderers (Markdown, HTML, PDF, XLSX, ODS) only format it, so they
 show the same numbers and the same withheld cells.
 
@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 
 from rapstats.escape import visible_all
-from rapstats.report.findings import (
+from rapstats.estimate.summary import group_column
+from rapstats.render.report.findings import (
     ADJUST_NAMES,
     Estimate,
     change_sentence,
@@ -28,7 +29,6 @@ from rapstats.report.findings import (
     round_half_up,
     share_sentence,
 )
-from rapstats.summary import group_column
 
 SCHEMA = 1
 # GSS shorthand used by the report itself (disclosure symbols come from the summary).
@@ -60,7 +60,7 @@ def build_model(
 
     Parameters
     ----------
-    summary : rapstats.summary.Summary
+    summary : rapstats.estimate.summary.Summary
         Results after disclosure control (``summary.disclosure`` set). Its overall rows
         give the headline figures; the margins of its grouping variables give breakdowns.
     breakdowns : sequence of Summary
@@ -494,7 +494,7 @@ class _Builder:
         return chart
 
     def _share_item(self, q: Any, option: str | None, rec: dict, e: Estimate) -> dict[str, Any]:
-        from rapstats.report.findings import withheld
+        from rapstats.render.report.findings import withheld
 
         hidden = withheld(e)
 
@@ -731,7 +731,7 @@ class _Builder:
                 prev_rec = self._row(self.prev_records, q.id, option) or {}
                 now = self._estimate(q, option, now_rec)
                 before = self._estimate(q, option, prev_rec)
-                from rapstats.report.findings import withheld
+                from rapstats.render.report.findings import withheld
 
                 change = low = high = None
                 if not (withheld(now) or withheld(before)):

@@ -2,8 +2,8 @@
 
 :func:`protect` is the one place where the rules of the spec's ``[disclosure]`` table
 (:class:`rapstats.spec.Disclosure`) are applied. Every renderer reads a protected
-:class:`~rapstats.summary.Summary`, so the terminal table, CSV, JSON, Markdown and every later
-format obey the same rules.
+:class:`~rapstats.estimate.Summary`, so the terminal table, CSV, JSON, Markdown and every
+later format obey the same rules.
 
 Flags
 -----
@@ -61,7 +61,7 @@ Then, until nothing changes:
    restricted to suppressed numbers, once the zero counts that no feasible change can raise
    are fixed at zero; those come from one small linear program per group of linked
    suppressed numbers, and only where zeros leave the answer open (:func:`_movable_cells`,
-   solved by the bounded simplex of :mod:`rapstats._simplex`, no scipy); for each one, the
+   solved by the bounded simplex of :mod:`rapstats.protect._simplex`, no scipy); for each one, the
    best candidate (same order as in 1) in the nearest relation that still has an
    unsuppressed cell is suppressed.
 
@@ -104,9 +104,9 @@ from typing import Any
 
 import numpy as np
 
-from rapstats._simplex import bounded_simplex
+from rapstats.estimate.summary import Summary, group_column
+from rapstats.protect._simplex import bounded_simplex
 from rapstats.spec import Disclosure, Spec, fold_label
-from rapstats.summary import Summary, group_column
 from rapstats.table import Table, positions
 
 UNSAFE_BANNER = "UNSUPPRESSED – NOT FOR PUBLICATION"
@@ -426,7 +426,7 @@ def _movable_cells(a: np.ndarray, x: np.ndarray) -> np.ndarray:
 def _growable_zeros(a: np.ndarray, zero: np.ndarray, candidates: np.ndarray) -> np.ndarray:
     """Candidate zero cells that some move d (a d = 0, d >= 0 on ``zero``) makes positive.
 
-    One linear program (:func:`rapstats._simplex.bounded_simplex`)::
+    One linear program (:func:`rapstats.protect._simplex.bounded_simplex`)::
 
         maximise sum(t)  subject to  a d = 0,  d_i = t_i + s_i (zero cells),
                                      0 <= t_i <= 1 (candidates; t_i = 0 otherwise), s_i >= 0,
@@ -565,7 +565,7 @@ def protect(
 
     Parameters
     ----------
-    summary : rapstats.summary.Summary
+    summary : rapstats.estimate.summary.Summary
         An unprotected summary (``disclosure`` is None).
     unsafe_no_suppression : bool, default False
         Internal working files only: suppress nothing, keep ``[u]`` marks, and set
@@ -990,11 +990,11 @@ def _withhold(table: Table, mask: np.ndarray, keep: tuple[str, ...]) -> Table:
 def _redact_labels(summary: Summary, rows: Table, freq: Table) -> tuple[Spec, Table, Table, int]:
     """Text that came from the export (question texts, options, answers, group values, column
     headers in the spec) with personal data in it is redacted
-    (:func:`rapstats.redact.redact`) in the spec and both tables alike, so that labels still
+    (:func:`rapstats.protect.redact.redact`) in the spec and both tables alike, so that labels still
     match. Identifiers (question ids, group names) are kept: they key the tables; so is the
     spec's ``[report]`` title block, the publisher's own words (its contact address is meant
     to be published)."""
-    from rapstats.redact import redact
+    from rapstats.protect.redact import redact
 
     cache: dict[str, str] = {}
 
