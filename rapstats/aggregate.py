@@ -122,7 +122,7 @@ def aggregate(responses: Responses, by: tuple[str, ...] = ()) -> Counts:
             size = n_cross * (k + 1)
             counts = per_cell(np.bincount(idx, minlength=size).reshape(n_cross, k + 1))
             answers[q.id] = counts
-            include, positive = _base_masks(q)
+            include, positive = base_masks(q)
             data = {"n": counts[:, include].sum(axis=1), "x": counts[:, positive].sum(axis=1)}
             if weighted:
                 sw = per_cell(np.bincount(idx, weights=w, minlength=size).reshape(n_cross, k + 1))
@@ -190,7 +190,7 @@ def _blocks(m: int) -> list[tuple[int, ...]]:
     return blocks
 
 
-def _base_masks(q: Question) -> tuple[np.ndarray, np.ndarray]:
+def base_masks(q: Question) -> tuple[np.ndarray, np.ndarray]:
     """Boolean masks over the answer columns (blank, options...) of the base and positives."""
     excluded = {fold_label(e) for e in q.exclude}
     positive = {fold_label(p) for p in q.positive}

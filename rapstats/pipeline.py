@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from rapstats.io import Export
     from rapstats.protect.redact import QuotableComments
     from rapstats.spec import Spec
+    from rapstats.table import Table
 
 # A grouping variable with more levels than this is not broken down in a report by default.
 MAX_GROUP_LEVELS = 20
@@ -131,10 +132,19 @@ def protected_summary(
     tables are built and constrain secondary suppression, so nothing is withheld to protect a
     table nobody sees.
     """
-    from rapstats.estimate.summary import summarize
     from rapstats.protect import protect
 
-    summary = summarize(
+    summary = _summarise(opened, by, estimation, publish)
+    return protect(summary, unsafe_no_suppression=unsafe_no_suppression, publish=publish)
+
+
+def _summarise(
+    opened: Opened, by: tuple[str, ...], estimation: Estimation, publish: tuple[str, ...]
+) -> Summary:
+    """The unprotected summary of an opened export, with frequencies if they are published."""
+    from rapstats.estimate.summary import summarize
+
+    return summarize(
         opened.export,
         opened.spec,
         by=by,
@@ -144,7 +154,6 @@ def protected_summary(
         adjust=estimation.adjust,
         with_frequencies="frequencies" in publish,
     )
-    return protect(summary, unsafe_no_suppression=unsafe_no_suppression, publish=publish)
 
 
 def summarize_file(
@@ -230,6 +239,7 @@ class ReportData:
     main: Summary
     breakdowns: tuple[Summary, ...]
     previous: Summary | None
+    changes: Table | None
     inputs: tuple[dict[str, str], ...]
     single_level: tuple[str, ...]
     options: dict[str, Any]
@@ -248,6 +258,7 @@ class ReportData:
             self.main,
             breakdowns=self.breakdowns,
             previous=self.previous,
+            changes=self.changes,
             date=self.date,
             inputs=list(self.inputs),
             single_level=self.single_level,
@@ -359,13 +370,13 @@ def report_data(
         # are the same, as they are unless a chart came to depend on a breakdown.
         prefetch(build_model(main, single_level=single)["charts"], kinds)
     breakdowns = [protected(opened, (g,), ("rows",)) for g in groups]
-    prev = None
+    prev = changes = None
     inputs = [_input("export", opened.export.path, opened.export.sha256)]
     if spec is not None:
         inputs.append(_input("spec", Path(spec), _sha256(Path(spec))))
     if previous is not None:
         prev_opened = open_survey(previous, opened.spec, read=read)
-        prev = protected(prev_opened, (), ("rows", "frequencies"))
+        prev, changes = _wave_change(opened, prev_opened, estimation, unsafe_no_suppression)
         inputs.append(_input("previous export", prev_opened.export.path, prev_opened.export.sha256))
     recorded = {
         "by": list(groups),
@@ -378,11 +389,28 @@ def report_data(
         main=main,
         breakdowns=tuple(breakdowns),
         previous=prev,
+        changes=changes,
         inputs=tuple(inputs),
         single_level=single,
         options={k: v for k, v in recorded.items() if v is not None},
         date=date,
     )
+
+
+def _wave_change(
+    now: Opened, previous: Opened, estimation: Estimation, unsafe: bool
+) -> tuple[Summary, Table]:
+    """The previous wave's protected headline summary, and the protected change since it."""
+    from rapstats.estimate.waves import compare_waves
+    from rapstats.protect import protect, protect_changes
+
+    publish = ("rows", "frequencies")
+    raw_now = _summarise(now, (), estimation, publish)
+    raw_before = _summarise(previous, (), estimation, publish)
+    changes = compare_waves(raw_now, raw_before, confidence=raw_now.spec.methods.confidence)
+    protected_now = protect(raw_now, unsafe_no_suppression=unsafe, publish=publish)
+    before = protect(raw_before, unsafe_no_suppression=unsafe, publish=publish)
+    return before, protect_changes(changes, protected_now, before)
 
 
 def _default_groups(

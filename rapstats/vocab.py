@@ -32,3 +32,11 @@ ADJUST_METHODS: tuple[str, ...] = ("none", "holm", "BH")
 MAX_CONFIDENCE = 0.9999
 #: Default cap, in MB, on what the parts of an XLSX/ODS (ZIP) export may unpack to (zip bombs).
 MAX_UNPACKED_MB: float = 1024.0
+
+
+def level(confidence: float) -> str:
+    """A confidence level as printed everywhere, exactly: ``0.95`` -> ``"95%"``,
+    ``0.975`` -> ``"97.5%"``, ``0.9999`` -> ``"99.99%"`` (the one formatter of levels)."""
+    from decimal import Decimal
+
+    return f"{(Decimal(repr(float(confidence))) * 100).normalize():f}%"

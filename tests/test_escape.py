@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 
 from rapstats.errors import SpecError
 from rapstats.escape import csv_cell, csv_note, json_text, markdown, visible
-from rapstats.protect.redact import redact
+from rapstats.personal import redact
 
 DATA = Path(__file__).resolve().parent / "data"
 EXPORT = DATA / "attack_markup.csv"

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from rapstats.protect.redact import personal_data_kinds, quotable_comments, redact, redact_series
+from rapstats.personal import personal_data_kinds, redact
+from rapstats.protect.redact import quotable_comments, redact_series
 
 
 @pytest.mark.parametrize(

@@ -43,8 +43,8 @@ from rapstats.errors import SpecError
 from rapstats.io import Export
 from rapstats.normalise import BLANK_LABEL, normalise
 from rapstats.spec import Question, Spec
-from rapstats.stats._common import level
 from rapstats.table import Table, positions
+from rapstats.vocab import level
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -423,7 +423,7 @@ def _adjust(
 
 def frequencies(counts: Counts, spec: Spec) -> Table:
     """Every answer label per question and cell: count, share of the base, whether in base."""
-    from rapstats.aggregate import _base_masks
+    from rapstats.aggregate import base_masks
 
     parts: list[dict[str, np.ndarray]] = []
     cells = counts.cells
@@ -432,7 +432,7 @@ def frequencies(counts: Counts, spec: Spec) -> Table:
         if q.type == "single":
             labels = [BLANK_LABEL, *q.options]
             first_kind = "blank"
-            include, _ = _base_masks(q)
+            include, _ = base_masks(q)
             base = table[:, include].sum(axis=1)
         else:
             labels = [NOT_ANSWERED_LABEL, *q.options]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rapstats.errors import InputError
-from rapstats.spec import fold_label
+from rapstats.labels import fold_label
 
 # Personal data: recognised by name (folded, spaces/underscores/dashes removed).
 _PERSONAL_EXACT = frozenset(

@@ -710,6 +710,47 @@ def _hide_hidden_bases(rows: Table, freq: Table, by: tuple[str, ...]) -> Table:
     return freq.assign({"share_of_base": np.where(hidden, np.nan, freq["share_of_base"])})
 
 
+def protect_changes(changes: Table, now: Summary, previous: Summary) -> Table:
+    """Withhold the change of every row that either protected wave withholds.
+
+    Parameters
+    ----------
+    changes : Table
+        From :func:`rapstats.estimate.waves.compare_waves` on the unprotected summaries.
+    now, previous : Summary
+        The two waves, protected (:func:`protect`).
+
+    Returns
+    -------
+    Table
+        ``changes`` with ``symbol`` (the withheld row's symbol, ``[c]`` first) and the change
+        and its interval missing where a wave's share is not published.
+    """
+    symbols = [_headline_symbols(s) for s in (now, previous)]
+    out = np.full(len(changes), None, dtype=object)
+    keys = list(zip(changes["question"].tolist(), changes["option"].tolist(), strict=True))
+    for k, key in enumerate(keys):
+        found = [s.get(key, "[x]") for s in symbols]
+        hidden = [f for f in found if f in ("[c]", "[x]")]
+        if hidden:
+            out[k] = "[c]" if "[c]" in hidden else "[x]"
+    held = np.array([v is not None for v in out], dtype=bool)
+    table = _withhold(changes, held, keep=("question", "option", "method"))
+    return table.assign({"symbol": out})
+
+
+def _headline_symbols(summary: Summary) -> dict[tuple[Any, Any], Any]:
+    """(question, option) -> symbol of the rows not split by a group (missing share: [x])."""
+    t = summary.table
+    out = {}
+    for rec in t.records():
+        if any(rec[group_column(b)] is not None for b in summary.by):
+            continue
+        symbol = rec["symbol"] or (None if rec["share"] == rec["share"] else "[x]")
+        out[(rec["question"], rec["option"])] = symbol
+    return out
+
+
 def _set_status(table: Table, symbol: np.ndarray, reason: np.ndarray) -> Table:
     """The protected table: typed status set, the cells' respondents (an input) dropped."""
     out = {c: table[c] for c in table.columns if c not in ("respondents", *_STATUS)}
@@ -994,7 +1035,7 @@ def _redact_labels(summary: Summary, rows: Table, freq: Table) -> tuple[Spec, Ta
     match. Identifiers (question ids, group names) are kept: they key the tables; so is the
     spec's ``[report]`` title block, the publisher's own words (its contact address is meant
     to be published)."""
-    from rapstats.protect.redact import redact
+    from rapstats.personal import redact
 
     cache: dict[str, str] = {}
 

@@ -36,8 +36,8 @@ import numpy as np
 from rapstats.escape import csv_cell, csv_note, json_text, markdown, visible
 from rapstats.estimate.summary import Summary, group_column
 from rapstats.spec import spec_to_dict
-from rapstats.stats._common import level
 from rapstats.table import Table
+from rapstats.vocab import level
 
 FORMATS: tuple[str, ...] = ("table", "csv", "json", "markdown")
 

@@ -49,13 +49,13 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from rapstats.errors import SpecError
+from rapstats.labels import fold_label
 from rapstats.vocab import (
     ADJUST_METHODS,
     BASELINE_TESTS,
@@ -70,20 +70,6 @@ Derive = Literal["quarter", "month", "year"]
 DERIVES: tuple[str, ...] = ("quarter", "month", "year")
 ADJUST_FAMILIES: tuple[str, ...] = ("workstream", "table", "all")
 DEFAULT_EXCLUDE: tuple[str, ...] = ("Don't know", "Prefer not to say")
-
-_FOLD_TABLE = str.maketrans(
-    {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u2013": "-", "\u2014": "-"}
-)
-
-
-def fold_label(label: str) -> str:
-    """Return the matching key of an answer label: NFKC, case-folded, spaces collapsed.
-
-    Curly apostrophes and en/em dashes are folded to their ASCII forms, so that
-    ``"Don’t  KNOW "`` and ``"Don't know"`` have the same key.
-    """
-    text = unicodedata.normalize("NFKC", str(label)).translate(_FOLD_TABLE)
-    return " ".join(text.casefold().split())
 
 
 def _range(

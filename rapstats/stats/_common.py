@@ -48,14 +48,6 @@ def check_confidence(confidence: Any, name: str = "confidence") -> float:
     return c
 
 
-def level(confidence: float) -> str:
-    """A confidence level as printed everywhere, exactly: ``0.95`` -> ``"95%"``,
-    ``0.975`` -> ``"97.5%"``, ``0.9999`` -> ``"99.99%"`` (the one formatter of levels)."""
-    from decimal import Decimal
-
-    return f"{(Decimal(repr(float(confidence))) * 100).normalize():f}%"
-
-
 def z_quantile(confidence: float) -> float:
     """Two-sided standard normal quantile ``qnorm(1 - (1 - confidence) / 2)`` (not 1.96)."""
     return STD_NORMAL.inv_cdf(1.0 - (1.0 - confidence) / 2.0)

@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from rapstats.stats._common import level
+from rapstats.vocab import level
 
 # A difference this large (proportion units) that is also significant is "well" above/below.
 WELL_ABOVE = 0.10

@@ -29,6 +29,7 @@ from rapstats.render.report.findings import (
     round_half_up,
     share_sentence,
 )
+from rapstats.table import Table
 
 SCHEMA = 1
 # GSS shorthand used by the report itself (disclosure symbols come from the summary).
@@ -51,6 +52,7 @@ def build_model(
     *,
     breakdowns: tuple[Any, ...] | list[Any] = (),
     previous: Any = None,
+    changes: Table | None = None,
     date: str | None = None,
     inputs: list[dict[str, Any]] | tuple[dict[str, Any], ...] = (),
     single_level: tuple[str, ...] | list[str] = (),
@@ -68,6 +70,10 @@ def build_model(
         further breakdowns. Default none.
     previous : Summary, optional
         The previous wave, summarised with the same spec and protected. Default None.
+    changes : Table, optional
+        The protected change of each headline share since ``previous``
+        (:func:`rapstats.estimate.waves.compare_waves`, then
+        :func:`rapstats.protect.protect_changes`); needed with ``previous``.
     date : str, optional
         Publication date shown in the report; default the spec's ``[report].date``.
     inputs : sequence of dict
@@ -87,6 +93,7 @@ def build_model(
         summary,
         tuple(breakdowns),
         previous,
+        changes,
         date,
         list(inputs),
         tuple(single_level),
@@ -95,6 +102,18 @@ def build_model(
     # Every string of every format (and chart) comes from here: control and bidi characters
     # in user text are shown as escapes, so none can stop or steer a writer or a terminal.
     return visible_all(model)
+
+
+def _changes(table: Table | None) -> dict[tuple[str, str | None], tuple[Any, Any, Any]]:
+    """(question, option) -> (change, low, high) of the protected wave change; None withheld."""
+    if table is None:
+        return {}
+    return {
+        (r["question"], r["option"]): tuple(
+            _num(r[k]) for k in ("change", "change_low", "change_high")
+        )
+        for r in table.records()
+    }
 
 
 def _num(value: Any) -> float | None:
@@ -175,6 +194,7 @@ class _Builder:
         summary: Any,
         breakdowns: tuple[Any, ...],
         previous: Any,
+        changes: Table | None,
         date: str | None,
         inputs: list[dict[str, Any]],
         single_level: tuple[str, ...],
@@ -206,6 +226,7 @@ class _Builder:
             for key, rec in self._records(part).items():
                 self.records.setdefault(key, rec)
         self.prev_records = self._records(previous) if previous is not None else None
+        self.changes = _changes(changes)
 
     # -- data access ---------------------------------------------------------------------
 
@@ -721,8 +742,6 @@ class _Builder:
     # -- change since the previous wave -------------------------------------------------
 
     def _change(self, wid: str, name: str, questions: list[Any]):
-        from rapstats.stats import diff_ci
-
         rows = []
         sentences = []
         for q in questions:
@@ -731,24 +750,7 @@ class _Builder:
                 prev_rec = self._row(self.prev_records, q.id, option) or {}
                 now = self._estimate(q, option, now_rec)
                 before = self._estimate(q, option, prev_rec)
-                from rapstats.render.report.findings import withheld
-
-                change = low = high = None
-                if not (withheld(now) or withheld(before)):
-                    n1, n2 = _num(now_rec.get("effective_n")), _num(prev_rec.get("effective_n"))
-                    n1 = n1 if n1 is not None else float(now.base)
-                    n2 = n2 if n2 is not None else float(before.base)
-                    # Weighted shares use the effective sample size (x = share * n_eff).
-                    ci = diff_ci(
-                        now.share * n1,
-                        n1,
-                        before.share * n2,
-                        n2,
-                        method="newcombe",
-                        confidence=self.conf,
-                    )
-                    change = now.share - before.share
-                    low, high = float(ci.low), float(ci.high)
+                change, low, high = self.changes.get((q.id, option), (None, None, None))
                 sentence = change_sentence(now, before, change, low, high)
                 if sentence:
                     sentences.append(sentence)
