@@ -1,16 +1,18 @@
 """The ``rapstats`` command line: a thin shell over the Python API.
 
-Each command parses its options, calls the API and writes the result. Only click and the
-standard library are imported here; pandas, numpy and the rest load inside the commands, so
-``rapstats --help`` stays fast. A :class:`~rapstats.errors.RapstatsError` becomes one
-``Error: ...`` line on stderr with exit code 1; bad options exit 2 (click's usage errors).
+Each command parses its options, makes one :mod:`rapstats.pipeline` (or one-off) call, renders
+and writes the result. Only click, the standard library and the vocabulary are imported here;
+pandas, numpy and the rest load inside the commands, so ``rapstats --help`` stays fast. A
+:class:`~rapstats.errors.RapstatsError` becomes one ``Error: ...`` line on stderr with exit
+code 1; bad options exit 2 (click's usage errors).
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -29,7 +31,11 @@ from rapstats.vocab import (
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from rapstats.pipeline import Estimation, ReadOptions
+
 FORMATS = ("table", "csv", "json", "markdown")
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+CONFIDENCE = click.FloatRange(0, MAX_CONFIDENCE, min_open=True)
 
 
 class _Path(click.Path):
@@ -54,12 +60,13 @@ class _Group(click.Group):
             raise click.ClickException(str(exc)) from None
 
 
-def note(ctx: click.Context, message: str) -> None:
-    """A message for the user on stderr, unless ``--quiet`` (user values in it shown escaped)."""
+def note(ctx: click.Context, *messages: str) -> None:
+    """Messages for the user on stderr, unless ``--quiet`` (user values in them shown escaped)."""
     if not ctx.find_root().params.get("quiet"):
         from rapstats.escape import visible
 
-        click.echo(f"rapstats: {visible(message)}", err=True)
+        for message in messages:
+            click.echo(f"rapstats: {visible(message)}", err=True)
 
 
 def _encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -74,20 +81,40 @@ def _encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     return value
 
 
-ENCODING_HELP = "Text encoding of a CSV. Default: detected."
-MAX_UNPACKED_HELP = "Largest size an XLSX/ODS may unpack to, in MB (refuses zip bombs)."
+def _options(*options: Decorator) -> Decorator:
+    """Apply click options in the order given (the first is listed first by ``--help``)."""
+
+    def apply(f: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed(options):
+            f = option(f)
+        return f
+
+    return apply
 
 
-def input_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    """Options shared by every command that reads an export."""
-    options = [
-        click.argument("export", type=_Path(dir_okay=False)),
-        click.option(
-            "--spec",
-            "spec_path",
-            type=_Path(dir_okay=False),
-            help="Survey spec (TOML). Default: inferred from the export, as `rapstats init`.",
-        ),
+def _gathered(name: str, kind: str, keys: tuple[str, ...], *options: Decorator) -> Decorator:
+    """``options``, given to the command as one argument ``name``: the
+    :mod:`rapstats.pipeline` dataclass ``kind`` made, once, from the options named ``keys``."""
+
+    def apply(f: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(f)
+        def command(*args: Any, **params: Any) -> Any:
+            from rapstats import pipeline
+
+            params[name] = getattr(pipeline, kind)(**{k: params.pop(k) for k in keys})
+            return f(*args, **params)
+
+        return _options(*options)(command)
+
+    return apply
+
+
+def read_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """How to read an export, given to the command as one ``read`` (ReadOptions)."""
+    return _gathered(
+        "read",
+        "ReadOptions",
+        ("platform", "encoding", "sheet", "max_unpacked_mb"),
         click.option(
             "--platform",
             type=click.Choice(PLATFORMS),
@@ -95,34 +122,43 @@ def input_options(f: Callable[..., Any]) -> Callable[..., Any]:
             show_default=True,
             help="Layout of the export.",
         ),
-        click.option("--encoding", callback=_encoding, help=ENCODING_HELP),
+        click.option(
+            "--encoding", callback=_encoding, help="Text encoding of a CSV. Default: detected."
+        ),
         click.option("--sheet", help="Worksheet of an XLSX/ODS. Default: the first."),
         click.option(
             "--max-unpacked-mb",
             type=click.FloatRange(0, min_open=True),
             default=MAX_UNPACKED_MB,
             show_default=True,
-            help=MAX_UNPACKED_HELP,
+            help="Largest size an XLSX/ODS may unpack to, in MB (refuses zip bombs).",
         ),
-    ]
-    for option in reversed(options):
-        f = option(f)
-    return f
+    )(f)
+
+
+def input_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """The export, its spec and how to read it (``read``): shared by every reader."""
+    return _options(
+        click.argument("export", type=_Path(dir_okay=False)),
+        click.option(
+            "--spec",
+            "spec_path",
+            type=_Path(dir_okay=False),
+            help="Survey spec (TOML). Default: inferred from the export, as `rapstats init`.",
+        ),
+        read_options,
+    )(f)
 
 
 def estimate_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    """Options shared by commands that estimate shares."""
-    options = [
-        click.option(
-            "--by",
-            multiple=True,
-            metavar="GROUP",
-            help="Split by a spec group or export column; repeat to cross (e.g. --by area "
-            "--by quarter).",
-        ),
+    """Options of commands that estimate shares; the spec's overrides given as ``estimation``."""
+    estimation = _gathered(
+        "estimation",
+        "Estimation",
+        ("confidence", "method", "test", "adjust"),
         click.option(
             "--confidence",
-            type=click.FloatRange(0, MAX_CONFIDENCE, min_open=True),
+            type=CONFIDENCE,
             help="Confidence level. Default: the spec's, else 0.95.",
         ),
         click.option(
@@ -140,6 +176,16 @@ def estimate_options(f: Callable[..., Any]) -> Callable[..., Any]:
             type=click.Choice(ADJUST_METHODS),
             help="Multiplicity adjustment of p-values. Default: the spec's, else holm.",
         ),
+    )
+    return _options(
+        click.option(
+            "--by",
+            multiple=True,
+            metavar="GROUP",
+            help="Split by a spec group or export column; repeat to cross (e.g. --by area "
+            "--by quarter).",
+        ),
+        estimation,
         click.option(
             "--unsafe-no-suppression",
             is_flag=True,
@@ -153,33 +199,37 @@ def estimate_options(f: Callable[..., Any]) -> Callable[..., Any]:
             help="Also write why each cell was withheld to FILE (CSV for the analyst, marked "
             "NOT FOR PUBLICATION: the reasons narrow the hidden values).",
         ),
-    ]
-    for option in reversed(options):
-        f = option(f)
-    return f
+    )(f)
 
 
 def output_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """--format and --output."""
-    f = click.option(
-        "--output",
-        "-o",
-        type=_Path(allow_dash=True),
-        help="Write to this file (atomically; never over an input) instead of standard output (-).",
-    )(f)
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(FORMATS),
-        default="table",
-        show_default=True,
-        help="Output format.",
+    return _options(
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(FORMATS),
+            default="table",
+            show_default=True,
+            help="Output format.",
+        ),
+        click.option(
+            "--output",
+            "-o",
+            type=_Path(allow_dash=True),
+            help="Write to this file (atomically; never over an input) instead of standard "
+            "output (-).",
+        ),
     )(f)
 
 
-def _inputs(params: dict[str, Any]) -> dict[str, Path | None]:
-    """The input files of a command by role, for :func:`rapstats.files.check_output`."""
-    return {"export": params["export"], "spec": params["spec_path"]}
+def _check(outputs: dict[str, Path | None], inputs: dict[str, Path | None]) -> None:
+    """Refuse any of ``outputs`` (by option) that would replace one of ``inputs`` (by role),
+    as :func:`rapstats.files.check_output`."""
+    from rapstats.files import check_output
+
+    for option, path in outputs.items():
+        check_output(path, inputs, option=option)
 
 
 def _emit(ctx: click.Context, text: str, output: Path | None) -> None:
@@ -192,52 +242,30 @@ def _emit(ctx: click.Context, text: str, output: Path | None) -> None:
     note(ctx, f"wrote {output}")
 
 
-def _read(params: dict[str, Any]) -> Any:
-    """The pipeline's ReadOptions from the shared input options."""
-    from rapstats.pipeline import ReadOptions
-
-    return ReadOptions(
-        **{k: params.pop(k) for k in ("platform", "encoding", "sheet", "max_unpacked_mb")}
-    )
-
-
-def _estimation(params: dict[str, Any]) -> Any:
-    """The pipeline's Estimation overrides from the shared estimate options."""
-    from rapstats.pipeline import Estimation
-
-    return Estimation(**{k: params.pop(k) for k in ("method", "test", "confidence", "adjust")})
-
-
-def _summary(ctx: click.Context, params: dict[str, Any], publish: tuple[str, ...]) -> Any:
-    """Open, summarise and protect (the shared body of summarize and freq); notes are shown
-    only when every step succeeded, so a failure prints exactly one line."""
-    from rapstats.files import check_output
+def _summary(
+    ctx: click.Context, output: Path | None, publish: tuple[str, ...], **params: Any
+) -> Any:
+    """The protected summary of summarize and freq (:func:`rapstats.pipeline.summarize_file`);
+    notes are shown only when every step succeeded, so a failure prints exactly one line."""
     from rapstats.pipeline import summarize_file
 
-    check_output(params["explain_suppression"], _inputs(params), option="--explain-suppression")
-    summary, notes = summarize_file(
-        params["export"],
-        params["spec_path"],
-        by=params["by"],
-        read=_read(params),
-        estimation=_estimation(params),
-        publish=publish,
-        unsafe_no_suppression=params["unsafe_no_suppression"],
-    )
-    _explain(ctx, (summary,), params["explain_suppression"])
-    for message in notes:
-        note(ctx, message)
+    explain = params.pop("explain_suppression")
+    export, spec = params.pop("export"), params.pop("spec_path")
+    _check({"--output": output, "--explain-suppression": explain}, {"export": export, "spec": spec})
+    summary, notes = summarize_file(export, spec, **params, publish=publish)
+    _explain(ctx, (summary,), explain)
+    note(ctx, *notes)
     return summary
 
 
-def _explain(ctx: click.Context, summaries: tuple[Any, ...], path: Path | None) -> None:
+def _explain(ctx: click.Context, summaries: Iterable[Any], path: Path | None) -> None:
     """Write the analyst's suppression audit (why each cell was withheld), if asked."""
     if path is None:
         return
     from rapstats.files import write_atomic
     from rapstats.render.tables import render_suppression_audit
 
-    write_atomic(path, render_suppression_audit(summaries))
+    write_atomic(path, render_suppression_audit(tuple(summaries)))
     note(ctx, f"wrote the suppression audit (NOT FOR PUBLICATION) to {path}")
 
 
@@ -294,11 +322,10 @@ def summarize(ctx: click.Context, fmt: str, output: Path | None, **params: Any) 
 
         rapstats summarize data/sample/feedback.csv --spec data/sample/feedback.toml --by area
     """
-    from rapstats.files import check_output
     from rapstats.render import render_summary
 
-    check_output(output, _inputs(params))
-    _emit(ctx, render_summary(_summary(ctx, params, ("rows",)), fmt), output)
+    summary = _summary(ctx, output, ("rows",), **params)
+    _emit(ctx, render_summary(summary, fmt), output)
 
 
 @cli.command()
@@ -315,11 +342,9 @@ def freq(ctx: click.Context, fmt: str, output: Path | None, **params: Any) -> No
 
         rapstats freq data/sample/feedback.csv --spec data/sample/feedback.toml --format csv
     """
-    from rapstats.files import check_output
     from rapstats.render import render_frequencies
 
-    check_output(output, _inputs(params))
-    summary = _summary(ctx, params, ("rows", "frequencies"))
+    summary = _summary(ctx, output, ("rows", "frequencies"), **params)
     _emit(ctx, render_frequencies(summary, fmt), output)
 
 
@@ -332,26 +357,10 @@ def freq(ctx: click.Context, fmt: str, output: Path | None, **params: Any) -> No
     help="Write the spec here instead of standard output (-).",
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing --output file.")
-@click.option("--platform", type=click.Choice(PLATFORMS), default="auto", show_default=True)
-@click.option("--encoding", callback=_encoding, help=ENCODING_HELP)
-@click.option("--sheet", help="Worksheet of an XLSX/ODS. Default: the first.")
-@click.option(
-    "--max-unpacked-mb",
-    type=click.FloatRange(0, min_open=True),
-    default=MAX_UNPACKED_MB,
-    show_default=True,
-    help=MAX_UNPACKED_HELP,
-)
+@read_options
 @click.pass_context
 def init(
-    ctx: click.Context,
-    export: Path,
-    output: Path | None,
-    force: bool,
-    platform: str,
-    encoding: str | None,
-    sheet: str | None,
-    max_unpacked_mb: float,
+    ctx: click.Context, export: Path, output: Path | None, force: bool, read: ReadOptions
 ) -> None:
     """Write a starter survey spec (TOML) inferred from an export, to check and edit.
 
@@ -364,32 +373,13 @@ def init(
 
         rapstats init data/sample/feedback.csv -o feedback.toml
     """
-    from rapstats.files import check_output
-    from rapstats.io import load_export
-    from rapstats.spec import spec_to_toml
-    from rapstats.spec.infer import infer_spec
+    from rapstats.pipeline import starter_spec
 
-    check_output(output, {"export": export})
+    _check({"--output": output}, {"export": export})
     if output is not None and output.exists() and not force:
         raise click.ClickException(f"{output} exists. Fix: use --force to overwrite it.")
-    loaded = load_export(
-        export,
-        platform=platform,
-        encoding=encoding,
-        sheet=sheet,
-        max_unpacked_mb=max_unpacked_mb,
-    )
-    if loaded.dropped:
-        note(ctx, "dropped personal-data columns: " + ", ".join(loaded.dropped))
-    spec = infer_spec(loaded)
-    header = (
-        f"Survey spec inferred by rapstats {__version__} from {loaded.path.name} "
-        f"({loaded.platform}, {loaded.rows_read} responses).\n"
-        "Check every question: its workstream, which answers count as positive, which are "
-        "excluded from the base,\nand add national baselines as baseline = { p = 0.30, "
-        'source = "..." }. See README, Survey spec.'
-    )
-    text = spec_to_toml(spec, header=header)
+    text, notes = starter_spec(export, read=read)
+    note(ctx, *notes)
     _emit(ctx, text, output)
 
 
@@ -402,7 +392,8 @@ def comments(
     ctx: click.Context,
     fmt: str,
     output: Path | None,
-    by: str | None,
+    export: Path,
+    spec_path: Path | None,
     **params: Any,
 ) -> None:
     """Quote free-text answers, with personal data redacted.
@@ -416,17 +407,13 @@ def comments(
 
         rapstats comments data/sample/feedback.csv --spec data/sample/feedback.toml --by area
     """
-    from rapstats.files import check_output
     from rapstats.pipeline import comments_file
     from rapstats.render.tables import render_comments
 
-    check_output(output, _inputs(params))
-    quoted, title, notes = comments_file(
-        params["export"], params["spec_path"], by=by, read=_read(params)
-    )
+    _check({"--output": output}, {"export": export, "spec": spec_path})
+    quoted, title, notes = comments_file(export, spec_path, **params)
     _emit(ctx, render_comments(quoted, fmt, title=title), output)
-    for message in notes:
-        note(ctx, message)
+    note(ctx, *notes)
 
 
 def _oneoff(ctx: click.Context, fmt: str, call: Callable[[], dict[str, Any]]) -> None:
@@ -440,10 +427,14 @@ def _oneoff(ctx: click.Context, fmt: str, call: Callable[[], dict[str, Any]]) ->
         result = call()
     except ArgumentError as exc:
         raise click.UsageError(str(exc), ctx=ctx) from None
-    if fmt == "json":
-        click.echo(json.dumps(result, indent=2, allow_nan=False))
-    else:
-        click.echo(oneoff_text(result))
+    click.echo(
+        json.dumps(result, indent=2, allow_nan=False) if fmt == "json" else oneoff_text(result)
+    )
+
+
+_oneoff_format = click.option(
+    "--format", "fmt", type=click.Choice(("table", "json")), default="table"
+)
 
 
 @cli.command("ci")
@@ -459,7 +450,7 @@ def _oneoff(ctx: click.Context, fmt: str, call: Callable[[], dict[str, Any]]) ->
 )
 @click.option(
     "--baseline-ci-confidence",
-    type=click.FloatRange(0, MAX_CONFIDENCE, min_open=True),
+    type=CONFIDENCE,
     help="Confidence level of --baseline-ci. Default: --confidence.",
 )
 @click.option(
@@ -473,27 +464,10 @@ def _oneoff(ctx: click.Context, fmt: str, call: Callable[[], dict[str, Any]]) ->
     type=click.Choice(("score_z", "exact_binomial", "chisq_nocc", "chisq_yates", "fisher")),
     help="Test. Default: score_z (baseline), chisq_nocc (--diff).",
 )
-@click.option(
-    "--confidence",
-    type=click.FloatRange(0, MAX_CONFIDENCE, min_open=True),
-    default=0.95,
-    show_default=True,
-)
-@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table")
+@click.option("--confidence", type=CONFIDENCE, default=0.95, show_default=True)
+@_oneoff_format
 @click.pass_context
-def ci_command(
-    ctx: click.Context,
-    counts: tuple[float, ...],
-    diff: bool,
-    baseline: float | None,
-    baseline_n: float | None,
-    baseline_ci: tuple[float, float] | None,
-    baseline_ci_confidence: float | None,
-    method: str | None,
-    test: str | None,
-    confidence: float,
-    fmt: str,
-) -> None:
+def ci_command(ctx: click.Context, fmt: str, **params: Any) -> None:
     """A share with its confidence interval, or the difference of two shares.
 
     Examples:
@@ -504,34 +478,7 @@ def ci_command(
     """
     from rapstats.estimate import oneoff
 
-    if len(counts) != (4 if diff else 2):
-        raise click.UsageError("give X N, or X1 N1 X2 N2 with --diff", ctx=ctx)
-    if diff:
-        _oneoff(
-            ctx,
-            fmt,
-            lambda: oneoff.difference(
-                *counts,
-                method=method or "newcombe",
-                confidence=confidence,
-                test=test or "chisq_nocc",
-            ),  # fmt: skip
-        )
-    else:
-        _oneoff(
-            ctx,
-            fmt,
-            lambda: oneoff.single(
-                *counts,
-                method=method or "wilson",
-                confidence=confidence,
-                baseline=baseline,
-                baseline_n=baseline_n,
-                baseline_ci=baseline_ci or None,
-                baseline_ci_confidence=baseline_ci_confidence or confidence,
-                test=test or "score_z",
-            ),  # fmt: skip
-        )
+    _oneoff(ctx, fmt, lambda: oneoff.from_counts(**params))
 
 
 @cli.command()
@@ -544,7 +491,7 @@ def ci_command(
 @click.option("--power", type=float, help="Two groups: power wanted (e.g. 0.8).")
 @click.option("--n-per-group", type=float, help="Two groups: size of each group (gives power).")
 @click.option("--alpha", type=float, default=0.05, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table")
+@_oneoff_format
 @click.pass_context
 def samplesize(ctx: click.Context, fmt: str, **params: Any) -> None:
     """Respondents needed for a margin of error, or per group to detect a difference.
@@ -558,6 +505,30 @@ def samplesize(ctx: click.Context, fmt: str, **params: Any) -> None:
     from rapstats.estimate import oneoff
 
     _oneoff(ctx, fmt, lambda: oneoff.plan(**params))
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    """The --formats list of ``report``: known formats, at least one."""
+    from rapstats.render.report import FORMATS as REPORT_FORMATS
+
+    chosen = tuple(f.strip() for f in text.split(",") if f.strip())
+    bad = [f for f in chosen if f not in REPORT_FORMATS]
+    if bad or not chosen:
+        wrong = repr(bad[0]) if bad else repr(text)
+        raise click.UsageError(f"--formats: {wrong} is not one of " + ",".join(REPORT_FORMATS))
+    return chosen
+
+
+def _write_report(model: dict[str, Any], out: Path, formats: tuple[str, ...], bar: bool) -> int:
+    """Write the report's files, with a progress bar on stderr if ``bar``; how many."""
+    from rapstats.render.report import write_report
+    from rapstats.render.report.write import report_steps
+
+    if not bar:
+        return len(write_report(model, out, formats))
+    steps = report_steps(model, formats)
+    with click.progressbar(length=steps, label="Writing report", file=sys.stderr) as progress:
+        return len(write_report(model, out, formats, progress=lambda _: progress.update(1)))
 
 
 @cli.command()
@@ -586,10 +557,14 @@ def samplesize(ctx: click.Context, fmt: str, **params: Any) -> None:
 @click.pass_context
 def report(
     ctx: click.Context,
-    previous: Path | None,
+    export: Path,
+    spec_path: Path | None,
+    by: tuple[str, ...],
     out: Path,
     formats: str,
-    date: str | None,
+    read: ReadOptions,
+    estimation: Estimation,
+    explain_suppression: Path | None,
     quiet_report: bool,
     **params: Any,
 ) -> None:
@@ -604,42 +579,32 @@ def report(
 
         rapstats report data/sample/feedback.csv --spec data/sample/feedback.toml --out out
     """
+    from dataclasses import asdict
+
     from rapstats.files import check_output
     from rapstats.pipeline import report_data
-    from rapstats.render.report import FORMATS, write_report
-    from rapstats.render.report.write import OWNED, report_steps
+    from rapstats.render.report.write import OWNED
 
-    inputs = {**_inputs(params), "previous export": previous}
+    inputs = {"export": export, "spec": spec_path, "previous export": params["previous"]}
     check_output(out, inputs, option="--out", owned=OWNED)
-    check_output(params["explain_suppression"], inputs, option="--explain-suppression")
-    chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
-    bad = [f for f in chosen if f not in FORMATS]
-    if bad or not chosen:
-        wrong = repr(bad[0]) if bad else repr(formats)
-        raise click.UsageError(f"--formats: {wrong} is not one of " + ",".join(FORMATS))
-    quiet = quiet_report or ctx.find_root().params.get("quiet")
-    explain = params.pop("explain_suppression")
+    _check({"--explain-suppression": explain_suppression}, inputs)
+    chosen = _formats(formats)
     data = report_data(
-        params.pop("export"),
-        spec=params.pop("spec_path"),
-        previous=previous,
-        by=params.pop("by") or None,
-        date=date,
+        export,
+        spec=spec_path,
+        by=by or None,
+        **params,
+        **asdict(read),
+        **asdict(estimation),
         options={"formats": ",".join(chosen)},
         formats=chosen,
-        **params,
     )
     model = data.model()
-    _explain(ctx, data.summaries, explain)
-    if quiet or not sys.stderr.isatty():
-        paths = write_report(model, out, chosen)
-    else:
-        with click.progressbar(
-            length=report_steps(model, chosen), label="Writing report", file=sys.stderr
-        ) as bar:
-            paths = write_report(model, out, chosen, progress=lambda _: bar.update(1))
+    _explain(ctx, data.summaries, explain_suppression)
+    quiet = quiet_report or ctx.find_root().params.get("quiet")
+    n = _write_report(model, out, chosen, bar=not quiet and sys.stderr.isatty())
     if not quiet:
-        note(ctx, f"wrote {len(paths)} files to {out}")
+        note(ctx, f"wrote {n} files to {out}")
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ columns kept and disclosure control applied the same way whatever the output:
 * :func:`protected_summary` / :func:`summarize_file`: summarise and protect, publishing
   exactly the tables named (only they constrain secondary suppression);
 * :func:`comments_file`: quotable, redacted free text;
+* :func:`starter_spec`: the spec ``rapstats init`` infers, as TOML;
 * :func:`build_report`: the report model (headline, breakdowns, previous wave).
 
 Notes are returned, never printed: the CLI shows them only when every step succeeded.
@@ -445,3 +446,40 @@ def _sha256(path: Path) -> str:
 
 def _input(role: str, path: Path, sha: str) -> dict[str, str]:
     return {"role": role, "name": Path(path).name, "sha256": sha}
+
+
+def starter_spec(
+    path: str | Path, *, read: ReadOptions = ReadOptions()
+) -> tuple[str, tuple[str, ...]]:
+    """The starter spec ``rapstats init`` writes: inferred from the whole export, as TOML.
+
+    Parameters
+    ----------
+    path : str or Path
+        The survey export.
+    read : ReadOptions
+        Platform, encoding and sheet of the export.
+
+    Returns
+    -------
+    text : str
+        The spec as TOML, under a header naming the export and saying what to check.
+    notes : tuple of str
+        What the user should be told (personal-data columns dropped).
+    """
+    from rapstats import __version__
+    from rapstats.io import load_export
+    from rapstats.spec import spec_to_toml
+    from rapstats.spec.infer import infer_spec
+
+    export = load_export(path, **asdict(read))
+    dropped = ", ".join(export.dropped)
+    notes = (f"dropped personal-data columns: {dropped}",) if dropped else ()
+    header = (
+        f"Survey spec inferred by rapstats {__version__} from {export.path.name} "
+        f"({export.platform}, {export.rows_read} responses).\n"
+        "Check every question: its workstream, which answers count as positive, which are "
+        "excluded from the base,\nand add national baselines as baseline = { p = 0.30, "
+        'source = "..." }. See README, Survey spec.'
+    )
+    return spec_to_toml(infer_spec(export), header=header), notes

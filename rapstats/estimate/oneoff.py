@@ -1,4 +1,5 @@
-"""One-off answers from counts typed at the shell: ``rapstats ci`` and ``rapstats samplesize``.
+"""One-off answers from counts typed at the shell: ``rapstats ci`` (:func:`from_counts`) and
+``rapstats samplesize`` (:func:`plan`).
 
 Each function returns a plain, JSON-ready dict (the numbers unrounded, plus the method names),
 built only from :mod:`rapstats.stats`. Invalid arguments raise
@@ -8,9 +9,63 @@ as a one-line usage error).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rapstats import stats
+
+
+def from_counts(
+    counts: Sequence[float],
+    *,
+    diff: bool = False,
+    method: str | None = None,
+    test: str | None = None,
+    confidence: float = 0.95,
+    baseline: float | None = None,
+    baseline_n: float | None = None,
+    baseline_ci: tuple[float, float] | None = None,
+    baseline_ci_confidence: float | None = None,
+) -> dict[str, Any]:
+    """``rapstats ci``: :func:`single` of ``X N``, or with ``diff`` :func:`difference` of
+    ``X1 N1 X2 N2``.
+
+    Parameters
+    ----------
+    counts : sequence of float
+        ``X N``, or ``X1 N1 X2 N2`` with ``diff``; any other number of counts raises
+        :class:`rapstats.stats.ArgumentError`.
+    diff : bool
+        Compare two shares. Default False.
+    method, test : str, optional
+        Default None: ``wilson`` and ``score_z`` for one share, ``newcombe`` and
+        ``chisq_nocc`` for a difference.
+    confidence : float
+        Confidence level. Default 0.95.
+    baseline, baseline_n, baseline_ci : optional
+        As :func:`single` (one share only). Default None.
+    baseline_ci_confidence : float, optional
+        Level of ``baseline_ci``. Default None: ``confidence``.
+    """
+    if len(counts) != (4 if diff else 2):
+        raise stats.ArgumentError("give X N, or X1 N1 X2 N2 with --diff")
+    if diff:
+        return difference(
+            *counts,
+            method=method or "newcombe",
+            confidence=confidence,
+            test=test or "chisq_nocc",
+        )
+    return single(
+        *counts,
+        method=method or "wilson",
+        confidence=confidence,
+        baseline=baseline,
+        baseline_n=baseline_n,
+        baseline_ci=baseline_ci or None,
+        baseline_ci_confidence=baseline_ci_confidence or confidence,
+        test=test or "score_z",
+    )
 
 
 def single(
