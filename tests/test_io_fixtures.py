@@ -225,10 +225,13 @@ def test_empty_lines_keep_row_numbers(tmp_path: Path) -> None:
         ("Area", False),
     ],
 )
-def test_personal_column_names(name: str, personal: bool) -> None:
-    from rapstats.io._layout import is_personal
-
-    assert is_personal(name) is personal
+def test_personal_column_names(name: str, personal: bool, tmp_path: Path) -> None:
+    """A column is personal data by its header alone: its values here give nothing away."""
+    path = tmp_path / "named.csv"
+    path.write_text(f'"{name}",Answer\nx,Agree\ny,Disagree\n', encoding="utf-8")
+    export = load_export(path, platform="plain")
+    assert (export.dropped == (name,)) is personal
+    assert list(export.columns) == (["Answer"] if personal else [name, "Answer"])
 
 
 def test_qualtrics_columns_argument_still_filters_previews() -> None:

@@ -5,15 +5,17 @@ about 1.8 s of the sample report). The reference writers below are the ones it r
 the tests check that the new ones give the same bytes (the ODS differs only in naming
 rapstats as its generator), on the sample's model and on one full of awkward values.
 
-The byte comparisons catch layout drift only, never a content bug: the reference writers
-take their content from rapstats' own ``_cover``, ``_legend``, ``_all_tables``, ``_title``
-and ``_date``, and their packages are rewritten by rapstats' ``_normalise_zip``. The
-workbooks' content is checked independently in test_report.py and by the read-back tests here.
+The reference writers take their content from the model by the rules written out below
+(cover sheet, legend, table titles, document date, cell values), not from rapstats' code, and
+give their packages fixed ZIP timestamps, so the byte comparisons catch a change of content
+as well as of layout. The workbooks' content is also checked in test_report.py and by the
+read-back tests here.
 """
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import io
 import json
 import warnings
@@ -128,6 +130,78 @@ def test_ods_is_well_formed_and_reads_back(awkward):
     assert list(sheets)[:3] == ["Cover", "Contents", "Notes"]
 
 
+# -- the content of the workbooks, read from the model -----------------------------------------
+
+
+def document_date(model: dict) -> dt.datetime:
+    """The report's date (its first ten characters, ISO), else 1 January 2000: never the clock."""
+    try:
+        return dt.datetime.fromisoformat(str(model.get("date") or "")[:10])
+    except ValueError:
+        return dt.datetime(2000, 1, 1)
+
+
+def legend_lines(model: dict) -> list[str]:
+    """One line per symbol: "[c] = ..."."""
+    return [f"{s['symbol']} = {s['meaning']}" for s in model["symbols"]]
+
+
+def cover_sheet(model: dict) -> dict[str, list[str]]:
+    """The cover's sections: the banner (if any) and overview; organisation, period and date
+    where given, key findings and the legend; the contact, else "Not given"."""
+    given = [
+        (f"Organisation: {model['organisation']}", model["organisation"]),
+        (f"Period: {model['period']}", model["period"]),
+        (f"Published: {model['date']}", model["date"]),
+    ]
+    return {
+        "intro": [model["banner"], model["overview"]]
+        if model.get("banner")
+        else [model["overview"]],
+        "about": [
+            *(line for line, value in given if value),
+            "Key findings:",
+            *model["key_findings"],
+            "Symbols used in the tables:",
+            *legend_lines(model),
+        ],
+        "contact": [model["contact"] or "Not given"],
+    }
+
+
+def all_tables(model: dict) -> list[dict]:
+    """The report's tables, then the audit manifest's."""
+    return model["tables"] + [model["manifest"]["table"]]
+
+
+def table_title(table: dict) -> str:
+    """A table's title, followed by its note markers."""
+    return f"{table['title']} {table['notes']}" if table["notes"] else table["title"]
+
+
+def cell_value(value):
+    """Text of whitespace only is an empty cell; text of symbols alone is marked "(as given)"."""
+    if isinstance(value, str) and not value.strip():
+        return None
+    if isinstance(value, str) and not any(ch.isalnum() for ch in value):
+        return f"{value} (as given)"
+    return value
+
+
+def fixed_zip(data: bytes) -> bytes:
+    """The package with every member dated 1 January 1980, read-write for the owner only,
+    deflated (``mimetype`` stored), in the same order."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            stored = info.filename == "mimetype"
+            member.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            member.external_attr = 0o600 << 16
+            dst.writestr(member, src.read(info.filename))
+    return out.getvalue()
+
+
 # -- the writers rapstats used before (gptables and odfpy) ------------------------------------
 
 
@@ -146,14 +220,14 @@ def gptables_xlsx(model: dict) -> bytes:
         }
         return pd.DataFrame(data, columns=columns)
 
-    cover = spreadsheet._cover(model)
-    legend = spreadsheet._legend(model)
+    cover = cover_sheet(model)
+    legend = legend_lines(model)
     sheets = {}
-    for t in spreadsheet._all_tables(model):
+    for t in all_tables(model):
         sheets[t["sheet"]] = gpt.GPTable(
             table=frame(t),
             table_name=t["sheet"].lower(),
-            title=spreadsheet._title(t),
+            title=table_title(t),
             subtitles=list(t["findings"]),
             instructions=spreadsheet.TABLE_INSTRUCTIONS,
             legend=legend,
@@ -185,11 +259,11 @@ def gptables_xlsx(model: dict) -> bytes:
             {
                 "title": model["title"],
                 "author": model["organisation"],
-                "created": spreadsheet._date(model),
+                "created": document_date(model),
             }
         )
         wb.close()
-    return spreadsheet._normalise_zip(buf.getvalue())
+    return fixed_zip(buf.getvalue())
 
 
 def odfpy_ods(model: dict) -> bytes:
@@ -238,11 +312,11 @@ def odfpy_ods(model: dict) -> bytes:
             for value in row:
                 # cell values as rapstats writes them in both workbooks (blank for whitespace,
                 # "(as given)" after symbols alone)
-                tr.addElement(cell(spreadsheet._cell(value), None))
+                tr.addElement(cell(cell_value(value), None))
             table.addElement(tr)
         doc.spreadsheet.addElement(table)
 
-    cover = spreadsheet._cover(model)
+    cover = cover_sheet(model)
     sheet(
         "Cover",
         [
@@ -257,7 +331,7 @@ def odfpy_ods(model: dict) -> bytes:
         [],
         [],
     )
-    tables = spreadsheet._all_tables(model)
+    tables = all_tables(model)
     sheet(
         "Contents",
         ["Table of contents", "This worksheet contains one table."],
@@ -272,10 +346,10 @@ def odfpy_ods(model: dict) -> bytes:
     )
     for t in tables:
         lines = [
-            spreadsheet._title(t),
+            table_title(t),
             *t["findings"],
             spreadsheet.TABLE_INSTRUCTIONS,
-            *spreadsheet._legend(model),
+            *legend_lines(model),
             t["source"],
         ]
         rows = [[c["v"] for c in row] for row in t["rows"]]
@@ -284,9 +358,9 @@ def odfpy_ods(model: dict) -> bytes:
         doc.meta.removeChild(element)
     doc.meta.addElement(meta.Generator(text="rapstats"))
     doc.meta.addElement(dc.Title(text=model["title"]))
-    stamp = spreadsheet._date(model).strftime("%Y-%m-%dT%H:%M:%S")
+    stamp = document_date(model).strftime("%Y-%m-%dT%H:%M:%S")
     doc.meta.addElement(meta.CreationDate(text=stamp))
     doc.meta.addElement(dc.Date(text=stamp))
     buf = io.BytesIO()
     doc.write(buf)
-    return spreadsheet._normalise_zip(buf.getvalue())
+    return fixed_zip(buf.getvalue())
