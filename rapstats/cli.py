@@ -31,6 +31,7 @@ from rapstats.vocab import (
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from rapstats.estimate.summary import Summary
     from rapstats.pipeline import Estimation, ReadOptions
 
 FORMATS = ("table", "csv", "json", "markdown")
@@ -244,7 +245,7 @@ def _emit(ctx: click.Context, text: str, output: Path | None) -> None:
 
 def _summary(
     ctx: click.Context, output: Path | None, publish: tuple[str, ...], **params: Any
-) -> Any:
+) -> Summary:
     """The protected summary of summarize and freq (:func:`rapstats.pipeline.summarize_file`);
     notes are shown only when every step succeeded, so a failure prints exactly one line."""
     from rapstats.pipeline import summarize_file
@@ -258,7 +259,7 @@ def _summary(
     return summary
 
 
-def _explain(ctx: click.Context, summaries: Iterable[Any], path: Path | None) -> None:
+def _explain(ctx: click.Context, summaries: Iterable[Summary], path: Path | None) -> None:
     """Write the analyst's suppression audit (why each cell was withheld), if asked."""
     if path is None:
         return
