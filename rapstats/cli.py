@@ -561,13 +561,15 @@ def report(
     export: Path,
     spec_path: Path | None,
     by: tuple[str, ...],
+    previous: Path | None,
     out: Path,
     formats: str,
+    date: str | None,
     read: ReadOptions,
     estimation: Estimation,
+    unsafe_no_suppression: bool,
     explain_suppression: Path | None,
     quiet_report: bool,
-    **params: Any,
 ) -> None:
     """Write a report (Markdown, HTML, PDF, XLSX, ODS) from the protected results.
 
@@ -586,17 +588,19 @@ def report(
     from rapstats.pipeline import report_data
     from rapstats.render.report.write import OWNED
 
-    inputs = {"export": export, "spec": spec_path, "previous export": params["previous"]}
+    inputs = {"export": export, "spec": spec_path, "previous export": previous}
     check_output(out, inputs, option="--out", owned=OWNED)
     _check({"--explain-suppression": explain_suppression}, inputs)
     chosen = _formats(formats)
     data = report_data(
         export,
         spec=spec_path,
+        previous=previous,
         by=by or None,
-        **params,
+        date=date,
         **asdict(read),
         **asdict(estimation),
+        unsafe_no_suppression=unsafe_no_suppression,
         options={"formats": ",".join(chosen)},
         formats=chosen,
     )
