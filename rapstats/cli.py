@@ -203,17 +203,15 @@ def estimate_options(f: Callable[..., Any]) -> Callable[..., Any]:
     )(f)
 
 
+def _format_option(choices: tuple[str, ...], **shown: Any) -> Decorator:
+    """--format (given as ``fmt``): one of ``choices``, the first by default."""
+    return click.option("--format", "fmt", type=click.Choice(choices), default=choices[0], **shown)
+
+
 def output_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """--format and --output."""
     return _options(
-        click.option(
-            "--format",
-            "fmt",
-            type=click.Choice(FORMATS),
-            default="table",
-            show_default=True,
-            help="Output format.",
-        ),
+        _format_option(FORMATS, show_default=True, help="Output format."),
         click.option(
             "--output",
             "-o",
@@ -433,9 +431,7 @@ def _oneoff(ctx: click.Context, fmt: str, call: Callable[[], dict[str, Any]]) ->
     )
 
 
-_oneoff_format = click.option(
-    "--format", "fmt", type=click.Choice(("table", "json")), default="table"
-)
+_oneoff_format = _format_option(("table", "json"))
 
 
 @cli.command("ci")
