@@ -18,12 +18,15 @@ import click
 from rapstats import __version__
 from rapstats.errors import RapstatsError
 from rapstats.vocab import (
-    ADJUST_METHODS,
+    ADJUST_CHOICES,
+    BASELINE_TEST_CHOICES,
     BASELINE_TESTS,
     CI_METHODS,
+    DIFF_METHODS,
     MAX_CONFIDENCE,
     MAX_UNPACKED_MB,
     PLATFORMS,
+    TWO_SAMPLE_TESTS,
 )
 
 if TYPE_CHECKING:
@@ -132,12 +135,12 @@ def estimate_options(f: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--test",
-            type=click.Choice(BASELINE_TESTS),
+            type=click.Choice(BASELINE_TEST_CHOICES),
             help="Baseline test. Default: the spec's, else auto (score; exact for small n).",
         ),
         click.option(
             "--adjust",
-            type=click.Choice(ADJUST_METHODS),
+            type=click.Choice(ADJUST_CHOICES),
             help="Multiplicity adjustment of p-values. Default: the spec's, else holm.",
         ),
         click.option(
@@ -464,13 +467,13 @@ def _oneoff(ctx: click.Context, fmt: str, call: Callable[[], dict[str, Any]]) ->
 )
 @click.option(
     "--method",
-    # one-share methods, then the difference methods of rapstats.stats.DIFF_METHODS
-    type=click.Choice((*CI_METHODS, "newcombe", "newcombe_cc", "agresti_caffo")),
+    # one-share methods, then the difference methods (wald is both)
+    type=click.Choice((*CI_METHODS, *(m for m in DIFF_METHODS if m not in CI_METHODS))),
     help="Interval method. Default: wilson (one share), newcombe (--diff).",
 )
 @click.option(
     "--test",
-    type=click.Choice(("score_z", "exact_binomial", "chisq_nocc", "chisq_yates", "fisher")),
+    type=click.Choice((*BASELINE_TESTS, *TWO_SAMPLE_TESTS)),
     help="Test. Default: score_z (baseline), chisq_nocc (--diff).",
 )
 @click.option(

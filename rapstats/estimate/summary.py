@@ -44,7 +44,7 @@ from rapstats.io import Export
 from rapstats.normalise import BLANK_LABEL, normalise
 from rapstats.spec import Question, Spec
 from rapstats.table import Table, positions
-from rapstats.vocab import level
+from rapstats.vocab import ADJUSTMENT, INTERVAL, MULTIPLICITY, WEIGHTED_INTERVAL, level
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -88,24 +88,6 @@ def group_column(name: str) -> str:
     result field (``flag``, ``base``, ``workstream``) never overwrites or shadows one.
     """
     return GROUP_PREFIX + name
-
-
-INTERVAL_NAMES = {
-    "wilson": "Wilson score interval without continuity correction",
-    "wilson_cc": "Wilson score interval with continuity correction (Newcombe method 4)",
-    "clopper_pearson": "Clopper-Pearson exact interval",
-    "jeffreys": "Jeffreys interval (equal-tailed, Brown-Cai-DasGupta boundary rule)",
-    "agresti_coull": "Agresti-Coull interval (clipped to 0-1)",
-    "wald": "Wald interval (clipped to 0-1)",
-}
-WEIGHTED_NAMES = {
-    "logit": "design-based logit interval with t(df) quantile (R svyciprop 'logit')",
-    "xlogit": "design-based logit interval with t(df) quantile (R svyciprop 'xlogit')",
-    "mean": "design-based Wald interval with t(df) quantile (R svyciprop 'mean')",
-    "beta": "Korn-Graubard beta interval (R svyciprop 'beta')",
-    "likelihood": "design-based profile likelihood interval (R svyciprop 'likelihood')",
-    "kish_wilson": "Wilson interval on the Kish effective sample size",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -490,7 +472,10 @@ def methods_note(spec: Spec, *, weighted: bool) -> dict[str, Any]:
     score test for weighted data, else the spec's choice or the ``auto`` rule.
     """
     m = spec.methods
-    interval = WEIGHTED_NAMES[m.weighted_method] if weighted else INTERVAL_NAMES[m.method]
+    if weighted:
+        interval = WEIGHTED_INTERVAL.descriptions[m.weighted_method]
+    else:
+        interval = INTERVAL.descriptions[m.method]
     notes = [
         "Shares are the positive answers as a share of the base: respondents whose answer is "
         "on the question's scale, excluding the answers each question lists as excluded "
@@ -524,12 +509,8 @@ def methods_note(spec: Spec, *, weighted: bool) -> dict[str, Any]:
     if baselines:
         notes.append("Baselines: " + "; ".join(baselines) + ".")
     if m.adjust != "none":
-        adj = {"holm": "Holm", "BH": "Benjamini-Hochberg"}[m.adjust]
-        fam = {
-            "workstream": "each workstream and table",
-            "table": "each question's table",
-            "all": "the whole summary",
-        }[m.family]
+        adj = ADJUSTMENT.labels[m.adjust]
+        fam = MULTIPLICITY.descriptions[m.family]
         notes.append(f"p-values are adjusted for multiple comparisons ({adj}) within {fam}.")
     if weighted:
         notes.append(

@@ -57,8 +57,9 @@ from typing import Any, Literal
 from rapstats.errors import SpecError
 from rapstats.labels import fold_label
 from rapstats.vocab import (
-    ADJUST_METHODS,
-    BASELINE_TESTS,
+    ADJUST_CHOICES,
+    ADJUST_FAMILIES,
+    BASELINE_TEST_CHOICES,
     CI_METHODS,
     MAX_CONFIDENCE,
     WEIGHTED_METHODS,
@@ -68,7 +69,6 @@ QuestionType = Literal["single", "multi", "text"]
 QUESTION_TYPES: tuple[str, ...] = ("single", "multi", "text")
 Derive = Literal["quarter", "month", "year"]
 DERIVES: tuple[str, ...] = ("quarter", "month", "year")
-ADJUST_FAMILIES: tuple[str, ...] = ("workstream", "table", "all")
 DEFAULT_EXCLUDE: tuple[str, ...] = ("Don't know", "Prefer not to say")
 
 
@@ -528,9 +528,9 @@ def _parse_defaults(t: _Table | None) -> tuple[Methods, tuple[str, ...]]:
     m = Methods(
         method=t.choice("method", CI_METHODS, "wilson"),
         weighted_method=t.choice("weighted_method", WEIGHTED_METHODS, "logit"),
-        test=t.choice("test", BASELINE_TESTS, "auto"),
+        test=t.choice("test", BASELINE_TEST_CHOICES, "auto"),
         confidence=t.field("confidence", Methods),
-        adjust=t.choice("adjust", ADJUST_METHODS, "holm"),
+        adjust=t.choice("adjust", ADJUST_CHOICES, "holm"),
         family=t.choice("family", ADJUST_FAMILIES, "workstream"),
         exact_below=t.field("exact_below", Methods),
     )

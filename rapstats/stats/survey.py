@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -18,13 +18,10 @@ from rapstats.stats._common import (
     is_scalar,
 )
 from rapstats.stats.ci import Interval, _wilson
+from rapstats.vocab import WEIGHTED_METHODS, WeightedMethod
 
 if TYPE_CHECKING:
     import pandas as pd
-
-WeightedMethod = Literal["logit", "likelihood", "beta", "mean", "xlogit", "kish_wilson"]
-#: Interval methods for weighted proportions; the first is the default.
-WEIGHTED_METHODS: tuple[str, ...] = get_args(WeightedMethod)
 
 
 @dataclass(frozen=True, slots=True)
