@@ -143,6 +143,35 @@ def _design_columns(
     return {k: v for k, v in survey.items() if v}, used
 
 
+def _find_id(names: list[str], profiles: dict[str, Profile]) -> str | None:
+    for c in names:
+        if name_key(c) in ID_NAMES:
+            return c
+    for c in names:
+        p = profiles[c]
+        key = name_key(c)
+        if key.endswith("id") and p.n == p.n_rows and p.n_distinct == p.n:
+            return c
+    return None
+
+
+def _is_time_name(c: str) -> bool:
+    key = name_key(c)
+    return key in TIME_NAMES or any(w in key.split() for w in ("date", "time", "timestamp"))
+
+
+def _find_timestamp(names: list[str], profiles: dict[str, Profile]) -> str | None:
+    candidates = [c for c in names if _is_time_name(c) and is_date(profiles[c])]
+    if not candidates:
+        return None
+
+    def rank(c: str) -> int:
+        key = name_key(c)
+        return TIME_NAMES.index(key) if key in TIME_NAMES else len(TIME_NAMES)
+
+    return min(candidates, key=rank)
+
+
 def _find_weight(names: list[str], profiles: dict[str, Profile]) -> str | None:
     """The first column named as a weight whose values are all positive numbers."""
     for c in names:
@@ -151,6 +180,53 @@ def _find_weight(names: list[str], profiles: dict[str, Profile]) -> str | None:
             if values is not None and len(values) and (values > 0).all():
                 return c
     return None
+
+
+def _column_runs(
+    names: list[str],
+    used: set[str],
+    profiles: dict[str, Profile],
+    parts: dict[str, tuple[str, ...]],
+) -> list[list[str]]:
+    """Runs of adjacent columns that are the choices of one multi-select question.
+
+    A run shares its question (header row 1 for SurveyMonkey, the tag stem for Qualtrics, the
+    name stem otherwise) and each of its columns holds at most one distinct value: the
+    choice's label or a tick mark.
+    """
+
+    def question_of(c: str) -> str | None:
+        p = profiles[c]
+        hp = parts.get(c)
+        if c not in used and hp and len(hp) == 2 and is_other_label(hp[1]):
+            return "sm:" + hp[0]  # SurveyMonkey's "Other (please specify)": typed text
+        if c in used or p.many or (len(p.labels) > 1 and not is_ticks(p)):
+            return None
+        if p.labels and label_key(p.labels[0]) in EXCLUDED:
+            return None
+        if hp and len(hp) == 2:  # SurveyMonkey: (question, choice)
+            return "sm:" + hp[0]
+        m = re.fullmatch(r"(Q[\w.]*?)_\d+", c)
+        if hp and m:
+            return "q:" + m.group(1)
+        if p.labels and not is_ticks(p) and not hp:
+            return None
+        stem = _common_stem([c])
+        return "n:" + stem if stem else None
+
+    runs: list[list[str]] = []
+    current: list[str] = []
+    current_q: str | None = None
+    for c in [*names, None]:
+        q = None if c is None else question_of(c)
+        if q is not None and q == current_q:
+            current.append(c)  # type: ignore[arg-type]
+            continue
+        if current_q is not None and len(current) >= 2:
+            if any(profiles[x].labels for x in current):
+                runs.append(current)
+        current, current_q = ([c] if q is not None else []), q  # type: ignore[list-item]
+    return runs
 
 
 def _multi_select_run(
@@ -186,6 +262,29 @@ def _multi_select_run(
         (names.index(first), text, {"type": "multi", "columns": cols, "options": options})
     )
     return entries
+
+
+def _common_stem(names: list[str]) -> str:
+    """The question part shared by split columns (``Q5 - A``, ``Q5_A``, ``Q5 [A]``)."""
+    for sep in (" - ", ": ", " [", "_", ".", " "):
+        stems = {n.rsplit(sep, 1)[0] for n in names if sep in n}
+        if len(stems) == 1 and all(sep in n for n in names):
+            return stems.pop()
+    return ""
+
+
+def _choice_label(name: str, stem: str, parts: tuple[str, ...]) -> str:
+    if len(parts) >= 2 and parts[-1] and not parts[-1].lstrip("{").startswith('"'):
+        text = parts[-1]
+    elif len(parts) >= 2 and parts[1]:
+        text = parts[1]
+    else:
+        text = name
+    if " - " in text:
+        text = text.rsplit(" - ", 1)[1]
+    if text == name and stem and name.startswith(stem):
+        text = name[len(stem) :].strip(" -:[]_.")
+    return text or name
 
 
 def _single_columns(
@@ -276,29 +375,6 @@ def _groups(columns: list[str], timestamp: str | None) -> dict[str, Any]:
     return tables
 
 
-def _common_stem(names: list[str]) -> str:
-    """The question part shared by split columns (``Q5 - A``, ``Q5_A``, ``Q5 [A]``)."""
-    for sep in (" - ", ": ", " [", "_", ".", " "):
-        stems = {n.rsplit(sep, 1)[0] for n in names if sep in n}
-        if len(stems) == 1 and all(sep in n for n in names):
-            return stems.pop()
-    return ""
-
-
-def _choice_label(name: str, stem: str, parts: tuple[str, ...]) -> str:
-    if len(parts) >= 2 and parts[-1] and not parts[-1].lstrip("{").startswith('"'):
-        text = parts[-1]
-    elif len(parts) >= 2 and parts[1]:
-        text = parts[1]
-    else:
-        text = name
-    if " - " in text:
-        text = text.rsplit(" - ", 1)[1]
-    if text == name and stem and name.startswith(stem):
-        text = name[len(stem) :].strip(" -:[]_.")
-    return text or name
-
-
 def _slug(text: str, taken: set[str]) -> str:
     if re.fullmatch(r"[A-Za-z0-9_.\-]{1,24}", text):
         base = text
@@ -313,82 +389,6 @@ def _slug(text: str, taken: set[str]) -> str:
         k += 1
     taken.add(slug)
     return slug
-
-
-def _find_id(names: list[str], profiles: dict[str, Profile]) -> str | None:
-    for c in names:
-        if name_key(c) in ID_NAMES:
-            return c
-    for c in names:
-        p = profiles[c]
-        key = name_key(c)
-        if key.endswith("id") and p.n == p.n_rows and p.n_distinct == p.n:
-            return c
-    return None
-
-
-def _is_time_name(c: str) -> bool:
-    key = name_key(c)
-    return key in TIME_NAMES or any(w in key.split() for w in ("date", "time", "timestamp"))
-
-
-def _find_timestamp(names: list[str], profiles: dict[str, Profile]) -> str | None:
-    candidates = [c for c in names if _is_time_name(c) and is_date(profiles[c])]
-    if not candidates:
-        return None
-
-    def rank(c: str) -> int:
-        key = name_key(c)
-        return TIME_NAMES.index(key) if key in TIME_NAMES else len(TIME_NAMES)
-
-    return min(candidates, key=rank)
-
-
-def _column_runs(
-    names: list[str],
-    used: set[str],
-    profiles: dict[str, Profile],
-    parts: dict[str, tuple[str, ...]],
-) -> list[list[str]]:
-    """Runs of adjacent columns that are the choices of one multi-select question.
-
-    A run shares its question (header row 1 for SurveyMonkey, the tag stem for Qualtrics, the
-    name stem otherwise) and each of its columns holds at most one distinct value: the
-    choice's label or a tick mark.
-    """
-
-    def question_of(c: str) -> str | None:
-        p = profiles[c]
-        hp = parts.get(c)
-        if c not in used and hp and len(hp) == 2 and is_other_label(hp[1]):
-            return "sm:" + hp[0]  # SurveyMonkey's "Other (please specify)": typed text
-        if c in used or p.many or (len(p.labels) > 1 and not is_ticks(p)):
-            return None
-        if p.labels and label_key(p.labels[0]) in EXCLUDED:
-            return None
-        if hp and len(hp) == 2:  # SurveyMonkey: (question, choice)
-            return "sm:" + hp[0]
-        m = re.fullmatch(r"(Q[\w.]*?)_\d+", c)
-        if hp and m:
-            return "q:" + m.group(1)
-        if p.labels and not is_ticks(p) and not hp:
-            return None
-        stem = _common_stem([c])
-        return "n:" + stem if stem else None
-
-    runs: list[list[str]] = []
-    current: list[str] = []
-    current_q: str | None = None
-    for c in [*names, None]:
-        q = None if c is None else question_of(c)
-        if q is not None and q == current_q:
-            current.append(c)  # type: ignore[arg-type]
-            continue
-        if current_q is not None and len(current) >= 2:
-            if any(profiles[x].labels for x in current):
-                runs.append(current)
-        current, current_q = ([c] if q is not None else []), q  # type: ignore[list-item]
-    return runs
 
 
 __all__ = ["EXCLUDED", "SCALES", "infer_spec"]
