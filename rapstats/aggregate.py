@@ -22,7 +22,8 @@ from itertools import product
 
 import numpy as np
 
-from rapstats.normalise import BLANK_LABEL, Responses
+from rapstats.labels import BLANK_LABEL
+from rapstats.normalise import Responses
 from rapstats.spec import Question, fold_label
 from rapstats.table import Table
 

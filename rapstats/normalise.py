@@ -29,12 +29,10 @@ import numpy as np
 from rapstats._arrow import to_numpy
 from rapstats.errors import InputError, SpecError
 from rapstats.io import Coded, Export
-from rapstats.labels import TICKED, UNTICKED
+from rapstats.labels import BLANK_LABEL, DEFAULT_SEPARATORS, TICKED, UNTICKED
 from rapstats.spec import Group, Question, Spec, fold_label, is_other_label
 
 BLANK = -1
-BLANK_LABEL = "(blank)"
-DEFAULT_SEPARATORS = {"googleforms": ", ", "msforms": ";", "qualtrics": ","}
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,19 +47,6 @@ class Responses:
     groups: dict[str, tuple[np.ndarray, tuple[str, ...]]] = field(default_factory=dict)
     weights: np.ndarray | None = None
     text: dict[str, Coded] = field(default_factory=dict)
-
-
-def spec_columns(spec: Spec, by: tuple[str, ...] = ()) -> list[str]:
-    """The export columns a spec (and grouping by ``by``) needs, in a stable order."""
-    cols: list[str] = []
-    for q in spec.questions:
-        cols.extend(q.source_columns)
-    for name in by:
-        cols.append(spec.group(name).column)
-    for c in (spec.design.weight, spec.design.strata, spec.design.ids, spec.design.fpc):
-        if c:
-            cols.append(c)
-    return list(dict.fromkeys(cols))
 
 
 def normalise(export: Export, spec: Spec, *, by: tuple[str, ...] = ()) -> Responses:

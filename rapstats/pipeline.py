@@ -84,14 +84,12 @@ def open_survey(
         Platform, encoding and sheet of the export.
     """
     from rapstats.io import load_export
-    from rapstats.normalise import spec_columns
     from rapstats.spec import Spec, load_spec
 
     spec_obj = spec if isinstance(spec, Spec) or spec is None else load_spec(spec)
     columns = keep = None
     if spec_obj is not None:
-        columns = spec_columns(spec_obj, by)
-        keep = spec_obj.keep_columns + tuple(g.column for g in spec_obj.groups if g.personal)
+        columns, keep = spec_obj.load_columns(by)
     export = load_export(
         path,
         platform=read.platform,
@@ -422,7 +420,8 @@ def _default_groups(
     would only repeat the headline figures, so it is not broken down; nor is a plain column
     with more than ``MAX_GROUP_LEVELS`` distinct values (derived periods are always kept).
     """
-    from rapstats.normalise import BLANK_LABEL, normalise
+    from rapstats.labels import BLANK_LABEL
+    from rapstats.normalise import normalise
 
     spec = opened.spec
     coded = normalise(opened.export, replace(spec, questions=()), by=groups).groups

@@ -198,3 +198,32 @@ def test_cli_offers_exactly_the_vocab_names():
                 assert tuple(param.type.choices) == expected[key], (name, param.name)
                 seen.add(key)
     assert seen == set(expected)
+
+
+def test_load_columns_reads_what_the_spec_and_grouping_need_and_keeps_personal_columns():
+    data = {
+        "survey": {"weight": "wt", "keep_columns": ["Email"]},
+        "questions": {
+            **MINIMAL["questions"],
+            "q2": {"column": "Q1", "options": ["A", "B"], "positive": ["A"]},
+            "m": {"type": "multi", "columns": ["M1", "M2"], "options": ["A", "B"]},
+        },
+        "groups": {"pc": {"column": "Postcode", "personal": True}, "area": {"column": "Area"}},
+    }
+    spec = parse_spec(data)
+    read, keep = spec.load_columns(("area", "Age"))
+    assert read == ["Q1", "M1", "M2", "Area", "Age", "wt"]  # in order, each once
+    assert keep == ("Email", "Postcode")
+    assert spec.load_columns().read == ["Q1", "M1", "M2", "wt"]
+
+
+def test_defaults_take_their_choices_and_defaults_from_the_model():
+    spec = parse_spec({**MINIMAL, "defaults": {"confidence": 0.9}})
+    assert (spec.methods.method, spec.methods.family, spec.methods.exact_below) == (
+        "wilson",
+        "workstream",
+        30,
+    )
+    message = _err({**MINIMAL, "defaults": {"family": "survey"}})
+    assert message.startswith("defaults.family is 'survey'")
+    assert "Fix: use one of workstream, table, all" in message

@@ -41,7 +41,8 @@ from rapstats import __version__
 from rapstats.aggregate import Counts, aggregate
 from rapstats.errors import SpecError
 from rapstats.io import Export
-from rapstats.normalise import BLANK_LABEL, normalise
+from rapstats.labels import BLANK_LABEL, NOT_ANSWERED_LABEL
+from rapstats.normalise import normalise
 from rapstats.spec import Question, Spec
 from rapstats.table import Table, positions
 from rapstats.vocab import ADJUSTMENT, INTERVAL, MULTIPLICITY, WEIGHTED_INTERVAL, level
@@ -78,7 +79,6 @@ FREQ_COLUMNS = ("question", "answer", "kind", "count", "share_of_base", "in_base
 # disclosure rules) and the typed status (``symbol``, and the analyst-only ``reason``) that
 # :func:`rapstats.protect.protect` sets and ``flag`` publishes.
 STATUS_COLUMNS = ("respondents", "symbol", "reason")
-NOT_ANSWERED_LABEL = "(not answered)"
 
 
 def group_column(name: str) -> str:
