@@ -15,8 +15,6 @@ import numpy as np
 from rapstats.estimate.summary import Summary, group_column
 from rapstats.table import Table
 
-CHANGE_COLUMNS = ("question", "option", "change", "change_low", "change_high", "method")
-
 
 def compare_waves(now: Summary, previous: Summary, *, confidence: float) -> Table:
     """The change of each headline share from ``previous`` to ``now`` (see module notes)."""
