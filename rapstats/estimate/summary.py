@@ -5,29 +5,9 @@
 share, confidence interval and, where the spec gives a baseline, the difference from it with an
 interval and a test, adjusted for multiplicity within the declared family.
 
-Conventions (also written into every output's methods note)
------------------------------------------------------------
-* **Share**: positives / base, where the base is the respondents whose answer is on the scale
-  and not excluded (Don't know, Prefer not to say and blanks are excluded by default).
-* **Interval**: :func:`rapstats.stats.proportion_ci` with the spec's method (default Wilson
-  score, no continuity correction) at the spec's confidence (default 95%).
-* **Baseline test** (``test="auto"``, the default): the exact binomial test (R's two-sided
-  rule) when the base is below ``exact_below`` (30) or the expected count under the baseline
-  is below 5 in either category (n*p0 < 5 or n*(1-p0) < 5); otherwise the score z-test
-  (``prop.test(correct=FALSE)``). ``score_z`` or ``exact_binomial`` force one test (the
-  exact test needs whole counts, so it is refused for weighted data).
-* **Difference from baseline**: share - p0 in proportion units, with the MOVER/Newcombe
-  interval of :func:`rapstats.stats.baseline_diff_ci` (which accounts for the baseline's own
-  uncertainty when the spec gives its ``n`` or ``ci``).
-* **Multiplicity**: p-values are adjusted (Holm by default, or Benjamini-Hochberg) within a
-  family: every test of one workstream and one table layout (``family="workstream"``), of one
-  question's table (``"table"``) or of the whole summary (``"all"``).
-* **Weighted data** (``[survey].weight``): the Hajek (ratio) estimate with Taylor-linearised
-  variance for a weights-only design, each group treated as a domain (as R
-  ``svydesign(ids=~1, weights=~w)`` with ``svyby``), interval by the spec's
-  ``weighted_method`` (default ``logit``, as ``svyciprop``). The base and positive count stay
-  unweighted. The baseline test is the score test with the design-effective sample size
-  n/deff (a first-order Rao-Scott correction).
+The conventions (share and base, interval, baseline test, difference from a baseline,
+multiplicity, weighted data) are set out in docs/estimate.md, and every output states them in
+its methods note (:func:`rapstats.estimate.methods.methods_note`).
 """
 
 from __future__ import annotations

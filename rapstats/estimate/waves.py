@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from rapstats.estimate.summary import Summary, group_column
+from rapstats.estimate.columns import group_column
+from rapstats.estimate.summary import Summary
 from rapstats.table import Table
 
 
