@@ -1,0 +1,213 @@
+"""Where and when a report's charts are drawn: :class:`ChartRenderer`.
+
+Drawing the sample's 8 charts takes about as long as reading and protecting its data, so the
+``report`` command draws them in a worker process while it computes and writes the rest::
+
+    with ChartRenderer() as charts:
+        data = report_data(export, spec=spec, charts=charts)  # starts drawing the charts
+        write_report(data.model(), out, charts=charts)  # uses them
+
+Without a renderer (or with ``workers=0``) the charts are drawn in the calling process. The
+bytes are the same either way.
+
+The worker is forked, not spawned: a spawned worker re-imports the caller's main module, which
+in a plain script without an ``if __name__ == "__main__"`` guard would run the caller's report
+again. Where fork is unavailable or unsafe (not Linux, or a daemon process), the charts are
+drawn here. The worker only runs matplotlib; the PNGs are rasterised here with Typst, because
+Typst's thread pool does not survive a fork (a worker forked after its parent had run Typst
+deadlocked in it). A worker that dies, fails or takes longer than the renderer's ``timeout``
+is given up on, and its charts are drawn here.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from rapstats.render.report.charts import rasterise, render
+
+Chart = dict[str, Any]
+
+
+class ChartRenderer:
+    """Draws report charts as SVG, in worker processes where it can fork; a context manager.
+
+    The workers start at once, so that they import matplotlib while the caller reads its
+    data. Leaving the ``with`` block ends them; charts drawn after that are drawn here.
+
+    Parameters
+    ----------
+    workers : int
+        Worker processes. Default 1, which suits two cores: the caller works on the other,
+        and each further worker imports matplotlib again. 0 draws in the calling process.
+    timeout : float
+        Seconds to wait for a batch of charts before drawing it here instead; a worker still
+        drawing one batch after this long is ended. Default 60.
+
+    Attributes
+    ----------
+    workers : int
+        Worker processes running: 0 where the charts are drawn in the calling process.
+    """
+
+    def __init__(self, workers: int = 1, *, timeout: float = 60.0) -> None:
+        import multiprocessing
+        import sys
+
+        can_fork = (
+            sys.platform.startswith("linux")
+            and "fork" in multiprocessing.get_all_start_methods()
+            and not multiprocessing.current_process().daemon  # it cannot have children
+        )
+        self.workers = workers if can_fork else 0
+        self.timeout = timeout
+        self._pool = self._start()
+        self._prefetched: dict[str, tuple[Future, int]] = {}
+
+    def __enter__(self) -> ChartRenderer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """End the workers (after the batch they are drawing); later charts are drawn here."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+        self._pool = None
+        self._prefetched = {}
+        self.workers = 0
+
+    def prefetch(self, charts: list[Chart]) -> None:
+        """Start drawing ``charts`` in a worker (without workers, do nothing).
+
+        :meth:`draw` then uses them for the same charts. Used by
+        :func:`rapstats.pipeline.report_data`, which knows the charts (from the headline
+        summary) well before its breakdowns are protected and the model is complete.
+        """
+        future = self._submit(charts)
+        if future is not None:
+            self._prefetched.update((_key(c), (future, i)) for i, c in enumerate(charts))
+
+    def draw(self, charts: list[Chart]) -> Drawing:
+        """Start drawing ``charts`` (in this process now, without workers); see :class:`Drawing`.
+
+        Charts started by :meth:`prefetch` (the same chart) are not drawn again.
+        """
+        fetched, self._prefetched = self._prefetched, {}
+        missing = [c for c in charts if _key(c) not in fetched]
+        future = self._submit(missing) if missing else None
+        if future is None:  # no worker: draw them here, now
+            future = Future()
+            future.set_result([render(c)["svg"] for c in missing])
+        batch = iter(range(len(missing)))
+        parts = [fetched.get(_key(c)) or (future, next(batch)) for c in charts]
+        return Drawing(charts, parts, self.timeout)
+
+    def _start(self) -> ProcessPoolExecutor | None:
+        if not self.workers:
+            return None
+        from multiprocessing import get_context
+
+        try:
+            pool = ProcessPoolExecutor(
+                self.workers, mp_context=get_context("fork"), initializer=_warm
+            )
+            pool.submit(int)  # with fork, the first task starts every worker
+        except OSError:  # no processes or pipes left: draw here
+            return None
+        return pool
+
+    def _submit(self, charts: list[Chart]) -> Future | None:
+        """``charts`` sent to a worker as one batch; None without a worker.
+
+        A worker that died is replaced for the next batch (this one is drawn here).
+        """
+        if self._pool is None:
+            return None
+        try:
+            return self._pool.submit(_draw, charts, self.timeout)
+        except BrokenProcessPool:
+            self._pool.shutdown(wait=False)
+            self._pool = self._start()
+            return None
+
+
+class Drawing:
+    """Charts being drawn; :meth:`svgs` and :meth:`pngs` wait for them (from any thread).
+
+    A chart whose worker failed, died or took longer than the renderer's ``timeout`` is drawn
+    in this process instead, so waiting always gives every chart (or raises the error that
+    drawing it raises here).
+    """
+
+    def __init__(
+        self, charts: list[Chart], parts: list[tuple[Future, int]], timeout: float
+    ) -> None:
+        self._charts = charts
+        self._parts = parts  # per chart: its batch's future, and its place in the batch
+        self._timeout = timeout
+        self._lock = threading.Lock()
+        self._done: dict[str, dict[str, bytes]] = {}
+
+    def svgs(self) -> dict[str, bytes]:
+        """Every chart as SVG, by chart id."""
+        with self._lock:
+            if "svg" not in self._done:
+                batches = {future: self._wait(future) for future, _ in self._parts}
+                svgs = {}
+                for chart, (future, i) in zip(self._charts, self._parts, strict=True):
+                    got = batches[future]
+                    svgs[chart["id"]] = render(chart)["svg"] if got is None else got[i]
+                self._done["svg"] = svgs
+            return self._done["svg"]
+
+    def pngs(self) -> dict[str, bytes]:
+        """Every chart as PNG, by chart id: the SVGs rasterised here (:func:`rasterise`)."""
+        svgs = self.svgs()
+        with self._lock:
+            if "png" not in self._done:
+                self._done["png"] = dict(zip(svgs, rasterise(list(svgs.values())), strict=True))
+            return self._done["png"]
+
+    def _wait(self, future: Future) -> list[bytes] | None:
+        try:
+            return future.result(self._timeout)
+        except (Exception, CancelledError):  # failed, died, hangs or closed: draw here
+            return None
+
+
+def _key(chart: Chart) -> str:
+    import json
+
+    return json.dumps(chart, sort_keys=True)
+
+
+def _draw(charts: list[Chart], timeout: float) -> list[bytes]:
+    """A worker's task: ``charts`` as SVG; the worker ends if it takes over ``timeout`` s.
+
+    Ending it (SIGALRM's default action) fails the batch at once, and a stuck worker can then
+    hold up neither the caller's wait nor its exit.
+    """
+    import signal
+
+    signal.alarm(math.ceil(timeout))
+    try:
+        return [render(chart)["svg"] for chart in charts]
+    finally:
+        signal.alarm(0)
+
+
+def _warm() -> None:
+    """Set up a worker: signals, and matplotlib imported before it is given a chart."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)  # _draw's alarm ends the worker
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot  # noqa: F401
