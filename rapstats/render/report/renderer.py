@@ -22,6 +22,7 @@ is given up on, and its charts are drawn here.
 from __future__ import annotations
 
 import math
+import os
 import threading
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -30,6 +31,7 @@ from typing import Any
 from rapstats.render.report.charts import rasterise, render
 
 Chart = dict[str, Any]
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 class ChartRenderer:
@@ -114,7 +116,10 @@ class ChartRenderer:
 
         try:
             pool = ProcessPoolExecutor(
-                self.workers, mp_context=get_context("fork"), initializer=_warm
+                self.workers,
+                mp_context=get_context("fork"),
+                initializer=_warm,
+                initargs=(os.getpid(),),
             )
             pool.submit(int)  # with fork, the first task starts every worker
         except OSError:  # no processes or pipes left: draw here
@@ -201,12 +206,20 @@ def _draw(charts: list[Chart], timeout: float) -> list[bytes]:
         signal.alarm(0)
 
 
-def _warm() -> None:
-    """Set up a worker: signals, and matplotlib imported before it is given a chart."""
+def _warm(parent: int) -> None:
+    """Set up a worker: signals, and matplotlib imported before it is given a chart.
+
+    The worker ends with its ``parent`` process, even one killed (which runs no exit
+    handler to end it): Linux sends it SIGKILL then (``PR_SET_PDEATHSIG``).
+    """
+    import ctypes
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle
     signal.signal(signal.SIGALRM, signal.SIG_DFL)  # _draw's alarm ends the worker
+    ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before that
+        os._exit(0)
     import matplotlib
 
     matplotlib.use("Agg", force=True)
