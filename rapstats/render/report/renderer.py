@@ -64,7 +64,7 @@ class ChartRenderer:
             and "fork" in multiprocessing.get_all_start_methods()
             and not multiprocessing.current_process().daemon  # it cannot have children
         )
-        self.workers = workers if can_fork else 0
+        self.workers = max(workers, 0) if can_fork else 0
         self.timeout = timeout
         self._pool = self._start()
         self._prefetched: dict[str, tuple[Future, int]] = {}
@@ -123,6 +123,7 @@ class ChartRenderer:
             )
             pool.submit(int)  # with fork, the first task starts every worker
         except OSError:  # no processes or pipes left: draw here
+            self.workers = 0
             return None
         return pool
 
@@ -210,7 +211,8 @@ def _warm(parent: int) -> None:
     """Set up a worker: signals, and matplotlib imported before it is given a chart.
 
     The worker ends with its ``parent`` process, even one killed (which runs no exit
-    handler to end it): Linux sends it SIGKILL then (``PR_SET_PDEATHSIG``).
+    handler to end it): Linux sends it SIGKILL when the thread that started it ends
+    (``PR_SET_PDEATHSIG``).
     """
     import ctypes
     import signal
