@@ -13,9 +13,10 @@ bytes are the same either way.
 The worker is forked, not spawned: a spawned worker re-imports the caller's main module, which
 in a plain script without an ``if __name__ == "__main__"`` guard would run the caller's report
 again. Where fork is unavailable or unsafe (not Linux, or a daemon process), the charts are
-drawn here. The worker only runs matplotlib; the PNGs are rasterised here with Typst, because
-Typst's thread pool does not survive a fork (a worker forked after its parent had run Typst
-deadlocked in it). A worker that dies, fails or takes longer than the renderer's ``timeout``
+drawn here. The worker rasterises the PNGs (with Typst) too, unless Typst had been imported
+here before it was forked: Typst's thread pool does not survive a fork (a worker forked after
+its parent had run Typst deadlocked in it), so such a worker only runs matplotlib and the PNGs
+are rasterised here. A worker that dies, fails or takes longer than the renderer's ``timeout``
 is given up on, and its charts are drawn here.
 """
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 import math
 import os
 import threading
+from collections.abc import Callable
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -66,6 +68,7 @@ class ChartRenderer:
         )
         self.workers = max(workers, 0) if can_fork else 0
         self.timeout = timeout
+        self._typst_in_worker = False
         self._pool = self._start()
         self._prefetched: dict[str, tuple[Future, int]] = {}
 
@@ -90,7 +93,7 @@ class ChartRenderer:
         :func:`rapstats.pipeline.report_data`, which knows the charts (from the headline
         summary) well before its breakdowns are protected and the model is complete.
         """
-        future = self._submit(charts)
+        future = self._submit(_svgs, charts)
         if future is not None:
             self._prefetched.update((_key(c), (future, i)) for i, c in enumerate(charts))
 
@@ -101,18 +104,21 @@ class ChartRenderer:
         """
         fetched, self._prefetched = self._prefetched, {}
         missing = [c for c in charts if _key(c) not in fetched]
-        future = self._submit(missing) if missing else None
+        future = self._submit(_svgs, missing) if missing else None
         if future is None:  # no worker: draw them here, now
             future = Future()
             future.set_result([render(c)["svg"] for c in missing])
         batch = iter(range(len(missing)))
         parts = [fetched.get(_key(c)) or (future, next(batch)) for c in charts]
-        return Drawing(charts, parts, self.timeout)
+        return Drawing(self, charts, parts)
 
     def _start(self) -> ProcessPoolExecutor | None:
         if not self.workers:
             return None
+        import sys
         from multiprocessing import get_context
+
+        self._typst_in_worker = "typst" not in sys.modules
 
         try:
             pool = ProcessPoolExecutor(
@@ -127,19 +133,23 @@ class ChartRenderer:
             return None
         return pool
 
-    def _submit(self, charts: list[Chart]) -> Future | None:
-        """``charts`` sent to a worker as one batch; None without a worker.
+    def _submit(self, func: Callable[[Any], list[bytes]], arg: Any) -> Future | None:
+        """``func(arg)`` run in a worker; None without a worker.
 
-        A worker that died is replaced for the next batch (this one is drawn here).
+        A worker that died is replaced for the next task (this one is run here).
         """
         if self._pool is None:
             return None
         try:
-            return self._pool.submit(_draw, charts, self.timeout)
+            return self._pool.submit(_run, self.timeout, func, arg)
         except BrokenProcessPool:
             self._pool.shutdown(wait=False)
             self._pool = self._start()
             return None
+
+    def _rasterise(self, svgs: list[bytes]) -> Future | None:
+        """``svgs`` rasterised in a worker, if it can run Typst (see the module's notes)."""
+        return self._submit(rasterise, svgs) if self._typst_in_worker else None
 
 
 class Drawing:
@@ -151,11 +161,11 @@ class Drawing:
     """
 
     def __init__(
-        self, charts: list[Chart], parts: list[tuple[Future, int]], timeout: float
+        self, renderer: ChartRenderer, charts: list[Chart], parts: list[tuple[Future, int]]
     ) -> None:
+        self._renderer = renderer
         self._charts = charts
         self._parts = parts  # per chart: its batch's future, and its place in the batch
-        self._timeout = timeout
         self._lock = threading.Lock()
         self._done: dict[str, dict[str, bytes]] = {}
 
@@ -172,16 +182,21 @@ class Drawing:
             return self._done["svg"]
 
     def pngs(self) -> dict[str, bytes]:
-        """Every chart as PNG, by chart id: the SVGs rasterised here (:func:`rasterise`)."""
+        """Every chart as PNG, by chart id: its SVG rasterised (:func:`rasterise`)."""
         svgs = self.svgs()
         with self._lock:
             if "png" not in self._done:
-                self._done["png"] = dict(zip(svgs, rasterise(list(svgs.values())), strict=True))
+                drawn = list(svgs.values())
+                pngs = self._wait(self._renderer._rasterise(drawn))
+                pngs = rasterise(drawn) if pngs is None else pngs
+                self._done["png"] = dict(zip(svgs, pngs, strict=True))
             return self._done["png"]
 
-    def _wait(self, future: Future) -> list[bytes] | None:
+    def _wait(self, future: Future | None) -> list[bytes] | None:
+        if future is None:
+            return None
         try:
-            return future.result(self._timeout)
+            return future.result(self._renderer.timeout)
         except (Exception, CancelledError):  # failed, died, hangs or closed: draw here
             return None
 
@@ -192,17 +207,21 @@ def _key(chart: Chart) -> str:
     return json.dumps(chart, sort_keys=True)
 
 
-def _draw(charts: list[Chart], timeout: float) -> list[bytes]:
-    """A worker's task: ``charts`` as SVG; the worker ends if it takes over ``timeout`` s.
+def _svgs(charts: list[Chart]) -> list[bytes]:
+    return [render(chart)["svg"] for chart in charts]
 
-    Ending it (SIGALRM's default action) fails the batch at once, and a stuck worker can then
+
+def _run(timeout: float, func: Callable[[Any], list[bytes]], arg: Any) -> list[bytes]:
+    """A worker's task, ``func(arg)``; the worker ends if it takes over ``timeout`` seconds.
+
+    Ending it (SIGALRM's default action) fails the task at once, and a stuck worker can then
     hold up neither the caller's wait nor its exit.
     """
     import signal
 
     signal.alarm(math.ceil(timeout))
     try:
-        return [render(chart)["svg"] for chart in charts]
+        return func(arg)
     finally:
         signal.alarm(0)
 
@@ -218,7 +237,7 @@ def _warm(parent: int) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle
-    signal.signal(signal.SIGALRM, signal.SIG_DFL)  # _draw's alarm ends the worker
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)  # _run's alarm ends the worker
     ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # it died before that
         os._exit(0)
