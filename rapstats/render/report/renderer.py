@@ -37,10 +37,11 @@ _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 class ChartRenderer:
-    """Draws report charts as SVG, in worker processes where it can fork; a context manager.
+    """Draws report charts (SVG, and PNG), in worker processes where it can fork.
 
-    The workers start at once, so that they import matplotlib while the caller reads its
-    data. Leaving the ``with`` block ends them; charts drawn after that are drawn here.
+    A context manager. The workers start at once, so that they import matplotlib while the
+    caller reads its data. Leaving the ``with`` block ends them; charts drawn after that are
+    drawn here.
 
     Parameters
     ----------
@@ -107,7 +108,7 @@ class ChartRenderer:
         future = self._submit(_svgs, missing) if missing else None
         if future is None:  # no worker: draw them here, now
             future = Future()
-            future.set_result([render(c)["svg"] for c in missing])
+            future.set_result(_svgs(missing))
         batch = iter(range(len(missing)))
         parts = [fetched.get(_key(c)) or (future, next(batch)) for c in charts]
         return Drawing(self, charts, parts)
@@ -118,8 +119,9 @@ class ChartRenderer:
         import sys
         from multiprocessing import get_context
 
+        # Typst's thread pool does not survive a fork: it may run in a worker forked before
+        # Typst was imported here, never in one forked after.
         self._typst_in_worker = "typst" not in sys.modules
-
         try:
             pool = ProcessPoolExecutor(
                 self.workers,
