@@ -640,7 +640,7 @@ def report(
         paths = write_report(model, out, chosen, charts=charts)
     else:
         with click.progressbar(
-            length=report_steps(model, chosen), label="Writing report", file=sys.stderr
+            length=report_steps(chosen), label="Writing report", file=sys.stderr
         ) as bar:
             paths = write_report(
                 model, out, chosen, progress=lambda _: bar.update(1), charts=charts

@@ -49,8 +49,8 @@ class ChartRenderer:
         Worker processes. Default 1, which suits two cores: the caller works on the other,
         and each further worker imports matplotlib again. 0 draws in the calling process.
     timeout : float
-        Seconds to wait for a batch of charts before drawing it here instead; a worker still
-        drawing one batch after this long is ended. Default 60.
+        Seconds (finite) to wait for a batch of charts before drawing it here instead; a
+        worker still drawing one batch after this long is ended. Default 60.
 
     Attributes
     ----------
@@ -67,6 +67,8 @@ class ChartRenderer:
             and "fork" in multiprocessing.get_all_start_methods()
             and not multiprocessing.current_process().daemon  # it cannot have children
         )
+        if not 0 < timeout < math.inf:
+            raise ValueError(f"timeout must be a positive number of seconds, not {timeout!r}")
         self.workers = max(workers, 0) if can_fork else 0
         self.timeout = timeout
         self._typst_in_worker = False

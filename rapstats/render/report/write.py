@@ -33,7 +33,7 @@ EXTENSIONS = {
 OWNED = ("report.json", *EXTENSIONS.values(), "charts", "charts/*.png")
 
 
-def report_steps(model: dict[str, Any], formats: Iterable[str] = FORMATS) -> int:
+def report_steps(formats: Iterable[str] = FORMATS) -> int:
     """How many progress steps :func:`write_report` reports for ``formats``."""
     return 2 + len(tuple(formats))
 
