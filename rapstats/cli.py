@@ -610,7 +610,8 @@ def report(
     from rapstats.files import check_output
     from rapstats.pipeline import report_data
     from rapstats.render.report import FORMATS, write_report
-    from rapstats.render.report.write import OWNED, report_steps
+    from rapstats.render.report.renderer import ChartRenderer
+    from rapstats.render.report.write import OWNED, chart_kinds, report_steps
 
     inputs = {**_inputs(params), "previous export": previous}
     check_output(out, inputs, option="--out", owned=OWNED)
@@ -622,6 +623,9 @@ def report(
         raise click.UsageError(f"--formats: {wrong} is not one of " + ",".join(FORMATS))
     quiet = quiet_report or ctx.find_root().params.get("quiet")
     explain = params.pop("explain_suppression")
+    # The chart worker starts now (it imports matplotlib while the data are read); it ends
+    # with the command.
+    charts = ctx.with_resource(ChartRenderer(workers=1 if chart_kinds(chosen) else 0))
     data = report_data(
         params.pop("export"),
         spec=params.pop("spec_path"),
@@ -630,17 +634,20 @@ def report(
         date=date,
         options={"formats": ",".join(chosen)},
         formats=chosen,
+        charts=charts,
         **params,
     )
     model = data.model()
     _explain(ctx, data.summaries, explain)
     if quiet or not sys.stderr.isatty():
-        paths = write_report(model, out, chosen)
+        paths = write_report(model, out, chosen, charts=charts)
     else:
         with click.progressbar(
-            length=report_steps(model, chosen), label="Writing report", file=sys.stderr
+            length=report_steps(chosen), label="Writing report", file=sys.stderr
         ) as bar:
-            paths = write_report(model, out, chosen, progress=lambda _: bar.update(1))
+            paths = write_report(
+                model, out, chosen, progress=lambda _: bar.update(1), charts=charts
+            )
     if not quiet:
         note(ctx, f"wrote {len(paths)} files to {out}")
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from rapstats.estimate.summary import Summary
     from rapstats.io import Export
     from rapstats.protect.redact import QuotableComments
+    from rapstats.render.report.renderer import ChartRenderer
     from rapstats.spec import Spec
     from rapstats.table import Table
 
@@ -287,6 +288,7 @@ def report_data(
     unsafe_no_suppression: bool = False,
     options: dict[str, Any] | None = None,
     formats: Iterable[str] | None = None,
+    charts: ChartRenderer | None = None,
 ) -> ReportData:
     """Summarise and protect everything a report of an export (and its previous wave) shows.
 
@@ -316,10 +318,12 @@ def report_data(
     options : dict, optional
         Extra options to record in the audit manifest. Default None.
     formats : iterable of str, optional
-        The formats the report will be written in (as :func:`rapstats.render.report.write_report`):
-        their charts start drawing in a worker process as soon as the headline figures are
-        protected, while the breakdowns are, and ``write_report`` uses them. Default None:
-        every format; ``()`` draws nothing early.
+        The formats the report will be written in (as :func:`rapstats.render.report.write_report`).
+        Default None: every format.
+    charts : ChartRenderer, optional
+        Starts drawing the charts those formats need as soon as the headline figures are
+        protected, while the breakdowns are; ``write_report`` given the same renderer uses
+        them. Default None draws nothing early.
 
     Returns
     -------
@@ -327,14 +331,10 @@ def report_data(
         The protected summaries; ``.model()`` gives the report model.
     """
     from rapstats.render.report import FORMATS
-    from rapstats.render.report.charts import prefetch, prewarm
     from rapstats.render.report.model import build_model
     from rapstats.render.report.write import chart_kinds
 
     kinds = chart_kinds(FORMATS if formats is None else formats)
-    if kinds:
-        # The chart worker imports matplotlib on the other core while the data are read.
-        prewarm()
     read = ReadOptions(
         platform=platform, encoding=encoding, sheet=sheet, max_unpacked_mb=max_unpacked_mb
     )
@@ -362,11 +362,11 @@ def report_data(
         )
 
     main = protected(opened, (), ("rows", "frequencies"))
-    if kinds:
+    if kinds and charts is not None:
         # The charts show the headline figures only: draw them while the breakdowns are
         # protected (most of the time here). write_report uses them if the model's charts
         # are the same, as they are unless a chart came to depend on a breakdown.
-        prefetch(build_model(main, single_level=single)["charts"], kinds)
+        charts.prefetch(build_model(main, single_level=single)["charts"])
     breakdowns = [protected(opened, (g,), ("rows",)) for g in groups]
     prev = changes = None
     inputs = [_input("export", opened.export.path, opened.export.sha256)]
