@@ -100,6 +100,11 @@ def protect(
         ``symbols`` (legend), ``unsafe``, ``banner``, ``settings``, ``suppressed`` (counts)
         and ``redacted_labels``. In unsafe mode ``suppressed`` counts what would have been
         suppressed.
+
+    Notes
+    -----
+    The rules, what a withheld row carries and the guarantee of secondary suppression are
+    the protect layer's contract, ``docs/disclosure.md``.
     """
     s = settings or summary.spec.disclosure
     by = tuple(summary.by)

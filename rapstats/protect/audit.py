@@ -9,8 +9,8 @@ from one small linear program (:func:`_growable_zeros`, solved by
 open. :func:`rapstats.protect.engine.secondary_suppression` repeats this audit until nothing is
 determined; ``docs/disclosure.md`` states the guarantee.
 
-The functions are private: the engine is their one caller, and tests reach them here as the
-unit under test.
+The functions are private: the engine calls :func:`_determined_cells`, and the tests reach
+each of them here, as the unit under test (``tests/test_disclosure_audit.py``).
 """
 
 from __future__ import annotations
