@@ -78,13 +78,13 @@ def protect_question(
     row_relations(p, r)
     if fsel.size:
         f = _Answers.of(freq, fsel, by)
-        offset = frequency_units(p, f, fr_primary[fsel], freq["kind"][fsel])
+        offset = frequency_units(p, f, fr_primary[fsel])
         single = question is not None and question.type == "single"
         cell_of = respondent_units(p, r, f, offset, single=single, min_count=s.min_count)
         cell_relations(p, r, f, offset, cell_of, question)
     for c in published_bases:
         p.split_off(c)
-    n_rows = rsel.size + fsel.size
+    n_published = rsel.size + fsel.size
     res = secondary_suppression(
         np.array(p.values),
         p.relations,
@@ -98,8 +98,8 @@ def protect_question(
     supp = res.suppressed
     if res.exposed.size:  # last resort: nothing of this question is published
         supp = supp.copy()
-        supp[:n_rows] = True
-    return supp[:n_rows], int(res.exposed.size)
+        supp[:n_published] = True
+    return supp[:n_published], int(res.exposed.size)
 
 
 def cell_keys(table: Table, rows: np.ndarray, by: tuple[str, ...]) -> list[tuple[Any, ...]]:
@@ -170,11 +170,12 @@ class _Rows:
 
 @dataclass(frozen=True, slots=True)
 class _Answers:
-    """One question's frequencies: cell keys, answers (and folded), counts, in base, and the
-    frequencies of each cell (cells in order of first appearance)."""
+    """One question's frequencies: cell keys, answers (and folded), kinds, counts, in base,
+    and the frequencies of each cell (cells in order of first appearance)."""
 
     keys: list[tuple[Any, ...]]
     answer: list[str]
+    kind: np.ndarray
     folded: list[str]
     count: np.ndarray
     in_base: np.ndarray
@@ -194,6 +195,7 @@ class _Answers:
             keys=keys,
             answer=answers,
             folded=[fold_label(a) for a in answers],
+            kind=freq["kind"][sel],
             count=freq["count"][sel].astype(float),
             in_base=in_base,
             by_cell=by_cell,
@@ -244,11 +246,11 @@ def row_relations(p: _Problem, r: _Rows) -> None:
                 p.relations.append((3 * j, [3 * i]))
 
 
-def frequency_units(p: _Problem, f: _Answers, primary: np.ndarray, kind: np.ndarray) -> int:
+def frequency_units(p: _Problem, f: _Answers, primary: np.ndarray) -> int:
     """Add a unit per answer count (sensitive: a real answer, or withheld) and each answer's
     margins; return the first count's cell."""
     offset = len(p.values)
-    sensitive = primary | (kind == "answer")
+    sensitive = primary | (f.kind == "answer")
     for m, count in enumerate(f.count.tolist()):
         p.add_unit([count], [sensitive[m]], cost=count, primary=primary[m])
     for ans in dict.fromkeys(f.answer):
