@@ -22,7 +22,8 @@ from itertools import product
 
 import numpy as np
 
-from rapstats.normalise import BLANK_LABEL, Responses
+from rapstats.labels import BLANK_LABEL
+from rapstats.normalise import Responses
 from rapstats.spec import Question, fold_label
 from rapstats.table import Table
 
@@ -75,110 +76,143 @@ def aggregate(responses: Responses, by: tuple[str, ...] = ()) -> Counts:
     """
     spec = responses.spec
     names = tuple(spec.group(b).name for b in by)
-    codes = [responses.groups[name][0] for name in names]
-    levels = [responses.groups[name][1] for name in names]
-    sizes = [len(lv) for lv in levels]
-    cross = np.zeros(responses.n, dtype=np.int64)
-    for c, size in zip(codes, sizes, strict=True):
-        cross = cross * size + c
-    n_cross = int(np.prod(sizes)) if sizes else 1
-
-    occupied = np.bincount(cross, minlength=n_cross).reshape(sizes or [1]) > 0
-    blocks = _blocks(len(names))
-    cell_rows: list[dict[str, str | None]] = []
-    block_masks: list[np.ndarray] = []
-    for axes in blocks:
-        present = occupied.any(axis=tuple(i for i in range(len(names)) if i not in axes))
-        block_masks.append(present.reshape(-1))
-        ranges = [range(sizes[i]) for i in axes]
-        for combo, ok in zip(product(*ranges), present.reshape(-1), strict=True):
-            if ok:
-                row: dict[str, str | None] = dict.fromkeys(names)
-                for i, level in zip(axes, combo, strict=True):
-                    row[names[i]] = levels[i][level]
-                cell_rows.append(row)
-    cells = Table({name: [row[name] for row in cell_rows] for name in names}, length=len(cell_rows))
-
-    def per_cell(flat: np.ndarray) -> np.ndarray:
-        """Cross-cell array (n_cross, ...) -> cell array (n_cells, ...) over all blocks."""
-        shaped = flat.reshape((*(sizes or [1]), *flat.shape[1:]))
-        parts = []
-        for axes, mask in zip(blocks, block_masks, strict=True):
-            other = tuple(i for i in range(len(names)) if i not in axes)
-            summed = shaped.sum(axis=other) if other else shaped
-            if not names:
-                summed = summed.reshape((1, *flat.shape[1:]))
-            parts.append(summed.reshape((-1, *flat.shape[1:]))[mask])
-        return np.concatenate(parts, axis=0)
-
+    layout = _Layout(responses, names)
     w = responses.weights
-    weighted = w is not None
     answers: dict[str, np.ndarray] = {}
     parts: list[tuple[str, str | None, dict[str, np.ndarray]]] = []
     for q in spec.estimated_questions:
         if q.type == "single":
-            k = len(q.options)
-            idx = cross * (k + 1) + (responses.answers[q.id].astype(np.int64) + 1)
-            size = n_cross * (k + 1)
-            counts = per_cell(np.bincount(idx, minlength=size).reshape(n_cross, k + 1))
-            answers[q.id] = counts
-            include, positive = base_masks(q)
-            data = {"n": counts[:, include].sum(axis=1), "x": counts[:, positive].sum(axis=1)}
-            if weighted:
-                sw = per_cell(np.bincount(idx, weights=w, minlength=size).reshape(n_cross, k + 1))
-                sw2 = per_cell(
-                    np.bincount(idx, weights=w * w, minlength=size).reshape(n_cross, k + 1)
-                )
-                data |= {
-                    "sum_w": sw[:, include].sum(axis=1),
-                    "sum_wy": sw[:, positive].sum(axis=1),
-                    "sum_w2": sw2[:, include].sum(axis=1),
-                    "sum_w2y": sw2[:, positive].sum(axis=1),
-                }
+            answers[q.id], data = _single(layout, q, responses.answers[q.id], w)
             parts.append((q.id, None, data))
         else:
-            ticked = responses.ticked[q.id]
-            answered = responses.answered[q.id]
-            base = per_cell(np.bincount(cross, weights=answered, minlength=n_cross))
-            ticks = np.column_stack(
-                [
-                    np.bincount(cross, weights=ticked[:, j], minlength=n_cross)
-                    for j in range(ticked.shape[1])
-                ]
+            answers[q.id], per_option = _multi(
+                layout, q, responses.ticked[q.id], responses.answered[q.id], w
             )
-            ticks = per_cell(ticks)
-            not_answered = per_cell(np.bincount(cross, weights=~answered, minlength=n_cross))
-            answers[q.id] = np.column_stack([not_answered, ticks]).astype(np.int64)
-            if weighted:
-                wa = np.where(answered, w, 0.0)
-                sums = {
-                    "sum_w": per_cell(np.bincount(cross, weights=wa, minlength=n_cross)),
-                    "sum_w2": per_cell(np.bincount(cross, weights=wa * w, minlength=n_cross)),
-                }
-            for j, option in enumerate(q.options):
-                data = {"n": base.astype(np.int64), "x": ticks[:, j].astype(np.int64)}
-                if weighted:
-                    tw = np.where(ticked[:, j], w, 0.0)
-                    data |= {
-                        "sum_w": sums["sum_w"],
-                        "sum_wy": per_cell(np.bincount(cross, weights=tw, minlength=n_cross)),
-                        "sum_w2": sums["sum_w2"],
-                        "sum_w2y": per_cell(np.bincount(cross, weights=tw * w, minlength=n_cross)),
-                    }
-                parts.append((q.id, option, data))
+            parts += [(q.id, option, data) for option, data in per_option]
     columns = ["question", "option", "cell", "n", "x"]
-    if weighted:
+    if w is not None:
         columns += ["sum_w", "sum_wy", "sum_w2", "sum_w2y"]
-    table = _table(parts, columns)
     return Counts(
         by=names,
-        cells=cells,
-        table=table,
+        cells=layout.cells,
+        table=_table(parts, columns),
         answers=answers,
-        weighted=weighted,
+        weighted=w is not None,
         n_total=responses.n,
-        respondents=per_cell(np.bincount(cross, minlength=n_cross)).astype(np.int64),
+        respondents=layout.count().astype(np.int64),
     )
+
+
+class _Layout:
+    """The cells of the grouping layout, and sums over them of per-respondent values.
+
+    Every respondent has one code in the full cross of the grouping variables (``cross``);
+    a count per cross cell is summed over the variables a block leaves out to give the
+    counts of every cell, block after block (overall, margins, cross).
+    """
+
+    def __init__(self, responses: Responses, names: tuple[str, ...]) -> None:
+        codes = [responses.groups[name][0] for name in names]
+        levels = [responses.groups[name][1] for name in names]
+        self.m = len(names)
+        self.sizes = [len(lv) for lv in levels]
+        self.cross = np.zeros(responses.n, dtype=np.int64)
+        for c, size in zip(codes, self.sizes, strict=True):
+            self.cross = self.cross * size + c
+        self.n_cross = int(np.prod(self.sizes)) if self.sizes else 1
+        occupied = np.bincount(self.cross, minlength=self.n_cross).reshape(self.sizes or [1]) > 0
+        self.blocks = _blocks(self.m)
+        cell_rows: list[dict[str, str | None]] = []
+        self.masks: list[np.ndarray] = []
+        for axes in self.blocks:
+            present = occupied.any(axis=tuple(i for i in range(self.m) if i not in axes))
+            self.masks.append(present.reshape(-1))
+            ranges = [range(self.sizes[i]) for i in axes]
+            for combo, ok in zip(product(*ranges), present.reshape(-1), strict=True):
+                if ok:
+                    row: dict[str, str | None] = dict.fromkeys(names)
+                    for i, level in zip(axes, combo, strict=True):
+                        row[names[i]] = levels[i][level]
+                    cell_rows.append(row)
+        self.cells = Table(
+            {name: [row[name] for row in cell_rows] for name in names}, length=len(cell_rows)
+        )
+
+    def per_cell(self, flat: np.ndarray) -> np.ndarray:
+        """Cross-cell array (n_cross, ...) -> cell array (n_cells, ...) over all blocks."""
+        shaped = flat.reshape((*(self.sizes or [1]), *flat.shape[1:]))
+        parts = []
+        for axes, mask in zip(self.blocks, self.masks, strict=True):
+            other = tuple(i for i in range(self.m) if i not in axes)
+            summed = shaped.sum(axis=other) if other else shaped
+            if not self.m:
+                summed = summed.reshape((1, *flat.shape[1:]))
+            parts.append(summed.reshape((-1, *flat.shape[1:]))[mask])
+        return np.concatenate(parts, axis=0)
+
+    def count(self, weights: np.ndarray | None = None) -> np.ndarray:
+        """Per cell: respondents, or the sum of ``weights`` over its respondents."""
+        return self.per_cell(np.bincount(self.cross, weights=weights, minlength=self.n_cross))
+
+
+def _single(
+    layout: _Layout, q: Question, codes: np.ndarray, w: np.ndarray | None
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Answer counts (cells x (1 + options)) and the per-cell sums of a single-choice question."""
+    k = len(q.options)
+    idx = layout.cross * (k + 1) + (codes.astype(np.int64) + 1)
+    size = layout.n_cross * (k + 1)
+    counts = layout.per_cell(np.bincount(idx, minlength=size).reshape(layout.n_cross, k + 1))
+    include, positive = base_masks(q)
+    data = {"n": counts[:, include].sum(axis=1), "x": counts[:, positive].sum(axis=1)}
+    if w is not None:
+        shape = (layout.n_cross, k + 1)
+        sw = layout.per_cell(np.bincount(idx, weights=w, minlength=size).reshape(shape))
+        sw2 = layout.per_cell(np.bincount(idx, weights=w * w, minlength=size).reshape(shape))
+        data |= {
+            "sum_w": sw[:, include].sum(axis=1),
+            "sum_wy": sw[:, positive].sum(axis=1),
+            "sum_w2": sw2[:, include].sum(axis=1),
+            "sum_w2y": sw2[:, positive].sum(axis=1),
+        }
+    return counts, data
+
+
+def _multi(
+    layout: _Layout,
+    q: Question,
+    ticked: np.ndarray,
+    answered: np.ndarray,
+    w: np.ndarray | None,
+) -> tuple[np.ndarray, list[tuple[str, dict[str, np.ndarray]]]]:
+    """Answer counts (cells x (1 + options)) and the per-cell sums of each option of a
+    multi-select question (the base: respondents who answered it)."""
+    base = layout.count(answered)
+    ticks = layout.per_cell(
+        np.column_stack(
+            [
+                np.bincount(layout.cross, weights=ticked[:, j], minlength=layout.n_cross)
+                for j in range(ticked.shape[1])
+            ]
+        )
+    )
+    answers = np.column_stack([layout.count(~answered), ticks]).astype(np.int64)
+    if w is not None:
+        wa = np.where(answered, w, 0.0)
+        sum_w, sum_w2 = layout.count(wa), layout.count(wa * w)
+    per_option = []
+    for j, option in enumerate(q.options):
+        data = {"n": base.astype(np.int64), "x": ticks[:, j].astype(np.int64)}
+        if w is not None:
+            tw = np.where(ticked[:, j], w, 0.0)
+            data |= {
+                "sum_w": sum_w,
+                "sum_wy": layout.count(tw),
+                "sum_w2": sum_w2,
+                "sum_w2y": layout.count(tw * w),
+            }
+        per_option.append((option, data))
+    return answers, per_option
 
 
 def _blocks(m: int) -> list[tuple[int, ...]]:

@@ -20,12 +20,15 @@ import click
 from rapstats import __version__
 from rapstats.errors import RapstatsError
 from rapstats.vocab import (
-    ADJUST_METHODS,
+    ADJUST_CHOICES,
+    BASELINE_TEST_CHOICES,
     BASELINE_TESTS,
     CI_METHODS,
+    DIFF_METHODS,
     MAX_CONFIDENCE,
     MAX_UNPACKED_MB,
     PLATFORMS,
+    TWO_SAMPLE_TESTS,
 )
 
 if TYPE_CHECKING:
@@ -33,6 +36,7 @@ if TYPE_CHECKING:
 
     from rapstats.estimate.summary import Summary
     from rapstats.pipeline import Estimation, ReadOptions
+    from rapstats.render.report.renderer import ChartRenderer
 
 FORMATS = ("table", "csv", "json", "markdown")
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
@@ -169,12 +173,12 @@ def estimate_options(f: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--test",
-            type=click.Choice(BASELINE_TESTS),
+            type=click.Choice(BASELINE_TEST_CHOICES),
             help="Baseline test. Default: the spec's, else auto (score; exact for small n).",
         ),
         click.option(
             "--adjust",
-            type=click.Choice(ADJUST_METHODS),
+            type=click.Choice(ADJUST_CHOICES),
             help="Multiplicity adjustment of p-values. Default: the spec's, else holm.",
         ),
     )
@@ -452,13 +456,13 @@ _oneoff_format = _format_option(("table", "json"))
 )
 @click.option(
     "--method",
-    # one-share methods, then the difference methods of rapstats.stats.DIFF_METHODS
-    type=click.Choice((*CI_METHODS, "newcombe", "newcombe_cc", "agresti_caffo")),
+    # one-share methods, then the difference methods (wald is both)
+    type=click.Choice((*CI_METHODS, *(m for m in DIFF_METHODS if m not in CI_METHODS))),
     help="Interval method. Default: wilson (one share), newcombe (--diff).",
 )
 @click.option(
     "--test",
-    type=click.Choice(("score_z", "exact_binomial", "chisq_nocc", "chisq_yates", "fisher")),
+    type=click.Choice((*BASELINE_TESTS, *TWO_SAMPLE_TESTS)),
     help="Test. Default: score_z (baseline), chisq_nocc (--diff).",
 )
 @click.option("--confidence", type=CONFIDENCE, default=0.95, show_default=True)
@@ -516,16 +520,20 @@ def _formats(text: str) -> tuple[str, ...]:
     return chosen
 
 
-def _write_report(model: dict[str, Any], out: Path, formats: tuple[str, ...], bar: bool) -> int:
+def _write_report(
+    model: dict[str, Any], out: Path, formats: tuple[str, ...], charts: ChartRenderer, bar: bool
+) -> int:
     """Write the report's files, with a progress bar on stderr if ``bar``; how many."""
     from rapstats.render.report import write_report
     from rapstats.render.report.write import report_steps
 
     if not bar:
-        return len(write_report(model, out, formats))
-    steps = report_steps(model, formats)
+        return len(write_report(model, out, formats, charts=charts))
+    steps = report_steps(formats)
     with click.progressbar(length=steps, label="Writing report", file=sys.stderr) as progress:
-        return len(write_report(model, out, formats, progress=lambda _: progress.update(1)))
+        return len(
+            write_report(model, out, formats, progress=lambda _: progress.update(1), charts=charts)
+        )
 
 
 @cli.command()
@@ -582,12 +590,16 @@ def report(
 
     from rapstats.files import check_output
     from rapstats.pipeline import report_data
-    from rapstats.render.report.write import OWNED
+    from rapstats.render.report.renderer import ChartRenderer
+    from rapstats.render.report.write import OWNED, chart_kinds
 
     inputs = {"export": export, "spec": spec_path, "previous export": previous}
     check_output(out, inputs, option="--out", owned=OWNED)
     _check({"--explain-suppression": explain_suppression}, inputs)
     chosen = _formats(formats)
+    # The chart worker starts now (it imports matplotlib while the data are read); it ends
+    # with the command.
+    charts = ctx.with_resource(ChartRenderer(workers=1 if chart_kinds(chosen) else 0))
     data = report_data(
         export,
         spec=spec_path,
@@ -599,11 +611,12 @@ def report(
         unsafe_no_suppression=unsafe_no_suppression,
         options={"formats": ",".join(chosen)},
         formats=chosen,
+        charts=charts,
     )
     model = data.model()
     _explain(ctx, data.summaries, explain_suppression)
     quiet = quiet_report or ctx.find_root().params.get("quiet")
-    n = _write_report(model, out, chosen, bar=not quiet and sys.stderr.isatty())
+    n = _write_report(model, out, chosen, charts, bar=not quiet and sys.stderr.isatty())
     if not quiet:
         note(ctx, f"wrote {n} files to {out}")
 

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from rapstats.estimate.summary import Summary
     from rapstats.io import Export
     from rapstats.protect.redact import QuotableComments
+    from rapstats.render.report.renderer import ChartRenderer
     from rapstats.spec import Spec
     from rapstats.table import Table
 
@@ -85,14 +86,12 @@ def open_survey(
         Platform, encoding and sheet of the export.
     """
     from rapstats.io import load_export
-    from rapstats.normalise import spec_columns
     from rapstats.spec import Spec, load_spec
 
     spec_obj = spec if isinstance(spec, Spec) or spec is None else load_spec(spec)
     columns = keep = None
     if spec_obj is not None:
-        columns = spec_columns(spec_obj, by)
-        keep = spec_obj.keep_columns + tuple(g.column for g in spec_obj.groups if g.personal)
+        columns, keep = spec_obj.load_columns(by)
     export = load_export(
         path,
         platform=read.platform,
@@ -290,6 +289,7 @@ def report_data(
     unsafe_no_suppression: bool = False,
     options: dict[str, Any] | None = None,
     formats: Iterable[str] | None = None,
+    charts: ChartRenderer | None = None,
 ) -> ReportData:
     """Summarise and protect everything a report of an export (and its previous wave) shows.
 
@@ -319,10 +319,12 @@ def report_data(
     options : dict, optional
         Extra options to record in the audit manifest. Default None.
     formats : iterable of str, optional
-        The formats the report will be written in (as :func:`rapstats.render.report.write_report`):
-        their charts start drawing in a worker process as soon as the headline figures are
-        protected, while the breakdowns are, and ``write_report`` uses them. Default None:
-        every format; ``()`` draws nothing early.
+        The formats the report will be written in (as :func:`rapstats.render.report.write_report`).
+        Default None: every format.
+    charts : ChartRenderer, optional
+        Starts drawing the charts those formats need as soon as the headline figures are
+        protected, while the breakdowns are; ``write_report`` given the same renderer uses
+        them. Default None draws nothing early.
 
     Returns
     -------
@@ -330,14 +332,10 @@ def report_data(
         The protected summaries; ``.model()`` gives the report model.
     """
     from rapstats.render.report import FORMATS
-    from rapstats.render.report.charts import prefetch, prewarm
     from rapstats.render.report.model import build_model
     from rapstats.render.report.write import chart_kinds
 
     kinds = chart_kinds(FORMATS if formats is None else formats)
-    if kinds:
-        # The chart worker imports matplotlib on the other core while the data are read.
-        prewarm()
     read = ReadOptions(
         platform=platform, encoding=encoding, sheet=sheet, max_unpacked_mb=max_unpacked_mb
     )
@@ -365,11 +363,11 @@ def report_data(
         )
 
     main = protected(opened, (), ("rows", "frequencies"))
-    if kinds:
+    if kinds and charts is not None:
         # The charts show the headline figures only: draw them while the breakdowns are
         # protected (most of the time here). write_report uses them if the model's charts
         # are the same, as they are unless a chart came to depend on a breakdown.
-        prefetch(build_model(main, single_level=single)["charts"], kinds)
+        charts.prefetch(build_model(main, single_level=single)["charts"])
     breakdowns = [protected(opened, (g,), ("rows",)) for g in groups]
     prev = changes = None
     inputs = [_input("export", opened.export.path, opened.export.sha256)]
@@ -423,7 +421,8 @@ def _default_groups(
     would only repeat the headline figures, so it is not broken down; nor is a plain column
     with more than ``MAX_GROUP_LEVELS`` distinct values (derived periods are always kept).
     """
-    from rapstats.normalise import BLANK_LABEL, normalise
+    from rapstats.labels import BLANK_LABEL
+    from rapstats.normalise import normalise
 
     spec = opened.spec
     coded = normalise(opened.export, replace(spec, questions=()), by=groups).groups

@@ -6,8 +6,9 @@ chart worker, no threads), so each step's time is its own: imports, reading the 
 the summaries, disclosure control and the model (``build_report``), the charts (importing
 matplotlib, the 8 charts as SVG, their PNGs), then each format. It prints medians of
 ``--repeat`` runs, wall and CPU seconds. The real command overlaps these steps on two cores
-(charts and the PDF beside the rest); its whole-process time is ``scripts/bench.py
---only report_sample``.
+(its ChartRenderer's worker imports matplotlib and draws the SVGs beside the data work; Typst
+compiles the PDF on a thread beside the other formats); its whole-process time is
+``scripts/bench.py --only report_sample``.
 
 Usage::
 
@@ -71,10 +72,12 @@ def child() -> dict[str, tuple[float, float]]:
     from rapstats.render.report import charts, documents, pdf, spreadsheet
 
     with step("charts: import matplotlib"):
-        charts._warm()
+        import matplotlib
+
+        matplotlib.use("Agg", force=True)
+        import matplotlib.pyplot  # noqa: F401
     with step("charts: 8 charts drawn, saved as SVG"):
-        drawn = charts.render_many(model["charts"], ("svg",), workers=0)
-    svgs = {cid: data for (cid, _), data in drawn.items()}
+        svgs = {chart["id"]: charts.render(chart)["svg"] for chart in model["charts"]}
     with step("charts: 8 PNGs (Typst rasterises the SVGs)"):
         charts.rasterise(list(svgs.values()))
     with step("xlsx"):

@@ -1,7 +1,7 @@
 """The exact audit of secondary suppression: which suppressed cells the published ones determine.
 
 rapstats.protect decides it with linear algebra and its own simplex
-(:func:`rapstats.protect._determined_cells`); the reference here is independent: the minimum
+(:func:`rapstats.protect.audit._determined_cells`); the reference here is independent: the minimum
 and maximum of every suppressed cell over the non-negative solutions of the published
 relations, by scipy.optimize.linprog (HiGHS). A cell is determined iff they coincide.
 """
@@ -17,8 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracles import lp_ranges, table_layers
 
-from rapstats import protect as disclosure
-from rapstats.protect import group_relations, secondary_suppression
+from rapstats.protect import audit, group_relations, secondary_suppression
 
 
 def _rels(relations):
@@ -47,7 +46,7 @@ def _compare(interior: np.ndarray, hidden_interior: np.ndarray, hidden_margins=N
     if hidden_margins is not None:
         margin = np.array([None in k for k in keys])
         hidden[margin] = hidden_margins[: margin.sum()]
-    got = set(disclosure._determined_cells(values, _rels(relations), hidden).tolist())
+    got = set(audit._determined_cells(values, _rels(relations), hidden).tolist())
     want = _reference_determined(values, relations, hidden)
     assert got == want, (interior.tolist(), np.flatnonzero(hidden).tolist())
     return got, keys, values, hidden
@@ -63,7 +62,7 @@ def test_zero_row_margin_pins_a_two_by_twotable_layers():
     interior = np.array([[0, 0], [3, 4]])
     got, keys, *_ = _compare(interior, np.ones((2, 2), bool))
     assert got == {_interior_cell(keys, i, j) for i in range(2) for j in range(2)}
-    assert disclosure._free_cells(np.array([[1.0, 1, 0, 0], [0, 0, 1, 1], [1, 0, 1, 0]])).all()
+    assert audit._free_cells(np.array([[1.0, 1, 0, 0], [0, 0, 1, 1], [1, 0, 1, 0]])).all()
 
 
 def test_single_zero_does_not_pin_a_two_by_twotable_layers():
@@ -92,18 +91,18 @@ def test_growable_zeros_is_exact_where_the_face_test_is_not():
     )
     x = np.array([0.0, 0, 2, 3, 0, 4])
     zero = x <= 0
-    free = disclosure._free_cells(a)
+    free = audit._free_cells(a)
     assert free.all()  # the reals leave every cell free ...
-    on_face = disclosure._free_cells(np.vstack([a, np.eye(6)[zero]]))
+    on_face = audit._free_cells(np.vstack([a, np.eye(6)[zero]]))
     assert not on_face.any()  # ... keeping the zeros at zero pins every cell ...
-    grown = disclosure._growable_zeros(a, zero, zero & free)
+    grown = audit._growable_zeros(a, zero, zero & free)
     assert grown.tolist() == [True, False, False, False, False, False]  # ... only (0,0) grows
-    assert disclosure._movable_cells(a, x).tolist() == [True, False, True, True, False, True]
+    assert audit._movable_cells(a, x).tolist() == [True, False, True, True, False, True]
     # both zeros can grow together: d = [[1, -1, 0], [-1, 1, 0]]
     x2 = np.array([0.0, 1, 2, 3, 0, 4])
-    both = disclosure._growable_zeros(a, x2 <= 0, x2 <= 0)
+    both = audit._growable_zeros(a, x2 <= 0, x2 <= 0)
     assert both.tolist() == [True, False, False, False, True, False]
-    assert disclosure._movable_cells(a, x2).all()
+    assert audit._movable_cells(a, x2).all()
 
 
 def test_three_way_table_parity_of_zeros():
@@ -121,10 +120,10 @@ def test_degenerate_all_zero_table_and_an_unconstrained_cell():
     assert len(got) == 6  # every hidden cell is 0 and must stay 0
     # a hidden zero cell in no relation can be anything >= 0; a hidden cell equal to
     # another hidden cell (t = m) is unbounded above
-    assert disclosure._determined_cells(np.array([0.0]), [], np.array([True])).size == 0
+    assert audit._determined_cells(np.array([0.0]), [], np.array([True])).size == 0
     rels = _rels([(0, [1])])
     hidden = np.array([True, True])
-    assert disclosure._determined_cells(np.array([0.0, 0.0]), rels, hidden).size == 0
+    assert audit._determined_cells(np.array([0.0, 0.0]), rels, hidden).size == 0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -168,7 +167,7 @@ def test_random_tables_reach_every_kind_of_answer(monkeypatch):
     # algebra pins, and cells that only non-negativity pins; and the linear program both
     # finds growable zeros and proves others stuck
     grown_seen = {"grown": 0, "stuck": 0}
-    real = disclosure._growable_zeros
+    real = audit._growable_zeros
 
     def spy(a, zero, candidates):
         out = real(a, zero, candidates)
@@ -176,7 +175,7 @@ def test_random_tables_reach_every_kind_of_answer(monkeypatch):
         grown_seen["stuck"] += int((candidates & ~out).sum())
         return out
 
-    monkeypatch.setattr(disclosure, "_growable_zeros", spy)
+    monkeypatch.setattr(audit, "_growable_zeros", spy)
     rng = np.random.default_rng(11)
     kinds = {"free": 0, "pinned by the equations": 0, "pinned by non-negativity": 0}
     for k in range(120):
@@ -234,7 +233,7 @@ def test_disclosure_does_not_import_scipy_optimize():
     code = (
         "import sys\n"
         "import numpy as np\n"
-        "import rapstats.protect as d\n"
+        "from rapstats.protect import audit as d\n"
         "calls = []\n"
         "real = d._growable_zeros\n"
         "d._growable_zeros = lambda *args: calls.append(1) or real(*args)\n"

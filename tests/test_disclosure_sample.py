@@ -81,7 +81,21 @@ def test_suppressed_values_appear_nowhere_and_rules_are_stated(fmt, summaries, o
     raw, protected = summaries
     text = outputs[fmt]
     hidden = _suppressed(protected)
-    rows = raw.rows
+    _assert_no_unrounded_suppressed_number(fmt, text, raw.rows, protected, hidden)
+    if fmt == "csv":
+        _assert_csv_withholds(text, raw.rows, protected, hidden)
+        return
+    flat = " ".join(text.split())
+    for rule in protected.disclosure["rules"]:
+        assert " ".join(rule.split()) in flat
+    if fmt == "json":
+        _assert_json_withholds(text, protected, hidden)
+        return
+    assert "[c] confidential" in flat
+    _assert_lines_show_only_the_symbol(fmt, text, protected, hidden)
+
+
+def _assert_no_unrounded_suppressed_number(fmt, text, rows, protected, hidden):
     published = set()
     # a hidden cell may share its x/n, and so its numbers, with a published one
     for col in ("share", "ci_low", "ci_high", "diff", "diff_low", "diff_high"):
@@ -92,33 +106,34 @@ def test_suppressed_values_appear_nowhere_and_rules_are_stated(fmt, summaries, o
             r = repr(float(v))
             if len(r.strip("0.")) >= 6 and r not in published:
                 assert r not in text, (fmt, col, r)
-    if fmt == "csv":
-        records = list(csv.DictReader(line for line in io.StringIO(text) if line[0] != "#"))
-        notes = " ".join(line[2:] for line in text.splitlines() if line.startswith("# "))
-        for rule in protected.disclosure["rules"]:
-            assert " ".join(rule.split()) in notes
-        assert len(records) == len(rows)
-        for rec, h in zip(records, hidden, strict=True):
-            if h:
-                assert rec["flag"] == "[c]"
-                for col in ("base", "positive", "share", "ci_low", "ci_high", "effective_n"):
-                    assert rec[col] == "", (col, rec[col])
-        return
-    flat = " ".join(text.split())
+
+
+def _assert_csv_withholds(text, rows, protected, hidden):
+    records = list(csv.DictReader(line for line in io.StringIO(text) if line[0] != "#"))
+    notes = " ".join(line[2:] for line in text.splitlines() if line.startswith("# "))
     for rule in protected.disclosure["rules"]:
-        assert " ".join(rule.split()) in flat
-    if fmt == "json":
-        doc = json.loads(text)
-        assert doc["disclosure"]["rules"] == protected.disclosure["rules"]
-        assert doc["disclosure"]["symbols"]["[c]"].startswith("confidential")
-        for rec, h in zip(doc["rows"], hidden, strict=True):
-            if h:
-                assert rec["flag"] == "[c]"
-                for col in ("base", "positive", "share", "ci_low", "ci_high", "p_value"):
-                    assert rec[col] is None, (col, rec)
-        return
-    assert "[c] confidential" in flat
-    # table / markdown: the line of each suppressed cell shows [c] and no figure at all
+        assert " ".join(rule.split()) in notes
+    assert len(records) == len(rows)
+    for rec, h in zip(records, hidden, strict=True):
+        if h:
+            assert rec["flag"] == "[c]"
+            for col in ("base", "positive", "share", "ci_low", "ci_high", "effective_n"):
+                assert rec[col] == "", (col, rec[col])
+
+
+def _assert_json_withholds(text, protected, hidden):
+    doc = json.loads(text)
+    assert doc["disclosure"]["rules"] == protected.disclosure["rules"]
+    assert doc["disclosure"]["symbols"]["[c]"].startswith("confidential")
+    for rec, h in zip(doc["rows"], hidden, strict=True):
+        if h:
+            assert rec["flag"] == "[c]"
+            for col in ("base", "positive", "share", "ci_low", "ci_high", "p_value"):
+                assert rec[col] is None, (col, rec)
+
+
+def _assert_lines_show_only_the_symbol(fmt, text, protected, hidden):
+    """table / markdown: the line of each suppressed cell shows [c] and no figure at all."""
     lines = {}
     for line in text.splitlines():
         cells = _parse_cells(fmt, line)

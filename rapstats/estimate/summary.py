@@ -5,29 +5,9 @@
 share, confidence interval and, where the spec gives a baseline, the difference from it with an
 interval and a test, adjusted for multiplicity within the declared family.
 
-Conventions (also written into every output's methods note)
------------------------------------------------------------
-* **Share**: positives / base, where the base is the respondents whose answer is on the scale
-  and not excluded (Don't know, Prefer not to say and blanks are excluded by default).
-* **Interval**: :func:`rapstats.stats.proportion_ci` with the spec's method (default Wilson
-  score, no continuity correction) at the spec's confidence (default 95%).
-* **Baseline test** (``test="auto"``, the default): the exact binomial test (R's two-sided
-  rule) when the base is below ``exact_below`` (30) or the expected count under the baseline
-  is below 5 in either category (n*p0 < 5 or n*(1-p0) < 5); otherwise the score z-test
-  (``prop.test(correct=FALSE)``). ``score_z`` or ``exact_binomial`` force one test (the
-  exact test needs whole counts, so it is refused for weighted data).
-* **Difference from baseline**: share - p0 in proportion units, with the MOVER/Newcombe
-  interval of :func:`rapstats.stats.baseline_diff_ci` (which accounts for the baseline's own
-  uncertainty when the spec gives its ``n`` or ``ci``).
-* **Multiplicity**: p-values are adjusted (Holm by default, or Benjamini-Hochberg) within a
-  family: every test of one workstream and one table layout (``family="workstream"``), of one
-  question's table (``"table"``) or of the whole summary (``"all"``).
-* **Weighted data** (``[survey].weight``): the Hajek (ratio) estimate with Taylor-linearised
-  variance for a weights-only design, each group treated as a domain (as R
-  ``svydesign(ids=~1, weights=~w)`` with ``svyby``), interval by the spec's
-  ``weighted_method`` (default ``logit``, as ``svyciprop``). The base and positive count stay
-  unweighted. The baseline test is the score test with the design-effective sample size
-  n/deff (a first-order Rao-Scott correction).
+The conventions (share and base, interval, baseline test, difference from a baseline,
+multiplicity, weighted data) are set out in docs/estimate.md, and every output states them in
+its methods note (:func:`rapstats.estimate.methods.methods_note`).
 """
 
 from __future__ import annotations
@@ -40,77 +20,27 @@ import numpy as np
 from rapstats import __version__
 from rapstats.aggregate import Counts, aggregate
 from rapstats.errors import SpecError
+from rapstats.estimate.columns import (
+    FREQ_COLUMNS,
+    ROW_COLUMNS,
+    column_order,
+    group_column,
+    status_columns,
+)
+from rapstats.estimate.frequencies import frequencies
+from rapstats.estimate.methods import methods_note
 from rapstats.io import Export
-from rapstats.normalise import BLANK_LABEL, normalise
+from rapstats.normalise import normalise
 from rapstats.spec import Question, Spec
 from rapstats.table import Table, positions
-from rapstats.vocab import level
 
 if TYPE_CHECKING:
     import pandas as pd
 
-GROUP_PREFIX = "group:"
-ROW_COLUMNS = (
-    "question",
-    "option",
-    "text",
-    "workstream",
-    # grouping columns (``group:NAME``) go here
-    "base",
-    "positive",
-    "share",
-    "ci_low",
-    "ci_high",
-    "baseline",
-    "baseline_source",
-    "diff",
-    "diff_low",
-    "diff_high",
-    "test",
-    "p_value",
-    "p_adjusted",
-    "significant",
-    "effective_n",
-    "flag",
-)
-FREQ_COLUMNS = ("question", "answer", "kind", "count", "share_of_base", "in_base", "flag")
-# Columns of the unprotected tables that no output prints: the cell's respondents (for the
-# disclosure rules) and the typed status (``symbol``, and the analyst-only ``reason``) that
-# :func:`rapstats.protect.protect` sets and ``flag`` publishes.
-STATUS_COLUMNS = ("respondents", "symbol", "reason")
-NOT_ANSWERED_LABEL = "(not answered)"
-
-
-def group_column(name: str) -> str:
-    """The table column of grouping variable ``name``.
-
-    Grouping variables live in their own namespace (``group:area``), so a group named like a
-    result field (``flag``, ``base``, ``workstream``) never overwrites or shadows one.
-    """
-    return GROUP_PREFIX + name
-
-
-INTERVAL_NAMES = {
-    "wilson": "Wilson score interval without continuity correction",
-    "wilson_cc": "Wilson score interval with continuity correction (Newcombe method 4)",
-    "clopper_pearson": "Clopper-Pearson exact interval",
-    "jeffreys": "Jeffreys interval (equal-tailed, Brown-Cai-DasGupta boundary rule)",
-    "agresti_coull": "Agresti-Coull interval (clipped to 0-1)",
-    "wald": "Wald interval (clipped to 0-1)",
-}
-WEIGHTED_NAMES = {
-    "logit": "design-based logit interval with t(df) quantile (R svyciprop 'logit')",
-    "xlogit": "design-based logit interval with t(df) quantile (R svyciprop 'xlogit')",
-    "mean": "design-based Wald interval with t(df) quantile (R svyciprop 'mean')",
-    "beta": "Korn-Graubard beta interval (R svyciprop 'beta')",
-    "likelihood": "design-based profile likelihood interval (R svyciprop 'likelihood')",
-    "kish_wilson": "Wilson interval on the Kish effective sample size",
-}
-
 
 @dataclass(frozen=True, slots=True)
 class Summary:
-    """The results of one export: what every renderer reads (see docs/CONTRACTS.md).
+    """The results of one export: what every renderer reads (see docs/estimate.md).
 
     Attributes
     ----------
@@ -335,7 +265,7 @@ def estimate(counts: Counts, spec: Spec) -> Table:
     significant[:] = [None if p != p else bool(p < alpha) for p in p_adjusted.tolist()]
     test_column = np.empty(len(t), dtype=object)
     test_column[:] = [name or None for name in test_name.tolist()]
-    columns |= {
+    values = columns | {
         "base": t["n"].astype(np.int64),
         "positive": t["x"].astype(np.int64),
         "share": share,
@@ -351,19 +281,9 @@ def estimate(counts: Counts, spec: Spec) -> Table:
         "p_adjusted": p_adjusted,
         "significant": significant,
         "effective_n": eff_n,
-        **_status(counts.respondents[cell]),
     }
-    return Table(columns)
-
-
-def _status(respondents: np.ndarray) -> dict[str, np.ndarray]:
-    """The status columns of an unprotected table: respondents per cell, no symbol yet."""
-    n = len(respondents)
-    return {
-        "respondents": respondents.astype(np.int64),
-        "symbol": np.full(n, None, dtype=object),
-        "reason": np.full(n, None, dtype=object),
-    }
+    ordered = {k: values[k] for k in column_order(counts.by, ROW_COLUMNS[:-1])}
+    return Table(ordered | status_columns(counts.respondents[cell]))
 
 
 def _baseline_p(q: Question) -> float:
@@ -421,136 +341,6 @@ def _adjust(
     return adjusted
 
 
-def frequencies(counts: Counts, spec: Spec) -> Table:
-    """Every answer label per question and cell: count, share of the base, whether in base."""
-    from rapstats.aggregate import base_masks
-
-    parts: list[dict[str, np.ndarray]] = []
-    cells = counts.cells
-    for q in spec.estimated_questions:
-        table = counts.answers[q.id]
-        if q.type == "single":
-            labels = [BLANK_LABEL, *q.options]
-            first_kind = "blank"
-            include, _ = base_masks(q)
-            base = table[:, include].sum(axis=1)
-        else:
-            labels = [NOT_ANSWERED_LABEL, *q.options]
-            first_kind = "not_answered"
-            include = np.array([False] + [True] * len(q.options))
-            base = _multi_base(counts, q)
-        n_cells, n_labels = table.shape
-        with np.errstate(invalid="ignore", divide="ignore"):
-            share = table / base[:, None]
-        share = np.where(include[None, :] & (base[:, None] > 0), share, np.nan)
-        cell = np.repeat(np.arange(n_cells), n_labels)
-        answer = np.empty(n_labels, dtype=object)
-        answer[:] = labels
-        kind = np.empty(n_labels, dtype=object)
-        kind[:] = [first_kind] + ["answer"] * len(q.options)
-        parts.append(
-            {
-                "question": np.full(n_cells * n_labels, q.id, dtype=object),
-                **{group_column(name): cells[name][cell] for name in counts.by},
-                "answer": np.tile(answer, n_cells),
-                "kind": np.tile(kind, n_cells),
-                "count": table.reshape(-1).astype(np.int64),
-                "share_of_base": share.reshape(-1),
-                "in_base": np.tile(include, n_cells),
-                **_status(counts.respondents[cell]),
-            }
-        )
-    names = [
-        "question",
-        *map(group_column, counts.by),
-        *FREQ_COLUMNS[1:-1],
-        *STATUS_COLUMNS,
-    ]
-    if not parts:
-        empty = {
-            "count": np.int64,
-            "share_of_base": float,
-            "in_base": bool,
-            "respondents": np.int64,
-        }
-        return Table({k: np.zeros(0, dtype=empty.get(k, object)) for k in names})
-    return Table({k: np.concatenate([part[k] for part in parts]) for k in names})
-
-
-def _multi_base(counts: Counts, q: Question) -> np.ndarray:
-    t = counts.table
-    first = (t["question"] == q.id) & (t["option"] == q.options[0])
-    return t["n"][first].astype(np.int64)
-
-
-def methods_note(spec: Spec, *, weighted: bool) -> dict[str, Any]:
-    """Describe how every figure was made, as data and as methods-note sentences.
-
-    The baseline-test sentence names the tests the rows use (:func:`_choose_tests`): the
-    score test for weighted data, else the spec's choice or the ``auto`` rule.
-    """
-    m = spec.methods
-    interval = WEIGHTED_NAMES[m.weighted_method] if weighted else INTERVAL_NAMES[m.method]
-    notes = [
-        "Shares are the positive answers as a share of the base: respondents whose answer is "
-        "on the question's scale, excluding the answers each question lists as excluded "
-        "(by default Don't know and Prefer not to say) and blank answers.",
-        f"Confidence intervals: {interval}, at the {level(m.confidence)} level.",
-    ]
-    if weighted:
-        notes.append(
-            "Comparisons with a baseline use the score z-test on the design-effective sample "
-            "size (n divided by the design effect, a first-order Rao-Scott correction); "
-            "two-sided."
-        )
-    elif m.test == "auto":
-        notes.append(
-            "Comparisons with a baseline use the score z-test (R prop.test without continuity "
-            "correction), or the exact binomial test (R binom.test) when the base is below "
-            f"{m.exact_below} or fewer than 5 answers are expected in either category; two-sided."
-        )
-    else:
-        notes.append(f"Comparisons with a baseline use the {m.test.replace('_', ' ')} test.")
-    notes.append(
-        "Differences from a baseline are in percentage points with a MOVER (Newcombe "
-        "square-and-add) interval, which includes the baseline's own uncertainty where its "
-        "sample size or interval is given."
-    )
-    baselines = [
-        f"{q.id}: {q.baseline.p:.0%}" + (f" ({q.baseline.source})" if q.baseline.source else "")
-        for q in spec.questions
-        if q.baseline is not None
-    ]
-    if baselines:
-        notes.append("Baselines: " + "; ".join(baselines) + ".")
-    if m.adjust != "none":
-        adj = {"holm": "Holm", "BH": "Benjamini-Hochberg"}[m.adjust]
-        fam = {
-            "workstream": "each workstream and table",
-            "table": "each question's table",
-            "all": "the whole summary",
-        }[m.family]
-        notes.append(f"p-values are adjusted for multiple comparisons ({adj}) within {fam}.")
-    if weighted:
-        notes.append(
-            f"Weighted by the column '{spec.design.weight}': shares are design-based (Hajek) "
-            "estimates with Taylor-linearised variance; bases and counts are unweighted."
-        )
-    return {
-        "rapstats_version": __version__,
-        "interval": m.weighted_method if weighted else m.method,
-        "interval_name": interval,
-        "confidence": m.confidence,
-        "test": m.test,
-        "exact_below": m.exact_below,
-        "adjust": m.adjust,
-        "family": m.family,
-        "weighted": weighted,
-        "weight": spec.design.weight,
-        "notes": notes,
-    }
-
-
 def _clean(value: Any) -> Any:
     """A JSON-ready scalar: NaN -> None, numpy scalars -> Python."""
     if value is None:
@@ -572,13 +362,7 @@ def published(table: Table, by: tuple[str, ...], fields: tuple[str, ...]) -> Tab
     is not a result field. Withheld numbers are already missing in ``table``
     (:func:`rapstats.protect.protect` blanks them).
     """
-    groups = [group_column(b) for b in by]
-    after = "workstream" if "workstream" in fields else "question"
-    columns: dict[str, np.ndarray] = {}
-    for name in fields:
-        columns[name] = table["symbol"] if name == "flag" else table[name]
-        if name == after:
-            columns |= {g: table[g] for g in groups}
+    columns = {k: table["symbol" if k == "flag" else k] for k in column_order(by, fields)}
     return Table(columns, length=len(table))
 
 

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from rapstats.estimate.summary import Summary, group_column
+from rapstats.estimate.columns import group_column
+from rapstats.estimate.summary import Summary
 from rapstats.table import Table
-
-CHANGE_COLUMNS = ("question", "option", "change", "change_low", "change_high", "method")
 
 
 def compare_waves(now: Summary, previous: Summary, *, confidence: float) -> Table:

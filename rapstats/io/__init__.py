@@ -16,6 +16,8 @@ Contract kept by every loader
 * Personal-data columns, found by header or by content (:mod:`rapstats.io._personal`), are
   dropped at load (listed in ``dropped``) unless named in ``keep``.
 * The input file is never modified.
+
+See docs/load.md for the platforms, the rows every reader tidies and the errors.
 """
 
 from __future__ import annotations

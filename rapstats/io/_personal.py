@@ -2,7 +2,7 @@
 
 A column is personal data when most of its non-blank cells (counted by rows, over a sample of
 its distinct values) are an e-mail address, phone number, postcode, NI number, IP address or
-URL with little else (:func:`rapstats.personal.personal_data_kinds`), or a person's name:
+URL with little else (what :func:`rapstats.personal.redact` replaces), or a person's name:
 "Firstname Lastname" in two or three capitalised words, the first a common given name, in a
 column whose values are mostly distinct. Answer labels ("Strongly agree") and group names
 ("North East") are not names: their second word is lower case or their first is no given

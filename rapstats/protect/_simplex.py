@@ -7,7 +7,7 @@ Solves::
                 lower <= x <= upper
 
 for problems of up to a few hundred variables with well-scaled (typically small integer)
-coefficients, as arise in the audit of :mod:`rapstats.protect`. The package does not use
+coefficients, as arise in the audit of :mod:`rapstats.protect.audit`. The package does not use
 scipy's ``linprog`` (HiGHS): importing it costs more than solving these problems, and scipy
 is allowed only for ``scipy.special``.
 

@@ -34,7 +34,8 @@ from typing import Any
 import numpy as np
 
 from rapstats.escape import csv_cell, csv_note, json_text, markdown, visible
-from rapstats.estimate.summary import Summary, group_column
+from rapstats.estimate.columns import group_column
+from rapstats.estimate.summary import Summary
 from rapstats.spec import spec_to_dict
 from rapstats.table import Table
 from rapstats.vocab import level

@@ -7,7 +7,8 @@ report can say how it was made.
 
 One proportion
     :func:`proportion_ci` (``CI_METHODS``), :func:`baseline_test` (``BASELINE_TESTS``),
-    :func:`baseline_diff_ci` (difference from a published baseline).
+    :func:`baseline_diff_ci` (difference from a published baseline; its ``method`` says which
+    of ``BASELINE_DIFF_METHODS`` the baseline allowed).
 Two proportions
     :func:`diff_ci` (``DIFF_METHODS``), :func:`two_sample_test` (``TWO_SAMPLE_TESTS``).
 Many tests
@@ -18,9 +19,10 @@ Weighted data
 Planning
     :func:`sample_size`, :func:`two_proportion_power`.
 
-Importing this package does not import scipy; the Wilson intervals and the score tests never
-do. Invalid arguments raise :class:`ArgumentError` (a ``ValueError``) naming the argument and
-the allowed values.
+The method names are defined once, in :mod:`rapstats.vocab` (with a one-line description and a
+reference each), and re-exported here. Importing this package does not import scipy; the
+Wilson intervals and the score tests never do. Invalid arguments raise :class:`ArgumentError`
+(a ``ValueError``) naming the argument and the allowed values.
 
 Example
 -------
@@ -61,10 +63,12 @@ from rapstats.stats.survey import (
     weighted_proportion,
     weighted_proportion_from_sums,
 )
+from rapstats.vocab import BASELINE_DIFF_METHODS, BaselineDiffMethod
 
 __all__ = [
     "ADJUST_METHODS",
     "ALTERNATIVES",
+    "BASELINE_DIFF_METHODS",
     "BASELINE_TESTS",
     "CI_METHODS",
     "DIFF_METHODS",
@@ -74,6 +78,7 @@ __all__ = [
     "AdjustedPValues",
     "Alternative",
     "ArgumentError",
+    "BaselineDiffMethod",
     "BaselineTest",
     "BaselineTestResult",
     "CIMethod",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import Any
 
 import numpy as np
 
@@ -23,13 +23,13 @@ from rapstats.stats._common import (
     z_quantile,
 )
 from rapstats.stats.ci import Interval, _wilson
-
-BaselineTest = Literal["score_z", "exact_binomial"]
-#: Tests of :func:`baseline_test`; the first is the default.
-BASELINE_TESTS: tuple[str, ...] = get_args(BaselineTest)
-Alternative = Literal["two-sided", "greater", "less"]
-#: Alternative hypotheses accepted by the tests; the first is the default.
-ALTERNATIVES: tuple[str, ...] = get_args(Alternative)
+from rapstats.vocab import (
+    ALTERNATIVES,
+    BASELINE_TESTS,
+    Alternative,
+    BaselineDiffMethod,
+    BaselineTest,
+)
 
 # R's tolerance for "probability <= that of the observed outcome" (binom.test, fisher.test).
 R_REL_ERR = 1.0 + 1e-7
@@ -307,8 +307,9 @@ def baseline_diff_ci(
     -------
     Interval
         Limits for the difference (current minus baseline), clipped to [-1, 1].
-        ``method`` is ``"wilson_shift"`` for a fixed p0, ``"newcombe"`` with ``baseline_n``
-        and ``"mover"`` with ``baseline_ci``.
+        ``method`` (one of ``BASELINE_DIFF_METHODS``) is ``"wilson_shift"`` for a fixed p0,
+        ``"newcombe"`` with ``baseline_n`` (the :func:`~rapstats.stats.diff_ci` method of that
+        name, with the baseline as the second sample) and ``"mover"`` with ``baseline_ci``.
 
     Raises
     ------
@@ -357,6 +358,7 @@ def baseline_diff_ci(
     conf = check_confidence(confidence)
     if baseline_n is not None and baseline_ci is not None:
         raise ArgumentError("give at most one of baseline_n and baseline_ci, not both.")
+    method: BaselineDiffMethod
     scalar = is_scalar(x, n, p0, baseline_n)
     xa, na = counts(x, n)
     p0a = probability("p0", p0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import Any
 
 import numpy as np
 
@@ -15,10 +15,7 @@ from rapstats.stats._common import (
     is_scalar,
     z_quantile,
 )
-
-CIMethod = Literal["wilson", "wilson_cc", "clopper_pearson", "jeffreys", "agresti_coull", "wald"]
-#: Interval methods of :func:`proportion_ci`; the first is the default.
-CI_METHODS: tuple[str, ...] = get_args(CIMethod)
+from rapstats.vocab import CI_METHODS, CIMethod
 
 
 @dataclass(frozen=True, slots=True)

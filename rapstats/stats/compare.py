@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import Any
 
 import numpy as np
 
@@ -21,13 +21,8 @@ from rapstats.stats._common import (
 )
 from rapstats.stats.baseline import R_REL_ERR, binom_logpmf, mover_difference
 from rapstats.stats.ci import Interval, _wilson, _wilson_cc
+from rapstats.vocab import DIFF_METHODS, TWO_SAMPLE_TESTS, DiffMethod, TwoSampleTest
 
-DiffMethod = Literal["newcombe", "newcombe_cc", "wald", "agresti_caffo"]
-#: Interval methods of :func:`diff_ci`; the first is the default.
-DIFF_METHODS: tuple[str, ...] = get_args(DiffMethod)
-TwoSampleTest = Literal["chisq_nocc", "chisq_yates", "fisher"]
-#: Tests of :func:`two_sample_test`; the first is the default.
-TWO_SAMPLE_TESTS: tuple[str, ...] = get_args(TwoSampleTest)
 #: Fisher's test sums at most this many hypergeometric terms in one call (about 10 s).
 MAX_FISHER_SUPPORT = 20_000_000
 

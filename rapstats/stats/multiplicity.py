@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import Any
 
 import numpy as np
 
 from rapstats.stats._common import ArgumentError, check_choice
-
-AdjustMethod = Literal["holm", "BH"]
-#: Methods of :func:`p_adjust`; the first is the default.
-ADJUST_METHODS: tuple[str, ...] = get_args(AdjustMethod)
+from rapstats.vocab import ADJUST_METHODS, AdjustMethod
 
 
 @dataclass(frozen=True, slots=True)

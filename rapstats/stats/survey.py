@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -18,13 +18,10 @@ from rapstats.stats._common import (
     is_scalar,
 )
 from rapstats.stats.ci import Interval, _wilson
+from rapstats.vocab import WEIGHTED_METHODS, WeightedMethod
 
 if TYPE_CHECKING:
     import pandas as pd
-
-WeightedMethod = Literal["logit", "likelihood", "beta", "mean", "xlogit", "kish_wilson"]
-#: Interval methods for weighted proportions; the first is the default.
-WEIGHTED_METHODS: tuple[str, ...] = get_args(WeightedMethod)
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,23 +226,8 @@ def _design(
     psu_stratum = np.zeros(n_psu, dtype=int)
     psu_stratum[psu] = s_code
     n_h = np.bincount(psu_stratum)
-    if fpc is not None:
-        fp = data[fpc].to_numpy(dtype=float, na_value=np.nan)
-        if not np.all(np.isfinite(fp)) or np.any(fp <= 0):
-            raise ArgumentError(f"fpc column {fpc!r} must be positive and not missing.")
-        first = np.zeros(n_h.size)
-        first[s_code] = fp
-        if np.any(fp != first[s_code]):
-            raise ArgumentError(f"fpc column {fpc!r} must be constant within each stratum.")
-        pop = n_h / first if np.all(fp <= 1) else first
-        if np.any(pop < n_h):
-            raise ArgumentError(
-                f"fpc column {fpc!r} gives a population smaller than the PSUs sampled."
-            )
-        f_h = n_h / pop
-    else:
-        pop = None
-        f_h = np.zeros(n_h.size)
+    pop = None if fpc is None else _population(data, fpc, n_h, s_code)
+    f_h = np.zeros(n_h.size) if pop is None else n_h / pop
     if weights is not None:
         w = data[weights].to_numpy(dtype=float, na_value=np.nan)
         if not np.all(np.isfinite(w)) or np.any(w <= 0):
@@ -254,22 +236,7 @@ def _design(
         w = (pop / n_h)[s_code]
     else:
         w = np.ones(nrow)
-    if domain is None:
-        d = np.ones(nrow)
-    else:
-        try:
-            dcol, dval = domain
-        except (TypeError, ValueError):
-            raise ArgumentError(f"domain must be a (column, value) pair; got {domain!r}.") from None
-        if dcol not in data.columns:
-            raise ArgumentError(f"domain names a column not in data: {dcol!r}.")
-        d = (data[dcol] == dval).to_numpy(dtype=float, na_value=0.0)
-        if not d.any():
-            raise EstimationError(
-                f"the domain {dcol} == {dval!r} has no respondents",
-                column=str(dcol),
-                hint="choose a value present in the data",
-            )
+    d = np.ones(nrow) if domain is None else _domain(data, domain)
     # Only the domain's outcomes matter (rows outside it have zero influence, as in R's
     # subset()), so missing answers outside the domain are allowed.
     y = data[outcome].to_numpy(dtype=float, na_value=np.nan)
@@ -286,6 +253,39 @@ def _design(
             hint="merge it with a neighbouring stratum",
         )
     return y, w, d, psu, psu_stratum, f_h
+
+
+def _population(data: Any, fpc: str, n_h: np.ndarray, s_code: np.ndarray) -> np.ndarray:
+    """Population PSUs per stratum from the ``fpc`` column (sizes, or fractions if all <= 1)."""
+    fp = data[fpc].to_numpy(dtype=float, na_value=np.nan)
+    if not np.all(np.isfinite(fp)) or np.any(fp <= 0):
+        raise ArgumentError(f"fpc column {fpc!r} must be positive and not missing.")
+    first = np.zeros(n_h.size)
+    first[s_code] = fp
+    if np.any(fp != first[s_code]):
+        raise ArgumentError(f"fpc column {fpc!r} must be constant within each stratum.")
+    pop = n_h / first if np.all(fp <= 1) else first
+    if np.any(pop < n_h):
+        raise ArgumentError(f"fpc column {fpc!r} gives a population smaller than the PSUs sampled.")
+    return pop
+
+
+def _domain(data: Any, domain: Any) -> np.ndarray:
+    """1.0 for the rows where ``data[column] == value`` of a (column, value) pair, else 0.0."""
+    try:
+        dcol, dval = domain
+    except (TypeError, ValueError):
+        raise ArgumentError(f"domain must be a (column, value) pair; got {domain!r}.") from None
+    if dcol not in data.columns:
+        raise ArgumentError(f"domain names a column not in data: {dcol!r}.")
+    d = (data[dcol] == dval).to_numpy(dtype=float, na_value=0.0)
+    if not d.any():
+        raise EstimationError(
+            f"the domain {dcol} == {dval!r} has no respondents",
+            column=str(dcol),
+            hint="choose a value present in the data",
+        )
+    return d
 
 
 def weighted_proportion_from_sums(

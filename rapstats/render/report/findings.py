@@ -26,16 +26,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from rapstats.vocab import level
+from rapstats.vocab import ADJUSTMENT, BASELINE_TEST, level
 
 # A difference this large (proportion units) that is also significant is "well" above/below.
 WELL_ABOVE = 0.10
 
-TEST_NAMES = {
-    "score_z": "score test",
-    "exact_binomial": "exact binomial test",
-}
-ADJUST_NAMES = {"holm": "Holm", "BH": "Benjamini-Hochberg"}
+TEST_NAMES = BASELINE_TEST.labels
+ADJUST_NAMES = ADJUSTMENT.labels
 
 
 @dataclass(frozen=True, slots=True)

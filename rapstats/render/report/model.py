@@ -30,6 +30,7 @@ from rapstats.render.report.findings import (
     share_sentence,
 )
 from rapstats.table import Table
+from rapstats.vocab import MULTIPLICITY_IN_REPORT
 
 SCHEMA = 1
 # GSS shorthand used by the report itself (disclosure symbols come from the summary).
@@ -810,11 +811,7 @@ class _Builder:
 
     def _adjust_text(self) -> str:
         adj = ADJUST_NAMES.get(self.m.adjust, self.m.adjust)
-        family = {
-            "workstream": "each workstream and table layout",
-            "table": "each question's table",
-            "all": "the whole report",
-        }.get(self.m.family, self.m.family)
+        family = MULTIPLICITY_IN_REPORT.get(self.m.family, self.m.family)
         return (
             f"p-values and significance are adjusted for multiple comparisons with the {adj} "
             f"method within {family}; significant means an adjusted p-value below "

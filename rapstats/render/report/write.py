@@ -3,9 +3,10 @@
 The folder is replaced as a whole (the files are written into a temporary folder beside it,
 which is then swapped in), so it never mixes files of two runs, and a failure in any format
 leaves the previous report as it was. Every file is byte-identical for the same model: charts,
-PDF and spreadsheets carry no clock time. The charts are drawn in
-a worker process and the PDF is compiled on a thread while the other formats are written;
-the bytes do not depend on which finishes first.
+PDF and spreadsheets carry no clock time. Given a
+:class:`~rapstats.render.report.renderer.ChartRenderer`, the charts are drawn in its worker
+process; the PDF is compiled on a thread while the other formats are written. The bytes do not
+depend on which finishes first.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rapstats.errors import RapstatsError
 from rapstats.render.report import FORMATS
+
+if TYPE_CHECKING:
+    from rapstats.render.report.renderer import ChartRenderer
 
 EXTENSIONS = {
     "md": "report.md",
@@ -29,7 +33,7 @@ EXTENSIONS = {
 OWNED = ("report.json", *EXTENSIONS.values(), "charts", "charts/*.png")
 
 
-def report_steps(model: dict[str, Any], formats: Iterable[str] = FORMATS) -> int:
+def report_steps(formats: Iterable[str] = FORMATS) -> int:
     """How many progress steps :func:`write_report` reports for ``formats``."""
     return 2 + len(tuple(formats))
 
@@ -40,7 +44,7 @@ def write_report(
     formats: Iterable[str] = FORMATS,
     *,
     progress: Callable[[str], None] | None = None,
-    workers: int = 1,
+    charts: ChartRenderer | None = None,
 ) -> list[Path]:
     """Render ``model`` in each of ``formats`` into the folder ``out``; return the paths.
 
@@ -59,9 +63,10 @@ def write_report(
         is always written.
     progress : callable, optional
         Called with a short label after each step. Default None.
-    workers : int
-        Processes drawing charts (0 draws them in this process). Default 1. Charts that
-        :func:`rapstats.render.report.build_report` already started are not drawn again.
+    charts : ChartRenderer, optional
+        Draws the charts (in a worker process); charts that
+        :func:`rapstats.pipeline.report_data` started with it are not drawn again. Default
+        None draws them in this process.
     """
     from rapstats.files import replace_folder
 
@@ -74,7 +79,7 @@ def write_report(
     step = progress or (lambda label: None)
     out = Path(out)
     names = replace_folder(
-        out, lambda folder: _write_files(model, folder, formats, step, workers), owned=OWNED
+        out, lambda folder: _write_files(model, folder, formats, step, charts), owned=OWNED
     )
     step("done")
     return [out / name for name in names]
@@ -85,10 +90,14 @@ def _write_files(
     out: Path,
     formats: tuple[str, ...],
     step: Callable[[str], None],
-    workers: int,
+    charts: ChartRenderer | None,
 ) -> list[str]:
     """Write every file of the report into the new, empty folder ``out``; return their names."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from rapstats.files import write_atomic
+    from rapstats.render.report.pdf import render_pdf
+    from rapstats.render.report.renderer import ChartRenderer
 
     written: list[str] = []
 
@@ -98,39 +107,37 @@ def _write_files(
 
     put("report.json", json.dumps(model, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     kinds = chart_kinds(formats)
-    pending = None
+    drawing = None
     if kinds and model["charts"]:
-        from rapstats.render.report.charts import start_rendering
+        # Usually started in the worker by report_data: drawn while this process writes the
+        # spreadsheets.
+        drawing = (charts or ChartRenderer(workers=0)).draw(model["charts"])
 
-        # Charts are drawn in a worker process (usually started, and given the charts, by
-        # build_report) while this process writes the spreadsheets.
-        pending = start_rendering(model["charts"], kinds, workers=workers)
-    pdf = None
-    if "pdf" in formats:
-        from rapstats.render.report.pdf import render_pdf
+    def svgs() -> dict[str, bytes]:
+        return drawing.svgs() if drawing is not None else {}
 
-        # Typst compiles on another thread (it releases the GIL) as soon as the SVGs are
-        # drawn, while this thread writes the other formats.
-        pdf = _Background(lambda: render_pdf(model, _svgs(pending)))
-    try:
+    with ThreadPoolExecutor(1) as background:
+        # Typst compiles the PDF on another thread (it releases the GIL) as soon as the SVGs
+        # are drawn, while this thread writes the other formats.
+        pdf = background.submit(lambda: render_pdf(model, svgs())) if "pdf" in formats else None
         for fmt in ("xlsx", "ods"):
             if fmt in formats:
                 from rapstats.render.report import spreadsheet
 
                 put(EXTENSIONS[fmt], getattr(spreadsheet, f"render_{fmt}")(model))
                 step(fmt)
-        svgs = _svgs(pending) if "svg" in kinds else {}
+        html_svgs = svgs() if "svg" in kinds else {}
         step("charts")
         text: dict[str, str] = {}
         if "html" in formats:
             from rapstats.render.report.documents import render_html
 
-            text["html"] = render_html(model, svgs)
+            text["html"] = render_html(model, html_svgs)
         if "md" in formats:
             from rapstats.render.report.documents import render_markdown
 
             text["md"] = render_markdown(model)
-            pngs = pending("png") if pending is not None else {}
+            pngs = drawing.pngs() if drawing is not None else {}
         for fmt in ("pdf", "html", "md"):
             if fmt not in formats:
                 continue
@@ -140,14 +147,11 @@ def _write_files(
             elif fmt == "md":
                 (out / "charts").mkdir(exist_ok=True)
                 for chart in model["charts"]:
-                    put(chart["png"], pngs[(chart["id"], "png")])
+                    put(chart["png"], pngs[chart["id"]])
                 put(EXTENSIONS[fmt], text[fmt])
             else:
                 put(EXTENSIONS[fmt], text[fmt])
             step(fmt)
-    finally:
-        if pdf is not None:
-            pdf.join()
     return written
 
 
@@ -155,36 +159,3 @@ def chart_kinds(formats: Iterable[str]) -> tuple[str, ...]:
     """The chart image formats that ``formats`` need: SVG for HTML and PDF, PNG for Markdown."""
     wanted = set(formats)
     return tuple(k for k, need in (("svg", {"html", "pdf"}), ("png", {"md"})) if need & wanted)
-
-
-def _svgs(pending: Any) -> dict[str, bytes]:
-    if pending is None:
-        return {}
-    return {cid: data for (cid, _), data in pending("svg").items()}
-
-
-class _Background:
-    """``func()`` run on a thread; :meth:`result` waits and returns or raises."""
-
-    def __init__(self, func: Callable[[], Any]) -> None:
-        import threading
-
-        self._value: Any = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(func,), daemon=True)
-        self._thread.start()
-
-    def _run(self, func: Callable[[], Any]) -> None:
-        try:
-            self._value = func()
-        except BaseException as exc:  # re-raised by result() in the caller's thread
-            self._error = exc
-
-    def join(self) -> None:
-        self._thread.join()
-
-    def result(self) -> Any:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._value

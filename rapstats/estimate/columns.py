@@ -1,0 +1,68 @@
+"""The columns of the estimate tables: result fields, grouping columns and status columns.
+
+Shared by :mod:`rapstats.estimate.summary` (the results table and its published views) and
+:mod:`rapstats.estimate.frequencies`; the order of the published columns is set here once.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+GROUP_PREFIX = "group:"
+# The published columns of the results table, in order: the results table is built in this
+# order (bar ``flag``, which prints the status symbol) and every output prints it.
+ROW_COLUMNS = (
+    "question",
+    "option",
+    "text",
+    "workstream",
+    # grouping columns (``group:NAME``) go here
+    "base",
+    "positive",
+    "share",
+    "ci_low",
+    "ci_high",
+    "baseline",
+    "baseline_source",
+    "diff",
+    "diff_low",
+    "diff_high",
+    "test",
+    "p_value",
+    "p_adjusted",
+    "significant",
+    "effective_n",
+    "flag",
+)
+# The published columns of the frequency table, in the same way.
+FREQ_COLUMNS = ("question", "answer", "kind", "count", "share_of_base", "in_base", "flag")
+# Columns of the unprotected tables that no output prints: the cell's respondents (for the
+# disclosure rules) and the typed status (``symbol``, and the analyst-only ``reason``) that
+# :func:`rapstats.protect.protect` sets and ``flag`` publishes.
+STATUS_COLUMNS = ("respondents", "symbol", "reason")
+
+
+def group_column(name: str) -> str:
+    """The table column of grouping variable ``name``.
+
+    Grouping variables live in their own namespace (``group:area``), so a group named like a
+    result field (``flag``, ``base``, ``workstream``) never overwrites or shadows one.
+    """
+    return GROUP_PREFIX + name
+
+
+def column_order(by: tuple[str, ...], fields: tuple[str, ...]) -> list[str]:
+    """``fields`` with the grouping column of each of ``by`` after ``workstream`` (or, for a
+    table without it, after ``question``)."""
+    after = fields.index("workstream" if "workstream" in fields else "question") + 1
+    return [*fields[:after], *map(group_column, by), *fields[after:]]
+
+
+def status_columns(respondents: np.ndarray) -> dict[str, np.ndarray]:
+    """The status columns of an unprotected table: respondents per cell, no symbol yet."""
+    n = len(respondents)
+    return {
+        "respondents": respondents.astype(np.int64),
+        "symbol": np.full(n, None, dtype=object),
+        "reason": np.full(n, None, dtype=object),
+    }

@@ -1,0 +1,69 @@
+"""Find the columns a spec names in an export, with errors that say how to fix the spec."""
+
+from __future__ import annotations
+
+import difflib
+
+from rapstats.errors import SpecError
+from rapstats.io import Coded, Export
+from rapstats.spec import Group, Question, Spec, fold_label
+
+
+class ColumnFinder:
+    """Find spec-named columns in an export: exact name first, then trimmed and case-folded."""
+
+    def __init__(self, export: Export, spec: Spec) -> None:
+        self.export = export
+        self.folded = {fold_label(c): c for c in export.columns}
+
+    def get(self, name: str | None, owner: object, spec: Spec | None = None) -> tuple[str, Coded]:
+        """The export column a spec names: (its name in the export, its values)."""
+        columns = self.export.columns
+        col = name if name in columns else self.folded.get(fold_label(name or ""))
+        dropped = {fold_label(c) for c in self.export.dropped} if col is None else set()
+        personal = fold_label(name or "") in dropped  # left out at load as personal data
+        if col is None and isinstance(owner, Group) and owner not in getattr(spec, "groups", ()):
+            # not a spec group: a name given with --by
+            if personal:
+                raise SpecError(
+                    f'--by "{name}" names a column that holds personal data and was left out '
+                    "at load",
+                    path=self.export.path,
+                    hint="to break down by it, declare it in the spec as a group with "
+                    "personal = true (its values are then published as group labels)",
+                )
+            groups = [g.name for g in spec.groups] if spec else []
+            known = {fold_label(c): c for c in [*columns, *groups]}
+            close = difflib.get_close_matches(fold_label(name or ""), known, n=1, cutoff=0.6)
+            close = [known[c] for c in close]
+            raise SpecError(
+                f'--by "{name}" is neither a group of the spec nor a column of the export',
+                hint=(f'did you mean "{close[0]}"? ' if close else "")
+                + ("the groups are " + ", ".join(groups) if groups else "the spec has no groups")
+                + "; --by also takes an export column's name",
+            )
+        if col is None:
+            where = (
+                f"[questions.{owner.id}]"
+                if isinstance(owner, Question)
+                else f"[groups.{owner.name}]"
+                if isinstance(owner, Group)
+                else "[survey]"
+            )
+            if personal:
+                raise SpecError(
+                    f'the spec names column "{name}" ({where}), which holds personal data and '
+                    "was left out at load",
+                    path=self.export.path,
+                    hint="remove it from the spec, or keep it as a group with personal = true "
+                    "(its values are then published as group labels)",
+                )
+            close = difflib.get_close_matches(name or "", list(columns), n=1, cutoff=0.6)
+            hint = f'did you mean "{close[0]}"? ' if close else ""
+            raise SpecError(
+                f'the spec names column "{name}" ({where}), which is not in the export',
+                path=self.export.path,
+                hint=hint + "correct the column name in the spec, or run `rapstats init` "
+                "to see the export's columns",
+            )
+        return col, columns[col]

@@ -1,0 +1,171 @@
+"""The exact audit of secondary suppression: which suppressed cells the published ones determine.
+
+A suppressed cell is determined when the published cells and the published additive relations
+leave it one value over the non-negative reals. :func:`_determined_cells` decides it per group
+of linked suppressed cells by Gauss-Jordan elimination (:func:`_free_cells`), once the zero
+counts that no feasible change can raise are fixed at zero (:func:`_movable_cells`); those come
+from one small linear program (:func:`_growable_zeros`, solved by
+:func:`rapstats.protect._simplex.bounded_simplex`, no scipy), only where zeros leave the answer
+open. :func:`rapstats.protect.engine.secondary_suppression` repeats this audit until nothing is
+determined; ``docs/disclosure.md`` states the guarantee.
+
+The functions are private: the engine calls :func:`_determined_cells`, and the tests reach
+each of them here, as the unit under test (``tests/test_disclosure_audit.py``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rapstats.protect._simplex import bounded_simplex
+
+
+def _free_cells(a: np.ndarray) -> np.ndarray:
+    """Which unknowns of ``a @ y = b`` are not fixed by the equations (real solutions).
+
+    Gauss-Jordan elimination with partial pivoting (elementwise numpy, no multithreaded BLAS:
+    the matrices are small, sparse and hold small integers). An unknown is fixed exactly when
+    its column is a pivot whose reduced row is zero in every free column.
+    """
+    r = a.astype(float)
+    n_rows, m = r.shape
+    pivot_row = np.full(m, -1)
+    row = 0
+    for col in range(m):
+        if row >= n_rows:
+            break
+        p = row + int(np.argmax(np.abs(r[row:, col])))
+        if abs(r[p, col]) < 1e-9:
+            continue
+        if p != row:
+            r[[row, p]] = r[[p, row]]
+        r[row] /= r[row, col]
+        nz = np.flatnonzero(np.abs(r[:, col]) > 1e-12)
+        nz = nz[nz != row]
+        if nz.size:
+            r[nz] -= np.outer(r[nz, col], r[row])
+        pivot_row[col] = row
+        row += 1
+    is_free = pivot_row < 0
+    free = is_free.copy()
+    piv = np.flatnonzero(~is_free)
+    if piv.size and is_free.any():
+        free[piv] = (np.abs(r[pivot_row[piv]][:, is_free]) > 1e-9).any(axis=1)
+    return free
+
+
+def _determined_cells(
+    values: np.ndarray, rels: list[tuple[np.ndarray, np.ndarray]], hidden: np.ndarray
+) -> np.ndarray:
+    """Hidden cells whose value the published cells determine (non-negative reals).
+
+    Per connected component of hidden cells (linked through relations), the hidden values
+    ``y`` satisfy ``a @ y = b`` (``b`` from the published cells) and ``y >= 0``; see
+    :func:`_movable_cells` for the exact test at the true point.
+    """
+    idx = np.flatnonzero(hidden)
+    if idx.size == 0:
+        return idx
+    pos = np.full(len(values), -1)
+    pos[idx] = np.arange(idx.size)
+    used = [(cells, coef) for cells, coef in rels if hidden[cells].any()]
+    # connected components of hidden cells (union-find)
+    parent = np.arange(idx.size)
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for cells, _ in used:
+        h = pos[cells[hidden[cells]]]
+        for j in h[1:]:
+            parent[find(j)] = find(h[0])
+    roots = np.array([find(i) for i in range(idx.size)])
+    out: list[int] = []
+    for root in np.unique(roots):
+        comp = idx[roots == root]
+        cpos = np.full(len(values), -1)
+        cpos[comp] = np.arange(comp.size)
+        rows = [(cells, coef) for cells, coef in used if (cpos[cells[hidden[cells]]] >= 0).any()]
+        a = np.zeros((len(rows), comp.size))
+        for i, (cells, coef) in enumerate(rows):
+            h = hidden[cells]
+            a[i, cpos[cells[h]]] = coef[h]
+        out.extend(comp[~_movable_cells(a, values[comp])].tolist())
+    return np.array(sorted(out), dtype=int)
+
+
+def _movable_cells(a: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Which cells can take another value in the polytope {y : a y = a x, y >= 0} (exact).
+
+    Parameters
+    ----------
+    a : array of float, shape (n_relations, n_cells)
+        The relations restricted to the unknown cells.
+    x : array of float, shape (n_cells,)
+        The true, non-negative values.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        Per cell: some other feasible point differs from ``x`` in it.
+
+    Notes
+    -----
+    The feasible moves from ``x`` are ``x + t d`` for small ``t > 0`` with ``d`` in the cone
+    C = {d : a d = 0, d_i >= 0 for the zero cells i (x_i = 0)}, so cell j can move iff some
+    d in C has d_j != 0. Let Z+ be the zero cells that some d in C makes positive. A sum of
+    such witnesses is in C and positive on all of Z+, so the linear span of C is
+    L = {d : a d = 0, d_i = 0 for the zero cells outside Z+} (adding a large multiple of that
+    sum to any d in L gives a point of C that keeps d's non-zero entries non-zero). Hence j
+    can move iff it is not fixed in L, which Gauss-Jordan elimination decides
+    (:func:`_free_cells`).
+
+    Z+ needs linear programming (:func:`_growable_zeros`), but only when the two linear
+    bounds disagree: the cells free in {a d = 0} (Z+ = all zero cells) and in
+    {a d = 0, d_i = 0 on every zero cell} (Z+ empty).
+    """
+    free = _free_cells(a)
+    zero = x <= 0
+    if not (zero & free).any():  # every zero cell is pinned by the equations alone
+        return free
+    on_face = _free_cells(np.vstack([a, np.eye(x.size)[zero]]))
+    if (free == on_face).all():
+        return free
+    stuck = zero & ~_growable_zeros(a, zero, zero & free)
+    return _free_cells(np.vstack([a, np.eye(x.size)[stuck]]))
+
+
+def _growable_zeros(a: np.ndarray, zero: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """Candidate zero cells that some move d (a d = 0, d >= 0 on ``zero``) makes positive.
+
+    One linear program (:func:`rapstats.protect._simplex.bounded_simplex`)::
+
+        maximise sum(t)  subject to  a d = 0,  d_i = t_i + s_i (zero cells),
+                                     0 <= t_i <= 1 (candidates; t_i = 0 otherwise), s_i >= 0,
+                                     d_k = p_k - q_k (other cells), p_k, q_k >= 0.
+
+    The moves form a cone, so a sum of witnesses scaled up to d_i >= 1 on every growable
+    cell is feasible with t = 1 there, while t_i <= d_i = 0 on the others: at every optimum
+    t is exactly the indicator of the growable cells (read as ``t > 0.5``, far from any
+    rounding). Every variable starts at its lower bound 0, which is already feasible, so the
+    solver's phase 1 ends at once. Should the program fail (numerically), no cell is taken as
+    growable, which can only pin more cells (suppress more).
+    """
+    n_rel = a.shape[0]
+    cand = np.flatnonzero(candidates)
+    a_zero, a_rest = a[:, zero], a[:, ~zero]
+    # columns: t (candidates), s (zero cells), p, q (other cells)
+    lhs = np.hstack([a[:, cand], a_zero, a_rest, -a_rest])
+    n_var = lhs.shape[1]
+    objective = np.zeros(n_var)
+    objective[: cand.size] = -1.0
+    upper = np.full(n_var, np.inf)
+    upper[: cand.size] = 1.0
+    res = bounded_simplex(objective, lhs, np.zeros(n_rel), np.zeros(n_var), upper)
+    grown = np.zeros(zero.size, bool)
+    if res.status == "optimal":
+        grown[cand] = res.x[: cand.size] > 0.5
+    return grown
