@@ -12,10 +12,9 @@ from rapstats.render.report.model.cells import (
     column,
     flag_cell,
     significance_cell,
-    value_cell,
 )
 from rapstats.render.report.model.context import Context, items, row_label
-from rapstats.render.report.model.headline import significance_label
+from rapstats.render.report.model.headline import share_cells, share_columns, significance_label
 from rapstats.render.report.model.parts import Table
 from rapstats.spec import Question
 
@@ -43,10 +42,7 @@ def breakdown(
                     [
                         cell(row_label(q, option), "text"),
                         cell(value, "text"),
-                        value_cell(row, "base", "int"),
-                        value_cell(row, "share", "pct"),
-                        value_cell(row, "ci_low", "pct"),
-                        value_cell(row, "ci_high", "pct"),
+                        *share_cells(row),
                         baseline_cell(row, "diff", "pp", baseline=has),
                         significance_cell(row, baseline=has),
                         flag_cell(row),
@@ -58,10 +54,7 @@ def breakdown(
     if not rows:
         return None
     results = [
-        column("Base (respondents)", "int"),
-        column("Share (%)", "pct"),
-        column(f"{ctx.level} CI lower (%)", "pct"),
-        column(f"{ctx.level} CI upper (%)", "pct"),
+        *share_columns(ctx),
         column("Difference from baseline (percentage points)", "pp"),
         column(significance_label(ctx), "yesno"),
         column("Flag", "text"),

@@ -16,6 +16,7 @@ from rapstats.render.report.findings import (
 )
 from rapstats.render.report.model.cells import (
     Cell,
+    CellKind,
     Column,
     baseline_cell,
     cell,
@@ -31,6 +32,12 @@ from rapstats.spec import Question
 
 KEY_FINDINGS_MIN = 3
 KEY_FINDINGS_MAX = 6
+SHARE_FIELDS: tuple[tuple[str, CellKind], ...] = (
+    ("base", "int"),
+    ("share", "pct"),
+    ("ci_low", "pct"),
+    ("ci_high", "pct"),
+)
 
 
 class ShareItem(TypedDict):
@@ -114,13 +121,25 @@ def significance_label(ctx: Context) -> str:
     return f"Significant after {adj} adjustment" if adj else "Significant"
 
 
-def _columns(ctx: Context) -> list[Column]:
+def share_columns(ctx: Context) -> list[Column]:
+    """The columns of a share: its base, the share and its confidence interval."""
     return [
-        column("Question", "text"),
         column("Base (respondents)", "int"),
         column("Share (%)", "pct"),
         column(f"{ctx.level} CI lower (%)", "pct"),
         column(f"{ctx.level} CI upper (%)", "pct"),
+    ]
+
+
+def share_cells(row: dict[str, Any]) -> list[Cell]:
+    """The cells of :func:`share_columns` for a published row."""
+    return [value_cell(row, key, kind) for key, kind in SHARE_FIELDS]
+
+
+def _columns(ctx: Context) -> list[Column]:
+    return [
+        column("Question", "text"),
+        *share_columns(ctx),
         column("Baseline (%)", "pct"),
         column("Difference (percentage points)", "pp"),
         column("p-value", "p"),
@@ -134,10 +153,7 @@ def _row(ctx: Context, q: Question, option: str | None, row: dict[str, Any]) -> 
     p = "p_adjusted" if ctx.adjust != "none" else "p_value"
     return [
         cell(row_label(q, option), "text"),
-        value_cell(row, "base", "int"),
-        value_cell(row, "share", "pct"),
-        value_cell(row, "ci_low", "pct"),
-        value_cell(row, "ci_high", "pct"),
+        *share_cells(row),
         cell(None if q.baseline is None else q.baseline.p, "pct", missing="[z]"),
         baseline_cell(row, "diff", "pp", baseline=has),
         baseline_cell(row, p, "p", baseline=has),

@@ -75,10 +75,10 @@ def _adjust_text(m: Methods) -> str:
     )
 
 
-def _change_text(level: str) -> str:
+def _change_text(confidence_level: str) -> str:
     return (
         "Change since the previous wave: the difference between the two waves' shares, in "
-        f"percentage points, with a {level} Newcombe (hybrid score) interval for the "
+        f"percentage points, with a {confidence_level} Newcombe (hybrid score) interval for the "
         "difference of two independent proportions (Newcombe 1998, method 10). A change is "
         "called a rise or fall only when its interval excludes zero; changes are not "
         "adjusted for multiple comparisons. The two waves are treated as independent "
