@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from rapstats.render.report.findings import (
     Estimate,
-    change_sentence,
+    change_finding,
     group_sentence,
     p_text,
     percent,
-    share_sentence,
+    share_finding,
 )
+
+
+def share_sentence(e):
+    finding = share_finding(e)
+    return None if finding is None else finding.text
+
+
+def change_sentence(now, before, change, low, high):
+    finding = change_finding(now, before, change, low, high)
+    return None if finding is None else finding.text
 
 
 def est(**kw):
@@ -68,8 +78,8 @@ def test_no_baseline_gives_no_comparison():
 
 
 def test_withheld_estimate_is_not_described():
-    assert share_sentence(est(share=None, positive=None, flag="[c] base below 10")) is None
-    assert share_sentence(est(flag="[c] secondary suppression")) is None
+    assert share_sentence(est(share=None, positive=None, symbol="[c]")) is None
+    assert share_sentence(est(symbol="[c]")) is None
 
 
 def test_zero_and_hundred_percent():
@@ -87,14 +97,14 @@ def test_zero_and_hundred_percent():
 
 
 def test_unreliable_estimate_is_described_with_caution():
-    s = share_sentence(est(flag="[u] low reliability"))
+    s = share_sentence(est(symbol="[u]"))
     assert s.endswith("treated with caution [u].")
 
 
 def test_group_sentence_leaves_out_withheld_groups():
     groups = [
         ("North", est(share=0.72, significant=True)),
-        ("Secretgroup", est(share=None, positive=None, base=None, flag="[c] base below 10")),
+        ("Secretgroup", est(share=None, positive=None, base=None, symbol="[c]")),
         ("East", est(share=0.31, significant=False, p=0.8)),
         ("West", est(share=0.12, significant=True, p=0.001)),
     ]
@@ -110,7 +120,7 @@ def test_group_sentence_without_baseline_does_not_claim_differences():
     groups = [
         ("North", est(share=0.72, baseline=None, p=None, significant=None)),
         ("South", est(share=0.41, baseline=None, p=None, significant=None)),
-        ("Hidden", est(share=None, baseline=None, flag="[c] count below 5")),
+        ("Hidden", est(share=None, baseline=None, symbol="[c]")),
     ]
     s = group_sentence("Area", groups)
     assert s == (
@@ -128,10 +138,27 @@ def test_change_sentences_follow_the_interval():
     assert "fell from 69%" in change_sentence(before, now, -0.14, -0.22, -0.06)
     s = change_sentence(now, est(share=0.66), 0.03, -0.04, 0.10)
     assert "similar to the previous wave" in s and "rose" not in s
-    assert change_sentence(now, est(share=None, flag="[c]"), None, None, None) is None
+    assert change_sentence(now, est(share=None, symbol="[c]"), None, None, None) is None
 
 
 def test_p_text():
     assert p_text(0.0004) == "p < 0.001"
     assert p_text(0.0123) == "p = 0.01"
     assert p_text(0.005) == "p = 0.005"
+
+
+def test_findings_say_their_kind_and_significance():
+    assert share_finding(est()).kind == "baseline" and share_finding(est()).significant
+    similar = share_finding(est(baseline=0.66, p=0.41, significant=False))
+    assert similar.kind == "baseline" and not similar.significant
+    other = share_finding(est(baseline=None, p=None, significant=None))
+    assert other.kind == "other" and not other.significant
+    now, before = est(share=0.69), est(share=0.55)
+    assert change_finding(now, before, 0.14, 0.06, 0.22).significant
+    assert change_finding(before, now, -0.14, -0.22, -0.06).significant
+    flat = change_finding(now, est(share=0.66), 0.03, -0.04, 0.10)
+    assert flat.kind == "change" and not flat.significant
+
+
+def test_a_figure_not_available_is_not_described():
+    assert share_finding(est(symbol="[x]")) is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 
 from rapstats.estimate.summary import Summary
@@ -115,3 +117,57 @@ def test_model_from_a_protected_summary():
     assert [i["withheld"] for i in chart["data"]["items"]] == [False, True]
     assert "Hidden question: withheld" in chart["alt"]
     assert {"symbol": "[c]", "meaning": "confidential"} in m["symbols"]
+
+
+def waves(low, high, text="Likes the service, similar to last year"):
+    """This wave and the previous one (q1's text given), and their protected change."""
+    spec = dataclasses.replace(
+        SPEC,
+        questions=tuple(
+            dataclasses.replace(q, text=text) if q.id == "q1" else q for q in SPEC.questions
+        ),
+    )
+    now = dataclasses.replace(summary(), spec=spec)
+    changes = Table(
+        {
+            "question": ["q1", "q2"],
+            "option": [None, None],
+            "change": [(low + high) / 2, None],
+            "change_low": [low, None],
+            "change_high": [high, None],
+            "method": ["newcombe", "newcombe"],
+            "symbol": [None, "[c]"],
+        },
+        length=2,
+    )
+    return now, dataclasses.replace(now), changes
+
+
+def test_key_findings_are_chosen_by_significance_not_wording():
+    # The question's own text says "similar to": a significant change is still a key finding.
+    now, before, changes = waves(0.05, 0.15)
+    m = build_model(now, previous=before, changes=changes)
+    assert len(m["key_findings"]) == 2
+    assert m["key_findings"][0].startswith("75% of respondents")
+    assert m["key_findings"][1].startswith(
+        "For “Likes the service, similar to last year”, the percentage rose"
+    )
+    change = next(t for t in m["tables"] if t["id"].endswith("_change"))
+    assert [c["t"] for c in change["rows"][1][3:6]] == ["[c]", "[c]", "[c]"]
+    assert m["methods"][-1]["heading"] == "Change since the previous wave"
+    assert m["methods"][-1]["paragraphs"][0].startswith("Change since the previous wave: ")
+    # A change whose interval includes zero is described in its workstream only.
+    now, before, changes = waves(-0.05, 0.15, text="Likes the service")
+    m = build_model(now, previous=before, changes=changes)
+    assert len(m["key_findings"]) == 1
+    assert any("similar to the previous wave" in f for f in m["workstreams"][0]["findings"])
+
+
+def test_symbols_are_the_disclosure_legend_then_the_reports_own():
+    m = build_model(summary())
+    assert m["symbols"] == [
+        {"symbol": "[c]", "meaning": "confidential"},
+        {"symbol": "[u]", "meaning": "low reliability"},
+        {"symbol": "[z]", "meaning": "not applicable (for example, no baseline for this question)"},
+        {"symbol": "[x]", "meaning": "not available"},
+    ]

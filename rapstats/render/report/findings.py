@@ -1,8 +1,9 @@
 """Plain-English findings in GSS style, written from results that are already computed.
 
 Each function takes one :class:`Estimate` (numbers from a protected summary) and returns one
-sentence, or None when there is nothing that may be said (a withheld figure is never
-described). The wording follows the test, never the size of a difference alone:
+finding (a :class:`Finding`: its kind, whether it is significant, its sentence) or sentence,
+or None when there is nothing that may be said (a withheld figure is never described). The
+wording follows the test, never the size of a difference alone:
 
 * ``similar to`` when the (multiplicity-adjusted) test is not significant;
 * ``higher than`` / ``lower than`` when it is, and ``well above`` / ``well below`` when it is
@@ -15,7 +16,7 @@ Example
 ...     "Fairly confident", share=221 / 321, positive=221, base=321, low=0.637, high=0.735,
 ...     baseline=0.30, baseline_name="the national figure", test="score_z", p=1e-9,
 ...     significant=True)
->>> share_sentence(e)  # doctest: +NORMALIZE_WHITESPACE
+>>> share_finding(e).text  # doctest: +NORMALIZE_WHITESPACE
 '69% of respondents (221 of 321; 95% confidence interval 64% to 74%) answered Very confident
 or Fairly confident to “Confident the plan is improving policing”, well above the national
 figure of 30% (score test, p < 0.001).'
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
 
 from rapstats.vocab import ADJUSTMENT, BASELINE_TEST, level
 
@@ -33,14 +35,32 @@ WELL_ABOVE = 0.10
 
 TEST_NAMES = BASELINE_TEST.labels
 ADJUST_NAMES = ADJUSTMENT.labels
+# Status symbols of a withheld figure (``[u]`` marks a published, less reliable one).
+WITHHELD = ("[c]", "[x]")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One plain-English finding, classified so that no reader has to parse its wording.
+
+    ``kind`` says what the sentence describes: ``"baseline"`` (a share compared with its
+    baseline), ``"change"`` (the change since the previous wave) or ``"other"`` (a share
+    with no comparison). ``significant`` is whether its comparison found a difference: the
+    (adjusted) baseline test is significant, or the change's interval excludes zero; always
+    False for ``"other"``.
+    """
+
+    kind: Literal["baseline", "change", "other"]
+    significant: bool
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
 class Estimate:
     """The figures one sentence may use (shares in proportion units, 0-1).
 
-    ``share`` None means the figure is withheld; ``flag`` is the disclosure flag (a GSS
-    symbol such as ``[u]`` first) or None. ``answer`` names the positive answers
+    ``share`` None means the figure is withheld; ``symbol`` is the row's published status
+    symbol (``[c]``, ``[u]``, ``[x]``) or None. ``answer`` names the positive answers
     ("Strongly agree or Agree"); ``option`` is set for an option of a multi-select question.
     """
 
@@ -56,7 +76,7 @@ class Estimate:
     test: str | None = None
     p: float | None = None
     significant: bool | None = None
-    flag: str | None = None
+    symbol: str | None = None
     option: str | None = None
     weighted: bool = False
     confidence: float = 0.95
@@ -95,7 +115,7 @@ def p_text(p: float) -> str:
 
 def withheld(e: Estimate) -> bool:
     """Whether the estimate may not be described (suppressed by disclosure control)."""
-    return e.share is None or e.base is None or (e.flag or "").startswith(("[c]", "[w]", "[x]"))
+    return e.share is None or e.base is None or e.symbol in WITHHELD
 
 
 def _test_words(e: Estimate) -> str:
@@ -128,7 +148,7 @@ def comparison(e: Estimate) -> str:
 
 
 def _caution(e: Estimate) -> str:
-    if (e.flag or "").startswith("[u]"):
+    if e.symbol == "[u]":
         return " This estimate is less reliable and should be treated with caution [u]."
     return ""
 
@@ -139,8 +159,12 @@ def _verb(e: Estimate) -> str:
     return f"answered {e.answer} to “{e.label}”"
 
 
-def share_sentence(e: Estimate) -> str | None:
-    """One sentence on a share, its interval and its comparison with the baseline."""
+def share_finding(e: Estimate) -> Finding | None:
+    """One sentence on a share, its interval and its comparison with the baseline.
+
+    Its kind is ``"baseline"`` when the share has a baseline, else ``"other"``; None when
+    the share is withheld.
+    """
     if withheld(e):
         return None
     ci = (
@@ -158,7 +182,10 @@ def share_sentence(e: Estimate) -> str | None:
         lead = f"All {e.base:,} respondents ({ci})" if e.base > 1 else f"The one respondent ({ci})"
     else:
         lead = f"{percent(e.share)} of respondents ({e.positive:,} of {e.base:,}; {ci})"
-    return f"{lead} {_verb(e)}{comparison(e)}.{_caution(e)}"
+    text = f"{lead} {_verb(e)}{comparison(e)}.{_caution(e)}"
+    if e.baseline is None:
+        return Finding("other", significant=False, text=text)
+    return Finding("baseline", significant=bool(e.significant), text=text)
 
 
 def group_sentence(group_label: str, estimates: list[tuple[str, Estimate]]) -> str | None:
@@ -191,7 +218,7 @@ def group_sentence(group_label: str, estimates: list[tuple[str, Estimate]]) -> s
         rest = len(tested) - len(above) - len(below)
         tail = f"; the other {rest} shown did not differ significantly" if rest else ""
         return f"{by}, the percentage was {' and '.join(parts)}{tail}."
-    reliable = [(g, e) for g, e in shown if not (e.flag or "").startswith("[u]")]
+    reliable = [(g, e) for g, e in shown if e.symbol != "[u]"]
     if len(reliable) < 2:
         return None
     lo = min(reliable, key=lambda ge: ge[1].share)
@@ -207,10 +234,15 @@ def _list(items: list[tuple[str, Estimate]]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def change_sentence(
+def change_finding(
     now: Estimate, before: Estimate, change: float | None, low: float | None, high: float | None
-) -> str | None:
-    """One sentence on the change since the previous wave, with its Newcombe interval."""
+) -> Finding | None:
+    """One sentence on the change since the previous wave, with its Newcombe interval.
+
+    ``change``, ``low`` and ``high`` are the protected change and its interval (proportion
+    units). The finding is significant when the interval excludes zero; None when either
+    wave's share or the change is withheld.
+    """
     if withheld(now) or withheld(before) or change is None or low is None or high is None:
         return None
     pts = f"{round_half_up(abs(change) * 100):.0f} percentage points"
@@ -219,13 +251,13 @@ def change_sentence(
         f"{round_half_up(high * 100):.0f} points"
     )
     what = f"“{now.label}”" if now.option is None else f"“{now.option}” for “{now.label}”"
-    if low > 0:
-        words = f"rose from {percent(before.share)} in the previous wave to {percent(now.share)}"
-        return f"For {what}, the percentage {words} (up {pts}; {ci})."
-    if high < 0:
-        words = f"fell from {percent(before.share)} in the previous wave to {percent(now.share)}"
-        return f"For {what}, the percentage {words} (down {pts}; {ci})."
-    return (
+    if low > 0 or high < 0:
+        verb, way = ("rose", "up") if low > 0 else ("fell", "down")
+        words = f"{verb} from {percent(before.share)} in the previous wave to {percent(now.share)}"
+        text = f"For {what}, the percentage {words} ({way} {pts}; {ci})."
+        return Finding("change", significant=True, text=text)
+    text = (
         f"For {what}, the percentage was similar to the previous wave ({percent(before.share)} "
         f"then, {percent(now.share)} now; the interval for the change, {ci}, includes no change)."
     )
+    return Finding("change", significant=False, text=text)

@@ -1,0 +1,127 @@
+"""The methods section, the numbered notes and the legend of symbols of the report model."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from rapstats.estimate.summary import Summary
+from rapstats.render.report.findings import ADJUST_NAMES, round_half_up
+from rapstats.render.report.model.context import Context, Notes
+from rapstats.render.report.model.parts import MethodsSection, Symbol
+from rapstats.spec import Methods
+from rapstats.vocab import MULTIPLICITY_IN_REPORT, level
+
+# GSS shorthand used by the report itself (disclosure symbols come from the summary).
+OWN_SYMBOLS = {
+    "[z]": "not applicable (for example, no baseline for this question)",
+    "[x]": "not available",
+}
+CAVEAT = (
+    "Respondents chose to take part: a consultation is a self-selected sample, not a random "
+    "sample of the population. Confidence intervals and tests describe sampling variability "
+    "only; they cannot correct for who chose to respond, so results may not represent the "
+    "wider population."
+)
+
+
+def report_notes(summary: Summary, *, previous: bool) -> Notes:
+    """The numbered notes of a report on ``summary``, in the order they are first cited.
+
+    ``base``, ``caveat``, then ``adjust`` (with a multiplicity adjustment), ``disclosure``
+    (with disclosure rules) and ``change`` (with a previous wave, when there are questions
+    to compare).
+    """
+    spec = summary.spec
+    rules = [str(r) for r in (summary.disclosure or {}).get("rules", [])]
+    return Notes(
+        [
+            ("base", _base_definition(summary.methods or {})),
+            ("caveat", CAVEAT),
+            ("adjust", None if spec.methods.adjust == "none" else _adjust_text(spec.methods)),
+            ("disclosure", " ".join(rules) if rules else None),
+            (
+                "change",
+                _change_text(level(float(spec.methods.confidence)))
+                if previous and spec.estimated_questions
+                else None,
+            ),
+        ]
+    )
+
+
+def _base_definition(methods: Mapping[str, Any]) -> str:
+    notes = methods.get("notes") or []
+    if notes:
+        return str(notes[0])
+    return (
+        "Shares are the positive answers as a share of the base: respondents whose answer "
+        "is on the question's scale, excluding answers listed as excluded and blanks."
+    )
+
+
+def _adjust_text(m: Methods) -> str:
+    adj = ADJUST_NAMES.get(m.adjust, m.adjust)
+    family = MULTIPLICITY_IN_REPORT.get(m.family, m.family)
+    return (
+        f"p-values and significance are adjusted for multiple comparisons with the {adj} "
+        f"method within {family}; significant means an adjusted p-value below "
+        f"{round_half_up(1 - float(m.confidence), 3):g}."
+    )
+
+
+def _change_text(confidence_level: str) -> str:
+    return (
+        "Change since the previous wave: the difference between the two waves' shares, in "
+        f"percentage points, with a {confidence_level} Newcombe (hybrid score) interval for the "
+        "difference of two independent proportions (Newcombe 1998, method 10). A change is "
+        "called a rise or fall only when its interval excludes zero; changes are not "
+        "adjusted for multiple comparisons. The two waves are treated as independent "
+        "samples."
+    )
+
+
+def methods(ctx: Context) -> list[MethodsSection]:
+    """The methods section: how the figures were made, weighting, disclosure, caveats."""
+    notes = [str(n) for n in ctx.methods.get("notes", [])]
+    if ctx.single_level:
+        notes.append(
+            f"Not broken down because every response has the same value: "
+            f"{', '.join(ctx.single_level)}. Such a breakdown would only repeat the overall "
+            "figures."
+        )
+    weighting = (
+        f"Responses are weighted by the column '{ctx.methods.get('weight')}'."
+        if ctx.weighted
+        else "No weighting: every response counts equally."
+    )
+    rules = [str(r) for r in ctx.disclosure.get("rules", [])]
+    sections: list[MethodsSection] = [
+        {"heading": "How the figures were made", "paragraphs": notes, "list": False},
+        {"heading": "Weighting", "paragraphs": [weighting], "list": False},
+        {
+            "heading": "Disclosure control and reliability",
+            "paragraphs": rules or ["No disclosure control was applied."],
+            "list": True,
+        },
+        {"heading": "Self-selected sample", "paragraphs": [CAVEAT], "list": False},
+    ]
+    if ctx.previous is not None:
+        change = ctx.notes.text("change")
+        sections.append(
+            {
+                "heading": "Change since the previous wave",
+                "paragraphs": [] if change is None else [change],
+                "list": False,
+            }
+        )
+    return sections
+
+
+def symbols(disclosure: Mapping[str, Any]) -> list[Symbol]:
+    """The legend: the disclosure symbols (``disclosure["symbols"]``, a mapping of symbol to
+    meaning as :func:`rapstats.protect.protect` gives it), then the report's own."""
+    given: Mapping[str, str] = disclosure.get("symbols") or {}
+    out: list[Symbol] = [{"symbol": str(k), "meaning": str(v)} for k, v in given.items()]
+    out += [{"symbol": k, "meaning": v} for k, v in OWN_SYMBOLS.items() if k not in given]
+    return out
