@@ -12,8 +12,7 @@ Public names are loaded lazily so that ``import rapstats`` (and the CLI's ``--he
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from rapstats._lazy import lazy_names
 
 __version__ = "0.1.0"
 
@@ -40,9 +39,4 @@ _LAZY = {
 
 __all__ = ["__version__", *_LAZY]
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'rapstats' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_names(__name__, _LAZY)

@@ -18,7 +18,18 @@ PACKAGE = Path(__file__).resolve().parent.parent / "rapstats"
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "shared leaves",
-        ("", "errors", "vocab", "labels", "escape", "personal", "files", "table", "_arrow"),
+        (
+            "",
+            "errors",
+            "vocab",
+            "labels",
+            "escape",
+            "personal",
+            "files",
+            "table",
+            "_arrow",
+            "_lazy",
+        ),
     ),
     ("load", ("io",)),
     ("spec", ("spec",)),

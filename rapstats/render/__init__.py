@@ -9,8 +9,7 @@ does not load the table renderers.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from rapstats._lazy import lazy_names
 
 _LAZY = {
     "FORMATS": "rapstats.render.tables",
@@ -20,9 +19,4 @@ _LAZY = {
 
 __all__ = list(_LAZY)
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'rapstats.render' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_names(__name__, _LAZY)

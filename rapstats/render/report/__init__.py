@@ -18,8 +18,7 @@ matplotlib.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from rapstats._lazy import lazy_names
 
 FORMATS: tuple[str, ...] = ("md", "html", "pdf", "xlsx", "ods")
 
@@ -30,9 +29,4 @@ _LAZY = {
 
 __all__ = ["FORMATS", *_LAZY]
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'rapstats.render.report' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_names(__name__, _LAZY)
