@@ -15,7 +15,6 @@ import numpy as np
 STD_NORMAL = NormalDist()
 _SQRT2 = math.sqrt(2.0)
 _erfc = np.frompyfunc(math.erfc, 1, 1)
-_ndtr = np.frompyfunc(STD_NORMAL.cdf, 1, 1)
 
 
 class ArgumentError(ValueError):
@@ -139,12 +138,6 @@ def normal_sf(z: np.ndarray) -> np.ndarray:
     """Upper normal tail P(Z >= z), via ``math.erfc`` (no scipy)."""
     z = np.asarray(z, dtype=float)
     return np.asarray(_erfc(z / _SQRT2), dtype=float).reshape(z.shape) / 2.0
-
-
-def normal_cdf(z: np.ndarray) -> np.ndarray:
-    """Standard normal distribution function (no scipy)."""
-    z = np.asarray(z, dtype=float)
-    return np.asarray(_ndtr(z), dtype=float).reshape(z.shape)
 
 
 def normal_p_value(z: np.ndarray, alternative: str) -> np.ndarray:

@@ -1,0 +1,48 @@
+"""The one place where the layers are wired: load -> spec -> summarise -> protect -> model.
+
+Every CLI command and the report call these functions, so an export is read, a spec inferred,
+columns kept and disclosure control applied the same way whatever the output:
+
+* :func:`open_survey`: load the export with the columns its spec needs (inferring a spec when
+  none is given) and collect the notes for stderr;
+* :func:`protected_summary` / :func:`summarize_file`: summarise and protect, publishing
+  exactly the tables named (only they constrain secondary suppression);
+* :func:`comments_file`: quotable, redacted free text;
+* :func:`starter_spec`: the spec ``rapstats init`` infers, as TOML;
+* :func:`build_report`: the report model (headline, breakdowns, previous wave).
+
+Notes are returned, never printed: the CLI shows them only when every step succeeded.
+"""
+
+from __future__ import annotations
+
+from rapstats.pipeline.report import MAX_GROUP_LEVELS, ReportData, build_report, report_data
+from rapstats.pipeline.survey import (
+    Estimation,
+    Opened,
+    ReadOptions,
+    comments_file,
+    open_survey,
+    protected_summary,
+    redaction_notes,
+    starter_spec,
+    summarise,
+    summarize_file,
+)
+
+__all__ = [
+    "MAX_GROUP_LEVELS",
+    "Estimation",
+    "Opened",
+    "ReadOptions",
+    "ReportData",
+    "build_report",
+    "comments_file",
+    "open_survey",
+    "protected_summary",
+    "redaction_notes",
+    "report_data",
+    "starter_spec",
+    "summarise",
+    "summarize_file",
+]

@@ -1,0 +1,242 @@
+"""The report's wiring: every protected summary a report publishes, and its model."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rapstats.pipeline.survey import (
+    Estimation,
+    Opened,
+    ReadOptions,
+    open_survey,
+    protected_summary,
+    summarise,
+)
+from rapstats.vocab import MAX_UNPACKED_MB
+
+if TYPE_CHECKING:
+    from rapstats.estimate.summary import Summary
+    from rapstats.render.report.renderer import ChartRenderer
+    from rapstats.table import Table
+
+# A grouping variable with more levels than this is not broken down in a report by default.
+MAX_GROUP_LEVELS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class ReportData:
+    """The protected summaries a report is built from (see :func:`report_data`)."""
+
+    main: Summary
+    breakdowns: tuple[Summary, ...]
+    previous: Summary | None
+    changes: Table | None
+    inputs: tuple[dict[str, str], ...]
+    single_level: tuple[str, ...]
+    options: dict[str, Any]
+    date: str | None
+
+    @property
+    def summaries(self) -> tuple[Summary, ...]:
+        """Every protected summary the report publishes from."""
+        return (self.main, *self.breakdowns, *((self.previous,) if self.previous else ()))
+
+    def model(self) -> dict[str, Any]:
+        """The report model (see :mod:`rapstats.render.report.model`)."""
+        from rapstats.render.report.model import build_model
+
+        return build_model(
+            self.main,
+            breakdowns=self.breakdowns,
+            previous=self.previous,
+            changes=self.changes,
+            date=self.date,
+            inputs=list(self.inputs),
+            single_level=self.single_level,
+            options=self.options,
+        )
+
+
+def build_report(export: str | Path, **options: Any) -> dict[str, Any]:
+    """The report model of an export: :func:`report_data` (same parameters), then its model."""
+    return report_data(export, **options).model()
+
+
+def report_data(
+    export: str | Path,
+    *,
+    spec: str | Path | None = None,
+    previous: str | Path | None = None,
+    by: tuple[str, ...] | None = None,
+    date: str | None = None,
+    platform: str = "auto",
+    encoding: str | None = None,
+    sheet: str | None = None,
+    max_unpacked_mb: float = MAX_UNPACKED_MB,
+    method: str | None = None,
+    test: str | None = None,
+    confidence: float | None = None,
+    adjust: str | None = None,
+    unsafe_no_suppression: bool = False,
+    options: dict[str, Any] | None = None,
+    formats: Iterable[str] | None = None,
+    charts: ChartRenderer | None = None,
+) -> ReportData:
+    """Summarise and protect everything a report of an export (and its previous wave) shows.
+
+    One protected summary gives the headline figures and their answer distributions; one per
+    grouping variable gives each breakdown (its margins only, rows only: a report publishes
+    no breakdown of answer counts, so none constrains suppression).
+
+    Parameters
+    ----------
+    export : str or Path
+        The survey export.
+    spec : str or Path, optional
+        Survey spec (TOML). Default None infers one from the export.
+    previous : str or Path, optional
+        The previous wave's export, read with the same spec. Default None.
+    by : tuple of str, optional
+        Grouping variables to break down by. Default None: every spec group that is not
+        personal and has at most ``MAX_GROUP_LEVELS`` values.
+    date : str, optional
+        Publication date shown; default the spec's ``[report].date``.
+    platform, encoding, sheet, max_unpacked_mb : optional
+        How to read the exports (as :func:`rapstats.io.load_export`).
+    method, test, confidence, adjust : optional
+        Override the spec's ``[defaults]``.
+    unsafe_no_suppression : bool
+        Skip suppression (working files only; every output carries a banner). Default False.
+    options : dict, optional
+        Extra options to record in the audit manifest. Default None.
+    formats : iterable of str, optional
+        The formats the report will be written in (as :func:`rapstats.render.report.write_report`).
+        Default None: every format.
+    charts : ChartRenderer, optional
+        Starts drawing the charts those formats need as soon as the headline figures are
+        protected, while the breakdowns are; ``write_report`` given the same renderer uses
+        them. Default None draws nothing early.
+
+    Returns
+    -------
+    ReportData
+        The protected summaries; ``.model()`` gives the report model.
+    """
+    from rapstats.render.report import FORMATS
+    from rapstats.render.report.model import build_model
+    from rapstats.render.report.write import chart_kinds
+
+    kinds = chart_kinds(FORMATS if formats is None else formats)
+    read = ReadOptions(
+        platform=platform, encoding=encoding, sheet=sheet, max_unpacked_mb=max_unpacked_mb
+    )
+    estimation = Estimation(method=method, test=test, confidence=confidence, adjust=adjust)
+    if spec is None:  # the whole export is read to infer the spec: use it as it is
+        opened = open_survey(export, read=read)
+        groups = tuple(by) if by else tuple(g.name for g in opened.spec.groups if not g.personal)
+    else:
+        from rapstats.spec import load_spec
+
+        spec_obj = load_spec(spec)
+        groups = tuple(by) if by else tuple(g.name for g in spec_obj.groups if not g.personal)
+        opened = open_survey(export, spec_obj, by=groups, read=read)
+    single: tuple[str, ...] = ()
+    if not by:
+        groups, single = _default_groups(opened, groups)
+
+    def protected(source: Opened, group: tuple[str, ...], publish: tuple[str, ...]) -> Summary:
+        return protected_summary(
+            source,
+            by=group,
+            estimation=estimation,
+            publish=publish,
+            unsafe_no_suppression=unsafe_no_suppression,
+        )
+
+    main = protected(opened, (), ("rows", "frequencies"))
+    if kinds and charts is not None:
+        # The charts show the headline figures only: draw them while the breakdowns are
+        # protected (most of the time here). write_report uses them if the model's charts
+        # are the same, as they are unless a chart came to depend on a breakdown.
+        charts.prefetch(build_model(main, single_level=single)["charts"])
+    breakdowns = [protected(opened, (g,), ("rows",)) for g in groups]
+    prev = changes = None
+    inputs = [_input("export", opened.export.path, opened.export.sha256)]
+    if spec is not None:
+        inputs.append(_input("spec", Path(spec), _sha256(Path(spec))))
+    if previous is not None:
+        prev_opened = open_survey(previous, opened.spec, read=read)
+        prev, changes = _wave_change(opened, prev_opened, estimation, unsafe_no_suppression)
+        inputs.append(_input("previous export", prev_opened.export.path, prev_opened.export.sha256))
+    recorded = {
+        "by": list(groups),
+        "date": date,
+        **{k: v for k, v in asdict(estimation).items() if v is not None},
+        "unsafe_no_suppression": unsafe_no_suppression,
+        **(options or {}),
+    }
+    return ReportData(
+        main=main,
+        breakdowns=tuple(breakdowns),
+        previous=prev,
+        changes=changes,
+        inputs=tuple(inputs),
+        single_level=single,
+        options={k: v for k, v in recorded.items() if v is not None},
+        date=date,
+    )
+
+
+def _wave_change(
+    now: Opened, previous: Opened, estimation: Estimation, unsafe: bool
+) -> tuple[Summary, Table]:
+    """The previous wave's protected headline summary, and the protected change since it."""
+    from rapstats.estimate.waves import compare_waves
+    from rapstats.protect import protect, protect_changes
+
+    publish = ("rows", "frequencies")
+    raw_now = summarise(now, (), estimation, publish)
+    raw_before = summarise(previous, (), estimation, publish)
+    changes = compare_waves(raw_now, raw_before, confidence=raw_now.spec.methods.confidence)
+    protected_now = protect(raw_now, unsafe_no_suppression=unsafe, publish=publish)
+    before = protect(raw_before, unsafe_no_suppression=unsafe, publish=publish)
+    return before, protect_changes(changes, protected_now, before)
+
+
+def _default_groups(
+    opened: Opened, groups: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Split the default grouping variables into those broken down and those with one value.
+
+    A group with a single value (such as a quarter when every response came in one quarter)
+    would only repeat the headline figures, so it is not broken down; nor is a plain column
+    with more than ``MAX_GROUP_LEVELS`` distinct values (derived periods are always kept).
+    """
+    from rapstats.labels import BLANK_LABEL
+    from rapstats.normalise import normalise
+
+    spec = opened.spec
+    coded = normalise(opened.export, replace(spec, questions=()), by=groups).groups
+    kept: list[str] = []
+    single: list[str] = []
+    for name in groups:
+        levels = coded[name][1]
+        if len(levels) <= 1:
+            single.append(name)
+        elif spec.group(name).derive is not None or (
+            len([v for v in levels if v != BLANK_LABEL]) <= MAX_GROUP_LEVELS
+        ):
+            kept.append(name)
+    return tuple(kept), tuple(single)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _input(role: str, path: Path, sha: str) -> dict[str, str]:
+    return {"role": role, "name": Path(path).name, "sha256": sha}

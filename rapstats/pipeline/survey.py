@@ -1,0 +1,249 @@
+"""Open an export with its spec, summarise, protect, quote comments: the wiring every command
+shares (see :mod:`rapstats.pipeline`)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rapstats.vocab import MAX_UNPACKED_MB
+
+if TYPE_CHECKING:
+    from rapstats.estimate.summary import Summary
+    from rapstats.io import Export
+    from rapstats.protect.redact import QuotableComments
+    from rapstats.spec import Spec
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """How to read an export (as :func:`rapstats.io.load_export`)."""
+
+    platform: str = "auto"
+    encoding: str | None = None
+    sheet: str | None = None
+    max_unpacked_mb: float = MAX_UNPACKED_MB
+
+
+@dataclass(frozen=True, slots=True)
+class Estimation:
+    """Overrides of the spec's ``[defaults]``; None keeps the spec's."""
+
+    method: str | None = None
+    test: str | None = None
+    confidence: float | None = None
+    adjust: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """An export loaded with its spec, and the notes for the user (stderr)."""
+
+    export: Export
+    spec: Spec
+    notes: tuple[str, ...]
+
+
+def open_survey(
+    path: str | Path,
+    spec: str | Path | Spec | None = None,
+    *,
+    by: tuple[str, ...] = (),
+    read: ReadOptions = ReadOptions(),
+) -> Opened:
+    """Load an export with the columns its spec needs; infer a spec when none is given.
+
+    Parameters
+    ----------
+    path : str or Path
+        The survey export.
+    spec : str, Path or Spec, optional
+        A spec file (TOML) or a parsed spec. Default None infers one from the export.
+    by : tuple of str
+        Grouping variables the caller will use (their columns are read too).
+    read : ReadOptions
+        Platform, encoding and sheet of the export.
+    """
+    from rapstats.io import load_export
+    from rapstats.spec import Spec, load_spec
+
+    spec_obj = spec if isinstance(spec, Spec) or spec is None else load_spec(spec)
+    columns = keep = None
+    if spec_obj is not None:
+        columns, keep = spec_obj.load_columns(by)
+    export = load_export(
+        path,
+        platform=read.platform,
+        encoding=read.encoding,
+        sheet=read.sheet,
+        columns=columns,
+        keep=keep or (),
+        max_unpacked_mb=read.max_unpacked_mb,
+    )
+    notes = [f"read {export.rows_read} responses from {path} ({export.platform})"]
+    if export.dropped:
+        notes.append("dropped personal-data columns: " + ", ".join(export.dropped))
+    notes += list(export.notes)
+    if spec_obj is None:
+        from rapstats.spec.infer import infer_spec
+
+        spec_obj = infer_spec(export)
+        weight = spec_obj.design.weight
+        weighted = f', weighted by column "{weight}"' if weight else ""
+        notes.append(
+            f"no --spec given: inferred one with {len(spec_obj.questions)} questions{weighted} "
+            "(write it with `rapstats init` to check and edit it)"
+        )
+    return Opened(export=export, spec=spec_obj, notes=tuple(notes))
+
+
+def protected_summary(
+    opened: Opened,
+    *,
+    by: tuple[str, ...] = (),
+    estimation: Estimation = Estimation(),
+    publish: tuple[str, ...] = ("rows",),
+    unsafe_no_suppression: bool = False,
+) -> Summary:
+    """Summarise an opened export and protect exactly the tables in ``publish``.
+
+    ``publish`` names what the caller will print, of ``("rows", "frequencies")``: only those
+    tables are built and constrain secondary suppression, so nothing is withheld to protect a
+    table nobody sees.
+    """
+    from rapstats.protect import protect
+
+    summary = summarise(opened, by, estimation, publish)
+    return protect(summary, unsafe_no_suppression=unsafe_no_suppression, publish=publish)
+
+
+def summarise(
+    opened: Opened, by: tuple[str, ...], estimation: Estimation, publish: tuple[str, ...]
+) -> Summary:
+    """The unprotected summary of an opened export, with frequencies if they are published."""
+    from rapstats.estimate.summary import summarize
+
+    return summarize(
+        opened.export,
+        opened.spec,
+        by=by,
+        method=estimation.method,
+        test=estimation.test,
+        confidence=estimation.confidence,
+        adjust=estimation.adjust,
+        with_frequencies="frequencies" in publish,
+    )
+
+
+def summarize_file(
+    path: str | Path,
+    spec: str | Path | Spec | None = None,
+    *,
+    by: tuple[str, ...] = (),
+    read: ReadOptions = ReadOptions(),
+    estimation: Estimation = Estimation(),
+    publish: tuple[str, ...] = ("rows",),
+    unsafe_no_suppression: bool = False,
+) -> tuple[Summary, tuple[str, ...]]:
+    """Open, summarise and protect an export: the body of ``summarize`` and ``freq``.
+
+    Returns
+    -------
+    summary : Summary
+        Protected; publish it through :mod:`rapstats.render`.
+    notes : tuple of str
+        What the user should be told (rows read, columns dropped, labels redacted...).
+    """
+    opened = open_survey(path, spec, by=by, read=read)
+    summary = protected_summary(
+        opened,
+        by=by,
+        estimation=estimation,
+        publish=publish,
+        unsafe_no_suppression=unsafe_no_suppression,
+    )
+    return summary, opened.notes + redaction_notes(summary)
+
+
+def redaction_notes(summary: Summary) -> tuple[str, ...]:
+    """The note for stderr when protect redacted personal data in labels."""
+    n = (summary.disclosure or {}).get("redacted_labels", 0)
+    if not n:
+        return ()
+    return (f"redacted personal data in {n} label{'s' if n != 1 else ''} of the export",)
+
+
+def comments_file(
+    path: str | Path,
+    spec: str | Path | Spec | None = None,
+    *,
+    by: str | None = None,
+    read: ReadOptions = ReadOptions(),
+) -> tuple[QuotableComments, str, tuple[str, ...]]:
+    """Quotable free text of an export, redacted; the comments of anyone in a group smaller
+    than ``min_base`` of any declared group (or ``by``) are withheld in every run, so that two
+    runs cannot be differenced to attribute them.
+
+    Returns
+    -------
+    quoted : QuotableComments
+    title : str
+        The spec's title, else "Comments".
+    notes : tuple of str
+    """
+    from rapstats.normalise import normalise
+    from rapstats.protect.redact import comments_of
+    from rapstats.spec import Spec, fold_label, load_spec
+
+    spec_obj = spec if isinstance(spec, Spec) or spec is None else load_spec(spec)
+    shown = (by,) if by else ()
+    # every declared group, so that a comment is withheld in every run if any group is small
+    declared = tuple(g.name for g in spec_obj.groups) if spec_obj is not None else ()
+    opened = open_survey(path, spec_obj, by=declared + shown, read=read)
+    # a group whose column was dropped as personal data is never published: leave it out
+    dropped = {fold_label(c) for c in opened.export.dropped}
+    spec_obj = opened.spec
+    kept = [g.name for g in spec_obj.groups if fold_label(g.column) not in dropped]
+    by_all = tuple(dict.fromkeys(spec_obj.group(g).name for g in (*kept, *shown)))
+    responses = normalise(opened.export, spec_obj, by=by_all)
+    name = spec_obj.group(by).name if by else None
+    quoted = comments_of(responses, group=name, min_base=spec_obj.disclosure.min_base)
+    return quoted, spec_obj.title or "Comments", opened.notes
+
+
+def starter_spec(
+    path: str | Path, *, read: ReadOptions = ReadOptions()
+) -> tuple[str, tuple[str, ...]]:
+    """The starter spec ``rapstats init`` writes: inferred from the whole export, as TOML.
+
+    Parameters
+    ----------
+    path : str or Path
+        The survey export.
+    read : ReadOptions
+        Platform, encoding and sheet of the export.
+
+    Returns
+    -------
+    text : str
+        The spec as TOML, under a header naming the export and saying what to check.
+    notes : tuple of str
+        What the user should be told (personal-data columns dropped).
+    """
+    from rapstats import __version__
+    from rapstats.io import load_export
+    from rapstats.spec import spec_to_toml
+    from rapstats.spec.infer import infer_spec
+
+    export = load_export(path, **asdict(read))
+    dropped = ", ".join(export.dropped)
+    notes = (f"dropped personal-data columns: {dropped}",) if dropped else ()
+    header = (
+        f"Survey spec inferred by rapstats {__version__} from {export.path.name} "
+        f"({export.platform}, {export.rows_read} responses).\n"
+        "Check every question: its workstream, which answers count as positive, which are "
+        "excluded from the base,\nand add national baselines as baseline = { p = 0.30, "
+        'source = "..." }. See README, Survey spec.'
+    )
+    return spec_to_toml(infer_spec(export), header=header), notes
