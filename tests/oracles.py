@@ -63,3 +63,23 @@ def table_layers(interior: np.ndarray) -> tuple[list[tuple], np.ndarray]:
             keys.append(tuple(key))
             values.append(float(layer[idx]))
     return keys, np.array(values)
+
+
+# The publication contract, written here and not taken from rapstats: the data-derived fields
+# of a summary row and of a frequency row, which a withheld ([c]) row must leave empty.
+ROW_DATA = (
+    "base",
+    "positive",
+    "share",
+    "ci_low",
+    "ci_high",
+    "diff",
+    "diff_low",
+    "diff_high",
+    "test",
+    "p_value",
+    "p_adjusted",
+    "significant",
+    "effective_n",
+)
+FREQ_DATA = ("count", "share_of_base")

@@ -30,7 +30,7 @@ from click.testing import CliRunner
 from conftest import run
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from oracles import lp_ranges
+from oracles import FREQ_DATA, ROW_DATA, lp_ranges
 
 RESULT_NAMES = (
     "flag",
@@ -48,22 +48,6 @@ RESULT_NAMES = (
     "answer",
     "kind",
 )
-ROW_DATA = (
-    "base",
-    "positive",
-    "share",
-    "ci_low",
-    "ci_high",
-    "diff",
-    "diff_low",
-    "diff_high",
-    "test",
-    "p_value",
-    "p_adjusted",
-    "significant",
-    "effective_n",
-)
-FREQ_DATA = ("count", "share_of_base")
 AGREE = ("Strongly agree", "Agree", "Neither agree nor disagree", "Disagree", "Strongly disagree")
 # question column -> (options, positive, excluded)
 QUESTIONS = {

@@ -33,7 +33,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 from conftest import ROOT, requires_tool, run
-from oracles import lp_ranges
+from oracles import FREQ_DATA, ROW_DATA, lp_ranges
 
 ATTACK = ROOT / "tests" / "data" / "attack"
 _spec = importlib.util.spec_from_file_location("make_attack", ATTACK / "make_attack.py")
@@ -42,23 +42,6 @@ _spec.loader.exec_module(planted)
 
 FORMATS = ("table", "csv", "json", "markdown")
 REPORT_FORMATS = "md,html,pdf,xlsx,ods"
-# Fields of a summary row that are derived from the data (CONTRACT11); frequency rows below.
-ROW_DATA = (
-    "base",
-    "positive",
-    "share",
-    "ci_low",
-    "ci_high",
-    "diff",
-    "diff_low",
-    "diff_high",
-    "test",
-    "p_value",
-    "p_adjusted",
-    "significant",
-    "effective_n",
-)
-FREQ_DATA = ("count", "share_of_base")
 REASONS = ("base below", "count below", "secondary suppression")
 
 pytestmark = requires_tool(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
