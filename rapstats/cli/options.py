@@ -1,0 +1,278 @@
+"""The command line's shared parts: path and group types, the shared options (read, input,
+estimate, output), and the steps every command ends with (check outputs, emit, notes).
+
+Only click, the standard library and the vocabulary are imported, so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from rapstats.errors import RapstatsError
+from rapstats.vocab import (
+    ADJUST_CHOICES,
+    BASELINE_TEST_CHOICES,
+    CI_METHODS,
+    MAX_CONFIDENCE,
+    MAX_UNPACKED_MB,
+    PLATFORMS,
+)
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from rapstats.estimate.summary import Summary
+
+
+FORMATS = ("table", "csv", "json", "markdown")
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+CONFIDENCE = click.FloatRange(0, MAX_CONFIDENCE, min_open=True)
+
+
+class _Path(click.Path):
+    """A click.Path that gives a pathlib.Path; pathlib loads only when a value is converted
+    (so that ``--help`` does not import it). With ``allow_dash``, ``-`` gives None (standard
+    output)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from pathlib import Path
+
+        value = super().convert(value, param, ctx)
+        return None if self.allow_dash and value == "-" else Path(value)
+
+
+class _Group(click.Group):
+    """Turn rapstats' own errors into one-line messages (exit 1), never tracebacks."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except RapstatsError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+def note(ctx: click.Context, *messages: str) -> None:
+    """Messages for the user on stderr, unless ``--quiet`` (user values in them shown escaped)."""
+    if not ctx.find_root().params.get("quiet"):
+        from rapstats.escape import visible
+
+        for message in messages:
+            click.echo(f"rapstats: {visible(message)}", err=True)
+
+
+def _encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Refuse an --encoding that is no text encoding (``rot13``) before anything is read."""
+    if value is not None:
+        from rapstats.io import text_encoding
+
+        try:
+            text_encoding(value)
+        except RapstatsError as exc:
+            raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+    return value
+
+
+def _options(*options: Decorator) -> Decorator:
+    """Apply click options in the order given (the first is listed first by ``--help``)."""
+
+    def apply(f: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed(options):
+            f = option(f)
+        return f
+
+    return apply
+
+
+def _gathered(name: str, kind: str, keys: tuple[str, ...], *options: Decorator) -> Decorator:
+    """``options``, given to the command as one argument ``name``: the
+    :mod:`rapstats.pipeline` dataclass ``kind`` made, once, from the options named ``keys``."""
+
+    def apply(f: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(f)
+        def command(*args: Any, **params: Any) -> Any:
+            from rapstats import pipeline
+
+            params[name] = getattr(pipeline, kind)(**{k: params.pop(k) for k in keys})
+            return f(*args, **params)
+
+        return _options(*options)(command)
+
+    return apply
+
+
+def read_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """How to read an export, given to the command as one ``read`` (ReadOptions)."""
+    return _gathered(
+        "read",
+        "ReadOptions",
+        ("platform", "encoding", "sheet", "max_unpacked_mb"),
+        click.option(
+            "--platform",
+            type=click.Choice(PLATFORMS),
+            default="auto",
+            show_default=True,
+            help="Layout of the export.",
+        ),
+        click.option(
+            "--encoding", callback=_encoding, help="Text encoding of a CSV. Default: detected."
+        ),
+        click.option("--sheet", help="Worksheet of an XLSX/ODS. Default: the first."),
+        click.option(
+            "--max-unpacked-mb",
+            type=click.FloatRange(0, min_open=True),
+            default=MAX_UNPACKED_MB,
+            show_default=True,
+            help="Largest size an XLSX/ODS may unpack to, in MB (refuses zip bombs).",
+        ),
+    )(f)
+
+
+def input_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """The export, its spec and how to read it (``read``): shared by every reader."""
+    return _options(
+        click.argument("export", type=_Path(dir_okay=False)),
+        click.option(
+            "--spec",
+            "spec_path",
+            type=_Path(dir_okay=False),
+            help="Survey spec (TOML). Default: inferred from the export, as `rapstats init`.",
+        ),
+        read_options,
+    )(f)
+
+
+def estimate_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Options of commands that estimate shares; the spec's overrides given as ``estimation``."""
+    estimation = _gathered(
+        "estimation",
+        "Estimation",
+        ("confidence", "method", "test", "adjust"),
+        click.option(
+            "--confidence",
+            type=CONFIDENCE,
+            help="Confidence level. Default: the spec's, else 0.95.",
+        ),
+        click.option(
+            "--method",
+            type=click.Choice(CI_METHODS),
+            help="Interval method. Default: the spec's, else wilson.",
+        ),
+        click.option(
+            "--test",
+            type=click.Choice(BASELINE_TEST_CHOICES),
+            help="Baseline test. Default: the spec's, else auto (score; exact for small n).",
+        ),
+        click.option(
+            "--adjust",
+            type=click.Choice(ADJUST_CHOICES),
+            help="Multiplicity adjustment of p-values. Default: the spec's, else holm.",
+        ),
+    )
+    return _options(
+        click.option(
+            "--by",
+            multiple=True,
+            metavar="GROUP",
+            help="Split by a spec group or export column; repeat to cross (e.g. --by area "
+            "--by quarter).",
+        ),
+        estimation,
+        click.option(
+            "--unsafe-no-suppression",
+            is_flag=True,
+            help="Do not suppress small cells. Internal working files only: every output is "
+            "marked UNSUPPRESSED - NOT FOR PUBLICATION.",
+        ),
+        click.option(
+            "--explain-suppression",
+            type=_Path(dir_okay=False),
+            metavar="FILE",
+            help="Also write why each cell was withheld to FILE (CSV for the analyst, marked "
+            "NOT FOR PUBLICATION: the reasons narrow the hidden values).",
+        ),
+    )(f)
+
+
+def _format_option(choices: tuple[str, ...], **shown: Any) -> Decorator:
+    """--format (given as ``fmt``): one of ``choices``, the first by default."""
+    return click.option("--format", "fmt", type=click.Choice(choices), default=choices[0], **shown)
+
+
+def output_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--format and --output."""
+    return _options(
+        _format_option(FORMATS, show_default=True, help="Output format."),
+        click.option(
+            "--output",
+            "-o",
+            type=_Path(allow_dash=True),
+            help="Write to this file (atomically; never over an input) instead of standard "
+            "output (-).",
+        ),
+    )(f)
+
+
+def _check(outputs: dict[str, Path | None], inputs: dict[str, Path | None]) -> None:
+    """Refuse any of ``outputs`` (by option) that would replace one of ``inputs`` (by role),
+    as :func:`rapstats.files.check_output`."""
+    from rapstats.files import check_output
+
+    for option, path in outputs.items():
+        check_output(path, inputs, option=option)
+
+
+def _emit(ctx: click.Context, text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from rapstats.files import write_atomic
+
+    write_atomic(output, text)
+    note(ctx, f"wrote {output}")
+
+
+def _summary(
+    ctx: click.Context, output: Path | None, publish: tuple[str, ...], **params: Any
+) -> Summary:
+    """The protected summary of summarize and freq (:func:`rapstats.pipeline.summarize_file`);
+    notes are shown only when every step succeeded, so a failure prints exactly one line."""
+    from rapstats.pipeline import summarize_file
+
+    explain = params.pop("explain_suppression")
+    export, spec = params.pop("export"), params.pop("spec_path")
+    _check({"--output": output, "--explain-suppression": explain}, {"export": export, "spec": spec})
+    summary, notes = summarize_file(export, spec, **params, publish=publish)
+    _explain(ctx, (summary,), explain)
+    note(ctx, *notes)
+    return summary
+
+
+def _explain(ctx: click.Context, summaries: Iterable[Summary], path: Path | None) -> None:
+    """Write the analyst's suppression audit (why each cell was withheld), if asked."""
+    if path is None:
+        return
+    from rapstats.files import write_atomic
+    from rapstats.render.tables import render_suppression_audit
+
+    write_atomic(path, render_suppression_audit(tuple(summaries)))
+    note(ctx, f"wrote the suppression audit (NOT FOR PUBLICATION) to {path}")
+
+
+def _terminal_width() -> int:
+    """Columns of the terminal, as shutil.get_terminal_size gives them (COLUMNS, else the
+    terminal, else 80), without importing shutil (and with it compression modules) on every
+    ``--help``."""
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
