@@ -32,6 +32,7 @@ from rapstats.cli.options import (
     output_options,
     read_options,
 )
+from rapstats.cli.waves import compare
 from rapstats.vocab import (
     BASELINE_TESTS,
     CI_METHODS,
@@ -379,6 +380,9 @@ def report(
     n = _write_report(model, out, chosen, charts, bar=not quiet and sys.stderr.isatty())
     if not quiet:
         note(ctx, f"wrote {n} files to {out}")
+
+
+cli.add_command(compare)
 
 
 def main() -> None:

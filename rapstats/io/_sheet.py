@@ -283,9 +283,16 @@ def read_sav(
             path=path,
             hint="save it again from SPSS, or export the survey as CSV",
         ) from None
+    names = list(meta.column_names)
+    if any(not isinstance(n, str) for n in names):
+        raise InputError(
+            "cannot be read as an SPSS .sav file (its variable names are damaged)",
+            path=path,
+            hint="save it again from SPSS, or export the survey as CSV",
+        )
     labels = {k: v for k, v in (meta.column_names_to_labels or {}).items() if v}
     columns = {c: to_coded(raw[c].to_numpy(dtype=object)) for c in raw.columns}
-    return columns, labels, list(meta.column_names)
+    return columns, labels, names
 
 
 __all__ = [

@@ -9,13 +9,15 @@ columns kept and disclosure control applied the same way whatever the output:
   exactly the tables named (only they constrain secondary suppression);
 * :func:`comments_file`: quotable, redacted free text;
 * :func:`starter_spec`: the spec ``rapstats init`` infers, as TOML;
-* :func:`build_report`: the report model (headline, breakdowns, previous wave).
+* :func:`build_report`: the report model (headline, breakdowns, previous wave);
+* :func:`compare_files`: the change of every headline share between two waves.
 
 Notes are returned, never printed: the CLI shows them only when every step succeeded.
 """
 
 from __future__ import annotations
 
+from rapstats.pipeline.compare import Comparison, compare_files
 from rapstats.pipeline.report import MAX_GROUP_LEVELS, ReportData, build_report, report_data
 from rapstats.pipeline.survey import (
     Estimation,
@@ -32,6 +34,8 @@ from rapstats.pipeline.survey import (
 
 __all__ = [
     "MAX_GROUP_LEVELS",
+    "Comparison",
+    "compare_files",
     "Estimation",
     "Opened",
     "ReadOptions",

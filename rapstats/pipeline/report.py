@@ -170,7 +170,7 @@ def report_data(
         inputs.append(_input("spec", Path(spec), _sha256(Path(spec))))
     if previous is not None:
         prev_opened = open_survey(previous, opened.spec, read=read)
-        prev, changes = _wave_change(opened, prev_opened, estimation, unsafe_no_suppression)
+        _, prev, changes = wave_change(opened, prev_opened, estimation, unsafe_no_suppression)
         inputs.append(_input("previous export", prev_opened.export.path, prev_opened.export.sha256))
     recorded = {
         "by": list(groups),
@@ -191,10 +191,10 @@ def report_data(
     )
 
 
-def _wave_change(
+def wave_change(
     now: Opened, previous: Opened, estimation: Estimation, unsafe: bool
-) -> tuple[Summary, Table]:
-    """The previous wave's protected headline summary, and the protected change since it."""
+) -> tuple[Summary, Summary, Table]:
+    """Both waves' protected headline summaries, and the protected change between them."""
     from rapstats.estimate.waves import compare_waves
     from rapstats.protect import protect, protect_changes
 
@@ -204,7 +204,7 @@ def _wave_change(
     changes = compare_waves(raw_now, raw_before, confidence=raw_now.spec.methods.confidence)
     protected_now = protect(raw_now, unsafe_no_suppression=unsafe, publish=publish)
     before = protect(raw_before, unsafe_no_suppression=unsafe, publish=publish)
-    return before, protect_changes(changes, protected_now, before)
+    return protected_now, before, protect_changes(changes, protected_now, before)
 
 
 def _default_groups(

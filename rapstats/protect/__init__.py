@@ -355,7 +355,7 @@ def protect_changes(changes: Table, now: Summary, previous: Summary) -> Table:
         if hidden:
             out[k] = "[c]" if "[c]" in hidden else "[x]"
     held = np.array([v is not None for v in out], dtype=bool)
-    table = _withhold(changes, held, keep=("question", "option", "method"))
+    table = _withhold(changes, held, keep=("question", "option", "text", "method"))
     return table.assign({"symbol": out})
 
 

@@ -183,8 +183,9 @@ def _question_texts(summary: Summary) -> list[tuple[str, str]]:
     return list(zip(rows["question"][first].tolist(), rows["text"][first].tolist(), strict=True))
 
 
-def _csv_frame(table: Table, summary: Summary) -> str:
-    """CSV data, then the methods note as trailing ``# `` lines (``read_csv(comment="#")``)."""
+def _csv_frame(table: Table, summary: Summary, *, extra: list[str] | None = None) -> str:
+    """CSV data, then ``extra`` notes and the methods note as trailing ``# `` lines
+    (``read_csv(comment="#")``)."""
     buf = io.StringIO()
     banner = _banner(summary)
     if banner:
@@ -192,7 +193,7 @@ def _csv_frame(table: Table, summary: Summary) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow([csv_cell(c) for c in table.columns])
     writer.writerows(zip(*(_csv_column(table[c]) for c in table.columns), strict=True))
-    buf.writelines(csv_note(line) + "\n" for line in _footnotes(summary))
+    buf.writelines(csv_note(line) + "\n" for line in [*(extra or []), *_footnotes(summary)])
     return buf.getvalue()
 
 
@@ -212,6 +213,11 @@ def _csv_value(v: Any) -> str:
     if isinstance(v, float):
         return repr(v)
     return csv_cell(v) if isinstance(v, str) else str(v)
+
+
+def _clean_record(record: dict[str, Any]) -> dict[str, Any]:
+    """A JSON-ready row of :meth:`Table.records` (Python scalars): NaN -> None."""
+    return {k: None if _missing(v) else v for k, v in record.items()}
 
 
 def _json_doc(summary: Summary, rows: list[dict[str, Any]]) -> str:

@@ -1,0 +1,130 @@
+"""Render a comparison of two waves (``rapstats compare``): ``table``, ``csv``, ``json`` or
+``markdown``.
+
+Schema (stable for scripts): one row per headline question (x option) present in both waves:
+``question``, ``option``, ``text``, ``share_previous`` (the earlier export), ``share_now`` (the
+later one), ``change`` (later minus earlier, proportion units), ``change_low``,
+``change_high``, ``method``, ``test``, ``p_value``, ``p_adjusted``, ``significant``, ``flag``
+(the status symbol). A withheld change has every data-derived field null. JSON adds
+``inputs`` (``earlier``, ``later``), ``methods`` (with ``comparison`` notes) and
+``disclosure``; CSV ends with the notes as ``# `` lines.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from rapstats.escape import json_text, markdown
+from rapstats.render.tables import (
+    _aligned,
+    _banner,
+    _clean_record,
+    _csv_frame,
+    _footnotes,
+    _terminal,
+    p_text,
+    pct,
+    pp,
+)
+from rapstats.table import Table
+from rapstats.vocab import ADJUSTMENT, level
+
+if TYPE_CHECKING:
+    from rapstats.estimate.summary import Summary
+
+FIELDS = (
+    "question",
+    "option",
+    "text",
+    "share_previous",
+    "share_now",
+    "change",
+    "change_low",
+    "change_high",
+    "method",
+    "test",
+    "p_value",
+    "p_adjusted",
+    "significant",
+)
+
+
+def comparison_notes(later: Summary) -> list[str]:
+    """How the changes were made, as sentences for every output's notes."""
+    m = later.spec.methods
+    notes = [
+        "Change: the later export's share minus the earlier one's, in percentage points, with "
+        f"a {level(m.confidence)} Newcombe hybrid score interval for the difference of two "
+        "independent proportions (Newcombe 1998, method 10); the two waves are treated as "
+        "independent samples.",
+        "Test: Pearson's chi-square without continuity correction (R prop.test(correct = "
+        "FALSE)), or Fisher's exact test (R fisher.test) where an expected count is below 5; "
+        "two-sided.",
+    ]
+    if m.adjust != "none":
+        notes.append(
+            f"p-values are adjusted for multiple comparisons ({ADJUSTMENT.labels[m.adjust]}) "
+            "across the changes of this comparison."
+        )
+    return notes
+
+
+def render_changes(changes: Table, earlier: Summary, later: Summary, fmt: str) -> str:
+    """The protected ``changes`` between two waves (their protected headline summaries
+    ``earlier`` and ``later``; see :func:`rapstats.pipeline.compare_files`) in ``fmt``
+    (``table``, ``csv``, ``json`` or ``markdown``)."""
+    table = Table(
+        {**{f: changes[f] for f in FIELDS}, "flag": changes["symbol"]}, length=len(changes)
+    )
+    notes = comparison_notes(later)
+    if fmt == "csv":
+        return _csv_frame(table, later, extra=notes)
+    if fmt == "json":
+        doc = {
+            "rapstats_version": later.version,
+            "inputs": {"earlier": earlier.source, "later": later.source},
+            "methods": {**later.methods, "comparison": notes},
+            "disclosure": later.disclosure,
+            "rows": [_clean_record(r) for r in table.records()],
+        }
+        if _banner(later):
+            doc = {"warning": _banner(later), **doc}
+        return json_text(json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False)) + "\n"
+    header, body = _display(table, later.spec.methods.confidence)
+    footnotes = notes + _footnotes(later)
+    title = f"{later.spec.title or 'Comparison'}: change since the earlier export"
+    if fmt == "markdown":
+        lines = [f"**{_banner(later)}**", ""] if _banner(later) else []
+        lines += [f"# {markdown(title)}", ""]
+        lines.append("| " + " | ".join(markdown(c, cell=True) for c in header) + " |")
+        lines.append("|---|" + "---:|" * (len(header) - 1))
+        lines += ["| " + " | ".join(markdown(c, cell=True) for c in r) + " |" for r in body]
+        lines += ["", "Notes:", ""]
+        lines += [f"{i}. {markdown(n)}" for i, n in enumerate(footnotes, start=1)]
+        return "\n".join(lines) + "\n"
+    lines = [_banner(later), ""] if _banner(later) else []
+    lines += [title, "", *_aligned(header, body, 1), ""]
+    return _terminal([*lines, *[f"Note: {n}" for n in footnotes]])
+
+
+def _display(table: Table, confidence: float) -> tuple[list[str], list[list[str]]]:
+    """Header and cells of the terminal and Markdown tables."""
+    header = ["Question", "Earlier", "Later", "Change", f"{level(confidence)} CI", "Test"]
+    header += ["p (adj.)", "Flag"]
+    body = []
+    for r in table.records():
+        label = r["question"] + (f": {r['option']}" if r["option"] else "")
+        symbol = r["flag"] or ""
+        shown: Any = symbol if symbol in ("[c]", "[x]") else None
+        ci = f"{pp(r['change_low'])} to {pp(r['change_high'])}" if pp(r["change_low"]) else ""
+        cells = [
+            pct(r["share_previous"]),
+            pct(r["share_now"]),
+            pp(r["change"]),
+            ci,
+            (r["test"] or "").replace("_", " "),
+            p_text(r["p_adjusted"]),
+        ]
+        body.append([label, *[shown or c for c in cells], symbol])
+    return header, body

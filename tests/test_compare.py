@@ -1,0 +1,87 @@
+"""``rapstats compare EARLIER LATER``: the change of every share between two exports, tested.
+
+Files: tests/data/waves/compare_*.csv (see its README). Expected values come from the
+reference corpus (tests/data/reference/proportions.json): R ``prop.test(correct = FALSE)`` for
+23/380 vs 40/400, the published Fisher p (Lydersen 2009) and Newcombe interval (Fagerland 2015)
+for 7/34 vs 1/34. Holm's adjustment of two p-values is written out here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from conftest import run
+
+DATA = Path(__file__).parent / "data" / "waves"
+REFERENCE = Path(__file__).parent / "data" / "reference" / "proportions.json"
+ARGS = (DATA / "compare_earlier.csv", DATA / "compare_later.csv", "--spec", DATA / "compare.toml")
+
+
+def reference(case_id: str) -> dict:
+    return next(r for r in json.loads(REFERENCE.read_text()) if r["id"] == case_id)
+
+
+def rows(runner, *extra: str) -> dict[str, dict]:
+    result = run(runner, "compare", *ARGS, "--format", "json", *extra)
+    assert result.exit_code == 0, result.stderr
+    return {r["question"]: r for r in json.loads(result.stdout)["rows"]}
+
+
+def test_changes_tests_and_holm_match_r(runner):
+    got = rows(runner)
+    chisq = reference("two_sample_test.r.40of400_vs_23of380.chisq_nocc")["expected"]["p_value"]
+    fisher = reference("two_sample_test.pub.lydersen2009.1of34_vs_7of34.fisher")
+    newcombe = reference("diff_ci.pub.fagerland2015.7of34_vs_1of34.newcombe")["expected"]
+    qa, qb = got["qa"], got["qb"]
+    assert (qa["share_previous"], qa["share_now"]) == pytest.approx((23 / 380, 40 / 400))
+    assert qa["change"] == pytest.approx(40 / 400 - 23 / 380, abs=1e-12)
+    assert qa["test"] == "chisq_nocc" and qa["p_value"] == pytest.approx(chisq, abs=1e-12)
+    # 1/34 vs 7/34: an expected count of 4 < 5, so Fisher's exact test (R fisher.test)
+    assert qb["test"] == "fisher"
+    assert qb["p_value"] == pytest.approx(fisher["expected"]["p_value"], abs=1e-4)
+    # the change is later minus earlier: the published 7/34 - 1/34 interval, negated
+    assert (qb["change_low"], qb["change_high"]) == pytest.approx(
+        (-newcombe[1], -newcombe[0]), abs=0.005
+    )
+    holm = min(1.0, 2 * min(qa["p_value"], qb["p_value"]))
+    holm_second = max(holm, max(qa["p_value"], qb["p_value"]))
+    assert sorted([qa["p_adjusted"], qb["p_adjusted"]]) == pytest.approx([holm, holm_second])
+    assert qa["significant"] is False and qb["significant"] is False  # 0.086 > 0.05
+    none = rows(runner, "--adjust", "none")
+    assert none["qa"]["p_adjusted"] == none["qa"]["p_value"] and none["qa"]["significant"]
+
+
+def test_a_change_is_withheld_where_either_wave_is(runner):
+    """The default min_count (10) withholds QB's counts of 7 and 1, and with them the change."""
+    spec = DATA / "waves.toml"
+    result = run(
+        runner, "compare", DATA / "wave1.csv", DATA / "wave2.csv", "--spec", spec, "--format", "csv"
+    )
+    assert result.exit_code == 0, result.stderr
+    records = {
+        r["question"]: r
+        for r in csv.DictReader(line for line in io.StringIO(result.stdout) if line[0] != "#")
+    }
+    q2 = records["q2"]
+    assert q2["flag"] == "[c]"
+    derived = ("share_previous", "share_now", "change", "change_low", "change_high", "test")
+    assert all(q2[k] == "" for k in (*derived, "p_value", "p_adjusted", "significant"))
+    assert records["q1"]["flag"] == "" and records["q1"]["change"] != ""
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_readable_formats_show_changes_and_notes(runner, fmt):
+    result = run(runner, "compare", *ARGS, "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    assert "+3.9 pp" in result.stdout and "-17.6 pp" in result.stdout
+    assert "Newcombe" in result.stdout and "fisher" in result.stdout
+
+
+def test_output_over_an_input_is_refused(runner):
+    result = run(runner, "compare", *ARGS, "-o", str(DATA / "compare_later.csv"))
+    assert result.exit_code == 1
+    assert "--output is the same file as the later export" in result.stderr
