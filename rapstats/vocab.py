@@ -241,3 +241,8 @@ def level(confidence: float) -> str:
     from decimal import Decimal
 
     return f"{(Decimal(repr(float(confidence))) * 100).normalize():f}%"
+
+
+#: Which pairs of waves ``rapstats compare`` tests: each wave against the one before it, or
+#: against the first.
+COMPARE_AGAINST: tuple[str, ...] = ("previous", "first")

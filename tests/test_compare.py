@@ -1,4 +1,4 @@
-"""``rapstats compare EARLIER LATER``: the change of every share between two exports, tested.
+"""``rapstats compare EXPORT EXPORT [EXPORT...]``: the change of every share between waves, tested.
 
 Files: tests/data/waves/compare_*.csv (see its README). Expected values come from the
 reference corpus (tests/data/reference/proportions.json): R ``prop.test(correct = FALSE)`` for
@@ -84,4 +84,46 @@ def test_readable_formats_show_changes_and_notes(runner, fmt):
 def test_output_over_an_input_is_refused(runner):
     result = run(runner, "compare", *ARGS, "-o", str(DATA / "compare_later.csv"))
     assert result.exit_code == 1
-    assert "--output is the same file as the later export" in result.stderr
+    assert "--output is the same file as the export 2" in result.stderr
+
+
+def test_waves_are_named_and_paired_against_previous_or_first(runner):
+    early, late = DATA / "compare_earlier.csv", DATA / "compare_later.csv"
+    spec = ("--spec", DATA / "compare.toml", "--format", "json")
+    result = run(runner, "compare", early, late, early, *spec, "--wave-names", "Q1,Q2,Q3")
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    pairs = [(r["earlier"], r["later"], r["question"]) for r in doc["rows"]]
+    assert pairs == [("Q1", "Q2", "qa"), ("Q1", "Q2", "qb"), ("Q2", "Q3", "qa"), ("Q2", "Q3", "qb")]
+    assert list(doc["inputs"]) == ["Q1", "Q2", "Q3"]
+    back = {r["question"]: r for r in doc["rows"] if r["earlier"] == "Q2"}
+    assert back["qa"]["change"] == pytest.approx(23 / 380 - 40 / 400, abs=1e-12)
+    first = run(runner, "compare", early, late, early, *spec, "--against", "first")
+    assert first.exit_code == 0, first.stderr
+    rows_first = json.loads(first.stdout)["rows"]
+    # default names are the file names; against the first wave, Q1 -> Q3 is no change
+    assert {(r["earlier"], r["later"]) for r in rows_first} == {
+        ("compare_earlier (1)", "compare_later"),
+        ("compare_earlier (1)", "compare_earlier (3)"),
+    }
+    same = [r for r in rows_first if r["later"] == "compare_earlier (3)"]
+    assert all(r["change"] == 0 and r["p_value"] == pytest.approx(1.0) for r in same)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--wave-names", "A,B,C"), "3 wave names for 2 exports"),
+        (("--wave-names", "A,A"), "the wave name 'A' is given twice"),
+    ],
+)
+def test_wave_names_must_match_the_exports(runner, args, message):
+    result = run(runner, "compare", *ARGS, *args)
+    assert result.exit_code == 1
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_one_export_is_a_usage_error(runner):
+    result = run(runner, "compare", DATA / "compare_later.csv")
+    assert result.exit_code == 2
+    assert "give two or more exports, oldest first" in result.stderr

@@ -15,7 +15,7 @@ from rapstats.cli.options import (
     output_options,
     read_options,
 )
-from rapstats.vocab import ADJUST_CHOICES
+from rapstats.vocab import ADJUST_CHOICES, COMPARE_AGAINST
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -24,13 +24,24 @@ if TYPE_CHECKING:
 
 
 @click.command()
-@click.argument("earlier", type=_Path(dir_okay=False))
-@click.argument("later", type=_Path(dir_okay=False))
+@click.argument("exports", nargs=-1, required=True, type=_Path(dir_okay=False))
 @click.option(
     "--spec",
     "spec_path",
     type=_Path(dir_okay=False),
-    help="Survey spec (TOML) for both exports. Default: inferred from the later one.",
+    help="Survey spec (TOML) for every export. Default: inferred from the latest.",
+)
+@click.option(
+    "--wave-names",
+    metavar="A,B,...",
+    help="Names of the waves, one per export (oldest first). Default: the file names.",
+)
+@click.option(
+    "--against",
+    type=click.Choice(COMPARE_AGAINST),
+    default="previous",
+    show_default=True,
+    help="Compare each wave with the one before it, or with the first.",
 )
 @read_options
 @click.option("--confidence", type=CONFIDENCE, help="Confidence level. Default: the spec's.")
@@ -48,9 +59,10 @@ if TYPE_CHECKING:
 @click.pass_context
 def compare(
     ctx: click.Context,
-    earlier: Path,
-    later: Path,
+    exports: tuple[Path, ...],
     spec_path: Path | None,
+    wave_names: str | None,
+    against: str,
     read: ReadOptions,
     confidence: float | None,
     adjust: str | None,
@@ -58,30 +70,35 @@ def compare(
     fmt: str,
     output: Path | None,
 ) -> None:
-    """Change of every share between two exports (quarters, waves), tested.
+    """Change of every share between exports (quarters, waves), tested.
 
-    For each question: the earlier and later shares, the change in percentage points (later
-    minus earlier) with a Newcombe interval, a chi-square test (Fisher's exact test where
-    counts are small) and p adjusted across the changes. Both exports are read with one spec;
-    a change is withheld ([c]) where either wave's share is.
+    EXPORTS are two or more waves, oldest first. For each pair compared and each question:
+    both shares, the change in percentage points (later minus earlier) with a Newcombe
+    interval, a chi-square test (Fisher's exact test where counts are small) and p adjusted
+    across the pair's changes. Every export is read with one spec; a change is withheld ([c])
+    where either wave's share is.
 
     Example:
 
-        rapstats compare Q1.csv Q2.csv --spec pulse.toml --format csv
+        rapstats compare Q1.csv Q2.csv Q3.csv --spec pulse.toml --against first --format csv
     """
     from rapstats.pipeline import Estimation, compare_files
     from rapstats.render.changes import render_changes
 
-    inputs = {"earlier export": earlier, "later export": later, "spec": spec_path}
+    if len(exports) < 2:
+        raise click.UsageError("give two or more exports, oldest first", ctx=ctx)
+    names = None if wave_names is None else [n.strip() for n in wave_names.split(",")]
+    inputs = {f"export {k}": p for k, p in enumerate(exports, start=1)} | {"spec": spec_path}
     _check({"--output": output}, inputs)
     comparison, notes = compare_files(
-        earlier,
-        later,
+        exports,
         spec_path,
+        wave_names=names,
+        against=against,
         read=read,
         estimation=Estimation(confidence=confidence, adjust=adjust),
         unsafe_no_suppression=unsafe_no_suppression,
     )
     c = comparison
-    _emit(ctx, render_changes(c.changes, c.earlier, c.later, fmt), output)
+    _emit(ctx, render_changes(c.changes, c.waves, c.summaries, fmt), output)
     note(ctx, *notes)

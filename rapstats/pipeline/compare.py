@@ -1,45 +1,63 @@
-"""Compare two waves of a survey: the change of every headline share, tested and protected."""
+"""Compare waves of a survey: the change of every headline share, tested and protected."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
+from rapstats.errors import RapstatsError
 from rapstats.pipeline.report import wave_change
 from rapstats.pipeline.survey import Estimation, ReadOptions, open_survey
+from rapstats.table import Table
+from rapstats.vocab import COMPARE_AGAINST
 
 if TYPE_CHECKING:
     from rapstats.estimate.summary import Summary
     from rapstats.spec import Spec
-    from rapstats.table import Table
+
+AGAINST = COMPARE_AGAINST
 
 
 @dataclass(frozen=True, slots=True)
 class Comparison:
-    """The protected change between two waves (:func:`rapstats.estimate.waves.compare_waves`)
-    and the two protected headline summaries it was computed from."""
+    """The protected changes between waves (:func:`rapstats.estimate.waves.compare_waves`,
+    one block per pair, the wave names in ``earlier`` and ``later``), the wave names, and
+    each wave's protected headline summary."""
 
     changes: Table
-    earlier: Summary
-    later: Summary
+    waves: tuple[str, ...]
+    summaries: tuple[Summary, ...]
 
 
 def compare_files(
-    earlier: str | Path,
-    later: str | Path,
+    exports: Sequence[str | Path],
     spec: str | Path | Spec | None = None,
     *,
+    wave_names: Sequence[str] | None = None,
+    against: str = "previous",
     read: ReadOptions | None = None,
     estimation: Estimation | None = None,
     unsafe_no_suppression: bool = False,
 ) -> tuple[Comparison, tuple[str, ...]]:
-    """The change of every headline share from the ``earlier`` export to the ``later`` one.
+    """The change of every headline share between waves, given oldest first.
 
-    Both are read with one spec (given, else inferred from the later export) and the same
-    ``read`` options; ``estimation`` overrides the spec's defaults (default: none). A question
-    absent from one wave is left out. Each wave is protected as a headline publication, and a
-    change is withheld where either wave's share is.
+    Every export is read with one spec (given, else inferred from the latest export) and the
+    same ``read`` options; ``estimation`` overrides the spec's defaults (default: none). Each
+    wave is compared with the one before it (``against="previous"``) or with the first
+    (``"first"``); a question absent from a wave is left out of its pairs. Each wave is
+    protected as a headline publication, and a change is withheld where either wave's share
+    is. p-values are adjusted across the changes of each pair.
+
+    Parameters
+    ----------
+    exports : sequence of str or Path
+        Two or more exports, oldest first.
+    wave_names : sequence of str, optional
+        One name per export. Default: the file names without their extension (made unique).
 
     Returns
     -------
@@ -47,11 +65,43 @@ def compare_files(
     notes : tuple of str
         What the user should be told (rows read from each export, columns dropped...).
     """
+    names = _names(exports, wave_names)
+    if against not in AGAINST:
+        raise RapstatsError(f"against is {against!r}", hint="use one of " + ", ".join(AGAINST))
     read = read or ReadOptions()
-    now = open_survey(later, spec, read=read)
-    before = open_survey(earlier, now.spec, read=read)
-    protected_now, protected_before, changes = wave_change(
-        now, before, estimation or Estimation(), unsafe_no_suppression
-    )
-    comparison = Comparison(changes=changes, earlier=protected_before, later=protected_now)
-    return comparison, before.notes + now.notes
+    latest = open_survey(exports[-1], spec, read=read)
+    opened = [open_survey(p, latest.spec, read=read) for p in exports[:-1]] + [latest]
+    pairs = [(0 if against == "first" else j - 1, j) for j in range(1, len(exports))]
+    blocks: list[Table] = []
+    summaries: dict[int, Summary] = {}
+    for i, j in pairs:
+        later, earlier, changes = wave_change(
+            opened[j], opened[i], estimation or Estimation(), unsafe_no_suppression
+        )
+        summaries[i], summaries[j] = earlier, later
+        waves = {"earlier": [names[i]] * len(changes), "later": [names[j]] * len(changes)}
+        blocks.append(Table({**waves, **{c: changes[c] for c in changes.columns}}))
+    changes = Table({c: np.concatenate([b[c] for b in blocks]) for c in blocks[0].columns})
+    notes = tuple(n for o in opened for n in o.notes)
+    ordered = tuple(summaries[k] for k in sorted(summaries))
+    return Comparison(changes=changes, waves=tuple(names), summaries=ordered), notes
+
+
+def _names(exports: Sequence[str | Path], given: Sequence[str] | None) -> list[str]:
+    """The waves' names: as given (one per export), else the file names without extension."""
+    if len(exports) < 2:
+        raise RapstatsError("compare needs at least two exports", hint="give two or more")
+    if given is not None:
+        if len(given) != len(exports):
+            raise RapstatsError(
+                f"{len(given)} wave names for {len(exports)} exports",
+                hint="give one name per export, oldest first",
+            )
+        if len(set(given)) != len(given):
+            twice = next(n for n in given if list(given).count(n) > 1)
+            raise RapstatsError(
+                f"the wave name {twice!r} is given twice", hint="name each wave once"
+            )
+        return list(given)
+    stems = [Path(p).stem for p in exports]
+    return [s if stems.count(s) == 1 else f"{s} ({k + 1})" for k, s in enumerate(stems)]

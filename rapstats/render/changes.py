@@ -1,13 +1,13 @@
 """Render a comparison of two waves (``rapstats compare``): ``table``, ``csv``, ``json`` or
 ``markdown``.
 
-Schema (stable for scripts): one row per headline question (x option) present in both waves:
-``question``, ``option``, ``text``, ``share_previous`` (the earlier export), ``share_now`` (the
-later one), ``change`` (later minus earlier, proportion units), ``change_low``,
-``change_high``, ``method``, ``test``, ``p_value``, ``p_adjusted``, ``significant``, ``flag``
-(the status symbol). A withheld change has every data-derived field null. JSON adds
-``inputs`` (``earlier``, ``later``), ``methods`` (with ``comparison`` notes) and
-``disclosure``; CSV ends with the notes as ``# `` lines.
+Schema (stable for scripts): one row per pair of waves compared x headline question (x option)
+present in both: ``earlier``, ``later`` (the waves' names), ``question``, ``option``, ``text``,
+``share_previous`` (the earlier wave), ``share_now`` (the later one), ``change`` (later minus
+earlier, proportion units), ``change_low``, ``change_high``, ``method``, ``test``,
+``p_value``, ``p_adjusted``, ``significant``, ``flag`` (the status symbol). A withheld change
+has every data-derived field null. JSON adds ``inputs`` (wave name -> export), ``methods``
+(with ``comparison`` notes) and ``disclosure``; CSV ends with the notes as ``# `` lines.
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from rapstats.estimate.summary import Summary
 
 FIELDS = (
+    "earlier",
+    "later",
     "question",
     "option",
     "text",
@@ -65,15 +67,18 @@ def comparison_notes(later: Summary) -> list[str]:
     if m.adjust != "none":
         notes.append(
             f"p-values are adjusted for multiple comparisons ({ADJUSTMENT.labels[m.adjust]}) "
-            "across the changes of this comparison."
+            "across the changes between each pair of waves."
         )
     return notes
 
 
-def render_changes(changes: Table, earlier: Summary, later: Summary, fmt: str) -> str:
-    """The protected ``changes`` between two waves (their protected headline summaries
-    ``earlier`` and ``later``; see :func:`rapstats.pipeline.compare_files`) in ``fmt``
-    (``table``, ``csv``, ``json`` or ``markdown``)."""
+def render_changes(
+    changes: Table, waves: tuple[str, ...], summaries: tuple[Summary, ...], fmt: str
+) -> str:
+    """The protected ``changes`` between ``waves`` (with each wave's protected headline
+    summary; see :func:`rapstats.pipeline.compare_files`) in ``fmt`` (``table``, ``csv``,
+    ``json`` or ``markdown``)."""
+    later = summaries[-1]
     table = Table(
         {**{f: changes[f] for f in FIELDS}, "flag": changes["symbol"]}, length=len(changes)
     )
@@ -83,7 +88,7 @@ def render_changes(changes: Table, earlier: Summary, later: Summary, fmt: str) -
     if fmt == "json":
         doc = {
             "rapstats_version": later.version,
-            "inputs": {"earlier": earlier.source, "later": later.source},
+            "inputs": dict(zip(waves, (s.source for s in summaries), strict=True)),
             "methods": {**later.methods, "comparison": notes},
             "disclosure": later.disclosure,
             "rows": [_clean_record(r) for r in table.records()],
@@ -93,24 +98,25 @@ def render_changes(changes: Table, earlier: Summary, later: Summary, fmt: str) -
         return json_text(json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False)) + "\n"
     header, body = _display(table, later.spec.methods.confidence)
     footnotes = notes + _footnotes(later)
-    title = f"{later.spec.title or 'Comparison'}: change since the earlier export"
+    title = f"{later.spec.title or 'Comparison'}: change between waves"
     if fmt == "markdown":
         lines = [f"**{_banner(later)}**", ""] if _banner(later) else []
         lines += [f"# {markdown(title)}", ""]
         lines.append("| " + " | ".join(markdown(c, cell=True) for c in header) + " |")
-        lines.append("|---|" + "---:|" * (len(header) - 1))
+        lines.append("|---|---|---|" + "---:|" * (len(header) - 3))
         lines += ["| " + " | ".join(markdown(c, cell=True) for c in r) + " |" for r in body]
         lines += ["", "Notes:", ""]
         lines += [f"{i}. {markdown(n)}" for i, n in enumerate(footnotes, start=1)]
         return "\n".join(lines) + "\n"
     lines = [_banner(later), ""] if _banner(later) else []
-    lines += [title, "", *_aligned(header, body, 1), ""]
+    lines += [title, "", *_aligned(header, body, 3), ""]
     return _terminal([*lines, *[f"Note: {n}" for n in footnotes]])
 
 
 def _display(table: Table, confidence: float) -> tuple[list[str], list[list[str]]]:
     """Header and cells of the terminal and Markdown tables."""
-    header = ["Question", "Earlier", "Later", "Change", f"{level(confidence)} CI", "Test"]
+    header = ["From", "To", "Question", "Earlier", "Later", "Change", f"{level(confidence)} CI"]
+    header.append("Test")
     header += ["p (adj.)", "Flag"]
     body = []
     for r in table.records():
@@ -126,5 +132,5 @@ def _display(table: Table, confidence: float) -> tuple[list[str], list[list[str]
             (r["test"] or "").replace("_", " "),
             p_text(r["p_adjusted"]),
         ]
-        body.append([label, *[shown or c for c in cells], symbol])
+        body.append([r["earlier"], r["later"], label, *[shown or c for c in cells], symbol])
     return header, body
