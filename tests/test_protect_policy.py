@@ -94,18 +94,18 @@ def test_publish_bases_policy_keeps_bases_of_withheld_shares(tmp_path):
     assert "bases" in out.lower() and code == 0
 
 
+def spec_combining(tmp_path: Path, combine: str) -> Path:
+    """The ethnic-groups spec with ``combine = {combine}`` added to its ethnicity group."""
+    spec = tmp_path / "spec.toml"
+    group = '[groups.ethnicity]\ncolumn = "Ethnicity"'
+    text = (DATA / "ethnic_groups.toml").read_text()
+    spec.write_text(text.replace(group, f"{group}\ncombine = {combine}"))
+    return spec
+
+
 def test_combine_merges_small_groups_before_estimation(tmp_path):
     members = ["Mixed", "Arab", "Gypsy or Irish Traveller", "Any other"]
-    spec = tmp_path / "spec.toml"
-    spec.write_text(
-        (DATA / "ethnic_groups.toml")
-        .read_text()
-        .replace(
-            '[groups.ethnicity]\ncolumn = "Ethnicity"',
-            '[groups.ethnicity]\ncolumn = "Ethnicity"\n'
-            f'combine = {{ "Other ethnic groups" = {json.dumps(members)} }}',
-        )
-    )
+    spec = spec_combining(tmp_path, f'{{ "Other ethnic groups" = {json.dumps(members)} }}')
     data = raw(ETHNIC)
     merged = [r for r in data if r["Ethnicity"] in members and r["Confident"] != "Don't know"]
     rows = rows_json("summarize", ETHNIC, "--spec", spec, "--by", "ethnicity")
@@ -118,16 +118,7 @@ def test_combine_merges_small_groups_before_estimation(tmp_path):
 
 
 def test_combine_rejects_a_level_merged_twice(tmp_path):
-    spec = tmp_path / "spec.toml"
-    spec.write_text(
-        (DATA / "ethnic_groups.toml")
-        .read_text()
-        .replace(
-            '[groups.ethnicity]\ncolumn = "Ethnicity"',
-            '[groups.ethnicity]\ncolumn = "Ethnicity"\n'
-            'combine = { "A" = ["Arab"], "B" = ["arab"] }',
-        )
-    )
+    spec = spec_combining(tmp_path, '{ "A" = ["Arab"], "B" = ["arab"] }')
     code, _, err = run("summarize", ETHNIC, "--spec", spec)
     assert code == 1
     assert "groups.ethnicity.combine" in err and "merge each level into one label only" in err

@@ -444,21 +444,24 @@ def test_every_command_and_format_writes_its_output(runs):
     assert not bad, "\n".join(bad)
 
 
-@pytest.mark.slow  # every command and format on every attack export (~20 s)
-def test_no_personal_data_in_any_output(runs):
+def _text_hits(runs, check) -> list[str]:
+    """``check(where, text)`` over every text of every publishable output file."""
     hits = []
     for _, path in _publishable_files(runs):
         for where, text in texts(path):
-            hits += _pii_hits(where, text)
+            hits += check(where, text)
+    return hits
+
+
+@pytest.mark.slow  # every command and format on every attack export (~20 s)
+def test_no_personal_data_in_any_output(runs):
+    hits = _text_hits(runs, _pii_hits)
     assert not hits, _report(hits)
 
 
 @pytest.mark.slow  # every command and format on every attack export (~20 s)
 def test_no_control_characters_in_any_output(runs):
-    hits = []
-    for _, path in _publishable_files(runs):
-        for where, text in texts(path):
-            hits += _control_hits(where, text)
+    hits = _text_hits(runs, _control_hits)
     assert not hits, _report(hits)
 
 
