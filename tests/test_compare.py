@@ -33,15 +33,20 @@ def rows(runner, *extra: str) -> dict[str, dict]:
 
 def test_changes_tests_and_holm_match_r(runner):
     got = rows(runner)
-    chisq = reference("two_sample_test.r.40of400_vs_23of380.chisq_nocc")["expected"]["p_value"]
+    r_chisq = reference("two_sample_test.r.40of400_vs_23of380.chisq_nocc")["expected"]
+    chisq, chisq_stat = r_chisq["p_value"], r_chisq["chisq"]
     fisher = reference("two_sample_test.pub.lydersen2009.1of34_vs_7of34.fisher")
     newcombe = reference("diff_ci.pub.fagerland2015.7of34_vs_1of34.newcombe")["expected"]
     qa, qb = got["qa"], got["qb"]
-    assert (qa["share_previous"], qa["share_now"]) == pytest.approx((23 / 380, 40 / 400))
+    assert (qa["share_from"], qa["share_to"]) == pytest.approx((23 / 380, 40 / 400))
     assert qa["change"] == pytest.approx(40 / 400 - 23 / 380, abs=1e-12)
     assert qa["test"] == "chisq_nocc" and qa["p_value"] == pytest.approx(chisq, abs=1e-12)
+    assert qa["statistic"] == pytest.approx(chisq_stat, abs=1e-10)
+    assert (qa["kind"], qa["comparison"], qa["group"]) == ("change", "previous", {})
+    assert (qa["base_from"], qa["base_to"]) == (380, 400)
+    assert (qa["level"], qa["against"]) == (None, None)
     # 1/34 vs 7/34: an expected count of 4 < 5, so Fisher's exact test (R fisher.test)
-    assert qb["test"] == "fisher"
+    assert qb["test"] == "fisher" and qb["statistic"] is None
     assert qb["p_value"] == pytest.approx(fisher["expected"]["p_value"], abs=1e-4)
     # the change is later minus earlier: the published 7/34 - 1/34 interval, negated
     assert (qb["change_low"], qb["change_high"]) == pytest.approx(
@@ -68,7 +73,8 @@ def test_a_change_is_withheld_where_either_wave_is(runner):
     }
     q2 = records["q2"]
     assert q2["flag"] == "[c]"
-    derived = ("share_previous", "share_now", "change", "change_low", "change_high", "test")
+    derived = ("share_from", "share_to", "base_from", "base_to", "change", "change_low")
+    derived += ("change_high", "test", "statistic")
     assert all(q2[k] == "" for k in (*derived, "p_value", "p_adjusted", "significant"))
     assert records["q1"]["flag"] == "" and records["q1"]["change"] != ""
 
@@ -93,20 +99,20 @@ def test_waves_are_named_and_paired_against_previous_or_first(runner):
     result = run(runner, "compare", early, late, early, *spec, "--wave-names", "Q1,Q2,Q3")
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
-    pairs = [(r["earlier"], r["later"], r["question"]) for r in doc["rows"]]
+    pairs = [(r["wave_from"], r["wave_to"], r["question"]) for r in doc["rows"]]
     assert pairs == [("Q1", "Q2", "qa"), ("Q1", "Q2", "qb"), ("Q2", "Q3", "qa"), ("Q2", "Q3", "qb")]
     assert list(doc["inputs"]) == ["Q1", "Q2", "Q3"]
-    back = {r["question"]: r for r in doc["rows"] if r["earlier"] == "Q2"}
+    back = {r["question"]: r for r in doc["rows"] if r["wave_from"] == "Q2"}
     assert back["qa"]["change"] == pytest.approx(23 / 380 - 40 / 400, abs=1e-12)
     first = run(runner, "compare", early, late, early, *spec, "--against", "first")
     assert first.exit_code == 0, first.stderr
     rows_first = json.loads(first.stdout)["rows"]
     # default names are the file names; against the first wave, Q1 -> Q3 is no change
-    assert {(r["earlier"], r["later"]) for r in rows_first} == {
+    assert {(r["wave_from"], r["wave_to"]) for r in rows_first} == {
         ("compare_earlier (1)", "compare_later"),
         ("compare_earlier (1)", "compare_earlier (3)"),
     }
-    same = [r for r in rows_first if r["later"] == "compare_earlier (3)"]
+    same = [r for r in rows_first if r["wave_to"] == "compare_earlier (3)"]
     assert all(r["change"] == 0 and r["p_value"] == pytest.approx(1.0) for r in same)
 
 

@@ -100,5 +100,5 @@ def compare(
         unsafe_no_suppression=unsafe_no_suppression,
     )
     c = comparison
-    _emit(ctx, render_changes(c.changes, c.waves, c.summaries, fmt), output)
+    _emit(ctx, render_changes(c.changes, c.waves, c.summaries, fmt, by=c.by), output)
     note(ctx, *notes)

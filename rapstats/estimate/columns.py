@@ -36,6 +36,34 @@ ROW_COLUMNS = (
 )
 # The published columns of the frequency table, in the same way.
 FREQ_COLUMNS = ("question", "answer", "kind", "count", "share_of_base", "in_base", "flag")
+# The published columns of a comparison (``rapstats compare``; docs/CONTRACTS.md): one schema
+# for changes between waves, differences between groups, trends and homogeneity tests.
+CHANGE_COLUMNS = (
+    "kind",
+    "comparison",
+    "question",
+    "option",
+    "text",
+    # grouping columns (``group:NAME``) go here
+    "wave_from",
+    "wave_to",
+    "level",
+    "against",
+    "share_from",
+    "share_to",
+    "base_from",
+    "base_to",
+    "change",
+    "change_low",
+    "change_high",
+    "method",
+    "test",
+    "statistic",
+    "p_value",
+    "p_adjusted",
+    "significant",
+    "flag",
+)
 # Columns of the unprotected tables that no output prints: the cell's respondents (for the
 # disclosure rules) and the typed status (``symbol``, and the analyst-only ``reason``) that
 # :func:`rapstats.protect.protect` sets and ``flag`` publishes.
@@ -51,10 +79,15 @@ def group_column(name: str) -> str:
     return GROUP_PREFIX + name
 
 
+def group_after(fields: tuple[str, ...]) -> str:
+    """The field the grouping columns follow: ``workstream``, else ``text``, else
+    ``question``."""
+    return next(f for f in ("workstream", "text", "question") if f in fields)
+
+
 def column_order(by: tuple[str, ...], fields: tuple[str, ...]) -> list[str]:
-    """``fields`` with the grouping column of each of ``by`` after ``workstream`` (or, for a
-    table without it, after ``question``)."""
-    after = fields.index("workstream" if "workstream" in fields else "question") + 1
+    """``fields`` with the grouping column of each of ``by`` after :func:`group_after`."""
+    after = fields.index(group_after(fields)) + 1
     return [*fields[:after], *map(group_column, by), *fields[after:]]
 
 

@@ -24,6 +24,7 @@ from rapstats.estimate.columns import (
     FREQ_COLUMNS,
     ROW_COLUMNS,
     column_order,
+    group_after,
     group_column,
     status_columns,
 )
@@ -87,11 +88,11 @@ class Summary:
 
     def records(self) -> list[dict[str, Any]]:
         """Published rows as JSON-ready dicts, ``group`` an object of grouping name -> value."""
-        return _records(self.table, self.by, ROW_COLUMNS)
+        return published_records(self.table, self.by, ROW_COLUMNS)
 
     def frequency_records(self) -> list[dict[str, Any]]:
         """Published frequency rows as JSON-ready dicts, with ``group`` as in :meth:`records`."""
-        return _records(self.frequency_table, self.by, FREQ_COLUMNS)
+        return published_records(self.frequency_table, self.by, FREQ_COLUMNS)
 
     def published_table(self) -> Table:
         """The results as every output prints them (see :func:`published`)."""
@@ -366,10 +367,14 @@ def published(table: Table, by: tuple[str, ...], fields: tuple[str, ...]) -> Tab
     return Table(columns, length=len(table))
 
 
-def _records(table: Table, by: tuple[str, ...], fields: tuple[str, ...]) -> list[dict[str, Any]]:
+def published_records(
+    table: Table, by: tuple[str, ...], fields: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """The rows of :func:`published` as JSON-ready dicts, the grouping columns gathered into
+    one ``group`` object (``{}`` where no group splits the row)."""
     out = []
     groups = {group_column(b): b for b in by}
-    after = "workstream" if "workstream" in fields else "question"
+    after = group_after(fields)
     for rec in published(table, by, fields).records():
         ordered: dict[str, Any] = {}
         for k, v in rec.items():

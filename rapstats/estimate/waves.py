@@ -32,9 +32,10 @@ def compare_waves(now: Summary, previous: Summary, *, confidence: float) -> Tabl
     Returns
     -------
     Table
-        ``question``, ``option``, ``text``, ``share_previous``, ``share_now``, ``change``,
-        ``change_low``, ``change_high``, ``method``, ``test``, ``p_value``, ``p_adjusted``,
-        ``significant``.
+        ``question``, ``option``, ``text``, ``share_from`` (``previous``), ``share_to``
+        (``now``), ``change``, ``change_low``, ``change_high``, ``method``, ``test``,
+        ``statistic`` (Pearson's X-squared; missing for Fisher's test), ``p_value``,
+        ``p_adjusted``, ``significant``.
     """
     from rapstats.stats import diff_ci
 
@@ -50,7 +51,7 @@ def compare_waves(now: Summary, previous: Summary, *, confidence: float) -> Tabl
     if ok.any():
         ci = diff_ci(x1[ok], n1[ok], x2[ok], n2[ok], method="newcombe", confidence=confidence)
         low[ok], high[ok] = ci.low, ci.high
-    test, p = _tests(x1, n1, x2, n2, ok, weighted=bool(now.methods.get("weighted")))
+    test, statistic, p = _tests(x1, n1, x2, n2, ok, weighted=bool(now.methods.get("weighted")))
     adjusted = _adjusted(p, now.spec.methods.adjust)
     with np.errstate(invalid="ignore", divide="ignore"):
         p1, p2 = x1 / n1, x2 / n2
@@ -61,13 +62,14 @@ def compare_waves(now: Summary, previous: Summary, *, confidence: float) -> Tabl
             "question": [k[0] for k in keys],
             "option": [k[1] for k in keys],
             "text": now.table["text"][i] if len(keys) else np.zeros(0, dtype=object),
-            "share_previous": np.where(ok, p2, np.nan),
-            "share_now": np.where(ok, p1, np.nan),
+            "share_from": np.where(ok, p2, np.nan),
+            "share_to": np.where(ok, p1, np.nan),
             "change": np.where(ok, p1 - p2, np.nan),
             "change_low": low,
             "change_high": high,
             "method": ["newcombe"] * len(keys),
             "test": test,
+            "statistic": statistic,
             "p_value": p,
             "p_adjusted": adjusted,
             "significant": significant,
@@ -84,13 +86,14 @@ def _tests(
     ok: np.ndarray,
     *,
     weighted: bool,
-) -> tuple[np.ndarray, np.ndarray]:
-    """The test of each change (chi-square, or Fisher where an expected count is below 5) and
-    its two-sided p-value."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The test of each change (chi-square, or Fisher where an expected count is below 5), its
+    statistic (Pearson's X-squared; missing for Fisher) and its two-sided p-value."""
     from rapstats.stats import two_sample_test
 
     test = np.full(len(x1), None, dtype=object)
     p = np.full(len(x1), np.nan)
+    statistic = np.full(len(x1), np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
         pooled = (x1 + x2) / (n1 + n2)
         expected = np.minimum.reduce(
@@ -100,8 +103,11 @@ def _tests(
     for name, sel in (("fisher", fisher), ("chisq_nocc", ok & ~fisher)):
         if sel.any():
             test[sel] = name
-            p[sel] = two_sample_test(x1[sel], n1[sel], x2[sel], n2[sel], test=name).p_value
-    return test, p
+            result = two_sample_test(x1[sel], n1[sel], x2[sel], n2[sel], test=name)
+            p[sel] = result.p_value
+            if result.chisq is not None:
+                statistic[sel] = result.chisq
+    return test, statistic, p
 
 
 def _adjusted(p: np.ndarray, method: str) -> np.ndarray:

@@ -24,13 +24,16 @@ AGAINST = COMPARE_AGAINST
 
 @dataclass(frozen=True, slots=True)
 class Comparison:
-    """The protected changes between waves (:func:`rapstats.estimate.waves.compare_waves`,
-    one block per pair, the wave names in ``earlier`` and ``later``), the wave names, and
-    each wave's protected headline summary."""
+    """The protected comparison rows (``CHANGE_COLUMNS`` of :mod:`rapstats.estimate.columns`,
+    plus ``symbol`` and the grouping columns of ``by``): for waves, the changes of
+    :func:`rapstats.estimate.waves.compare_waves`, one block per pair, named in ``wave_from``
+    and ``wave_to``; the wave names; each wave's protected headline summary; the grouping
+    variables the rows are split by."""
 
     changes: Table
     waves: tuple[str, ...]
     summaries: tuple[Summary, ...]
+    by: tuple[str, ...] = ()
 
 
 def compare_files(
@@ -79,8 +82,16 @@ def compare_files(
             opened[j], opened[i], estimation or Estimation(), unsafe_no_suppression
         )
         summaries[i], summaries[j] = earlier, later
-        waves = {"earlier": [names[i]] * len(changes), "later": [names[j]] * len(changes)}
-        blocks.append(Table({**waves, **{c: changes[c] for c in changes.columns}}))
+        n = len(changes)
+        pair = {
+            "kind": ["change"] * n,
+            "comparison": [against] * n,
+            "wave_from": [names[i]] * n,
+            "wave_to": [names[j]] * n,
+            "level": [None] * n,
+            "against": [None] * n,
+        }
+        blocks.append(Table({**pair, **{c: changes[c] for c in changes.columns}}, length=n))
     changes = Table({c: np.concatenate([b[c] for b in blocks]) for c in blocks[0].columns})
     notes = tuple(n for o in opened for n in o.notes)
     ordered = tuple(summaries[k] for k in sorted(summaries))

@@ -343,31 +343,36 @@ def protect_changes(changes: Table, now: Summary, previous: Summary) -> Table:
     Returns
     -------
     Table
-        ``changes`` with ``symbol`` (the withheld row's symbol, ``[c]`` first) and the change
-        and its interval missing where a wave's share is not published.
+        ``changes`` with ``base_from`` and ``base_to`` (each wave's published base; missing
+        where the change is withheld), ``symbol`` (the withheld row's symbol, ``[c]`` first)
+        and the change and its interval missing where a wave's share is not published.
     """
-    symbols = [_headline_symbols(s) for s in (now, previous)]
+    later, earlier = _headline_published(now), _headline_published(previous)
     out = np.full(len(changes), None, dtype=object)
+    bases = np.full((2, len(changes)), None, dtype=object)
     keys = list(zip(changes["question"].tolist(), changes["option"].tolist(), strict=True))
     for k, key in enumerate(keys):
-        found = [s.get(key, "[x]") for s in symbols]
-        hidden = [f for f in found if f in ("[c]", "[x]")]
+        found = [s.get(key, ("[x]", None)) for s in (later, earlier)]
+        hidden = [symbol for symbol, _ in found if symbol in ("[c]", "[x]")]
         if hidden:
             out[k] = "[c]" if "[c]" in hidden else "[x]"
+        bases[0, k], bases[1, k] = found[1][1], found[0][1]
     held = np.array([v is not None for v in out], dtype=bool)
+    bases[:, held] = None
     table = _withhold(changes, held, keep=("question", "option", "text", "method"))
-    return table.assign({"symbol": out})
+    return table.assign({"base_from": bases[0], "base_to": bases[1], "symbol": out})
 
 
-def _headline_symbols(summary: Summary) -> dict[tuple[Any, Any], Any]:
-    """(question, option) -> symbol of the rows not split by a group (missing share: [x])."""
+def _headline_published(summary: Summary) -> dict[tuple[Any, Any], tuple[Any, Any]]:
+    """(question, option) -> (symbol, published base) of the rows not split by a group (a
+    missing share: [x])."""
     t = summary.table
     out = {}
     for rec in t.records():
         if any(rec[group_column(b)] is not None for b in summary.by):
             continue
         symbol = rec["symbol"] or (None if rec["share"] == rec["share"] else "[x]")
-        out[(rec["question"], rec["option"])] = symbol
+        out[(rec["question"], rec["option"])] = (symbol, rec["base"])
     return out
 
 

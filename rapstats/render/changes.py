@@ -1,13 +1,15 @@
-"""Render a comparison of two waves (``rapstats compare``): ``table``, ``csv``, ``json`` or
-``markdown``.
+"""Render a comparison (``rapstats compare``): ``table``, ``csv``, ``json`` or ``markdown``.
 
-Schema (stable for scripts): one row per pair of waves compared x headline question (x option)
-present in both: ``earlier``, ``later`` (the waves' names), ``question``, ``option``, ``text``,
-``share_previous`` (the earlier wave), ``share_now`` (the later one), ``change`` (later minus
-earlier, proportion units), ``change_low``, ``change_high``, ``method``, ``test``,
-``p_value``, ``p_adjusted``, ``significant``, ``flag`` (the status symbol). A withheld change
-has every data-derived field null. JSON adds ``inputs`` (wave name -> export), ``methods``
-(with ``comparison`` notes) and ``disclosure``; CSV ends with the notes as ``# `` lines.
+Schema (stable for scripts; ``CHANGE_COLUMNS`` of :mod:`rapstats.estimate.columns`, documented in
+the README): one row per comparison x question (x option): ``kind`` (``change`` between waves),
+``comparison`` (``previous`` or ``first``), ``question``, ``option``, ``text``, ``group``
+(``{}`` overall; CSV ``group:NAME`` columns), ``wave_from``, ``wave_to`` (the waves' names),
+``level``, ``against``, ``share_from``, ``share_to``, ``base_from``, ``base_to``, ``change``
+(to minus from, proportion units), ``change_low``, ``change_high``, ``method``, ``test``,
+``statistic``, ``p_value``, ``p_adjusted``, ``significant``, ``flag`` (the status symbol). A
+withheld row has every data-derived field null. JSON adds ``inputs`` (wave name -> export),
+``methods`` (with ``comparison`` notes) and ``disclosure``; CSV ends with the notes as ``# ``
+lines.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from rapstats.escape import json_text, markdown
+from rapstats.estimate.columns import CHANGE_COLUMNS
+from rapstats.estimate.summary import published, published_records
 from rapstats.render.tables import (
     _aligned,
     _banner,
-    _clean_record,
     _csv_frame,
     _footnotes,
     _terminal,
@@ -32,24 +35,6 @@ from rapstats.vocab import ADJUSTMENT, level
 
 if TYPE_CHECKING:
     from rapstats.estimate.summary import Summary
-
-FIELDS = (
-    "earlier",
-    "later",
-    "question",
-    "option",
-    "text",
-    "share_previous",
-    "share_now",
-    "change",
-    "change_low",
-    "change_high",
-    "method",
-    "test",
-    "p_value",
-    "p_adjusted",
-    "significant",
-)
 
 
 def comparison_notes(later: Summary) -> list[str]:
@@ -73,15 +58,18 @@ def comparison_notes(later: Summary) -> list[str]:
 
 
 def render_changes(
-    changes: Table, waves: tuple[str, ...], summaries: tuple[Summary, ...], fmt: str
+    changes: Table,
+    waves: tuple[str, ...],
+    summaries: tuple[Summary, ...],
+    fmt: str,
+    *,
+    by: tuple[str, ...] = (),
 ) -> str:
     """The protected ``changes`` between ``waves`` (with each wave's protected headline
-    summary; see :func:`rapstats.pipeline.compare_files`) in ``fmt`` (``table``, ``csv``,
-    ``json`` or ``markdown``)."""
+    summary; see :func:`rapstats.pipeline.compare_files`), split by the groups ``by``, in
+    ``fmt`` (``table``, ``csv``, ``json`` or ``markdown``)."""
     later = summaries[-1]
-    table = Table(
-        {**{f: changes[f] for f in FIELDS}, "flag": changes["symbol"]}, length=len(changes)
-    )
+    table = published(changes, by, CHANGE_COLUMNS)
     notes = comparison_notes(later)
     if fmt == "csv":
         return _csv_frame(table, later, extra=notes)
@@ -91,7 +79,7 @@ def render_changes(
             "inputs": dict(zip(waves, (s.source for s in summaries), strict=True)),
             "methods": {**later.methods, "comparison": notes},
             "disclosure": later.disclosure,
-            "rows": [_clean_record(r) for r in table.records()],
+            "rows": published_records(changes, by, CHANGE_COLUMNS),
         }
         if _banner(later):
             doc = {"warning": _banner(later), **doc}
@@ -125,12 +113,12 @@ def _display(table: Table, confidence: float) -> tuple[list[str], list[list[str]
         shown: Any = symbol if symbol in ("[c]", "[x]") else None
         ci = f"{pp(r['change_low'])} to {pp(r['change_high'])}" if pp(r["change_low"]) else ""
         cells = [
-            pct(r["share_previous"]),
-            pct(r["share_now"]),
+            pct(r["share_from"]),
+            pct(r["share_to"]),
             pp(r["change"]),
             ci,
             (r["test"] or "").replace("_", " "),
             p_text(r["p_adjusted"]),
         ]
-        body.append([r["earlier"], r["later"], label, *[shown or c for c in cells], symbol])
+        body.append([r["wave_from"], r["wave_to"], label, *[shown or c for c in cells], symbol])
     return header, body
