@@ -244,5 +244,5 @@ def level(confidence: float) -> str:
 
 
 #: Which pairs of waves ``rapstats compare`` tests: each wave against the one before it, or
-#: against the first.
-COMPARE_AGAINST: tuple[str, ...] = ("previous", "first")
+#: against the first, or every pair (i < j).
+COMPARE_AGAINST: tuple[str, ...] = ("previous", "first", "all")

@@ -99,14 +99,16 @@ def test_waves_are_named_and_paired_against_previous_or_first(runner):
     result = run(runner, "compare", early, late, early, *spec, "--wave-names", "Q1,Q2,Q3")
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
-    pairs = [(r["wave_from"], r["wave_to"], r["question"]) for r in doc["rows"]]
-    assert pairs == [("Q1", "Q2", "qa"), ("Q1", "Q2", "qb"), ("Q2", "Q3", "qa"), ("Q2", "Q3", "qb")]
+    pairs = [(r["kind"], r["wave_from"], r["wave_to"], r["question"]) for r in doc["rows"]]
+    changes = [("change", "Q1", "Q2", "qa"), ("change", "Q1", "Q2", "qb")]
+    changes += [("change", "Q2", "Q3", "qa"), ("change", "Q2", "Q3", "qb")]
+    assert pairs == [*changes, ("trend", "Q1", "Q3", "qa"), ("trend", "Q1", "Q3", "qb")]
     assert list(doc["inputs"]) == ["Q1", "Q2", "Q3"]
     back = {r["question"]: r for r in doc["rows"] if r["wave_from"] == "Q2"}
     assert back["qa"]["change"] == pytest.approx(23 / 380 - 40 / 400, abs=1e-12)
     first = run(runner, "compare", early, late, early, *spec, "--against", "first")
     assert first.exit_code == 0, first.stderr
-    rows_first = json.loads(first.stdout)["rows"]
+    rows_first = [r for r in json.loads(first.stdout)["rows"] if r["kind"] == "change"]
     # default names are the file names; against the first wave, Q1 -> Q3 is no change
     assert {(r["wave_from"], r["wave_to"]) for r in rows_first} == {
         ("compare_earlier (1)", "compare_later"),

@@ -1,8 +1,8 @@
 """Change between two waves of the same survey: estimated like any other table.
 
-:func:`compare_waves` gives, for every headline row (question x option, not split by a group)
-present in both waves, the shares of both waves and the change (this wave minus the previous
-one, proportion units) with
+:func:`compare_waves` gives, for every row (question x option x group cell: the headline
+cells, and with ``--by`` each group level's) present in both waves, the shares of both waves and
+the change (this wave minus the previous one, proportion units) with
 
 * a Newcombe hybrid-score interval for the difference of two independent proportions
   (Newcombe 1998, method 10);
@@ -27,19 +27,21 @@ from rapstats.table import Table
 
 
 def compare_waves(now: Summary, previous: Summary, *, confidence: float) -> Table:
-    """The change of each headline share from ``previous`` to ``now`` (see module notes).
+    """The change of each share from ``previous`` to ``now`` (see module notes); both are
+    split by the same groups, and a cell in one wave only is left out.
 
     Returns
     -------
     Table
-        ``question``, ``option``, ``text``, ``share_from`` (``previous``), ``share_to``
+        ``question``, ``option``, ``text``, the grouping columns (``group:NAME``, one per
+        ``now.by``; None where a row is not split by it), ``share_from`` (``previous``), ``share_to``
         (``now``), ``change``, ``change_low``, ``change_high``, ``method``, ``test``,
         ``statistic`` (Pearson's X-squared; missing for Fisher's test), ``p_value``,
         ``p_adjusted``, ``significant``.
     """
     from rapstats.stats import diff_ci
 
-    a, b = _headline(now), _headline(previous)
+    a, b = _cells(now), _cells(previous)
     keys = [k for k in a if k in b]
     i = np.array([a[k] for k in keys], dtype=np.int64)
     j = np.array([b[k] for k in keys], dtype=np.int64)
@@ -62,6 +64,7 @@ def compare_waves(now: Summary, previous: Summary, *, confidence: float) -> Tabl
             "question": [k[0] for k in keys],
             "option": [k[1] for k in keys],
             "text": now.table["text"][i] if len(keys) else np.zeros(0, dtype=object),
+            **{group_column(g): now.table[group_column(g)][i] for g in now.by},
             "share_from": np.where(ok, p2, np.nan),
             "share_to": np.where(ok, p1, np.nan),
             "change": np.where(ok, p1 - p2, np.nan),
@@ -121,15 +124,14 @@ def _adjusted(p: np.ndarray, method: str) -> np.ndarray:
     return out
 
 
-def _headline(summary: Summary) -> dict[tuple[str, str | None], int]:
-    """Row index of each (question, option) not split by any group."""
+def _cells(summary: Summary) -> dict[tuple[str, str | None, tuple], int]:
+    """Row index of each (question, option, group cell); the cell is the tuple of the row's
+    grouping values in ``summary.by`` order (all None for a headline row)."""
     t = summary.table
-    overall = np.ones(len(t), dtype=bool)
-    for b in summary.by:
-        overall &= np.array([v is None for v in t[group_column(b)].tolist()], dtype=bool)
-    rows = np.flatnonzero(overall)
-    keys = zip(t["question"][rows].tolist(), t["option"][rows].tolist(), strict=True)
-    return dict(zip(keys, rows.tolist(), strict=True))
+    groups = [t[group_column(b)].tolist() for b in summary.by]
+    cell = zip(*groups, strict=True) if groups else ((),) * len(t)
+    keys = zip(t["question"].tolist(), t["option"].tolist(), map(tuple, cell), strict=True)
+    return {k: r for r, k in enumerate(keys)}
 
 
 def _counts(table: Table, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from rapstats.errors import RapstatsError
-from rapstats.pipeline.report import wave_change
-from rapstats.pipeline.survey import Estimation, ReadOptions, open_survey
+from rapstats.pipeline.survey import Estimation, Opened, ReadOptions, open_survey, summarise
 from rapstats.table import Table
 from rapstats.vocab import COMPARE_AGAINST
 
@@ -42,18 +41,26 @@ def compare_files(
     *,
     wave_names: Sequence[str] | None = None,
     against: str = "previous",
+    by: Sequence[str] = (),
     read: ReadOptions | None = None,
     estimation: Estimation | None = None,
     unsafe_no_suppression: bool = False,
 ) -> tuple[Comparison, tuple[str, ...]]:
-    """The change of every headline share between waves, given oldest first.
+    """The change of every share between waves, given oldest first, and their trend.
 
     Every export is read with one spec (given, else inferred from the latest export) and the
     same ``read`` options; ``estimation`` overrides the spec's defaults (default: none). Each
-    wave is compared with the one before it (``against="previous"``) or with the first
-    (``"first"``); a question absent from a wave is left out of its pairs. Each wave is
-    protected as a headline publication, and a change is withheld where either wave's share
-    is. p-values are adjusted across the changes of each pair.
+    wave is compared with the one before it (``against="previous"``), with the first
+    (``"first"``) or with every later wave (``"all"``); with four or more waves whose names
+    are all quarters (:func:`rapstats.estimate.series.quarter_of`), each wave is also compared
+    with the same quarter a year earlier where that is a wave (``comparison`` ``"year"``, even
+    where ``against`` already gives the pair). With three or more waves, each row also gets a
+    test for linear trend across all the waves (``kind`` ``"trend"``). A question, or a group
+    cell of ``by``, absent from a wave is left out of its pairs and of the trend.
+
+    Each wave is summarised once (split by ``by``) and protected as a publication of its
+    own; a change or trend is withheld where any of its waves' shares is. p-values are
+    adjusted across the changes of each pair, and across the trend rows.
 
     Parameters
     ----------
@@ -61,41 +68,127 @@ def compare_files(
         Two or more exports, oldest first.
     wave_names : sequence of str, optional
         One name per export. Default: the file names without their extension (made unique).
+    against : {"previous", "first", "all"}
+        Which pairs of waves are compared. Default ``"previous"``.
+    by : sequence of str
+        Grouping variables (spec groups or export columns; several are crossed): the changes
+        within each group cell as well as the headline ones. Default none.
 
     Returns
     -------
     comparison : Comparison
     notes : tuple of str
-        What the user should be told (rows read from each export, columns dropped...).
+        What the user should be told (rows read from each export, columns dropped, group
+        cells not in every wave...).
     """
+    from rapstats.estimate.series import wave_pairs, year_pairs
+
     names = _names(exports, wave_names)
     if against not in AGAINST:
         raise RapstatsError(f"against is {against!r}", hint="use one of " + ", ".join(AGAINST))
     read = read or ReadOptions()
-    latest = open_survey(exports[-1], spec, read=read)
-    opened = [open_survey(p, latest.spec, read=read) for p in exports[:-1]] + [latest]
-    pairs = [(0 if against == "first" else j - 1, j) for j in range(1, len(exports))]
-    blocks: list[Table] = []
-    summaries: dict[int, Summary] = {}
-    for i, j in pairs:
-        later, earlier, changes = wave_change(
-            opened[j], opened[i], estimation or Estimation(), unsafe_no_suppression
-        )
-        summaries[i], summaries[j] = earlier, later
-        n = len(changes)
-        pair = {
-            "kind": ["change"] * n,
-            "comparison": [against] * n,
-            "wave_from": [names[i]] * n,
-            "wave_to": [names[j]] * n,
-            "level": [None] * n,
-            "against": [None] * n,
-        }
-        blocks.append(Table({**pair, **{c: changes[c] for c in changes.columns}}, length=n))
-    changes = Table({c: np.concatenate([b[c] for b in blocks]) for c in blocks[0].columns})
-    notes = tuple(n for o in opened for n in o.notes)
-    ordered = tuple(summaries[k] for k in sorted(summaries))
-    return Comparison(changes=changes, waves=tuple(names), summaries=ordered), notes
+    latest = open_survey(exports[-1], spec, by=tuple(by), read=read)
+    opened = [open_survey(p, latest.spec, by=tuple(by), read=read) for p in exports[:-1]]
+    opened.append(latest)
+    raw, protected = _summaries(opened, tuple(by), estimation or Estimation(), unsafe_no_suppression)
+    pairs = [(i, j, against) for i, j in wave_pairs(len(names), against)]
+    pairs += [(i, j, "year") for i, j in year_pairs(names)]
+    blocks = [_pair_rows(raw, protected, names, i, j, kind) for i, j, kind in pairs]
+    if len(names) >= 3:
+        blocks.append(_trend(raw, protected, names))
+    notes = tuple(n for o in opened for n in o.notes) + _partial_cells(protected, names)
+    comparison = Comparison(
+        changes=_stack(blocks), waves=tuple(names), summaries=protected, by=protected[-1].by
+    )
+    return comparison, notes
+
+
+def _summaries(
+    opened: list[Opened], by: tuple[str, ...], estimation: Estimation, unsafe: bool
+) -> tuple[tuple[Summary, ...], tuple[Summary, ...]]:
+    """Each wave summarised once (split by ``by``), and protected as its own publication."""
+    from rapstats.protect import protect
+
+    publish = ("rows", "frequencies")
+    raw = tuple(summarise(o, by, estimation, publish) for o in opened)
+    protected = tuple(protect(s, unsafe_no_suppression=unsafe, publish=publish) for s in raw)
+    return raw, protected
+
+
+def _pair_rows(
+    raw: tuple[Summary, ...],
+    protected: tuple[Summary, ...],
+    names: list[str],
+    i: int,
+    j: int,
+    comparison: str,
+) -> Table:
+    """The protected changes from wave ``i`` to wave ``j``, with the pair's columns."""
+    from rapstats.estimate.waves import compare_waves
+    from rapstats.protect import protect_changes
+
+    confidence = raw[j].spec.methods.confidence
+    changes = protect_changes(
+        compare_waves(raw[j], raw[i], confidence=confidence), protected[j], protected[i]
+    )
+    n = len(changes)
+    pair = {
+        "kind": ["change"] * n,
+        "comparison": [comparison] * n,
+        "wave_from": [names[i]] * n,
+        "wave_to": [names[j]] * n,
+        "level": [None] * n,
+        "against": [None] * n,
+    }
+    return Table({**pair, **{c: changes[c] for c in changes.columns}}, length=n)
+
+
+def _trend(raw: tuple[Summary, ...], protected: tuple[Summary, ...], names: list[str]) -> Table:
+    """The protected trend rows across every wave."""
+    from rapstats.estimate.series import trend_rows
+    from rapstats.protect import protect_trend
+
+    confidence = raw[-1].spec.methods.confidence
+    return protect_trend(trend_rows(raw, names, confidence=confidence), protected)
+
+
+def _stack(blocks: list[Table]) -> Table:
+    """The blocks one under another, with the first block's columns; a column a block lacks
+    (a trend row has no shares or change) is missing there."""
+    columns = blocks[0].columns
+    out = {}
+    for c in columns:
+        parts = [b[c] if c in b.columns else np.full(len(b), None, dtype=object) for b in blocks]
+        out[c] = np.concatenate(parts) if parts else np.zeros(0, dtype=object)
+    return Table(out, length=sum(len(b) for b in blocks))
+
+
+def _partial_cells(waves: tuple[Summary, ...], names: list[str]) -> tuple[str, ...]:
+    """A note for each group cell (as published) not in every wave: its changes are given only
+    between the waves that have it, and it has no trend row."""
+    from rapstats.estimate.columns import group_column
+
+    by = waves[-1].by
+    if not by:
+        return ()
+    present: dict[tuple, list[str]] = {}
+    for name, summary in zip(names, waves, strict=True):
+        t = summary.table
+        cells = zip(*(t[group_column(b)].tolist() for b in by), strict=True)
+        for cell in dict.fromkeys(cells):
+            if any(v is not None for v in cell):
+                present.setdefault(cell, []).append(name)
+    return tuple(
+        f"{_cell_text(by, cell)} is only in wave(s) {', '.join(waves)}: its changes are given "
+        "only between waves that both have it, and it has no trend row"
+        for cell, waves in present.items()
+        if len(waves) < len(names)
+    )
+
+
+def _cell_text(by: tuple[str, ...], cell: tuple) -> str:
+    """A group cell as ``area = North, sex = F``."""
+    return ", ".join(f"{b} = {v}" for b, v in zip(by, cell, strict=True) if v is not None)
 
 
 def _names(exports: Sequence[str | Path], given: Sequence[str] | None) -> list[str]:

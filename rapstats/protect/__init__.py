@@ -4,7 +4,8 @@
 (:class:`rapstats.spec.Disclosure`) are applied: every renderer reads a protected
 :class:`~rapstats.estimate.summary.Summary`, so every format obeys the same rules.
 :func:`protect_changes` withholds the change since the previous wave wherever either wave is
-withheld. The rules, the typed status a protected table carries, the guarantee of secondary
+withheld, :func:`protect_trend` the trend test across waves wherever any wave is (matched on
+question, option and group cell). The rules, the typed status a protected table carries, the guarantee of secondary
 suppression and its limits are the layer's contract: ``docs/disclosure.md``.
 
 The package, in the order a summary meets it:
@@ -24,7 +25,7 @@ The package, in the order a summary meets it:
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +55,7 @@ __all__ = [
     "group_relations",
     "protect",
     "protect_changes",
+    "protect_trend",
     "reliability_reasons",
     "secondary_suppression",
 ]
@@ -336,7 +338,9 @@ def protect_changes(changes: Table, now: Summary, previous: Summary) -> Table:
     Parameters
     ----------
     changes : Table
-        From :func:`rapstats.estimate.waves.compare_waves` on the unprotected summaries.
+        From :func:`rapstats.estimate.waves.compare_waves` on the unprotected summaries
+        (split by the waves' groups: each row is matched on its question, option and group
+        cell).
     now, previous : Summary
         The two waves, protected (:func:`protect`).
 
@@ -347,32 +351,80 @@ def protect_changes(changes: Table, now: Summary, previous: Summary) -> Table:
         where the change is withheld), ``symbol`` (the withheld row's symbol, ``[c]`` first)
         and the change and its interval missing where a wave's share is not published.
     """
-    later, earlier = _headline_published(now), _headline_published(previous)
-    out = np.full(len(changes), None, dtype=object)
+    changes = _redact_rows(changes, now.by)
+    found = _published_status(changes, (now, previous))
+    out = _symbols(found)
     bases = np.full((2, len(changes)), None, dtype=object)
-    keys = list(zip(changes["question"].tolist(), changes["option"].tolist(), strict=True))
-    for k, key in enumerate(keys):
-        found = [s.get(key, ("[x]", None)) for s in (later, earlier)]
-        hidden = [symbol for symbol, _ in found if symbol in ("[c]", "[x]")]
-        if hidden:
-            out[k] = "[c]" if "[c]" in hidden else "[x]"
-        bases[0, k], bases[1, k] = found[1][1], found[0][1]
+    for k, (later, earlier) in enumerate(found):
+        bases[0, k], bases[1, k] = earlier[1], later[1]
     held = np.array([v is not None for v in out], dtype=bool)
     bases[:, held] = None
-    table = _withhold(changes, held, keep=("question", "option", "text", "method"))
+    keep = ("question", "option", "text", "method", *(group_column(b) for b in now.by))
+    table = _withhold(changes, held, keep=keep)
     return table.assign({"base_from": bases[0], "base_to": bases[1], "symbol": out})
 
 
-def _headline_published(summary: Summary) -> dict[tuple[Any, Any], tuple[Any, Any]]:
-    """(question, option) -> (symbol, published base) of the rows not split by a group (a
-    missing share: [x])."""
+def protect_trend(trend: Table, waves: tuple[Summary, ...]) -> Table:
+    """Withhold the trend test of every row that any protected wave withholds.
+
+    Parameters
+    ----------
+    trend : Table
+        From :func:`rapstats.estimate.series.trend_rows` on the unprotected summaries.
+    waves : tuple of Summary
+        Every wave of the trend, protected (:func:`protect`).
+
+    Returns
+    -------
+    Table
+        ``trend`` with ``symbol`` (``[c]`` where a wave's share of the row is withheld, else
+        ``[x]`` where one is unreliable) and the test's fields missing there.
+    """
+    trend = _redact_rows(trend, waves[0].by)
+    found = _published_status(trend, waves)
+    out = _symbols(found)
+    held = np.array([v is not None for v in out], dtype=bool)
+    keep = ("kind", "question", "option", "text", "wave_from", "wave_to")
+    keep += tuple(group_column(b) for b in waves[0].by)
+    return _withhold(trend, held, keep=keep).assign({"symbol": out})
+
+
+def _symbols(found: list[tuple[tuple[Any, Any], ...]]) -> np.ndarray:
+    """The symbol of each comparison of the waves' cells ``found`` ((symbol, base) each):
+    ``[c]`` if any is withheld, else ``[x]`` if any is unreliable or missing, else None."""
+    out = np.full(len(found), None, dtype=object)
+    for k, cells in enumerate(found):
+        hidden = [symbol for symbol, _ in cells if symbol in ("[c]", "[x]")]
+        if hidden:
+            out[k] = "[c]" if "[c]" in hidden else "[x]"
+    return out
+
+
+def _published_status(
+    table: Table, waves: tuple[Summary, ...]
+) -> list[tuple[tuple[Any, Any], ...]]:
+    """For each row of a comparison ``table``, each protected wave's (symbol, published base)
+    of the same question, option and group cell (a missing share or cell: ``[x]``)."""
+    by = waves[0].by
+    published = [_cells_published(w) for w in waves]
+    keys = zip(
+        table["question"].tolist(),
+        table["option"].tolist(),
+        cell_keys(table, np.arange(len(table)), by),
+        strict=True,
+    )
+    return [tuple(p.get(k, ("[x]", None)) for p in published) for k in keys]
+
+
+def _cells_published(summary: Summary) -> dict[tuple[Any, Any, Any], tuple[Any, Any]]:
+    """(question, option, group cell) -> (symbol, published base) of every row (a missing
+    share: [x])."""
     t = summary.table
+    cells = cell_keys(t, np.arange(len(t)), summary.by)
     out = {}
-    for rec in t.records():
-        if any(rec[group_column(b)] is not None for b in summary.by):
-            continue
+    for rec, cell in zip(t.records(), cells, strict=True):
         symbol = rec["symbol"] or (None if rec["share"] == rec["share"] else "[x]")
-        out[(rec["question"], rec["option"])] = (symbol, rec["base"])
+        out[(rec["question"], rec["option"], cell)] = (symbol, rec["base"])
     return out
 
 
@@ -391,9 +443,7 @@ def _redact_labels(summary: Summary, rows: Table, freq: Table) -> tuple[Spec, Ta
         return cache.setdefault(value, redact(value)) if value not in cache else cache[value]
 
     def clean(values: np.ndarray) -> np.ndarray:
-        out = np.empty(len(values), dtype=object)
-        out[:] = [text(v) if isinstance(v, str) else v for v in values.tolist()]
-        return out
+        return _clean_labels(values, text)
 
     def deep(value: Any) -> Any:
         if isinstance(value, str):
@@ -418,3 +468,19 @@ def _redact_labels(summary: Summary, rows: Table, freq: Table) -> tuple[Spec, Ta
     rows = rows.assign({c: clean(rows[c]) for c in ("text", "option", *groups)})
     freq = freq.assign({c: clean(freq[c]) for c in ("answer", *groups)})
     return spec, rows, freq, sum(1 for k, v in cache.items() if k != v)
+
+
+def _clean_labels(values: np.ndarray, text: Callable[[str], str]) -> np.ndarray:
+    """``values`` with every string passed through ``text`` (the redaction)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = [text(v) if isinstance(v, str) else v for v in values.tolist()]
+    return out
+
+
+def _redact_rows(table: Table, by: tuple[str, ...]) -> Table:
+    """A comparison's labels from the export (text, option, group values) redacted as
+    :func:`protect` redacts the waves' tables, so that they match the protected waves."""
+    from rapstats.personal import redact
+
+    columns = ("text", "option", *(group_column(b) for b in by))
+    return table.assign({c: _clean_labels(table[c], redact) for c in columns})
