@@ -34,8 +34,8 @@ def compare_waves(now: Summary, previous: Summary, *, confidence: float) -> Tabl
     -------
     Table
         ``question``, ``option``, ``text``, the grouping columns (``group:NAME``, one per
-        ``now.by``; None where a row is not split by it), ``share_from`` (``previous``), ``share_to``
-        (``now``), ``change``, ``change_low``, ``change_high``, ``method``, ``test``,
+        ``now.by``; None where a row is not split by it), ``share_from`` (``previous``),
+        ``share_to`` (``now``), ``change``, ``change_low``, ``change_high``, ``method``, ``test``,
         ``statistic`` (Pearson's X-squared; missing for Fisher's test), ``p_value``,
         ``p_adjusted``, ``significant``.
     """

@@ -90,7 +90,8 @@ def compare_files(
     latest = open_survey(exports[-1], spec, by=tuple(by), read=read)
     opened = [open_survey(p, latest.spec, by=tuple(by), read=read) for p in exports[:-1]]
     opened.append(latest)
-    raw, protected = _summaries(opened, tuple(by), estimation or Estimation(), unsafe_no_suppression)
+    estimation = estimation or Estimation()
+    raw, protected = _summaries(opened, tuple(by), estimation, unsafe_no_suppression)
     pairs = [(i, j, against) for i, j in wave_pairs(len(names), against)]
     pairs += [(i, j, "year") for i, j in year_pairs(names)]
     blocks = [_pair_rows(raw, protected, names, i, j, kind) for i, j, kind in pairs]

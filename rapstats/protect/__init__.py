@@ -5,8 +5,9 @@
 :class:`~rapstats.estimate.summary.Summary`, so every format obeys the same rules.
 :func:`protect_changes` withholds the change since the previous wave wherever either wave is
 withheld, :func:`protect_trend` the trend test across waves wherever any wave is (matched on
-question, option and group cell). The rules, the typed status a protected table carries, the guarantee of secondary
-suppression and its limits are the layer's contract: ``docs/disclosure.md``.
+question, option and group cell). The rules, the typed status a protected table carries, the
+guarantee of secondary suppression and its limits are the layer's contract:
+``docs/disclosure.md``.
 
 The package, in the order a summary meets it:
 
