@@ -41,7 +41,13 @@ if TYPE_CHECKING:
     type=click.Choice(COMPARE_AGAINST),
     default="previous",
     show_default=True,
-    help="Compare each wave with the one before it, or with the first.",
+    help="Compare each wave with the one before it, with the first, or every pair.",
+)
+@click.option(
+    "--by",
+    multiple=True,
+    metavar="GROUP",
+    help="Also compare within each level of a spec group or export column; repeat to cross.",
 )
 @read_options
 @click.option("--confidence", type=CONFIDENCE, help="Confidence level. Default: the spec's.")
@@ -63,6 +69,7 @@ def compare(
     spec_path: Path | None,
     wave_names: str | None,
     against: str,
+    by: tuple[str, ...],
     read: ReadOptions,
     confidence: float | None,
     adjust: str | None,
@@ -75,12 +82,14 @@ def compare(
     EXPORTS are two or more waves, oldest first. For each pair compared and each question:
     both shares, the change in percentage points (later minus earlier) with a Newcombe
     interval, a chi-square test (Fisher's exact test where counts are small) and p adjusted
-    across the pair's changes. Every export is read with one spec; a change is withheld ([c])
-    where either wave's share is.
+    across the pair's changes. With four or more quarterly waves (names such as 2026Q1 or
+    "Q1 2026"), also each wave against the same quarter a year earlier; with three or more, a
+    test for linear trend across all of them (Cochran-Armitage). Every export is read with
+    one spec; a change is withheld ([c]) where either wave's share is, a trend where any is.
 
     Example:
 
-        rapstats compare Q1.csv Q2.csv Q3.csv --spec pulse.toml --against first --format csv
+        rapstats compare Q1.csv Q2.csv Q3.csv --spec pulse.toml --against first --by area
     """
     from rapstats.pipeline import Estimation, compare_files
     from rapstats.render.changes import render_changes
@@ -95,6 +104,7 @@ def compare(
         spec_path,
         wave_names=names,
         against=against,
+        by=by,
         read=read,
         estimation=Estimation(confidence=confidence, adjust=adjust),
         unsafe_no_suppression=unsafe_no_suppression,
