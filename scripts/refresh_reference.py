@@ -5,7 +5,7 @@ The corpus (R 4.2.2 / survey 4.1.1 values and published tables, with the R schoo
 use) is kept outside the repository, in ``../shared/reference/`` beside the checkout. The tests
 read only the copy, so a bare clone runs them. This script copies ``README.md``,
 ``proportions.json`` and ``data/*.csv`` from SOURCE_DIR, removes files the source no longer
-has, and rewrites ``PROVENANCE.md`` (source, date, SHA-256 of each file). Commit the result
+has (but not ``r/``, the project's own R scripts and the values they made), and rewrites ``PROVENANCE.md`` (source, date, SHA-256 of each file). Commit the result
 together with any code change it requires.
 
 Usage: python3 scripts/refresh_reference.py [SOURCE_DIR]
@@ -68,7 +68,7 @@ def refresh(source: Path, shown: str, today: dt.date) -> list[Path]:
     if Path("proportions.json") not in files:
         raise SystemExit(f"error: {source} holds no proportions.json; give the corpus folder")
     for old in (p for p in DEST.rglob("*") if p.is_file()):
-        if old.relative_to(DEST) not in files and old.name != "PROVENANCE.md":
+        if old.relative_to(DEST) not in files and old.name != "PROVENANCE.md" and not _own(old):
             old.unlink()
     for f in files:
         (DEST / f).parent.mkdir(parents=True, exist_ok=True)
@@ -76,6 +76,11 @@ def refresh(source: Path, shown: str, today: dt.date) -> list[Path]:
     note = provenance(shown, files, today)
     (DEST / "PROVENANCE.md").write_text(note, encoding="utf-8")
     return files
+
+
+def _own(path: Path) -> bool:
+    """Whether ``path`` is one of the project's own R references (``r/``), not the copy."""
+    return path.relative_to(DEST).parts[0] == "r"
 
 
 def main(argv: list[str] | None = None) -> int:
