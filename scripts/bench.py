@@ -10,6 +10,8 @@ its peak RSS (from ``wait4``), and its ratio to the baseline named for it:
 * ``summarize`` of the 1M-row file by area and by quarter, all 20 items, unweighted and
   weighted (design-based), against a process that only reads the same file with
   ``pyarrow.csv.read_csv``;
+* ``compare`` of two 1M-row waves (the second made with ``--seed 2``), all 20 items, against
+  a process that reads both files with ``pyarrow.csv.read_csv``;
 * ``--help`` start-up, against ``python -c "import click"`` (itself against ``python -c pass``):
   the floor of any click command line;
 * ``summarize`` of the 10k-row file;
@@ -55,12 +57,14 @@ def ensure_workload() -> dict[str, Path]:
     DATA.mkdir(exist_ok=True)
     files = {
         "csv_1m": DATA / "survey_1m.csv",
+        "csv_1m_wave2": DATA / "survey_1m_wave2.csv",
         "csv_10k": DATA / "survey_10k.csv",
         "xlsx_100k": DATA / "survey_100k.xlsx",
     }
     make = str(SHARED / "bench" / "make_survey.py")
     jobs = [
         (files["csv_1m"], ["--rows", "1000000", "--out"]),
+        (files["csv_1m_wave2"], ["--rows", "1000000", "--seed", "2", "--out"]),
         (files["csv_10k"], ["--rows", "10000", "--out"]),
         (files["xlsx_100k"], ["--rows", "100000", "--xlsx"]),
     ]
@@ -99,6 +103,31 @@ def cases(files: dict[str, Path]) -> dict[str, tuple[list[str], str | None]]:
             summarize("csv_1m", spec_weighted, "_1m_w.csv"),
             "pyarrow_read",
         ),
+        "pyarrow_read_two": (
+            [
+                PY,
+                "-c",
+                "import pyarrow.csv as c; "
+                f"c.read_csv({str(files['csv_1m'])!r}); c.read_csv({str(files['csv_1m_wave2'])!r})",
+            ],
+            None,
+        ),  # fmt: skip
+        "compare_1m": (
+            [
+                *rap,
+                "-q",
+                "compare",
+                str(files["csv_1m"]),
+                str(files["csv_1m_wave2"]),
+                "--spec",
+                spec,
+                "--format",
+                "csv",
+                "-o",
+                out + "_compare.csv",
+            ],
+            "pyarrow_read_two",
+        ),  # fmt: skip
         "summarize_10k": (summarize("csv_10k", spec, "_10k.csv"), "python_start"),
         "calamine_read": (
             [
