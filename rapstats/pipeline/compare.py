@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from rapstats.errors import RapstatsError
-from rapstats.pipeline.survey import Estimation, Opened, ReadOptions, open_survey, summarise
+from rapstats.pipeline.survey import Estimation, ReadOptions, open_survey, summarise
 from rapstats.table import Table
 from rapstats.vocab import COMPARE_AGAINST
 
@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from rapstats.spec import Spec
 
 AGAINST = COMPARE_AGAINST
+# The tables of each wave protected together (as the report publishes a wave).
+PUBLISH = ("rows", "frequencies")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,38 +84,42 @@ def compare_files(
         cells not in every wave...).
     """
     from rapstats.estimate.series import wave_pairs, year_pairs
+    from rapstats.protect import protect
 
     names = _names(exports, wave_names)
     if against not in AGAINST:
         raise RapstatsError(f"against is {against!r}", hint="use one of " + ", ".join(AGAINST))
-    read = read or ReadOptions()
-    latest = open_survey(exports[-1], spec, by=tuple(by), read=read)
-    opened = [open_survey(p, latest.spec, by=tuple(by), read=read) for p in exports[:-1]]
-    opened.append(latest)
-    estimation = estimation or Estimation()
-    raw, protected = _summaries(opened, tuple(by), estimation, unsafe_no_suppression)
+    read, estimation = read or ReadOptions(), estimation or Estimation()
+    # one export in memory at a time: each is summarised as soon as it is read
+    latest, spec_used, latest_notes = _summarise(exports[-1], spec, tuple(by), read, estimation)
+    waves = [_summarise(p, spec_used, tuple(by), read, estimation) for p in exports[:-1]]
+    raw = (*(w[0] for w in waves), latest)
+    protected = tuple(
+        protect(s, unsafe_no_suppression=unsafe_no_suppression, publish=PUBLISH) for s in raw
+    )
     pairs = [(i, j, against) for i, j in wave_pairs(len(names), against)]
     pairs += [(i, j, "year") for i, j in year_pairs(names)]
     blocks = [_pair_rows(raw, protected, names, i, j, kind) for i, j, kind in pairs]
     if len(names) >= 3:
         blocks.append(_trend(raw, protected, names))
-    notes = tuple(n for o in opened for n in o.notes) + _partial_cells(protected, names)
+    notes = (*(n for w in waves for n in w[2]), *latest_notes, *_partial_cells(protected, names))
     comparison = Comparison(
         changes=_stack(blocks), waves=tuple(names), summaries=protected, by=protected[-1].by
     )
     return comparison, notes
 
 
-def _summaries(
-    opened: list[Opened], by: tuple[str, ...], estimation: Estimation, unsafe: bool
-) -> tuple[tuple[Summary, ...], tuple[Summary, ...]]:
-    """Each wave summarised once (split by ``by``), and protected as its own publication."""
-    from rapstats.protect import protect
-
-    publish = ("rows", "frequencies")
-    raw = tuple(summarise(o, by, estimation, publish) for o in opened)
-    protected = tuple(protect(s, unsafe_no_suppression=unsafe, publish=publish) for s in raw)
-    return raw, protected
+def _summarise(
+    path: str | Path,
+    spec: str | Path | Spec | None,
+    by: tuple[str, ...],
+    read: ReadOptions,
+    estimation: Estimation,
+) -> tuple[Summary, Spec, tuple[str, ...]]:
+    """One wave read and summarised once (split by ``by``; unprotected), the spec it was read
+    with and the notes of reading it."""
+    opened = open_survey(path, spec, by=by, read=read)
+    return summarise(opened, by, estimation, PUBLISH), opened.spec, opened.notes
 
 
 def _pair_rows(
