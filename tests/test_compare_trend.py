@@ -219,3 +219,24 @@ def test_no_trend_for_two_waves_and_no_year_on_year_without_quarters(runner):
     named = run(runner, "compare", *WAVES, *SPEC, "--wave-names", "A,B,C,D", "--format", "json")
     comparisons = {r["comparison"] for r in json.loads(named.stdout)["rows"]}
     assert comparisons == {"previous", None}  # None: the trend rows
+
+
+def test_weighted_trend_uses_design_effective_counts_as_r_survey(runner):
+    """R: svymean per wave (weights-only design), n_eff = p(1 - p) / var, then
+    prop.trend.test(p * n_eff, n_eff)."""
+    spec = ("--spec", DATA / "pulse_weighted.toml", "--by", "area", "--format", "json")
+    result = run(runner, "compare", *WAVES, *spec)
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    trend = {(r["question"], area(r)): r for r in doc["rows"] if r["kind"] == "trend"}
+    checked = 0
+    for want in R["weighted_trend"]:
+        got = trend[(want["question"], want["area"])]
+        if want["question"] == "q2":  # withheld in 2025Q2
+            assert got["flag"] == "[c]"
+            continue
+        assert got["statistic"] == pytest.approx(want["statistic"], rel=1e-7)
+        assert got["p_value"] == pytest.approx(want["p_value"], rel=1e-7)
+        checked += 1
+    assert checked == 3
+    assert any("design-effective sample size" in n for n in doc["methods"]["comparison"])

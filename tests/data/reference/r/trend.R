@@ -11,7 +11,11 @@
 # * p.adjust(method = "holm") across every row (question x group cell) of one pair of waves;
 # * trend: prop.trend.test(x, n) across the four waves in order (default scores 1..4), Holm
 #   across the trend rows; a cell not in every wave has no trend row.
+# * weighted (pulse_weighted.toml: weights-only design, column Weight): each wave's share and
+#   linearised variance from survey::svymean, the design-effective n = p (1 - p) / var, and
+#   prop.trend.test(p * n_eff, n_eff) across the waves.
 library(jsonlite)
+library(survey)
 
 waves <- c("pulse_2025Q1", "pulse_2025Q2", "pulse_2026Q1", "pulse_2026Q2")
 data <- lapply(waves, function(w) {
@@ -92,6 +96,27 @@ for (cell in common) for (q in names(questions)) {
 adjusted <- p.adjust(sapply(trend, `[[`, "p_value"), method = "holm")
 for (k in seq_along(trend)) trend[[k]]$p_adjusted <- adjusted[k]
 
+weighted <- list()
+for (cell in common) for (q in names(questions)) {
+  area <- sub("^c:", "", cell)
+  est <- sapply(data, function(d) {
+    d$y <- as.numeric(d[[questions[[q]]]] == "Yes")
+    design <- svydesign(ids = ~1, weights = ~Weight, data = d)
+    if (area != "") design <- subset(design, Area == area)
+    m <- svymean(~y, design)
+    c(coef(m)[[1]], SE(m)[[1]]^2)
+  })
+  share <- est[1, ]
+  n_eff <- share * (1 - share) / est[2, ]
+  # a share of 0 has no variance, so no effective n: no test (R stops)
+  r <- tryCatch(prop.trend.test(share * n_eff, n_eff),
+                error = function(e) list(statistic = NA, p.value = NA))
+  weighted[[length(weighted) + 1]] <- list(
+    question = q, area = area, share = share, n_eff = n_eff,
+    statistic = unname(r$statistic), p_value = r$p.value
+  )
+}
+
 # prop.trend.test on small cases (the smokers example of R's ?prop.test among them)
 small <- list(
   list(x = c(15, 10, 8), n = c(40, 40, 40)),
@@ -109,12 +134,14 @@ cases <- lapply(small, function(s) {
 
 out <- list(
   provenance = list(
-    software = paste(R.version.string, "; jsonlite", as.character(packageVersion("jsonlite"))),
+    software = paste0(R.version.string, "; survey ", packageVersion("survey"), "; jsonlite ",
+                      packageVersion("jsonlite")),
     script = "tests/data/reference/r/trend.R",
     inputs = paste0("tests/data/waves/", waves, ".csv"),
     note = "computed by R from the fixture files; no value comes from rapstats"
   ),
-  waves = waves, prop_trend_test = cases, pairs = pairs, trend = trend
+  waves = waves, prop_trend_test = cases, pairs = pairs, trend = trend,
+  weighted_trend = weighted
 )
 writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE, na = "null"),
            file.path("tests", "data", "reference", "r", "trend.json"))
