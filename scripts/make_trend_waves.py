@@ -2,9 +2,10 @@
 """Write the four quarterly waves of tests/data/waves/pulse_*.csv (same bytes on every run).
 
 Each wave is blocks of identical rows: per area, ``q1`` respondents answering Yes to Q1 (the
-rest No) and ``q2`` answering Yes to Q2 (the rest No), out of ``base``. The counts are listed
-in tests/data/waves/README.md; column Weight cycles 1, 1.5, 0.5 from respondent 1 and read by the R script tests/data/reference/r/trend.R, which
-computes the expected values from the CSV files themselves.
+rest No) and ``q2`` answering Yes to Q2 (the rest No), out of ``base``; column Weight cycles
+1, 1.5, 0.5 from respondent 1. The counts are listed in tests/data/waves/README.md and read by
+the R script tests/data/reference/r/trend.R, which computes the expected values from the CSV
+files themselves.
 
 Usage: python3 scripts/make_trend_waves.py
 """

@@ -5,7 +5,8 @@ The corpus (R 4.2.2 / survey 4.1.1 values and published tables, with the R schoo
 use) is kept outside the repository, in ``../shared/reference/`` beside the checkout. The tests
 read only the copy, so a bare clone runs them. This script copies ``README.md``,
 ``proportions.json`` and ``data/*.csv`` from SOURCE_DIR, removes files the source no longer
-has (but not ``r/``, the project's own R scripts and the values they made), and rewrites ``PROVENANCE.md`` (source, date, SHA-256 of each file). Commit the result
+has (but not ``r/``, the project's own R scripts and the values they made), and rewrites
+``PROVENANCE.md`` (source, date, SHA-256 of each file). Commit the result
 together with any code change it requires.
 
 Usage: python3 scripts/refresh_reference.py [SOURCE_DIR]

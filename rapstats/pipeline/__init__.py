@@ -10,7 +10,7 @@ columns kept and disclosure control applied the same way whatever the output:
 * :func:`comments_file`: quotable, redacted free text;
 * :func:`starter_spec`: the spec ``rapstats init`` infers, as TOML;
 * :func:`build_report`: the report model (headline, breakdowns, previous wave);
-* :func:`compare_files`: the change of every headline share between waves.
+* :func:`compare_files`: the change of every share between waves (by group too), and trends.
 
 Notes are returned, never printed: the CLI shows them only when every step succeeded.
 """

@@ -1,4 +1,5 @@
-"""Compare waves of a survey: the change of every headline share, tested and protected."""
+"""Compare waves of a survey: the change of every share (overall and by group) between pairs
+of waves, and its trend across them, tested and protected."""
 
 from __future__ import annotations
 
@@ -10,7 +11,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from rapstats.errors import RapstatsError
-from rapstats.pipeline.survey import Estimation, ReadOptions, open_survey, summarise
+from rapstats.pipeline.survey import (
+    Estimation,
+    ReadOptions,
+    open_survey,
+    redaction_notes,
+    summarise,
+)
 from rapstats.table import Table
 from rapstats.vocab import COMPARE_AGAINST
 
@@ -28,8 +35,9 @@ class Comparison:
     """The protected comparison rows (``CHANGE_COLUMNS`` of :mod:`rapstats.estimate.columns`,
     plus ``symbol`` and the grouping columns of ``by``): for waves, the changes of
     :func:`rapstats.estimate.waves.compare_waves`, one block per pair, named in ``wave_from``
-    and ``wave_to``; the wave names; each wave's protected headline summary; the grouping
-    variables the rows are split by."""
+    and ``wave_to``, then the trend rows of :func:`rapstats.estimate.series.trend_rows`; the
+    wave names; each wave's protected summary (split by ``by``); the grouping variables the
+    rows are split by."""
 
     changes: Table
     waves: tuple[str, ...]
@@ -102,7 +110,9 @@ def compare_files(
     blocks = [_pair_rows(raw, protected, names, i, j, kind) for i, j, kind in pairs]
     if len(names) >= 3:
         blocks.append(_trend(raw, protected, names))
-    notes = (*(n for w in waves for n in w[2]), *latest_notes, *_partial_cells(protected, names))
+    notes = (*(n for w in waves for n in w[2]), *latest_notes)
+    notes += tuple(n for s in protected for n in redaction_notes(s))
+    notes += _partial_cells(protected, names)
     comparison = Comparison(
         changes=_stack(blocks), waves=tuple(names), summaries=protected, by=protected[-1].by
     )
@@ -166,7 +176,7 @@ def _stack(blocks: list[Table]) -> Table:
     out = {}
     for c in columns:
         parts = [b[c] if c in b.columns else np.full(len(b), None, dtype=object) for b in blocks]
-        out[c] = np.concatenate(parts) if parts else np.zeros(0, dtype=object)
+        out[c] = np.concatenate(parts)
     return Table(out, length=sum(len(b) for b in blocks))
 
 
