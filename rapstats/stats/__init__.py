@@ -11,6 +11,8 @@ One proportion
     of ``BASELINE_DIFF_METHODS`` the baseline allowed).
 Two proportions
     :func:`diff_ci` (``DIFF_METHODS``), :func:`two_sample_test` (``TWO_SAMPLE_TESTS``).
+Several ordered groups
+    :func:`trend_test` (Cochran-Armitage test for linear trend, R ``prop.trend.test``).
 Many tests
     :func:`p_adjust` (``ADJUST_METHODS``).
 Weighted data
@@ -63,6 +65,7 @@ from rapstats.stats.survey import (
     weighted_proportion,
     weighted_proportion_from_sums,
 )
+from rapstats.stats.trend import TrendTestResult, trend_test
 from rapstats.vocab import BASELINE_DIFF_METHODS, BaselineDiffMethod
 
 __all__ = [
@@ -87,6 +90,7 @@ __all__ = [
     "SampleSize",
     "TwoProportionPower",
     "TwoSampleTest",
+    "TrendTestResult",
     "TwoSampleTestResult",
     "WeightedMethod",
     "WeightedProportion",
@@ -96,6 +100,7 @@ __all__ = [
     "p_adjust",
     "proportion_ci",
     "sample_size",
+    "trend_test",
     "two_sample_test",
     "two_proportion_power",
     "weighted_proportion",
