@@ -43,6 +43,21 @@ if TYPE_CHECKING:
     show_default=True,
     help="Compare each wave with the one before it, or with the first.",
 )
+@click.option(
+    "--between",
+    metavar="GROUP",
+    help="Compare the levels of a spec group or export column within ONE export (each with "
+    "the rest, or with --reference), plus a test of homogeneity per question.",
+)
+@click.option(
+    "--reference", metavar="LEVEL", help="With --between: compare each level with this one."
+)
+@click.option(
+    "--by",
+    multiple=True,
+    metavar="GROUP",
+    help="With --between: also within each level of this group.",
+)
 @read_options
 @click.option("--confidence", type=CONFIDENCE, help="Confidence level. Default: the spec's.")
 @click.option(
@@ -63,6 +78,9 @@ def compare(
     spec_path: Path | None,
     wave_names: str | None,
     against: str,
+    between: str | None,
+    reference: str | None,
+    by: tuple[str, ...],
     read: ReadOptions,
     confidence: float | None,
     adjust: str | None,
@@ -81,10 +99,19 @@ def compare(
     Example:
 
         rapstats compare Q1.csv Q2.csv Q3.csv --spec pulse.toml --against first --format csv
+
+    With --between GROUP, one EXPORT: each level of GROUP against the rest of the respondents
+    (or --reference LEVEL), with the same intervals and tests (design-based when weighted)
+    and a test of homogeneity across the levels per question:
+
+        rapstats compare staff.csv --spec staff.toml --between area --reference North
     """
     from rapstats.pipeline import Estimation, compare_files
     from rapstats.render.changes import render_changes
 
+    if between is not None or reference is not None or by:
+        _between(ctx, exports, spec_path, between, reference, by, read, confidence, adjust)
+        return
     if len(exports) < 2:
         raise click.UsageError("give two or more exports, oldest first", ctx=ctx)
     names = None if wave_names is None else [n.strip() for n in wave_names.split(",")]
@@ -101,4 +128,51 @@ def compare(
     )
     c = comparison
     _emit(ctx, render_changes(c.changes, c.waves, c.summaries, fmt, by=c.by), output)
+    note(ctx, *notes)
+
+
+def _between(
+    ctx: click.Context,
+    exports: tuple[Path, ...],
+    spec_path: Path | None,
+    between: str | None,
+    reference: str | None,
+    by: tuple[str, ...],
+    read: ReadOptions,
+    confidence: float | None,
+    adjust: str | None,
+) -> None:
+    """``compare EXPORT --between GROUP``: the differences between the levels of a group."""
+    from rapstats.pipeline import Estimation, compare_groups
+    from rapstats.render.changes import render_changes
+
+    if between is None:
+        flag = "--reference" if reference is not None else "--by"
+        raise click.UsageError(f"{flag} needs --between GROUP", ctx=ctx)
+    if len(exports) != 1:
+        raise click.UsageError("--between compares the groups of ONE export: give one", ctx=ctx)
+    params = ctx.params
+    for name in ("wave_names", "against"):
+        source = ctx.get_parameter_source(name)
+        if params[name] is not None and source is not click.core.ParameterSource.DEFAULT:
+            raise click.UsageError(
+                f"--{name.replace('_', '-')} compares waves, not --between groups", ctx=ctx
+            )
+    _check({"--output": params["output"]}, {"export": exports[0], "spec": spec_path})
+    comparison, notes = compare_groups(
+        exports[0],
+        spec_path,
+        between=between,
+        reference=reference,
+        by=by,
+        read=read,
+        estimation=Estimation(confidence=confidence, adjust=adjust),
+        unsafe_no_suppression=params["unsafe_no_suppression"],
+    )
+    c = comparison
+    _emit(
+        ctx,
+        render_changes(c.changes, c.waves, c.summaries, params["fmt"], by=c.by),
+        params["output"],
+    )
     note(ctx, *notes)

@@ -11,7 +11,14 @@ import numpy as np
 
 from rapstats.errors import RapstatsError
 from rapstats.pipeline.report import wave_change
-from rapstats.pipeline.survey import Estimation, ReadOptions, open_survey
+from rapstats.pipeline.survey import (
+    Estimation,
+    Opened,
+    ReadOptions,
+    open_survey,
+    redaction_notes,
+    summarise,
+)
 from rapstats.table import Table
 from rapstats.vocab import COMPARE_AGAINST
 
@@ -96,6 +103,86 @@ def compare_files(
     notes = tuple(n for o in opened for n in o.notes)
     ordered = tuple(summaries[k] for k in sorted(summaries))
     return Comparison(changes=changes, waves=tuple(names), summaries=ordered), notes
+
+
+def compare_groups(
+    export: str | Path,
+    spec: str | Path | Spec | None = None,
+    *,
+    between: str,
+    reference: str | None = None,
+    by: Sequence[str] = (),
+    read: ReadOptions | None = None,
+    estimation: Estimation | None = None,
+    unsafe_no_suppression: bool = False,
+) -> tuple[Comparison, tuple[str, ...]]:
+    """The differences between the levels of the group ``between`` in one export, tested.
+
+    Each level is compared with the rest of the respondents, or with the level ``reference``
+    (:func:`rapstats.estimate.between.compare_levels`), with one test of homogeneity per
+    question across all levels; with ``by`` (at most one group), within each of its levels
+    too. The summary by the groups is protected as a publication, and a difference or a test
+    is withheld where it would show a withheld share
+    (:func:`rapstats.protect.between.protect_levels`).
+
+    Parameters
+    ----------
+    export : str or Path
+        The survey export.
+    spec : str, Path or Spec, optional
+        Default: inferred from the export.
+    between : str
+        The group (spec group or export column) whose levels are compared.
+    reference : str, optional
+        The level every other is compared with. Default: each level against the rest.
+    by : sequence of str
+        At most one group to compare the levels within. Default none.
+
+    Returns
+    -------
+    comparison : Comparison
+        ``changes`` holds the ``difference`` rows, then the ``homogeneity`` rows;
+        ``waves`` the export's name; ``summaries`` the protected summary by the groups.
+    notes : tuple of str
+    """
+    from rapstats.estimate.between import compare_levels
+    from rapstats.protect import protect
+    from rapstats.protect.between import protect_levels
+
+    read = read or ReadOptions()
+    opened = open_survey(export, spec, by=(*by, between), read=read)
+    names = tuple(opened.spec.group(b).name for b in (*by, between))
+    _check_group(opened, between)
+    publish = ("rows",)
+    raw = summarise(opened, names, estimation or Estimation(), publish)
+    rows = compare_levels(
+        opened.export, raw.spec, between=names[-1], reference=reference, by=names[:-1]
+    )
+    protected = protect(raw, unsafe_no_suppression=unsafe_no_suppression, publish=publish)
+    comparison = Comparison(
+        changes=protect_levels(rows, raw, protected),
+        waves=(Path(export).stem,),
+        summaries=(protected,),
+        by=names[:-1],
+    )
+    return comparison, opened.notes + redaction_notes(protected)
+
+
+def _check_group(opened: Opened, name: str) -> None:
+    """A one-line error unless ``name`` is a group of the spec or a column of the export."""
+    from rapstats.spec import fold_label
+
+    spec = opened.spec
+    declared = [g.name for g in spec.groups]
+    column = fold_label(spec.group(name).column)
+    if name in declared or column in {fold_label(c) for c in opened.export.columns}:
+        return
+    raise RapstatsError(
+        f'--between "{name}" is neither a group of the spec nor a column of the export',
+        path=opened.export.path,
+        hint=("the groups are " + ", ".join(declared) if declared else "the spec has no groups")
+        + "; --between also takes an export column's name",
+    )
 
 
 def _names(exports: Sequence[str | Path], given: Sequence[str] | None) -> list[str]:

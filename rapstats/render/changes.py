@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from rapstats.escape import json_text, markdown
 from rapstats.estimate.columns import CHANGE_COLUMNS
 from rapstats.estimate.summary import published, published_records
+from rapstats.render.between import TITLE, between_display, between_notes, is_between
 from rapstats.render.tables import (
     _aligned,
     _banner,
@@ -70,7 +71,8 @@ def render_changes(
     ``fmt`` (``table``, ``csv``, ``json`` or ``markdown``)."""
     later = summaries[-1]
     table = published(changes, by, CHANGE_COLUMNS)
-    notes = comparison_notes(later)
+    between = is_between(changes)
+    notes = between_notes(later, changes) if between else comparison_notes(later)
     if fmt == "csv":
         return _csv_frame(table, later, extra=notes)
     if fmt == "json":
@@ -84,9 +86,9 @@ def render_changes(
         if _banner(later):
             doc = {"warning": _banner(later), **doc}
         return json_text(json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False)) + "\n"
-    header, body = _display(table, later.spec.methods.confidence)
+    header, body = (between_display if between else _display)(table, later.spec.methods.confidence)
     footnotes = notes + _footnotes(later)
-    title = f"{later.spec.title or 'Comparison'}: change between waves"
+    title = f"{later.spec.title or 'Comparison'}: " + (TITLE if between else "change between waves")
     if fmt == "markdown":
         lines = [f"**{_banner(later)}**", ""] if _banner(later) else []
         lines += [f"# {markdown(title)}", ""]
