@@ -1,6 +1,6 @@
 # Reference values for `rapstats compare --between` (tests/test_compare_between.py).
 #
-# Inputs: tests/data/between/between.csv and between_weighted.csv (written by
+# Inputs: tests/data/between/between.csv, between_weighted.csv, between_escape.csv (written by
 # scripts/make_between_fixtures.py; counts in tests/data/between/README.md).
 # Output: tests/data/reference/r/between.json. Run from the repository root:
 #   Rscript tests/data/reference/r/between.R
@@ -16,6 +16,8 @@
 #     (prop.test(x, n, correct = FALSE)$conf.int: Newcombe 1998, method 10);
 #   * unweighted homogeneity: chisq.test on the areas x (positive, not) table,
 #     correct = FALSE (X-squared, df, p), overall and within each team;
+#   * the same unweighted values for q1 of between_escape.csv (areas named by a formula and
+#     an e-mail address: keys are the raw values);
 #   * weighted (svydesign(ids = ~1, weights = ~weight), subset to the question's base):
 #     svyby(~pos, ~area, svymean, covmat = TRUE) and svycontrast for level - North, and
 #     svyby over the indicator of the level for level - rest: the difference, its standard
@@ -70,10 +72,10 @@ homogeneity <- function(y, area) {
   list(statistic = unname(ct$statistic), df = unname(ct$parameter), p_value = ct$p.value)
 }
 
-unweighted <- function(d) {
+unweighted <- function(d, outcome = outcomes(d), teams = c(A = "A", B = "B")) {
   out <- list()
-  for (q in names(outcomes(d))) {
-    y <- outcomes(d)[[q]]
+  for (q in names(outcome)) {
+    y <- outcome[[q]]
     keep <- !is.na(y)
     x <- tapply(y[keep], d$area[keep], sum)
     n <- tapply(y[keep], d$area[keep], length)
@@ -82,7 +84,7 @@ unweighted <- function(d) {
       two_groups(x[[l]], n[[l]], sum(x) - x[[l]], sum(n) - n[[l]]))
     reference <- lapply(setNames(setdiff(levels, "North"), setdiff(levels, "North")), function(l)
       two_groups(x[[l]], n[[l]], x[["North"]], n[["North"]]))
-    by_team <- lapply(c(A = "A", B = "B"), function(t) {
+    by_team <- lapply(teams, function(t) {
       s <- d$team == t
       homogeneity(y[s], d$area[s])
     })
@@ -137,15 +139,19 @@ plain <- read.csv(file.path(here, "between.csv"), check.names = FALSE, na.string
 heavy <- read.csv(file.path(here, "between_weighted.csv"), check.names = FALSE,
                   na.strings = NULL, colClasses = "character")
 heavy$weight <- as.numeric(heavy$weight)
+escape <- read.csv(file.path(here, "between_escape.csv"), check.names = FALSE,
+                   na.strings = NULL, colClasses = "character")
 result <- list(
   provenance = list(
     script = "tests/data/reference/r/between.R",
     software = paste(R.version.string, "; survey", as.character(packageVersion("survey"))),
-    inputs = c("tests/data/between/between.csv", "tests/data/between/between_weighted.csv"),
+    inputs = c("tests/data/between/between.csv", "tests/data/between/between_weighted.csv",
+               "tests/data/between/between_escape.csv"),
     note = "expected values only; never regenerate with rapstats"
   ),
   unweighted = unweighted(plain),
-  weighted = weighted(heavy)
+  weighted = weighted(heavy),
+  escape = unweighted(escape, list(q1 = escape$q1 == "Yes"), teams = c())
 )
 writeLines(toJSON(result, auto_unbox = TRUE, digits = NA, pretty = TRUE, na = "null"),
            "tests/data/reference/r/between.json")
