@@ -280,6 +280,7 @@ def test_api_compare_groups(tmp_path):
         ((*PLAIN, "--between", "nosuch"), 1, "the groups are area, team"),
         ((*PLAIN, "--between", "area", "--reference", "Nowhere"), 1, "'East', 'Islands'"),
         ((*PLAIN, "--between", "area", "--by", "team", "--by", "id"), 1, "at most one --by"),
+        ((*PLAIN, "--between", "area", "--by", "area"), 1, "other than the --between group"),
     ],
 )
 def test_errors_are_one_line(runner, args, code, message):

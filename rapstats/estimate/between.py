@@ -68,12 +68,7 @@ def compare_levels(
         ``method``, ``test``, ``statistic``, ``p_value``, ``p_adjusted``, ``significant``.
         Unprotected.
     """
-    names = tuple(spec.group(b).name for b in (*by, between))
-    if len(by) > 1 or len(set(names)) != len(names):
-        raise RapstatsError(
-            "compare --between takes at most one --by, other than the --between group",
-            hint="give one --by GROUP",
-        )
+    names = check_groups(spec, between, by)
     responses = normalise(export, spec, by=names)
     levels = responses.groups[names[-1]][1]
     if reference is not None and reference not in levels:
@@ -116,6 +111,18 @@ def compare_levels(
         {c: _concat([t[c] for t in tables]) for c in tables[0]},
         length=sum(len(t["kind"]) for t in tables),
     )
+
+
+def check_groups(spec: Spec, between: str, by: tuple[str, ...]) -> tuple[str, ...]:
+    """The group names of ``by`` then ``between``; an error unless ``by`` is at most one group
+    other than ``between``."""
+    names = tuple(spec.group(b).name for b in (*by, between))
+    if len(by) > 1 or len(set(names)) != len(names):
+        raise RapstatsError(
+            "compare --between takes at most one --by, other than the --between group",
+            hint="give one --by GROUP",
+        )
+    return names
 
 
 def _concat(parts: list[Any]) -> np.ndarray:

@@ -145,14 +145,14 @@ def compare_groups(
         ``waves`` the export's name; ``summaries`` the protected summary by the groups.
     notes : tuple of str
     """
-    from rapstats.estimate.between import compare_levels
+    from rapstats.estimate.between import check_groups, compare_levels
     from rapstats.protect import protect
     from rapstats.protect.between import protect_levels
 
     read = read or ReadOptions()
     opened = open_survey(export, spec, by=(*by, between), read=read)
-    names = tuple(opened.spec.group(b).name for b in (*by, between))
     _check_group(opened, between)
+    names = check_groups(opened.spec, between, tuple(by))
     publish = ("rows",)
     raw = summarise(opened, names, estimation or Estimation(), publish)
     rows = compare_levels(
