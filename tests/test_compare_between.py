@@ -231,6 +231,17 @@ def test_all_levels_published_gives_homogeneity_and_r_values(runner):
         assert got[label]["change"] == pytest.approx(expected["change"], abs=CLOSE)
 
 
+def test_an_undefined_test_is_not_available(runner, tmp_path):
+    # every answer positive: X-squared has a zero margin (R chisq.test gives NaN)
+    export = tmp_path / "all_yes.csv"
+    export.write_text("area,q1\n" + "North,Yes\n" * 12 + "South,Yes\n" * 12, encoding="utf-8")
+    got = rows(runner, (export, "--spec", DATA / "between_escape.toml"), "--unsafe-no-suppression")
+    homogeneity = next(r for r in got if r["kind"] == "homogeneity")
+    assert homogeneity["flag"] == "[x]" and all(homogeneity[f] is None for f in DATA_FIELDS)
+    north = next(r for r in got if r["level"] == "North")
+    assert (north["change"], north["test"], north["p_value"]) == (0.0, "fisher", 1.0)
+
+
 @pytest.mark.parametrize("fmt", ["json", "csv", "markdown", "table"])
 def test_same_inputs_same_bytes(runner, fmt):
     args = ("compare", *PLAIN, "--between", "area", "--by", "team", "--format", fmt)

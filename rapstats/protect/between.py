@@ -6,7 +6,9 @@ share or (against the rest of the respondents) the share of all respondents in t
 (the rest is their difference, published where both are). A test of homogeneity uses every
 level's counts, so it is published only when no level of the question (in its context) and
 not the context itself is withheld [c]: with a level withheld, the test is withheld too. A
-level with no one in its base ([x]) simply takes no part in the test.
+level with no one in its base ([x]) simply takes no part in the test. A result that could not
+be computed (no one in a base; a test undefined because every answer is positive, or none) is
+shown as [x], not available.
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ def protect_levels(rows: Table, raw: Summary, protected: Summary) -> Table:
     Table
         ``rows`` with ``base_from`` (the against's published base; for the rest, the
         context's base minus the level's), ``base_to`` (the level's), ``symbol`` (``[c]``
-        before ``[x]``), every data-derived field missing where withheld, and the labels
+        before ``[x]``; ``[x]`` also where no result could be computed), every data-derived
+        field missing where withheld, and the labels
         (text, option, group values, level, against) redacted as the protected summary
         redacted them.
     """
@@ -55,7 +58,7 @@ def protect_levels(rows: Table, raw: Summary, protected: Summary) -> Table:
         ctx = tuple(r[c] for c in by)
         key = (r["question"], r["option"])
         if r["kind"] == "homogeneity":
-            symbol[k] = "[c]" if "[c]" in cells.symbols(key, ctx) else None
+            symbol[k] = "[c]" if "[c]" in cells.symbols(key, ctx) else _missing(r["p_value"])
             continue
         level = cells.get(key, ctx, r["level"])
         whole = cells.get(key, ctx, None)
@@ -64,13 +67,21 @@ def protect_levels(rows: Table, raw: Summary, protected: Summary) -> Table:
         if hidden:
             symbol[k] = "[c]" if "[c]" in hidden else "[x]"
             continue
+        symbol[k] = _missing(r["change"])
         rest = None if None in (whole[1], level[1]) else whole[1] - level[1]
         bases[:, k] = (rest if r["comparison"] == "rest" else against[1]), level[1]
     held = np.array([v is not None for v in symbol], dtype=bool)
+    bases[:, held] = None
     keep = ("kind", "comparison", *_LABELS, *by, "wave_from", "wave_to", "method")
     table = _withhold(rows, held, keep=keep)
     labels = {c: _redacted(table[c]) for c in (*_LABELS[1:], *by)}
     return table.assign({**labels, "base_from": bases[0], "base_to": bases[1], "symbol": symbol})
+
+
+def _missing(value: Any) -> str | None:
+    """``[x]`` (not available) for a result that could not be computed (a comparison with no
+    one in a base, a test undefined because every answer is positive or none is)."""
+    return "[x]" if value is None or value != value else None
 
 
 def _redacted(values: np.ndarray) -> np.ndarray:
