@@ -268,6 +268,23 @@ def test_csv_spreads_the_by_group_and_names_the_notes(runner):
     assert "svychisq" in notes and "svycontrast" in notes and "withheld" in notes
 
 
+def test_several_waves_each_compared_and_named(runner):
+    one = rows(runner, PLAIN, "--reference", "North")
+    two = rows(
+        runner, (DATA / "between.csv", *PLAIN), "--reference", "North", "--wave-names", "Q1,Q2"
+    )
+    assert len(two) == 2 * len(one)
+    kinds = [r["kind"] for r in two]
+    assert kinds == sorted(kinds)  # every wave's differences, then every wave's homogeneity
+    assert [(r["wave_from"], r["wave_to"]) for r in two[:3]] == [("Q1", "Q1")] * 3
+    for wave in ("Q1", "Q2"):
+        mine = [r for r in two if r["wave_to"] == wave]
+        assert [{**r, "wave_from": None, "wave_to": None} for r in mine] == one
+    east = next(r for r in two if r["level"] == "East" and r["question"] == "q1")
+    ref = R["unweighted"]["q1"]["reference_North"]["East"]
+    assert east["p_value"] == pytest.approx(ref["chisq_p"], abs=CLOSE)
+
+
 def test_api_compare_groups(tmp_path):
     comparison, notes = compare_groups(
         DATA / "between.csv", DATA / "between.toml", between="area", by=("team",)
@@ -286,7 +303,8 @@ def test_api_compare_groups(tmp_path):
     [
         ((*PLAIN, "--reference", "North"), 2, "--reference needs --between"),
         ((*PLAIN, "--by", "team", "--between"), 2, "requires an argument"),
-        ((DATA / "between.csv", *PLAIN, "--between", "area"), 2, "ONE export"),
+        ((*PLAIN, "--between", "area", "--wave-names", "Q1"), 2, "needs several exports"),
+        ((DATA / "between.csv", *PLAIN, "--between", "area", "--wave-names", "Q1"), 1, "1 wave"),
         ((*PLAIN, "--between", "area", "--against", "first"), 2, "--against compares waves"),
         ((*PLAIN, "--between", "nosuch"), 1, "the groups are area, team"),
         ((*PLAIN, "--between", "area", "--reference", "Nowhere"), 1, "'East', 'Islands'"),

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 @click.option(
     "--between",
     metavar="GROUP",
-    help="Compare the levels of a spec group or export column within ONE export (each with "
+    help="Compare the levels of a spec group or export column within each export (each with "
     "the rest, or with --reference), plus a test of homogeneity per question.",
 )
 @click.option(
@@ -100,9 +100,9 @@ def compare(
 
         rapstats compare Q1.csv Q2.csv Q3.csv --spec pulse.toml --against first --format csv
 
-    With --between GROUP, one EXPORT: each level of GROUP against the rest of the respondents
-    (or --reference LEVEL), with the same intervals and tests (design-based when weighted)
-    and a test of homogeneity across the levels per question:
+    With --between GROUP (one EXPORT or several waves): each level of GROUP against the rest
+    of the respondents (or --reference LEVEL), with the same intervals and tests
+    (design-based when weighted) and a test of homogeneity across the levels per question:
 
         rapstats compare staff.csv --spec staff.toml --between area --reference North
     """
@@ -143,32 +143,33 @@ def _between(
     adjust: str | None,
 ) -> None:
     """``compare EXPORT --between GROUP``: the differences between the levels of a group."""
-    from rapstats.pipeline import Estimation, compare_groups
+    from rapstats.pipeline import Estimation, compare_groups, compare_groups_in_waves
     from rapstats.render.changes import render_changes
 
     if between is None:
         flag = "--reference" if reference is not None else "--by"
         raise click.UsageError(f"{flag} needs --between GROUP", ctx=ctx)
-    if len(exports) != 1:
-        raise click.UsageError("--between compares the groups of ONE export: give one", ctx=ctx)
     params = ctx.params
-    for name in ("wave_names", "against"):
-        source = ctx.get_parameter_source(name)
-        if params[name] is not None and source is not click.core.ParameterSource.DEFAULT:
-            raise click.UsageError(
-                f"--{name.replace('_', '-')} compares waves, not --between groups", ctx=ctx
-            )
-    _check({"--output": params["output"]}, {"export": exports[0], "spec": spec_path})
-    comparison, notes = compare_groups(
-        exports[0],
-        spec_path,
-        between=between,
-        reference=reference,
-        by=by,
-        read=read,
-        estimation=Estimation(confidence=confidence, adjust=adjust),
-        unsafe_no_suppression=params["unsafe_no_suppression"],
-    )
+    if ctx.get_parameter_source("against") is not click.core.ParameterSource.DEFAULT:
+        raise click.UsageError("--against compares waves, not --between groups", ctx=ctx)
+    if params["wave_names"] is not None and len(exports) == 1:
+        raise click.UsageError("--wave-names needs several exports", ctx=ctx)
+    inputs = {f"export {k}": p for k, p in enumerate(exports, start=1)} | {"spec": spec_path}
+    _check({"--output": params["output"]}, inputs)
+    options = {
+        "between": between,
+        "reference": reference,
+        "by": by,
+        "read": read,
+        "estimation": Estimation(confidence=confidence, adjust=adjust),
+        "unsafe_no_suppression": params["unsafe_no_suppression"],
+    }
+    if len(exports) == 1:
+        comparison, notes = compare_groups(exports[0], spec_path, **options)
+    else:
+        names = params["wave_names"]
+        names = None if names is None else [n.strip() for n in names.split(",")]
+        comparison, notes = compare_groups_in_waves(exports, spec_path, wave_names=names, **options)
     c = comparison
     _emit(
         ctx,

@@ -11,14 +11,21 @@ columns kept and disclosure control applied the same way whatever the output:
 * :func:`starter_spec`: the spec ``rapstats init`` infers, as TOML;
 * :func:`build_report`: the report model (headline, breakdowns, previous wave);
 * :func:`compare_files`: the change of every headline share between waves;
-* :func:`compare_groups`: the differences between the levels of a group of one export.
+* :func:`compare_groups`: the differences between the levels of a group of one export, and
+  :func:`compare_groups_in_waves` the same in each of several waves.
 
 Notes are returned, never printed: the CLI shows them only when every step succeeded.
 """
 
 from __future__ import annotations
 
-from rapstats.pipeline.compare import AGAINST, Comparison, compare_files, compare_groups
+from rapstats.pipeline.compare import (
+    AGAINST,
+    Comparison,
+    compare_files,
+    compare_groups,
+    compare_groups_in_waves,
+)
 from rapstats.pipeline.report import MAX_GROUP_LEVELS, ReportData, build_report, report_data
 from rapstats.pipeline.survey import (
     Estimation,
@@ -39,6 +46,7 @@ __all__ = [
     "Comparison",
     "compare_files",
     "compare_groups",
+    "compare_groups_in_waves",
     "Estimation",
     "Opened",
     "ReadOptions",

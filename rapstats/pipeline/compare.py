@@ -168,6 +168,57 @@ def compare_groups(
     return comparison, opened.notes + redaction_notes(protected)
 
 
+def compare_groups_in_waves(
+    exports: Sequence[str | Path],
+    spec: str | Path | Spec | None = None,
+    *,
+    between: str,
+    wave_names: Sequence[str] | None = None,
+    reference: str | None = None,
+    by: Sequence[str] = (),
+    read: ReadOptions | None = None,
+    estimation: Estimation | None = None,
+    unsafe_no_suppression: bool = False,
+) -> tuple[Comparison, tuple[str, ...]]:
+    """:func:`compare_groups` in each of several waves (oldest first), with one spec.
+
+    The spec is the one given, else the one inferred from the latest export. Each wave's rows
+    are those of :func:`compare_groups` on its export (its p-values adjusted within the
+    wave), named in ``wave_from`` and ``wave_to``; every wave's differences come first, then
+    every wave's homogeneity tests. ``wave_names`` as :func:`compare_files`.
+    """
+    names = _names(exports, wave_names)
+    read = read or ReadOptions()
+    latest = open_survey(exports[-1], spec, by=(*by, between), read=read)
+    parts = [
+        compare_groups(
+            path,
+            latest.spec,
+            between=between,
+            reference=reference,
+            by=by,
+            read=read,
+            estimation=estimation,
+            unsafe_no_suppression=unsafe_no_suppression,
+        )
+        for path in exports
+    ]
+    tables = []
+    for name, (comparison, _) in zip(names, parts, strict=True):
+        wave = np.full(len(comparison.changes), name, dtype=object)
+        tables.append(comparison.changes.assign({"wave_from": wave, "wave_to": wave}))
+    changes = Table({c: np.concatenate([t[c] for t in tables]) for c in tables[0].columns})
+    order = np.argsort(changes["kind"] == "homogeneity", kind="stable")
+    comparison = Comparison(
+        changes=changes.take(order),
+        waves=tuple(names),
+        summaries=tuple(c.summaries[0] for c, _ in parts),
+        by=parts[0][0].by,
+    )
+    notes = [*latest.notes, *(n for _, part in parts for n in part)]
+    return comparison, tuple(dict.fromkeys(notes))
+
+
 def _check_group(opened: Opened, name: str) -> None:
     """A one-line error unless ``name`` is a group of the spec or a column of the export."""
     from rapstats.spec import fold_label

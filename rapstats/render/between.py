@@ -2,7 +2,7 @@
 group (``rapstats compare --between``): their methods notes and their text-table cells.
 
 JSON and CSV rows follow ``CHANGE_COLUMNS`` like every comparison; the terminal and Markdown
-tables show, per row, the level (with its ``--by`` cell), what it is compared with
+tables show, per row, the level (with its wave and ``--by`` cell), what it is compared with
 (``rest`` or the reference level), both shares, the difference in percentage points with its
 interval, the test with its statistic (X-squared, or the Rao-Scott F) and the adjusted p; a
 homogeneity row reads ``all levels`` with its test.
@@ -71,9 +71,11 @@ def between_notes(summary: Summary, changes: Table) -> list[str]:
             "correction, on levels - 1 degrees of freedom (R chisq.test(correct = FALSE)) (chisq).",
         ]
     if m.adjust != "none":
+        waves = " of each wave" if any(w is not None for w in changes["wave_to"]) else ""
         notes.append(
             f"p-values are adjusted for multiple comparisons ({ADJUSTMENT.labels[m.adjust]}) "
-            "across all the differences, and separately across the homogeneity tests."
+            f"across all the differences{waves}, and separately across the homogeneity tests"
+            f"{waves}."
         )
     notes.append(
         "A difference is withheld where the share of the level or of what it is compared with "
@@ -91,7 +93,8 @@ def between_display(table: Table, confidence: float) -> tuple[list[str], list[li
     body = []
     for r in table.records():
         label = r["question"] + (f": {r['option']}" if r["option"] else "")
-        cell = ", ".join(f"{g[len(GROUP_PREFIX) :]} {r[g]}" for g in groups if r[g] is not None)
+        cells_of = [f"{g[len(GROUP_PREFIX) :]} {r[g]}" for g in groups if r[g] is not None]
+        cell = ", ".join([r["wave_to"]] * (r["wave_to"] is not None) + cells_of)
         name = r["level"] if r["kind"] == "difference" else "all levels"
         symbol = r["flag"] or ""
         shown: Any = symbol if symbol in ("[c]", "[x]") else None
