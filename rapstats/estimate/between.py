@@ -80,22 +80,18 @@ def compare_levels(
     layout = _Cells(counts, names)
     m = spec.methods
     texts = {q.id: q.text for q in spec.questions}
-    blocks = [
-        _differences(layout, reference, m.confidence),
-        _homogeneity(layout),
-    ]
-    kinds = ("difference", "homogeneity")
+    blocks = {
+        "difference": _differences(layout, reference, m.confidence),
+        "homogeneity": _homogeneity(layout),
+    }
+    comparison = {"difference": "rest" if reference is None else "reference", "homogeneity": None}
     tables = []
-    for kind, (keys, values) in zip(kinds, blocks, strict=True):
+    for kind, (keys, values) in blocks.items():
         n = len(keys)
-        p = values.pop("p_value") if n else np.zeros(0)
-        values |= tested(np.asarray(p, dtype=float), m.adjust, m.confidence)
+        values |= tested(np.asarray(values.pop("p_value"), dtype=float), m.adjust, m.confidence)
         columns: dict[str, Any] = {
             "kind": [kind] * n,
-            "comparison": [
-                None if kind == "homogeneity" else ("reference" if reference else "rest")
-            ]
-            * n,
+            "comparison": [comparison[kind]] * n,
             "question": [k["question"] for k in keys],
             "option": [k["option"] for k in keys],
             "text": [texts[k["question"]] for k in keys],
