@@ -227,8 +227,7 @@ def _design_differences(
     one: np.ndarray, two: np.ndarray, n_total: int, confidence: float
 ) -> dict[str, np.ndarray]:
     """Weighted differences: shares with linearised standard errors, Wald interval and test."""
-    from rapstats.stats import weighted_proportion_from_sums
-    from rapstats.stats.groups import domain_difference
+    from rapstats.stats import domain_difference, weighted_proportion_from_sums
 
     rows = len(one)
     share = np.full((2, rows), np.nan)
@@ -266,7 +265,7 @@ def _design_differences(
 def _homogeneity(cells: _Cells) -> tuple[list[dict[str, Any]], dict[str, np.ndarray]]:
     """Keys (context, question, option) and results of the test of homogeneity across the
     levels, per context and question."""
-    from rapstats.stats.groups import homogeneity_test, rao_scott_test
+    from rapstats.stats import homogeneity_test, rao_scott_test
 
     keys, tests, statistic, p = [], [], [], []
     for ctx in cells.contexts:

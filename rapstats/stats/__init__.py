@@ -11,6 +11,9 @@ One proportion
     of ``BASELINE_DIFF_METHODS`` the baseline allowed).
 Two proportions
     :func:`diff_ci` (``DIFF_METHODS``), :func:`two_sample_test` (``TWO_SAMPLE_TESTS``).
+Groups of one sample
+    :func:`homogeneity_test` (Pearson, k x 2), :func:`rao_scott_test` (weighted) and
+    :func:`domain_difference` (two weighted groups, design-based).
 Many tests
     :func:`p_adjust` (``ADJUST_METHODS``).
 Weighted data
@@ -54,6 +57,13 @@ from rapstats.stats.compare import (
     diff_ci,
     two_sample_test,
 )
+from rapstats.stats.groups import (
+    DomainDifference,
+    HomogeneityResult,
+    domain_difference,
+    homogeneity_test,
+    rao_scott_test,
+)
 from rapstats.stats.multiplicity import ADJUST_METHODS, AdjustedPValues, AdjustMethod, p_adjust
 from rapstats.stats.power import SampleSize, TwoProportionPower, sample_size, two_proportion_power
 from rapstats.stats.survey import (
@@ -83,6 +93,8 @@ __all__ = [
     "BaselineTestResult",
     "CIMethod",
     "DiffMethod",
+    "DomainDifference",
+    "HomogeneityResult",
     "Interval",
     "SampleSize",
     "TwoProportionPower",
@@ -93,8 +105,11 @@ __all__ = [
     "baseline_diff_ci",
     "baseline_test",
     "diff_ci",
+    "domain_difference",
+    "homogeneity_test",
     "p_adjust",
     "proportion_ci",
+    "rao_scott_test",
     "sample_size",
     "two_sample_test",
     "two_proportion_power",

@@ -141,6 +141,17 @@ def rao_scott_test(
     with D = diag(p); F = X-squared / tr(Delta) on d0 = tr(Delta)² / tr(Delta²) and
     d0 (N - 1) degrees of freedom.
 
+    Examples
+    --------
+    Two groups of 6 and 5 respondents (weights 1, 1, 2, 2, 1.5, 1.5 and 1, 1.5, 2, 1, 1):
+
+    >>> r = rao_scott_test([6, 5], [9.0, 6.5], [3.0, 1.0], [14.5, 9.25], [5.0, 1.0], n_total=11)
+    >>> round(r.statistic, 5), r.df, r.df_denominator, round(r.p_value, 4)
+    (0.46407, 1.0, 10.0, 0.5112)
+
+    R: ``svychisq(~y + g, svydesign(ids = ~1, weights = ~w, data = d), statistic = "F")``
+    gives F = 0.46407, ndf = 1, ddf = 10, p-value = 0.5112.
+
     References
     ----------
     .. [1] Rao JNK, Scott AJ (1984). On chi-squared tests for multiway contingency tables
@@ -223,6 +234,12 @@ def domain_difference(
     is se1² + se2² (what R ``svycontrast`` computes from ``svyby(..., covmat = TRUE)``). The
     interval is the difference ± z se (R ``confint``), the test z = difference / se against
     the standard normal.
+
+    Examples
+    --------
+    >>> d = domain_difference(0.7, 0.08, 0.45, 0.05)
+    >>> round(float(d.estimate), 4), round(float(d.ci.low), 4), round(float(d.p_value), 4)
+    (0.25, 0.0651, 0.008)
     """
     conf = check_confidence(confidence)
     p1, se1, p2, se2 = (np.asarray(v, dtype=float) for v in (p1, se1, p2, se2))
