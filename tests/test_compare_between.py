@@ -298,6 +298,25 @@ def test_api_compare_groups(tmp_path):
     assert {"symbol", "group:team", "level", "against"} <= set(t.columns)
 
 
+def test_api_weighted_values_match_r_survey():
+    comparison, _ = compare_groups(
+        str(DATA / "between_weighted.csv"),
+        DATA / "between_weighted.toml",
+        between="area",
+        reference="South",
+        unsafe_no_suppression=True,
+    )
+    got = {(r["kind"], key(r), r["level"]): r for r in comparison.changes.records()}
+    for q, ref in R["weighted"].items():
+        homogeneity = got[("homogeneity", q, None)]
+        assert homogeneity["statistic"] == pytest.approx(ref["rao_scott"]["F"], abs=SURVEY)
+        north = got[("difference", q, "North")]  # North - South: R's South - North, negated
+        assert north["against"] == "South" and north["comparison"] == "reference"
+        expected = ref["reference_North"]["South"]
+        assert north["change"] == pytest.approx(-expected["change"], abs=SURVEY)
+        assert north["p_value"] == pytest.approx(expected["p_value"], abs=SURVEY)
+
+
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
