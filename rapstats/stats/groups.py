@@ -81,6 +81,12 @@ def homogeneity_test(x: Any, n: Any) -> HomogeneityResult:
     is the chi-square upper tail on k - 1 df. Undefined (NaN) with fewer than two groups or
     when every answer is positive, or none is.
 
+    References
+    ----------
+    .. [1] Pearson K (1900). On the criterion that a given system of deviations from the
+       probable... Philos Mag 50(302):157-175. doi:10.1080/14786440009463897
+    .. [2] Agresti A (2013). Categorical Data Analysis, 3rd ed., section 3.2. Wiley.
+
     Examples
     --------
     >>> r = homogeneity_test([28, 18, 12], [40, 36, 30])
@@ -141,6 +147,12 @@ def rao_scott_test(
     with D = diag(p); F = X-squared / tr(Delta) on d0 = tr(Delta)² / tr(Delta²) and
     d0 (N - 1) degrees of freedom.
 
+    References
+    ----------
+    .. [1] Rao JNK, Scott AJ (1984). On chi-squared tests for multiway contingency tables
+       with cell proportions estimated from survey data. Ann Stat 12(1):46-60.
+       doi:10.1214/aos/1176346391
+
     Examples
     --------
     Two groups of 6 and 5 respondents (weights 1, 1, 2, 2, 1.5, 1.5 and 1, 1.5, 2, 1, 1):
@@ -151,12 +163,6 @@ def rao_scott_test(
 
     R: ``svychisq(~y + g, svydesign(ids = ~1, weights = ~w, data = d), statistic = "F")``
     gives F = 0.46407, ndf = 1, ddf = 10, p-value = 0.5112.
-
-    References
-    ----------
-    .. [1] Rao JNK, Scott AJ (1984). On chi-squared tests for multiway contingency tables
-       with cell proportions estimated from survey data. Ann Stat 12(1):46-60.
-       doi:10.1214/aos/1176346391
     """
     from scipy.special import fdtrc
 
@@ -234,6 +240,13 @@ def domain_difference(
     is se1² + se2² (what R ``svycontrast`` computes from ``svyby(..., covmat = TRUE)``). The
     interval is the difference ± z se (R ``confint``), the test z = difference / se against
     the standard normal.
+
+    References
+    ----------
+    .. [1] Binder DA (1983). On the variances of asymptotically normal estimators from
+       complex surveys. Int Stat Rev 51(3):279-292. doi:10.2307/1402588
+    .. [2] Lumley T (2004). Analysis of complex survey samples. J Stat Softw 9(8):1-19.
+       doi:10.18637/jss.v009.i08
 
     Examples
     --------
