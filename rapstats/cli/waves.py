@@ -44,10 +44,20 @@ if TYPE_CHECKING:
     help="Compare each wave with the one before it, with the first, or every pair.",
 )
 @click.option(
+    "--between",
+    metavar="GROUP",
+    help="Compare the levels of a spec group or export column within each export (each with "
+    "the rest, or with --reference), plus a test of homogeneity per question.",
+)
+@click.option(
+    "--reference", metavar="LEVEL", help="With --between: compare each level with this one."
+)
+@click.option(
     "--by",
     multiple=True,
     metavar="GROUP",
-    help="Also compare within each level of a spec group or export column; repeat to cross.",
+    help="Also compare within each level of a spec group or export column (waves: repeat to "
+    "cross; with --between: one group).",
 )
 @read_options
 @click.option("--confidence", type=CONFIDENCE, help="Confidence level. Default: the spec's.")
@@ -69,6 +79,8 @@ def compare(
     spec_path: Path | None,
     wave_names: str | None,
     against: str,
+    between: str | None,
+    reference: str | None,
     by: tuple[str, ...],
     read: ReadOptions,
     confidence: float | None,
@@ -90,10 +102,19 @@ def compare(
     Example:
 
         rapstats compare Q1.csv Q2.csv Q3.csv --spec pulse.toml --against first --by area
+
+    With --between GROUP (one EXPORT or several waves): each level of GROUP against the rest
+    of the respondents (or --reference LEVEL), with the same intervals and tests
+    (design-based when weighted) and a test of homogeneity across the levels per question:
+
+        rapstats compare staff.csv --spec staff.toml --between area --reference North
     """
     from rapstats.pipeline import Estimation, compare_files
     from rapstats.render.changes import render_changes
 
+    if between is not None or reference is not None:
+        _between(ctx, exports, spec_path, between, reference, by, read, confidence, adjust)
+        return
     if len(exports) < 2:
         raise click.UsageError("give two or more exports, oldest first", ctx=ctx)
     names = None if wave_names is None else [n.strip() for n in wave_names.split(",")]
@@ -111,4 +132,51 @@ def compare(
     )
     c = comparison
     _emit(ctx, render_changes(c.changes, c.waves, c.summaries, fmt, by=c.by), output)
+    note(ctx, *notes)
+
+
+def _between(
+    ctx: click.Context,
+    exports: tuple[Path, ...],
+    spec_path: Path | None,
+    between: str | None,
+    reference: str | None,
+    by: tuple[str, ...],
+    read: ReadOptions,
+    confidence: float | None,
+    adjust: str | None,
+) -> None:
+    """``compare EXPORT --between GROUP``: the differences between the levels of a group."""
+    from rapstats.pipeline import Estimation, compare_groups, compare_groups_in_waves
+    from rapstats.render.changes import render_changes
+
+    if between is None:
+        raise click.UsageError("--reference needs --between GROUP", ctx=ctx)
+    params = ctx.params
+    if ctx.get_parameter_source("against") is not click.core.ParameterSource.DEFAULT:
+        raise click.UsageError("--against compares waves, not --between groups", ctx=ctx)
+    if params["wave_names"] is not None and len(exports) == 1:
+        raise click.UsageError("--wave-names needs several exports", ctx=ctx)
+    inputs = {f"export {k}": p for k, p in enumerate(exports, start=1)} | {"spec": spec_path}
+    _check({"--output": params["output"]}, inputs)
+    options = {
+        "between": between,
+        "reference": reference,
+        "by": by,
+        "read": read,
+        "estimation": Estimation(confidence=confidence, adjust=adjust),
+        "unsafe_no_suppression": params["unsafe_no_suppression"],
+    }
+    if len(exports) == 1:
+        comparison, notes = compare_groups(exports[0], spec_path, **options)
+    else:
+        names = params["wave_names"]
+        names = None if names is None else [n.strip() for n in names.split(",")]
+        comparison, notes = compare_groups_in_waves(exports, spec_path, wave_names=names, **options)
+    c = comparison
+    _emit(
+        ctx,
+        render_changes(c.changes, c.waves, c.summaries, params["fmt"], by=c.by),
+        params["output"],
+    )
     note(ctx, *notes)

@@ -16,8 +16,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from rapstats.estimate.independent import tested
 from rapstats.estimate.summary import Summary
-from rapstats.estimate.waves import _adjusted, _cells, _counts
+from rapstats.estimate.waves import _cells, _counts
 from rapstats.table import Table
 
 TREND_TEST = "cochran_armitage"
@@ -100,12 +101,10 @@ def trend_rows(summaries: Sequence[Summary], names: Sequence[str], *, confidence
     if ok.any():
         result = trend_test(x[ok], n[ok])
         statistic[ok], p[ok] = result.statistic, result.p_value
-    adjusted = _adjusted(p, summaries[-1].spec.methods.adjust)
+    tests = tested(p, summaries[-1].spec.methods.adjust, confidence)
     first = summaries[0]
     rows = np.array([keyed[0][k] for k in keys], dtype=np.int64)
-    tested = ~np.isnan(statistic)
-    significant = np.empty(len(keys), dtype=object)
-    significant[:] = [None if q != q else bool(q < 1 - confidence) for q in adjusted.tolist()]
+    ran = ~np.isnan(statistic)
     count = len(keys)
     columns = {
         "kind": ["trend"] * count,
@@ -115,11 +114,9 @@ def trend_rows(summaries: Sequence[Summary], names: Sequence[str], *, confidence
         **{c: first.table[c][rows] for c in group_columns(first)},
         "wave_from": [names[0]] * count,
         "wave_to": [names[-1]] * count,
-        "test": np.where(tested, TREND_TEST, None),
+        "test": np.where(ran, TREND_TEST, None),
         "statistic": statistic,
-        "p_value": p,
-        "p_adjusted": adjusted,
-        "significant": significant,
+        **tests,
     }
     return Table(columns, length=count)
 

@@ -39,7 +39,7 @@ def compare_waves(now: Summary, previous: Summary, *, confidence: float) -> Tabl
         ``statistic`` (Pearson's X-squared; missing for Fisher's test), ``p_value``,
         ``p_adjusted``, ``significant``.
     """
-    from rapstats.stats import diff_ci
+    from rapstats.estimate.independent import two_sample_columns
 
     a, b = _cells(now), _cells(previous)
     keys = [k for k in a if k in b]
@@ -47,81 +47,25 @@ def compare_waves(now: Summary, previous: Summary, *, confidence: float) -> Tabl
     j = np.array([b[k] for k in keys], dtype=np.int64)
     x1, n1 = _counts(now.table, i)
     x2, n2 = _counts(previous.table, j)
-    ok = (n1 > 0) & (n2 > 0) & ~np.isnan(x1) & ~np.isnan(x2)
-    low = np.full(len(keys), np.nan)
-    high = np.full(len(keys), np.nan)
-    if ok.any():
-        ci = diff_ci(x1[ok], n1[ok], x2[ok], n2[ok], method="newcombe", confidence=confidence)
-        low[ok], high[ok] = ci.low, ci.high
-    test, statistic, p = _tests(x1, n1, x2, n2, ok, weighted=bool(now.methods.get("weighted")))
-    adjusted = _adjusted(p, now.spec.methods.adjust)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p1, p2 = x1 / n1, x2 / n2
-    significant = np.empty(len(keys), dtype=object)
-    significant[:] = [None if q != q else bool(q < 1 - confidence) for q in adjusted.tolist()]
+    columns = two_sample_columns(
+        x1,
+        n1,
+        x2,
+        n2,
+        weighted=bool(now.methods.get("weighted")),
+        confidence=confidence,
+        adjust=now.spec.methods.adjust,
+    )
     return Table(
         {
             "question": [k[0] for k in keys],
             "option": [k[1] for k in keys],
             "text": now.table["text"][i] if len(keys) else np.zeros(0, dtype=object),
             **{group_column(g): now.table[group_column(g)][i] for g in now.by},
-            "share_from": np.where(ok, p2, np.nan),
-            "share_to": np.where(ok, p1, np.nan),
-            "change": np.where(ok, p1 - p2, np.nan),
-            "change_low": low,
-            "change_high": high,
-            "method": ["newcombe"] * len(keys),
-            "test": test,
-            "statistic": statistic,
-            "p_value": p,
-            "p_adjusted": adjusted,
-            "significant": significant,
+            **columns,
         },
         length=len(keys),
     )
-
-
-def _tests(
-    x1: np.ndarray,
-    n1: np.ndarray,
-    x2: np.ndarray,
-    n2: np.ndarray,
-    ok: np.ndarray,
-    *,
-    weighted: bool,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The test of each change (chi-square, or Fisher where an expected count is below 5), its
-    statistic (Pearson's X-squared; missing for Fisher) and its two-sided p-value."""
-    from rapstats.stats import two_sample_test
-
-    test = np.full(len(x1), None, dtype=object)
-    p = np.full(len(x1), np.nan)
-    statistic = np.full(len(x1), np.nan)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        pooled = (x1 + x2) / (n1 + n2)
-        expected = np.minimum.reduce(
-            [n1 * pooled, n1 * (1 - pooled), n2 * pooled, n2 * (1 - pooled)]
-        )
-    fisher = ok & (expected < 5) & (not weighted)
-    for name, sel in (("fisher", fisher), ("chisq_nocc", ok & ~fisher)):
-        if sel.any():
-            test[sel] = name
-            result = two_sample_test(x1[sel], n1[sel], x2[sel], n2[sel], test=name)
-            p[sel] = result.p_value
-            if result.chisq is not None:
-                statistic[sel] = result.chisq
-    return test, statistic, p
-
-
-def _adjusted(p: np.ndarray, method: str) -> np.ndarray:
-    """p-values adjusted across the comparison's changes (``none``: as they are)."""
-    from rapstats.stats import p_adjust
-
-    out = p.copy()
-    sel = ~np.isnan(p)
-    if method != "none" and sel.any():
-        out[sel] = p_adjust(p[sel], method=method).adjusted
-    return out
 
 
 def _cells(summary: Summary) -> dict[tuple[str, str | None, tuple], int]:

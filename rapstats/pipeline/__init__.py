@@ -10,13 +10,16 @@ columns kept and disclosure control applied the same way whatever the output:
 * :func:`comments_file`: quotable, redacted free text;
 * :func:`starter_spec`: the spec ``rapstats init`` infers, as TOML;
 * :func:`build_report`: the report model (headline, breakdowns, previous wave);
-* :func:`compare_files`: the change of every share between waves (by group too), and trends.
+* :func:`compare_files`: the change of every share between waves (by group too), and trends;
+* :func:`compare_groups`: the differences between the levels of a group of one export, and
+  :func:`compare_groups_in_waves` the same in each of several waves.
 
 Notes are returned, never printed: the CLI shows them only when every step succeeded.
 """
 
 from __future__ import annotations
 
+from rapstats.pipeline.between import compare_groups, compare_groups_in_waves
 from rapstats.pipeline.compare import AGAINST, Comparison, compare_files
 from rapstats.pipeline.report import MAX_GROUP_LEVELS, ReportData, build_report, report_data
 from rapstats.pipeline.survey import (
@@ -37,6 +40,8 @@ __all__ = [
     "MAX_GROUP_LEVELS",
     "Comparison",
     "compare_files",
+    "compare_groups",
+    "compare_groups_in_waves",
     "Estimation",
     "Opened",
     "ReadOptions",

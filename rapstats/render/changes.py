@@ -22,6 +22,7 @@ import numpy as np
 from rapstats.escape import json_text, markdown
 from rapstats.estimate.columns import CHANGE_COLUMNS, group_column
 from rapstats.estimate.summary import published, published_records
+from rapstats.render.between import TITLE, between_display, between_notes, is_between
 from rapstats.render.tables import (
     _aligned,
     _banner,
@@ -94,7 +95,8 @@ def render_changes(
     table of their own."""
     later = summaries[-1]
     table = published(changes, by, CHANGE_COLUMNS)
-    notes = comparison_notes(later, changes)
+    between = is_between(changes)
+    notes = between_notes(later, changes) if between else comparison_notes(later, changes)
     if fmt == "csv":
         return _csv_frame(table, later, extra=notes)
     if fmt == "json":
@@ -108,13 +110,15 @@ def render_changes(
         if _banner(later):
             doc = {"warning": _banner(later), **doc}
         return json_text(json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False)) + "\n"
-    trend = np.array([k == "trend" for k in table["kind"].tolist()], dtype=bool)
     confidence = later.spec.methods.confidence
-    sections = [
-        (f"{later.spec.title or 'Comparison'}: change between waves", _display(table, by, ~trend))
-    ]
-    if trend.any():
-        sections.append(("Trend across waves", _trend_display(table, by, trend)))
+    title = later.spec.title or "Comparison"
+    if between:
+        sections = [(f"{title}: {TITLE}", (*between_display(table, confidence), 3))]
+    else:
+        trend = np.array([k == "trend" for k in table["kind"].tolist()], dtype=bool)
+        sections = [(f"{title}: change between waves", _display(table, by, ~trend))]
+        if trend.any():
+            sections.append(("Trend across waves", _trend_display(table, by, trend)))
     footnotes = notes + _footnotes(later)
     if fmt == "markdown":
         lines = [f"**{_banner(later)}**", ""] if _banner(later) else []

@@ -11,6 +11,9 @@ One proportion
     of ``BASELINE_DIFF_METHODS`` the baseline allowed).
 Two proportions
     :func:`diff_ci` (``DIFF_METHODS``), :func:`two_sample_test` (``TWO_SAMPLE_TESTS``).
+Groups of one sample
+    :func:`homogeneity_test` (Pearson, k x 2), :func:`rao_scott_test` (weighted) and
+    :func:`domain_difference` (two weighted groups, design-based).
 Several ordered groups
     :func:`trend_test` (Cochran-Armitage test for linear trend, R ``prop.trend.test``).
 Many tests
@@ -56,6 +59,13 @@ from rapstats.stats.compare import (
     diff_ci,
     two_sample_test,
 )
+from rapstats.stats.groups import (
+    DomainDifference,
+    HomogeneityResult,
+    domain_difference,
+    homogeneity_test,
+    rao_scott_test,
+)
 from rapstats.stats.multiplicity import ADJUST_METHODS, AdjustedPValues, AdjustMethod, p_adjust
 from rapstats.stats.power import SampleSize, TwoProportionPower, sample_size, two_proportion_power
 from rapstats.stats.survey import (
@@ -86,6 +96,8 @@ __all__ = [
     "BaselineTestResult",
     "CIMethod",
     "DiffMethod",
+    "DomainDifference",
+    "HomogeneityResult",
     "Interval",
     "SampleSize",
     "TwoProportionPower",
@@ -97,8 +109,11 @@ __all__ = [
     "baseline_diff_ci",
     "baseline_test",
     "diff_ci",
+    "domain_difference",
+    "homogeneity_test",
     "p_adjust",
     "proportion_ci",
+    "rao_scott_test",
     "sample_size",
     "trend_test",
     "two_sample_test",

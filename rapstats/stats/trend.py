@@ -55,6 +55,12 @@ def trend_test(x: np.ndarray, n: np.ndarray, scores: np.ndarray | None = None) -
     ``s`` (``s_w``, ``f_w`` their ``w``-weighted means): the sum of squares of the score in
     R's ``anova(lm(freq ~ score, weights = w))``. No continuity correction.
 
+    References
+    ----------
+    Armitage P (1955). Tests for linear trends in proportions and frequencies. Biometrics
+    11(3):375-386. doi:10.2307/3001775. Cochran WG (1954). Some methods for strengthening the
+    common chi-square tests. Biometrics 10(4):417-451. doi:10.2307/3001616.
+
     Examples
     --------
     >>> r = trend_test([15, 10, 8], [40, 40, 40])
