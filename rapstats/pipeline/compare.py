@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from rapstats.errors import RapstatsError
-from rapstats.pipeline.report import wave_change
-from rapstats.pipeline.survey import Estimation, ReadOptions, open_survey
+from rapstats.pipeline.survey import Estimation, Opened, ReadOptions, open_survey, summarise
 from rapstats.table import Table
 from rapstats.vocab import COMPARE_AGAINST
 
@@ -78,7 +77,7 @@ def compare_files(
     blocks: list[Table] = []
     summaries: dict[int, Summary] = {}
     for i, j in pairs:
-        later, earlier, changes = wave_change(
+        later, earlier, changes = _wave_change(
             opened[j], opened[i], estimation or Estimation(), unsafe_no_suppression
         )
         summaries[i], summaries[j] = earlier, later
@@ -96,6 +95,22 @@ def compare_files(
     notes = tuple(n for o in opened for n in o.notes)
     ordered = tuple(summaries[k] for k in sorted(summaries))
     return Comparison(changes=changes, waves=tuple(names), summaries=ordered), notes
+
+
+def _wave_change(
+    now: Opened, previous: Opened, estimation: Estimation, unsafe: bool
+) -> tuple[Summary, Summary, Table]:
+    """Both waves' protected headline summaries, and the protected change between them."""
+    from rapstats.estimate.waves import compare_waves
+    from rapstats.protect import protect, protect_changes
+
+    publish = ("rows", "frequencies")
+    raw_now = summarise(now, (), estimation, publish)
+    raw_before = summarise(previous, (), estimation, publish)
+    changes = compare_waves(raw_now, raw_before, confidence=raw_now.spec.methods.confidence)
+    protected_now = protect(raw_now, unsafe_no_suppression=unsafe, publish=publish)
+    before = protect(raw_before, unsafe_no_suppression=unsafe, publish=publish)
+    return protected_now, before, protect_changes(changes, protected_now, before)
 
 
 def _names(exports: Sequence[str | Path], given: Sequence[str] | None) -> list[str]:
