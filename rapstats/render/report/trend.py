@@ -1,110 +1,21 @@
-"""The trend chart of a workstream: each question's share in the last waves, with intervals.
-
-:func:`trend_charts` builds the chart's model entry from the published rows of every wave (the
-report's :class:`~rapstats.render.report.model.context.Context`); :func:`draw_trend` draws it
-with matplotlib, as :mod:`rapstats.render.report.charts` draws the others (same style, same
-reproducible SVG): one small panel per question, the waves along the bottom, a dot with its
-confidence interval per wave, joined by a line. A withheld figure is not drawn (its symbol is
-written in its place), nor is one of a wave that did not ask the question (``[z]``); the line
-breaks there.
+"""The trend chart, drawn with matplotlib as :mod:`rapstats.render.report.charts` draws the
+others (same style, same reproducible SVG; its model entry comes from
+:mod:`rapstats.render.report.model.trend`): one small panel per question, the waves along the
+bottom, a dot with its confidence interval per wave, joined by a line. A figure with no number
+(withheld, or a wave that did not ask the question) is not drawn: its symbol is written in its
+place and the line breaks there.
 """
 
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
-from typing import Any, TypedDict
+from typing import Any
 
 from rapstats.render.report.charts import DARK_BLUE, DARK_GREY, WIDTH_IN, _legend_at
-from rapstats.render.report.findings import round_half_up, withheld
-from rapstats.render.report.model.context import Context, row_label
-from rapstats.render.report.model.parts import Chart
-from rapstats.spec import Question
 
-# The chart shows at most this many waves, the latest ones.
-TREND_WAVES = 5
 PANEL_COLUMNS = 2
-PANEL_HEIGHT_IN = 2.1
+PANEL_HEIGHT_IN = 1.6  # each panel's axes
 PANEL_WRAP = 40
-
-
-class Point(TypedDict):
-    """One wave's share of one question (percentages; None where not shown)."""
-
-    wave: str
-    share: float | None
-    low: float | None
-    high: float | None
-    symbol: str | None
-
-
-def trend_charts(ctx: Context, wid: str, name: str, questions: Sequence[Question]) -> list[Chart]:
-    """The workstream's trend chart (none with fewer than two waves or no single-answer
-    question): every question but multi-select ones, over the last ``TREND_WAVES`` waves."""
-    waves = ctx.waves[-TREND_WAVES:]
-    shown = [q for q in questions if q.type != "multi"]
-    if len(waves) < 2 or not shown:
-        return []
-    series = [
-        {"label": row_label(q, None), "points": [_point(ctx, q, w) for w in waves]} for q in shown
-    ]
-    alt = (
-        f"Line charts, one per question in the {name} workstream, of the percentage of "
-        f"respondents giving a positive answer in each of the last {len(waves)} waves "
-        f"({waves[0]} to {waves[-1]}), with {ctx.level} confidence intervals. "
-        + "; ".join(f"{s['label']}: " + ", ".join(map(_describe, s["points"])) for s in series)
-        + "."
-    )
-    caption = (
-        f"Dots show the percentage giving a positive answer in each wave; bars show {ctx.level} "
-        "confidence intervals. Withheld figures are not shown ([c]); [z] marks a wave that "
-        "did not ask the question."
-    )
-    return [
-        Chart(
-            f"{wid}-trend",
-            "trend",
-            f"{name}: percentage giving a positive answer, by wave",
-            alt,
-            caption,
-            {"waves": list(waves), "series": series, "ylabel": "Positive answers (%)"},
-        )
-    ]
-
-
-def _point(ctx: Context, q: Question, wave: str) -> Point:
-    row = ctx.wave_rows(wave).headline((q.id, None))
-    if not row:
-        return {"wave": wave, "share": None, "low": None, "high": None, "symbol": "[z]"}
-    e = ctx.estimate(q, None, row)
-    hidden = withheld(e)
-
-    def pct(v: float | None) -> float | None:
-        return None if v is None or hidden else round_half_up(v * 100, 1)
-
-    symbol = (e.symbol or "[c]") if hidden else e.symbol
-    return {
-        "wave": wave,
-        "share": pct(e.share),
-        "low": pct(e.low),
-        "high": pct(e.high),
-        "symbol": symbol or None,
-    }
-
-
-def _describe(p: Point) -> str:
-    """One point of the alt text."""
-    if p["share"] is None:
-        return f"{p['wave']} " + (
-            "not asked [z]" if p["symbol"] == "[z]" else f"withheld {p['symbol']}"
-        )
-    ci = (
-        "interval not available"
-        if p["low"] is None or p["high"] is None
-        else f"{p['low']:.1f}% to {p['high']:.1f}%"
-    )
-    caution = ", low reliability [u]" if p["symbol"] == "[u]" else ""
-    return f"{p['wave']} {p['share']:.1f}% ({ci}{caution})"
 
 
 def draw_trend(plt: Any, chart: dict[str, Any]) -> Any:
@@ -112,7 +23,11 @@ def draw_trend(plt: Any, chart: dict[str, Any]) -> Any:
     data = chart["data"]
     waves, series = data["waves"], data["series"]
     rows = -(-len(series) // PANEL_COLUMNS)
-    height = 0.45 + 0.75 + rows * PANEL_HEIGHT_IN
+    lines = max(len(textwrap.wrap(s["label"], PANEL_WRAP)) or 1 for s in series)
+    title_in = 0.1 + 0.16 * lines  # each panel's title, above it
+    gap = title_in + 0.35  # between rows: the wave names, then the next row's titles
+    top, bottom = 0.35 + title_in, 0.75
+    height = top + rows * PANEL_HEIGHT_IN + (rows - 1) * gap + bottom
     fig, axes = plt.subplots(
         rows, PANEL_COLUMNS, figsize=(WIDTH_IN, height), squeeze=False, sharey=True
     )
@@ -140,9 +55,9 @@ def draw_trend(plt: Any, chart: dict[str, Any]) -> Any:
     fig.subplots_adjust(
         left=0.8 / WIDTH_IN,
         right=1 - 0.2 / WIDTH_IN,
-        top=1 - 0.45 / height,
-        bottom=0.75 / height,
-        hspace=0.75,
+        top=1 - top / height,
+        bottom=bottom / height,
+        hspace=gap / PANEL_HEIGHT_IN,
         wspace=0.15,
     )
     return fig

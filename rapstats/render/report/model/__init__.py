@@ -8,7 +8,7 @@ One builder per section reads a :class:`~rapstats.render.report.model.context.Co
 (the published rows, spec, methods and notes) and returns typed parts
 (:mod:`~rapstats.render.report.model.parts`): :mod:`.headline` (overview, key findings, the
 shares of each workstream), :mod:`.answers` (answer distributions), :mod:`.breakdowns`,
-:mod:`.change` (between waves), :mod:`rapstats.render.report.trend` (the trend chart),
+:mod:`.change` (between waves), :mod:`.trend` (the trend chart),
 :mod:`.methods` (methods, notes, symbols) and :mod:`.manifest`. Table cells are described
 in :mod:`.cells`.
 """
@@ -29,7 +29,7 @@ from rapstats.render.report.model.headline import key_findings, overview, shares
 from rapstats.render.report.model.manifest import manifest
 from rapstats.render.report.model.methods import methods, report_notes, symbols
 from rapstats.render.report.model.parts import SCHEMA, Chart, Model, Table, Workstream
-from rapstats.render.report.trend import trend_charts
+from rapstats.render.report.model.trend import trend_charts
 from rapstats.spec import Question
 from rapstats.table import Table as DataTable
 
