@@ -219,9 +219,9 @@ class Context:
         return out + ([("year", year)] if year is not None else [])
 
     def wave_rows(self, name: str) -> Rows:
-        """The published rows of the wave named ``name``."""
+        """The published rows of the wave named ``name`` (none for a name not given)."""
         rows = dict(zip(self.waves, (*self.earlier, self.rows), strict=True))
-        return rows[name]
+        return rows.get(name) or Rows(())
 
     def change(self, q: Question, option: str | None, since: str, wave_from: str) -> Change:
         """The figures a sentence on the change of ``q`` (``option``) may use, from wave
