@@ -9,7 +9,7 @@ columns kept and disclosure control applied the same way whatever the output:
   exactly the tables named (only they constrain secondary suppression);
 * :func:`comments_file`: quotable, redacted free text;
 * :func:`starter_spec`: the spec ``rapstats init`` infers, as TOML;
-* :func:`build_report`: the report model (headline, breakdowns, previous wave);
+* :func:`build_report`: the report model (headline, breakdowns, earlier waves via compare_files);
 * :func:`compare_files`: the change of every headline share between waves.
 
 Notes are returned, never printed: the CLI shows them only when every step succeeded.
