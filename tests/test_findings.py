@@ -10,6 +10,7 @@ from rapstats.render.report.findings import (
     p_text,
     percent,
     share_finding,
+    unchanged_options,
 )
 
 
@@ -171,6 +172,16 @@ def test_change_sentences_follow_the_adjusted_test():
         "on the previous wave (95% confidence interval +6 to +22; chi-square test, p = 0.003)"
         in wave
     )
+
+
+def test_options_with_no_clear_change_share_one_sentence():
+    c = change(0.40, 0.42, -0.05, 0.09, option="Social media", since="year", significant=False)
+    assert unchanged_options(c, others=True).text == (
+        "For “Confident the plan is improving policing”, there was no clear change since "
+        "2026 Q2, a year earlier, in the other options shown (see the table of changes for each "
+        "interval and test)."
+    )
+    assert not unchanged_options(c, others=False).significant
 
 
 def test_withheld_or_untested_changes_are_never_described():

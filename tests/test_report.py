@@ -267,6 +267,13 @@ def test_change_section_with_earlier_waves(model):
         assert row[3]["t"].startswith(("+", "-")) or row[3]["t"] == "0.0"
         assert 0 <= row[6]["v"] <= 1 and row[7]["t"] in ("Yes", "No")
     assert all(t["columns"][6]["label"] == "p-value (Holm-adjusted)" for t in change)
+    # The options of a multi-select question with no clear change share one sentence.
+    said = [f for ws in model["workstreams"] for f in ws["findings"]]
+    heard = [f for f in said if "How people heard about the event" in f and "change" in f]
+    assert heard == [
+        "For “How people heard about the event”, there was no clear change since 2026 Q2 in "
+        "any option shown (see the table of changes for each interval and test)."
+    ]
     trends = [c for c in model["charts"] if c["kind"] == "trend"]
     assert len(trends) == 4 and all(len(c["data"]["waves"]) == 5 for c in trends)
     assert any("Newcombe" in n["text"] for n in model["notes"])

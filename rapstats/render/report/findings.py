@@ -312,10 +312,26 @@ def change_finding(c: Change) -> Finding | None:
             f"to {percent(c.share_to)} in {c.wave_to}: {way} {pts} on {when} ({ci}; {tested})."
         )
         return Finding("change", significant=True, text=text)
-    since = f"{c.wave_from}, a year earlier" if c.since == "year" else c.wave_from
     text = (
-        f"For {what}, there was no clear change since {since} ({percent(c.share_from)} then, "
+        f"For {what}, there was no clear change since {_since(c)} ({percent(c.share_from)} then, "
         f"{percent(c.share_to)} in {c.wave_to}; change {points(c.change)} percentage points, "
         f"{ci}; {tested})."
     )
     return Finding("change", significant=False, text=text)
+
+
+def unchanged_options(c: Change, *, others: bool) -> Finding:
+    """One sentence for the options of a multi-select question (``c``: any of them) with no
+    clear change; ``others`` when some of its options are described on their own."""
+    which = "the other options" if others else "any option"
+    since = _since(c) + ("," if c.since == "year" else "")
+    text = (
+        f"For “{c.label}”, there was no clear change since {since} in {which} shown (see the "
+        "table of changes for each interval and test)."
+    )
+    return Finding("change", significant=False, text=text)
+
+
+def _since(c: Change) -> str:
+    """The earlier wave of a change, as "since ..." names it."""
+    return f"{c.wave_from}, a year earlier" if c.since == "year" else c.wave_from

@@ -11,7 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from rapstats.render.report.findings import ADJUST_NAMES, Change, Finding, change_finding
+from rapstats.render.report.findings import (
+    ADJUST_NAMES,
+    Change,
+    Finding,
+    change_finding,
+    unchanged_options,
+)
 from rapstats.render.report.model.cells import Cell, cell, column, flag_symbol, text, value_cell
 from rapstats.render.report.model.context import Context, items, period, row_label
 from rapstats.render.report.model.headline import significance_label
@@ -41,14 +47,16 @@ def _table(
     findings: list[Finding] = []
     before_rows = ctx.wave_rows(wave_from)
     for q in questions:
+        described: list[tuple[Change, Finding]] = []
         for option in items(q):
             c = ctx.change(q, option, since, wave_from)
             finding = change_finding(c)
             if finding is not None:
-                findings.append(finding)
+                described.append((c, finding))
             now_row = ctx.rows.headline((q.id, option))
             before_row = before_rows.headline((q.id, option))
             rows.append([cell(row_label(q, option), "text"), *_cells(c, before_row, now_row)])
+        findings += _options(described) if q.type == "multi" else [f for _, f in described]
     adjusted = ADJUST_NAMES.get(ctx.adjust)
     if since == "previous":
         title = f"change since the previous {period(wave_from, ctx.waves[-1])}"
@@ -70,9 +78,18 @@ def _table(
         ],
         rows,
         notes=("base", "change", "disclosure"),
-        findings=[f.text for f in findings],
     )
     return table, findings
+
+
+def _options(found: list[tuple[Change, Finding]]) -> list[Finding]:
+    """The findings of a multi-select question's options: each significant change (and each
+    option not asked), then one sentence for all the options with no clear change."""
+    flat = [c for c, f in found if not f.significant and c.not_asked is None]
+    kept = [f for c, f in found if f.significant or c.not_asked is not None]
+    if len(flat) < 2:
+        return [f for _, f in found]
+    return [*kept, unchanged_options(flat[0], others=len(kept) > 0)]
 
 
 def _cells(c: Change, before_row: dict[str, Any], now_row: dict[str, Any]) -> list[Cell]:
