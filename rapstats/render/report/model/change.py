@@ -96,7 +96,9 @@ def _cells(c: Change, before_row: dict[str, Any], now_row: dict[str, Any]) -> li
     """The cells of one change: both shares, the change and its interval, the test, flag."""
     if c.not_asked is not None:
         shares = [
-            value_cell(r, "share", "pct") if r else cell(None, "pct", missing="[z]")
+            value_cell(r, "share", "pct")
+            if r and text(r.get("flag")) != "[z]"
+            else cell(None, "pct", missing="[z]")
             for r in (before_row, now_row)
         ]
         kinds = ("pp", "pp", "pp", "p", "yesno")

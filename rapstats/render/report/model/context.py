@@ -223,6 +223,11 @@ class Context:
         rows = dict(zip(self.waves, (*self.earlier, self.rows), strict=True))
         return rows.get(name) or Rows(())
 
+    def asked(self, wave: str, key: Key) -> bool:
+        """Whether wave ``wave`` asked ``key``: it has a row for it, not flagged ``[z]``."""
+        row = self.wave_rows(wave).headline(key)
+        return bool(row) and text(row.get("flag")) != "[z]"
+
     def change(self, q: Question, option: str | None, since: str, wave_from: str) -> Change:
         """The figures a sentence on the change of ``q`` (``option``) may use, from wave
         ``wave_from`` (comparison ``since``) to this wave; a question missing from a wave's
@@ -232,9 +237,7 @@ class Context:
         symbol = text(rec.get("flag")) if rec else "[x]"
         not_asked = None
         if not rec or symbol == "[z]":
-            missing = [
-                w for w in (wave_from, self.waves[-1]) if not self.wave_rows(w).headline(key)
-            ]
+            missing = [w for w in (wave_from, self.waves[-1]) if not self.asked(w, key)]
             not_asked = missing[0] if missing else (wave_from if symbol == "[z]" else None)
         sig = rec.get("significant")
         p = rec.get("p_adjusted") if self.adjust != "none" else rec.get("p_value")
