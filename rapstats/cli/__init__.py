@@ -331,6 +331,7 @@ class _Many(click.Option):
     "earlier",
     cls=_Many,
     type=_Path(dir_okay=False),
+    metavar="FILE...",
     multiple=True,
     help="Exports of the earlier waves, oldest first (after the export): adds the change "
     "since the previous wave (and a year earlier where known), tested, and a trend chart.",
@@ -382,9 +383,12 @@ def report(
     oldest first), the report tells the change since the previous wave, tested, with a trend
     chart per workstream.
 
-    Example:
+    Examples:
 
         rapstats report data/sample/feedback.csv --spec data/sample/feedback.toml --out out
+
+        rapstats report data/sample/feedback.csv --spec data/sample/feedback.toml
+        --waves data/sample/feedback_2026q1.csv data/sample/feedback_2026q2.csv --out out
     """
     from dataclasses import asdict
 
