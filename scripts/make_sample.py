@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Write the bundled sample: a synthetic Race Action Plan community-feedback export.
+"""Write the bundled sample: a synthetic Race Action Plan community-feedback export, and the
+same survey's four earlier quarterly waves.
 
 321 feedback forms from 41 community events (July to September 2026) in four areas of a
 police force, with questions in four workstreams (Represented, Respected, Involved, Protected),
@@ -8,9 +9,15 @@ with a curly apostrophe or odd case, as exports have them), a few blanks, a mult
 question joined with "; ", and an open comment column in which a few people left contact
 details. Every person and comment is invented.
 
+The earlier waves (``feedback_2025q3.csv`` ... ``feedback_2026q2.csv``, 262 to 305 forms each)
+are the same survey a quarter (to a year) earlier, drawn the same way with their own seed and
+with answers shifted as a programme's might move (``EARLIER``): willingness to encourage
+someone to join rises steadily over the year (no one quarter-on-quarter step is large), the
+chance to have one's say dips in 2026 Q2, the rest drift a little.
+
 Deterministic: the same script writes the same bytes. Usage::
 
-    python scripts/make_sample.py            # writes data/sample/feedback.csv
+    python scripts/make_sample.py    # writes data/sample/feedback.csv and feedback_*.csv
 """
 
 from __future__ import annotations
@@ -21,7 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
-OUT = Path(__file__).resolve().parents[1] / "data" / "sample" / "feedback.csv"
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+OUT = SAMPLE / "feedback.csv"
 N = 321
 N_EVENTS = 41
 AREAS = ["North", "South", "East", "West"]
@@ -97,14 +105,72 @@ def _scale_answers(
     return out
 
 
+# The earlier waves: file, seed, first day, days, forms, events, and the shift of each
+# question's latent location (in QUESTIONS order) from this quarter's.
+EARLIER = [
+    (
+        "feedback_2025q3.csv",
+        20250930,
+        dt.date(2025, 7, 1),
+        92,
+        262,
+        35,
+        (-0.10, -0.45, -0.30, -0.05, -0.10, 0.00, -0.10, -0.05, 0.00),
+    ),
+    (
+        "feedback_2025q4.csv",
+        20251231,
+        dt.date(2025, 10, 1),
+        92,
+        281,
+        37,
+        (-0.05, -0.33, -0.25, 0.00, -0.05, 0.05, -0.05, -0.10, 0.05),
+    ),
+    (
+        "feedback_2026q1.csv",
+        20260331,
+        dt.date(2026, 1, 1),
+        90,
+        305,
+        39,
+        (-0.05, -0.22, -0.15, -0.05, 0.00, 0.00, 0.00, -0.05, 0.00),
+    ),
+    (
+        "feedback_2026q2.csv",
+        20260630,
+        dt.date(2026, 4, 1),
+        91,
+        296,
+        38,
+        (0.00, -0.11, -0.10, 0.00, 0.00, -0.35, 0.00, 0.00, -0.05),
+    ),
+]
+
+
 def main() -> None:
-    rng = np.random.default_rng(20260930)
-    event = np.sort(rng.integers(1, N_EVENTS + 1, size=N))
-    event[:N_EVENTS] = np.arange(1, N_EVENTS + 1)  # every event has a form
+    wave(OUT, 20260930, dt.date(2026, 7, 1), 92, N, N_EVENTS, (0.0,) * len(QUESTIONS))
+    for name, seed, first, days, n, n_events, shift in EARLIER:
+        wave(SAMPLE / name, seed, first, days, n, n_events, shift)
+
+
+def wave(
+    out: Path,
+    seed: int,
+    first: dt.date,
+    days: int,
+    n: int,
+    n_events: int,
+    shift: tuple[float, ...],
+) -> None:
+    """Write one wave: ``n`` forms from ``n_events`` events in the ``days`` from ``first``,
+    each question's latent location moved by its ``shift``."""
+    rng = np.random.default_rng(seed)
+    event = np.sort(rng.integers(1, n_events + 1, size=n))
+    event[:n_events] = np.arange(1, n_events + 1)  # every event has a form
     event = np.sort(event)
-    start = dt.datetime(2026, 7, 1, 9, 0, 0)
-    day_of_event = np.sort(rng.integers(0, 92, size=N_EVENTS))
-    area_of_event = rng.choice(len(AREAS), size=N_EVENTS, p=AREA_P)
+    start = dt.datetime.combine(first, dt.time(9, 0, 0))
+    day_of_event = np.sort(rng.integers(0, days, size=n_events))
+    area_of_event = rng.choice(len(AREAS), size=n_events, p=AREA_P)
     times = [
         start
         + dt.timedelta(
@@ -113,12 +179,15 @@ def main() -> None:
         for e in event
     ]
     area = area_of_event[event - 1]
-    ethnicity = rng.choice(len(ETHNICITY), size=N, p=ETHNICITY_P)
-    age = rng.choice(len(AGE), size=N, p=AGE_P)
-    theta = rng.normal(0.0, 1.0, size=N) + np.array([0.2, -0.1, 0.05, -0.25])[area]
-    answers = [_scale_answers(rng, theta, scale, loc, dk) for _, scale, loc, dk in QUESTIONS]
+    ethnicity = rng.choice(len(ETHNICITY), size=n, p=ETHNICITY_P)
+    age = rng.choice(len(AGE), size=n, p=AGE_P)
+    theta = rng.normal(0.0, 1.0, size=n) + np.array([0.2, -0.1, 0.05, -0.25])[area]
+    answers = [
+        _scale_answers(rng, theta, scale, loc + move, dk)
+        for (_, scale, loc, dk), move in zip(QUESTIONS, shift, strict=True)
+    ]
     heard = []
-    for _ in range(N):
+    for _ in range(n):
         chosen = [
             h
             for h, p in zip(HEARD, [0.4, 0.35, 0.45, 0.12, 0.15, 0.2], strict=True)
@@ -126,15 +195,15 @@ def main() -> None:
         ]
         heard.append("; ".join(chosen) if rng.random() > 0.03 else "")
     comment = [
-        COMMENTS[rng.integers(len(COMMENTS))] if rng.random() < 0.45 else "" for _ in range(N)
+        COMMENTS[rng.integers(len(COMMENTS))] if rng.random() < 0.45 else "" for _ in range(n)
     ]
     order = np.argsort(np.array([t.timestamp() for t in times]), kind="stable")
 
     header = ["Response ID", "Submitted", "Event", "Area", "Ethnicity", "Age band"]
     header += [q[0] for q in QUESTIONS]
     header += ["How did you hear about this event?", "Any other comments?"]
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    with OUT.open("w", newline="", encoding="utf-8") as f:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, lineterminator="\r\n")
         writer.writerow(header)
         for rank, i in enumerate(order, start=1):
@@ -151,7 +220,7 @@ def main() -> None:
                     comment[i],
                 ]
             )
-    print(f"wrote {OUT} ({N} rows)")
+    print(f"wrote {out} ({n} rows)")
 
 
 if __name__ == "__main__":

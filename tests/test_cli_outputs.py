@@ -92,7 +92,7 @@ def test_report_folder_holding_an_input_is_refused(runner, inputs, tmp_path, rol
         "previous": (export, "--spec", spec, "--previous", moved),
     }[role]
     result = run(runner, "report", *args, "--out", out, "--formats", "xlsx")
-    shown = {"export": "export", "spec": "spec", "previous": "previous export"}[role]
+    shown = {"export": "export", "spec": "spec", "previous": "earlier wave 1"}[role]
     one_line_error(result, f"out: --out holds the {shown} {moved}", "would delete it")
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [
         "sub",

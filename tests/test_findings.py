@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from rapstats.render.report.findings import (
+    Change,
     Estimate,
     change_finding,
     group_sentence,
     p_text,
     percent,
     share_finding,
+    unchanged_options,
 )
 
 
@@ -17,8 +19,28 @@ def share_sentence(e):
     return None if finding is None else finding.text
 
 
-def change_sentence(now, before, change, low, high):
-    finding = change_finding(now, before, change, low, high)
+def change(share_from, share_to, low, high, **kw):
+    """A change from 2026 Q2 to 2026 Q3 (consecutive quarters), Holm-adjusted p."""
+    values = dict(
+        label="Confident the plan is improving policing",
+        wave_from="2026 Q2",
+        wave_to="2026 Q3",
+        share_from=share_from,
+        share_to=share_to,
+        change=None if share_from is None else share_to - share_from,
+        low=low,
+        high=high,
+        period="quarter",
+        test="chisq_nocc",
+        p=0.003,
+        significant=True,
+        adjust="holm",
+    )
+    return Change(**{**values, **kw})
+
+
+def change_sentence(c):
+    finding = change_finding(c)
     return None if finding is None else finding.text
 
 
@@ -129,16 +151,48 @@ def test_group_sentence_without_baseline_does_not_claim_differences():
     )
 
 
-def test_change_sentences_follow_the_interval():
-    now, before = est(share=0.69), est(share=0.55)
-    assert (
-        "rose from 55% in the previous wave to 69% (up 14 percentage points; 95% confidence "
-        "interval 6 to 22 points)" in change_sentence(now, before, 0.14, 0.06, 0.22)
+def test_change_sentences_follow_the_adjusted_test():
+    assert change_sentence(change(0.55, 0.69, 0.06, 0.22)) == (
+        "For “Confident the plan is improving policing”, the percentage rose from 55% in "
+        "2026 Q2 to 69% in 2026 Q3: up 14 percentage points on the previous quarter (95% "
+        "confidence interval +6 to +22; chi-square test, Holm-adjusted p = 0.003)."
     )
-    assert "fell from 69%" in change_sentence(before, now, -0.14, -0.22, -0.06)
-    s = change_sentence(now, est(share=0.66), 0.03, -0.04, 0.10)
-    assert "similar to the previous wave" in s and "rose" not in s
-    assert change_sentence(now, est(share=None, symbol="[c]"), None, None, None) is None
+    down = change_sentence(change(0.69, 0.66, -0.05, -0.01, since="year", period="wave"))
+    assert "fell from 69% in 2026 Q2 to 66% in 2026 Q3: down 3 percentage points on a year " in down
+    assert "(95% confidence interval -5 to -1;" in down
+    # Not significant after adjustment: no clear change, whatever the interval says.
+    flat = change_sentence(change(0.66, 0.69, 0.01, 0.06, p=0.21, significant=False))
+    assert flat == (
+        "For “Confident the plan is improving policing”, there was no clear change since "
+        "2026 Q2 (66% then, 69% in 2026 Q3; change +3 percentage points, 95% confidence "
+        "interval +1 to +6; chi-square test, Holm-adjusted p = 0.21)."
+    )
+    wave = change_sentence(change(0.55, 0.69, 0.06, 0.22, period="wave", adjust="none"))
+    assert (
+        "on the previous wave (95% confidence interval +6 to +22; chi-square test, p = 0.003)"
+        in wave
+    )
+
+
+def test_options_with_no_clear_change_share_one_sentence():
+    c = change(0.40, 0.42, -0.05, 0.09, option="Social media", since="year", significant=False)
+    assert unchanged_options(c, others=True).text == (
+        "For “Confident the plan is improving policing”, there was no clear change since "
+        "2026 Q2, a year earlier, in the other options shown (see the table of changes for each "
+        "interval and test)."
+    )
+    assert not unchanged_options(c, others=False).significant
+
+
+def test_withheld_or_untested_changes_are_never_described():
+    assert change_sentence(change(None, 0.69, None, None, symbol="[c]")) is None
+    withheld = change(0.55, 0.69, 0.06, 0.22, symbol="[c]")  # even with numbers left in
+    assert change_sentence(withheld) is None
+    assert change_sentence(change(0.55, 0.69, 0.06, 0.22, significant=None)) is None
+    assert change_sentence(change(None, 0.69, None, None, not_asked="2026 Q2")) == (
+        "“Confident the plan is improving policing” was not asked in 2026 Q2: there is no "
+        "change since then to report."
+    )
 
 
 def test_p_text():
@@ -153,10 +207,8 @@ def test_findings_say_their_kind_and_significance():
     assert similar.kind == "baseline" and not similar.significant
     other = share_finding(est(baseline=None, p=None, significant=None))
     assert other.kind == "other" and not other.significant
-    now, before = est(share=0.69), est(share=0.55)
-    assert change_finding(now, before, 0.14, 0.06, 0.22).significant
-    assert change_finding(before, now, -0.14, -0.22, -0.06).significant
-    flat = change_finding(now, est(share=0.66), 0.03, -0.04, 0.10)
+    assert change_finding(change(0.55, 0.69, 0.06, 0.22)).significant
+    flat = change_finding(change(0.66, 0.69, 0.01, 0.06, significant=False))
     assert flat.kind == "change" and not flat.significant
 
 

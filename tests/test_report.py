@@ -22,6 +22,16 @@ from rapstats.cli import cli
 ROOT = Path(__file__).resolve().parents[1]
 EXPORT = ROOT / "data" / "sample" / "feedback.csv"
 SPEC = ROOT / "data" / "sample" / "feedback.toml"
+# The sample's earlier waves, as README's sample command gives them.
+WAVES = (
+    "--waves",
+    *(
+        str(ROOT / "data" / "sample" / f"feedback_{q}.csv")
+        for q in ("2025q3", "2025q4", "2026q1", "2026q2")
+    ),
+    "--wave-names",
+    "2025 Q3,2025 Q4,2026 Q1,2026 Q2,2026 Q3",
+)
 FILES = ("report.md", "report.html", "report.pdf", "report.xlsx", "report.ods", "report.json")
 
 
@@ -34,7 +44,7 @@ def run_report(out: Path, *extra: str) -> None:
 @pytest.fixture(scope="module")
 def out(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("report")
-    run_report(folder, "--previous", str(EXPORT))
+    run_report(folder, *WAVES)
     return folder
 
 
@@ -238,7 +248,7 @@ def sha(path: Path) -> str:
 
 
 def test_two_runs_are_byte_identical(out, tmp_path):
-    run_report(tmp_path, "--previous", str(EXPORT))
+    run_report(tmp_path, *WAVES)
     for name in FILES:
         assert sha(out / name) == sha(tmp_path / name), name
     for png in (out / "charts").iterdir():
@@ -247,12 +257,25 @@ def test_two_runs_are_byte_identical(out, tmp_path):
         assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
-def test_change_section_with_previous(model):
+def test_change_section_with_earlier_waves(model):
     change = [t for t in model["tables"] if t["id"].endswith("_change")]
     assert len(change) == 4
-    # The previous wave is the same export: every change is zero with an interval around it.
-    row = change[0]["rows"][0]
-    assert row[3]["v"] == 0.0 and row[4]["v"] < 0 < row[5]["v"]
+    assert change[0]["title"].endswith("change since the previous quarter")
+    # Every change shown is signed, inside its interval, with its adjusted p-value.
+    for row in (r for t in change for r in t["rows"] if r[3]["v"] not in ("[c]", "[x]")):
+        assert row[4]["v"] <= row[3]["v"] <= row[5]["v"]
+        assert row[3]["t"].startswith(("+", "-")) or row[3]["t"] == "0.0"
+        assert 0 <= row[6]["v"] <= 1 and row[7]["t"] in ("Yes", "No")
+    assert all(t["columns"][6]["label"] == "p-value (Holm-adjusted)" for t in change)
+    # The options of a multi-select question with no clear change share one sentence.
+    said = [f for ws in model["workstreams"] for f in ws["findings"]]
+    heard = [f for f in said if "How people heard about the event" in f and "change" in f]
+    assert heard == [
+        "For “How people heard about the event”, there was no clear change since 2026 Q2 in "
+        "any option shown (see the table of changes for each interval and test)."
+    ]
+    trends = [c for c in model["charts"] if c["kind"] == "trend"]
+    assert len(trends) == 4 and all(len(c["data"]["waves"]) == 5 for c in trends)
     assert any("Newcombe" in n["text"] for n in model["notes"])
 
 

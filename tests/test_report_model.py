@@ -119,8 +119,9 @@ def test_model_from_a_protected_summary():
     assert {"symbol": "[c]", "meaning": "confidential"} in m["symbols"]
 
 
-def waves(low, high, text="Likes the service, similar to last year"):
-    """This wave and the previous one (q1's text given), and their protected change."""
+def waves(low, high, text="Likes the service, similar to last year", significant=True):
+    """This wave and the previous one (q1's text given), and their protected change rows
+    (the schema of rapstats.pipeline.compare_files); q2's change is withheld."""
     spec = dataclasses.replace(
         SPEC,
         questions=tuple(
@@ -128,17 +129,34 @@ def waves(low, high, text="Likes the service, similar to last year"):
         ),
     )
     now = dataclasses.replace(summary(), spec=spec)
+    n = 2
     changes = Table(
         {
+            "kind": ["change"] * n,
+            "comparison": ["previous"] * n,
             "question": ["q1", "q2"],
             "option": [None, None],
+            "text": ["", ""],
+            "wave_from": ["2025 Q4"] * n,
+            "wave_to": ["2026 Q1"] * n,
+            "level": [None] * n,
+            "against": [None] * n,
+            "share_from": [0.75 - (low + high) / 2, None],
+            "share_to": [0.75, None],
+            "base_from": [200, None],
+            "base_to": [200, None],
             "change": [(low + high) / 2, None],
             "change_low": [low, None],
             "change_high": [high, None],
             "method": ["newcombe", "newcombe"],
+            "test": ["chisq_nocc", None],
+            "statistic": [5.0, None],
+            "p_value": [0.01, None],
+            "p_adjusted": [0.02 if significant else 0.2, None],
+            "significant": [significant, None],
             "symbol": [None, "[c]"],
         },
-        length=2,
+        length=n,
     )
     return now, dataclasses.replace(now), changes
 
@@ -146,21 +164,29 @@ def waves(low, high, text="Likes the service, similar to last year"):
 def test_key_findings_are_chosen_by_significance_not_wording():
     # The question's own text says "similar to": a significant change is still a key finding.
     now, before, changes = waves(0.05, 0.15)
-    m = build_model(now, previous=before, changes=changes)
+    m = build_model(now, waves=("2025 Q4", "2026 Q1"), earlier=(before,), changes=changes)
     assert len(m["key_findings"]) == 2
     assert m["key_findings"][0].startswith("75% of respondents")
     assert m["key_findings"][1].startswith(
-        "For “Likes the service, similar to last year”, the percentage rose"
+        "For “Likes the service, similar to last year”, the percentage rose from 65% in "
+        "2025 Q4 to 75% in 2026 Q1: up 10 percentage points on the previous quarter (95% "
+        "confidence interval +5 to +15; chi-square test, Holm-adjusted p = 0.02)."
     )
     change = next(t for t in m["tables"] if t["id"].endswith("_change"))
-    assert [c["t"] for c in change["rows"][1][3:6]] == ["[c]", "[c]", "[c]"]
-    assert m["methods"][-1]["heading"] == "Change since the previous wave"
-    assert m["methods"][-1]["paragraphs"][0].startswith("Change since the previous wave: ")
-    # A change whose interval includes zero is described in its workstream only.
-    now, before, changes = waves(-0.05, 0.15, text="Likes the service")
-    m = build_model(now, previous=before, changes=changes)
+    assert [c["t"] for c in change["rows"][0][3:8]] == ["+10.0", "+5.0", "+15.0", "0.020", "Yes"]
+    assert [c["t"] for c in change["rows"][1][3:8]] == ["[c]"] * 5
+    assert change["columns"][6]["label"] == "p-value (Holm-adjusted)"
+    assert m["methods"][-1]["heading"] == "Change between waves"
+    assert m["methods"][-1]["paragraphs"][0].startswith("Change: the later export's share")
+    # A change the adjusted test does not support is described in its workstream only.
+    now, before, changes = waves(-0.05, 0.15, text="Likes the service", significant=False)
+    m = build_model(now, waves=("2025 Q4", "2026 Q1"), earlier=(before,), changes=changes)
     assert len(m["key_findings"]) == 1
-    assert any("similar to the previous wave" in f for f in m["workstreams"][0]["findings"])
+    assert any(
+        f.startswith("For “Likes the service”, there was no clear change since 2025 Q4 (70% then")
+        for f in m["workstreams"][0]["findings"]
+    )
+    assert not any("Hidden question" in f for f in m["workstreams"][0]["findings"])
 
 
 def test_symbols_are_the_disclosure_legend_then_the_reports_own():

@@ -297,13 +297,49 @@ def _write_report(
         )
 
 
+class _Many(click.Option):
+    """A repeatable option that also takes every value up to the next option:
+    ``--waves A B C`` is ``--waves A --waves B --waves C``."""
+
+    def add_to_parser(self, parser: Any, ctx: click.Context) -> None:
+        super().add_to_parser(parser, ctx)
+        for name in self.opts:
+            option = parser._long_opt.get(name)
+            if option is not None:
+                option.process = self._greedy(option.process)
+
+    @staticmethod
+    def _greedy(process: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
+        def take(value: Any, state: Any) -> None:
+            process(value, state)
+            while state.rargs and not state.rargs[0].startswith("-"):
+                process(state.rargs.pop(0), state)
+
+        return take
+
+
 @cli.command()
 @input_options
 @estimate_options
 @click.option(
     "--previous",
     type=_Path(dir_okay=False),
-    help="Export of the previous wave: adds the change since then (Newcombe interval).",
+    help="Export of the previous wave: the same as --waves with one export.",
+)
+@click.option(
+    "--waves",
+    "earlier",
+    cls=_Many,
+    type=_Path(dir_okay=False),
+    metavar="FILE...",
+    multiple=True,
+    help="Exports of the earlier waves, oldest first (after the export): adds the change "
+    "since the previous wave (and a year earlier where known), tested, and a trend chart.",
+)
+@click.option(
+    "--wave-names",
+    metavar="A,B,...",
+    help="Names of every wave, the earlier ones then this export. Default: the file names.",
 )
 @click.option(
     "--out",
@@ -327,6 +363,8 @@ def report(
     spec_path: Path | None,
     by: tuple[str, ...],
     previous: Path | None,
+    earlier: tuple[Path, ...],
+    wave_names: str | None,
     out: Path,
     formats: str,
     date: str | None,
@@ -341,11 +379,16 @@ def report(
     Key findings in plain English, one section per workstream (charts, tables, answer
     distributions, breakdowns by the spec's groups), methods and notes, and an audit
     manifest. Every format shows the same numbers and the same withheld cells. By default
-    the breakdowns are every spec group (use --by to choose).
+    the breakdowns are every spec group (use --by to choose). With earlier waves (--waves,
+    oldest first), the report tells the change since the previous wave, tested, with a trend
+    chart per workstream.
 
-    Example:
+    Examples:
 
         rapstats report data/sample/feedback.csv --spec data/sample/feedback.toml --out out
+
+        rapstats report data/sample/feedback.csv --spec data/sample/feedback.toml
+        --waves data/sample/feedback_2026q1.csv data/sample/feedback_2026q2.csv --out out
     """
     from dataclasses import asdict
 
@@ -354,7 +397,14 @@ def report(
     from rapstats.render.report.renderer import ChartRenderer
     from rapstats.render.report.write import OWNED, chart_kinds
 
-    inputs = {"export": export, "spec": spec_path, "previous export": previous}
+    if previous is not None and earlier:
+        raise click.UsageError("give the earlier waves with --waves or --previous, not both")
+    earlier = earlier or ((previous,) if previous is not None else ())
+    if wave_names is not None and not earlier:
+        raise click.UsageError("--wave-names needs --waves (or --previous)")
+    names = None if wave_names is None else [n.strip() for n in wave_names.split(",")]
+    inputs = {"export": export, "spec": spec_path}
+    inputs |= {f"earlier wave {k}": p for k, p in enumerate(earlier, start=1)}
     check_output(out, inputs, option="--out", owned=OWNED)
     _check({"--explain-suppression": explain_suppression}, inputs)
     chosen = _formats(formats)
@@ -364,7 +414,8 @@ def report(
     data = report_data(
         export,
         spec=spec_path,
-        previous=previous,
+        waves=earlier,
+        wave_names=names,
         by=by or None,
         date=date,
         **asdict(read),

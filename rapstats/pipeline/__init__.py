@@ -9,7 +9,7 @@ columns kept and disclosure control applied the same way whatever the output:
   exactly the tables named (only they constrain secondary suppression);
 * :func:`comments_file`: quotable, redacted free text;
 * :func:`starter_spec`: the spec ``rapstats init`` infers, as TOML;
-* :func:`build_report`: the report model (headline, breakdowns, previous wave);
+* :func:`build_report`: the report model (headline, breakdowns, earlier waves via compare_files);
 * :func:`compare_files`: the change of every share between waves (by group too), and trends;
 * :func:`compare_groups`: the differences between the levels of a group of one export, and
   :func:`compare_groups_in_waves` the same in each of several waves.

@@ -8,20 +8,22 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rapstats.errors import RapstatsError
+from rapstats.pipeline.compare import Comparison, compare_files
 from rapstats.pipeline.survey import (
     Estimation,
     Opened,
     ReadOptions,
     open_survey,
     protected_summary,
-    summarise,
 )
 from rapstats.vocab import MAX_UNPACKED_MB
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from rapstats.estimate.summary import Summary
     from rapstats.render.report.renderer import ChartRenderer
-    from rapstats.table import Table
 
 # A grouping variable with more levels than this is not broken down in a report by default.
 MAX_GROUP_LEVELS = 20
@@ -33,8 +35,7 @@ class ReportData:
 
     main: Summary
     breakdowns: tuple[Summary, ...]
-    previous: Summary | None
-    changes: Table | None
+    comparison: Comparison | None
     inputs: tuple[dict[str, str], ...]
     single_level: tuple[str, ...]
     options: dict[str, Any]
@@ -43,17 +44,20 @@ class ReportData:
     @property
     def summaries(self) -> tuple[Summary, ...]:
         """Every protected summary the report publishes from."""
-        return (self.main, *self.breakdowns, *((self.previous,) if self.previous else ()))
+        earlier = self.comparison.summaries[:-1] if self.comparison else ()
+        return (self.main, *self.breakdowns, *earlier)
 
     def model(self) -> dict[str, Any]:
         """The report model (see :mod:`rapstats.render.report.model`)."""
         from rapstats.render.report.model import build_model
 
+        c = self.comparison
         return build_model(
             self.main,
             breakdowns=self.breakdowns,
-            previous=self.previous,
-            changes=self.changes,
+            waves=c.waves if c else (),
+            earlier=c.summaries[:-1] if c else (),
+            changes=c.changes if c else None,
             date=self.date,
             inputs=list(self.inputs),
             single_level=self.single_level,
@@ -71,6 +75,8 @@ def report_data(
     *,
     spec: str | Path | None = None,
     previous: str | Path | None = None,
+    waves: Sequence[str | Path] = (),
+    wave_names: Sequence[str] | None = None,
     by: tuple[str, ...] | None = None,
     date: str | None = None,
     platform: str = "auto",
@@ -86,7 +92,7 @@ def report_data(
     formats: Iterable[str] | None = None,
     charts: ChartRenderer | None = None,
 ) -> ReportData:
-    """Summarise and protect everything a report of an export (and its previous wave) shows.
+    """Summarise and protect everything a report of an export (and its earlier waves) shows.
 
     One protected summary gives the headline figures and their answer distributions; one per
     grouping variable gives each breakdown (its margins only, rows only: a report publishes
@@ -99,7 +105,13 @@ def report_data(
     spec : str or Path, optional
         Survey spec (TOML). Default None infers one from the export.
     previous : str or Path, optional
-        The previous wave's export, read with the same spec. Default None.
+        The previous wave's export: the same as ``waves=(previous,)``. Default None.
+    waves : sequence of str or Path
+        Earlier waves' exports, oldest first, read with the same spec and compared with
+        :func:`rapstats.pipeline.compare_files` (each wave with the one before it; its rows of
+        comparison ``"year"`` too where it gives them). Default none.
+    wave_names : sequence of str, optional
+        One name per wave, the earlier ones then this export's. Default: the file names.
     by : tuple of str, optional
         Grouping variables to break down by. Default None: every spec group that is not
         personal and has at most ``MAX_GROUP_LEVELS`` values.
@@ -164,14 +176,24 @@ def report_data(
         # are the same, as they are unless a chart came to depend on a breakdown.
         charts.prefetch(build_model(main, single_level=single)["charts"])
     breakdowns = [protected(opened, (g,), ("rows",)) for g in groups]
-    prev = changes = None
     inputs = [_input("export", opened.export.path, opened.export.sha256)]
     if spec is not None:
         inputs.append(_input("spec", Path(spec), _sha256(Path(spec))))
-    if previous is not None:
-        prev_opened = open_survey(previous, opened.spec, read=read)
-        _, prev, changes = wave_change(opened, prev_opened, estimation, unsafe_no_suppression)
-        inputs.append(_input("previous export", prev_opened.export.path, prev_opened.export.sha256))
+    earlier = _earlier(previous, waves, wave_names)
+    comparison = None
+    if earlier:
+        comparison, _ = compare_files(
+            [*earlier, export],
+            opened.spec,
+            wave_names=wave_names,
+            read=read,
+            estimation=estimation,
+            unsafe_no_suppression=unsafe_no_suppression,
+        )
+        inputs += [
+            _input(f"earlier wave: {name}", Path(path), _sha256(Path(path)))
+            for name, path in zip(comparison.waves, earlier, strict=False)
+        ]
     recorded = {
         "by": list(groups),
         "date": date,
@@ -182,8 +204,7 @@ def report_data(
     return ReportData(
         main=main,
         breakdowns=tuple(breakdowns),
-        previous=prev,
-        changes=changes,
+        comparison=comparison,
         inputs=tuple(inputs),
         single_level=single,
         options={k: v for k, v in recorded.items() if v is not None},
@@ -191,20 +212,18 @@ def report_data(
     )
 
 
-def wave_change(
-    now: Opened, previous: Opened, estimation: Estimation, unsafe: bool
-) -> tuple[Summary, Summary, Table]:
-    """Both waves' protected headline summaries, and the protected change between them."""
-    from rapstats.estimate.waves import compare_waves
-    from rapstats.protect import protect, protect_changes
-
-    publish = ("rows", "frequencies")
-    raw_now = summarise(now, (), estimation, publish)
-    raw_before = summarise(previous, (), estimation, publish)
-    changes = compare_waves(raw_now, raw_before, confidence=raw_now.spec.methods.confidence)
-    protected_now = protect(raw_now, unsafe_no_suppression=unsafe, publish=publish)
-    before = protect(raw_before, unsafe_no_suppression=unsafe, publish=publish)
-    return protected_now, before, protect_changes(changes, protected_now, before)
+def _earlier(
+    previous: str | Path | None, waves: Sequence[str | Path], names: Sequence[str] | None
+) -> tuple[str | Path, ...]:
+    """The earlier waves' exports, oldest first: ``waves``, or ``previous`` alone."""
+    if previous is not None and waves:
+        raise RapstatsError(
+            "both previous and waves are given", hint="give the earlier waves once, as waves"
+        )
+    earlier = tuple(waves) or ((previous,) if previous is not None else ())
+    if names is not None and not earlier:
+        raise RapstatsError("wave names are given without earlier waves", hint="add waves")
+    return earlier
 
 
 def _default_groups(

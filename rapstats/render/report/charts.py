@@ -106,7 +106,9 @@ def _svg(chart: dict[str, Any]) -> bytes:
     import matplotlib.pyplot as plt
 
     with matplotlib.rc_context(RC):
-        draw = {"shares": _shares, "likert": _likert}[chart["kind"]]
+        from rapstats.render.report.trend import draw_trend
+
+        draw = {"shares": _shares, "likert": _likert, "trend": draw_trend}[chart["kind"]]
         fig = draw(plt, chart)
         try:
             buf = io.BytesIO()

@@ -8,7 +8,8 @@ wording follows the test, never the size of a difference alone:
 * ``similar to`` when the (multiplicity-adjusted) test is not significant;
 * ``higher than`` / ``lower than`` when it is, and ``well above`` / ``well below`` when it is
   and the difference is at least 10 percentage points;
-* changes between waves are called a rise or a fall only when their interval excludes zero.
+* changes between waves are called a rise or a fall only when their (adjusted) test is
+  significant, else "no clear change".
 
 Example
 -------
@@ -44,10 +45,9 @@ class Finding:
     """One plain-English finding, classified so that no reader has to parse its wording.
 
     ``kind`` says what the sentence describes: ``"baseline"`` (a share compared with its
-    baseline), ``"change"`` (the change since the previous wave) or ``"other"`` (a share
-    with no comparison). ``significant`` is whether its comparison found a difference: the
-    (adjusted) baseline test is significant, or the change's interval excludes zero; always
-    False for ``"other"``.
+    baseline), ``"change"`` (a change between waves) or ``"other"`` (a share with no
+    comparison). ``significant`` is whether its comparison found a difference: its
+    (adjusted) test is significant; always False for ``"other"``.
     """
 
     kind: Literal["baseline", "change", "other"]
@@ -234,30 +234,104 @@ def _list(items: list[tuple[str, Estimate]]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def change_finding(
-    now: Estimate, before: Estimate, change: float | None, low: float | None, high: float | None
-) -> Finding | None:
-    """One sentence on the change since the previous wave, with its Newcombe interval.
+# How a sentence names the test of a change (rows of rapstats.pipeline.compare_files).
+CHANGE_TEST_NAMES = {
+    "chisq_nocc": "chi-square test",
+    "chisq_yates": "chi-square test with continuity correction",
+    "fisher": "Fisher's exact test",
+    "wald_design": "design-based Wald test",
+}
 
-    ``change``, ``low`` and ``high`` are the protected change and its interval (proportion
-    units). The finding is significant when the interval excludes zero; None when either
-    wave's share or the change is withheld.
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """The figures one sentence on a change between two waves may use (proportion units).
+
+    ``since`` is the row's ``comparison``: ``"previous"`` (the wave before) or ``"year"``
+    (the same quarter a year earlier). ``period`` is ``"quarter"`` when the two waves are
+    consecutive quarters, else ``"wave"``. ``symbol`` is the row's published symbol
+    (``[c]``/``[x]`` withheld, ``[z]`` not asked); ``not_asked`` names a wave the question
+    was not asked in (then there is no change to describe). ``p`` is the adjusted p-value
+    when ``adjust`` is not ``"none"``, and ``significant`` the adjusted test's verdict.
     """
-    if withheld(now) or withheld(before) or change is None or low is None or high is None:
+
+    label: str
+    wave_from: str
+    wave_to: str
+    share_from: float | None
+    share_to: float | None
+    change: float | None
+    low: float | None
+    high: float | None
+    since: str = "previous"
+    period: str = "wave"
+    test: str | None = None
+    p: float | None = None
+    significant: bool | None = None
+    symbol: str | None = None
+    not_asked: str | None = None
+    option: str | None = None
+    confidence: float = 0.95
+    adjust: str = "none"
+
+
+def points(change: float) -> str:
+    """A change (proportion units) as signed whole percentage points: ``+6``, ``-3``, ``0``."""
+    v = round_half_up(change * 100)
+    return "0" if v == 0 else f"{v:+.0f}"
+
+
+def change_finding(c: Change) -> Finding | None:
+    """One sentence on a change between two waves, in GSS wording.
+
+    "rose from 61% in 2026 Q2 to 75% in 2026 Q3: up 14 percentage points on the previous
+    quarter (95% confidence interval +6 to +22; chi-square test, Holm-adjusted p = 0.003)"
+    when the (adjusted) test is significant; "no clear change since 2026 Q2 (...)" when it
+    is not; "not asked in 2026 Q2" when a wave did not ask the question. None when the
+    change is withheld (or was not tested): a withheld figure is never described.
+    """
+    what = f"“{c.label}”" if c.option is None else f"“{c.option}” for “{c.label}”"
+    if c.not_asked is not None:
+        since = "then" if c.not_asked == c.wave_from else c.wave_from
+        text = f"{what} was not asked in {c.not_asked}: there is no change since {since} to report."
+        return Finding("change", significant=False, text=text)
+    values = (c.share_from, c.share_to, c.change, c.low, c.high)
+    if c.symbol in (*WITHHELD, "[z]") or None in values or c.significant is None:
         return None
-    pts = f"{round_half_up(abs(change) * 100):.0f} percentage points"
-    ci = (
-        f"{level(now.confidence)} confidence interval {round_half_up(low * 100):.0f} to "
-        f"{round_half_up(high * 100):.0f} points"
-    )
-    what = f"“{now.label}”" if now.option is None else f"“{now.option}” for “{now.label}”"
-    if low > 0 or high < 0:
-        verb, way = ("rose", "up") if low > 0 else ("fell", "down")
-        words = f"{verb} from {percent(before.share)} in the previous wave to {percent(now.share)}"
-        text = f"For {what}, the percentage {words} ({way} {pts}; {ci})."
+    ci = f"{level(c.confidence)} confidence interval {points(c.low)} to {points(c.high)}"
+    test = CHANGE_TEST_NAMES.get(c.test or "", (c.test or "test").replace("_", " "))
+    adjusted = ADJUST_NAMES.get(c.adjust)
+    p = p_text(c.p) if c.p is not None else "p not available"
+    tested = f"{test}, {adjusted}-adjusted {p}" if adjusted and c.p is not None else f"{test}, {p}"
+    when = "a year earlier" if c.since == "year" else f"the previous {c.period}"
+    if c.significant:
+        verb, way = ("rose", "up") if c.change > 0 else ("fell", "down")
+        pts = f"{round_half_up(abs(c.change) * 100):.0f} percentage points"
+        text = (
+            f"For {what}, the percentage {verb} from {percent(c.share_from)} in {c.wave_from} "
+            f"to {percent(c.share_to)} in {c.wave_to}: {way} {pts} on {when} ({ci}; {tested})."
+        )
         return Finding("change", significant=True, text=text)
     text = (
-        f"For {what}, the percentage was similar to the previous wave ({percent(before.share)} "
-        f"then, {percent(now.share)} now; the interval for the change, {ci}, includes no change)."
+        f"For {what}, there was no clear change since {_since(c)} ({percent(c.share_from)} then, "
+        f"{percent(c.share_to)} in {c.wave_to}; change {points(c.change)} percentage points, "
+        f"{ci}; {tested})."
     )
     return Finding("change", significant=False, text=text)
+
+
+def unchanged_options(c: Change, *, others: bool) -> Finding:
+    """One sentence for the options of a multi-select question (``c``: any of them) with no
+    clear change; ``others`` when some of its options are described on their own."""
+    which = "the other options" if others else "any option"
+    since = _since(c) + ("," if c.since == "year" else "")
+    text = (
+        f"For “{c.label}”, there was no clear change since {since} in {which} shown (see the "
+        "table of changes for each interval and test)."
+    )
+    return Finding("change", significant=False, text=text)
+
+
+def _since(c: Change) -> str:
+    """The earlier wave of a change, as "since ..." names it."""
+    return f"{c.wave_from}, a year earlier" if c.since == "year" else c.wave_from

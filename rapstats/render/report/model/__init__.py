@@ -8,8 +8,9 @@ One builder per section reads a :class:`~rapstats.render.report.model.context.Co
 (the published rows, spec, methods and notes) and returns typed parts
 (:mod:`~rapstats.render.report.model.parts`): :mod:`.headline` (overview, key findings, the
 shares of each workstream), :mod:`.answers` (answer distributions), :mod:`.breakdowns`,
-:mod:`.change` (since the previous wave), :mod:`.methods` (methods, notes, symbols) and
-:mod:`.manifest`. Table cells are described in :mod:`.cells`.
+:mod:`.change` (between waves), :mod:`.trend` (the trend chart),
+:mod:`.methods` (methods, notes, symbols) and :mod:`.manifest`. Table cells are described
+in :mod:`.cells`.
 """
 
 from __future__ import annotations
@@ -22,12 +23,13 @@ from rapstats.estimate.summary import Summary
 from rapstats.render.report.model.answers import answers
 from rapstats.render.report.model.breakdowns import breakdown
 from rapstats.render.report.model.cells import text
-from rapstats.render.report.model.change import change
+from rapstats.render.report.model.change import changes as change_tables
 from rapstats.render.report.model.context import Context
 from rapstats.render.report.model.headline import key_findings, overview, shares
 from rapstats.render.report.model.manifest import manifest
 from rapstats.render.report.model.methods import methods, report_notes, symbols
 from rapstats.render.report.model.parts import SCHEMA, Chart, Model, Table, Workstream
+from rapstats.render.report.model.trend import trend_charts
 from rapstats.spec import Question
 from rapstats.table import Table as DataTable
 
@@ -38,7 +40,8 @@ def build_model(
     summary: Summary,
     *,
     breakdowns: Sequence[Summary] = (),
-    previous: Summary | None = None,
+    waves: Sequence[str] = (),
+    earlier: Sequence[Summary] = (),
     changes: DataTable | None = None,
     date: str | None = None,
     inputs: Sequence[dict[str, Any]] = (),
@@ -55,12 +58,16 @@ def build_model(
     breakdowns : sequence of Summary
         More protected summaries (usually one per grouping variable) whose margins give
         further breakdowns. Default none.
-    previous : Summary, optional
-        The previous wave, summarised with the same spec and protected. Default None.
+    waves : sequence of str
+        The names of every wave, oldest first, this one (``summary``) last. Default none: no
+        earlier waves.
+    earlier : sequence of Summary
+        The earlier waves' protected headline summaries, oldest first (one per name of
+        ``waves`` but the last).
     changes : Table, optional
-        The protected change of each headline share since ``previous``
-        (:func:`rapstats.estimate.waves.compare_waves`, then
-        :func:`rapstats.protect.protect_changes`); needed with ``previous``.
+        The protected comparison rows (:attr:`rapstats.pipeline.Comparison.changes`): the
+        changes into this wave of comparison ``"previous"`` (and ``"year"``) are reported;
+        needed with ``waves``.
     date : str, optional
         Publication date shown in the report; default the spec's ``[report].date``.
     inputs : sequence of dict
@@ -79,9 +86,10 @@ def build_model(
     """
     ctx = Context.of(
         summary,
-        report_notes(summary, previous=previous is not None),
+        report_notes(summary, previous=bool(earlier)),
         breakdowns=breakdowns,
-        previous=previous,
+        waves=waves,
+        earlier=earlier,
         changes=changes,
         inputs=inputs,
         single_level=single_level,
@@ -124,9 +132,10 @@ def workstream(ctx: Context, wid: str, name: str, questions: Sequence[Question])
         if by_group is not None:
             parts.append(by_group)
     if ctx.previous is not None:
-        table, changed = change(ctx, wid, name, questions)
+        parts += trend_charts(ctx, wid, name, questions)
+        tables, changed = change_tables(ctx, wid, name, questions)
         findings += changed
-        parts.append(table)
+        parts += tables
     return Workstream(wid, name, tuple(findings), tuple(parts))
 
 

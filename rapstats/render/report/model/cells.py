@@ -72,7 +72,8 @@ def flag_symbol(flag: str | None, *, otherwise: str = "[x]") -> str:
 def cell(value: Any, kind: CellKind, *, missing: str = "[x]") -> Cell:
     """A table cell of ``kind`` {'text', 'int', 'pct', 'pp', 'p', 'yesno'}.
 
-    ``pct`` and ``pp`` take proportion units and show percentages to one decimal place;
+    ``pct`` and ``pp`` take proportion units and show percentages to one decimal place
+    (``pp``, a difference, signed: ``+3.9``, ``-1.2``, ``0.0``);
     ``p`` keeps three significant figures and shows ``<0.001`` below 0.001. A missing
     number (None or NaN) shows ``missing``.
     """
@@ -90,7 +91,7 @@ def cell(value: Any, kind: CellKind, *, missing: str = "[x]") -> Cell:
     if kind in ("pct", "pp"):
         v = round_half_up(f * 100, 1)
         v = 0.0 if v == 0 else v
-        return {"v": v, "t": f"{v:.1f}"}
+        return {"v": v, "t": f"{v:+.1f}" if kind == "pp" and v else f"{v:.1f}"}
     if kind == "p":
         v = float(f"{f:.3g}")
         return {"v": v, "t": "<0.001" if f < 0.001 else f"{round_half_up(f, 3):.3f}"}

@@ -1,73 +1,122 @@
-"""The change since the previous wave in the report model.
+"""The changes between waves in the report model: one table per comparison.
 
-It formats the protected change it is given (``Context.changes``, from
-:func:`rapstats.estimate.waves.compare_waves` and :func:`rapstats.protect.protect_changes`)
-next to the two waves' published shares; it computes nothing.
+It formats the protected change rows it is given (``Context.changes``, rows of
+:func:`rapstats.pipeline.compare_files`) next to the two waves' published shares; it
+computes nothing. Every sentence is worded by
+:func:`~rapstats.render.report.findings.change_finding`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from rapstats.render.report.findings import Finding, change_finding
+from rapstats.render.report.findings import (
+    ADJUST_NAMES,
+    Change,
+    Finding,
+    change_finding,
+    unchanged_options,
+)
 from rapstats.render.report.model.cells import Cell, cell, column, flag_symbol, text, value_cell
-from rapstats.render.report.model.context import Context, items, row_label
+from rapstats.render.report.model.context import Context, items, period, row_label
+from rapstats.render.report.model.headline import significance_label
 from rapstats.render.report.model.parts import Table
 from rapstats.spec import Question
 
 
-def change(
+def changes(
     ctx: Context, wid: str, name: str, questions: Sequence[Question]
-) -> tuple[Table, list[Finding]]:
-    """The workstream's change table and one finding per change that may be described.
-
-    Needs a previous wave (``ctx.previous``).
+) -> tuple[list[Table], list[Finding]]:
+    """The workstream's change tables (one per comparison into this wave: the previous
+    wave, and a year earlier where known) and one finding per change that may be described.
     """
-    assert ctx.previous is not None, "a change needs the previous wave"
+    tables: list[Table] = []
+    findings: list[Finding] = []
+    for since, wave_from in ctx.comparisons():
+        table, found = _table(ctx, wid, name, questions, since, wave_from)
+        tables.append(table)
+        findings += found
+    return tables, findings
+
+
+def _table(
+    ctx: Context, wid: str, name: str, questions: Sequence[Question], since: str, wave_from: str
+) -> tuple[Table, list[Finding]]:
     rows: list[list[Cell]] = []
     findings: list[Finding] = []
+    before_rows = ctx.wave_rows(wave_from)
     for q in questions:
+        described: list[tuple[Change, Finding]] = []
         for option in items(q):
-            key = (q.id, option)
-            now_row, before_row = ctx.rows.headline(key), ctx.previous.headline(key)
-            diff, low, high = ctx.changes.get(key, (None, None, None))
-            finding = change_finding(
-                ctx.estimate(q, option, now_row),
-                ctx.estimate(q, option, before_row),
-                diff,
-                low,
-                high,
-            )
+            c = ctx.change(q, option, since, wave_from)
+            finding = change_finding(c)
             if finding is not None:
-                findings.append(finding)
-            flags = [f for f in (text(now_row.get("flag")), text(before_row.get("flag"))) if f]
-            # a missing change shows this wave's symbol, else the previous wave's, if it withholds
-            missing = flag_symbol(flags[0]) if diff is None and flags else "[x]"
-            rows.append(
-                [
-                    cell(row_label(q, option), "text"),
-                    value_cell(before_row, "share", "pct"),
-                    value_cell(now_row, "share", "pct"),
-                    cell(diff, "pp", missing=missing),
-                    cell(low, "pp", missing=missing),
-                    cell(high, "pp", missing=missing),
-                    cell(" ".join(flags), "text"),
-                ]
-            )
+                described.append((c, finding))
+            now_row = ctx.rows.headline((q.id, option))
+            before_row = before_rows.headline((q.id, option))
+            rows.append([cell(row_label(q, option), "text"), *_cells(c, before_row, now_row)])
+        findings += _options(described) if q.type == "multi" else [f for _, f in described]
+    adjusted = ADJUST_NAMES.get(ctx.adjust)
+    if since == "previous":
+        title = f"change since the previous {period(wave_from, ctx.waves[-1])}"
+    else:
+        title = "change on a year earlier" if since == "year" else f"change since {wave_from}"
     table = ctx.table(
-        f"{wid}_change",
-        f"{name}: change since the previous wave",
+        f"{wid}_change" if since == "previous" else f"{wid}_change_{since}",
+        f"{name}: {title}",
         [
             column("Question", "text"),
-            column("Previous wave share (%)", "pct"),
-            column("This wave share (%)", "pct"),
+            column(f"{wave_from} share (%)", "pct"),
+            column(f"{ctx.waves[-1]} share (%)", "pct"),
             column("Change (percentage points)", "pp"),
             column(f"{ctx.level} CI lower (percentage points)", "pp"),
             column(f"{ctx.level} CI upper (percentage points)", "pp"),
+            column(f"p-value ({adjusted}-adjusted)" if adjusted else "p-value", "p"),
+            column(significance_label(ctx), "yesno"),
             column("Flag", "text"),
         ],
         rows,
         notes=("base", "change", "disclosure"),
-        findings=[f.text for f in findings],
     )
     return table, findings
+
+
+def _options(found: list[tuple[Change, Finding]]) -> list[Finding]:
+    """The findings of a multi-select question's options: each significant change (and each
+    option not asked), then one sentence for all the options with no clear change."""
+    flat = [c for c, f in found if not f.significant and c.not_asked is None]
+    kept = [f for c, f in found if f.significant or c.not_asked is not None]
+    if len(flat) < 2:
+        return [f for _, f in found]
+    return [*kept, unchanged_options(flat[0], others=len(kept) > 0)]
+
+
+def _cells(c: Change, before_row: dict[str, Any], now_row: dict[str, Any]) -> list[Cell]:
+    """The cells of one change: both shares, the change and its interval, the test, flag."""
+    if c.not_asked is not None:
+        shares = [
+            value_cell(r, "share", "pct")
+            if r and text(r.get("flag")) != "[z]"
+            else cell(None, "pct", missing="[z]")
+            for r in (before_row, now_row)
+        ]
+        kinds = ("pp", "pp", "pp", "p", "yesno")
+        return [
+            *shares,
+            *(cell(None, kind, missing="[z]") for kind in kinds),
+            cell(f"[z] not asked in {c.not_asked}", "text"),
+        ]
+    missing = flag_symbol(c.symbol)
+    flags = [text(before_row.get("flag")), text(now_row.get("flag")), c.symbol]
+    shown = " ".join(dict.fromkeys(f for f in flags if f))
+    return [
+        value_cell(before_row, "share", "pct"),
+        value_cell(now_row, "share", "pct"),
+        cell(c.change, "pp", missing=missing),
+        cell(c.low, "pp", missing=missing),
+        cell(c.high, "pp", missing=missing),
+        cell(c.p, "p", missing=missing),
+        cell(c.significant, "yesno", missing=missing),
+        cell(shown, "text"),
+    ]

@@ -2,19 +2,22 @@
 
 The context holds the protected results as published (each summary's
 :meth:`~rapstats.estimate.summary.Summary.published_table`, whose ``flag`` is the status
-symbol), the protected wave change, the spec and methods, and the numbered notes. Builders
-read it and never change it.
+symbol), the earlier waves' published headline rows and the protected changes between waves
+(rows of :func:`rapstats.pipeline.compare_files`), the spec and methods, and the numbered
+notes. Builders read it and never change it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-from rapstats.estimate.summary import Summary, group_column
-from rapstats.render.report.findings import Estimate
+from rapstats.estimate.columns import CHANGE_COLUMNS
+from rapstats.estimate.summary import Summary, group_column, published
+from rapstats.render.report.findings import Change, Estimate
 from rapstats.render.report.model.cells import Cell, Column, integer, number, text
 from rapstats.render.report.model.parts import Note, Table
 from rapstats.spec import Baseline, Question, Spec
@@ -103,16 +106,33 @@ def baseline_name(b: Baseline | None) -> str:
     return "the baseline figure"
 
 
-def wave_changes(table: DataTable | None) -> dict[Key, tuple[float | None, ...]]:
-    """(question, option) -> (change, low, high) of the protected wave change; None withheld."""
+def wave_changes(table: DataTable | None, current: str) -> dict[tuple[str, str, str | None], Any]:
+    """(comparison, question, option) -> the published change row of each headline share
+    into wave ``current`` (rows of kind ``change`` not split by a group); none without
+    ``table``."""
     if table is None:
         return {}
+    groups = [c for c in table.columns if c.startswith("group:")]
+    rows = published(table, (), CHANGE_COLUMNS).records()
+    split = [any(table[g][i] is not None for g in groups) for i in range(len(table))]
     return {
-        (r["question"], r["option"]): tuple(
-            number(r[k]) for k in ("change", "change_low", "change_high")
-        )
-        for r in table.records()
+        (r["comparison"], r["question"], text(r["option"])): r
+        for r, grouped in zip(rows, split, strict=True)
+        if r["kind"] == "change" and r["wave_to"] == current and not grouped
     }
+
+
+_QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*Q([1-4])\s*$", re.IGNORECASE)
+
+
+def period(wave_from: str, wave_to: str) -> str:
+    """``"quarter"`` when the waves are named as consecutive quarters (``2026 Q2``,
+    ``2026Q3``), else ``"wave"``."""
+    a, b = _QUARTER.match(wave_from), _QUARTER.match(wave_to)
+    if a is None or b is None:
+        return "wave"
+    index = [int(m.group(1)) * 4 + int(m.group(2)) for m in (a, b)]
+    return "quarter" if index[1] - index[0] == 1 else "wave"
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +140,10 @@ class Context:
     """The protected results, spec, methods and notes every section builder reads.
 
     Build it with :meth:`of`. ``rows`` are this wave's published rows (headline summary and
-    breakdowns), ``previous`` the previous wave's (None without one) and ``changes`` the
-    protected change of each headline share since then.
+    breakdowns); ``waves`` the names of every wave, oldest first, this one last (empty
+    without earlier waves); ``earlier`` the earlier waves' published headline rows, in the
+    same order; ``changes`` the protected change rows into this wave, by comparison
+    (``"previous"``, ``"year"``), question and option.
     """
 
     summary: Summary
@@ -134,8 +156,9 @@ class Context:
     weighted: bool
     by: tuple[str, ...]
     rows: Rows
-    previous: Rows | None
-    changes: dict[Key, tuple[float | None, ...]]
+    waves: tuple[str, ...]
+    earlier: tuple[Rows, ...]
+    changes: dict[tuple[str, str, str | None], Any]
     frequencies: DataTable
     inputs: tuple[dict[str, Any], ...]
     single_level: tuple[str, ...]
@@ -148,7 +171,8 @@ class Context:
         notes: Notes,
         *,
         breakdowns: Sequence[Summary] = (),
-        previous: Summary | None = None,
+        waves: Sequence[str] = (),
+        earlier: Sequence[Summary] = (),
         changes: DataTable | None = None,
         inputs: Sequence[dict[str, Any]] = (),
         single_level: Sequence[str] = (),
@@ -171,12 +195,71 @@ class Context:
             weighted=bool(methods.get("weighted", False)),
             by=tuple(by),
             rows=Rows((summary, *breakdowns)),
-            previous=None if previous is None else Rows((previous,)),
-            changes=wave_changes(changes),
+            waves=tuple(waves),
+            earlier=tuple(Rows((e,)) for e in earlier),
+            changes=wave_changes(changes, waves[-1]) if waves else {},
             frequencies=summary.published_frequencies(),
             inputs=tuple(inputs),
             single_level=tuple(single_level),
             options=dict(options or {}),
+        )
+
+    @property
+    def previous(self) -> Rows | None:
+        """The previous wave's published rows; None without earlier waves."""
+        return self.earlier[-1] if self.earlier else None
+
+    def comparisons(self) -> list[tuple[str, str]]:
+        """``(comparison, wave_from)`` of each comparison into this wave: ``"previous"``
+        with the wave before, then ``"year"`` where a change row gives one."""
+        if not self.waves:
+            return []
+        out = [("previous", self.waves[-2])]
+        year = next((r["wave_from"] for k, r in self.changes.items() if k[0] == "year"), None)
+        return out + ([("year", year)] if year is not None else [])
+
+    def wave_rows(self, name: str) -> Rows:
+        """The published rows of the wave named ``name`` (none for a name not given)."""
+        rows = dict(zip(self.waves, (*self.earlier, self.rows), strict=True))
+        return rows.get(name) or Rows(())
+
+    def asked(self, wave: str, key: Key) -> bool:
+        """Whether wave ``wave`` asked ``key``: it has a row for it, not flagged ``[z]``."""
+        row = self.wave_rows(wave).headline(key)
+        return bool(row) and text(row.get("flag")) != "[z]"
+
+    def change(self, q: Question, option: str | None, since: str, wave_from: str) -> Change:
+        """The figures a sentence on the change of ``q`` (``option``) may use, from wave
+        ``wave_from`` (comparison ``since``) to this wave; a question missing from a wave's
+        rows (or a row flagged ``[z]``) was not asked in it."""
+        key = (q.id, option)
+        rec = self.changes.get((since, *key)) or {}
+        symbol = text(rec.get("flag")) if rec else "[x]"
+        not_asked = None
+        if not rec or symbol == "[z]":
+            missing = [w for w in (wave_from, self.waves[-1]) if not self.asked(w, key)]
+            not_asked = missing[0] if missing else (wave_from if symbol == "[z]" else None)
+        sig = rec.get("significant")
+        p = rec.get("p_adjusted") if self.adjust != "none" else rec.get("p_value")
+        return Change(
+            label=q.text,
+            wave_from=wave_from,
+            wave_to=self.waves[-1],
+            share_from=number(rec.get("share_from")),
+            share_to=number(rec.get("share_to")),
+            change=number(rec.get("change")),
+            low=number(rec.get("change_low")),
+            high=number(rec.get("change_high")),
+            since=since,
+            period=period(wave_from, self.waves[-1]),
+            test=text(rec.get("test")),
+            p=number(p),
+            significant=None if sig is None or number(sig) is None else bool(sig),
+            symbol=symbol,
+            not_asked=not_asked,
+            option=option,
+            confidence=self.confidence,
+            adjust=self.adjust,
         )
 
     @property

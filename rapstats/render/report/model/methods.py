@@ -10,7 +10,7 @@ from rapstats.render.report.findings import ADJUST_NAMES, round_half_up
 from rapstats.render.report.model.context import Context, Notes
 from rapstats.render.report.model.parts import MethodsSection, Symbol
 from rapstats.spec import Methods
-from rapstats.vocab import MULTIPLICITY_IN_REPORT, level
+from rapstats.vocab import MULTIPLICITY_IN_REPORT
 
 # GSS shorthand used by the report itself (disclosure symbols come from the summary).
 OWN_SYMBOLS = {
@@ -42,9 +42,7 @@ def report_notes(summary: Summary, *, previous: bool) -> Notes:
             ("disclosure", " ".join(rules) if rules else None),
             (
                 "change",
-                _change_text(level(float(spec.methods.confidence)))
-                if previous and spec.estimated_questions
-                else None,
+                _change_text(summary) if previous and spec.estimated_questions else None,
             ),
         ]
     )
@@ -70,14 +68,15 @@ def _adjust_text(m: Methods) -> str:
     )
 
 
-def _change_text(confidence_level: str) -> str:
-    return (
-        "Change since the previous wave: the difference between the two waves' shares, in "
-        f"percentage points, with a {confidence_level} Newcombe (hybrid score) interval for the "
-        "difference of two independent proportions (Newcombe 1998, method 10). A change is "
-        "called a rise or fall only when its interval excludes zero; changes are not "
-        "adjusted for multiple comparisons. The two waves are treated as independent "
-        "samples."
+def _change_text(summary: Summary) -> str:
+    from rapstats.render.changes import comparison_notes
+
+    return " ".join(
+        [
+            *comparison_notes(summary),
+            "A change is called a rise or a fall only when its (adjusted) test is significant; "
+            "otherwise the report says there was no clear change.",
+        ]
     )
 
 
@@ -110,7 +109,7 @@ def methods(ctx: Context) -> list[MethodsSection]:
         change = ctx.notes.text("change")
         sections.append(
             {
-                "heading": "Change since the previous wave",
+                "heading": "Change between waves",
                 "paragraphs": [] if change is None else [change],
                 "list": False,
             }

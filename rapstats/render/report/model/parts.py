@@ -73,10 +73,11 @@ class Table:
 
 @dataclass(frozen=True, slots=True)
 class Chart:
-    """One chart: ``kind`` {'shares', 'likert'}, its texts and the data it is drawn from."""
+    """One chart: ``kind`` {'shares', 'likert', 'trend'}, its texts and the data it is drawn
+    from."""
 
     id: str
-    kind: Literal["shares", "likert"]
+    kind: Literal["shares", "likert", "trend"]
     title: str
     alt: str
     caption: str
