@@ -23,7 +23,7 @@ from rapstats.render.report.model.answers import answers
 from rapstats.render.report.model.breakdowns import breakdown
 from rapstats.render.report.model.cells import text
 from rapstats.render.report.model.change import change
-from rapstats.render.report.model.context import Context
+from rapstats.render.report.model.context import Context, sections
 from rapstats.render.report.model.headline import key_findings, overview, shares
 from rapstats.render.report.model.manifest import manifest
 from rapstats.render.report.model.methods import methods, report_notes, symbols
@@ -44,6 +44,8 @@ def build_model(
     inputs: Sequence[dict[str, Any]] = (),
     single_level: Sequence[str] = (),
     options: dict[str, Any] | None = None,
+    layout: dict[str, tuple[str, ...]] | None = None,
+    left_out: Sequence[tuple[str, str]] = (),
 ) -> dict[str, Any]:
     """Build the report model from a protected summary.
 
@@ -70,6 +72,11 @@ def build_model(
         say so. Default none.
     options : dict, optional
         Options as given (for the audit manifest). Default None.
+    layout : dict, optional
+        Workstream name -> the groups it is broken down by (among those of ``breakdowns``).
+        Default None: as the spec's ``[report]`` says.
+    left_out : sequence of (str, str)
+        Groups left out of the breakdowns and why; the methods say so. Default none.
 
     Returns
     -------
@@ -86,11 +93,13 @@ def build_model(
         inputs=inputs,
         single_level=single_level,
         options=options,
+        layout=layout,
+        left_out=left_out,
     )
     report = ctx.spec.report
     workstreams = [
         workstream(ctx, f"ws{index}", name, questions)
-        for index, (name, questions) in enumerate(_by_workstream(ctx.spec.estimated_questions), 1)
+        for index, (name, questions) in enumerate(sections(ctx.spec), 1)
     ]
     model = Model(
         title=report.title or ctx.spec.title or "Survey results",
@@ -119,7 +128,7 @@ def workstream(ctx: Context, wid: str, name: str, questions: Sequence[Question])
     distributions = answers(ctx, wid, name, questions)
     if distributions is not None:
         parts += distributions
-    for group in ctx.by:
+    for group in ctx.breakdowns_for(name):
         by_group = breakdown(ctx, wid, name, questions, group)
         if by_group is not None:
             parts.append(by_group)
@@ -128,11 +137,3 @@ def workstream(ctx: Context, wid: str, name: str, questions: Sequence[Question])
         findings += changed
         parts.append(table)
     return Workstream(wid, name, tuple(findings), tuple(parts))
-
-
-def _by_workstream(questions: Sequence[Question]) -> list[tuple[str, list[Question]]]:
-    """The questions of each workstream, workstreams in order of their first question."""
-    order: dict[str, list[Question]] = {}
-    for q in questions:
-        order.setdefault(q.workstream or "Other questions", []).append(q)
-    return list(order.items())

@@ -90,6 +90,7 @@ def methods(ctx: Context) -> list[MethodsSection]:
             f"{', '.join(ctx.single_level)}. Such a breakdown would only repeat the overall "
             "figures."
         )
+    notes += [f"Not broken down by {group}: {why}." for group, why in ctx.left_out]
     weighting = (
         f"Responses are weighted by the column '{ctx.methods.get('weight')}'."
         if ctx.weighted
