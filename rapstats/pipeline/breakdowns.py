@@ -71,11 +71,11 @@ def choose_breakdowns(
     left_out: list[tuple[str, str]] = []
     if report.breakdowns is None:
         defaults = tuple(g.name for g in spec.groups if not g.personal)
-        for name, n in _levels(opened, defaults).items():
+        for name, (n, non_blank) in _levels(opened, defaults).items():
             if n <= 1:
                 single.append(name)
-            elif spec.group(name).derive is None and n > MAX_GROUP_LEVELS:
-                left_out.append((name, _too_many(n)))
+            elif spec.group(name).derive is None and non_blank > MAX_GROUP_LEVELS:
+                left_out.append((name, _too_many(non_blank)))
             else:
                 auto.append(name)
         left_out += [(g.name, _PERSONAL) for g in spec.groups if g.personal]
@@ -103,17 +103,15 @@ def _too_many(n: int) -> str:
     )
 
 
-def _levels(opened: Opened, groups: tuple[str, ...]) -> dict[str, int]:
-    """The number of values of each group (blanks not counted, but counted as a value when
-    they are the only one)."""
+def _levels(opened: Opened, groups: tuple[str, ...]) -> dict[str, tuple[int, int]]:
+    """The number of values of each group, and of its values other than blank."""
     from rapstats.labels import BLANK_LABEL
     from rapstats.normalise import normalise
 
     if not groups:
         return {}
     coded = normalise(opened.export, replace(opened.spec, questions=()), by=groups).groups
-    out = {}
-    for name in groups:
-        values = coded[name][1]
-        out[name] = len(values) if len(values) <= 1 else sum(v != BLANK_LABEL for v in values)
-    return out
+    return {
+        name: (len(coded[name][1]), sum(v != BLANK_LABEL for v in coded[name][1]))
+        for name in groups
+    }
