@@ -123,8 +123,8 @@ def build_model(
 
 def workstream(ctx: Context, wid: str, name: str, questions: Sequence[Question]) -> Workstream:
     """One workstream: headline shares, answer distributions, breakdowns, change."""
-    chart, table, findings = shares(ctx, wid, name, questions)
-    parts: list[Chart | Table] = [chart, table]
+    charts, table, findings = shares(ctx, wid, name, questions)
+    parts: list[Chart | Table] = [*charts, table]
     distributions = answers(ctx, wid, name, questions)
     if distributions is not None:
         parts += distributions
