@@ -228,18 +228,26 @@ def _options_chart(ctx: Context, wid: str, q: Question, chart_items: list[ShareI
         ctx,
         f"{wid}-{q.id}-options",
         f"{q.text}: percentage {_CHOOSING}",
-        f"percentage of respondents who answered the multi-select question \u201c{q.text}\u201d "
+        f"percentage of respondents who answered the multi-select question “{q.text}” "
         f"choosing each of its {len(chart_items)} options (they could choose more than one)",
         chart_items,
         _CHOOSING,
+        " (of the respondents who answered the question; they could choose more than one)",
     )
 
 
 def _dots(
-    ctx: Context, cid: str, title: str, subject: str, chart_items: list[ShareItem], what: str
+    ctx: Context,
+    cid: str,
+    title: str,
+    subject: str,
+    chart_items: list[ShareItem],
+    what: str,
+    aside: str = "",
 ) -> Chart:
     """A dot chart of shares with their intervals: ``subject`` says what the dots are in the
-    alt text, ``what`` (how a respondent counts) in the caption and the axis title."""
+    alt text, ``what`` (how a respondent counts) in the caption (then ``aside``) and the axis
+    title."""
     has_baseline = any(it["baseline"] is not None for it in chart_items)
     alt = (
         f"Dot chart of the {subject}, with {ctx.level} confidence intervals"
@@ -250,7 +258,7 @@ def _dots(
     )
     interval = ctx.methods.get("interval_name", ctx.spec.methods.method)
     caption = (
-        f"Dots show the percentage {what}; lines show {ctx.level} "
+        f"Dots show the percentage {what}{aside}; lines show {ctx.level} "
         f"confidence intervals ({interval})"
         + ("; diamonds mark the baseline figure" if has_baseline else "")
         + ". Withheld figures are not shown."
