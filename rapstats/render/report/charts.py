@@ -99,8 +99,12 @@ def _check(fmts: tuple[str, ...]) -> None:
             raise ValueError(f"chart format {fmt!r} is not supported; use 'svg' or 'png'")
 
 
-def _svg(chart: dict[str, Any]) -> bytes:
-    """The chart drawn with matplotlib and saved as SVG."""
+def figure(chart: dict[str, Any]) -> Any:
+    """The chart drawn as a matplotlib figure (Agg); the caller closes it (``plt.close``).
+
+    Its axes hold what the SVG shows: for a ``likert`` chart one bar (``ax.containers``) per
+    answer segment, for a ``shares`` chart one marker line per dot.
+    """
     import matplotlib
 
     matplotlib.use("Agg", force=True)
@@ -108,7 +112,16 @@ def _svg(chart: dict[str, Any]) -> bytes:
 
     with matplotlib.rc_context(RC):
         draw = {"shares": _shares, "likert": _likert}[chart["kind"]]
-        fig = draw(plt, chart)
+        return draw(plt, chart)
+
+
+def _svg(chart: dict[str, Any]) -> bytes:
+    """The chart drawn with matplotlib and saved as SVG."""
+    fig = figure(chart)  # selects the Agg backend before pyplot is imported here
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    with matplotlib.rc_context(RC):
         try:
             buf = io.BytesIO()
             metadata = {"Date": None, "Creator": None, "Title": chart["title"]}
