@@ -41,8 +41,8 @@ class Breakdowns:
     """The report's breakdowns: the groups to summarise, each workstream's, those left out."""
 
     groups: tuple[str, ...]
-    # workstream name -> its groups; None: every workstream by every group (--by)
-    layout: dict[str, tuple[str, ...]] | None
+    # workstream name -> its groups; a workstream not in it: every group (as with --by)
+    layout: dict[str, tuple[str, ...]]
     single_level: tuple[str, ...]
     left_out: tuple[tuple[str, str], ...]  # (group, why), groups the default leaves out
 
@@ -61,7 +61,7 @@ def choose_breakdowns(
     """The breakdowns of a report on ``opened`` among the candidate ``groups``
     (:func:`candidate_groups`), for the sections ``workstreams`` (their names)."""
     if by:
-        return Breakdowns(tuple(by), None, (), ())
+        return Breakdowns(tuple(by), {}, (), ())
     spec = opened.spec
     report = spec.report
     named = set(report.breakdowns or ())

@@ -204,7 +204,8 @@ class Context:
 
     def breakdowns_for(self, workstream: str) -> tuple[str, ...]:
         """The groups ``workstream`` is broken down by, among those of the breakdowns: as
-        ``layout`` says, or without one as the spec's ``[report]`` does."""
+        ``layout`` says (every group for a workstream not in it), or without a layout as the
+        spec's ``[report]`` does."""
         if self.layout is None:
             chosen = self.spec.report.breakdowns_for(workstream, self.by)
         else:
