@@ -340,8 +340,9 @@ def report(
 
     Key findings in plain English, one section per workstream (charts, tables, answer
     distributions, breakdowns by the spec's groups), methods and notes, and an audit
-    manifest. Every format shows the same numbers and the same withheld cells. By default
-    the breakdowns are every spec group (use --by to choose).
+    manifest. Every format shows the same numbers and the same withheld cells. The
+    breakdowns are as the spec's [report] says, by default every spec group that suits (use
+    --by to choose); a group left out is named on stderr.
 
     Example:
 
