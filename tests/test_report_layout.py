@@ -205,3 +205,12 @@ def test_sample_multi_select_question_is_not_on_the_positive_answer_chart():
     assert [c["id"] for c in model["charts"] if c["id"].endswith("-options")] == [
         "ws3-heard-options"
     ]
+
+
+def test_build_model_without_a_layout_follows_the_spec():
+    from rapstats.render.report.model import build_model
+
+    data = report_data(EXPORT, spec=DATA / "layout.toml")
+    model = build_model(data.main, breakdowns=data.breakdowns)  # no layout given
+    assert _breakdowns(model) == {"Gamma": ["area"], "Alpha": ["area"], "Beta": []}
+    assert [ws["name"] for ws in model["workstreams"]] == ["Gamma", "Alpha", "Beta"]
