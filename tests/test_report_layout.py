@@ -12,6 +12,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from rapstats.errors import SpecError
 from rapstats.pipeline import MAX_GROUP_LEVELS, build_report, report_data
@@ -57,9 +58,11 @@ def test_breakdowns_per_workstream_and_the_groups_left_out(runner, tmp_path):
     model = _model("layout.toml")
     # Beta = [] in [report.breakdowns_by_workstream]; the others by every group that suits
     assert _breakdowns(model) == {"Gamma": ["area"], "Alpha": ["area"], "Beta": []}
-    paragraphs = [p for section in model["methods"] for p in section["paragraphs"]]
-    assert "N" + SITE_NOTE[1:] + "." in paragraphs
-    assert any(p.startswith("N" + POSTCODE_NOTE[1:]) for p in paragraphs)
+    # one numbered note (every format's notes), cited by the breakdown tables
+    (note,) = [n for n in model["notes"] if n["text"].startswith("Not broken down")]
+    assert note["text"].startswith("N" + SITE_NOTE[1:] + ". N" + POSTCODE_NOTE[1:])
+    cited = [t for t in model["tables"] if f"[note {note['number']}]" in t["notes"]]
+    assert [t["id"] for t in cited] == ["ws1_by_area", "ws2_by_area"]
 
     out = tmp_path / "r"
     result = run(runner, "report", EXPORT, "--spec", DATA / "layout.toml", "--out", out)
@@ -69,6 +72,9 @@ def test_breakdowns_per_workstream_and_the_groups_left_out(runner, tmp_path):
     assert any(line.startswith(f"rapstats: {POSTCODE_NOTE}") for line in notes)
     md = (out / "report.md").read_text(encoding="utf-8")
     assert "N" + SITE_NOTE[1:] + "." in md
+    workbook = load_workbook(out / "report.xlsx")
+    cells = [str(c.value) for ws in workbook.worksheets for row in ws.iter_rows() for c in row]
+    assert any("N" + SITE_NOTE[1:] + "." in c for c in cells)
     assert md.index("## Gamma") < md.index("## Alpha") < md.index("## Beta")
     assert "Beta: percentage giving a positive answer, by area" not in md
 

@@ -76,7 +76,8 @@ def build_model(
         Workstream name -> the groups it is broken down by (among those of ``breakdowns``).
         Default None: as the spec's ``[report]`` says.
     left_out : sequence of (str, str)
-        Groups left out of the breakdowns and why; the methods say so. Default none.
+        Groups left out of the breakdowns and why; a note (cited by the breakdowns) says so.
+        Default none.
 
     Returns
     -------
@@ -86,7 +87,7 @@ def build_model(
     """
     ctx = Context.of(
         summary,
-        report_notes(summary, previous=previous is not None),
+        report_notes(summary, previous=previous is not None, left_out=left_out),
         breakdowns=breakdowns,
         previous=previous,
         changes=changes,
@@ -94,7 +95,6 @@ def build_model(
         single_level=single_level,
         options=options,
         layout=layout,
-        left_out=left_out,
     )
     report = ctx.spec.report
     workstreams = [

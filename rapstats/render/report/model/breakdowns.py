@@ -67,6 +67,6 @@ def breakdown(
         f"{name}: percentage giving a positive answer, by {label.lower()}",
         [column("Question", "text"), column(heading, "text"), *results],
         rows,
-        notes=("base", "adjust", "disclosure"),
+        notes=("base", "adjust", "disclosure", "breakdowns"),
         findings=sentences,
     )

@@ -158,7 +158,6 @@ class Context:
     single_level: tuple[str, ...]
     options: dict[str, Any]
     layout: dict[str, tuple[str, ...]] | None
-    left_out: tuple[tuple[str, str], ...]
 
     @classmethod
     def of(
@@ -173,7 +172,6 @@ class Context:
         single_level: Sequence[str] = (),
         options: dict[str, Any] | None = None,
         layout: dict[str, tuple[str, ...]] | None = None,
-        left_out: Sequence[tuple[str, str]] = (),
     ) -> Context:
         """The context of a report on ``summary`` (parameters as :func:`build_model`)."""
         methods = dict(summary.methods or {})
@@ -199,7 +197,6 @@ class Context:
             single_level=tuple(single_level),
             options=dict(options or {}),
             layout=None if layout is None else dict(layout),
-            left_out=tuple(left_out),
         )
 
     def breakdowns_for(self, workstream: str) -> tuple[str, ...]:
