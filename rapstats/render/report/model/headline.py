@@ -111,7 +111,7 @@ def shares(
                 chosen.setdefault(q.id, []).append(_item(option, e))
     table = ctx.table(
         f"{wid}_shares",
-        f"{name}: percentage giving a positive answer, by question",
+        f"{name}: percentage {what_shares(questions)}, by question",
         _columns(ctx),
         rows,
         notes=("base", "adjust", "disclosure"),
@@ -206,6 +206,15 @@ def _describe(it: ShareItem) -> str:
 
 _POSITIVE = "giving a positive answer"
 _CHOOSING = "choosing each option"
+
+
+def what_shares(questions: Sequence[Question]) -> str:
+    """What the shares of ``questions`` count, for a table title: a positive answer, each
+    option of a multi-select question, or both."""
+    kinds = {q.type == "multi" for q in questions}
+    if kinds == {True}:
+        return _CHOOSING
+    return _POSITIVE if kinds != {False, True} else f"{_POSITIVE} or {_CHOOSING}"
 
 
 def _chart(ctx: Context, wid: str, name: str, chart_items: list[ShareItem]) -> Chart:
