@@ -258,9 +258,11 @@ def test_two_runs_are_byte_identical(out, tmp_path):
 
 
 def test_change_section_with_earlier_waves(model):
-    change = [t for t in model["tables"] if t["id"].endswith("_change")]
-    assert len(change) == 4
+    change = [t for t in model["tables"] if t["id"].endswith(("_change", "_change_year"))]
+    # 2026 Q3 against 2026 Q2, and against 2025 Q3 (year on year), per workstream
+    assert len(change) == 8
     assert change[0]["title"].endswith("change since the previous quarter")
+    assert change[1]["title"].endswith("change on a year earlier")
     # Every change shown is signed, inside its interval, with its adjusted p-value.
     for row in (r for t in change for r in t["rows"] if r[3]["v"] not in ("[c]", "[x]")):
         assert row[4]["v"] <= row[3]["v"] <= row[5]["v"]
@@ -272,7 +274,10 @@ def test_change_section_with_earlier_waves(model):
     heard = [f for f in said if "How people heard about the event" in f and "change" in f]
     assert heard == [
         "For “How people heard about the event”, there was no clear change since 2026 Q2 in "
-        "any option shown (see the table of changes for each interval and test)."
+        "any option shown (see the table of changes for each interval and test).",
+        "For “How people heard about the event”, there was no clear change since 2025 Q3, a "
+        "year earlier, in any option shown (see the table of changes for each interval and "
+        "test).",
     ]
     trends = [c for c in model["charts"] if c["kind"] == "trend"]
     assert len(trends) == 4 and all(len(c["data"]["waves"]) == 5 for c in trends)

@@ -101,9 +101,9 @@ def test_plain_script_worker_bytes_no_fork_and_no_pandas(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False"], "pandas was imported"
     worker, here = digests(tmp_path / "with_worker"), digests(tmp_path / "in_process")
-    assert len(worker) == 6 + 8 and worker == here
+    assert len(worker) == 6 + 9 and worker == here  # 6 files, 9 chart PNGs
     no_fork = digests(tmp_path / "no_fork")
-    assert len([name for name in no_fork if name.endswith(".png")]) == 8
+    assert len([name for name in no_fork if name.endswith(".png")]) == 9
     assert no_fork == {name: here[name] for name in no_fork}
 
 

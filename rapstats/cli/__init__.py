@@ -378,8 +378,9 @@ def report(
 
     Key findings in plain English, one section per workstream (charts, tables, answer
     distributions, breakdowns by the spec's groups), methods and notes, and an audit
-    manifest. Every format shows the same numbers and the same withheld cells. By default
-    the breakdowns are every spec group (use --by to choose). With earlier waves (--waves,
+    manifest. Every format shows the same numbers and the same withheld cells. The
+    breakdowns are as the spec's [report] says, by default every spec group that suits (use
+    --by to choose); a group left out is named on stderr. With earlier waves (--waves,
     oldest first), the report tells the change since the previous wave, tested, with a trend
     chart per workstream.
 
@@ -430,7 +431,7 @@ def report(
     quiet = quiet_report or ctx.find_root().params.get("quiet")
     n = _write_report(model, out, chosen, charts, bar=not quiet and sys.stderr.isatty())
     if not quiet:
-        note(ctx, f"wrote {n} files to {out}")
+        note(ctx, *data.notes, f"wrote {n} files to {out}")
 
 
 cli.add_command(compare)

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rapstats.errors import RapstatsError
+from rapstats.pipeline.breakdowns import (
+    MAX_GROUP_LEVELS,
+    Breakdowns,
+    candidate_groups,
+    choose_breakdowns,
+)
 from rapstats.pipeline.compare import Comparison, compare_files
 from rapstats.pipeline.survey import (
     Estimation,
@@ -25,8 +31,7 @@ if TYPE_CHECKING:
     from rapstats.estimate.summary import Summary
     from rapstats.render.report.renderer import ChartRenderer
 
-# A grouping variable with more levels than this is not broken down in a report by default.
-MAX_GROUP_LEVELS = 20
+__all__ = ["MAX_GROUP_LEVELS", "ReportData", "build_report", "report_data"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +45,12 @@ class ReportData:
     single_level: tuple[str, ...]
     options: dict[str, Any]
     date: str | None
+    chosen: Breakdowns | None = None  # each workstream's groups; those left out and why
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """Notes for the user (stderr): the groups not broken down, and why."""
+        return () if self.chosen is None else self.chosen.notes
 
     @property
     def summaries(self) -> tuple[Summary, ...]:
@@ -62,6 +73,8 @@ class ReportData:
             inputs=list(self.inputs),
             single_level=self.single_level,
             options=self.options,
+            layout=None if self.chosen is None else self.chosen.layout,
+            left_out=() if self.chosen is None else self.chosen.left_out,
         )
 
 
@@ -113,8 +126,9 @@ def report_data(
     wave_names : sequence of str, optional
         One name per wave, the earlier ones then this export's. Default: the file names.
     by : tuple of str, optional
-        Grouping variables to break down by. Default None: every spec group that is not
-        personal and has at most ``MAX_GROUP_LEVELS`` values.
+        Grouping variables to break down every workstream by. Default None: as the spec's
+        ``[report]`` says (:mod:`rapstats.pipeline.breakdowns`), by default every spec group
+        that is not personal and has at most ``MAX_GROUP_LEVELS`` values.
     date : str, optional
         Publication date shown; default the spec's ``[report].date``.
     platform, encoding, sheet, max_unpacked_mb : optional
@@ -140,6 +154,7 @@ def report_data(
     """
     from rapstats.render.report import FORMATS
     from rapstats.render.report.model import build_model
+    from rapstats.render.report.model.context import sections
     from rapstats.render.report.write import chart_kinds
 
     kinds = chart_kinds(FORMATS if formats is None else formats)
@@ -149,16 +164,15 @@ def report_data(
     estimation = Estimation(method=method, test=test, confidence=confidence, adjust=adjust)
     if spec is None:  # the whole export is read to infer the spec: use it as it is
         opened = open_survey(export, read=read)
-        groups = tuple(by) if by else tuple(g.name for g in opened.spec.groups if not g.personal)
+        groups = candidate_groups(opened.spec, by)
     else:
         from rapstats.spec import load_spec
 
         spec_obj = load_spec(spec)
-        groups = tuple(by) if by else tuple(g.name for g in spec_obj.groups if not g.personal)
+        groups = candidate_groups(spec_obj, by)
         opened = open_survey(export, spec_obj, by=groups, read=read)
-    single: tuple[str, ...] = ()
-    if not by:
-        groups, single = _default_groups(opened, groups)
+    chosen = choose_breakdowns(opened, groups, by, [name for name, _ in sections(opened.spec)])
+    groups, single = chosen.groups, chosen.single_level
 
     def protected(source: Opened, group: tuple[str, ...], publish: tuple[str, ...]) -> Summary:
         return protected_summary(
@@ -209,6 +223,7 @@ def report_data(
         single_level=single,
         options={k: v for k, v in recorded.items() if v is not None},
         date=date,
+        chosen=chosen,
     )
 
 
@@ -224,33 +239,6 @@ def _earlier(
     if names is not None and not earlier:
         raise RapstatsError("wave names are given without earlier waves", hint="add waves")
     return earlier
-
-
-def _default_groups(
-    opened: Opened, groups: tuple[str, ...]
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Split the default grouping variables into those broken down and those with one value.
-
-    A group with a single value (such as a quarter when every response came in one quarter)
-    would only repeat the headline figures, so it is not broken down; nor is a plain column
-    with more than ``MAX_GROUP_LEVELS`` distinct values (derived periods are always kept).
-    """
-    from rapstats.labels import BLANK_LABEL
-    from rapstats.normalise import normalise
-
-    spec = opened.spec
-    coded = normalise(opened.export, replace(spec, questions=()), by=groups).groups
-    kept: list[str] = []
-    single: list[str] = []
-    for name in groups:
-        levels = coded[name][1]
-        if len(levels) <= 1:
-            single.append(name)
-        elif spec.group(name).derive is not None or (
-            len([v for v in levels if v != BLANK_LABEL]) <= MAX_GROUP_LEVELS
-        ):
-            kept.append(name)
-    return tuple(kept), tuple(single)
 
 
 def _sha256(path: Path) -> str:

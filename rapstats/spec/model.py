@@ -7,7 +7,7 @@ model states once what a valid value is and what the default is.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, NamedTuple
 
@@ -194,13 +194,27 @@ class Disclosure:
 
 @dataclass(frozen=True, slots=True)
 class ReportInfo:
-    """Title block of a report (the spec's ``[report]`` table)."""
+    """The spec's ``[report]`` table: the title block, the order of the workstream sections
+    and the groups each is broken down by."""
 
     title: str = "Survey results"
     organisation: str = ""
     period: str = ""
     contact: str = ""
     date: str = ""
+    # The order of the workstream sections (names used by questions; the others follow).
+    workstreams: tuple[str, ...] = ()
+    # The groups every workstream is broken down by; None: every group that suits.
+    breakdowns: tuple[str, ...] | None = None
+    # A workstream's own breakdowns, in place of ``breakdowns``.
+    breakdowns_by_workstream: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def breakdowns_for(self, workstream: str, default: Sequence[str]) -> tuple[str, ...]:
+        """The groups ``workstream`` is broken down by: its own list, else ``breakdowns``,
+        else ``default`` (every group that suits)."""
+        if workstream in self.breakdowns_by_workstream:
+            return self.breakdowns_by_workstream[workstream]
+        return tuple(default) if self.breakdowns is None else self.breakdowns
 
 
 class LoadColumns(NamedTuple):

@@ -88,7 +88,7 @@ def parse_spec(data: Mapping[str, Any], *, path: Path | None = None) -> Spec:
     questions = _parse_questions(top.sub("questions"), scales, default_exclude, path)
     groups = _parse_groups(top.sub("groups"), path)
     disclosure = _parse_dataclass(top.sub("disclosure"), Disclosure)
-    report = _parse_dataclass(top.sub("report"), ReportInfo)
+    report = _parse_report(top.sub("report"), questions, groups)
     top.done()
     return Spec(
         questions=questions,
@@ -403,6 +403,60 @@ def _parse_combine(t: TomlTable | None) -> dict[str, tuple[str, ...]]:
     t.used.update(t.data)
     t.done()
     return combine
+
+
+def _parse_report(
+    t: TomlTable | None, questions: tuple[Question, ...], groups: tuple[Group, ...]
+) -> ReportInfo:
+    """``[report]``: the title block (strings), ``workstreams`` (the order of the sections),
+    ``breakdowns`` and ``[report.breakdowns_by_workstream]`` (group names)."""
+    if t is None:
+        return ReportInfo()
+    used = tuple(dict.fromkeys(q.workstream for q in questions if q.workstream))
+    names = tuple(g.name for g in groups)
+    title = {
+        f: t.field(f, ReportInfo)
+        for f, spec in ReportInfo.__dataclass_fields__.items()
+        if isinstance(spec.default, str)
+    }
+    by_workstream: dict[str, tuple[str, ...]] = {}
+    per = t.sub("breakdowns_by_workstream")
+    if per is not None:
+        for name in per.data:
+            _check_names(per, name, (name,), used, "workstream")
+            by_workstream[name] = _check_names(per, name, per.strings(name), names, "group")
+        per.done()
+    info = ReportInfo(
+        **title,
+        workstreams=_check_names(t, "workstreams", t.strings("workstreams"), used, "workstream"),
+        breakdowns=None
+        if "breakdowns" not in t.data
+        else _check_names(t, "breakdowns", t.strings("breakdowns"), names, "group"),
+        breakdowns_by_workstream=by_workstream,
+    )
+    t.done()
+    return info
+
+
+def _check_names(
+    t: TomlTable, key: str, given: tuple[str, ...], known: tuple[str, ...], kind: str
+) -> tuple[str, ...]:
+    """``given`` (at ``key``) if each is one of ``known`` and none is repeated; else the error
+    naming the first that is not and listing ``known``."""
+    where = "the questions' workstreams" if kind == "workstream" else "the spec's groups"
+    for i, name in enumerate(given):
+        if name in given[:i]:
+            raise t.error(key, f"lists {name!r} twice", "list each name once")
+        if name not in known:
+            hint = f"use {where}: " + ", ".join(known)
+            if not known:  # the spec has none to name
+                hint = (
+                    f"declare it as [groups.{name}] with its column"
+                    if kind == "group"
+                    else f'give its questions workstream = "{name}"'
+                )
+            raise t.error(key, f"names {name!r}, which is not a {kind} of the spec", hint)
+    return given
 
 
 def _parse_dataclass(t: TomlTable | None, cls: type) -> Any:

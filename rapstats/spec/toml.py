@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import fields
 from typing import Any
 
@@ -28,13 +29,24 @@ def spec_to_dict(spec: Spec) -> dict[str, Any]:
     if spec.groups:
         out["groups"] = {g.name: _group_dict(g) for g in spec.groups}
     out["disclosure"] = _fields(spec.disclosure)
-    out["report"] = {k: v for k, v in _fields(spec.report).items() if v}
+    out["report"] = {
+        k: _plain(v)
+        for k, v in _fields(spec.report).items()
+        if v or (k == "breakdowns" and v is not None)  # breakdowns = [] is none at all
+    }
     return out
 
 
 def _fields(obj: Any) -> dict[str, Any]:
     """Every field of a dataclass, in order."""
     return {f.name: getattr(obj, f.name) for f in fields(obj)}
+
+
+def _plain(v: Any) -> Any:
+    """Tuples as lists and mappings as dicts, for TOML and JSON."""
+    if isinstance(v, tuple):
+        return list(v)
+    return {k: _plain(x) for k, x in v.items()} if isinstance(v, Mapping) else v
 
 
 def _question_dict(q: Question) -> dict[str, Any]:

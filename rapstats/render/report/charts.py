@@ -44,6 +44,7 @@ RC = {
 }
 WIDTH_IN = 7.5
 WRAP = 42
+TITLE_WRAP = 58
 
 
 def render(chart: dict[str, Any], fmts: tuple[str, ...] = ("svg",)) -> dict[str, bytes]:
@@ -98,8 +99,12 @@ def _check(fmts: tuple[str, ...]) -> None:
             raise ValueError(f"chart format {fmt!r} is not supported; use 'svg' or 'png'")
 
 
-def _svg(chart: dict[str, Any]) -> bytes:
-    """The chart drawn with matplotlib and saved as SVG."""
+def figure(chart: dict[str, Any]) -> Any:
+    """The chart drawn as a matplotlib figure (Agg); the caller closes it (``plt.close``).
+
+    Its axes hold what the SVG shows: for a ``likert`` chart one bar (``ax.containers``) per
+    answer segment, for a ``shares`` chart one marker line per dot.
+    """
     import matplotlib
 
     matplotlib.use("Agg", force=True)
@@ -109,7 +114,16 @@ def _svg(chart: dict[str, Any]) -> bytes:
         from rapstats.render.report.trend import draw_trend
 
         draw = {"shares": _shares, "likert": _likert, "trend": draw_trend}[chart["kind"]]
-        fig = draw(plt, chart)
+        return draw(plt, chart)
+
+
+def _svg(chart: dict[str, Any]) -> bytes:
+    """The chart drawn with matplotlib and saved as SVG."""
+    fig = figure(chart)  # selects the Agg backend before pyplot is imported here
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    with matplotlib.rc_context(RC):
         try:
             buf = io.BytesIO()
             metadata = {"Date": None, "Creator": None, "Title": chart["title"]}
@@ -127,7 +141,8 @@ def _shares(plt: Any, chart: dict[str, Any]) -> Any:
     items = chart["data"]["items"]
     n = len(items)
     lines = sum(len(textwrap.wrap(it["label"], WRAP)) or 1 for it in items)
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, BOTTOM_IN + TOP_IN + 0.3 * max(lines, n) + 0.2 * n))
+    title, top = _title(chart)
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, BOTTOM_IN + top + 0.3 * max(lines, n) + 0.2 * n))
     ys = list(range(n))[::-1]
     shown_baseline = shown_share = False
     for y, it in zip(ys, items, strict=True):
@@ -176,7 +191,7 @@ def _shares(plt: Any, chart: dict[str, Any]) -> Any:
     ax.set_ylim(-0.7, n - 0.3)
     ax.set_xlim(0, 100)
     ax.set_xlabel(chart["data"]["xlabel"] + " (%)")
-    ax.set_title(chart["title"], loc="left")
+    ax.set_title(title, loc="left")
     ax.grid(axis="x", color="#E0E0E0", linewidth=0.6)
     ax.set_axisbelow(True)
     if shown_share or shown_baseline:
@@ -187,7 +202,7 @@ def _shares(plt: Any, chart: dict[str, Any]) -> Any:
             ncol=2,
             frameon=False,
         )
-    _margins(fig)
+    _margins(fig, top=top)
     return fig
 
 
@@ -212,7 +227,10 @@ def _likert(plt: Any, chart: dict[str, Any]) -> Any:
     n = len(items)
     bottom = 1.0 + 0.22 * ((len(legend) + 1) // 2)
     lines = sum(len(textwrap.wrap(it["label"], WRAP)) or 1 for it in items)
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, bottom + TOP_IN + 0.3 * max(lines, n) + 0.25 * n))
+    centred = any(s["neutral"] for it in items for s in it["segments"])
+    bottom += 0.15 if centred else 0.0  # a third line under the axis
+    title, top = _title(chart)
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, bottom + top + 0.3 * max(lines, n) + 0.25 * n))
     ys = list(range(n))[::-1]
     drawn: set[str] = set()
     for y, it in zip(ys, items, strict=True):
@@ -220,12 +238,17 @@ def _likert(plt: Any, chart: dict[str, Any]) -> Any:
             ax.text(0, y, "Withheld [c]", va="center", ha="center", color=DARK_GREY)
             continue
         pos = [s for s in it["segments"] if s["positive"]]
-        other = [s for s in it["segments"] if not s["positive"]]
-        # Positive answers extend right from zero, weakest first; others left, weakest first.
-        left = 0.0
+        other = [s for s in it["segments"] if not s["positive"] and not s["neutral"]]
+        # The neutral answer straddles zero, half each side; positive answers extend right
+        # from it, weakest first; the others left, weakest first.
+        half = sum(s["pct"] for s in it["segments"] if s["neutral"]) / 2
+        for seg in it["segments"]:
+            if seg["neutral"]:
+                _segment(ax, y, -half, seg, style[seg["answer"]], drawn, +1)
+        left = half
         for seg in reversed(pos):
             left = _segment(ax, y, left, seg, style[seg["answer"]], drawn, +1)
-        left = 0.0
+        left = half
         for seg in other:
             left = _segment(ax, y, left, seg, style[seg["answer"]], drawn, -1)
     ax.axvline(0, color=DARK_GREY, linewidth=1)
@@ -235,10 +258,11 @@ def _likert(plt: Any, chart: dict[str, Any]) -> Any:
     ticks = list(range(-100, 101, 25))
     ax.set_xticks(ticks, [f"{abs(t)}" for t in ticks])
     ax.set_xlabel(
-        chart["data"]["xlabel"] + " (%)\nother answers to the left of zero, positive answers "
-        "to the right"
+        chart["data"]["xlabel"]
+        + " (%)\nother answers to the left of zero, positive answers to the right"
+        + ("\nthe neutral answer is centred on zero, half on each side" if centred else "")
     )
-    ax.set_title(chart["title"], loc="left")
+    ax.set_title(title, loc="left")
     handles, labels = ax.get_legend_handles_labels()
     by_label = dict(zip(labels, handles, strict=True))
     order = [a for a in legend if a in by_label]
@@ -252,7 +276,7 @@ def _likert(plt: Any, chart: dict[str, Any]) -> Any:
             ncol=2,
             frameon=False,
         )
-    _margins(fig, bottom)
+    _margins(fig, bottom, top)
     return fig
 
 
@@ -262,12 +286,19 @@ TOP_IN = 0.45
 BOTTOM_IN = 1.2
 
 
-def _margins(fig: Any, bottom: float = BOTTOM_IN) -> None:
+def _title(chart: dict[str, Any]) -> tuple[str, float]:
+    """The chart's title wrapped to the width right of the labels, and the top margin
+    (inches) it needs."""
+    lines = textwrap.wrap(chart["title"], TITLE_WRAP) or [chart["title"]]
+    return "\n".join(lines), TOP_IN + 0.17 * (len(lines) - 1)
+
+
+def _margins(fig: Any, bottom: float = BOTTOM_IN, top: float = TOP_IN) -> None:
     height = fig.get_figheight()
     fig.subplots_adjust(
         left=LEFT_IN / WIDTH_IN,
         right=1 - 0.35 / WIDTH_IN,
-        top=1 - TOP_IN / height,
+        top=1 - top / height,
         bottom=bottom / height,
     )
 

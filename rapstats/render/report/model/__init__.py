@@ -24,7 +24,7 @@ from rapstats.render.report.model.answers import answers
 from rapstats.render.report.model.breakdowns import breakdown
 from rapstats.render.report.model.cells import text
 from rapstats.render.report.model.change import changes as change_tables
-from rapstats.render.report.model.context import Context
+from rapstats.render.report.model.context import Context, sections
 from rapstats.render.report.model.headline import key_findings, overview, shares
 from rapstats.render.report.model.manifest import manifest
 from rapstats.render.report.model.methods import methods, report_notes, symbols
@@ -47,6 +47,8 @@ def build_model(
     inputs: Sequence[dict[str, Any]] = (),
     single_level: Sequence[str] = (),
     options: dict[str, Any] | None = None,
+    layout: dict[str, tuple[str, ...]] | None = None,
+    left_out: Sequence[tuple[str, str]] = (),
 ) -> dict[str, Any]:
     """Build the report model from a protected summary.
 
@@ -77,6 +79,12 @@ def build_model(
         say so. Default none.
     options : dict, optional
         Options as given (for the audit manifest). Default None.
+    layout : dict, optional
+        Workstream name -> the groups it is broken down by (among those of ``breakdowns``).
+        Default None: as the spec's ``[report]`` says.
+    left_out : sequence of (str, str)
+        Groups left out of the breakdowns and why; a note (cited by the breakdowns) says so.
+        Default none.
 
     Returns
     -------
@@ -86,7 +94,7 @@ def build_model(
     """
     ctx = Context.of(
         summary,
-        report_notes(summary, previous=bool(earlier)),
+        report_notes(summary, previous=bool(earlier), left_out=left_out),
         breakdowns=breakdowns,
         waves=waves,
         earlier=earlier,
@@ -94,11 +102,12 @@ def build_model(
         inputs=inputs,
         single_level=single_level,
         options=options,
+        layout=layout,
     )
     report = ctx.spec.report
     workstreams = [
         workstream(ctx, f"ws{index}", name, questions)
-        for index, (name, questions) in enumerate(_by_workstream(ctx.spec.estimated_questions), 1)
+        for index, (name, questions) in enumerate(sections(ctx.spec), 1)
     ]
     model = Model(
         title=report.title or ctx.spec.title or "Survey results",
@@ -122,12 +131,12 @@ def build_model(
 
 def workstream(ctx: Context, wid: str, name: str, questions: Sequence[Question]) -> Workstream:
     """One workstream: headline shares, answer distributions, breakdowns, change."""
-    chart, table, findings = shares(ctx, wid, name, questions)
-    parts: list[Chart | Table] = [chart, table]
+    charts, table, findings = shares(ctx, wid, name, questions)
+    parts: list[Chart | Table] = [*charts, table]
     distributions = answers(ctx, wid, name, questions)
     if distributions is not None:
         parts += distributions
-    for group in ctx.by:
+    for group in ctx.breakdowns_for(name):
         by_group = breakdown(ctx, wid, name, questions, group)
         if by_group is not None:
             parts.append(by_group)
@@ -137,11 +146,3 @@ def workstream(ctx: Context, wid: str, name: str, questions: Sequence[Question])
         findings += changed
         parts += tables
     return Workstream(wid, name, tuple(findings), tuple(parts))
-
-
-def _by_workstream(questions: Sequence[Question]) -> list[tuple[str, list[Question]]]:
-    """The questions of each workstream, workstreams in order of their first question."""
-    order: dict[str, list[Question]] = {}
-    for q in questions:
-        order.setdefault(q.workstream or "Other questions", []).append(q)
-    return list(order.items())

@@ -9,6 +9,7 @@ from typing import Any, TypedDict
 import numpy as np
 
 from rapstats.estimate.summary import group_column
+from rapstats.labels import fold_label
 from rapstats.render.report.findings import round_half_up
 from rapstats.render.report.model.cells import (
     Cell,
@@ -26,16 +27,19 @@ from rapstats.spec import Question
 CAPTION = (
     "Percentages of the base (excluded answers such as Don't know are not shown; see "
     "the table). Positive answers are to the right of the zero line, the others to the "
-    "left; each answer has its own shade and pattern."
+    "left; a neutral answer (the middle of a balanced scale) is centred on zero, half on "
+    "each side. Each answer has its own shade and pattern."
 )
 
 
 class Segment(TypedDict):
-    """One answer's part of a bar: its share of the base (%) and whether it is positive."""
+    """One answer's part of a bar: its share of the base (%), whether it is positive, and
+    whether it is the neutral answer (centred on zero)."""
 
     answer: str
     pct: float
     positive: bool
+    neutral: bool
 
 
 class Bar(TypedDict):
@@ -98,6 +102,7 @@ def _bar(q: Question, records: list[dict[str, Any]]) -> Bar:
     """The bar of ``q``: its answers in the base; withheld when any of their counts is."""
     segments: list[Segment] = []
     hidden = False
+    neutral = neutral_answer(q)
     for rec in records:
         if not rec.get("in_base"):
             continue
@@ -110,9 +115,37 @@ def _bar(q: Question, records: list[dict[str, Any]]) -> Bar:
                 "answer": str(rec["answer"]),
                 "pct": round_half_up(share * 100, 1),
                 "positive": rec["answer"] in q.positive,
+                "neutral": rec["answer"] == neutral,
             }
         )
     return {"label": q.text, "segments": [] if hidden else segments, "withheld": hidden}
+
+
+def neutral_answer(q: Question) -> str | None:
+    """The neutral answer of a balanced scale: the middle one of the answers in the base when
+    as many are positive as are on the other side of it (``Neither agree nor disagree`` on a
+    five-point agree scale); None otherwise (a four-point scale, yes or no)."""
+    excluded = {fold_label(e) for e in q.exclude}
+    scale = [o for o in q.options if fold_label(o) not in excluded]
+    positive = {fold_label(p) for p in q.positive}
+    k = len(positive)
+    if k == 0 or len(scale) % 2 == 0 or k != len(scale) // 2:
+        return None
+    ends = {fold_label(o) for o in scale[:k]}, {fold_label(o) for o in scale[-k:]}
+    return scale[k] if positive in ends else None
+
+
+def _describe(bar: Bar) -> str:
+    """One bar of the chart's alt text: each answer's share, where it is drawn."""
+    if bar["withheld"]:
+        return f"{bar['label']}: withheld"
+
+    def side(s: Segment) -> str:
+        return "centred" if s["neutral"] else "right" if s["positive"] else "left"
+
+    return f"{bar['label']}: " + ", ".join(
+        f"{s['answer']} {s['pct']:.1f}% ({side(s)})" for s in bar["segments"]
+    )
 
 
 def _chart(wid: str, name: str, bars: list[Bar]) -> Chart:
@@ -121,17 +154,15 @@ def _chart(wid: str, name: str, bars: list[Bar]) -> Chart:
         for seg in bar["segments"]:
             if seg["answer"] not in [a["answer"] for a in legend]:
                 legend.append({"answer": seg["answer"], "positive": seg["positive"]})
-    parts = [
-        f"{bar['label']}: withheld"
-        if bar["withheld"]
-        else f"{bar['label']}: "
-        + ", ".join(f"{s['answer']} {s['pct']:.1f}%" for s in bar["segments"])
-        for bar in bars
-    ]
+    centred = any(s["neutral"] for bar in bars for s in bar["segments"])
     alt = (
         f"Diverging stacked bar chart of the full answer distribution for {len(bars)} "
         f"questions in the {name} workstream; positive answers extend right of the zero "
-        "line and other answers left. " + "; ".join(parts) + "."
+        "line and other answers left"
+        + ("; a neutral answer is centred on the zero line, half on each side" if centred else "")
+        + ". "
+        + "; ".join(_describe(bar) for bar in bars)
+        + "."
     )
     return Chart(
         f"{wid}-answers",

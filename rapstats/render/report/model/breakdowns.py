@@ -14,7 +14,12 @@ from rapstats.render.report.model.cells import (
     significance_cell,
 )
 from rapstats.render.report.model.context import Context, items, row_label
-from rapstats.render.report.model.headline import share_cells, share_columns, significance_label
+from rapstats.render.report.model.headline import (
+    share_cells,
+    share_columns,
+    significance_label,
+    what_shares,
+)
 from rapstats.render.report.model.parts import Table
 from rapstats.spec import Question
 
@@ -64,9 +69,9 @@ def breakdown(
     heading = f"{label} (group)" if label.casefold() in taken else label
     return ctx.table(
         f"{wid}_by_{group}",
-        f"{name}: percentage giving a positive answer, by {label.lower()}",
+        f"{name}: percentage {what_shares(questions)}, by {label.lower()}",
         [column("Question", "text"), column(heading, "text"), *results],
         rows,
-        notes=("base", "adjust", "disclosure"),
+        notes=("base", "adjust", "disclosure", "breakdowns"),
         findings=sentences,
     )

@@ -99,6 +99,23 @@ def row_label(q: Question, option: str | None) -> str:
     return q.text if option is None else f"{q.text}: {option}"
 
 
+OTHER_WORKSTREAM = "Other questions"  # the section of the questions with no workstream
+
+
+def sections(spec: Spec) -> list[tuple[str, list[Question]]]:
+    """The report's workstream sections: each with its estimated questions (spec order).
+
+    Sections come in the order of the spec's ``[report] workstreams``, then the others in the
+    order of their first question; questions with no workstream make up
+    :data:`OTHER_WORKSTREAM`.
+    """
+    found: dict[str, list[Question]] = {}
+    for q in spec.estimated_questions:
+        found.setdefault(q.workstream or OTHER_WORKSTREAM, []).append(q)
+    first = [name for name in spec.report.workstreams if name in found]
+    return [(name, found[name]) for name in dict.fromkeys((*first, *found))]
+
+
 def baseline_name(b: Baseline | None) -> str:
     """How a sentence names the baseline: the national figure when its source says so."""
     if b is not None and "national" in (b.source or "").lower():
@@ -163,6 +180,7 @@ class Context:
     inputs: tuple[dict[str, Any], ...]
     single_level: tuple[str, ...]
     options: dict[str, Any]
+    layout: dict[str, tuple[str, ...]] | None
 
     @classmethod
     def of(
@@ -177,6 +195,7 @@ class Context:
         inputs: Sequence[dict[str, Any]] = (),
         single_level: Sequence[str] = (),
         options: dict[str, Any] | None = None,
+        layout: dict[str, tuple[str, ...]] | None = None,
     ) -> Context:
         """The context of a report on ``summary`` (parameters as :func:`build_model`)."""
         methods = dict(summary.methods or {})
@@ -202,7 +221,18 @@ class Context:
             inputs=tuple(inputs),
             single_level=tuple(single_level),
             options=dict(options or {}),
+            layout=None if layout is None else dict(layout),
         )
+
+    def breakdowns_for(self, workstream: str) -> tuple[str, ...]:
+        """The groups ``workstream`` is broken down by, among those of the breakdowns: as
+        ``layout`` says (every group for a workstream not in it), or without a layout as the
+        spec's ``[report]`` does."""
+        if self.layout is None:
+            chosen = self.spec.report.breakdowns_for(workstream, self.by)
+        else:
+            chosen = self.layout.get(workstream, self.by)
+        return tuple(g for g in chosen if g in self.by)
 
     @property
     def previous(self) -> Rows | None:

@@ -86,13 +86,16 @@ def key_findings(findings: Sequence[Finding]) -> list[str]:
 
 def shares(
     ctx: Context, wid: str, name: str, questions: Sequence[Question]
-) -> tuple[Chart, Table, list[Finding]]:
-    """A workstream's headline shares: dot chart, table, and one finding per shown share.
+) -> tuple[list[Chart], Table, list[Finding]]:
+    """A workstream's headline shares: dot charts, table, and one finding per shown share.
 
-    The findings come comparisons with a baseline first, then the other shares.
+    One chart shows the share giving a positive answer to each single-choice question, and
+    one per multi-select question the share choosing each of its options (not a positive
+    answer). The findings come comparisons with a baseline first, then the other shares.
     """
     rows: list[list[Cell]] = []
     chart_items: list[ShareItem] = []
+    chosen: dict[str, list[ShareItem]] = {}  # multi-select question -> one item per option
     findings: list[Finding] = []
     for q in questions:
         for option in items(q):
@@ -102,17 +105,22 @@ def shares(
             if finding is not None:
                 findings.append(finding)
             rows.append(_row(ctx, q, option, row))
-            chart_items.append(_item(row_label(q, option), e))
+            if option is None:
+                chart_items.append(_item(row_label(q, option), e))
+            else:
+                chosen.setdefault(q.id, []).append(_item(option, e))
     table = ctx.table(
         f"{wid}_shares",
-        f"{name}: percentage giving a positive answer, by question",
+        f"{name}: percentage {what_shares(questions)}, by question",
         _columns(ctx),
         rows,
         notes=("base", "adjust", "disclosure"),
     )
     ordered = [f for f in findings if f.kind == "baseline"]
     ordered += [f for f in findings if f.kind != "baseline"]
-    return _chart(ctx, wid, name, chart_items), table, ordered
+    charts = [_chart(ctx, wid, name, chart_items)] if chart_items else []
+    charts += [_options_chart(ctx, wid, q, chosen[q.id]) for q in questions if q.id in chosen]
+    return charts, table, ordered
 
 
 def significance_label(ctx: Context) -> str:
@@ -196,12 +204,62 @@ def _describe(it: ShareItem) -> str:
     return text
 
 
+_POSITIVE = "giving a positive answer"
+_CHOOSING = "choosing each option"
+
+
+def what_shares(questions: Sequence[Question]) -> str:
+    """What the shares of ``questions`` count, for a table title: a positive answer, each
+    option of a multi-select question, or both."""
+    kinds = {q.type == "multi" for q in questions}
+    if kinds == {True}:
+        return _CHOOSING
+    return _POSITIVE if kinds != {False, True} else f"{_POSITIVE} or {_CHOOSING}"
+
+
 def _chart(ctx: Context, wid: str, name: str, chart_items: list[ShareItem]) -> Chart:
+    """The dot chart of the share giving a positive answer to each single-choice question."""
+    return _dots(
+        ctx,
+        f"{wid}-shares",
+        f"{name}: percentage {_POSITIVE}",
+        f"percentage of respondents {_POSITIVE} to each of {len(chart_items)} questions in "
+        f"the {name} workstream",
+        chart_items,
+        _POSITIVE,
+    )
+
+
+def _options_chart(ctx: Context, wid: str, q: Question, chart_items: list[ShareItem]) -> Chart:
+    """The dot chart of a multi-select question: the share of respondents who answered it
+    choosing each option (they could choose several, so the shares need not add to 100)."""
+    return _dots(
+        ctx,
+        f"{wid}-{q.id}-options",
+        f"{q.text}: percentage {_CHOOSING}",
+        f"percentage of respondents who answered the multi-select question “{q.text}” "
+        f"choosing each of its {len(chart_items)} options (they could choose more than one)",
+        chart_items,
+        _CHOOSING,
+        " (of the respondents who answered the question; they could choose more than one)",
+    )
+
+
+def _dots(
+    ctx: Context,
+    cid: str,
+    title: str,
+    subject: str,
+    chart_items: list[ShareItem],
+    what: str,
+    aside: str = "",
+) -> Chart:
+    """A dot chart of shares with their intervals: ``subject`` says what the dots are in the
+    alt text, ``what`` (how a respondent counts) in the caption (then ``aside``) and the axis
+    title."""
     has_baseline = any(it["baseline"] is not None for it in chart_items)
     alt = (
-        f"Dot chart of the percentage of respondents giving a positive answer to each of "
-        f"{len(chart_items)} questions in the {name} workstream, with {ctx.level} confidence "
-        "intervals"
+        f"Dot chart of the {subject}, with {ctx.level} confidence intervals"
         + (" and baseline figures" if has_baseline else "")
         + ". "
         + "; ".join(_describe(it) for it in chart_items)
@@ -209,16 +267,16 @@ def _chart(ctx: Context, wid: str, name: str, chart_items: list[ShareItem]) -> C
     )
     interval = ctx.methods.get("interval_name", ctx.spec.methods.method)
     caption = (
-        f"Dots show the percentage giving a positive answer; lines show {ctx.level} "
+        f"Dots show the percentage {what}{aside}; lines show {ctx.level} "
         f"confidence intervals ({interval})"
         + ("; diamonds mark the baseline figure" if has_baseline else "")
         + ". Withheld figures are not shown."
     )
     return Chart(
-        f"{wid}-shares",
+        cid,
         "shares",
-        f"{name}: percentage giving a positive answer",
+        title,
         alt,
         caption,
-        {"items": chart_items, "xlabel": "Percentage of respondents giving a positive answer"},
+        {"items": chart_items, "xlabel": f"Percentage of respondents {what}"},
     )

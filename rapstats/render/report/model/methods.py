@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rapstats.estimate.summary import Summary
@@ -25,12 +25,14 @@ CAVEAT = (
 )
 
 
-def report_notes(summary: Summary, *, previous: bool) -> Notes:
+def report_notes(
+    summary: Summary, *, previous: bool, left_out: Sequence[tuple[str, str]] = ()
+) -> Notes:
     """The numbered notes of a report on ``summary``, in the order they are first cited.
 
     ``base``, ``caveat``, then ``adjust`` (with a multiplicity adjustment), ``disclosure``
-    (with disclosure rules) and ``change`` (with a previous wave, when there are questions
-    to compare).
+    (with disclosure rules), ``change`` (with a previous wave, when there are questions
+    to compare) and ``breakdowns`` (the groups ``left_out`` of the breakdowns, and why).
     """
     spec = summary.spec
     rules = [str(r) for r in (summary.disclosure or {}).get("rules", [])]
@@ -43,6 +45,10 @@ def report_notes(summary: Summary, *, previous: bool) -> Notes:
             (
                 "change",
                 _change_text(summary) if previous and spec.estimated_questions else None,
+            ),
+            (
+                "breakdowns",
+                " ".join(f"Not broken down by {g}: {why}." for g, why in left_out) or None,
             ),
         ]
     )
