@@ -65,8 +65,7 @@ def _about(ctx: Context) -> list[str]:
     sheets = [f"report.{f}" for f in ("xlsx", "ods") if f in formats]
     where = f"the Audit sheet of {' and '.join(sheets)} and " if sheets else ""
     about.append(
-        "The spec as applied, the options and the full audit manifest are in "
-        f"{where}report.json."
+        f"The spec as applied, the options and the full audit manifest are in {where}report.json."
     )
     return about
 
