@@ -370,3 +370,29 @@ def test_unsafe_mode_banner_in_every_format(tmp_path):
 
     cover = [c.value for c in openpyxl.load_workbook(tmp_path / "report.xlsx")["Cover"]["A"]]
     assert banner in cover
+
+
+def test_documents_say_each_thing_once(out, model):
+    """A key finding is not repeated in its section; a table names each question once (as the
+    heading of its rows); the manifest is in report.json and the spreadsheets, not the text."""
+    md = (out / "report.md").read_text(encoding="utf-8")
+    html = (out / "report.html").read_text(encoding="utf-8")
+    for sentence in model["key_findings"]:
+        assert md.count(sentence.replace("*", "\\*")[:80]) == 1
+        assert html.count(html_escape(sentence)[:80]) == 1
+    for t in model["tables"]:
+        if not grouped(t):
+            continue
+        section = md[md.index(t["title"]) :]
+        section = section[: section.index("Source: ")]
+        for question in {row[0]["t"] for row in t["rows"]}:
+            assert section.count(f"| **{question}** |") == 1, (t["id"], question)
+    assert "About this report" in md and "Audit manifest" not in md
+    assert "spec defaults.method" not in md + html  # the spec as applied: spreadsheets only
+    assert any(r[0]["t"] == "spec defaults.method" for r in model["manifest"]["table"]["rows"])
+
+
+def html_escape(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=True)
