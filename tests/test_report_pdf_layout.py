@@ -99,3 +99,16 @@ def test_overlap_check_finds_overlapping_words():
     assert overlapping(pages) == []
     pages[1][1] = (20.0, 30.0, 50.0, 38.0, "points)")  # the next line
     assert overlapping(pages) == []
+
+
+def test_pdf_says_the_common_source_once(sample):
+    model = json.loads((sample / "report.json").read_text(encoding="utf-8"))
+    text = subprocess.run(
+        ["pdftotext", "-raw", str(sample / "report.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    (source,) = {t["source"] for t in model["tables"]}
+    assert text.count(source) == 1
+    assert f"Source of every table: {source}" in " ".join(text.split())

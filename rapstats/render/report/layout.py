@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 
-def document_model(model: dict[str, Any], *, findings_in_groups: bool = False) -> dict[str, Any]:
+def document_model(model: dict[str, Any], *, compact: bool = False) -> dict[str, Any]:
     """A copy of ``model`` laid out for a document (see the module's notes).
 
     Each table gains ``groups``: a list of ``{"heading": str or None, "rows": [...]}`` in
@@ -28,13 +28,21 @@ def document_model(model: dict[str, Any], *, findings_in_groups: bool = False) -
     grouped; its ``columns`` then lose that column and each row its first cell). The findings
     of tables and workstreams leave out the sentences shown before them.
 
-    With ``findings_in_groups`` (the PDF), a table finding about one group's question (one that
-    starts with the question in quotes, ``“question”: ...``) is given to that group as its
-    ``finding``, without the quoted question, rather than listed above the table. Otherwise
-    (and for any other finding) a group's ``finding`` is None.
+    ``compact`` (the PDF, where pages count) says two more things once:
+
+    * a table finding about one group's question (one that starts with the question in
+      quotes, ``“question”: ...``) is given to that group as its ``finding``, without the
+      quoted question, rather than listed above the table. Otherwise (and for any other
+      finding) a group's ``finding`` is None;
+    * when every table has the same source, the model's ``source`` is it (shown once, with
+      the title) and the tables' ``source`` is empty. Otherwise ``source`` is None.
     """
     shown = set(model["key_findings"])
-    tables = [_grouped(t, shown, findings_in_groups) for t in model["tables"]]
+    tables = [_grouped(t, shown, compact) for t in model["tables"]]
+    sources = {t["source"] for t in tables}
+    source = sources.pop() if compact and len(sources) == 1 else None
+    if source is not None:
+        tables = [{**t, "source": ""} for t in tables]
     by_id = {t["id"]: t for t in model["tables"]}
     workstreams = []
     for ws in model["workstreams"]:
@@ -45,7 +53,13 @@ def document_model(model: dict[str, Any], *, findings_in_groups: bool = False) -
         workstreams.append({**ws, "findings": findings})
     notes = {n["text"]: n["number"] for n in model["notes"]}
     methods = [_methods_section(sec, notes) for sec in model["methods"]]
-    return {**model, "tables": tables, "workstreams": workstreams, "methods": methods}
+    return {
+        **model,
+        "tables": tables,
+        "workstreams": workstreams,
+        "methods": methods,
+        "source": source,
+    }
 
 
 def _methods_section(section: dict[str, Any], notes: dict[str, int]) -> dict[str, Any]:

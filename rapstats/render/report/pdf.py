@@ -41,7 +41,7 @@ def render_pdf(model: dict[str, Any], svgs: dict[str, bytes]) -> bytes:
             ignore_system_fonts=True,
             sys_inputs={
                 "data": json.dumps(
-                    document_model(model, findings_in_groups=True),
+                    document_model(model, compact=True),
                     ensure_ascii=False,
                     sort_keys=True,
                 ),
