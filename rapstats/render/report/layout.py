@@ -34,13 +34,14 @@ def document_model(model: dict[str, Any], *, compact: bool = False) -> dict[str,
       quotes, ``“question”: ...``) is given to that group as its ``finding``, without the
       quoted question, rather than listed above the table. Otherwise (and for any other
       finding) a group's ``finding`` is None;
-    * when every table has the same source, the model's ``source`` is it (shown once, with
-      the title) and the tables' ``source`` is empty. Otherwise ``source`` is None.
+    * when every table has the same source, the model's ``source`` is it without its leading
+      "Source: " (shown once, with the title) and the tables' ``source`` is empty. Otherwise
+      ``source`` is None.
     """
     shown = set(model["key_findings"])
     tables = [_grouped(t, shown, compact) for t in model["tables"]]
     sources = {t["source"] for t in tables}
-    source = sources.pop() if compact and len(sources) == 1 else None
+    source = sources.pop().removeprefix("Source: ") if compact and len(sources) == 1 else None
     if source is not None:
         tables = [{**t, "source": ""} for t in tables]
     by_id = {t["id"]: t for t in model["tables"]}
