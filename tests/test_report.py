@@ -387,6 +387,9 @@ def test_documents_say_each_thing_once(out, model):
         section = section[: section.index("Source: ")]
         for question in {row[0]["t"] for row in t["rows"]}:
             assert section.count(f"| **{question}** |") == 1, (t["id"], question)
+    # The methods point to a note rather than repeat it: the caveat is said once, as note 2.
+    caveat = next(n for n in model["notes"] if "self-selected sample" in n["text"])
+    assert md.count(caveat["text"]) == 1 and f"See [note {caveat['number']}]." in md
     assert "About this report" in md and "Audit manifest" not in md
     assert "spec defaults.method" not in md + html  # the spec as applied: spreadsheets only
     assert any(r[0]["t"] == "spec defaults.method" for r in model["manifest"]["table"]["rows"])
