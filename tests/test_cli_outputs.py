@@ -310,9 +310,11 @@ def test_group_labels_of_symbols_alone_reach_every_format(runner, tmp_path):
     # HTML and Markdown show the label as it is.
     html = (out / "report.html").read_text(encoding="utf-8")
     md = (out / "report.md").read_text(encoding="utf-8")
+    # (the question is the heading of its group of rows; the label heads its row)
+    assert "| **The service was helpful** |" in md
     for label in ("-", "?", "…"):
-        assert f"<td>{label}</td>" in html
-        assert f"| The service was helpful |{label} |" in md
+        assert f'<th scope="row">{label}</th>' in html
+        assert f"\n| {label} |" in md
 
 
 @requires_tool(shutil.which("pdftotext") is not None, "poppler-utils")
@@ -326,10 +328,11 @@ def test_group_labels_of_symbols_alone_in_the_pdf(runner, tmp_path):
         text=True,
         check=True,
     ).stdout
-    assert "The service was helpful North 24 50.0 " in text
-    assert "The service was helpful - 22 50.0 " in text
+    assert "\nThe service was helpful" in text  # the heading of its group of rows
+    assert "\nNorth 24 50.0 " in text
+    assert "\n- 22 50.0 " in text
     for label in ("?", "…"):
-        assert f"The service was helpful {label} [c] " in text
+        assert f"\n{label} [c] " in text
 
 
 def test_api_refuses_to_replace_the_current_folder(tmp_path, monkeypatch):

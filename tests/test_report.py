@@ -88,15 +88,40 @@ def test_markdown_tables_and_images(out, model):
         assert head in text
         start = text.index(head)
         lines = [ln for ln in text[start:].splitlines() if ln.startswith("| ")]
-        rows = [
+        cells = [
             [
                 c.strip().replace("\\|", "|").replace("\\_", "_").replace("\\*", "*")
                 for c in re.split(r"(?<!\\)\|", ln)[1:-1]
             ]
-            for ln in lines[1 : 1 + len(t["rows"])]
+            for ln in lines
         ]
-        assert rows == [[c["t"] for c in row] for row in t["rows"]], t["id"]
+        assert ungrouped(cells, t) == [[c["t"] for c in row] for row in t["rows"]], t["id"]
     assert_text_common(text, model)
+
+
+def grouped(t: dict) -> bool:
+    """Whether documents show ``t`` grouped: its first column repeats in consecutive rows."""
+    firsts = [row[0]["t"] for row in t["rows"]]
+    return any(a == b for a, b in zip(firsts, firsts[1:], strict=False))
+
+
+def ungrouped(shown: list[list[str]], t: dict) -> list[list[str]]:
+    """The rows of ``t`` as a document shows them (header row first), with each group's
+    heading put back as the first cell of its rows; checks the heading row is as expected."""
+    labels = [c["label"] for c in t["columns"]]
+    if not grouped(t):
+        assert shown[0] == labels
+        return shown[1 : 1 + len(t["rows"])]
+    assert shown[0] == labels[1:]  # the question is a row group heading, not a column
+    rows, heading = [], None
+    for cells in shown[1:]:
+        if len(rows) == len(t["rows"]):
+            break
+        if len(cells) == 1 or all(c == "" for c in cells[1:]):  # a group heading row
+            heading = cells[0].removeprefix(f"{labels[0]}: ").strip("*")
+        else:
+            rows.append([heading, *cells])
+    return rows
 
 
 class Tables(HTMLParser):
@@ -141,12 +166,14 @@ def test_html_semantic_tables_alt_text_and_no_network(out, model):
     text = (out / "report.html").read_text(encoding="utf-8")
     parser = Tables()
     parser.feed(text)
-    for t in all_tables(model):
+    for t in model["tables"]:
         parsed = parser.tables[t["id"]]
         assert parsed["caption"].startswith(t["title"])
-        assert parsed["rows"][0] == [c["label"] for c in t["columns"]]
-        assert parsed["rows"][1:] == [[c["t"] for c in row] for row in t["rows"]]
-        assert set(parsed["scopes"]) == {"col", "row"} or not t["rows"]
+        assert ungrouped(parsed["rows"], t) == [[c["t"] for c in row] for row in t["rows"]]
+        scopes = {"col", "row", "rowgroup"} if grouped(t) else {"col", "row"}
+        assert set(parsed["scopes"]) == scopes or not t["rows"]
+        # A table that scrolls sideways is a named region the keyboard can reach.
+        assert f'tabindex="0" aria-labelledby="{t["id"]}-caption"' in text
     assert len(parser.imgs) == len(model["charts"])
     for img, chart in zip(parser.imgs, model["charts"], strict=True):
         assert img["alt"] == chart["alt"] and img["src"].startswith("data:image/svg+xml;base64,")
@@ -371,3 +398,32 @@ def test_unsafe_mode_banner_in_every_format(tmp_path):
 
     cover = [c.value for c in openpyxl.load_workbook(tmp_path / "report.xlsx")["Cover"]["A"]]
     assert banner in cover
+
+
+def test_documents_say_each_thing_once(out, model):
+    """A key finding is not repeated in its section; a table names each question once (as the
+    heading of its rows); the manifest is in report.json and the spreadsheets, not the text."""
+    md = (out / "report.md").read_text(encoding="utf-8")
+    html = (out / "report.html").read_text(encoding="utf-8")
+    for sentence in model["key_findings"]:
+        assert md.count(sentence.replace("*", "\\*")) == 1
+        assert html.count(html_escape(sentence)) == 1
+    for t in model["tables"]:
+        if not grouped(t):
+            continue
+        section = md[md.index(t["title"]) :]
+        section = section[: section.index("Source: ")]
+        for question in {row[0]["t"] for row in t["rows"]}:
+            assert section.count(f"| **{question}** |") == 1, (t["id"], question)
+    # The methods point to a note rather than repeat it: the caveat is said once, as note 2.
+    caveat = next(n for n in model["notes"] if "self-selected sample" in n["text"])
+    assert md.count(caveat["text"]) == 1 and f"See [note {caveat['number']}]." in md
+    assert "About this report" in md and "Audit manifest" not in md
+    assert "spec defaults.method" not in md + html  # the spec as applied: spreadsheets only
+    assert any(r[0]["t"] == "spec defaults.method" for r in model["manifest"]["table"]["rows"])
+
+
+def html_escape(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=True)

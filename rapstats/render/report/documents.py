@@ -2,7 +2,9 @@
 
 Markdown links its charts as PNG files beside it (``charts/*.png``); HTML is one
 self-contained file with every chart embedded as an SVG data URI, so opening it makes no
-network request. Neither computes anything: every number and sentence is the model's.
+network request. Neither computes anything: every number and sentence is the model's, laid
+out by :func:`~rapstats.render.report.layout.document_model` (each question once per table,
+each finding once).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from functools import cache
 from typing import Any
 
 from rapstats.escape import markdown
+from rapstats.render.report.layout import document_model
 
 
 def _md(text: Any) -> str:
@@ -48,6 +51,7 @@ def _env(kind: str) -> Any:
 
 
 def _context(model: dict[str, Any]) -> dict[str, Any]:
+    model = document_model(model)
     return {
         "m": model,
         "charts": {c["id"]: c for c in model["charts"]},

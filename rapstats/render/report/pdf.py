@@ -15,6 +15,7 @@ from importlib import resources
 from typing import Any
 
 from rapstats.errors import RapstatsError
+from rapstats.render.report.layout import document_model
 
 
 def _timestamp(model: dict[str, Any]) -> dt.datetime:
@@ -39,7 +40,11 @@ def render_pdf(model: dict[str, Any], svgs: dict[str, bytes]) -> bytes:
             font_paths=[str(root / "fonts")],
             ignore_system_fonts=True,
             sys_inputs={
-                "data": json.dumps(model, ensure_ascii=False, sort_keys=True),
+                "data": json.dumps(
+                    document_model(model, compact=True),
+                    ensure_ascii=False,
+                    sort_keys=True,
+                ),
                 "charts": json.dumps(
                     {k: v.decode("utf-8") for k, v in svgs.items()}, sort_keys=True
                 ),

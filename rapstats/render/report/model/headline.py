@@ -150,7 +150,7 @@ def _columns(ctx: Context) -> list[Column]:
         *share_columns(ctx),
         column("Baseline (%)", "pct"),
         column("Difference (percentage points)", "pp"),
-        column("p-value", "p"),
+        column("p (adjusted)" if ctx.adjust != "none" else "p-value", "p"),
         column(significance_label(ctx), "yesno"),
         column("Flag", "text"),
     ]

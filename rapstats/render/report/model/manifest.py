@@ -12,13 +12,19 @@ from rapstats.spec import spec_to_dict
 
 
 class Manifest(TypedDict):
-    """The audit manifest as in ``report.json``; ``table`` shows it as an unnumbered table."""
+    """The audit manifest as in ``report.json``.
+
+    ``table`` is the whole manifest as an unnumbered table (the spreadsheets' Audit sheet);
+    ``about`` is its short form for the documents: the version, the input files and their
+    hashes, and where the rest is.
+    """
 
     rapstats_version: str
     inputs: list[dict[str, Any]]
     options: dict[str, Any]
     spec: dict[str, Any]
     table: dict[str, Any]
+    about: list[str]
 
 
 def manifest(ctx: Context) -> Manifest:
@@ -45,7 +51,23 @@ def manifest(ctx: Context) -> Manifest:
         "options": dict(ctx.options),
         "spec": spec,
         "table": table.to_json(),
+        "about": _about(ctx),
     }
+
+
+def _about(ctx: Context) -> list[str]:
+    """The documents' "About this report": what made it, and where the full manifest is."""
+    about = [f"Made with rapstats {__version__}."]
+    for inp in ctx.inputs:
+        role = str(inp.get("role", "input")).capitalize()
+        about.append(f"{role} file: {inp.get('name', '')} (SHA-256 {inp.get('sha256', '')}).")
+    formats = str(ctx.options.get("formats", "xlsx,ods")).split(",")
+    sheets = [f"report.{f}" for f in ("xlsx", "ods") if f in formats]
+    where = f"the Audit sheet of {' and '.join(sheets)} and " if sheets else ""
+    about.append(
+        f"The spec as applied, the options and the full audit manifest are in {where}report.json."
+    )
+    return about
 
 
 def _row(item: str, value: str) -> list[Cell]:

@@ -1,0 +1,104 @@
+"""The report model as the documents (Markdown, HTML, PDF) lay it out: :func:`document_model`.
+
+``report.json`` and the spreadsheets keep every table whole: each row names its question, and
+every finding is listed where it was made. A document is read from top to bottom, so it says
+each thing once:
+
+* a table whose first column repeats in consecutive rows (a question, in a breakdown or an
+  answer distribution) shows that value once, as the heading of its group of rows, and drops
+  the column;
+* a sentence shown among the key findings is not repeated in a workstream or under a table,
+  and a workstream does not repeat the findings printed under its own tables;
+* a methods paragraph (or list) that is the text of a numbered note is shown as "See [note n]."
+  (the notes follow the methods).
+
+Nothing is computed here: the numbers and sentences are the model's, only regrouped.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def document_model(model: dict[str, Any], *, compact: bool = False) -> dict[str, Any]:
+    """A copy of ``model`` laid out for a document (see the module's notes).
+
+    Each table gains ``groups``: a list of ``{"heading": str or None, "rows": [...]}`` in
+    order, and ``group_label``, the heading of the grouping column (None when the table is not
+    grouped; its ``columns`` then lose that column and each row its first cell). The findings
+    of tables and workstreams leave out the sentences shown before them.
+
+    ``compact`` (the PDF, where pages count) says two more things once:
+
+    * a table finding about one group's question (one that starts with the question in
+      quotes, ``“question”: ...``) is given to that group as its ``finding``, without the
+      quoted question, rather than listed above the table. Otherwise (and for any other
+      finding) a group's ``finding`` is None;
+    * when every table has the same source, the model's ``source`` is it without its leading
+      "Source: " (shown once, with the title) and the tables' ``source`` is empty. Otherwise
+      ``source`` is None.
+    """
+    shown = set(model["key_findings"])
+    tables = [_grouped(t, shown, compact) for t in model["tables"]]
+    sources = {t["source"] for t in tables}
+    source = sources.pop().removeprefix("Source: ") if compact and len(sources) == 1 else None
+    if source is not None:
+        tables = [{**t, "source": ""} for t in tables]
+    by_id = {t["id"]: t for t in model["tables"]}
+    workstreams = []
+    for ws in model["workstreams"]:
+        under_tables = {
+            f for s in ws["sections"] if s["kind"] == "table" for f in by_id[s["table"]]["findings"]
+        }
+        findings = [f for f in ws["findings"] if f not in shown and f not in under_tables]
+        workstreams.append({**ws, "findings": findings})
+    notes = {n["text"]: n["number"] for n in model["notes"]}
+    methods = [_methods_section(sec, notes) for sec in model["methods"]]
+    return {
+        **model,
+        "tables": tables,
+        "workstreams": workstreams,
+        "methods": methods,
+        "source": source,
+    }
+
+
+def _methods_section(section: dict[str, Any], notes: dict[str, int]) -> dict[str, Any]:
+    """``section`` with the paragraphs that are a note's text as a reference to the note."""
+    whole = notes.get(" ".join(section["paragraphs"]))
+    if whole is not None:
+        return {**section, "paragraphs": [f"See [note {whole}]."], "list": False}
+    paragraphs = [p if p not in notes else f"See [note {notes[p]}]." for p in section["paragraphs"]]
+    return {**section, "paragraphs": paragraphs}
+
+
+def _grouped(table: dict[str, Any], shown: set[str], in_groups: bool) -> dict[str, Any]:
+    rows = table["rows"]
+    findings = [f for f in table["findings"] if f not in shown]
+    if not _repeats(rows) or len(table["columns"]) < 2:
+        group = {"heading": None, "finding": None, "rows": rows}
+        return {**table, "findings": findings, "group_label": None, "groups": [group]}
+    groups: list[dict[str, Any]] = []
+    for row in rows:
+        if not groups or groups[-1]["heading"] != row[0]["t"]:
+            groups.append({"heading": row[0]["t"], "finding": None, "rows": []})
+        groups[-1]["rows"].append(row[1:])
+    if in_groups:
+        for group in groups:
+            prefix = f"“{group['heading']}”: "
+            own = [f for f in findings if f.startswith(prefix)]
+            if len(own) == 1:
+                group["finding"] = own[0].removeprefix(prefix)
+                findings.remove(own[0])
+    return {
+        **table,
+        "findings": findings,
+        "group_label": table["columns"][0]["label"],
+        "columns": table["columns"][1:],
+        "groups": groups,
+    }
+
+
+def _repeats(rows: list[list[dict[str, Any]]]) -> bool:
+    """Whether the first cell of some row repeats the one of the row before."""
+    return any(a and b and a[0]["t"] == b[0]["t"] for a, b in zip(rows, rows[1:], strict=False))

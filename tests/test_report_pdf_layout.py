@@ -1,0 +1,115 @@
+"""The sample report's PDF, as laid out: at most 12 pages, and no two words of a line (table
+headers above all) printed over each other, read back with poppler's `pdftotext -bbox`."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import subprocess
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import requires_tool
+
+from rapstats.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+EXPORT = ROOT / "data" / "sample" / "feedback.csv"
+SPEC = ROOT / "data" / "sample" / "feedback.toml"
+WORD = re.compile(
+    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*)</word>'
+)
+
+pytestmark = requires_tool(shutil.which("pdftotext") is not None, "poppler-utils")
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory) -> Path:
+    """The sample report, made as `reports/sample/` is (README: the sample command)."""
+    out = tmp_path_factory.mktemp("sample")
+    args = ["report", str(EXPORT), "--spec", str(SPEC), "--out", str(out), "-q"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def words(pdf: Path) -> dict[int, list[tuple[float, float, float, float, str]]]:
+    """Each page's words as (x0, y0, x1, y1, text), in PDF points from the top left."""
+    done = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    )
+    pages: dict[int, list] = defaultdict(list)
+    page = 0
+    for line in done.stdout.splitlines():
+        page += "<page " in line
+        found = WORD.search(line)
+        if found:
+            x0, y0, x1, y1 = map(float, found.groups()[:4])
+            pages[page].append((x0, y0, x1, y1, html.unescape(found.group(5))))
+    return pages
+
+
+def overlapping(pages: dict[int, list]) -> list[tuple[int, str, str]]:
+    """Pairs of words on one line (their heights overlap by half) whose boxes overlap."""
+    found = []
+    for page, boxes in pages.items():
+        boxes = sorted(boxes)
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1 :]:
+                if b[0] >= a[2] - 0.5:  # sorted by left edge: no later word reaches a
+                    break
+                shared = min(a[3], b[3]) - max(a[1], b[1])
+                if shared > 0.5 * min(a[3] - a[1], b[3] - b[1]):
+                    found.append((page, a[4], b[4]))
+    return found
+
+
+def test_sample_pdf_has_at_most_12_pages(sample):
+    info = subprocess.run(
+        ["pdfinfo", str(sample / "report.pdf")], capture_output=True, text=True, check=True
+    ).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    assert pages <= 12
+
+
+def test_no_two_words_overlap_on_a_line(sample):
+    pages = words(sample / "report.pdf")
+    assert sum(len(p) for p in pages.values()) > 1000  # the text was read
+    assert overlapping(pages) == []
+
+
+def test_every_header_word_stands_alone(sample):
+    """Header words are separate words in the PDF: none runs into its neighbour's column
+    ("p-valueSignificant" would be read back as one word)."""
+    model = json.loads((sample / "report.json").read_text(encoding="utf-8"))
+    found = {w[4] for page in words(sample / "report.pdf").values() for w in page}
+    # A grouped table shows its first column as row headings, so its label may not be shown.
+    wanted = {w for t in model["tables"] for c in t["columns"][1:] for w in c["label"].split()}
+    assert wanted - found == set()
+
+
+def test_overlap_check_finds_overlapping_words():
+    pages = {1: [(10.0, 10.0, 60.0, 18.0, "(percentage"), (55.0, 10.5, 90.0, 18.5, "adjustment")]}
+    assert overlapping(pages) == [(1, "(percentage", "adjustment")]
+    pages[1][1] = (61.0, 10.5, 90.0, 18.5, "adjustment")  # side by side
+    assert overlapping(pages) == []
+    pages[1][1] = (20.0, 30.0, 50.0, 38.0, "points)")  # the next line
+    assert overlapping(pages) == []
+
+
+def test_pdf_says_the_common_source_once(sample):
+    model = json.loads((sample / "report.json").read_text(encoding="utf-8"))
+    text = subprocess.run(
+        ["pdftotext", "-raw", str(sample / "report.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    (source,) = {t["source"] for t in model["tables"]}
+    assert source.startswith("Source: ")
+    assert text.count(source.removeprefix("Source: ")) == 1
+    assert f"Source of every table: {source.removeprefix('Source: ')}" in " ".join(text.split())
