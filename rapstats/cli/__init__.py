@@ -303,8 +303,10 @@ class _Many(click.Option):
 
     def add_to_parser(self, parser: Any, ctx: click.Context) -> None:
         super().add_to_parser(parser, ctx)
+        # click's parser keeps its options in ``_long_opt`` (8.1 to 8.4); without it the
+        # option stays repeatable (``--waves A --waves B``).
         for name in self.opts:
-            option = parser._long_opt.get(name)
+            option = getattr(parser, "_long_opt", {}).get(name)
             if option is not None:
                 option.process = self._greedy(option.process)
 
