@@ -19,7 +19,7 @@ The package, in the order a summary meets it:
 * :mod:`~rapstats.protect.reliability`: the NCHS reliability criteria
   (:func:`reliability_reasons`);
 * :mod:`~rapstats.protect.rules`: the rules in force as sentences (:func:`disclosure_rules`),
-  :data:`SYMBOLS` and :data:`UNSAFE_BANNER`;
+  and :data:`UNSAFE_BANNER` (the symbols' legend is :data:`rapstats.vocab.SYMBOLS`);
 * :mod:`~rapstats.protect.redact`: quotable comments.
 """
 
@@ -37,7 +37,6 @@ from rapstats.protect.engine import Suppression, group_relations, secondary_supp
 from rapstats.protect.relations import cell_keys, protect_question
 from rapstats.protect.reliability import NCHS_RELATIVE_FROM, reliability_reasons
 from rapstats.protect.rules import (
-    SYMBOLS,
     UNSAFE_BANNER,
     bases_kept,
     disclosure_rules,
@@ -46,6 +45,7 @@ from rapstats.protect.rules import (
 )
 from rapstats.spec import Disclosure, Spec
 from rapstats.table import Table, positions
+from rapstats.vocab import NOT_ASKED, SYMBOLS
 
 __all__ = [
     "NCHS_RELATIVE_FROM",
@@ -112,6 +112,9 @@ def protect(
     s = settings or summary.spec.disclosure
     by = tuple(summary.by)
     rows, freq = _published_tables(summary, publish)
+    # not asked ([z]): structurally empty, known to all; they take no part in suppression
+    rows, not_asked_rows = _NotAsked.split(rows)
+    freq, not_asked_freq = _NotAsked.split(freq)
     kept_bases = bases_kept(rows, s)
     row_supp, fr_supp, exposed = _suppress(summary, rows, freq, s, kept_bases)
     row_symbol, row_reason, unreliable, withhold = _row_status(
@@ -129,10 +132,13 @@ def protect(
     }
     if not unsafe_no_suppression:
         rows, freq = _withhold_suppressed(rows, freq, by, row_supp, fr_supp, kept_bases, withhold)
+    rows = not_asked_rows.rejoin(_set_status(rows, row_symbol, row_reason), by)
+    freq = not_asked_freq.rejoin(_set_status(freq, fr_symbol, fr_reason), by)
     spec, rows, freq, redacted = _redact_labels(summary, rows, freq)
+    shown = not_asked_rows.mask.any() or not_asked_freq.mask.any()
     disclosure = {
         "rules": disclosure_rules(s, unsafe=unsafe_no_suppression),
-        "symbols": dict(SYMBOLS),
+        "symbols": {k: v for k, v in SYMBOLS.items() if k != NOT_ASKED or shown},
         "unsafe": bool(unsafe_no_suppression),
         "banner": UNSAFE_BANNER if unsafe_no_suppression else None,
         "settings": {k: getattr(s, k) for k in Disclosure.__dataclass_fields__},
@@ -141,11 +147,42 @@ def protect(
     }
     return dataclasses.replace(
         summary,
-        table=_set_status(rows, row_symbol, row_reason),
-        frequency_table=_set_status(freq, fr_symbol, fr_reason),
+        table=rows,
+        frequency_table=freq,
         spec=spec,
         disclosure=disclosure,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _NotAsked:
+    """The rows of a table that are not asked (``[z]``, set at estimation), taken out of it
+    before suppression and put back after, every data-derived value withheld."""
+
+    table: Table
+    mask: np.ndarray
+
+    @classmethod
+    def split(cls, table: Table) -> tuple[Table, _NotAsked]:
+        """The table without its not-asked rows, and those rows."""
+        mask = np.array([v == NOT_ASKED for v in table["symbol"].tolist()], dtype=bool)
+        return (table.take(~mask) if mask.any() else table), cls(table.take(mask), mask)
+
+    def rejoin(self, protected: Table, by: tuple[str, ...]) -> Table:
+        """``protected`` (the other rows, status set) with the not-asked rows back in their
+        places, carrying only their public columns and their status."""
+        if not self.mask.any():
+            return protected
+        public = (*PUBLIC_ROW_COLUMNS, *PUBLIC_FREQ_COLUMNS, *map(group_column, by), *_STATUS)
+        held = _withhold(self.table, np.ones(len(self.table), dtype=bool), keep=public)
+        held = _set_status(held, held["symbol"], held["reason"])
+        out = {}
+        for c in protected.columns:
+            a, b = protected[c], held[c]
+            column = np.empty(len(self.mask), dtype=a.dtype if a.dtype == b.dtype else object)
+            column[~self.mask], column[self.mask] = a, b
+            out[c] = column
+        return Table(out, length=len(self.mask))
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,8 +386,9 @@ def protect_changes(changes: Table, now: Summary, previous: Summary) -> Table:
     -------
     Table
         ``changes`` with ``base_from`` and ``base_to`` (each wave's published base; missing
-        where the change is withheld), ``symbol`` (the withheld row's symbol, ``[c]`` first)
-        and the change and its interval missing where a wave's share is not published.
+        where the change is withheld), ``symbol`` (``[z]`` where a wave did not ask the
+        question, else the withheld row's symbol, ``[c]`` first) and every data-derived field
+        missing where a wave's share is not published.
     """
     changes = _redact_rows(changes, now.by)
     found = _published_status(changes, (now, previous))
@@ -392,12 +430,12 @@ def protect_trend(trend: Table, waves: tuple[Summary, ...]) -> Table:
 
 def _symbols(found: list[tuple[tuple[Any, Any], ...]]) -> np.ndarray:
     """The symbol of each comparison of the waves' cells ``found`` ((symbol, base) each):
-    ``[c]`` if any is withheld, else ``[x]`` if any is unreliable or missing, else None."""
+    ``[z]`` if a wave did not ask the question, else ``[c]`` if any is withheld, else ``[x]``
+    if any is unreliable or missing, else None."""
     out = np.full(len(found), None, dtype=object)
     for k, cells in enumerate(found):
-        hidden = [symbol for symbol, _ in cells if symbol in ("[c]", "[x]")]
-        if hidden:
-            out[k] = "[c]" if "[c]" in hidden else "[x]"
+        symbols = [symbol for symbol, _ in cells]
+        out[k] = next((f for f in (NOT_ASKED, "[c]", "[x]") if f in symbols), None)
     return out
 
 
