@@ -31,6 +31,7 @@ from rapstats.cli.options import (
     note,
     output_options,
     read_options,
+    waves_input_options,
 )
 from rapstats.cli.waves import compare
 from rapstats.vocab import (
@@ -70,7 +71,7 @@ def cli(quiet: bool) -> None:
 
 
 @cli.command()
-@input_options
+@waves_input_options
 @estimate_options
 @output_options
 @click.pass_context
@@ -82,9 +83,16 @@ def summarize(ctx: click.Context, fmt: str, output: Path | None, **params: Any) 
     interval and a test. Small groups are suppressed ([c]) and unreliable estimates
     flagged ([u]). --format csv|json gives stable schemas for scripts (see README).
 
+    Several exports are waves of one survey (oldest first; named by --wave-names, else the
+    file names), read each with the spec and pooled: `wave` is then the first grouping
+    (rows per wave, and per wave and group with --by). A question a wave's export lacks was
+    not asked in it ([z]).
+
     Example:
 
         rapstats summarize data/sample/feedback.csv --spec data/sample/feedback.toml --by area
+
+        rapstats summarize Q1.csv Q3.xlsx Q4.csv --spec pulse.toml --wave-names 2025Q1,2025Q3,2025Q4
     """
     from rapstats.render import render_summary
 
@@ -93,7 +101,7 @@ def summarize(ctx: click.Context, fmt: str, output: Path | None, **params: Any) 
 
 
 @cli.command()
-@input_options
+@waves_input_options
 @estimate_options
 @output_options
 @click.pass_context

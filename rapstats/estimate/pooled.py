@@ -9,12 +9,11 @@ grouped survey, so protection and every output work unchanged.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 from rapstats.estimate.summary import Summary, applied_spec, summary_of
 from rapstats.estimate.wordings import source_of, wording_notes
 from rapstats.io import Export
-from rapstats.normalise import WAVE, Responses, normalise, pool_waves
+from rapstats.normalise import WAVE, check_asked, normalise, pool_waves
 from rapstats.spec import Spec
 
 
@@ -46,8 +45,8 @@ def summarize_waves(
     """
     by = (WAVE, *(b for b in by if b != WAVE))
     spec, names = applied_spec(spec, by, **overrides)
+    check_asked(exports, spec)
     per_wave = [normalise(e, spec, by=names[1:], not_asked=True) for e in exports]
-    _check_asked(spec, per_wave, exports)
     source = {
         "rows_read": sum(e.rows_read for e in exports),
         "waves": [
@@ -57,10 +56,3 @@ def summarize_waves(
     notes = wording_notes(spec, list(zip(waves, per_wave, strict=True)))
     pooled = pool_waves(per_wave, waves)
     return summary_of(pooled, names, source, notes, with_frequencies=with_frequencies)
-
-
-def _check_asked(spec: Spec, waves: list[Responses], exports: Sequence[Export]) -> None:
-    """A question asked in no wave is an error, as it is for one export."""
-    for q in spec.questions:
-        if all(q.id in r.asked for r in waves):
-            normalise(exports[-1], replace(spec, questions=(q,)))  # raises, naming the columns

@@ -114,7 +114,7 @@ def summarize(
     confidence: float | None = None,
     adjust: str | None = None,
     with_frequencies: bool = True,
-    not_asked: bool = False,
+    wave: str | None = None,
 ) -> Summary:
     """Summarise an export: shares, intervals and baseline tests per question and group.
 
@@ -132,9 +132,9 @@ def summarize(
     with_frequencies : bool
         Also build the full frequency table (default True); False leaves it empty, for
         outputs that do not show it.
-    not_asked : bool
-        The export is one wave of several (default False): a question none of whose columns
-        it has is not asked in it (its rows ``[z]``) rather than an error.
+    wave : str, optional
+        The export is this wave of several (default None: the only one): a question none of
+        whose columns it has is not asked in it (its rows ``[z]``) rather than an error.
 
     Returns
     -------
@@ -144,9 +144,9 @@ def summarize(
     spec, names = applied_spec(
         spec, by, method=method, test=test, confidence=confidence, adjust=adjust
     )
-    responses = normalise(export, spec, by=names, not_asked=not_asked)
+    responses = normalise(export, spec, by=names, not_asked=wave is not None)
     source = source_of(export, responses)
-    notes = wording_notes(spec, [(None, responses)])
+    notes = wording_notes(spec, [(wave, responses)])
     return summary_of(responses, names, source, notes, with_frequencies=with_frequencies)
 
 

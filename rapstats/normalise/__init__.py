@@ -39,7 +39,7 @@ from rapstats.labels import BLANK_LABEL, DEFAULT_SEPARATORS
 from rapstats.normalise._answers import BLANK, code_multi_joined, code_multi_split, code_single
 from rapstats.normalise._columns import ColumnFinder
 from rapstats.normalise._groups import code_group
-from rapstats.normalise._waves import WAVE, pool_waves
+from rapstats.normalise._waves import WAVE, check_asked, pool_waves
 from rapstats.normalise._weights import parse_weights
 from rapstats.spec import Question, Spec
 
@@ -163,4 +163,4 @@ class _Coded:
             self.text[q.id] = Coded(np.full(self.n, -1, dtype=np.int32), ())
 
 
-__all__ = ["BLANK", "BLANK_LABEL", "WAVE", "Responses", "normalise", "pool_waves"]
+__all__ = ["BLANK", "BLANK_LABEL", "WAVE", "Responses", "check_asked", "normalise", "pool_waves"]

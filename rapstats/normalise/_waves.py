@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from rapstats.io import Coded
+from rapstats.io import Coded, Export
+from rapstats.normalise._columns import ColumnFinder
 from rapstats.normalise._groups import group_sort_key
-from rapstats.spec import Group
+from rapstats.spec import Group, Question, Spec
 
 if TYPE_CHECKING:
     from rapstats.normalise import Responses
@@ -62,6 +63,23 @@ def pool_waves(waves: Sequence[Responses], names: Sequence[str]) -> Responses:
             for q in asked_ids
         },
     )
+
+
+def check_asked(exports: Sequence[Export], spec: Spec) -> None:
+    """Refuse a question none of whose columns is in any of ``exports``: not asked in every
+    wave is a wrong spec, as a missing column is for one export (the same SpecError)."""
+    finders = [ColumnFinder(e, spec) for e in exports]
+    for q in spec.questions:
+        if not any(_has(f, q) for f in finders):
+            last = finders[-1]  # names the missing column, as for one export
+            if q.columns:
+                last.get(q.columns[0], q)
+            last.question(q)
+
+
+def _has(finder: ColumnFinder, q: Question) -> bool:
+    """Whether the export has a column of ``q`` (one of its wordings or split columns)."""
+    return any(finder.find(c) is not None for c in q.source_columns)
 
 
 def _united(
