@@ -4,7 +4,7 @@ of waves, and its trend across them, tested and protected."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +22,7 @@ from rapstats.pipeline.survey import (
     wave_names as named,
 )
 from rapstats.table import Table
-from rapstats.vocab import COMPARE_AGAINST
+from rapstats.vocab import COMPARE_AGAINST, NOT_ASKED, SYMBOLS
 
 if TYPE_CHECKING:
     from rapstats.estimate.summary import Summary
@@ -128,8 +128,13 @@ def compare_files(
     notes = (*(n for w in waves for n in w[2]), *latest_notes)
     notes += tuple(n for s in protected for n in redaction_notes(s))
     notes += _partial_cells(protected, names)
+    changes = _stack(blocks)
+    if NOT_ASKED in changes["symbol"].tolist():  # the legend the outputs print explains it
+        legend = protected[-1].disclosure or {}
+        legend = {**legend, "symbols": {**legend.get("symbols", {}), NOT_ASKED: SYMBOLS[NOT_ASKED]}}
+        protected = (*protected[:-1], replace(protected[-1], disclosure=legend))
     comparison = Comparison(
-        changes=_stack(blocks), waves=tuple(names), summaries=protected, by=protected[-1].by
+        changes=changes, waves=tuple(names), summaries=protected, by=protected[-1].by
     )
     return comparison, notes
 

@@ -43,7 +43,7 @@ from rapstats.protect.rules import (
     primary_frequencies,
     primary_rows,
 )
-from rapstats.spec import Disclosure, Spec
+from rapstats.spec import Disclosure
 from rapstats.table import Table, positions
 from rapstats.vocab import NOT_ASKED, SYMBOLS
 
@@ -134,7 +134,7 @@ def protect(
         rows, freq = _withhold_suppressed(rows, freq, by, row_supp, fr_supp, kept_bases, withhold)
     rows = not_asked_rows.rejoin(_set_status(rows, row_symbol, row_reason), by)
     freq = not_asked_freq.rejoin(_set_status(freq, fr_symbol, fr_reason), by)
-    spec, rows, freq, redacted = _redact_labels(summary, rows, freq)
+    redacted_parts, redacted = _redact_labels(summary, rows, freq)
     shown = not_asked_rows.mask.any() or not_asked_freq.mask.any()
     disclosure = {
         "rules": disclosure_rules(s, unsafe=unsafe_no_suppression),
@@ -145,13 +145,7 @@ def protect(
         "suppressed": counts,
         "redacted_labels": redacted,
     }
-    return dataclasses.replace(
-        summary,
-        table=rows,
-        frequency_table=freq,
-        spec=spec,
-        disclosure=disclosure,
-    )
+    return dataclasses.replace(summary, **redacted_parts, disclosure=disclosure)
 
 
 @dataclass(frozen=True, slots=True)
@@ -467,13 +461,17 @@ def _cells_published(summary: Summary) -> dict[tuple[Any, Any, Any], tuple[Any, 
     return out
 
 
-def _redact_labels(summary: Summary, rows: Table, freq: Table) -> tuple[Spec, Table, Table, int]:
+def _redact_labels(summary: Summary, rows: Table, freq: Table) -> tuple[dict[str, Any], int]:
     """Text that came from the export (question texts, options, answers, group values, column
     headers in the spec) with personal data in it is redacted
     (:func:`rapstats.protect.redact.redact`) in the spec and both tables alike, so that labels still
-    match. Identifiers (question ids, group names) are kept: they key the tables; so is the
+    match; so is the user's text in the input block (wave names, columns read) and the methods
+    notes. Identifiers (question ids, group names) are kept: they key the tables; so is the
     spec's ``[report]`` title block, the publisher's own words (its contact address is meant
-    to be published)."""
+    to be published), and the input's path and digest.
+
+    Returns the redacted ``spec``, ``table``, ``frequency_table``, ``source`` and ``methods``
+    (as :func:`dataclasses.replace` takes them), and the number of labels redacted."""
     from rapstats.personal import redact
 
     cache: dict[str, str] = {}
@@ -487,8 +485,8 @@ def _redact_labels(summary: Summary, rows: Table, freq: Table) -> tuple[Spec, Ta
     def deep(value: Any) -> Any:
         if isinstance(value, str):
             return text(value)
-        if isinstance(value, tuple):
-            return tuple(deep(v) for v in value)
+        if isinstance(value, tuple | list):
+            return type(value)(deep(v) for v in value)  # notes: a list
         if isinstance(value, Mapping):
             return {deep(k): deep(v) for k, v in value.items()}
         if dataclasses.is_dataclass(value):
@@ -502,11 +500,21 @@ def _redact_labels(summary: Summary, rows: Table, freq: Table) -> tuple[Spec, Ta
             )
         return value
 
+    def source(value: Any) -> Any:  # the input block: not its paths, digests, platforms
+        if isinstance(value, Mapping):
+            fixed = ("path", "sha256", "platform")
+            return {k: v if k in fixed else source(v) for k, v in value.items()}
+        return [source(v) for v in value] if isinstance(value, list) else deep(value)
+
     groups = [group_column(b) for b in summary.by]
-    spec = deep(summary.spec)
-    rows = rows.assign({c: clean(rows[c]) for c in ("text", "option", *groups)})
-    freq = freq.assign({c: clean(freq[c]) for c in ("answer", *groups)})
-    return spec, rows, freq, sum(1 for k, v in cache.items() if k != v)
+    parts = {
+        "spec": deep(summary.spec),
+        "table": rows.assign({c: clean(rows[c]) for c in ("text", "option", *groups)}),
+        "frequency_table": freq.assign({c: clean(freq[c]) for c in ("answer", *groups)}),
+        "source": source(summary.source),
+        "methods": {k: deep(v) if k == "notes" else v for k, v in summary.methods.items()},
+    }
+    return parts, sum(1 for k, v in cache.items() if k != v)
 
 
 def _clean_labels(values: np.ndarray, text: Callable[[str], str]) -> np.ndarray:
