@@ -110,7 +110,9 @@ def write_csv(path: Path, header: list[str], rows: list[list]) -> None:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(header)
     for r in rows:
-        w.writerow([v.strftime("%Y-%m-%d %H:%M:%S") if isinstance(v, dt.datetime) else v for v in r])
+        w.writerow(
+            [v.strftime("%Y-%m-%d %H:%M:%S") if isinstance(v, dt.datetime) else v for v in r]
+        )
     path.write_bytes(buf.getvalue().encode("utf-8"))
 
 
@@ -159,9 +161,7 @@ def main(out: Path) -> None:
                 "platform": platform,
                 "rows": n,
                 "columns": columns,
-                "answers": {
-                    q: dict(sorted(Counter(a).items())) for q, a in answers.items() if a
-                },
+                "answers": {q: dict(sorted(Counter(a).items())) for q, a in answers.items() if a},
             }
         )
     text = json.dumps({"waves": record}, indent=2, ensure_ascii=False) + "\n"
