@@ -20,27 +20,18 @@ Usage: python3 scripts/make_wave_fixtures.py [OUT_DIR]
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import random
-import re
 import sys
-import zipfile
 from collections import Counter
 from pathlib import Path
 
-SATISFIED = [
-    "Very satisfied",
-    "Fairly satisfied",
-    "Neither satisfied nor dissatisfied",
-    "Fairly dissatisfied",
-    "Very dissatisfied",
-    "Don't know",
-]
-YES_NO = ["Yes", "No", "Don't know"]
-AREAS = ["North", "South", "East", "West"]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from make_fixtures import AREAS, write_csv, write_xlsx  # noqa: E402 - the loader fixtures' writers
+from make_fixtures import SATISFIED as SCALE  # noqa: E402
+
+SATISFIED = [*SCALE, "Don't know"]
 Q_SATISFIED = "Overall, how satisfied are you with the services the council provides?"
 Q_TRUST_OLD = "Do you trust the council to act in your interest?"
 Q_TRUST_NEW = "How far do you trust the council to act in the interests of residents?"
@@ -105,36 +96,9 @@ def _msforms(header: list[str], rows: list[list]) -> tuple[list[str], list[list]
     return ms_header, ms_rows
 
 
-def write_csv(path: Path, header: list[str], rows: list[list]) -> None:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(header)
-    for r in rows:
-        w.writerow(
-            [v.strftime("%Y-%m-%d %H:%M:%S") if isinstance(v, dt.datetime) else v for v in r]
-        )
-    path.write_bytes(buf.getvalue().encode("utf-8"))
-
-
-def write_xlsx(path: Path, header: list[str], rows: list[list]) -> None:
-    """An XLSX with fixed timestamps, so that the bytes are the same on every run."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Form1"
-    for r in [header, *rows]:
-        ws.append(list(r))
-    wb.save(path)
-    with zipfile.ZipFile(path) as z:
-        items = [(i.filename, z.read(i.filename)) for i in z.infolist()]
-    stamp = b"2026-01-01T00:00:00Z"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in items:
-            data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
-            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, data)
+def _text(value: object) -> object:
+    """A cell as a CSV export writes it (times as ``YYYY-MM-DD HH:MM:SS``)."""
+    return value.strftime("%Y-%m-%d %H:%M:%S") if isinstance(value, dt.datetime) else value
 
 
 def main(out: Path) -> None:
@@ -145,10 +109,12 @@ def main(out: Path) -> None:
         header, rows, answers = _wave_rows(spec, seed=2025 + k)
         platform = "plain"
         if name.endswith(".xlsx"):
-            write_xlsx(out / name, *_msforms(header, rows))
+            ms_header, ms_rows = _msforms(header, rows)
+            write_xlsx(out / name, [ms_header, *ms_rows], sheet="Form1")
             platform = "msforms"
         else:
-            write_csv(out / name, header, rows)
+            stamped = [[_text(v) for v in r] for r in rows]
+            write_csv(out / name, [header, *stamped])
         columns = {
             "satisfied": Q_SATISFIED,
             "trust": header[3],

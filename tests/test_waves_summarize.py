@@ -252,3 +252,29 @@ def test_wave_names_are_escaped_and_redacted(runner):
 def test_default_wave_names_are_the_file_stems(runner):
     doc = json.loads(summarize(runner).stdout)
     assert [w["wave"] for w in doc["input"]["waves"]] == [p.stem for p in FILES]
+
+
+def test_reworded_column_round_trips_through_the_toml_writer(tmp_path):
+    from rapstats.spec import load_spec, spec_to_toml
+
+    spec = load_spec(SPEC)
+    trust = spec.question("trust")
+    assert (trust.column, trust.reworded) == (HEADERS["trust"][0], (HEADERS["trust"][1],))
+    assert spec.question("online").reworded == ()
+    written = tmp_path / "spec.toml"
+    written.write_text(spec_to_toml(spec), encoding="utf-8")
+    assert load_spec(written) == spec
+    assert f'column = ["{HEADERS["trust"][0]}", "{HEADERS["trust"][1]}"]' in written.read_text()
+
+
+def test_api_pools_the_waves_once():
+    from rapstats.pipeline import summarize_files
+
+    summary, notes = summarize_files(FILES, SPEC, wave_names=WAVES)
+    assert summary.by == ("wave",)
+    assert [n for n in notes if n.startswith("read ")] == [
+        f"read {COUNTS[w]['rows']} responses from {p} ({COUNTS[w]['platform']})"
+        for w, p in zip(WAVES, FILES, strict=True)
+    ]
+    reasons = {r["reason"] for r in summary.table.records() if r["symbol"] == "[z]"}
+    assert reasons == {"not asked in this wave"}

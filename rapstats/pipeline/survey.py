@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rapstats.errors import RapstatsError
 from rapstats.vocab import MAX_UNPACKED_MB
@@ -145,16 +145,10 @@ def summarise(
 
 
 def summarize_file(
-    path: str | Path,
-    spec: str | Path | Spec | None = None,
-    *,
-    by: tuple[str, ...] = (),
-    read: ReadOptions = ReadOptions(),
-    estimation: Estimation = Estimation(),
-    publish: tuple[str, ...] = ("rows",),
-    unsafe_no_suppression: bool = False,
+    path: str | Path, spec: str | Path | Spec | None = None, **options: Any
 ) -> tuple[Summary, tuple[str, ...]]:
-    """Open, summarise and protect an export: the body of ``summarize`` and ``freq``.
+    """Open, summarise and protect an export: :func:`summarize_files` of one export (the same
+    keyword ``options``).
 
     Returns
     -------
@@ -163,15 +157,7 @@ def summarize_file(
     notes : tuple of str
         What the user should be told (rows read, columns dropped, labels redacted...).
     """
-    opened = open_survey(path, spec, by=by, read=read)
-    summary = protected_summary(
-        opened,
-        by=by,
-        estimation=estimation,
-        publish=publish,
-        unsafe_no_suppression=unsafe_no_suppression,
-    )
-    return summary, opened.notes + redaction_notes(summary)
+    return summarize_files([path], spec, **options)
 
 
 def summarize_files(
@@ -187,7 +173,8 @@ def summarize_files(
 ) -> tuple[Summary, tuple[str, ...]]:
     """Open, summarise and protect one export, or several as waves of one survey.
 
-    One export is :func:`summarize_file`. Several are waves (named by :func:`wave_names`):
+    The body of ``summarize`` and ``freq``. Several exports are waves (named by
+    :func:`wave_names`):
     each is loaded on its own (platforms and layouts may differ) with one spec (given, else
     inferred from the last), then they are pooled and estimated at once with ``wave`` as the
     first grouping variable (:func:`rapstats.estimate.pooled.summarize_waves`); a question
@@ -199,29 +186,29 @@ def summarize_files(
         Protected; ``source`` lists every wave (``waves``) and the rows read in all.
     notes : tuple of str
     """
+    from rapstats.estimate.pooled import summarize_waves
+    from rapstats.protect import protect
+
     if len(paths) == 1 and wave_names is None:
-        return summarize_file(
-            paths[0],
-            spec,
+        opened = [open_survey(paths[0], spec, by=by, read=read)]
+        summary = protected_summary(
+            opened[0],
             by=by,
-            read=read,
             estimation=estimation,
             publish=publish,
             unsafe_no_suppression=unsafe_no_suppression,
         )
-    from rapstats.estimate.pooled import summarize_waves
-    from rapstats.protect import protect
-
-    opened = open_waves(paths, spec, wave_names, by=by, read=read)
-    raw = summarize_waves(
-        [o.export for o in opened],
-        [o.wave or "" for o in opened],
-        opened[-1].spec,
-        by=by,
-        with_frequencies="frequencies" in publish,
-        **asdict(estimation),
-    )
-    summary = protect(raw, unsafe_no_suppression=unsafe_no_suppression, publish=publish)
+    else:
+        opened = open_waves(paths, spec, wave_names, by=by, read=read)
+        raw = summarize_waves(
+            [o.export for o in opened],
+            [o.wave or "" for o in opened],
+            opened[-1].spec,
+            by=by,
+            with_frequencies="frequencies" in publish,
+            **asdict(estimation),
+        )
+        summary = protect(raw, unsafe_no_suppression=unsafe_no_suppression, publish=publish)
     return summary, tuple(n for o in opened for n in o.notes) + redaction_notes(summary)
 
 
