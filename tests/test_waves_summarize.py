@@ -278,3 +278,17 @@ def test_api_pools_the_waves_once():
     ]
     reasons = {r["reason"] for r in summary.table.records() if r["symbol"] == "[z]"}
     assert reasons == {"not asked in this wave"}
+
+
+def test_one_export_read_from_an_earlier_wording_says_so(runner, tmp_path):
+    spec = tmp_path / "spec.toml"
+    text = SPEC.read_text(encoding="utf-8")
+    spec.write_text(text[: text.index("[questions.online]")], encoding="utf-8")
+    doc = json.loads(run(runner, "summarize", FILES[0], "--spec", spec, "--format", "json").stdout)
+    assert doc["input"]["columns"] == {"trust": HEADERS["trust"][1]}
+    assert "waves" not in doc["input"] and "not_asked" not in doc["input"]
+    note = f'trust was read from the column "{HEADERS["trust"][1]}" (an earlier wording).'
+    assert note in doc["methods"]["notes"]
+    x, n = raw_share(FILES[0], "trust")
+    trust = next(r for r in doc["rows"] if r["question"] == "trust")
+    assert (trust["positive"], trust["base"]) == (x, n)

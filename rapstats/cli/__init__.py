@@ -83,16 +83,12 @@ def summarize(ctx: click.Context, fmt: str, output: Path | None, **params: Any) 
     interval and a test. Small groups are suppressed ([c]) and unreliable estimates
     flagged ([u]). --format csv|json gives stable schemas for scripts (see README).
 
-    Several exports are waves of one survey (oldest first; named by --wave-names, else the
-    file names), read each with the spec and pooled: `wave` is then the first grouping
-    (rows per wave, and per wave and group with --by). A question a wave's export lacks was
-    not asked in it ([z]).
+    Several exports are waves (oldest first), each read with the spec, then pooled with
+    `wave` as the first grouping; a question a wave's export lacks was not asked there ([z]).
 
     Example:
 
         rapstats summarize data/sample/feedback.csv --spec data/sample/feedback.toml --by area
-
-        rapstats summarize Q1.csv Q3.xlsx Q4.csv --spec pulse.toml --wave-names 2025Q1,2025Q3,2025Q4
     """
     from rapstats.render import render_summary
 
