@@ -161,7 +161,7 @@ def test_breakdown_by_wave_and_area(runner):
     assert list(doc["rows"][0]["group"]) == [] and "wave" in doc["rows"][1]["group"]
 
 
-def quarter_on_quarter(pairs: list[tuple[int, int]]) -> dict[tuple[str, str, str], float | None]:
+def raw_changes(pairs: list[tuple[int, int]]) -> dict[tuple[str, str, str], float | None]:
     """The change of each question's share between the waves of each pair, from raw files."""
     out = {}
     for i, j in pairs:
@@ -180,23 +180,39 @@ def test_compare_changes_from_the_raw_files(runner, against, pairs):
     result = run(runner, "compare", *FILES, "--spec", SPEC, *NAMES, "--against", against,
                  "--format", "json")  # fmt: skip
     assert result.exit_code == 0, result.stderr
-    rows = [r for r in json.loads(result.stdout)["rows"] if r["kind"] == "change"]
-    got = {(r["wave_from"], r["wave_to"], r["question"]): r for r in rows}
-    expected = quarter_on_quarter(pairs)
-    assert set(got) == set(expected)
-    for key, change in expected.items():
-        row = got[key]
-        if change is None:  # not asked in one wave of the pair
-            assert row["flag"] == "[z]"
-            assert all(row[k] is None for k in ("share_from", "change", "p_value", "test"))
-            continue
-        assert row["flag"] is None
-        assert row["change"] == pytest.approx(change, abs=1e-12)
-        x, n = raw_share(FILES[WAVES.index(key[1])], key[2])
-        assert (row["share_to"], row["base_to"]) == (pytest.approx(x / n, abs=1e-12), n)
-        assert row["change_low"] <= row["change"] <= row["change_high"]
-    legend = json.loads(result.stdout)["disclosure"]["symbols"]
-    assert legend["[z]"].startswith("not applicable")
+    doc = json.loads(result.stdout)
+    rows = [r for r in doc["rows"] if r["kind"] == "change" and r["group"] == {}]
+    # quarter on quarter (or against the first), and 2026Q1 on the year-ago 2025Q1
+    for comparison, expected in ((against, raw_changes(pairs)), ("year", raw_changes([(0, 3)]))):
+        got = {
+            (r["wave_from"], r["wave_to"], r["question"]): r
+            for r in rows
+            if r["comparison"] == comparison
+        }
+        assert set(got) == set(expected)
+        for key, change in expected.items():
+            check_change(got[key], key, change)
+    assert doc["disclosure"]["symbols"]["[z]"].startswith("not applicable")
+
+
+def check_change(row: dict, key: tuple[str, str, str], change: float | None) -> None:
+    """A compare row against the change computed from the raw files (None: not asked)."""
+    if change is None:  # not asked in one wave of the pair
+        assert row["flag"] == "[z]"
+        assert all(row[k] is None for k in ("share_from", "base_to", "change", "p_value", "test"))
+        return
+    assert row["flag"] is None
+    assert row["change"] == pytest.approx(change, abs=1e-12)
+    x, n = raw_share(FILES[WAVES.index(key[1])], key[2])
+    assert (row["share_to"], row["base_to"]) == (pytest.approx(x / n, abs=1e-12), n)
+    assert row["change_low"] <= row["change"] <= row["change_high"]
+
+
+def test_compare_trend_is_z_for_a_question_not_always_asked(runner):
+    result = run(runner, "compare", *FILES, "--spec", SPEC, *NAMES, "--format", "json")
+    trend = {r["question"]: r for r in json.loads(result.stdout)["rows"] if r["kind"] == "trend"}
+    assert trend["online"]["flag"] == "[z]" and trend["online"]["p_value"] is None
+    assert trend["trust"]["flag"] is None and trend["trust"]["p_value"] is not None
 
 
 def test_one_export_still_needs_every_column(runner, tmp_path):
