@@ -17,7 +17,7 @@ that array, so margins add up exactly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import product
 
 import numpy as np
@@ -53,6 +53,9 @@ class Counts:
         Respondents in the export.
     respondents : numpy.ndarray
         Respondents (export rows) in each cell, whatever they answered.
+    asked : dict
+        Question id -> respondents in each cell who were asked it, for the questions not
+        asked of everyone (one wave of several did not ask them); see :meth:`asked_in`.
     """
 
     by: tuple[str, ...]
@@ -62,6 +65,11 @@ class Counts:
     weighted: bool
     n_total: int
     respondents: np.ndarray
+    asked: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def asked_in(self, qid: str) -> np.ndarray:
+        """Respondents in each cell who were asked question ``qid`` (0: not asked there)."""
+        return self.asked.get(qid, self.respondents)
 
 
 def aggregate(responses: Responses, by: tuple[str, ...] = ()) -> Counts:
@@ -80,13 +88,17 @@ def aggregate(responses: Responses, by: tuple[str, ...] = ()) -> Counts:
     w = responses.weights
     answers: dict[str, np.ndarray] = {}
     parts: list[tuple[str, str | None, dict[str, np.ndarray]]] = []
+    asked: dict[str, np.ndarray] = {}
     for q in spec.estimated_questions:
+        among = responses.asked.get(q.id)
+        if among is not None:
+            asked[q.id] = layout.count(among).astype(np.int64)
         if q.type == "single":
-            answers[q.id], data = _single(layout, q, responses.answers[q.id], w)
+            answers[q.id], data = _single(layout, q, responses.answers[q.id], w, among)
             parts.append((q.id, None, data))
         else:
             answers[q.id], per_option = _multi(
-                layout, q, responses.ticked[q.id], responses.answered[q.id], w
+                layout, q, responses.ticked[q.id], responses.answered[q.id], w, among
             )
             parts += [(q.id, option, data) for option, data in per_option]
     columns = ["question", "option", "cell", "n", "x"]
@@ -100,6 +112,7 @@ def aggregate(responses: Responses, by: tuple[str, ...] = ()) -> Counts:
         weighted=w is not None,
         n_total=responses.n,
         respondents=layout.count().astype(np.int64),
+        asked=asked,
     )
 
 
@@ -156,12 +169,20 @@ class _Layout:
 
 
 def _single(
-    layout: _Layout, q: Question, codes: np.ndarray, w: np.ndarray | None
+    layout: _Layout,
+    q: Question,
+    codes: np.ndarray,
+    w: np.ndarray | None,
+    asked: np.ndarray | None = None,
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Answer counts (cells x (1 + options)) and the per-cell sums of a single-choice question."""
+    """Answer counts (cells x (1 + options)) and the per-cell sums of a single-choice question
+    (of the respondents ``asked`` it: default all)."""
     k = len(q.options)
     idx = layout.cross * (k + 1) + (codes.astype(np.int64) + 1)
     size = layout.n_cross * (k + 1)
+    if asked is not None:  # count only those asked: the others are in no cell of it
+        idx = idx[asked]
+        w = None if w is None else w[asked]
     counts = layout.per_cell(np.bincount(idx, minlength=size).reshape(layout.n_cross, k + 1))
     include, positive = base_masks(q)
     data = {"n": counts[:, include].sum(axis=1), "x": counts[:, positive].sum(axis=1)}
@@ -184,9 +205,11 @@ def _multi(
     ticked: np.ndarray,
     answered: np.ndarray,
     w: np.ndarray | None,
+    asked: np.ndarray | None = None,
 ) -> tuple[np.ndarray, list[tuple[str, dict[str, np.ndarray]]]]:
     """Answer counts (cells x (1 + options)) and the per-cell sums of each option of a
-    multi-select question (the base: respondents who answered it)."""
+    multi-select question (the base: respondents who answered it; those not ``asked`` it
+    neither answered nor count as not answering)."""
     base = layout.count(answered)
     ticks = layout.per_cell(
         np.column_stack(
@@ -196,7 +219,8 @@ def _multi(
             ]
         )
     )
-    answers = np.column_stack([layout.count(~answered), ticks]).astype(np.int64)
+    silent = ~answered if asked is None else asked & ~answered
+    answers = np.column_stack([layout.count(silent), ticks]).astype(np.int64)
     if w is not None:
         wa = np.where(answered, w, 0.0)
         sum_w, sum_w2 = layout.count(wa), layout.count(wa * w)

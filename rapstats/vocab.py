@@ -234,6 +234,19 @@ MAX_CONFIDENCE = 0.9999
 #: Default cap, in MB, on what the parts of an XLSX/ODS (ZIP) export may unpack to (zip bombs).
 MAX_UNPACKED_MB: float = 1024.0
 
+#: The symbol of a figure for a question that was not asked (a wave without it): the
+#: Government Statistical Service's "[z] not applicable".
+NOT_ASKED = "[z]"
+#: The symbols a published table may carry and the legend every output prints, as the
+#: Government Statistical Service's "Symbols in tables, definitions and help" (``[z]`` is
+#: listed only where a table has one); ``docs/disclosure.md`` says when each is set.
+SYMBOLS: dict[str, str] = {
+    "[c]": "confidential: not published, to protect the people who responded",
+    "[u]": "low reliability: published, but treat with caution",
+    "[x]": "not available",
+    NOT_ASKED: "not applicable: the question was not asked in that wave",
+}
+
 
 def level(confidence: float) -> str:
     """A confidence level as printed everywhere, exactly: ``0.95`` -> ``"95%"``,

@@ -31,6 +31,7 @@ from rapstats.cli.options import (
     note,
     output_options,
     read_options,
+    waves_input_options,
 )
 from rapstats.cli.waves import compare
 from rapstats.vocab import (
@@ -70,7 +71,7 @@ def cli(quiet: bool) -> None:
 
 
 @cli.command()
-@input_options
+@waves_input_options
 @estimate_options
 @output_options
 @click.pass_context
@@ -81,6 +82,9 @@ def summarize(ctx: click.Context, fmt: str, output: Path | None, **params: Any) 
     its confidence interval and, where the spec gives a baseline, the difference with its
     interval and a test. Small groups are suppressed ([c]) and unreliable estimates
     flagged ([u]). --format csv|json gives stable schemas for scripts (see README).
+
+    Several exports are waves (oldest first), each read with the spec, then pooled with
+    `wave` as the first grouping; a question a wave's export lacks was not asked there ([z]).
 
     Example:
 
@@ -93,7 +97,7 @@ def summarize(ctx: click.Context, fmt: str, output: Path | None, **params: Any) 
 
 
 @cli.command()
-@input_options
+@waves_input_options
 @estimate_options
 @output_options
 @click.pass_context

@@ -135,8 +135,33 @@ def read_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 def input_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """The export, its spec and how to read it (``read``): shared by every reader."""
+    return _inputs(click.argument("export", type=_Path(dir_okay=False)))(f)
+
+
+def waves_input_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """As :func:`input_options` for one export or several as waves (``exports``), with
+    ``--wave-names`` (given as ``wave_names``, a list, or None)."""
+    return _inputs(
+        click.argument("exports", nargs=-1, required=True, type=_Path(dir_okay=False)),
+        click.option(
+            "--wave-names",
+            metavar="A,B,...",
+            callback=_split_names,
+            help="With several exports (waves, oldest first): their names, one each. "
+            "Default: the file names.",
+        ),
+    )(f)
+
+
+def _split_names(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """``A, B,C`` -> ``["A", "B", "C"]`` (None stays None)."""
+    return None if value is None else [n.strip() for n in value.split(",")]
+
+
+def _inputs(*arguments: Decorator) -> Decorator:
+    """``arguments`` (the exports), then --spec and the read options."""
     return _options(
-        click.argument("export", type=_Path(dir_okay=False)),
+        *arguments,
         click.option(
             "--spec",
             "spec_path",
@@ -144,7 +169,7 @@ def input_options(f: Callable[..., Any]) -> Callable[..., Any]:
             help="Survey spec (TOML). Default: inferred from the export, as `rapstats init`.",
         ),
         read_options,
-    )(f)
+    )
 
 
 def estimate_options(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -240,14 +265,16 @@ def _emit(ctx: click.Context, text: str, output: Path | None) -> None:
 def _summary(
     ctx: click.Context, output: Path | None, publish: tuple[str, ...], **params: Any
 ) -> Summary:
-    """The protected summary of summarize and freq (:func:`rapstats.pipeline.summarize_file`);
-    notes are shown only when every step succeeded, so a failure prints exactly one line."""
-    from rapstats.pipeline import summarize_file
+    """The protected summary of summarize and freq (:func:`rapstats.pipeline.summarize_files`,
+    of one export or several waves); notes are shown only when every step succeeded, so a
+    failure prints exactly one line."""
+    from rapstats.pipeline import summarize_files
 
     explain = params.pop("explain_suppression")
-    export, spec = params.pop("export"), params.pop("spec_path")
-    _check({"--output": output, "--explain-suppression": explain}, {"export": export, "spec": spec})
-    summary, notes = summarize_file(export, spec, **params, publish=publish)
+    exports, spec = params.pop("exports"), params.pop("spec_path")
+    inputs = {"export" if len(exports) == 1 else f"export {k}": p for k, p in enumerate(exports, 1)}
+    _check({"--output": output, "--explain-suppression": explain}, inputs | {"spec": spec})
+    summary, notes = summarize_files(exports, spec, **params, publish=publish)
     _explain(ctx, (summary,), explain)
     note(ctx, *notes)
     return summary

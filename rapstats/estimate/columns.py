@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from rapstats.vocab import NOT_ASKED
+
 GROUP_PREFIX = "group:"
 # The published columns of the results table, in order: the results table is built in this
 # order (bar ``flag``, which prints the status symbol) and every output prints it.
@@ -64,9 +66,11 @@ CHANGE_COLUMNS = (
     "significant",
     "flag",
 )
-# Columns of the unprotected tables that no output prints: the cell's respondents (for the
-# disclosure rules) and the typed status (``symbol``, and the analyst-only ``reason``) that
-# :func:`rapstats.protect.protect` sets and ``flag`` publishes.
+# Columns of the unprotected tables that no output prints: the cell's respondents (those asked
+# the question, for the disclosure rules) and the typed status (``symbol``, and the
+# analyst-only ``reason``) that :func:`rapstats.protect.protect` sets and ``flag`` publishes.
+# Estimation sets one status itself: ``[z]`` where no respondent of the cell was asked the
+# question (a wave that did not ask it), a fact of the survey's design, not of its answers.
 STATUS_COLUMNS = ("respondents", "symbol", "reason")
 
 
@@ -92,10 +96,11 @@ def column_order(by: tuple[str, ...], fields: tuple[str, ...]) -> list[str]:
 
 
 def status_columns(respondents: np.ndarray) -> dict[str, np.ndarray]:
-    """The status columns of an unprotected table: respondents per cell, no symbol yet."""
-    n = len(respondents)
+    """The status columns of an unprotected table: respondents asked the question per cell;
+    no symbol yet, but ``[z]`` where none was asked it (:data:`NOT_ASKED`)."""
+    not_asked = respondents == 0  # a cell has respondents: none of them was asked
     return {
         "respondents": respondents.astype(np.int64),
-        "symbol": np.full(n, None, dtype=object),
-        "reason": np.full(n, None, dtype=object),
+        "symbol": np.where(not_asked, NOT_ASKED, None).astype(object),
+        "reason": np.where(not_asked, "not asked in this wave", None).astype(object),
     }

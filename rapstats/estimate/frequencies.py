@@ -59,7 +59,7 @@ def frequencies(counts: Counts, spec: Spec) -> Table:
                 "count": table.reshape(-1).astype(np.int64),
                 "share_of_base": share.reshape(-1),
                 "in_base": np.tile(include, n_cells),
-                **status_columns(counts.respondents[cell]),
+                **status_columns(counts.asked_in(q.id)[cell]),
             }
         )
     names = [*column_order(counts.by, FREQ_COLUMNS[:-1]), *STATUS_COLUMNS]

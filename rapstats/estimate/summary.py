@@ -30,8 +30,9 @@ from rapstats.estimate.columns import (
 )
 from rapstats.estimate.frequencies import frequencies
 from rapstats.estimate.methods import methods_note
+from rapstats.estimate.wordings import source_of, wording_notes
 from rapstats.io import Export
-from rapstats.normalise import normalise
+from rapstats.normalise import Responses, normalise
 from rapstats.spec import Question, Spec
 from rapstats.table import Table, positions
 
@@ -113,6 +114,7 @@ def summarize(
     confidence: float | None = None,
     adjust: str | None = None,
     with_frequencies: bool = True,
+    wave: str | None = None,
 ) -> Summary:
     """Summarise an export: shares, intervals and baseline tests per question and group.
 
@@ -130,13 +132,28 @@ def summarize(
     with_frequencies : bool
         Also build the full frequency table (default True); False leaves it empty, for
         outputs that do not show it.
+    wave : str, optional
+        The export is this wave of several (default None: the only one): a question none of
+        whose columns it has is not asked in it (its rows ``[z]``) rather than an error.
 
     Returns
     -------
     Summary
         Unprotected: apply :func:`rapstats.protect.protect` before publishing.
     """
-    spec = spec.with_methods(method=method, test=test, confidence=confidence, adjust=adjust)
+    spec, names = applied_spec(
+        spec, by, method=method, test=test, confidence=confidence, adjust=adjust
+    )
+    responses = normalise(export, spec, by=names, not_asked=wave is not None)
+    source = source_of(export, responses)
+    notes = wording_notes(spec, [(wave, responses)])
+    return summary_of(responses, names, source, notes, with_frequencies=with_frequencies)
+
+
+def applied_spec(spec: Spec, by: tuple[str, ...], **overrides: Any) -> tuple[Spec, tuple[str, ...]]:
+    """The spec with the command line's overrides, and the grouping variables' names; a
+    spec :func:`summarize` cannot estimate is a SpecError."""
+    spec = spec.with_methods(**overrides)
     names = tuple(spec.group(b).name for b in by)
     if len(set(names)) != len(names):
         raise SpecError("a grouping variable is named twice", hint="give each --by once")
@@ -154,8 +171,22 @@ def summarize(
             hint='use test = "auto" or "score_z" in [defaults] (or --test score_z), which give '
             "the score test with the design effect",
         )
-    responses = normalise(export, spec, by=names)
+    return spec, names
+
+
+def summary_of(
+    responses: Responses,
+    names: tuple[str, ...],
+    source: dict[str, Any],
+    notes: list[str],
+    *,
+    with_frequencies: bool,
+) -> Summary:
+    """Aggregate and estimate coded responses: the unprotected summary."""
+    spec = responses.spec
     counts = aggregate(responses, names)
+    methods = methods_note(spec, weighted=counts.weighted)
+    methods["notes"] += notes
     return Summary(
         table=estimate(counts, spec),
         frequency_table=frequencies(
@@ -163,13 +194,8 @@ def summarize(
         ),
         by=names,
         spec=spec,
-        source={
-            "path": str(export.path),
-            "sha256": export.sha256,
-            "rows_read": export.rows_read,
-            "platform": export.platform,
-        },
-        methods=methods_note(spec, weighted=counts.weighted),
+        source=source,
+        methods=methods,
     )
 
 
@@ -284,7 +310,10 @@ def estimate(counts: Counts, spec: Spec) -> Table:
         "effective_n": eff_n,
     }
     ordered = {k: values[k] for k in column_order(counts.by, ROW_COLUMNS[:-1])}
-    return Table(ordered | status_columns(counts.respondents[cell]))
+    asked = np.empty(len(t), dtype=np.int64)
+    for qid, idx in per_question.items():
+        asked[idx] = counts.asked_in(qid)[cell[idx]]
+    return Table(ordered | status_columns(asked))
 
 
 def _baseline_p(q: Question) -> float:

@@ -16,6 +16,11 @@ Codes
   the joined cell is not blank.
 * groups: ``groups[name]`` is (int32 codes, labels); a blank group value is its own level,
   ``"(blank)"``, so group margins add up to the total.
+* not asked (one wave of several, :func:`normalise` with ``not_asked=True``): ``asked[qid]``
+  is a bool array, False for a respondent who was not asked the question (its columns are
+  not in their wave's export); a question asked of everyone has no entry. Such a
+  respondent's answers are blank and never in a base. ``columns[qid]`` names the export
+  column each question was read from (the first of its wordings present; None: not asked).
 
 The coding lives in private modules: ``_columns`` (find the spec's columns), ``_answers``
 (single and multi-select), ``_groups`` and ``_periods`` (grouping variables, periods of
@@ -34,8 +39,9 @@ from rapstats.labels import BLANK_LABEL, DEFAULT_SEPARATORS
 from rapstats.normalise._answers import BLANK, code_multi_joined, code_multi_split, code_single
 from rapstats.normalise._columns import ColumnFinder
 from rapstats.normalise._groups import code_group
+from rapstats.normalise._waves import WAVE, check_asked, pool_waves
 from rapstats.normalise._weights import parse_weights
-from rapstats.spec import Spec
+from rapstats.spec import Question, Spec
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +56,13 @@ class Responses:
     groups: dict[str, tuple[np.ndarray, tuple[str, ...]]] = field(default_factory=dict)
     weights: np.ndarray | None = None
     text: dict[str, Coded] = field(default_factory=dict)
+    asked: dict[str, np.ndarray] = field(default_factory=dict)
+    columns: dict[str, str | None] = field(default_factory=dict)
 
 
-def normalise(export: Export, spec: Spec, *, by: tuple[str, ...] = ()) -> Responses:
+def normalise(
+    export: Export, spec: Spec, *, by: tuple[str, ...] = (), not_asked: bool = False
+) -> Responses:
     """Code every answer of ``export`` against ``spec``; derive the groups named in ``by``.
 
     Parameters
@@ -63,6 +73,9 @@ def normalise(export: Export, spec: Spec, *, by: tuple[str, ...] = ()) -> Respon
         The survey spec (loaded or inferred).
     by : tuple of str
         Group names (spec ``[groups]``) or export column names to derive group codes for.
+    not_asked : bool
+        The export is one wave of several (default False): a question none of whose
+        columns is in it was not asked in it (``Responses.asked``) rather than an error.
 
     Raises
     ------
@@ -72,25 +85,10 @@ def normalise(export: Export, spec: Spec, *, by: tuple[str, ...] = ()) -> Respon
         An answer matches none of its question's options, or a weight is not a positive number.
     """
     frame = ColumnFinder(export, spec)
-    answers: dict[str, np.ndarray] = {}
-    ticked: dict[str, np.ndarray] = {}
-    answered: dict[str, np.ndarray] = {}
-    text: dict[str, Coded] = {}
+    coded = _Coded(export.rows_read)
     try:
         for q in spec.questions:
-            if q.type == "single":
-                answers[q.id] = code_single(export, q, frame.get(q.column, q))
-            elif q.type == "multi":
-                if q.columns:
-                    cols = [frame.get(c, q) for c in q.columns]
-                    ticked[q.id], answered[q.id] = code_multi_split(export, q, cols)
-                else:
-                    sep = q.separator or DEFAULT_SEPARATORS.get(export.platform)
-                    ticked[q.id], answered[q.id] = code_multi_joined(
-                        export, q, frame.get(q.column, q), sep
-                    )
-            else:
-                text[q.id] = frame.get(q.column, q)[1]
+            coded.add(export, q, frame, not_asked=not_asked)
     except InputError as exc:
         if spec.source == "inferred":  # the fix names the spec: say how to get one
             exc.hint = (
@@ -108,13 +106,61 @@ def normalise(export: Export, spec: Spec, *, by: tuple[str, ...] = ()) -> Respon
     return Responses(
         spec=spec,
         n=export.rows_read,
-        answers=answers,
-        ticked=ticked,
-        answered=answered,
+        answers=coded.answers,
+        ticked=coded.ticked,
+        answered=coded.answered,
         groups=groups,
         weights=weights,
-        text=text,
+        text=coded.text,
+        asked=coded.asked,
+        columns=coded.columns,
     )
 
 
-__all__ = ["BLANK", "BLANK_LABEL", "Responses", "normalise"]
+class _Coded:
+    """The coded answers of an export, question by question (see :func:`normalise`)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.answers: dict[str, np.ndarray] = {}
+        self.ticked: dict[str, np.ndarray] = {}
+        self.answered: dict[str, np.ndarray] = {}
+        self.text: dict[str, Coded] = {}
+        self.asked: dict[str, np.ndarray] = {}
+        self.columns: dict[str, str | None] = {}
+
+    def add(self, export: Export, q: Question, frame: ColumnFinder, *, not_asked: bool) -> None:
+        """Code question ``q``: from its columns, or as not asked (every answer blank)."""
+        if q.columns:  # a multi-select question split into one column per option
+            present = [c for c in q.columns if frame.find(c) is not None]
+            if present or not not_asked:
+                cols = [frame.get(c, q) for c in q.columns]
+                self.ticked[q.id], self.answered[q.id] = code_multi_split(export, q, cols)
+                return
+            found = None
+        else:
+            found = frame.question(q, not_asked=not_asked)
+            self.columns[q.id] = None if found is None else found[0]
+        if found is None:
+            self._not_asked(q)
+        elif q.type == "single":
+            self.answers[q.id] = code_single(export, q, found)
+        elif q.type == "multi":
+            sep = q.separator or DEFAULT_SEPARATORS.get(export.platform)
+            self.ticked[q.id], self.answered[q.id] = code_multi_joined(export, q, found, sep)
+        else:
+            self.text[q.id] = found[1]
+
+    def _not_asked(self, q: Question) -> None:
+        """Question ``q`` was not asked: no answers, no one asked."""
+        self.asked[q.id] = np.zeros(self.n, dtype=bool)
+        if q.type == "single":
+            self.answers[q.id] = np.full(self.n, BLANK, dtype=np.int16)
+        elif q.type == "multi":
+            self.ticked[q.id] = np.zeros((self.n, len(q.options)), dtype=bool)
+            self.answered[q.id] = np.zeros(self.n, dtype=bool)
+        else:
+            self.text[q.id] = Coded(np.full(self.n, -1, dtype=np.int32), ())
+
+
+__all__ = ["BLANK", "BLANK_LABEL", "WAVE", "Responses", "check_asked", "normalise", "pool_waves"]

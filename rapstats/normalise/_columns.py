@@ -16,10 +16,38 @@ class ColumnFinder:
         self.export = export
         self.folded = {fold_label(c): c for c in export.columns}
 
+    def find(self, name: str | None) -> str | None:
+        """The export's name of the column the spec calls ``name``, or None if it has none."""
+        columns = self.export.columns
+        return name if name in columns else self.folded.get(fold_label(name or ""))
+
+    def question(self, q: Question, *, not_asked: bool = False) -> tuple[str, Coded] | None:
+        """The column of question ``q``: its first wording in the export (its values).
+
+        None if the export has none of them and ``not_asked`` (the question was not asked in
+        this wave); otherwise that is a :class:`SpecError` naming every wording.
+        """
+        for name in q.wordings:
+            col = self.find(name)
+            if col is not None:
+                return col, self.export.columns[col]
+        if not_asked:
+            return None
+        if len(q.wordings) > 1:
+            listed = ", ".join(f'"{w}"' for w in q.wordings)
+            raise SpecError(
+                f"the spec names columns {listed} ([questions.{q.id}]), none of which is in "
+                "the export",
+                path=self.export.path,
+                hint="correct the column names in the spec, or run `rapstats init` to see "
+                "the export's columns",
+            )
+        return self.get(q.column, q)
+
     def get(self, name: str | None, owner: object, spec: Spec | None = None) -> tuple[str, Coded]:
         """The export column a spec names: (its name in the export, its values)."""
         columns = self.export.columns
-        col = name if name in columns else self.folded.get(fold_label(name or ""))
+        col = self.find(name)
         dropped = {fold_label(c) for c in self.export.dropped} if col is None else set()
         personal = fold_label(name or "") in dropped  # left out at load as personal data
         if col is None and isinstance(owner, Group) and owner not in getattr(spec, "groups", ()):

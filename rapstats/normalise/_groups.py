@@ -36,7 +36,7 @@ def code_group(
     group_codes = level_codes[coded.codes]
     used = np.bincount(group_codes, minlength=len(levels)) > 0
     present = [str(v) for v, u in zip(levels, used, strict=True) if u]
-    ordered = sorted(present, key=_group_sort_key(g))
+    ordered = sorted(present, key=group_sort_key(g))
     order = {label: i for i, label in enumerate(ordered)}
     remap = np.array([order.get(str(v), -1) for v in levels], dtype=np.int32)
     return remap[group_codes], tuple(ordered)
@@ -71,7 +71,7 @@ def _check_order(g: Group, levels: list[str], export: Export, column: str) -> No
         )
 
 
-def _group_sort_key(g: Group):  # noqa: ANN202 - a sort key
+def group_sort_key(g: Group):  # noqa: ANN202 - a sort key
     order = {fold_label(o): i for i, o in enumerate(g.order)}
 
     def key(label: str) -> tuple[int, int, str]:

@@ -7,6 +7,8 @@ columns kept and disclosure control applied the same way whatever the output:
   none is given) and collect the notes for stderr;
 * :func:`protected_summary` / :func:`summarize_file`: summarise and protect, publishing
   exactly the tables named (only they constrain secondary suppression);
+  :func:`summarize_files`: the same for several exports as waves (:func:`open_waves`,
+  named by :func:`wave_names`), pooled and grouped by ``wave``;
 * :func:`comments_file`: quotable, redacted free text;
 * :func:`starter_spec`: the spec ``rapstats init`` infers, as TOML;
 * :func:`build_report`: the report model (headline, breakdowns, earlier waves via compare_files);
@@ -28,11 +30,14 @@ from rapstats.pipeline.survey import (
     ReadOptions,
     comments_file,
     open_survey,
+    open_waves,
     protected_summary,
     redaction_notes,
     starter_spec,
     summarise,
     summarize_file,
+    summarize_files,
+    wave_names,
 )
 
 __all__ = [
@@ -49,10 +54,13 @@ __all__ = [
     "build_report",
     "comments_file",
     "open_survey",
+    "open_waves",
     "protected_summary",
     "redaction_notes",
     "report_data",
     "starter_spec",
     "summarise",
     "summarize_file",
+    "summarize_files",
+    "wave_names",
 ]

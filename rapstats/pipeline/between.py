@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from rapstats.errors import RapstatsError
-from rapstats.pipeline.compare import Comparison, _names
+from rapstats.pipeline.compare import Comparison
 from rapstats.pipeline.survey import (
     Estimation,
     Opened,
@@ -20,6 +20,7 @@ from rapstats.pipeline.survey import (
     redaction_notes,
     summarise,
 )
+from rapstats.pipeline.survey import wave_names as named
 from rapstats.table import Table
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ def compare_groups_in_waves(
     wave), named in ``wave_from`` and ``wave_to``; every wave's differences come first, then
     every wave's homogeneity tests. ``wave_names`` as :func:`compare_files`.
     """
-    names = _names(exports, wave_names)
+    names = named(exports, wave_names)
     read = read or ReadOptions()
     latest = open_survey(exports[-1], spec, by=(*by, between), read=read)
     parts = [

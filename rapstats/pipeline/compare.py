@@ -4,7 +4,7 @@ of waves, and its trend across them, tested and protected."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,8 +18,11 @@ from rapstats.pipeline.survey import (
     redaction_notes,
     summarise,
 )
+from rapstats.pipeline.survey import (
+    wave_names as named,
+)
 from rapstats.table import Table
-from rapstats.vocab import COMPARE_AGAINST
+from rapstats.vocab import COMPARE_AGAINST, NOT_ASKED, SYMBOLS
 
 if TYPE_CHECKING:
     from rapstats.estimate.summary import Summary
@@ -65,8 +68,10 @@ def compare_files(
     are all quarters (:func:`rapstats.estimate.series.quarter_of`), each wave is also compared
     with the same quarter a year earlier where that is a wave (``comparison`` ``"year"``, even
     where ``against`` already gives the pair). With three or more waves, each row also gets a
-    test for linear trend across all the waves (``kind`` ``"trend"``). A question, or a group
-    cell of ``by``, absent from a wave is left out of its pairs and of the trend.
+    test for linear trend across all the waves (``kind`` ``"trend"``). A question an export
+    lacks was not asked in that wave: its changes with that wave (and its trend) are ``[z]``
+    (a question no export has is an error). A group cell of ``by`` absent from a wave is left
+    out of its pairs and of the trend.
 
     Each wave is summarised once (split by ``by``) and protected as a publication of its
     own; a change or trend is withheld where any of its waves' shares is. p-values are
@@ -77,7 +82,8 @@ def compare_files(
     exports : sequence of str or Path
         Two or more exports, oldest first.
     wave_names : sequence of str, optional
-        One name per export. Default: the file names without their extension (made unique).
+        One name per export. Default: the file names without their extension (made unique;
+        :func:`rapstats.pipeline.survey.wave_names`).
     against : {"previous", "first", "all"}
         Which pairs of waves are compared. Default ``"previous"``.
     by : sequence of str
@@ -94,14 +100,23 @@ def compare_files(
     from rapstats.estimate.series import wave_pairs, year_pairs
     from rapstats.protect import protect
 
-    names = _names(exports, wave_names)
+    if len(exports) < 2:
+        raise RapstatsError("compare needs at least two exports", hint="give two or more")
+    names = named(exports, wave_names)
     if against not in AGAINST:
         raise RapstatsError(f"against is {against!r}", hint="use one of " + ", ".join(AGAINST))
     read, estimation = read or ReadOptions(), estimation or Estimation()
     # one export in memory at a time: each is summarised as soon as it is read
-    latest, spec_used, latest_notes = _summarise(exports[-1], spec, tuple(by), read, estimation)
-    waves = [_summarise(p, spec_used, tuple(by), read, estimation) for p in exports[:-1]]
+    group = tuple(by)
+    latest, spec_used, latest_notes = _summarise(
+        exports[-1], spec, group, read, estimation, names[-1]
+    )
+    waves = [
+        _summarise(p, spec_used, group, read, estimation, n)
+        for p, n in zip(exports[:-1], names[:-1], strict=True)
+    ]
     raw = (*(w[0] for w in waves), latest)
+    _check_asked(raw, exports[-1], spec_used, read)
     protected = tuple(
         protect(s, unsafe_no_suppression=unsafe_no_suppression, publish=PUBLISH) for s in raw
     )
@@ -113,8 +128,13 @@ def compare_files(
     notes = (*(n for w in waves for n in w[2]), *latest_notes)
     notes += tuple(n for s in protected for n in redaction_notes(s))
     notes += _partial_cells(protected, names)
+    changes = _stack(blocks)
+    if NOT_ASKED in changes["symbol"].tolist():  # the legend the outputs print explains it
+        legend = protected[-1].disclosure or {}
+        legend = {**legend, "symbols": {**legend.get("symbols", {}), NOT_ASKED: SYMBOLS[NOT_ASKED]}}
+        protected = (*protected[:-1], replace(protected[-1], disclosure=legend))
     comparison = Comparison(
-        changes=_stack(blocks), waves=tuple(names), summaries=protected, by=protected[-1].by
+        changes=changes, waves=tuple(names), summaries=protected, by=protected[-1].by
     )
     return comparison, notes
 
@@ -125,11 +145,22 @@ def _summarise(
     by: tuple[str, ...],
     read: ReadOptions,
     estimation: Estimation,
+    wave: str,
 ) -> tuple[Summary, Spec, tuple[str, ...]]:
-    """One wave read and summarised once (split by ``by``; unprotected), the spec it was read
-    with and the notes of reading it."""
-    opened = open_survey(path, spec, by=by, read=read)
+    """One wave read and summarised once (split by ``by``; unprotected; a question it lacks
+    is not asked in it), the spec it was read with and the notes of reading it."""
+    opened = open_survey(path, spec, by=by, read=read, wave=wave)
     return summarise(opened, by, estimation, PUBLISH), opened.spec, opened.notes
+
+
+def _check_asked(raw: tuple[Summary, ...], last: str | Path, spec: Spec, read: ReadOptions) -> None:
+    """A question no wave asked is an error, as for one export: the last export is read
+    again (its columns only) for the error naming the missing column."""
+    from rapstats.normalise import check_asked
+
+    absent = [set(s.source.get("not_asked", ())) for s in raw]
+    if any(all(q.id in a for a in absent) for q in spec.questions):
+        check_asked([open_survey(last, spec, read=read).export], spec)
 
 
 def _pair_rows(
@@ -206,23 +237,3 @@ def _partial_cells(waves: tuple[Summary, ...], names: list[str]) -> tuple[str, .
 def _cell_text(by: tuple[str, ...], cell: tuple) -> str:
     """A group cell as ``area = North, sex = F``."""
     return ", ".join(f"{b} = {v}" for b, v in zip(by, cell, strict=True) if v is not None)
-
-
-def _names(exports: Sequence[str | Path], given: Sequence[str] | None) -> list[str]:
-    """The waves' names: as given (one per export), else the file names without extension."""
-    if len(exports) < 2:
-        raise RapstatsError("compare needs at least two exports", hint="give two or more")
-    if given is not None:
-        if len(given) != len(exports):
-            raise RapstatsError(
-                f"{len(given)} wave names for {len(exports)} exports",
-                hint="give one name per export, oldest first",
-            )
-        if len(set(given)) != len(given):
-            twice = next(n for n in given if list(given).count(n) > 1)
-            raise RapstatsError(
-                f"the wave name {twice!r} is given twice", hint="name each wave once"
-            )
-        return list(given)
-    stems = [Path(p).stem for p in exports]
-    return [s if stems.count(s) == 1 else f"{s} ({k + 1})" for k, s in enumerate(stems)]

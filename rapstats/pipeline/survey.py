@@ -3,10 +3,12 @@ shares (see :mod:`rapstats.pipeline`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from rapstats.errors import RapstatsError
 from rapstats.vocab import MAX_UNPACKED_MB
 
 if TYPE_CHECKING:
@@ -38,11 +40,13 @@ class Estimation:
 
 @dataclass(frozen=True, slots=True)
 class Opened:
-    """An export loaded with its spec, and the notes for the user (stderr)."""
+    """An export loaded with its spec, and the notes for the user (stderr); ``wave`` its name
+    when it is one wave of several (then a question it lacks was not asked in it)."""
 
     export: Export
     spec: Spec
     notes: tuple[str, ...]
+    wave: str | None = None
 
 
 def open_survey(
@@ -51,6 +55,7 @@ def open_survey(
     *,
     by: tuple[str, ...] = (),
     read: ReadOptions = ReadOptions(),
+    wave: str | None = None,
 ) -> Opened:
     """Load an export with the columns its spec needs; infer a spec when none is given.
 
@@ -64,6 +69,8 @@ def open_survey(
         Grouping variables the caller will use (their columns are read too).
     read : ReadOptions
         Platform, encoding and sheet of the export.
+    wave : str, optional
+        The export's name as one wave of several (default None: the only export).
     """
     from rapstats.io import load_export
     from rapstats.spec import Spec, load_spec
@@ -95,7 +102,7 @@ def open_survey(
             f"no --spec given: inferred one with {len(spec_obj.questions)} questions{weighted} "
             "(write it with `rapstats init` to check and edit it)"
         )
-    return Opened(export=export, spec=spec_obj, notes=tuple(notes))
+    return Opened(export=export, spec=spec_obj, notes=tuple(notes), wave=wave)
 
 
 def protected_summary(
@@ -133,20 +140,15 @@ def summarise(
         confidence=estimation.confidence,
         adjust=estimation.adjust,
         with_frequencies="frequencies" in publish,
+        wave=opened.wave,
     )
 
 
 def summarize_file(
-    path: str | Path,
-    spec: str | Path | Spec | None = None,
-    *,
-    by: tuple[str, ...] = (),
-    read: ReadOptions = ReadOptions(),
-    estimation: Estimation = Estimation(),
-    publish: tuple[str, ...] = ("rows",),
-    unsafe_no_suppression: bool = False,
+    path: str | Path, spec: str | Path | Spec | None = None, **options: Any
 ) -> tuple[Summary, tuple[str, ...]]:
-    """Open, summarise and protect an export: the body of ``summarize`` and ``freq``.
+    """Open, summarise and protect an export: :func:`summarize_files` of one export (the same
+    keyword ``options``).
 
     Returns
     -------
@@ -155,15 +157,102 @@ def summarize_file(
     notes : tuple of str
         What the user should be told (rows read, columns dropped, labels redacted...).
     """
-    opened = open_survey(path, spec, by=by, read=read)
-    summary = protected_summary(
-        opened,
-        by=by,
-        estimation=estimation,
-        publish=publish,
-        unsafe_no_suppression=unsafe_no_suppression,
-    )
-    return summary, opened.notes + redaction_notes(summary)
+    return summarize_files([path], spec, **options)
+
+
+def summarize_files(
+    paths: Sequence[str | Path],
+    spec: str | Path | Spec | None = None,
+    *,
+    wave_names: Sequence[str] | None = None,
+    by: tuple[str, ...] = (),
+    read: ReadOptions = ReadOptions(),
+    estimation: Estimation = Estimation(),
+    publish: tuple[str, ...] = ("rows",),
+    unsafe_no_suppression: bool = False,
+) -> tuple[Summary, tuple[str, ...]]:
+    """Open, summarise and protect one export, or several as waves of one survey.
+
+    The body of ``summarize`` and ``freq``. Several exports are waves (named by
+    :func:`wave_names`):
+    each is loaded on its own (platforms and layouts may differ) with one spec (given, else
+    inferred from the last), then they are pooled and estimated at once with ``wave`` as the
+    first grouping variable (:func:`rapstats.estimate.pooled.summarize_waves`); a question
+    an export lacks is not asked in that wave (``[z]``).
+
+    Returns
+    -------
+    summary : Summary
+        Protected; ``source`` lists every wave (``waves``) and the rows read in all.
+    notes : tuple of str
+    """
+    from rapstats.estimate.pooled import summarize_waves
+    from rapstats.protect import protect
+
+    if len(paths) == 1 and wave_names is None:
+        opened = [open_survey(paths[0], spec, by=by, read=read)]
+        summary = protected_summary(
+            opened[0],
+            by=by,
+            estimation=estimation,
+            publish=publish,
+            unsafe_no_suppression=unsafe_no_suppression,
+        )
+    else:
+        opened = open_waves(paths, spec, wave_names, by=by, read=read)
+        raw = summarize_waves(
+            [o.export for o in opened],
+            [o.wave or "" for o in opened],
+            opened[-1].spec,
+            by=by,
+            with_frequencies="frequencies" in publish,
+            **asdict(estimation),
+        )
+        summary = protect(raw, unsafe_no_suppression=unsafe_no_suppression, publish=publish)
+    return summary, tuple(n for o in opened for n in o.notes) + redaction_notes(summary)
+
+
+def open_waves(
+    paths: Sequence[str | Path],
+    spec: str | Path | Spec | None,
+    given: Sequence[str] | None,
+    *,
+    by: tuple[str, ...] = (),
+    read: ReadOptions = ReadOptions(),
+) -> list[Opened]:
+    """Open every export as a wave, oldest first, with one spec (given, else inferred from
+    the last): each named by :func:`wave_names`; a question none of them has is an error."""
+    from rapstats.normalise import WAVE, check_asked
+
+    names = wave_names(paths, given)
+    by = tuple(b for b in by if b != WAVE)
+    latest = open_survey(paths[-1], spec, by=by, read=read, wave=names[-1])
+    opened = [
+        open_survey(p, latest.spec, by=by, read=read, wave=n)
+        for p, n in zip(paths[:-1], names[:-1], strict=True)
+    ]
+    opened.append(latest)
+    check_asked([o.export for o in opened], latest.spec)
+    return opened
+
+
+def wave_names(exports: Sequence[str | Path], given: Sequence[str] | None) -> list[str]:
+    """The waves' names: as given (one per export, each once), else the file names without
+    their extension, made unique by their position (``pulse (2)``)."""
+    if given is not None:
+        if len(given) != len(exports):
+            raise RapstatsError(
+                f"{len(given)} wave names for {len(exports)} exports",
+                hint="give one name per export, oldest first",
+            )
+        if len(set(given)) != len(given):
+            twice = next(n for n in given if list(given).count(n) > 1)
+            raise RapstatsError(
+                f"the wave name {twice!r} is given twice", hint="name each wave once"
+            )
+        return list(given)
+    stems = [Path(p).stem for p in exports]
+    return [s if stems.count(s) == 1 else f"{s} ({k + 1})" for k, s in enumerate(stems)]
 
 
 def redaction_notes(summary: Summary) -> tuple[str, ...]:

@@ -19,7 +19,7 @@ The package, in the order a summary meets it:
 * :mod:`~rapstats.protect.reliability`: the NCHS reliability criteria
   (:func:`reliability_reasons`);
 * :mod:`~rapstats.protect.rules`: the rules in force as sentences (:func:`disclosure_rules`),
-  :data:`SYMBOLS` and :data:`UNSAFE_BANNER`;
+  and :data:`UNSAFE_BANNER` (the symbols' legend is :data:`rapstats.vocab.SYMBOLS`);
 * :mod:`~rapstats.protect.redact`: quotable comments.
 """
 
@@ -37,15 +37,15 @@ from rapstats.protect.engine import Suppression, group_relations, secondary_supp
 from rapstats.protect.relations import cell_keys, protect_question
 from rapstats.protect.reliability import NCHS_RELATIVE_FROM, reliability_reasons
 from rapstats.protect.rules import (
-    SYMBOLS,
     UNSAFE_BANNER,
     bases_kept,
     disclosure_rules,
     primary_frequencies,
     primary_rows,
 )
-from rapstats.spec import Disclosure, Spec
+from rapstats.spec import Disclosure
 from rapstats.table import Table, positions
+from rapstats.vocab import NOT_ASKED, SYMBOLS
 
 __all__ = [
     "NCHS_RELATIVE_FROM",
@@ -112,6 +112,9 @@ def protect(
     s = settings or summary.spec.disclosure
     by = tuple(summary.by)
     rows, freq = _published_tables(summary, publish)
+    # not asked ([z]): structurally empty, known to all; they take no part in suppression
+    rows, not_asked_rows = _NotAsked.split(rows)
+    freq, not_asked_freq = _NotAsked.split(freq)
     kept_bases = bases_kept(rows, s)
     row_supp, fr_supp, exposed = _suppress(summary, rows, freq, s, kept_bases)
     row_symbol, row_reason, unreliable, withhold = _row_status(
@@ -129,23 +132,51 @@ def protect(
     }
     if not unsafe_no_suppression:
         rows, freq = _withhold_suppressed(rows, freq, by, row_supp, fr_supp, kept_bases, withhold)
-    spec, rows, freq, redacted = _redact_labels(summary, rows, freq)
+    rows = not_asked_rows.rejoin(_set_status(rows, row_symbol, row_reason), by)
+    freq = not_asked_freq.rejoin(_set_status(freq, fr_symbol, fr_reason), by)
+    redacted_parts, redacted = _redact_labels(summary, rows, freq)
+    shown = not_asked_rows.mask.any() or not_asked_freq.mask.any()
     disclosure = {
         "rules": disclosure_rules(s, unsafe=unsafe_no_suppression),
-        "symbols": dict(SYMBOLS),
+        "symbols": {k: v for k, v in SYMBOLS.items() if k != NOT_ASKED or shown},
         "unsafe": bool(unsafe_no_suppression),
         "banner": UNSAFE_BANNER if unsafe_no_suppression else None,
         "settings": {k: getattr(s, k) for k in Disclosure.__dataclass_fields__},
         "suppressed": counts,
         "redacted_labels": redacted,
     }
-    return dataclasses.replace(
-        summary,
-        table=_set_status(rows, row_symbol, row_reason),
-        frequency_table=_set_status(freq, fr_symbol, fr_reason),
-        spec=spec,
-        disclosure=disclosure,
-    )
+    return dataclasses.replace(summary, **redacted_parts, disclosure=disclosure)
+
+
+@dataclass(frozen=True, slots=True)
+class _NotAsked:
+    """The rows of a table that are not asked (``[z]``, set at estimation), taken out of it
+    before suppression and put back after, every data-derived value withheld."""
+
+    table: Table
+    mask: np.ndarray
+
+    @classmethod
+    def split(cls, table: Table) -> tuple[Table, _NotAsked]:
+        """The table without its not-asked rows, and those rows."""
+        mask = np.array([v == NOT_ASKED for v in table["symbol"].tolist()], dtype=bool)
+        return (table.take(~mask) if mask.any() else table), cls(table.take(mask), mask)
+
+    def rejoin(self, protected: Table, by: tuple[str, ...]) -> Table:
+        """``protected`` (the other rows, status set) with the not-asked rows back in their
+        places, carrying only their public columns and their status."""
+        if not self.mask.any():
+            return protected
+        public = (*PUBLIC_ROW_COLUMNS, *PUBLIC_FREQ_COLUMNS, *map(group_column, by), *_STATUS)
+        held = _withhold(self.table, np.ones(len(self.table), dtype=bool), keep=public)
+        held = _set_status(held, held["symbol"], held["reason"])
+        out = {}
+        for c in protected.columns:
+            a, b = protected[c], held[c]
+            column = np.empty(len(self.mask), dtype=a.dtype if a.dtype == b.dtype else object)
+            column[~self.mask], column[self.mask] = a, b
+            out[c] = column
+        return Table(out, length=len(self.mask))
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,8 +380,9 @@ def protect_changes(changes: Table, now: Summary, previous: Summary) -> Table:
     -------
     Table
         ``changes`` with ``base_from`` and ``base_to`` (each wave's published base; missing
-        where the change is withheld), ``symbol`` (the withheld row's symbol, ``[c]`` first)
-        and the change and its interval missing where a wave's share is not published.
+        where the change is withheld), ``symbol`` (``[z]`` where a wave did not ask the
+        question, else the withheld row's symbol, ``[c]`` first) and every data-derived field
+        missing where a wave's share is not published.
     """
     changes = _redact_rows(changes, now.by)
     found = _published_status(changes, (now, previous))
@@ -392,12 +424,12 @@ def protect_trend(trend: Table, waves: tuple[Summary, ...]) -> Table:
 
 def _symbols(found: list[tuple[tuple[Any, Any], ...]]) -> np.ndarray:
     """The symbol of each comparison of the waves' cells ``found`` ((symbol, base) each):
-    ``[c]`` if any is withheld, else ``[x]`` if any is unreliable or missing, else None."""
+    ``[z]`` if a wave did not ask the question, else ``[c]`` if any is withheld, else ``[x]``
+    if any is unreliable or missing, else None."""
     out = np.full(len(found), None, dtype=object)
     for k, cells in enumerate(found):
-        hidden = [symbol for symbol, _ in cells if symbol in ("[c]", "[x]")]
-        if hidden:
-            out[k] = "[c]" if "[c]" in hidden else "[x]"
+        symbols = [symbol for symbol, _ in cells]
+        out[k] = next((f for f in (NOT_ASKED, "[c]", "[x]") if f in symbols), None)
     return out
 
 
@@ -429,13 +461,17 @@ def _cells_published(summary: Summary) -> dict[tuple[Any, Any, Any], tuple[Any, 
     return out
 
 
-def _redact_labels(summary: Summary, rows: Table, freq: Table) -> tuple[Spec, Table, Table, int]:
+def _redact_labels(summary: Summary, rows: Table, freq: Table) -> tuple[dict[str, Any], int]:
     """Text that came from the export (question texts, options, answers, group values, column
     headers in the spec) with personal data in it is redacted
     (:func:`rapstats.protect.redact.redact`) in the spec and both tables alike, so that labels still
-    match. Identifiers (question ids, group names) are kept: they key the tables; so is the
+    match; so is the user's text in the input block (wave names, columns read) and the methods
+    notes. Identifiers (question ids, group names) are kept: they key the tables; so is the
     spec's ``[report]`` title block, the publisher's own words (its contact address is meant
-    to be published)."""
+    to be published), and the input's path and digest.
+
+    Returns the redacted ``spec``, ``table``, ``frequency_table``, ``source`` and ``methods``
+    (as :func:`dataclasses.replace` takes them), and the number of labels redacted."""
     from rapstats.personal import redact
 
     cache: dict[str, str] = {}
@@ -449,8 +485,8 @@ def _redact_labels(summary: Summary, rows: Table, freq: Table) -> tuple[Spec, Ta
     def deep(value: Any) -> Any:
         if isinstance(value, str):
             return text(value)
-        if isinstance(value, tuple):
-            return tuple(deep(v) for v in value)
+        if isinstance(value, tuple | list):
+            return type(value)(deep(v) for v in value)  # notes: a list
         if isinstance(value, Mapping):
             return {deep(k): deep(v) for k, v in value.items()}
         if dataclasses.is_dataclass(value):
@@ -464,11 +500,21 @@ def _redact_labels(summary: Summary, rows: Table, freq: Table) -> tuple[Spec, Ta
             )
         return value
 
+    def source(value: Any) -> Any:  # the input block: not its paths, digests, platforms
+        if isinstance(value, Mapping):
+            fixed = ("path", "sha256", "platform")
+            return {k: v if k in fixed else source(v) for k, v in value.items()}
+        return [source(v) for v in value] if isinstance(value, list) else deep(value)
+
     groups = [group_column(b) for b in summary.by]
-    spec = deep(summary.spec)
-    rows = rows.assign({c: clean(rows[c]) for c in ("text", "option", *groups)})
-    freq = freq.assign({c: clean(freq[c]) for c in ("answer", *groups)})
-    return spec, rows, freq, sum(1 for k, v in cache.items() if k != v)
+    parts = {
+        "spec": deep(summary.spec),
+        "table": rows.assign({c: clean(rows[c]) for c in ("text", "option", *groups)}),
+        "frequency_table": freq.assign({c: clean(freq[c]) for c in ("answer", *groups)}),
+        "source": source(summary.source),
+        "methods": {k: deep(v) if k == "notes" else v for k, v in summary.methods.items()},
+    }
+    return parts, sum(1 for k, v in cache.items() if k != v)
 
 
 def _clean_labels(values: np.ndarray, text: Callable[[str], str]) -> np.ndarray:

@@ -1,7 +1,7 @@
 """The disclosure rules in force, as sentences for every output's methods note, and the symbols.
 
-The symbols are the Government Statistical Service's ("Symbols in tables, definitions and
-help"); ``docs/disclosure.md`` says when each is set.
+The symbols and their legend are :data:`rapstats.vocab.SYMBOLS`; ``docs/disclosure.md`` says
+when each is set.
 """
 
 from __future__ import annotations
@@ -13,11 +13,6 @@ from rapstats.spec import Disclosure
 from rapstats.table import Table
 
 UNSAFE_BANNER = "UNSUPPRESSED – NOT FOR PUBLICATION"
-SYMBOLS: dict[str, str] = {
-    "[c]": "confidential: not published, to protect the people who responded",
-    "[u]": "low reliability: published, but treat with caution",
-    "[x]": "not available",
-}
 
 
 def disclosure_rules(settings: Disclosure | None = None, *, unsafe: bool = False) -> list[str]:

@@ -108,7 +108,9 @@ class Question:
     ``positive`` the ones that count as a positive answer; ``exclude`` the ones left out of the
     base. For ``type="multi"`` either ``columns`` (one column per option, in ``options``
     order; a ticked cell holds the label, ``1``, ``x``, ``y``/``yes`` or ``true``) or
-    ``column`` with a ``separator`` between the chosen labels.
+    ``column`` with a ``separator`` between the chosen labels. ``reworded`` are other wordings
+    of ``column`` (a question reworded between waves: ``column = ["new", "old"]`` in the
+    spec), tried in order when ``column`` is not in an export.
     """
 
     id: str
@@ -126,11 +128,17 @@ class Question:
     missing_values: tuple[str, ...] = ()
     baseline: Baseline | None = None
     scale: str | None = field(default=None, compare=False)
+    reworded: tuple[str, ...] = ()
+
+    @property
+    def wordings(self) -> tuple[str, ...]:
+        """The names of its one column, first choice first: ``column``, then ``reworded``."""
+        return (self.column, *self.reworded) if self.column else ()
 
     @property
     def source_columns(self) -> tuple[str, ...]:
-        """The export columns this question reads."""
-        return self.columns if self.columns else ((self.column,) if self.column else ())
+        """The export columns this question may read (every wording of its column)."""
+        return self.columns if self.columns else self.wordings
 
 
 @dataclass(frozen=True, slots=True)

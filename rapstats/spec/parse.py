@@ -172,7 +172,8 @@ def _parse_question(
             hint="rename the [questions.ID] table",
         )
     qtype = t.choice("type", QUESTION_TYPES, "single")
-    column, columns = _question_columns(t, qtype)
+    wordings, columns = _question_columns(t, qtype)
+    column = wordings[0] if wordings else None
     scale_name = t.get("scale", str)
     answers = _answers(t, scale_name, scales, default_exclude)
     _check_answers(t, qtype, columns, answers)
@@ -194,14 +195,26 @@ def _parse_question(
         missing_values=t.strings("missing_values"),
         baseline=baseline,
         scale=scale_name,
+        reworded=wordings[1:],
     )
     t.done()
     return q
 
 
-def _question_columns(t: TomlTable, qtype: str) -> tuple[str | None, tuple[str, ...]]:
-    """A question's ``column`` or ``columns`` (one of them, ``columns`` only for multi)."""
-    column = t.get("column", str)
+def _question_columns(t: TomlTable, qtype: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A question's ``column`` (its wordings: one name, or a list of names first choice first)
+    or ``columns`` (one of them, ``columns`` only for multi)."""
+    raw = t.get("column", object)
+    column = [raw] if isinstance(raw, str) else raw
+    if column is not None and not (
+        isinstance(column, list) and column and all(isinstance(c, str) for c in column)
+    ):
+        raise t.error(
+            "column",
+            "must be a column name or a non-empty list of names",
+            'give column = "Name", or for a reworded question column = ["New wording", '
+            '"Old wording"]',
+        )
     columns = t.strings("columns")
     if column is None and not columns:
         raise t.error("column", "is missing", "name the export column that holds the answers")
@@ -209,7 +222,7 @@ def _question_columns(t: TomlTable, qtype: str) -> tuple[str | None, tuple[str, 
         raise t.error("columns", "is given with column", "give one of column or columns")
     if columns and qtype != "multi":
         raise t.error("columns", "is only for multi-select questions", 'add type = "multi"')
-    return column, columns
+    return tuple(dict.fromkeys(column or ())), columns
 
 
 class _Answers(NamedTuple):

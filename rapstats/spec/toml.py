@@ -51,7 +51,9 @@ def _plain(v: Any) -> Any:
 
 def _question_dict(q: Question) -> dict[str, Any]:
     """A question's table: the keys that differ from their defaults (``exclude`` always)."""
-    d: dict[str, Any] = {"column": q.column} if q.column else {"columns": list(q.columns)}
+    d: dict[str, Any] = {"columns": list(q.columns)}
+    if q.column:
+        d = {"column": list(q.wordings) if q.reworded else q.column}
     d["text"] = q.text
     if q.type != "single":
         d["type"] = q.type
