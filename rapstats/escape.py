@@ -9,9 +9,9 @@ enters the syntax:
   Unicode line separators and bidirectional overrides are shown as escapes (``\\x1b``,
   ``\\u202e``), so ANSI/OSC sequences are printed, never obeyed, and no format (PDF, SVG,
   XLSX, ODS) can be stopped by a character XML cannot hold.
-* :func:`csv_cell` and :func:`csv_note`: a CSV text cell that a spreadsheet would read as a
-  formula (``=``, ``+``, ``-``, ``@``, tab or carriage return first) gets a leading
-  apostrophe (OWASP CSV injection guidance). Numbers are never passed here.
+* :func:`csv_cell`: a CSV text cell that a spreadsheet would read as a formula (``=``,
+  ``+``, ``-``, ``@``, tab or carriage return first) gets a leading apostrophe (OWASP CSV
+  injection guidance). Numbers are never passed here.
 * :func:`markdown`: HTML, autolinks, links, images, emphasis and table pipes are escaped so
   that they show as text (CommonMark/GFM backslash escapes and entities).
 * :func:`json_text`: JSON as written by ``json.dumps(ensure_ascii=False)`` with the
@@ -70,15 +70,6 @@ def csv_cell(text: str) -> str:
     """
     text = "\n".join(visible(line) for line in text.split("\n"))
     return "'" + text if text.startswith(_FORMULA) else text
-
-
-# In a ``# note`` line a spreadsheet still splits fields at commas (and unquotes them).
-_NOTE_FIELD = re.compile(r'(,[ "]*)(?=[=+\-@\t\r])')
-
-
-def csv_note(text: str) -> str:
-    """A ``# `` note line of a CSV, one line, with no field a spreadsheet reads as a formula."""
-    return "# " + _NOTE_FIELD.sub(r"\1'", visible(" ".join(text.split())))
 
 
 _MD_INLINE = re.compile(r"[\\`*_|~]|\](?=[(\[])")

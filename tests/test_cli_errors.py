@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 
 import pytest
@@ -102,6 +104,11 @@ def test_unsafe_mode_is_loud_at_the_top_of_every_format(runner, fmt):
         doc = json.loads(result.stdout)
         first = f"{next(iter(doc))}: {doc['warning']}"  # the first key of the object
         assert doc["disclosure"]["unsafe"] is True
+    elif fmt == "csv":  # plain CSV: a first column "warning" holds the banner in every row
+        rows = list(csv.reader(io.StringIO(result.stdout)))
+        assert rows[0][0] == "warning" and len(rows) > 1
+        assert {r[0] for r in rows[1:]} == {"UNSUPPRESSED – NOT FOR PUBLICATION"}
+        first = result.stderr.split("rapstats: note: ", 1)[1]  # and the first note
     else:
         first = result.stdout.splitlines()[0]
     assert "UNSUPPRESSED" in first and "NOT FOR PUBLICATION" in first

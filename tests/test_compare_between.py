@@ -266,7 +266,7 @@ def test_csv_spreads_the_by_group_and_names_the_notes(runner):
         "group:team",
         "wave_from",
     ]
-    notes = result.stdout.split("\n# ", 1)[1]
+    notes = result.stderr.split("rapstats: note: ", 1)[1]  # plain CSV: notes on stderr
     assert "svychisq" in notes and "svycontrast" in notes and "withheld" in notes
 
 

@@ -8,6 +8,7 @@ expected from a file are counted here from its raw text with the csv module.
 from __future__ import annotations
 
 import csv
+import io
 import os
 from pathlib import Path
 
@@ -39,8 +40,8 @@ def _rows(name: str, encoding: str = "utf-8") -> list[list[str]]:
 def _freq(result) -> dict[tuple[str, str], int]:
     """(question, answer) -> count from `freq --format csv` output."""
     assert result.exit_code == 0, result.stderr
-    lines = [line for line in result.stdout.splitlines() if not line.startswith("#")]
-    return {(r["question"], r["answer"]): int(r["count"]) for r in csv.DictReader(lines)}
+    rows = csv.DictReader(io.StringIO(result.stdout))
+    return {(r["question"], r["answer"]): int(r["count"]) for r in rows}
 
 
 # --- 4. formula cells never calculated --------------------------------------------------------

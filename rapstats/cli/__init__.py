@@ -91,9 +91,10 @@ def summarize(ctx: click.Context, fmt: str, output: Path | None, **params: Any) 
         rapstats summarize data/sample/feedback.csv --spec data/sample/feedback.toml --by area
     """
     from rapstats.render import render_summary
+    from rapstats.render.tables import summary_notes
 
     summary = _summary(ctx, output, ("rows",), **params)
-    _emit(ctx, render_summary(summary, fmt), output)
+    _emit(ctx, render_summary(summary, fmt), output, summary_notes(summary), apart=fmt == "csv")
 
 
 @cli.command()
@@ -111,9 +112,11 @@ def freq(ctx: click.Context, fmt: str, output: Path | None, **params: Any) -> No
         rapstats freq data/sample/feedback.csv --spec data/sample/feedback.toml --format csv
     """
     from rapstats.render import render_frequencies
+    from rapstats.render.tables import summary_notes
 
     summary = _summary(ctx, output, ("rows", "frequencies"), **params)
-    _emit(ctx, render_frequencies(summary, fmt), output)
+    text = render_frequencies(summary, fmt)
+    _emit(ctx, text, output, summary_notes(summary), apart=fmt == "csv")
 
 
 @cli.command()
@@ -176,11 +179,12 @@ def comments(
         rapstats comments data/sample/feedback.csv --spec data/sample/feedback.toml --by area
     """
     from rapstats.pipeline import comments_file
-    from rapstats.render.tables import render_comments
+    from rapstats.render.tables import comments_notes, render_comments
 
     _check({"--output": output}, {"export": export, "spec": spec_path})
     quoted, title, notes = comments_file(export, spec_path, **params)
-    _emit(ctx, render_comments(quoted, fmt, title=title), output)
+    text = render_comments(quoted, fmt, title=title)
+    _emit(ctx, text, output, comments_notes(quoted), apart=fmt == "csv")
     note(ctx, *notes)
 
 

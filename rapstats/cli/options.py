@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -229,8 +229,15 @@ def _format_option(choices: tuple[str, ...], **shown: Any) -> Decorator:
     return click.option("--format", "fmt", type=click.Choice(choices), default=choices[0], **shown)
 
 
+_NOTES = "rapstats.notes"  # where --notes FILE is kept (ctx.meta), for _check and _emit
+
+
+def _notes_file(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    ctx.meta[_NOTES] = value
+
+
 def output_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    """--format and --output."""
+    """--format, --output and --notes (kept for :func:`_check` and :func:`_emit`)."""
     return _options(
         _format_option(FORMATS, show_default=True, help="Output format."),
         click.option(
@@ -240,26 +247,59 @@ def output_options(f: Callable[..., Any]) -> Callable[..., Any]:
             help="Write to this file (atomically; never over an input) instead of standard "
             "output (-).",
         ),
+        click.option(
+            "--notes",
+            type=_Path(dir_okay=False),
+            metavar="FILE",
+            expose_value=False,
+            callback=_notes_file,
+            help="Also write the output's notes (methods, disclosure legend, warnings) to FILE, "
+            "one a line. CSV holds no notes: they go to FILE, else to standard error.",
+        ),
     )(f)
 
 
 def _check(outputs: dict[str, Path | None], inputs: dict[str, Path | None]) -> None:
-    """Refuse any of ``outputs`` (by option) that would replace one of ``inputs`` (by role),
-    as :func:`rapstats.files.check_output`."""
+    """Refuse any of ``outputs`` (by option), and ``--notes FILE``, that would replace one of
+    ``inputs`` (by role), as :func:`rapstats.files.check_output`."""
     from rapstats.files import check_output
 
+    notes = click.get_current_context().meta.get(_NOTES)
+    if notes is not None:
+        output = outputs.get("--output")
+        if output is not None and os.path.realpath(output) == os.path.realpath(notes):
+            raise click.UsageError("--notes and --output name the same file")
+        outputs = {**outputs, "--notes": notes}
     for option, path in outputs.items():
         check_output(path, inputs, option=option)
 
 
-def _emit(ctx: click.Context, text: str, output: Path | None) -> None:
-    if output is None:
-        click.echo(text, nl=False)
-        return
+def _emit(
+    ctx: click.Context,
+    text: str,
+    output: Path | None,
+    notes: Sequence[str] = (),
+    *,
+    apart: bool = False,
+) -> None:
+    """Write ``text`` to ``output`` (standard output if None), then its ``notes`` to
+    ``--notes FILE`` if given, else, when the text leaves them out (``apart``: CSV), to
+    standard error as ``note:`` lines."""
     from rapstats.files import write_atomic
 
-    write_atomic(output, text)
-    note(ctx, f"wrote {output}")
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text)
+        note(ctx, f"wrote {output}")
+    path = ctx.meta.get(_NOTES)
+    if path is not None:
+        from rapstats.escape import visible
+
+        write_atomic(path, "".join(visible(" ".join(n.split())) + "\n" for n in notes))
+        note(ctx, f"wrote the notes to {path}")
+    elif apart:
+        note(ctx, *(f"note: {n}" for n in notes))
 
 
 def _summary(

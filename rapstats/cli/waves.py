@@ -20,7 +20,7 @@ from rapstats.vocab import ADJUST_CHOICES, COMPARE_AGAINST
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from rapstats.pipeline import ReadOptions
+    from rapstats.pipeline import Comparison, ReadOptions
 
 
 @click.command()
@@ -110,7 +110,6 @@ def compare(
         rapstats compare staff.csv --spec staff.toml --between area --reference North
     """
     from rapstats.pipeline import Estimation, compare_files
-    from rapstats.render.changes import render_changes
 
     if between is not None or reference is not None:
         _between(ctx, exports, spec_path, between, reference, by, read, confidence, adjust)
@@ -130,8 +129,7 @@ def compare(
         estimation=Estimation(confidence=confidence, adjust=adjust),
         unsafe_no_suppression=unsafe_no_suppression,
     )
-    c = comparison
-    _emit(ctx, render_changes(c.changes, c.waves, c.summaries, fmt, by=c.by), output)
+    _emit_changes(ctx, comparison, fmt, output)
     note(ctx, *notes)
 
 
@@ -148,7 +146,6 @@ def _between(
 ) -> None:
     """``compare EXPORT --between GROUP``: the differences between the levels of a group."""
     from rapstats.pipeline import Estimation, compare_groups, compare_groups_in_waves
-    from rapstats.render.changes import render_changes
 
     if between is None:
         raise click.UsageError("--reference needs --between GROUP", ctx=ctx)
@@ -173,10 +170,13 @@ def _between(
         names = params["wave_names"]
         names = None if names is None else [n.strip() for n in names.split(",")]
         comparison, notes = compare_groups_in_waves(exports, spec_path, wave_names=names, **options)
-    c = comparison
-    _emit(
-        ctx,
-        render_changes(c.changes, c.waves, c.summaries, params["fmt"], by=c.by),
-        params["output"],
-    )
+    _emit_changes(ctx, comparison, params["fmt"], params["output"])
     note(ctx, *notes)
+
+
+def _emit_changes(ctx: click.Context, c: Comparison, fmt: str, output: Path | None) -> None:
+    """Render and write a comparison with its notes (apart, for CSV)."""
+    from rapstats.render.changes import changes_notes, render_changes
+
+    text = render_changes(c.changes, c.waves, c.summaries, fmt, by=c.by)
+    _emit(ctx, text, output, changes_notes(c.changes, c.summaries), apart=fmt == "csv")

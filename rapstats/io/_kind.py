@@ -66,9 +66,11 @@ def refuse_non_export(path: Path, head: bytes) -> None:
 
 def _is_rapstats_table(text: str) -> bool:
     """Whether the text is a summarize or freq table written by rapstats: a CSV whose header
-    (after "# " banner lines) has its columns, or the terminal format's ruled header."""
+    (after "# " banner lines, and its "warning" column if unsuppressed) has its columns, or
+    the terminal format's ruled header."""
     lines = [line for line in text.lstrip().splitlines()[:4] if not line.startswith("#")]
     names = (lines or [""])[0].strip().split(",")
+    names = names[1:] if names[0] == "warning" else names
     if names[0] == "question" and any(c <= set(names) for c in _OUTPUT_COLUMNS):
         return True
     return bool(_RULED_HEADER.search(text))

@@ -8,8 +8,8 @@ the README): one row per comparison x question (x option): ``kind`` (``change`` 
 (to minus from, proportion units), ``change_low``, ``change_high``, ``method``, ``test``,
 ``statistic``, ``p_value``, ``p_adjusted``, ``significant``, ``flag`` (the status symbol). A
 withheld row has every data-derived field null. JSON adds ``inputs`` (wave name -> export),
-``methods`` (with ``comparison`` notes) and ``disclosure``; CSV ends with the notes as ``# ``
-lines.
+``methods`` (with ``comparison`` notes) and ``disclosure``; CSV is plain (its notes,
+:func:`changes_notes`, go apart; unsuppressed results have a first column ``warning``).
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from rapstats.render.tables import (
     p_text,
     pct,
     pp,
+    summary_notes,
 )
 from rapstats.table import Table
 from rapstats.vocab import ADJUSTMENT, level
@@ -81,6 +82,19 @@ def comparison_notes(later: Summary, changes: Table | None = None) -> list[str]:
     return notes
 
 
+def _method_notes(later: Summary, changes: Table) -> list[str]:
+    """How the changes (or the differences between groups) were made."""
+    if is_between(changes):
+        return between_notes(later, changes)
+    return comparison_notes(later, changes)
+
+
+def changes_notes(changes: Table, summaries: tuple[Summary, ...]) -> list[str]:
+    """Every note of :func:`render_changes`' outputs (the banner of unsuppressed results
+    first), for the formats that leave them out (CSV)."""
+    return summary_notes(summaries[-1], _method_notes(summaries[-1], changes))
+
+
 def render_changes(
     changes: Table,
     waves: tuple[str, ...],
@@ -96,9 +110,9 @@ def render_changes(
     later = summaries[-1]
     table = published(changes, by, CHANGE_COLUMNS)
     between = is_between(changes)
-    notes = between_notes(later, changes) if between else comparison_notes(later, changes)
-    if fmt == "csv":
-        return _csv_frame(table, later, extra=notes)
+    notes = _method_notes(later, changes)
+    if fmt == "csv":  # plain CSV: the notes go apart (changes_notes)
+        return _csv_frame(table, later)
     if fmt == "json":
         doc = {
             "rapstats_version": later.version,

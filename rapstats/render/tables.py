@@ -11,7 +11,10 @@ Schemas (stable; scripts may rely on them)
   ``significant``, ``effective_n``, ``flag``. Shares are proportions (0-1), unrounded; every
   data-derived field of a withheld row is ``null`` and ``flag`` holds its symbol.
 * **csv**: the same fields, one column ``group:NAME`` per grouping variable in place of
-  ``group``; empty cells for nulls.
+  ``group``; empty cells for nulls. Plain RFC 4180 (a header row, then data; LF line ends),
+  with no note lines: the notes (:func:`summary_notes`) go apart. An unsuppressed summary
+  (``--unsafe-no-suppression``) has a first column ``warning`` holding its banner in every
+  row.
 Frequencies (``rapstats freq``) have ``question``, grouping columns, ``answer``, ``kind``
 (``answer``, ``blank`` or ``not_answered``), ``count``, ``share_of_base``, ``in_base``,
 ``flag``. ``flag`` is the GSS symbol only (``[c]``, ``[u]``, ``[x]``); why a cell was withheld
@@ -28,12 +31,12 @@ import csv
 import io
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
-from rapstats.escape import csv_cell, csv_note, json_text, markdown, visible
+from rapstats.escape import csv_cell, json_text, markdown, visible
 from rapstats.estimate.columns import group_column
 from rapstats.estimate.summary import Summary
 from rapstats.spec import spec_to_dict
@@ -183,18 +186,39 @@ def _question_texts(summary: Summary) -> list[tuple[str, str]]:
     return list(zip(rows["question"][first].tolist(), rows["text"][first].tolist(), strict=True))
 
 
-def _csv_frame(table: Table, summary: Summary, *, extra: list[str] | None = None) -> str:
-    """CSV data, then ``extra`` notes and the methods note as trailing ``# `` lines
-    (``read_csv(comment="#")``)."""
-    buf = io.StringIO()
+WARNING_COLUMN = "warning"
+
+
+def _csv_frame(table: Table, summary: Summary) -> str:
+    """``table`` as plain RFC 4180 CSV: a header row, then the rows; no notes (see
+    :func:`summary_notes`). An unsuppressed summary's banner fills a first column
+    ``warning`` in the header and every row, so that such a file never passes for a
+    publishable one."""
     banner = _banner(summary)
+    cells = [_csv_column(table[c]) for c in table.columns]
+    header = [csv_cell(c) for c in table.columns]
     if banner:
-        buf.write(csv_note(banner) + "\n")
+        header = [WARNING_COLUMN, *header]
+        cells = [[csv_cell(banner)] * len(table), *cells]
+    return _csv_rows(header, zip(*cells, strict=True))
+
+
+def _csv_rows(header: list[str], rows: Iterable[Iterable[str]]) -> str:
+    """CSV text (RFC 4180 quoting, LF line ends) of a header and rows of cell texts."""
+    buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([csv_cell(c) for c in table.columns])
-    writer.writerows(zip(*(_csv_column(table[c]) for c in table.columns), strict=True))
-    buf.writelines(csv_note(line) + "\n" for line in [*(extra or []), *_footnotes(summary)])
+    writer.writerow(header)
+    writer.writerows(rows)
     return buf.getvalue()
+
+
+def summary_notes(summary: Summary, extra: Sequence[str] = ()) -> list[str]:
+    """The notes of a summary's outputs, one sentence each: its banner (unsuppressed),
+    ``extra``, the methods notes and the disclosure legend. The text formats print them;
+    CSV leaves them out (the command line shows them on stderr or writes them to
+    ``--notes FILE``)."""
+    banner = _banner(summary)
+    return [*([banner] if banner else []), *extra, *_footnotes(summary)]
 
 
 def _csv_column(values: np.ndarray) -> list[str]:
@@ -334,9 +358,8 @@ def _count(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-def render_comments(quoted: Any, fmt: str, *, title: str = "Comments") -> str:
-    """Quoted, redacted comments (:func:`rapstats.protect.redact.comments_of`) in ``fmt``."""
-    frame = quoted.comments
+def comments_notes(quoted: Any) -> list[str]:
+    """The notes of quoted comments: the redaction rules and what was withheld."""
     notes = list(quoted.rules)
     if quoted.withheld_groups:
         notes.append(
@@ -344,6 +367,13 @@ def render_comments(quoted: Any, fmt: str, *, title: str = "Comments") -> str:
             + ", ".join(quoted.withheld_groups)
             + "."
         )
+    return notes
+
+
+def render_comments(quoted: Any, fmt: str, *, title: str = "Comments") -> str:
+    """Quoted, redacted comments (:func:`rapstats.protect.redact.comments_of`) in ``fmt``."""
+    frame = quoted.comments
+    notes = comments_notes(quoted)
     if fmt == "json":
         doc = {
             "comments": frame.to_dict("records"),
@@ -353,12 +383,10 @@ def render_comments(quoted: Any, fmt: str, *, title: str = "Comments") -> str:
             "notes": notes,
         }
         return json_text(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
-    if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow([csv_cell(str(c)) for c in frame.columns])
-        writer.writerows([_csv_value(v) for v in row] for row in frame.itertuples(index=False))
-        return buf.getvalue() + "".join(csv_note(n) + "\n" for n in notes)
+    if fmt == "csv":  # plain CSV: the notes go apart (comments_notes)
+        header = [csv_cell(str(c)) for c in frame.columns]
+        rows = ([_csv_value(v) for v in r] for r in frame.itertuples(index=False))
+        return _csv_rows(header, rows)
     if fmt == "markdown":
         lines = [f"# {markdown(title)}", ""]
         lines += [
@@ -372,18 +400,15 @@ def render_comments(quoted: Any, fmt: str, *, title: str = "Comments") -> str:
     return _terminal([*lines, "", *[f"Note: {n}" for n in notes]])
 
 
-AUDIT_WARNING = (
-    "NOT FOR PUBLICATION: why each cell was withheld. The reasons narrow the hidden values; "
-    "they are for the analyst only."
-)
+AUDIT_MARK = "NOT FOR PUBLICATION"
 
 
 def render_suppression_audit(summaries: tuple[Summary, ...]) -> str:
     """The analyst's suppression audit: every flagged row of every table, with its reason.
 
-    CSV: a first ``#`` line marking it not for publication, then ``table``, ``question``,
-    ``option``, ``answer``, one ``group:NAME`` column per grouping variable, ``symbol`` and
-    ``reason``.
+    Plain CSV: ``warning`` (:data:`AUDIT_MARK` in every row: the file is not for
+    publication), ``table``, ``question``, ``option``, ``answer``, one ``group:NAME`` column
+    per grouping variable, ``symbol`` and ``reason``.
     """
     groups = list(dict.fromkeys(group_column(b) for s in summaries for b in s.by))
     header = ["table", "question", "option", "answer", *groups, "symbol", "reason"]
@@ -403,9 +428,4 @@ def render_suppression_audit(summaries: tuple[Summary, ...]) -> str:
                         _csv_value(rec["reason"]),
                     ]
                 )
-    buf = io.StringIO()
-    buf.write(f"# {AUDIT_WARNING}\n")
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([csv_cell(c) for c in header])
-    writer.writerows(lines)
-    return buf.getvalue()
+    return _csv_rows([WARNING_COLUMN, *header], ([AUDIT_MARK, *line] for line in lines))
