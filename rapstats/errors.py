@@ -30,7 +30,8 @@ class RapstatsError(Exception):
     message : str
         What is wrong, as one sentence.
     path : str or Path, optional
-        The file concerned (shown by name). Default None.
+        The file concerned, shown as given (``batch/north/export.csv``, not only its name).
+        Default None.
     row : int, optional
         The spreadsheet row number (header = row 1). Default None.
     column : str, optional
@@ -59,8 +60,8 @@ class RapstatsError(Exception):
 
     def __str__(self) -> str:
         where = []
-        if self.path is not None:
-            where.append(self.path.name)
+        if self.path is not None:  # as given: a batch log may hold many "export.csv"
+            where.append(str(self.path))
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column is not None:

@@ -132,6 +132,10 @@ class Export:
         Personal-data columns dropped at load.
     notes : tuple of str
         Things the loader did that the user should know (reported on stderr).
+    left_out : tuple of dict
+        What was read but left out, and why: ``{"what": "rows", "count": n, "reason": ...}``
+        (totals rows, Qualtrics previews) and ``{"what": "columns", "columns": [...],
+        "reason": ...}`` (personal data, by header or by contents).
     header_parts : dict
         Column -> the texts of its header rows, for exports with more than one header row
         (Qualtrics: tag, question text, import id; SurveyMonkey: question, choice). Inference
@@ -148,6 +152,7 @@ class Export:
     question_text: dict[str, str] = field(default_factory=dict)
     dropped: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    left_out: tuple[dict[str, Any], ...] = ()
     header_parts: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -96,12 +97,17 @@ def finish(
         )
 
     n = len(row_numbers)
+    left: list[dict[str, Any]] = []  # Export.left_out
     # when no column asked for is in the file, the caller names the missing ones
     keep_rows = _nonblank_rows(data, n) if data else np.ones(n, dtype=bool)
     if layout.platform == "plain":
+        before = int(keep_rows.sum())
         keep_rows = _drop_totals(tail or [], keep_rows, notes)
+        _left_rows(left, before - int(keep_rows.sum()), "totals or notes rows at the bottom")
     if layout.platform == "qualtrics":
+        before = int(keep_rows.sum())
         keep_rows = _qualtrics_rows(data, keep_rows, notes)
+        _left_rows(left, before - int(keep_rows.sum()), "survey previews, tests or spam (Status)")
     if not keep_rows.all():
         # a dropped totals row must not leave its labels behind
         data = {c: _subset(col, keep_rows) for c, col in data.items()}
@@ -119,11 +125,16 @@ def finish(
     # personal data by content, whatever the header ("Your email (optional)", "Respondent")
     kept = {column_key(k) for k in keep}
     by_content = personal_columns({c: v for c, v in data.items() if column_key(c) not in kept})
+    by_header = list(dropped)
     if by_content:
         dropped = [*dropped, *by_content]
         data = {c: v for c, v in data.items() if c not in by_content}
     if dropped:
         notes.append("left out personal data: " + ", ".join(dropped))
+    for names, found in ((by_header, "header"), (by_content, "contents")):
+        if names:
+            reason = f"personal data (by {found})"
+            left.append({"what": "columns", "columns": list(names), "reason": reason})
     return Export(
         path=path,
         platform=layout.platform,
@@ -135,8 +146,15 @@ def finish(
         question_text={k: v for k, v in layout.question_text.items() if k in data},
         dropped=tuple(dropped),
         notes=tuple(notes),
+        left_out=tuple(left),
         header_parts={k: v for k, v in layout.header_parts.items() if k in data},
     )
+
+
+def _left_rows(left: list[dict[str, Any]], count: int, reason: str) -> None:
+    """Record ``count`` rows left out for ``reason`` (none: nothing) in ``left``."""
+    if count:
+        left.append({"what": "rows", "count": count, "reason": reason})
 
 
 def _subset(col: Coded, rows: np.ndarray) -> Coded:
