@@ -241,7 +241,7 @@ def test_by_a_personal_data_column_says_so(runner) -> None:
     ],
 )
 def test_a_report_given_as_the_export_is_named(runner, name: str, what: str) -> None:
-    _error(run(runner, "summarize", REPORTS / name), f"Error: {name}: {what}", "Fix:")
+    _error(run(runner, "summarize", REPORTS / name), f"Error: {REPORTS / name}: {what}", "Fix:")
 
 
 @pytest.mark.parametrize(

@@ -28,10 +28,11 @@ def _run(*args: str):
 
 @pytest.mark.parametrize("name", BAD)
 def test_bad_input_exits_1_with_one_error_line(name: str) -> None:
-    result = _run("summarize", str((DATA / name).resolve()))
+    given = str((DATA / name).resolve())
+    result = _run("summarize", given)
     assert result.exit_code == 1, result.output
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"Error: {name}")
+    assert len(lines) == 1 and lines[0].startswith(f"Error: {given}")  # the path as given
     assert "Traceback" not in result.stderr
 
 

@@ -119,7 +119,7 @@ def test_by_breaks_every_workstream_down_by_its_groups():
 def test_unknown_names_in_report_are_one_line_spec_errors(runner, tmp_path, spec, message):
     result = run(runner, "report", EXPORT, "--spec", DATA / spec, "--out", tmp_path / "r")
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {message}\n"
+    assert result.stderr == f"Error: {DATA / message}\n"  # the spec's path as given
     with pytest.raises(SpecError, match="which is not a"):
         load_spec(DATA / spec)
 

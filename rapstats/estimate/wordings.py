@@ -18,8 +18,9 @@ from rapstats.spec import Spec, fold_label
 
 def source_of(export: Export, responses: Responses) -> dict[str, Any]:
     """The input block of an export: ``path``, ``sha256``, ``rows_read``, ``platform``,
-    ``left_out`` (what the loader left out and why, as ``Export.left_out``); ``columns`` (question -> column) where a question was read from another wording than
-    its first; ``not_asked`` (question ids) where a question was not asked."""
+    ``left_out`` (what the loader left out and why, as ``Export.left_out``); ``columns``
+    (question -> column) where a question was read from another wording than its first;
+    ``not_asked`` (question ids) where a question was not asked."""
     source: dict[str, Any] = {
         "path": str(export.path),
         "sha256": export.sha256,

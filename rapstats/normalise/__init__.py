@@ -93,7 +93,7 @@ def normalise(
         if spec.source == "inferred":  # the fix names the spec: say how to get one
             exc.hint = (
                 f"{exc.hint}; no --spec was given: write the inferred spec with `rapstats "
-                f"init {export.path.name} -o spec.toml`, edit it and pass it with --spec"
+                f"init {export.path} -o spec.toml`, edit it and pass it with --spec"
             )
         raise
     groups = {}
