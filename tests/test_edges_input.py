@@ -158,9 +158,9 @@ def test_scale_with_typos_stays_a_question_and_names_the_rows(runner) -> None:
         result,
         f'row {typos[0]}, column "The service met my needs"',
         '"Stongly agree" is not an option',
-        "(3 rows in all)",
+        "(3 rows in all hold 3 unknown labels, listed by `rapstats check`)",
         'did you mean "Strongly agree"?',
-        "rapstats init edge_weight_typos.csv",
+        f"rapstats init {DATA / 'edge_weight_typos.csv'}",  # the export as given
     )
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from rapstats import __version__
+from rapstats.cli.check import check
 from rapstats.cli.options import (
     CONFIDENCE,
     _check,
@@ -445,6 +446,7 @@ def report(
 
 
 cli.add_command(compare)
+cli.add_command(check)
 
 
 def main() -> None:

@@ -36,7 +36,15 @@ import numpy as np
 from rapstats.errors import InputError
 from rapstats.io import Coded, Export
 from rapstats.labels import BLANK_LABEL, DEFAULT_SEPARATORS
-from rapstats.normalise._answers import BLANK, code_multi_joined, code_multi_split, code_single
+from rapstats.normalise._answers import (
+    BLANK,
+    ROWS_SHOWN,
+    UnknownLabel,
+    Unknowns,
+    code_multi_joined,
+    code_multi_split,
+    code_single,
+)
 from rapstats.normalise._columns import ColumnFinder
 from rapstats.normalise._groups import code_group
 from rapstats.normalise._waves import WAVE, check_asked, pool_waves
@@ -61,7 +69,12 @@ class Responses:
 
 
 def normalise(
-    export: Export, spec: Spec, *, by: tuple[str, ...] = (), not_asked: bool = False
+    export: Export,
+    spec: Spec,
+    *,
+    by: tuple[str, ...] = (),
+    not_asked: bool = False,
+    unknown: Unknowns = None,
 ) -> Responses:
     """Code every answer of ``export`` against ``spec``; derive the groups named in ``by``.
 
@@ -76,6 +89,10 @@ def normalise(
     not_asked : bool
         The export is one wave of several (default False): a question none of whose
         columns is in it was not asked in it (``Responses.asked``) rather than an error.
+    unknown : list of UnknownLabel, optional
+        Collect every answer that matches no option here (as :class:`UnknownLabel`: value,
+        count, first rows) and code it blank, rather than stop at the first with an
+        InputError (default None). ``rapstats check`` lists them so.
 
     Raises
     ------
@@ -88,7 +105,7 @@ def normalise(
     coded = _Coded(export.rows_read)
     try:
         for q in spec.questions:
-            coded.add(export, q, frame, not_asked=not_asked)
+            coded.add(export, q, frame, not_asked=not_asked, unknown=unknown)
     except InputError as exc:
         if spec.source == "inferred":  # the fix names the spec: say how to get one
             exc.hint = (
@@ -129,13 +146,23 @@ class _Coded:
         self.asked: dict[str, np.ndarray] = {}
         self.columns: dict[str, str | None] = {}
 
-    def add(self, export: Export, q: Question, frame: ColumnFinder, *, not_asked: bool) -> None:
-        """Code question ``q``: from its columns, or as not asked (every answer blank)."""
+    def add(
+        self,
+        export: Export,
+        q: Question,
+        frame: ColumnFinder,
+        *,
+        not_asked: bool,
+        unknown: Unknowns,
+    ) -> None:
+        """Code question ``q``: from its columns, or as not asked (every answer blank);
+        unknown labels collected in ``unknown`` (None: the first is an error)."""
         if q.columns:  # a multi-select question split into one column per option
             present = [c for c in q.columns if frame.find(c) is not None]
             if present or not not_asked:
                 cols = [frame.get(c, q) for c in q.columns]
-                self.ticked[q.id], self.answered[q.id] = code_multi_split(export, q, cols)
+                ticks = code_multi_split(export, q, cols, unknown)
+                self.ticked[q.id], self.answered[q.id] = ticks
                 return
             found = None
         else:
@@ -144,10 +171,11 @@ class _Coded:
         if found is None:
             self._not_asked(q)
         elif q.type == "single":
-            self.answers[q.id] = code_single(export, q, found)
+            self.answers[q.id] = code_single(export, q, found, unknown)
         elif q.type == "multi":
             sep = q.separator or DEFAULT_SEPARATORS.get(export.platform)
-            self.ticked[q.id], self.answered[q.id] = code_multi_joined(export, q, found, sep)
+            ticks = code_multi_joined(export, q, found, sep, unknown)
+            self.ticked[q.id], self.answered[q.id] = ticks
         else:
             self.text[q.id] = found[1]
 
@@ -163,4 +191,15 @@ class _Coded:
             self.text[q.id] = Coded(np.full(self.n, -1, dtype=np.int32), ())
 
 
-__all__ = ["BLANK", "BLANK_LABEL", "WAVE", "Responses", "check_asked", "normalise", "pool_waves"]
+__all__ = [
+    "BLANK",
+    "BLANK_LABEL",
+    "ColumnFinder",
+    "ROWS_SHOWN",
+    "WAVE",
+    "Responses",
+    "UnknownLabel",
+    "check_asked",
+    "normalise",
+    "pool_waves",
+]

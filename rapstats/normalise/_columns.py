@@ -21,6 +21,11 @@ class ColumnFinder:
         columns = self.export.columns
         return name if name in columns else self.folded.get(fold_label(name or ""))
 
+    def suggest(self, name: str | None) -> str | None:
+        """The export column closest to ``name`` (difflib, ratio 0.6 or more), or None."""
+        close = difflib.get_close_matches(name or "", list(self.export.columns), n=1, cutoff=0.6)
+        return close[0] if close else None
+
     def question(self, q: Question, *, not_asked: bool = False) -> tuple[str, Coded] | None:
         """The column of question ``q``: its first wording in the export (its values).
 
@@ -86,8 +91,8 @@ class ColumnFinder:
                     hint="remove it from the spec, or keep it as a group with personal = true "
                     "(its values are then published as group labels)",
                 )
-            close = difflib.get_close_matches(name or "", list(columns), n=1, cutoff=0.6)
-            hint = f'did you mean "{close[0]}"? ' if close else ""
+            close = self.suggest(name)
+            hint = f'did you mean "{close}"? ' if close else ""
             raise SpecError(
                 f'the spec names column "{name}" ({where}), which is not in the export',
                 path=self.export.path,
