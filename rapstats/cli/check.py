@@ -36,7 +36,7 @@ def check(
     """
     from rapstats.escape import visible
     from rapstats.personal import redact
-    from rapstats.pipeline.check import check_file
+    from rapstats.pipeline import check_file
     from rapstats.render.check import render_check
 
     report = check_file(export, spec_path, read=read)

@@ -11,6 +11,7 @@ columns kept and disclosure control applied the same way whatever the output:
   named by :func:`wave_names`), pooled and grouped by ``wave``;
 * :func:`comments_file`: quotable, redacted free text;
 * :func:`starter_spec`: the spec ``rapstats init`` infers, as TOML;
+* :func:`check_file`: the dry run of ``rapstats check`` (a :class:`CheckReport`);
 * :func:`build_report`: the report model (headline, breakdowns, earlier waves via compare_files);
 * :func:`compare_files`: the change of every share between waves (by group too), and trends;
 * :func:`compare_groups`: the differences between the levels of a group of one export, and
@@ -22,6 +23,7 @@ Notes are returned, never printed: the CLI shows them only when every step succe
 from __future__ import annotations
 
 from rapstats.pipeline.between import compare_groups, compare_groups_in_waves
+from rapstats.pipeline.check import CheckReport, check_file
 from rapstats.pipeline.compare import AGAINST, Comparison, compare_files
 from rapstats.pipeline.report import MAX_GROUP_LEVELS, ReportData, build_report, report_data
 from rapstats.pipeline.survey import (
@@ -43,6 +45,7 @@ from rapstats.pipeline.survey import (
 __all__ = [
     "AGAINST",
     "MAX_GROUP_LEVELS",
+    "CheckReport",
     "Comparison",
     "compare_files",
     "compare_groups",
@@ -52,6 +55,7 @@ __all__ = [
     "ReadOptions",
     "ReportData",
     "build_report",
+    "check_file",
     "comments_file",
     "open_survey",
     "open_waves",
