@@ -10,6 +10,7 @@ line ``summarize`` would print.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,7 @@ from rapstats.pipeline.survey import ReadOptions
 
 if TYPE_CHECKING:
     from rapstats.io import Export
-    from rapstats.normalise import ColumnFinder, UnknownLabel
+    from rapstats.normalise import ColumnFinder, Responses, UnknownLabel
     from rapstats.spec import Group, Question, Spec
 
 
@@ -159,13 +160,14 @@ def check_file(
     )
 
 
-def _normalise(export: Export, spec: Spec, **options: Any) -> Any:
+def _normalise(export: Export, spec: Spec, **options: Any) -> Responses:
+    """:func:`rapstats.normalise.normalise` (imported when first needed)."""
     from rapstats.normalise import normalise
 
     return normalise(export, spec, **options)
 
 
-def _run(step: Any, problems: list[str]) -> Any:
+def _run(step: Callable[[], Responses], problems: list[str]) -> Responses | None:
     """``step()``, or None with its error's line added to ``problems``."""
     try:
         return step()
