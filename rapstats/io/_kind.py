@@ -50,7 +50,7 @@ def refuse_non_export(path: Path, head: bytes) -> None:
             "is a survey spec (TOML), not a survey export",
             path=path,
             hint=f"give the export first and the spec with --spec, as in rapstats summarize "
-            f"EXPORT --spec {path.name}",
+            f"EXPORT --spec {path}",
         )
     elif start.startswith("# ") and "\n|" in text:
         what = "a Markdown document (such as rapstats' report.md)"

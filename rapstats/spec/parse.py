@@ -74,7 +74,7 @@ def _refuse_export(path: Path, raw: bytes) -> None:
             "is a survey export, not a spec",
             path=path,
             hint=f"give the export first and the spec with --spec, as in rapstats summarize "
-            f"{path.name} --spec SPEC.toml (`rapstats init` writes a spec to start from)",
+            f"{path} --spec SPEC.toml (`rapstats init` writes a spec to start from)",
         )
 
 
