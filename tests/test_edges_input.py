@@ -270,7 +270,7 @@ def test_export_and_spec_swapped(runner) -> None:
     _error(
         run(runner, "summarize", SAMPLE_SPEC),
         "feedback.toml: is a survey spec (TOML), not a survey export",
-        "--spec feedback.toml",
+        f"--spec {SAMPLE_SPEC}",  # the spec as given
     )
 
 
