@@ -9,6 +9,10 @@ each thing once:
   the column;
 * a sentence shown among the key findings is not repeated in a workstream or under a table,
   and a workstream does not repeat the findings printed under its own tables;
+* a finding that only restates a row of its table (a table's ``row_findings``: "no clear
+  change since ...", "not asked in ...") is left to the row;
+* group sentences that end "differences between groups were not tested" end there once,
+  in one sentence after them;
 * a methods paragraph (or list) that is the text of a numbered note is shown as "See [note n]."
   (the notes follow the methods).
 
@@ -18,6 +22,8 @@ Nothing is computed here: the numbers and sentences are the model's, only regrou
 from __future__ import annotations
 
 from typing import Any
+
+from rapstats.render.report.findings import NOT_TESTED
 
 
 def document_model(model: dict[str, Any], *, compact: bool = False) -> dict[str, Any]:
@@ -48,7 +54,10 @@ def document_model(model: dict[str, Any], *, compact: bool = False) -> dict[str,
     workstreams = []
     for ws in model["workstreams"]:
         under_tables = {
-            f for s in ws["sections"] if s["kind"] == "table" for f in by_id[s["table"]]["findings"]
+            f
+            for s in ws["sections"]
+            if s["kind"] == "table"
+            for f in by_id[s["table"]]["findings"] + by_id[s["table"]]["row_findings"]
         }
         findings = [f for f in ws["findings"] if f not in shown and f not in under_tables]
         workstreams.append({**ws, "findings": findings})
@@ -72,9 +81,18 @@ def _methods_section(section: dict[str, Any], notes: dict[str, int]) -> dict[str
     return {**section, "paragraphs": paragraphs}
 
 
+def _untested_once(findings: list[str]) -> list[str]:
+    """``findings`` with "; differences between groups were not tested" said once, last."""
+    if sum(f.endswith(NOT_TESTED) for f in findings) < 2:
+        return findings
+    cut = [f.removesuffix(NOT_TESTED) + "." if f.endswith(NOT_TESTED) else f for f in findings]
+    return [*cut, NOT_TESTED.removeprefix("; ").capitalize()]
+
+
 def _grouped(table: dict[str, Any], shown: set[str], in_groups: bool) -> dict[str, Any]:
     rows = table["rows"]
-    findings = [f for f in table["findings"] if f not in shown]
+    hidden = shown | set(table["row_findings"])
+    findings = _untested_once([f for f in table["findings"] if f not in hidden])
     if not _repeats(rows) or len(table["columns"]) < 2:
         group = {"heading": None, "finding": None, "rows": rows}
         return {**table, "findings": findings, "group_label": None, "groups": [group]}
