@@ -13,13 +13,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import requires_tool
+from conftest import SAMPLE_REPORT, requires_tool
 
 from rapstats.cli import cli
 
-ROOT = Path(__file__).resolve().parents[1]
-EXPORT = ROOT / "data" / "sample" / "feedback.csv"
-SPEC = ROOT / "data" / "sample" / "feedback.toml"
 WORD = re.compile(
     r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*)</word>'
 )
@@ -29,9 +26,10 @@ pytestmark = requires_tool(shutil.which("pdftotext") is not None, "poppler-utils
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory) -> Path:
-    """The sample report, made as `reports/sample/` is (README: the sample command)."""
+    """The sample report, made as `reports/sample/` is (README: the sample command, with the
+    four earlier waves)."""
     out = tmp_path_factory.mktemp("sample")
-    args = ["report", str(EXPORT), "--spec", str(SPEC), "--out", str(out), "-q"]
+    args = ["report", *SAMPLE_REPORT, "--out", str(out), "-q"]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     return out
@@ -89,6 +87,7 @@ def test_every_header_word_stands_alone(sample):
     found = {w[4] for page in words(sample / "report.pdf").values() for w in page}
     # A grouped table shows its first column as row headings, so its label may not be shown.
     wanted = {w for t in model["tables"] for c in t["columns"][1:] for w in c["label"].split()}
+    assert {"Compared", "2026", "Earlier"} <= wanted  # the change tables' headers among them
     assert wanted - found == set()
 
 
