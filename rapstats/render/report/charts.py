@@ -225,7 +225,7 @@ def _likert(plt: Any, chart: dict[str, Any]) -> Any:
             if a not in legend:
                 legend.append(a)
     n = len(items)
-    bottom = 1.0 + 0.22 * ((len(legend) + 1) // 2)
+    bottom = 1.0 + 0.22 * -(-len(legend) // LEGEND_COLUMNS)
     lines = sum(len(textwrap.wrap(it["label"], WRAP)) or 1 for it in items)
     centred = any(s["neutral"] for it in items for s in it["segments"])
     bottom += 0.15 if centred else 0.0  # a third line under the axis
@@ -273,7 +273,7 @@ def _likert(plt: Any, chart: dict[str, Any]) -> Any:
             loc="upper left",
             bbox_to_anchor=(0, 0),
             bbox_transform=_legend_at(fig, 0.3, bottom - 0.75),
-            ncol=2,
+            ncol=LEGEND_COLUMNS,
             frameon=False,
         )
     _margins(fig, bottom, top)
@@ -285,6 +285,7 @@ LEFT_IN = 2.9
 TOP_IN = 0.45
 BOTTOM_IN = 1.0
 ROW_IN = 0.22  # the height of each line of the labels on the left
+LEGEND_COLUMNS = 3  # of the answers under a diverging bar chart
 
 
 def _title(chart: dict[str, Any]) -> tuple[str, float]:

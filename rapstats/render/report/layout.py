@@ -40,12 +40,17 @@ def document_model(model: dict[str, Any], *, compact: bool = False) -> dict[str,
       quotes, ``“question”: ...``) is given to that group as its ``finding``, without the
       quoted question, rather than listed above the table. Otherwise (and for any other
       finding) a group's ``finding`` is None;
+    * "Differences between groups were not tested" is said once, by the first breakdown;
+    * a chart whose caption (how to read it) is an earlier chart's says "Drawn as Figure n."
+      (charts are numbered in the order shown);
     * when every table has the same source, the model's ``source`` is it without its leading
       "Source: " (shown once, with the title) and the tables' ``source`` is empty. Otherwise
       ``source`` is None.
     """
     shown = set(model["key_findings"])
     tables = [_grouped(t, shown, compact) for t in model["tables"]]
+    if compact:
+        tables = _untested_first(tables)
     sources = {t["source"] for t in tables}
     source = sources.pop().removeprefix("Source: ") if compact and len(sources) == 1 else None
     if source is not None:
@@ -66,10 +71,24 @@ def document_model(model: dict[str, Any], *, compact: bool = False) -> dict[str,
     return {
         **model,
         "tables": tables,
+        "charts": _captions_once(model) if compact else model["charts"],
         "workstreams": workstreams,
         "methods": methods,
         "source": source,
     }
+
+
+def _captions_once(model: dict[str, Any]) -> list[dict[str, Any]]:
+    """The charts, each caption said in full at its first chart only (see the module)."""
+    order = [s["chart"] for ws in model["workstreams"] for s in ws["sections"] if "chart" in s]
+    number = {cid: n for n, cid in enumerate(order, start=1)}
+    first: dict[str, int] = {}
+    charts = []
+    for chart in sorted(model["charts"], key=lambda c: number[c["id"]]):
+        n = first.setdefault(chart["caption"], number[chart["id"]])
+        said = n != number[chart["id"]]
+        charts.append({**chart, "caption": f"Drawn as Figure {n}." if said else chart["caption"]})
+    return charts
 
 
 def _methods_section(section: dict[str, Any], notes: dict[str, int]) -> dict[str, Any]:
@@ -81,12 +100,29 @@ def _methods_section(section: dict[str, Any], notes: dict[str, int]) -> dict[str
     return {**section, "paragraphs": paragraphs}
 
 
+UNTESTED = NOT_TESTED.removeprefix("; ").capitalize()
+UNTESTED_ANYWHERE = UNTESTED.removesuffix(".") + " (in any breakdown of this report)."
+
+
 def _untested_once(findings: list[str]) -> list[str]:
     """``findings`` with "; differences between groups were not tested" said once, last."""
     if sum(f.endswith(NOT_TESTED) for f in findings) < 2:
         return findings
     cut = [f.removesuffix(NOT_TESTED) + "." if f.endswith(NOT_TESTED) else f for f in findings]
-    return [*cut, NOT_TESTED.removeprefix("; ").capitalize()]
+    return [*cut, UNTESTED]
+
+
+def _untested_first(tables: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``tables`` with "Differences between groups were not tested" said by the first table
+    that says it, for every breakdown of the report."""
+    out, said = [], False
+    for t in tables:
+        if UNTESTED in t["findings"]:
+            keep = [] if said else [UNTESTED_ANYWHERE]
+            t = {**t, "findings": [f for f in t["findings"] if f != UNTESTED] + keep}
+            said = True
+        out.append(t)
+    return out
 
 
 def _grouped(table: dict[str, Any], shown: set[str], in_groups: bool) -> dict[str, Any]:

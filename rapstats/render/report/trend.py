@@ -14,7 +14,7 @@ from typing import Any
 from rapstats.render.report.charts import DARK_BLUE, DARK_GREY, WIDTH_IN, _legend_at
 
 PANEL_COLUMNS = 3  # panels side by side (small multiples), in rows of three
-PANEL_HEIGHT_IN = 1.2  # each panel's axes
+PANEL_HEIGHT_IN = 1.0  # each panel's axes
 PANEL_WRAP = 30
 TICK_WRAP = 6  # a wave name longer than this is set on two lines ("2025" over "Q3")
 
