@@ -112,3 +112,26 @@ def test_pdf_says_the_common_source_once(sample):
     assert source.startswith("Source: ")
     assert text.count(source.removeprefix("Source: ")) == 1
     assert f"Source of every table: {source.removeprefix('Source: ')}" in " ".join(text.split())
+
+
+def pdf_text(pdf: Path) -> str:
+    """The PDF's text, its lines joined by single spaces."""
+    done = subprocess.run(
+        ["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True
+    )
+    return " ".join(done.stdout.split())
+
+
+def test_pdf_says_each_thing_once(sample):
+    """No "no clear change" sentence (the change table's rows say it); "differences between
+    groups were not tested" once; each way of reading a chart said in full once."""
+    model = json.loads((sample / "report.json").read_text(encoding="utf-8"))
+    text = pdf_text(sample / "report.pdf")
+    assert "no clear change since" not in text
+    assert text.count("not tested") == 1
+    assert "Differences between groups were not tested (in any breakdown of this report)." in text
+    for caption in {c["caption"] for c in model["charts"]}:
+        assert text.count(" ".join(caption.split())) == 1, caption
+    assert text.count("Drawn as Figure ") == len(model["charts"]) - len(
+        {c["caption"] for c in model["charts"]}
+    )

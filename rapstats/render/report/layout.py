@@ -106,7 +106,7 @@ UNTESTED_ANYWHERE = UNTESTED.removesuffix(".") + " (in any breakdown of this rep
 
 def _untested_once(findings: list[str]) -> list[str]:
     """``findings`` with "; differences between groups were not tested" said once, last."""
-    if sum(f.endswith(NOT_TESTED) for f in findings) < 2:
+    if not any(f.endswith(NOT_TESTED) for f in findings):
         return findings
     cut = [f.removesuffix(NOT_TESTED) + "." if f.endswith(NOT_TESTED) else f for f in findings]
     return [*cut, UNTESTED]
