@@ -38,6 +38,8 @@ TEST_NAMES = BASELINE_TEST.labels
 ADJUST_NAMES = ADJUSTMENT.labels
 # Status symbols of a withheld figure (``[u]`` marks a published, less reliable one).
 WITHHELD = ("[c]", "[x]")
+# The end of a group sentence that describes a range without a test between the groups.
+NOT_TESTED = "; differences between groups were not tested."
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,7 +227,7 @@ def group_sentence(group_label: str, estimates: list[tuple[str, Estimate]]) -> s
     hi = max(reliable, key=lambda ge: ge[1].share)
     return (
         f"{by}, the percentage ranged from {percent(lo[1].share)} ({lo[0]}) to "
-        f"{percent(hi[1].share)} ({hi[0]}); differences between groups were not tested."
+        f"{percent(hi[1].share)} ({hi[0]}){NOT_TESTED}"
     )
 
 

@@ -337,7 +337,10 @@ class Context:
         *,
         notes: Sequence[str] = (),
         findings: Sequence[str] = (),
+        row_findings: Sequence[str] = (),
     ) -> Table:
         """A table citing the notes of keys ``notes`` (absent ones cite nothing)."""
         refs = " ".join(r for r in (self.notes.ref(k) for k in notes) if r)
-        return Table(tid, title, columns, rows, self.source, refs, list(findings))
+        return Table(
+            tid, title, columns, rows, self.source, refs, list(findings), list(row_findings)
+        )
