@@ -71,8 +71,9 @@ def _between_text(summary: Summary, between: Mapping[str, DataTable]) -> str:
             *between_notes(summary, changes, subject="each group of a breakdown"),
             "Each grouping variable is compared on its own. A group's difference from the "
             "rest is described only when its adjusted test is significant and the question's "
-            "test of homogeneity is published; otherwise the report says there was no clear "
-            "difference.",
+            "test of homogeneity is published; when no group's is, the report says there was "
+            "no clear difference, and where a group of the question is withheld, it describes "
+            "no difference.",
         ]
     )
 
