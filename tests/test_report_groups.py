@@ -92,7 +92,7 @@ def test_breakdown_columns_show_the_difference_from_the_rest(report):
     t = table(report, "area")
     labels = [c["label"] for c in t["columns"]]
     diff = labels.index("Difference from the rest (percentage points)")
-    sig = labels.index("Significant difference from the rest (Holm-adjusted)")
+    sig = labels.index("Different from the rest after Holm adjustment")
     assert labels[-1] == "Flag" and sig == diff + 1
     rows = {(r[0]["v"], r[1]["v"]): r for r in t["rows"]}
     texts = {"q1": "Would recommend the service", "q2": "Agree the service has improved"}

@@ -99,9 +99,7 @@ def difference_columns(ctx: Context) -> list[Column]:
     return [
         column("Difference from the rest (percentage points)", "pp"),
         column(
-            f"Significant difference from the rest ({adj}-adjusted)"
-            if adj
-            else "Significant difference from the rest",
+            f"Different from the rest after {adj} adjustment" if adj else "Different from the rest",
             "yesno",
         ),
     ]
