@@ -215,3 +215,13 @@ def test_between_sentence_states_nothing_without_a_published_test():
         "; no clear difference between area groups (Rao-Scott chi-square test of "
         "homogeneity, p = 0.40)."
     )
+
+
+def test_a_less_reliable_group_is_described_with_a_caution():
+    weighted = difference(test="wald_design", symbol="[u]")
+    assert difference_sentence(weighted) == (
+        "In North, 31% answered Yes, compared with 22% of other respondents: 9 percentage "
+        "points higher (95% confidence interval +2 to +16; design-based Wald test, "
+        "Holm-adjusted p = 0.01). This estimate is less reliable and should be treated with "
+        "caution [u]."
+    )

@@ -147,7 +147,7 @@ def comparison(e: Estimate) -> str:
     return f", {words} {figure} ({_test_words(e)})"
 
 
-def _caution(e: Estimate) -> str:
+def _caution(e: Estimate | Difference) -> str:
     if e.symbol == "[u]":
         return " This estimate is less reliable and should be treated with caution [u]."
     return ""
@@ -355,7 +355,8 @@ class Difference:
     use (a ``difference`` row of :func:`rapstats.pipeline.compare_groups`; proportion units).
 
     ``share`` is the level's, ``rest`` that of every other respondent in the base;
-    ``symbol`` the row's published symbol (``[c]``/``[x]``: withheld, never described).
+    ``symbol`` the row's published symbol (``[c]``/``[x]``: withheld, never described;
+    ``[u]``: the level's share is less reliable, described with a caution).
     ``p`` is the adjusted p-value when ``adjust`` is not ``"none"``, and ``significant`` the
     adjusted test's verdict. ``answer`` and ``option`` as in :class:`Estimate`.
     """
@@ -414,6 +415,7 @@ def difference_sentence(d: Difference) -> str | None:
     return (
         f"In {d.level}, {percent(d.share)} {verb}, compared with {percent(d.rest)} of other "
         f"respondents: {pts} {way} ({ci}; {_tested(CHANGE_TEST_NAMES, d.test, d.p, d.adjust)})."
+        f"{_caution(d)}"
     )
 
 

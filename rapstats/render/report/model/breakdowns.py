@@ -118,7 +118,9 @@ def _sentence(
     if between is None or homogeneity is None:
         return lead
     differences = [
-        between.difference(key, value, answer=e.answer, confidence=e.confidence)
+        between.difference(
+            key, value, answer=e.answer, confidence=e.confidence, reliable=e.symbol != "[u]"
+        )
         for value, e in estimates
     ]
     return between_sentence(label, lead, differences, homogeneity)

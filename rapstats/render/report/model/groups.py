@@ -54,10 +54,15 @@ class Between:
             cell(None if sig is None else bool(sig), "yesno", missing=missing),
         ]
 
-    def difference(self, key: Key, level: str, *, answer: str, confidence: float) -> Difference:
-        """The figures a sentence on ``level``'s difference from the rest may use."""
+    def difference(
+        self, key: Key, level: str, *, answer: str, confidence: float, reliable: bool = True
+    ) -> Difference:
+        """The figures a sentence on ``level``'s difference from the rest may use; not
+        ``reliable``: the level's share is flagged ``[u]`` (the difference is then ``[u]``
+        unless withheld)."""
         r = self.row(key, level)
         sig = number(r.get("significant"))
+        symbol = text(r.get("flag")) if r else "[x]"
         return Difference(
             level=level,
             answer=answer,
@@ -69,7 +74,7 @@ class Between:
             test=text(r.get("test")),
             p=self._p(r),
             significant=None if sig is None else bool(sig),
-            symbol=text(r.get("flag")) if r else "[x]",
+            symbol=symbol or (None if reliable else "[u]"),
             option=key[1],
             confidence=confidence,
             adjust=self.adjust,
