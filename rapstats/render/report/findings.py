@@ -390,7 +390,7 @@ class Homogeneity:
 
 
 def _tested(names: dict[str, str], test: str | None, p: float | None, adjust: str) -> str:
-    """ "chi-square test, Holm-adjusted p = 0.01": the test's name and its (adjusted) p."""
+    """The test's name and its (adjusted) p: "chi-square test, Holm-adjusted p = 0.01"."""
     name = names.get(test or "", (test or "test").replace("_", " "))
     if p is None:
         return f"{name}, p not available"
