@@ -290,7 +290,8 @@ class Spec:
 
         ``read`` lists, in a stable order without repeats, each question's columns, the
         column of each group in ``by``, the ``include`` columns and the design columns.
-        ``keep`` names the personal-data columns the spec keeps (``keep_columns`` and the groups marked ``personal``).
+        ``keep`` names the personal-data columns the spec keeps (``keep_columns`` and the
+        groups marked ``personal``).
         """
         cols = [c for q in self.questions for c in q.source_columns]
         cols += [self.group(name).column for name in by]
