@@ -18,6 +18,9 @@ Codes
   (:mod:`rapstats.normalise._choices`).
 * groups: ``groups[name]`` is (int32 codes, labels); a blank group value is its own level,
   ``"(blank)"``, so group margins add up to the total.
+* included: only the responses the spec's ``[survey] include`` accepts are coded
+  (``Responses.n`` counts them); ``included`` says how many were left out
+  (:mod:`rapstats.normalise._include`).
 * not asked (one wave of several, :func:`normalise` with ``not_asked=True``): ``asked[qid]``
   is a bool array, False for a respondent who was not asked the question (its columns are
   not in their wave's export); a question asked of everyone has no entry. Such a
@@ -42,6 +45,13 @@ from rapstats.normalise._answers import BLANK, code_single
 from rapstats.normalise._choices import Choices, MultiCoded
 from rapstats.normalise._columns import ColumnFinder
 from rapstats.normalise._groups import code_group
+from rapstats.normalise._include import (
+    Included,
+    completed_only,
+    completion_columns,
+    include_rows,
+    included_of,
+)
 from rapstats.normalise._waves import WAVE, check_asked, pool_waves
 from rapstats.normalise._weights import parse_weights
 from rapstats.spec import Question, Spec, fold_label
@@ -61,6 +71,7 @@ class Responses:
     text: dict[str, Coded] = field(default_factory=dict)
     asked: dict[str, np.ndarray] = field(default_factory=dict)
     columns: dict[str, str | None] = field(default_factory=dict)
+    included: Included | None = None
 
 
 def normalise(
@@ -80,6 +91,9 @@ def normalise(
         The export is one wave of several (default False): a question none of whose
         columns is in it was not asked in it (``Responses.asked``) rather than an error.
 
+    Only the responses ``spec.include`` accepts are coded (``Responses.included`` says how
+    many were left out).
+
     Raises
     ------
     SpecError
@@ -87,6 +101,7 @@ def normalise(
     InputError
         An answer matches none of its question's options, or a weight is not a positive number.
     """
+    export, included = include_rows(export, spec)
     frame = ColumnFinder(export, spec)
     coded = _Coded(export.rows_read, spec)
     try:
@@ -117,6 +132,7 @@ def normalise(
         text=coded.text,
         asked=coded.asked,
         columns=coded.columns,
+        included=included,
     )
 
 
@@ -190,8 +206,12 @@ __all__ = [
     "BLANK",
     "BLANK_LABEL",
     "WAVE",
+    "Included",
     "Responses",
     "check_asked",
+    "completed_only",
+    "completion_columns",
+    "included_of",
     "normalise",
     "other_text_key",
     "pool_waves",
