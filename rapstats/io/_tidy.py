@@ -186,7 +186,7 @@ def _qualtrics_rows(data: dict[str, Coded], keep: np.ndarray, notes: list[str]) 
         unfinished = int((_folded_in(data["Finished"], {"0", "false"}) & keep).sum())
         if unfinished:
             notes.append(
-                f"read {unfinished} unfinished (partial) response(s); --completed-only "
+                f"kept {unfinished} unfinished (partial) response(s); --completed-only "
                 "leaves them out"
             )
     return keep
