@@ -219,13 +219,13 @@ def qualtrics_finished(out: Path, rec: dict) -> None:
     rng = random.Random(16)
     questions = {"Q1": "I am proud to work here", "Q2": "Team"}
     people = []
-    plan = ["done"] * 120 + ["partial"] * 9 + ["preview"] * 3
+    plan = ["done"] * 200 + ["partial"] * 12 + ["preview"] * 3
     rng.shuffle(plan)
     for i, kind in enumerate(plan):
         if kind == "partial" and rng.random() < 0.4:
             answer = None  # left before the question
         else:
-            answer = "Yes" if rng.random() < (0.9 if kind == "done" else 0.6) else "No"
+            answer = "Yes" if rng.random() < (0.88 if kind == "done" else 0.6) else "No"
         people.append({"kind": kind, "answer": answer, "team": ["Ops", "Policy"][i % 2]})
     for name, values in (
         ("qualtrics_finished.csv", False),
