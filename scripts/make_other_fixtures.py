@@ -157,7 +157,10 @@ def _qualtrics_head(questions: dict[str, str]) -> list[list[str]]:
     tags = [*QUALTRICS_META, *questions]
     texts = [*QUALTRICS_META, *questions.values()]
     ids = [json.dumps({"ImportId": m.lower()}) for m in QUALTRICS_META]
-    ids += [json.dumps({"ImportId": "QID" + q.split("_")[0][1:]}) for q in questions]
+    ids += [
+        json.dumps({"ImportId": "QID" + q.split("_")[0][1:] if q.startswith("Q") else q})
+        for q in questions
+    ]  # embedded data (Area, Team) keep their name
     return [tags, texts, ids]
 
 
@@ -217,7 +220,7 @@ PROUD = ["Yes", "No"]
 def qualtrics_finished(out: Path, rec: dict) -> None:
     """A staff survey: completed responses, unfinished ones and previews, as text and values."""
     rng = random.Random(16)
-    questions = {"Q1": "I am proud to work here", "Q2": "Team"}
+    questions = {"Q1": "I am proud to work here", "Team": "Team"}
     people = []
     plan = ["done"] * 200 + ["partial"] * 12 + ["preview"] * 3
     rng.shuffle(plan)
