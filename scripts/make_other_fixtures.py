@@ -264,6 +264,44 @@ def qualtrics_finished(out: Path, rec: dict) -> None:
     (out / "qualtrics_finished_include.toml").write_text(include + body, encoding="utf-8")
 
 
+def readme(rec: dict) -> str:
+    """The folder's README: what each file is and its true counts (from the records)."""
+    lines = [
+        '# Typed "Other" answers and completed responses',
+        "",
+        "Written by `python3 scripts/make_other_fixtures.py` (deterministic); the counts below",
+        "and in `expected.json` are the generator's records, not rapstats' output. Each export",
+        "has a spec beside it (`NAME.toml`). Used by tests/test_other_answers.py and",
+        "tests/test_completed.py.",
+        "",
+        f'Multi-select "{QUESTION}" ({", ".join(CHOICES)}, Other):',
+        "",
+        "| file | platform | rows | answered | " + " | ".join(CHOICES) + " | Other (typed) |",
+        "| --- | --- | --- | --- | " + " | ".join("---" for _ in CHOICES) + " | --- |",
+    ]
+    for name, r in rec.items():
+        if "options" in r:
+            counts = " | ".join(str(r["options"][c]) for c in [*CHOICES, "Other"])
+            lines.append(f"| {name} | {r['platform']} | {r['rows']} | {r['answered']} | {counts} |")
+    lines += [
+        "",
+        'Completion (Qualtrics staff survey, "I am proud to work here"; `_values`: numeric',
+        "codes, Finished 1/0; spec `qualtrics_finished_include.toml` has `[survey] include`):",
+        "",
+        "| file | previews (left out at load) | responses read | completed | unfinished | "
+        "Yes/No, all | Yes/No, completed |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, r in rec.items():
+        if "completed" in r:
+            every, done = r["counts_all"], r["counts_completed"]
+            lines.append(
+                f"| {name} | {r['previews']} | {r['rows_read']} | {r['completed']} | "
+                f"{r['left_out']} | {every['Yes']}/{every['No']} | {done['Yes']}/{done['No']} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     root = Path(__file__).resolve().parent.parent
@@ -276,6 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     (out / "expected.json").write_text(
         json.dumps(rec, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
     )
+    (out / "README.md").write_text(readme(rec), encoding="utf-8")
     print(f"wrote {len(rec)} fixtures to {out}")
     return 0
 

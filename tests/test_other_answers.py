@@ -11,6 +11,8 @@ Qualtrics in Q5_4_TEXT, a hand-made sheet as "Other: ...".
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from dataclasses import replace
 
 import pytest
@@ -173,3 +175,11 @@ def test_waves_with_typed_answers_pool(runner):
     other = {r["group"].get("wave"): r["count"] for r in rows if r["answer"] == "Other"}
     n = EXPECTED[name]["options"]["Other"]
     assert other == {None: 2 * n, "A": n, "B": n}
+
+
+def test_the_generator_writes_the_same_fixtures(tmp_path):
+    # the fixtures and their records are the script's output, byte for byte
+    script = ROOT / "scripts" / "make_other_fixtures.py"
+    subprocess.run([sys.executable, str(script), str(tmp_path)], check=True, capture_output=True)
+    for path in sorted(OTHER.iterdir()):
+        assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
