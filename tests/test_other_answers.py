@@ -127,6 +127,7 @@ def _choices(platform: str, options: list[str] = OPTIONS) -> Choices:
         ),
         ("Train;Rode; slowly;", "msforms", [1, 3], "Rode; slowly"),
         ("Bus; Other: a lift", "plain", [0, 3], "a lift"),  # no separator known: ";" fits
+        ("Bus, Other: I walk, sometimes cycle", "plain", [0, 3], "I walk, sometimes cycle"),
         ("Other - on foot", "plain", [3], "on foot"),
         ("Other", "plain", [3], ""),
         ("Train,Bus", "qualtrics", [0, 1], ""),
