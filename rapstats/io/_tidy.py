@@ -104,7 +104,7 @@ def finish(
         keep_rows = _qualtrics_rows(data, keep_rows, notes)
     if not keep_rows.all():
         # a dropped totals row must not leave its labels behind
-        data = {c: _subset(col, keep_rows) for c, col in data.items()}
+        data = {c: col.take(keep_rows) for c, col in data.items()}
         row_numbers = row_numbers[keep_rows]
     if layout.platform == "qualtrics":
         asked = set() if columns is None else {column_key(c) for c in columns}
@@ -137,19 +137,6 @@ def finish(
         notes=tuple(notes),
         header_parts={k: v for k, v in layout.header_parts.items() if k in data},
     )
-
-
-def _subset(col: Coded, rows: np.ndarray) -> Coded:
-    """The rows where ``rows`` is true, with categories no longer used left out."""
-    codes = col.codes[rows]
-    used = np.zeros(len(col.categories) + 1, dtype=bool)
-    used[codes] = True  # code -1 marks the last slot
-    if used[:-1].all():
-        return Coded(codes, col.categories)
-    remap = np.full(len(col.categories) + 1, -1, dtype=np.int32)
-    remap[:-1][used[:-1]] = np.arange(int(used[:-1].sum()), dtype=np.int32)
-    cats = tuple(c for c, u in zip(col.categories, used[:-1].tolist(), strict=True) if u)
-    return Coded(remap[codes], cats)
 
 
 def _nonblank_rows(data: dict[str, Coded], n: int) -> np.ndarray:
@@ -198,5 +185,8 @@ def _qualtrics_rows(data: dict[str, Coded], keep: np.ndarray, notes: list[str]) 
     if "Finished" in data:
         unfinished = int((_folded_in(data["Finished"], {"0", "false"}) & keep).sum())
         if unfinished:
-            notes.append(f"kept {unfinished} unfinished (partial) response(s)")
+            notes.append(
+                f"kept {unfinished} unfinished (partial) response(s); --completed-only "
+                "leaves them out"
+            )
     return keep

@@ -99,6 +99,7 @@ def report_data(
     encoding: str | None = None,
     sheet: str | None = None,
     max_unpacked_mb: float = MAX_UNPACKED_MB,
+    completed_only: bool = False,
     method: str | None = None,
     test: str | None = None,
     confidence: float | None = None,
@@ -136,8 +137,8 @@ def report_data(
         that is not personal and has at most ``MAX_GROUP_LEVELS`` values.
     date : str, optional
         Publication date shown; default the spec's ``[report].date``.
-    platform, encoding, sheet, max_unpacked_mb : optional
-        How to read the exports (as :func:`rapstats.io.load_export`).
+    platform, encoding, sheet, max_unpacked_mb, completed_only : optional
+        How to read the exports (as :class:`ReadOptions`).
     method, test, confidence, adjust : optional
         Override the spec's ``[defaults]``.
     unsafe_no_suppression : bool
@@ -163,9 +164,7 @@ def report_data(
     from rapstats.render.report.write import chart_kinds
 
     kinds = chart_kinds(FORMATS if formats is None else formats)
-    read = ReadOptions(
-        platform=platform, encoding=encoding, sheet=sheet, max_unpacked_mb=max_unpacked_mb
-    )
+    read = ReadOptions(platform, encoding, sheet, max_unpacked_mb, completed_only)
     estimation = Estimation(method=method, test=test, confidence=confidence, adjust=adjust)
     if spec is None:  # the whole export is read to infer the spec: use it as it is
         opened = open_survey(export, read=read)
@@ -223,6 +222,7 @@ def report_data(
         "date": date,
         **{k: v for k, v in asdict(estimation).items() if v is not None},
         "unsafe_no_suppression": unsafe_no_suppression,
+        "completed_only": completed_only or None,
         **(options or {}),
     }
     return ReportData(
