@@ -57,6 +57,18 @@ def is_other_label(label: str) -> bool:
     return bool(_OTHER_RE.match(fold_label(label)))
 
 
+_OTHER_PREFIX_RE = re.compile(
+    r"^\s*(other|others|something else)\s*(\(please specify\))?\s*([:\-\u2013\u2014]|$)\s*",
+    re.IGNORECASE,
+)
+
+
+def typed_other_text(text: str) -> str:
+    """The typed text of an "Other" answer, without a leading ``Other:`` (``Other - cycling``
+    gives ``cycling``; a bare ``Other (please specify)`` gives ``""``)."""
+    return _OTHER_PREFIX_RE.sub("", text, count=1).strip()
+
+
 __all__ = [
     "BLANK_LABEL",
     "DEFAULT_SEPARATORS",
@@ -65,4 +77,5 @@ __all__ = [
     "UNTICKED",
     "fold_label",
     "is_other_label",
+    "typed_other_text",
 ]

@@ -26,6 +26,20 @@ settings.load_profile("ci" if IN_CI else "dev")
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_CSV = ROOT / "data" / "sample" / "feedback.csv"
 SAMPLE_SPEC = ROOT / "data" / "sample" / "feedback.toml"
+# The sample report's arguments after `report`, as README's sample command (and
+# reports/sample/) gives them: the export, its spec, its four earlier waves and their names.
+SAMPLE_REPORT = (
+    str(SAMPLE_CSV),
+    "--spec",
+    str(SAMPLE_SPEC),
+    "--waves",
+    *(
+        str(ROOT / "data" / "sample" / f"feedback_{q}.csv")
+        for q in ("2025q3", "2025q4", "2026q1", "2026q2")
+    ),
+    "--wave-names",
+    "2025 Q3,2025 Q4,2026 Q1,2026 Q2,2026 Q3",
+)
 # The reference corpus (R values, published tables): a copy, see its PROVENANCE.md.
 REFERENCE = ROOT / "tests" / "data" / "reference"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from conftest import SAMPLE_CSV, SAMPLE_SPEC, run
 
-from rapstats.pipeline.check import CheckReport, check_file
+from rapstats.pipeline import CheckReport, ReadOptions, check_file
 from rapstats.spec import load_spec
 
 DATA = Path(__file__).parent / "data"
@@ -147,7 +147,11 @@ def test_qualtrics_previews_and_personal_columns_are_listed():
     assert rows == {"what": "rows", "count": expected["left_out"], "reason": rows["reason"]}
     assert "preview" in rows["reason"]
     assert columns["columns"] == expected["dropped"]
-    assert f"kept {expected['unfinished']} unfinished (partial) response(s)" in report.notes
+    kept = f"kept {expected['unfinished']} unfinished (partial) response(s)"
+    assert any(n.startswith(kept) for n in report.notes)
+    completed = check_file(DATA / "qualtrics_text.csv", read=ReadOptions(completed_only=True))
+    assert completed.left_out[-1]["count"] == expected["unfinished"]  # partials left out
+    assert completed.left_out[-1]["reason"].startswith("[survey] include: ")
 
 
 def test_sample_with_its_spec_is_clean(runner):

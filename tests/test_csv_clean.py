@@ -160,3 +160,25 @@ def test_r_read_csv_reads_every_csv(runner, tmp_path, name):
         ["Rscript", "-e", code, str(path)], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert out.stdout.split() == [str(n_rows), str(n_cols)]
+
+
+def test_json_input_block_lists_what_was_left_out_and_why(runner):
+    """Previews, partial responses (--completed-only), totals rows and personal-data columns,
+    with the generator's own counts."""
+    expected = json.loads((DATA / "fixtures_expected.json").read_text(encoding="utf-8"))
+    q = expected["qualtrics_text"]
+    args = ["summarize", DATA / "qualtrics_text.csv", "--completed-only", "--format", "json"]
+    result = run(runner, *args)
+    assert result.exit_code == 0, result.stderr
+    previews, personal, partials = json.loads(result.stdout)["input"]["left_out"]
+    assert previews == {"what": "rows", "count": q["left_out"], "reason": previews["reason"]}
+    assert personal["what"] == "columns" and personal["columns"] == q["dropped"]
+    assert partials["count"] == q["unfinished"] and "Finished" in partials["reason"]
+    check = DATA / "check"  # a totals row at the bottom of a hand-made sheet
+    fixed = ["summarize", check / "broken.csv", "--spec", check / "fixed.toml", "--format", "json"]
+    doc = json.loads(run(runner, *fixed).stdout)
+    assert doc["input"]["left_out"][0] == {
+        "what": "rows",
+        "count": 1,
+        "reason": "totals or notes rows at the bottom",
+    }

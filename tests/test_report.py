@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import requires_tool
+from conftest import SAMPLE_REPORT, requires_tool
 
 from rapstats.cli import cli
 
@@ -23,15 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXPORT = ROOT / "data" / "sample" / "feedback.csv"
 SPEC = ROOT / "data" / "sample" / "feedback.toml"
 # The sample's earlier waves, as README's sample command gives them.
-WAVES = (
-    "--waves",
-    *(
-        str(ROOT / "data" / "sample" / f"feedback_{q}.csv")
-        for q in ("2025q3", "2025q4", "2026q1", "2026q2")
-    ),
-    "--wave-names",
-    "2025 Q3,2025 Q4,2026 Q1,2026 Q2,2026 Q3",
-)
+WAVES = SAMPLE_REPORT[3:]
 FILES = ("report.md", "report.html", "report.pdf", "report.xlsx", "report.ods", "report.json")
 
 
@@ -285,17 +277,28 @@ def test_two_runs_are_byte_identical(out, tmp_path):
 
 
 def test_change_section_with_earlier_waves(model):
-    change = [t for t in model["tables"] if t["id"].endswith(("_change", "_change_year"))]
-    # 2026 Q3 against 2026 Q2, and against 2025 Q3 (year on year), per workstream
-    assert len(change) == 8
-    assert change[0]["title"].endswith("change since the previous quarter")
-    assert change[1]["title"].endswith("change on a year earlier")
+    change = [t for t in model["tables"] if t["id"].endswith("_change")]
+    # One table per workstream: 2026 Q3 against 2026 Q2, and against 2025 Q3 (year on year),
+    # a question's two rows together.
+    assert len(change) == 4
+    assert all(
+        t["title"].endswith("change since the previous quarter and on a year earlier")
+        for t in change
+    )
+    rows = change[0]["rows"]
+    assert [c["t"] for c in rows[0][:2]] == [rows[1][0]["t"], "2026 Q2 (previous quarter)"]
+    assert rows[1][1]["t"] == "2025 Q3 (a year earlier)"
     # Every change shown is signed, inside its interval, with its adjusted p-value.
-    for row in (r for t in change for r in t["rows"] if r[3]["v"] not in ("[c]", "[x]")):
-        assert row[4]["v"] <= row[3]["v"] <= row[5]["v"]
-        assert row[3]["t"].startswith(("+", "-")) or row[3]["t"] == "0.0"
-        assert 0 <= row[6]["v"] <= 1 and row[7]["t"] in ("Yes", "No")
-    assert all(t["columns"][6]["label"] == "p-value (Holm-adjusted)" for t in change)
+    for row in (r for t in change for r in t["rows"] if r[4]["v"] not in ("[c]", "[x]")):
+        assert row[5]["v"] <= row[4]["v"] <= row[6]["v"]
+        assert row[4]["t"].startswith(("+", "-")) or row[4]["t"] == "0.0"
+        assert 0 <= row[7]["v"] <= 1 and row[8]["t"] in ("Yes", "No")
+    assert all(t["columns"][7]["label"] == "p-value (Holm-adjusted)" for t in change)
+    # The sentences that only restate a row (no clear change) are marked as such.
+    for t in change:
+        assert set(t["row_findings"]) <= set(t["findings"])
+        assert all("no clear change" in f for f in t["row_findings"])
+        assert all("no clear change" not in f for f in t["findings"] if f not in t["row_findings"])
     # The options of a multi-select question with no clear change share one sentence.
     said = [f for ws in model["workstreams"] for f in ws["findings"]]
     heard = [f for f in said if "How people heard about the event" in f and "change" in f]
@@ -421,6 +424,31 @@ def test_documents_say_each_thing_once(out, model):
     assert "About this report" in md and "Audit manifest" not in md
     assert "spec defaults.method" not in md + html  # the spec as applied: spreadsheets only
     assert any(r[0]["t"] == "spec defaults.method" for r in model["manifest"]["table"]["rows"])
+
+
+def test_documents_leave_what_a_row_says_to_the_row(out, model):
+    """A change the test does not support is a row of the change table, not a sentence in the
+    documents (report.json keeps it); every breakdown says what its test of the groups
+    supports."""
+    md = (out / "report.md").read_text(encoding="utf-8")
+    html = (out / "report.html").read_text(encoding="utf-8")
+    quiet = [f for t in model["tables"] for f in t["row_findings"]]
+    assert len(quiet) > 10 and all(
+        f in sum((w["findings"] for w in model["workstreams"]), []) for f in quiet
+    )
+    assert "no clear change since" not in md and "no clear change since" not in html
+    loud = [f for t in model["tables"] if t["id"].endswith("_change") for f in t["findings"]]
+    for sentence in set(loud) - set(quiet) - set(model["key_findings"]):
+        assert md.count(sentence.replace("*", "\\*")) == 1
+    # every breakdown is tested against the rest (compare --between), so none says it was not
+    untested = [f for t in model["tables"] for f in t["findings"] if "were not tested" in f]
+    assert untested == []
+    assert "not tested" not in md
+    by = [t for t in model["tables"] if "_by_" in t["id"]]
+    assert by and all(
+        any("no clear difference between" in f or "not reported" in f for f in t["findings"])
+        for t in by
+    )
 
 
 def html_escape(text: str) -> str:

@@ -16,13 +16,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import requires_tool
+from conftest import SAMPLE_REPORT, requires_tool
 
 from rapstats.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
-EXPORT = ROOT / "data" / "sample" / "feedback.csv"
-SPEC = ROOT / "data" / "sample" / "feedback.toml"
 MODULES = ROOT / ".ci" / "node" / "node_modules"
 RUNNER = ROOT / "tests" / "js" / "axe_report.js"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -50,7 +48,7 @@ def axe(html: Path) -> dict:
 
 def test_sample_report_has_no_wcag_violations(tmp_path):
     out = tmp_path / "out"
-    args = ["report", str(EXPORT), "--spec", str(SPEC), "--out", str(out), "--formats", "html"]
+    args = ["report", *SAMPLE_REPORT, "--out", str(out), "--formats", "html"]
     result = CliRunner().invoke(cli, [*args, "-q"])
     assert result.exit_code == 0, result.output
     found = axe(out / "report.html")

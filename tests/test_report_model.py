@@ -173,9 +173,9 @@ def test_key_findings_are_chosen_by_significance_not_wording():
         "confidence interval +5 to +15; chi-square test, Holm-adjusted p = 0.02)."
     )
     change = next(t for t in m["tables"] if t["id"].endswith("_change"))
-    assert [c["t"] for c in change["rows"][0][3:8]] == ["+10.0", "+5.0", "+15.0", "0.020", "Yes"]
-    assert [c["t"] for c in change["rows"][1][3:8]] == ["[c]"] * 5
-    assert change["columns"][6]["label"] == "p-value (Holm-adjusted)"
+    assert [c["t"] for c in change["rows"][0][4:9]] == ["+10.0", "+5.0", "+15.0", "0.020", "Yes"]
+    assert [c["t"] for c in change["rows"][1][4:9]] == ["[c]"] * 5
+    assert change["columns"][7]["label"] == "p-value (Holm-adjusted)"
     assert m["methods"][-1]["heading"] == "Change between waves"
     assert m["methods"][-1]["paragraphs"][0].startswith("Change: the later export's share")
     # A change the adjusted test does not support is described in its workstream only.

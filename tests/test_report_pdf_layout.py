@@ -13,13 +13,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import requires_tool
+from conftest import SAMPLE_REPORT, requires_tool
 
 from rapstats.cli import cli
 
-ROOT = Path(__file__).resolve().parents[1]
-EXPORT = ROOT / "data" / "sample" / "feedback.csv"
-SPEC = ROOT / "data" / "sample" / "feedback.toml"
 WORD = re.compile(
     r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*)</word>'
 )
@@ -29,9 +26,10 @@ pytestmark = requires_tool(shutil.which("pdftotext") is not None, "poppler-utils
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory) -> Path:
-    """The sample report, made as `reports/sample/` is (README: the sample command)."""
+    """The sample report, made as `reports/sample/` is (README: the sample command, with the
+    four earlier waves)."""
     out = tmp_path_factory.mktemp("sample")
-    args = ["report", str(EXPORT), "--spec", str(SPEC), "--out", str(out), "-q"]
+    args = ["report", *SAMPLE_REPORT, "--out", str(out), "-q"]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     return out
@@ -89,6 +87,7 @@ def test_every_header_word_stands_alone(sample):
     found = {w[4] for page in words(sample / "report.pdf").values() for w in page}
     # A grouped table shows its first column as row headings, so its label may not be shown.
     wanted = {w for t in model["tables"] for c in t["columns"][1:] for w in c["label"].split()}
+    assert {"Compared", "2026", "Earlier"} <= wanted  # the change tables' headers among them
     assert wanted - found == set()
 
 
@@ -113,3 +112,26 @@ def test_pdf_says_the_common_source_once(sample):
     assert source.startswith("Source: ")
     assert text.count(source.removeprefix("Source: ")) == 1
     assert f"Source of every table: {source.removeprefix('Source: ')}" in " ".join(text.split())
+
+
+def pdf_text(pdf: Path) -> str:
+    """The PDF's text, its lines joined by single spaces."""
+    done = subprocess.run(
+        ["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True
+    )
+    return " ".join(done.stdout.split())
+
+
+def test_pdf_says_each_thing_once(sample):
+    """No "no clear change" sentence (the change table's rows say it); "differences between
+    groups were not tested" once; each way of reading a chart said in full once."""
+    model = json.loads((sample / "report.json").read_text(encoding="utf-8"))
+    text = pdf_text(sample / "report.pdf")
+    assert "no clear change since" not in text
+    assert text.count("not tested") == 1
+    assert "Differences between groups were not tested (in any breakdown of this report)." in text
+    for caption in {c["caption"] for c in model["charts"]}:
+        assert text.count(" ".join(caption.split())) == 1, caption
+    assert text.count("Drawn as Figure ") == len(model["charts"]) - len(
+        {c["caption"] for c in model["charts"]}
+    )

@@ -113,18 +113,23 @@ def test_no_clear_change_when_the_adjusted_test_does_not_support_one(model):
 def test_the_change_table_is_signed_with_its_interval_and_adjusted_p(model):
     table = next(t for t in model["tables"] if t["id"].endswith("_change"))
     labels = [c["label"] for c in table["columns"]]
-    assert labels[1:4] == ["2026 Q2 share (%)", "2026 Q3 share (%)", "Change (percentage points)"]
-    assert labels[6:8] == ["p-value (Holm-adjusted)", "Significant after Holm adjustment"]
-    rows = {r[0]["t"]: r for r in table["rows"]}
+    assert labels[1:5] == [
+        "Compared with",
+        "Earlier share (%)",
+        "2026 Q3 share (%)",
+        "Change (percentage points)",
+    ]
+    assert labels[7:9] == ["p-value (Holm-adjusted)", "Significant after Holm adjustment"]
+    rows = {r[0]["t"]: r for r in table["rows"] if r[1]["t"] == "2026 Q2 (previous quarter)"}
     low, high = reference("diff_ci.r.hiv_trial.84of101_vs_89of105.newcombe.c95")
     change = 84 / 101 - 89 / 105
-    assert [c["t"] for c in rows["Satisfied"][3:6]] == [
+    assert [c["t"] for c in rows["Satisfied"][4:7]] == [
         f"{100 * change:+.1f}",
         f"{100 * low:+.1f}",
         f"{100 * high:+.1f}",
     ]
-    assert rows["Satisfied"][6]["v"] == pytest.approx(holm()["q1"], rel=1e-3)
-    assert [c["t"] for c in rows["Would recommend"][3:8]] == [
+    assert rows["Satisfied"][7]["v"] == pytest.approx(holm()["q1"], rel=1e-3)
+    assert [c["t"] for c in rows["Would recommend"][4:9]] == [
         "+20.0",
         "+5.2",
         "+33.4",
@@ -137,7 +142,7 @@ def test_withheld_changes_are_never_described(model):
     assert not any("Contacted us" in f for f in findings(model) + model["key_findings"])
     table = next(t for t in model["tables"] if t["id"].endswith("_change"))
     row = next(r for r in table["rows"] if r[0]["t"] == "Contacted us")
-    assert [c["t"] for c in row[2:8]] == ["[c]"] * 6  # this wave's share, change, test
+    assert [c["t"] for c in row[3:9]] == ["[c]"] * 6  # this wave's share, change, test
     trend = next(c for c in model["charts"] if c["kind"] == "trend")
     contacted = next(s for s in trend["data"]["series"] if s["label"] == "Contacted us")
     assert contacted["points"][-1] == {
@@ -217,10 +222,11 @@ def test_a_question_added_since_an_earlier_wave_is_not_asked_there(how):
     m = build_model(data.main, waves=c.waves, earlier=(oldest, c.summaries[1]), changes=changes)
     said = [f for ws in m["workstreams"] for f in ws["findings"]]
     assert "“Satisfied” was not asked in 2025 Q3: there is no change since then to report." in said
-    table = next(t for t in m["tables"] if t["id"].endswith("_change_year"))
-    assert table["title"].endswith("change on a year earlier")
-    row = next(r for r in table["rows"] if r[0]["t"] == "Satisfied")
+    table = next(t for t in m["tables"] if t["id"].endswith("_change"))
+    assert table["title"].endswith("change since the previous quarter and on a year earlier")
+    row = next(r for r in table["rows"] if r[0]["t"] == "Satisfied" and "year" in r[1]["t"])
     assert [cell["t"] for cell in row[1:]] == [
+        "2025 Q3 (a year earlier)",
         "[z]",
         "83.2",
         *["[z]"] * 5,

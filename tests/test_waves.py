@@ -86,5 +86,5 @@ def test_report_previous_shows_the_protected_change(tmp_path):
     rows = {r[0]["t"]: [c["t"] for c in r] for r in table["rows"]}
     low, high = expected()
     change = 100 * (84 / 101 - 89 / 105)
-    assert rows["Satisfied"][3:6] == [f"{change:+.1f}", f"{100 * low:+.1f}", f"{100 * high:+.1f}"]
-    assert rows["Contacted us"][3:6] == ["[c]", "[c]", "[c]"]
+    assert rows["Satisfied"][4:7] == [f"{change:+.1f}", f"{100 * low:+.1f}", f"{100 * high:+.1f}"]
+    assert rows["Contacted us"][4:7] == ["[c]", "[c]", "[c]"]

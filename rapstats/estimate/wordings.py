@@ -18,9 +18,10 @@ from rapstats.spec import Spec, fold_label
 
 def source_of(export: Export, responses: Responses) -> dict[str, Any]:
     """The input block of an export: ``path``, ``sha256``, ``rows_read``, ``platform``,
-    ``left_out`` (what the loader left out and why, as ``Export.left_out``); ``columns``
+    ``left_out`` (what the loader and ``[survey] include`` left out, and why); ``columns``
     (question -> column) where a question was read from another wording than its first;
-    ``not_asked`` (question ids) where a question was not asked."""
+    ``not_asked`` (question ids) where a question was not asked; ``included`` where
+    ``[survey] include`` chose the responses counted."""
     source: dict[str, Any] = {
         "path": str(export.path),
         "sha256": export.sha256,
@@ -31,6 +32,10 @@ def source_of(export: Export, responses: Responses) -> dict[str, Any]:
     other = _other_wordings(responses)
     if other:
         source["columns"] = other
+    if responses.included is not None:  # [survey] include left responses out
+        source["included"] = responses.included.record()
+        if responses.included.left_out:
+            source["left_out"].append(responses.included.left_out_item())
     absent = [q for q, col in responses.columns.items() if col is None]
     absent += [q for q in responses.asked if q not in responses.columns]
     if absent:
@@ -51,9 +56,10 @@ def _other_wordings(responses: Responses) -> dict[str, str]:
 
 
 def wording_notes(spec: Spec, waves: list[tuple[str | None, Responses]]) -> list[str]:
-    """Sentences for the methods note: which questions were read from another wording of
-    their column, and which were not asked, in which waves (``None``: the one export)."""
-    notes = []
+    """Sentences for the methods note: which responses were counted (``[survey] include``),
+    which questions were read from another wording of their column, and which were not
+    asked, in which waves (``None``: the one export)."""
+    notes = [r.included.sentence(wave) for wave, r in waves if r.included is not None]
     for q in spec.questions:
         read: dict[str, list[str]] = {}
         absent = []

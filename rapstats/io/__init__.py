@@ -97,6 +97,20 @@ class Coded:
         cats = (*self.categories, None)  # code -1 picks the last
         return [cats[c] for c in self.codes.tolist()]
 
+    def take(self, rows: np.ndarray) -> Coded:
+        """The responses where the bool array ``rows`` is True, unused values left out."""
+        import numpy as np
+
+        codes = self.codes[rows]
+        used = np.zeros(self.n_categories + 1, dtype=bool)
+        used[codes] = True  # code -1 marks the last slot
+        if used[:-1].all():
+            return Coded(codes, self._categories, arrow=self._arrow)
+        remap = np.full(self.n_categories + 1, -1, dtype=np.int32)
+        remap[:-1][used[:-1]] = np.arange(int(used[:-1].sum()), dtype=np.int32)
+        cats = tuple(c for c, u in zip(self.categories, used[:-1].tolist(), strict=True) if u)
+        return Coded(remap[codes], cats)
+
     def to_pandas(self) -> pd.Categorical:
         """The column as a pandas Categorical of strings (blank = NaN)."""
         import pandas as pd

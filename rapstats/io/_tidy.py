@@ -100,17 +100,17 @@ def finish(
     left: list[dict[str, Any]] = []  # Export.left_out
     # when no column asked for is in the file, the caller names the missing ones
     keep_rows = _nonblank_rows(data, n) if data else np.ones(n, dtype=bool)
-    if layout.platform == "plain":
-        before = int(keep_rows.sum())
-        keep_rows = _drop_totals(tail or [], keep_rows, notes)
-        _left_rows(left, before - int(keep_rows.sum()), "totals or notes rows at the bottom")
+    if layout.platform == "plain":  # counted on the whole row, as the note counts them
+        totals = _drop_totals(tail or [], np.ones(n, dtype=bool), notes)
+        _left_rows(left, int((~totals).sum()), "totals or notes rows at the bottom")
+        keep_rows &= totals
     if layout.platform == "qualtrics":
         before = int(keep_rows.sum())
         keep_rows = _qualtrics_rows(data, keep_rows, notes)
         _left_rows(left, before - int(keep_rows.sum()), "survey previews, tests or spam (Status)")
     if not keep_rows.all():
         # a dropped totals row must not leave its labels behind
-        data = {c: _subset(col, keep_rows) for c, col in data.items()}
+        data = {c: col.take(keep_rows) for c, col in data.items()}
         row_numbers = row_numbers[keep_rows]
     if layout.platform == "qualtrics":
         asked = set() if columns is None else {column_key(c) for c in columns}
@@ -155,19 +155,6 @@ def _left_rows(left: list[dict[str, Any]], count: int, reason: str) -> None:
     """Record ``count`` rows left out for ``reason`` (none: nothing) in ``left``."""
     if count:
         left.append({"what": "rows", "count": count, "reason": reason})
-
-
-def _subset(col: Coded, rows: np.ndarray) -> Coded:
-    """The rows where ``rows`` is true, with categories no longer used left out."""
-    codes = col.codes[rows]
-    used = np.zeros(len(col.categories) + 1, dtype=bool)
-    used[codes] = True  # code -1 marks the last slot
-    if used[:-1].all():
-        return Coded(codes, col.categories)
-    remap = np.full(len(col.categories) + 1, -1, dtype=np.int32)
-    remap[:-1][used[:-1]] = np.arange(int(used[:-1].sum()), dtype=np.int32)
-    cats = tuple(c for c, u in zip(col.categories, used[:-1].tolist(), strict=True) if u)
-    return Coded(remap[codes], cats)
 
 
 def _nonblank_rows(data: dict[str, Coded], n: int) -> np.ndarray:
@@ -216,5 +203,8 @@ def _qualtrics_rows(data: dict[str, Coded], keep: np.ndarray, notes: list[str]) 
     if "Finished" in data:
         unfinished = int((_folded_in(data["Finished"], {"0", "false"}) & keep).sum())
         if unfinished:
-            notes.append(f"kept {unfinished} unfinished (partial) response(s)")
+            notes.append(
+                f"kept {unfinished} unfinished (partial) response(s); --completed-only "
+                "leaves them out"
+            )
     return keep

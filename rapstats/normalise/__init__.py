@@ -13,9 +13,14 @@ Codes
   :data:`BLANK` (-1) for a blank or a declared missing value (``missing_values``, e.g. ``-99``).
 * multi-select: ``ticked[qid]`` is a bool matrix (respondents x options) and
   ``answered[qid]`` a bool array: the respondent ticked at least one option (split columns) or
-  the joined cell is not blank.
+  the joined cell is not blank. A typed "Other" answer, wherever the platform puts it, ticks
+  the question's "Other" option once; its text is free text, ``text[other_text_key(q)]``
+  (:mod:`rapstats.normalise._choices`).
 * groups: ``groups[name]`` is (int32 codes, labels); a blank group value is its own level,
   ``"(blank)"``, so group margins add up to the total.
+* included: only the responses the spec's ``[survey] include`` accepts are coded
+  (``Responses.n`` counts them); ``included`` says how many were left out
+  (:mod:`rapstats.normalise._include`).
 * not asked (one wave of several, :func:`normalise` with ``not_asked=True``): ``asked[qid]``
   is a bool array, False for a respondent who was not asked the question (its columns are
   not in their wave's export); a question asked of everyone has no entry. Such a
@@ -35,21 +40,21 @@ import numpy as np
 
 from rapstats.errors import InputError
 from rapstats.io import Coded, Export
-from rapstats.labels import BLANK_LABEL, DEFAULT_SEPARATORS
-from rapstats.normalise._answers import (
-    BLANK,
-    ROWS_SHOWN,
-    UnknownLabel,
-    Unknowns,
-    code_multi_joined,
-    code_multi_split,
-    code_single,
-)
+from rapstats.labels import BLANK_LABEL
+from rapstats.normalise._answers import BLANK, ROWS_SHOWN, UnknownLabel, Unknowns, code_single
+from rapstats.normalise._choices import Choices, MultiCoded
 from rapstats.normalise._columns import ColumnFinder
 from rapstats.normalise._groups import code_group
+from rapstats.normalise._include import (
+    Included,
+    completed_only,
+    completion_columns,
+    include_rows,
+    included_of,
+)
 from rapstats.normalise._waves import WAVE, check_asked, pool_waves
 from rapstats.normalise._weights import parse_weights
-from rapstats.spec import Question, Spec
+from rapstats.spec import Question, Spec, fold_label
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +71,7 @@ class Responses:
     text: dict[str, Coded] = field(default_factory=dict)
     asked: dict[str, np.ndarray] = field(default_factory=dict)
     columns: dict[str, str | None] = field(default_factory=dict)
+    included: Included | None = None
 
 
 def normalise(
@@ -94,6 +100,9 @@ def normalise(
         count, first rows) and code it blank, rather than stop at the first with an
         InputError (default None). ``rapstats check`` lists them so.
 
+    Only the responses ``spec.include`` accepts are coded (``Responses.included`` says how
+    many were left out).
+
     Raises
     ------
     SpecError
@@ -101,8 +110,9 @@ def normalise(
     InputError
         An answer matches none of its question's options, or a weight is not a positive number.
     """
+    export, included = include_rows(export, spec)
     frame = ColumnFinder(export, spec)
-    coded = _Coded(export.rows_read)
+    coded = _Coded(export.rows_read, spec)
     try:
         for q in spec.questions:
             coded.add(export, q, frame, not_asked=not_asked, unknown=unknown)
@@ -131,14 +141,25 @@ def normalise(
         text=coded.text,
         asked=coded.asked,
         columns=coded.columns,
+        included=included,
     )
+
+
+def other_text_key(q: Question) -> str:
+    """The key of a multi-select's typed "Other" answers in ``Responses.text``: the question
+    id and its "Other" option (``travel: Other``), never a question id (ids have no ``:``)."""
+    return f"{q.id}: {q.options[q.other]}" if q.other is not None else q.id
 
 
 class _Coded:
     """The coded answers of an export, question by question (see :func:`normalise`)."""
 
-    def __init__(self, n: int) -> None:
+    def __init__(self, n: int, spec: Spec) -> None:
         self.n = n
+        # columns a text question of the spec quotes already (SurveyMonkey's typed Other)
+        self.quoted = {
+            fold_label(c) for q in spec.questions if q.type == "text" for c in q.wordings
+        }
         self.answers: dict[str, np.ndarray] = {}
         self.ticked: dict[str, np.ndarray] = {}
         self.answered: dict[str, np.ndarray] = {}
@@ -161,8 +182,7 @@ class _Coded:
             present = [c for c in q.columns if frame.find(c) is not None]
             if present or not not_asked:
                 cols = [frame.get(c, q) for c in q.columns]
-                ticks = code_multi_split(export, q, cols, unknown)
-                self.ticked[q.id], self.answered[q.id] = ticks
+                self._multi(q, Choices(export, q, unknown).columns(cols))
                 return
             found = None
         else:
@@ -173,22 +193,31 @@ class _Coded:
         elif q.type == "single":
             self.answers[q.id] = code_single(export, q, found, unknown)
         elif q.type == "multi":
-            sep = q.separator or DEFAULT_SEPARATORS.get(export.platform)
-            ticks = code_multi_joined(export, q, found, sep, unknown)
-            self.ticked[q.id], self.answered[q.id] = ticks
+            self._multi(q, Choices(export, q, unknown).joined(found))
         else:
             self.text[q.id] = found[1]
+
+    def _multi(self, q: Question, coded: MultiCoded) -> None:
+        """Keep a multi-select's ticks, and its typed "Other" answers as free text unless a
+        text question quotes the "Other" column already."""
+        self.ticked[q.id], self.answered[q.id] = coded.ticked, coded.answered
+        other_column = q.columns[q.other] if q.columns and q.other is not None else None
+        if coded.typed is not None and fold_label(other_column or "") not in self.quoted:
+            self.text[other_text_key(q)] = coded.typed
 
     def _not_asked(self, q: Question) -> None:
         """Question ``q`` was not asked: no answers, no one asked."""
         self.asked[q.id] = np.zeros(self.n, dtype=bool)
+        blank = Coded(np.full(self.n, -1, dtype=np.int32), ())
         if q.type == "single":
             self.answers[q.id] = np.full(self.n, BLANK, dtype=np.int16)
         elif q.type == "multi":
-            self.ticked[q.id] = np.zeros((self.n, len(q.options)), dtype=bool)
-            self.answered[q.id] = np.zeros(self.n, dtype=bool)
+            none = np.zeros((self.n, len(q.options)), dtype=bool)
+            self._multi(
+                q, MultiCoded(none, none.any(axis=1), blank if q.other is not None else None)
+            )
         else:
-            self.text[q.id] = Coded(np.full(self.n, -1, dtype=np.int32), ())
+            self.text[q.id] = blank
 
 
 __all__ = [
@@ -197,9 +226,14 @@ __all__ = [
     "ColumnFinder",
     "ROWS_SHOWN",
     "WAVE",
+    "Included",
     "Responses",
     "UnknownLabel",
     "check_asked",
+    "completed_only",
+    "completion_columns",
+    "included_of",
     "normalise",
+    "other_text_key",
     "pool_waves",
 ]

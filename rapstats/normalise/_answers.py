@@ -1,10 +1,11 @@
-"""Code answers against their question's options: single choice, and multi-select split
-into columns or joined in one cell (see :mod:`rapstats.normalise`)."""
+"""Code single-choice answers against their question's options (see :mod:`rapstats.normalise`);
+multi-select answers are coded by :mod:`rapstats.normalise._choices`. Both report an answer
+that is no option through :func:`collect_unknown`: the first is an error, or every one is
+collected (``rapstats check``)."""
 
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -12,8 +13,7 @@ import numpy as np
 
 from rapstats.errors import InputError
 from rapstats.io import Coded, Export
-from rapstats.labels import TICKED, UNTICKED
-from rapstats.spec import Question, fold_label, is_other_label
+from rapstats.spec import Question, fold_label
 
 BLANK = -1
 
@@ -55,7 +55,7 @@ def _unknown_labels(
     return out
 
 
-def _unknown(
+def collect_unknown(
     export: Export,
     q: Question,
     column: tuple[str, Coded],
@@ -84,7 +84,7 @@ def _how_many(label: UnknownLabel, found: list[UnknownLabel]) -> str:
     return f" ({own})" if own else ""
 
 
-def _label_error(export: Export, q: Question) -> Callable[[UnknownLabel, str], InputError]:
+def label_error(export: Export, q: Question) -> Callable[[UnknownLabel, str], InputError]:
     """The error of an answer that is not an option of ``q`` (naming the closest)."""
 
     def error(first: UnknownLabel, more: str) -> InputError:
@@ -133,35 +133,11 @@ def code_single(
         else:
             bad[j] = True
             lookup[j] = BLANK
-    _unknown(export, q, found, bad, unknown, _label_error(export, q))
+    collect_unknown(export, q, found, bad, unknown, label_error(export, q))
     return lookup[codes]
 
 
-def code_multi_split(
-    export: Export, q: Question, columns: list[tuple[str, Coded]], unknown: Unknowns = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Ticks (respondents x options) and answered flags of a multi-select split into one
-    column per option (in options order)."""
-    ticked = np.zeros((export.rows_read, len(q.options)), dtype=bool)
-    for j, (column, coded) in enumerate(columns):
-        codes, cats = coded.codes, coded.categories
-        option = fold_label(q.options[j])
-        other = is_other_label(q.options[j])  # its column holds typed text: any text ticks it
-        is_tick = np.zeros(len(cats) + 1, dtype=bool)
-        bad = np.zeros(len(cats) + 1, dtype=bool)
-        for k, cat in enumerate(cats):
-            key = fold_label(cat)
-            if key in TICKED or key == option or (other and key not in UNTICKED and key):
-                is_tick[k] = True
-            elif key not in UNTICKED and key != "":
-                bad[k] = True
-        error = _tick_error(export, q, q.options[j])
-        _unknown(export, q, (column, coded), bad, unknown, error)
-        ticked[:, j] = is_tick[codes]
-    return ticked, ticked.any(axis=1)
-
-
-def _tick_error(
+def tick_error(
     export: Export, q: Question, option: str
 ) -> Callable[[UnknownLabel, str], InputError]:
     """The error of a cell that is not a tick of ``option``'s column of ``q``."""
@@ -178,74 +154,3 @@ def _tick_error(
         )
 
     return error
-
-
-def _split_joined(
-    value: str, options: dict[str, int], sep: str | None, other: int | None = None
-) -> list[int] | None:
-    """Option indices of a joined multi-select cell; None when a part matches no option.
-
-    Parts are matched against the known options, longest first, so a label that contains the
-    separator (``Yes, due to existing conditions (Diabetes, asthma)``) is kept whole. When the
-    question has an "Other" option (index ``other``), parts that match no option are typed
-    "Other" answers (Google Forms and Microsoft Forms put them among the choices, a hand-made
-    sheet writes ``Other: ...``) and count as that option; their text is never a label.
-    """
-    key = fold_label(value)
-    if key in options:
-        return [options[key]]
-    seps = [sep] if sep else [";", ",", "|"]
-    best: tuple[int, list[int]] | None = None  # (options matched, indices) with typed parts
-    for s in seps:
-        parts = [p for p in re.split(re.escape(s.strip()), value) if p.strip() != ""]
-        found: list[int] = []
-        typed = 0
-        i = 0
-        while i < len(parts):
-            for j in range(len(parts), i, -1):
-                cand = fold_label(s.strip().join(parts[i:j]))
-                if cand in options:
-                    found.append(options[cand])
-                    i = j
-                    break
-            else:
-                if other is None:
-                    break
-                found.append(other)
-                typed += 1
-                i += 1
-        else:
-            if not typed:
-                return found
-            if best is None or len(found) - typed > best[0]:
-                best = (len(found) - typed, found)
-    return None if best is None else best[1]
-
-
-def code_multi_joined(
-    export: Export, q: Question, found: tuple[str, Coded], sep: str | None, unknown: Unknowns = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Ticks (respondents x options) and answered flags of a multi-select joined in one cell,
-    its parts separated by ``sep`` (None: try ``;``, ``,`` and ``|``)."""
-    column, coded = found
-    codes, cats = coded.codes, coded.categories
-    options = {fold_label(o): i for i, o in enumerate(q.options)}
-    for code, label in q.values.items():
-        options.setdefault(fold_label(code), options[fold_label(label)])
-    other = next((i for i, o in enumerate(q.options) if is_other_label(o)), None)
-    missing = {fold_label(m) for m in q.missing_values}
-    matrix = np.zeros((len(cats) + 1, len(q.options)), dtype=bool)
-    answered = np.zeros(len(cats) + 1, dtype=bool)
-    bad = np.zeros(len(cats) + 1, dtype=bool)
-    for k, cat in enumerate(cats):
-        key = fold_label(cat)
-        if key == "" or key in missing:
-            continue
-        found = _split_joined(cat, options, sep, other)
-        if found is None:
-            bad[k] = True
-            continue
-        matrix[k, found] = True
-        answered[k] = True
-    _unknown(export, q, (column, coded), bad, unknown, _label_error(export, q))
-    return matrix[codes], answered[codes]

@@ -81,7 +81,7 @@ class ColumnFinder:
                 if isinstance(owner, Question)
                 else f"[groups.{owner.name}]"
                 if isinstance(owner, Group)
-                else "[survey]"
+                else f"[survey] {owner}"
             )
             if personal:
                 raise SpecError(

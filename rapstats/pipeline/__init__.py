@@ -15,14 +15,15 @@ columns kept and disclosure control applied the same way whatever the output:
 * :func:`build_report`: the report model (headline, breakdowns, earlier waves via compare_files);
 * :func:`compare_files`: the change of every share between waves (by group too), and trends;
 * :func:`compare_groups`: the differences between the levels of a group of one export, and
-  :func:`compare_groups_in_waves` the same in each of several waves.
+  :func:`compare_groups_in_waves` the same in each of several waves
+  (:func:`compare_opened` on an export already opened, as the report does).
 
 Notes are returned, never printed: the CLI shows them only when every step succeeded.
 """
 
 from __future__ import annotations
 
-from rapstats.pipeline.between import compare_groups, compare_groups_in_waves
+from rapstats.pipeline.between import compare_groups, compare_groups_in_waves, compare_opened
 from rapstats.pipeline.check import CheckReport, check_file
 from rapstats.pipeline.compare import AGAINST, Comparison, compare_files
 from rapstats.pipeline.report import MAX_GROUP_LEVELS, ReportData, build_report, report_data
@@ -50,6 +51,7 @@ __all__ = [
     "compare_files",
     "compare_groups",
     "compare_groups_in_waves",
+    "compare_opened",
     "Estimation",
     "Opened",
     "ReadOptions",

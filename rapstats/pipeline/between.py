@@ -67,13 +67,39 @@ def compare_groups(
         ``waves`` the export's name; ``summaries`` the protected summary by the groups.
     notes : tuple of str
     """
+    read = read or ReadOptions()
+    opened = open_survey(export, spec, by=(*by, between), read=read)
+    _check_group(opened, between)
+    comparison = compare_opened(
+        opened,
+        between=between,
+        reference=reference,
+        by=by,
+        estimation=estimation,
+        unsafe_no_suppression=unsafe_no_suppression,
+    )
+    return comparison, opened.notes + redaction_notes(comparison.summaries[0])
+
+
+def compare_opened(
+    opened: Opened,
+    *,
+    between: str,
+    reference: str | None = None,
+    by: Sequence[str] = (),
+    estimation: Estimation | None = None,
+    unsafe_no_suppression: bool = False,
+) -> Comparison:
+    """:func:`compare_groups` on an export already opened (read with ``by`` and ``between``),
+    as the report does for each group it breaks down by; no notes.
+
+    ``comparison.summaries[0]`` is the protected summary by ``by`` and ``between`` (rows
+    only), the same as :func:`rapstats.pipeline.protected_summary` gives.
+    """
     from rapstats.estimate.between import check_groups, compare_levels
     from rapstats.protect import protect
     from rapstats.protect.between import protect_levels
 
-    read = read or ReadOptions()
-    opened = open_survey(export, spec, by=(*by, between), read=read)
-    _check_group(opened, between)
     names = check_groups(opened.spec, between, tuple(by))
     publish = ("rows",)
     raw = summarise(opened, names, estimation or Estimation(), publish)
@@ -81,13 +107,12 @@ def compare_groups(
         opened.export, raw.spec, between=names[-1], reference=reference, by=names[:-1]
     )
     protected = protect(raw, unsafe_no_suppression=unsafe_no_suppression, publish=publish)
-    comparison = Comparison(
+    return Comparison(
         changes=protect_levels(rows, raw, protected),
-        waves=(Path(export).stem,),
+        waves=(Path(opened.export.path).stem,),
         summaries=(protected,),
         by=names[:-1],
     )
-    return comparison, opened.notes + redaction_notes(protected)
 
 
 def compare_groups_in_waves(

@@ -13,12 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
 from rapstats.errors import RapstatsError
-from rapstats.pipeline.survey import ReadOptions
+from rapstats.pipeline.survey import ReadOptions, _chosen_responses
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from rapstats.io import Export
@@ -134,13 +136,19 @@ def check_file(
 
     spec_obj = spec if isinstance(spec, Spec) or spec is None else load_spec(spec)
     keep = () if spec_obj is None else spec_obj.load_columns().keep
-    loaded = load_export(export, **asdict(read), keep=keep)
+    loaded = load_export(export, keep=keep, **read.load())
     shown = "inferred" if spec is None else "given" if isinstance(spec, Spec) else str(spec)
     if spec_obj is None:
         spec_obj = infer_spec(loaded)
+    problems: list[str] = []
+    notes, left_out = loaded.notes, loaded.left_out
+    chosen = _run(lambda: _chosen_responses(spec_obj, loaded, read.completed_only), problems)
+    if chosen is not None:  # the responses counted ([survey] include, --completed-only)
+        spec_obj, said = chosen
+        notes += tuple(said)
+        left_out += _included(loaded, spec_obj)
     bare = replace(spec_obj, questions=(), groups=())
     finder = ColumnFinder(loaded, spec_obj)
-    problems: list[str] = []
     questions = tuple(_question(loaded, bare, q, finder, problems) for q in spec_obj.questions)
     groups = tuple(_group(loaded, spec_obj, g, finder, problems) for g in spec_obj.groups)
     if spec_obj.design.weight:
@@ -151,13 +159,21 @@ def check_file(
         encoding=loaded.encoding,
         sheet=loaded.sheet,
         rows_read=loaded.rows_read,
-        left_out=loaded.left_out,
-        notes=loaded.notes,
+        left_out=left_out,
+        notes=notes,
         spec=shown,
         questions=questions,
         groups=groups,
-        problems=tuple(problems),
+        problems=tuple(dict.fromkeys(problems)),  # an include error stops every question
     )
+
+
+def _included(export: Export, spec: Spec) -> tuple[dict[str, Any], ...]:
+    """The responses ``[survey] include`` leaves out, as a ``left_out`` entry (or none)."""
+    from rapstats.normalise import included_of
+
+    included = included_of(export, spec)
+    return (included.left_out_item(),) if included is not None and included.left_out else ()
 
 
 def _normalise(export: Export, spec: Spec, **options: Any) -> Responses:
@@ -167,7 +183,7 @@ def _normalise(export: Export, spec: Spec, **options: Any) -> Responses:
     return normalise(export, spec, **options)
 
 
-def _run(step: Callable[[], Responses], problems: list[str]) -> Responses | None:
+def _run(step: Callable[[], T], problems: list[str]) -> T | None:
     """``step()``, or None with its error's line added to ``problems``."""
     try:
         return step()

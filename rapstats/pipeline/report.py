@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rapstats.errors import RapstatsError
+from rapstats.pipeline.between import compare_opened
 from rapstats.pipeline.breakdowns import (
     MAX_GROUP_LEVELS,
     Breakdowns,
@@ -18,7 +19,6 @@ from rapstats.pipeline.breakdowns import (
 from rapstats.pipeline.compare import Comparison, compare_files
 from rapstats.pipeline.survey import (
     Estimation,
-    Opened,
     ReadOptions,
     open_survey,
     protected_summary,
@@ -46,6 +46,8 @@ class ReportData:
     options: dict[str, Any]
     date: str | None
     chosen: Breakdowns | None = None  # each workstream's groups; those left out and why
+    # per breakdown (same order): the protected differences between its group's levels
+    between: tuple[Comparison, ...] = ()
 
     @property
     def notes(self) -> tuple[str, ...]:
@@ -75,6 +77,7 @@ class ReportData:
             options=self.options,
             layout=None if self.chosen is None else self.chosen.layout,
             left_out=() if self.chosen is None else self.chosen.left_out,
+            between={c.summaries[0].by[-1]: c.changes for c in self.between},
         )
 
 
@@ -96,6 +99,7 @@ def report_data(
     encoding: str | None = None,
     sheet: str | None = None,
     max_unpacked_mb: float = MAX_UNPACKED_MB,
+    completed_only: bool = False,
     method: str | None = None,
     test: str | None = None,
     confidence: float | None = None,
@@ -109,7 +113,9 @@ def report_data(
 
     One protected summary gives the headline figures and their answer distributions; one per
     grouping variable gives each breakdown (its margins only, rows only: a report publishes
-    no breakdown of answer counts, so none constrains suppression).
+    no breakdown of answer counts, so none constrains suppression), with the differences
+    between the group's levels, each against the rest, tested and protected
+    (:func:`rapstats.pipeline.between.compare_opened`).
 
     Parameters
     ----------
@@ -131,8 +137,8 @@ def report_data(
         that is not personal and has at most ``MAX_GROUP_LEVELS`` values.
     date : str, optional
         Publication date shown; default the spec's ``[report].date``.
-    platform, encoding, sheet, max_unpacked_mb : optional
-        How to read the exports (as :func:`rapstats.io.load_export`).
+    platform, encoding, sheet, max_unpacked_mb, completed_only : optional
+        How to read the exports (as :class:`ReadOptions`).
     method, test, confidence, adjust : optional
         Override the spec's ``[defaults]``.
     unsafe_no_suppression : bool
@@ -158,9 +164,7 @@ def report_data(
     from rapstats.render.report.write import chart_kinds
 
     kinds = chart_kinds(FORMATS if formats is None else formats)
-    read = ReadOptions(
-        platform=platform, encoding=encoding, sheet=sheet, max_unpacked_mb=max_unpacked_mb
-    )
+    read = ReadOptions(platform, encoding, sheet, max_unpacked_mb, completed_only)
     estimation = Estimation(method=method, test=test, confidence=confidence, adjust=adjust)
     if spec is None:  # the whole export is read to infer the spec: use it as it is
         opened = open_survey(export, read=read)
@@ -174,22 +178,27 @@ def report_data(
     chosen = choose_breakdowns(opened, groups, by, [name for name, _ in sections(opened.spec)])
     groups, single = chosen.groups, chosen.single_level
 
-    def protected(source: Opened, group: tuple[str, ...], publish: tuple[str, ...]) -> Summary:
-        return protected_summary(
-            source,
-            by=group,
-            estimation=estimation,
-            publish=publish,
-            unsafe_no_suppression=unsafe_no_suppression,
-        )
-
-    main = protected(opened, (), ("rows", "frequencies"))
+    main = protected_summary(
+        opened,
+        estimation=estimation,
+        publish=("rows", "frequencies"),
+        unsafe_no_suppression=unsafe_no_suppression,
+    )
     if kinds and charts is not None:
         # The charts show the headline figures only: draw them while the breakdowns are
         # protected (most of the time here). write_report uses them if the model's charts
         # are the same, as they are unless a chart came to depend on a breakdown.
         charts.prefetch(build_model(main, single_level=single)["charts"])
-    breakdowns = [protected(opened, (g,), ("rows",)) for g in groups]
+    between = [
+        compare_opened(
+            opened,
+            between=g,
+            estimation=estimation,
+            unsafe_no_suppression=unsafe_no_suppression,
+        )
+        for g in groups
+    ]
+    breakdowns = [c.summaries[0] for c in between]  # each as protected_summary by (g,)
     inputs = [_input("export", opened.export.path, opened.export.sha256)]
     if spec is not None:
         inputs.append(_input("spec", Path(spec), _sha256(Path(spec))))
@@ -213,6 +222,7 @@ def report_data(
         "date": date,
         **{k: v for k, v in asdict(estimation).items() if v is not None},
         "unsafe_no_suppression": unsafe_no_suppression,
+        "completed_only": completed_only or None,
         **(options or {}),
     }
     return ReportData(
@@ -224,6 +234,7 @@ def report_data(
         options={k: v for k, v in recorded.items() if v is not None},
         date=date,
         chosen=chosen,
+        between=tuple(between),
     )
 
 

@@ -20,12 +20,23 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class ReadOptions:
-    """How to read an export (as :func:`rapstats.io.load_export`)."""
+    """How to read an export (as :func:`rapstats.io.load_export`); ``completed_only`` counts
+    only completed responses (:func:`rapstats.normalise.completed_only`)."""
 
     platform: str = "auto"
     encoding: str | None = None
     sheet: str | None = None
     max_unpacked_mb: float = MAX_UNPACKED_MB
+    completed_only: bool = False
+
+    def load(self) -> dict[str, Any]:
+        """The keyword arguments of :func:`rapstats.io.load_export`."""
+        return {
+            "platform": self.platform,
+            "encoding": self.encoding,
+            "sheet": self.sheet,
+            "max_unpacked_mb": self.max_unpacked_mb,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,21 +84,16 @@ def open_survey(
         The export's name as one wave of several (default None: the only export).
     """
     from rapstats.io import load_export
+    from rapstats.normalise import completion_columns
     from rapstats.spec import Spec, load_spec
 
     spec_obj = spec if isinstance(spec, Spec) or spec is None else load_spec(spec)
     columns = keep = None
     if spec_obj is not None:
         columns, keep = spec_obj.load_columns(by)
-    export = load_export(
-        path,
-        platform=read.platform,
-        encoding=read.encoding,
-        sheet=read.sheet,
-        columns=columns,
-        keep=keep or (),
-        max_unpacked_mb=read.max_unpacked_mb,
-    )
+        if read.completed_only:
+            columns += completion_columns()
+    export = load_export(path, columns=columns, keep=keep or (), **read.load())
     notes = [f"read {export.rows_read} responses from {path} ({export.platform})"]
     if export.dropped:
         notes.append("dropped personal-data columns: " + ", ".join(export.dropped))
@@ -102,7 +108,23 @@ def open_survey(
             f"no --spec given: inferred one with {len(spec_obj.questions)} questions{weighted} "
             "(write it with `rapstats init` to check and edit it)"
         )
-    return Opened(export=export, spec=spec_obj, notes=tuple(notes), wave=wave)
+    spec_obj, chosen = _chosen_responses(spec_obj, export, read.completed_only)
+    return Opened(export=export, spec=spec_obj, notes=(*notes, *chosen), wave=wave)
+
+
+def _chosen_responses(spec: Spec, export: Export, completed: bool) -> tuple[Spec, list[str]]:
+    """The spec counting only completed responses if asked, and the notes saying which
+    responses are counted ([survey] include, completed responses)."""
+    from rapstats.normalise import completed_only, included_of
+
+    notes = []
+    if completed:
+        spec, note = completed_only(spec, export)
+        notes += [note] if note else []
+    included = included_of(export, spec)
+    if included is not None:
+        notes.append(included.note())
+    return spec, notes
 
 
 def protected_summary(
@@ -311,7 +333,8 @@ def starter_spec(
     path : str or Path
         The survey export.
     read : ReadOptions
-        Platform, encoding and sheet of the export.
+        Platform, encoding and sheet of the export; with ``completed_only`` the spec's
+        ``[survey] include`` names the platform's completion column.
 
     Returns
     -------
@@ -325,9 +348,10 @@ def starter_spec(
     from rapstats.spec import spec_to_toml
     from rapstats.spec.infer import infer_spec
 
-    export = load_export(path, **asdict(read))
+    export = load_export(path, **read.load())
     dropped = ", ".join(export.dropped)
     notes = (f"dropped personal-data columns: {dropped}",) if dropped else ()
+    spec, chosen = _chosen_responses(infer_spec(export), export, read.completed_only)
     header = (
         f"Survey spec inferred by rapstats {__version__} from {export.path.name} "
         f"({export.platform}, {export.rows_read} responses).\n"
@@ -335,4 +359,4 @@ def starter_spec(
         "excluded from the base,\nand add national baselines as baseline = { p = 0.30, "
         'source = "..." }. See README, Survey spec.'
     )
-    return spec_to_toml(infer_spec(export), header=header), notes
+    return spec_to_toml(spec, header=header), (*notes, *chosen)

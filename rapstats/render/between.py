@@ -29,11 +29,15 @@ def is_between(changes: Table) -> bool:
     return any(k in KINDS for k in changes["kind"].tolist())
 
 
-def between_notes(summary: Summary, changes: Table) -> list[str]:
-    """How the differences and homogeneity tests were made, for every output's notes."""
+def between_notes(summary: Summary, changes: Table, *, subject: str | None = None) -> list[str]:
+    """How the differences and homogeneity tests were made, for every output's notes.
+
+    ``subject`` names what is compared (default: "each level of 'GROUP'", the last group of
+    ``summary.by``), as the report does for every group it breaks down by.
+    """
     m = summary.spec.methods
     conf = level(m.confidence)
-    group = summary.by[-1]
+    subject = subject or f"each level of {summary.by[-1]!r}"
     references = {
         a
         for a, c in zip(changes["against"], changes["comparison"], strict=True)
@@ -45,9 +49,7 @@ def between_notes(summary: Summary, changes: Table) -> list[str]:
         else "the share of the rest of the respondents (everyone in the question's base outside "
         "that level)"
     )
-    lead = (
-        f"Difference: each level of {group!r} has its share minus {against}, in percentage points"
-    )
+    lead = f"Difference: {subject} has its share minus {against}, in percentage points"
     if summary.methods.get("weighted"):
         notes = [
             f"{lead}, with design-based standard errors: the Taylor-linearised variances of the "

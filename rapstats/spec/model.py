@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal, NamedTuple
 
 from rapstats.errors import SpecError
-from rapstats.labels import fold_label
+from rapstats.labels import fold_label, is_other_label
 from rapstats.vocab import (
     ADJUST_CHOICES,
     ADJUST_FAMILIES,
@@ -140,6 +140,14 @@ class Question:
         """The export columns this question may read (every wording of its column)."""
         return self.columns if self.columns else self.wordings
 
+    @property
+    def other(self) -> int | None:
+        """Index of the option that takes typed answers (a multi-select's first option
+        :func:`~rapstats.labels.is_other_label` calls "Other"), or None if it has none."""
+        if self.type != "multi":
+            return None
+        return next((i for i, o in enumerate(self.options) if is_other_label(o)), None)
+
 
 @dataclass(frozen=True, slots=True)
 class Group:
@@ -246,6 +254,8 @@ class Spec:
     disclosure: Disclosure = field(default_factory=Disclosure)
     report: ReportInfo = field(default_factory=ReportInfo)
     keep_columns: tuple[str, ...] = ()
+    # [survey] include: column -> the values a response must hold to be counted
+    include: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     source: str = "spec"
 
     def question(self, qid: str) -> Question:
@@ -279,11 +289,13 @@ class Spec:
         """The export columns to read for this spec and grouping by ``by``, and to keep.
 
         ``read`` lists, in a stable order without repeats, each question's columns, the
-        column of each group in ``by`` and the design columns. ``keep`` names the personal-data
-        columns the spec keeps (``keep_columns`` and the groups marked ``personal``).
+        column of each group in ``by``, the ``include`` columns and the design columns.
+        ``keep`` names the personal-data columns the spec keeps (``keep_columns`` and the
+        groups marked ``personal``).
         """
         cols = [c for q in self.questions for c in q.source_columns]
         cols += [self.group(name).column for name in by]
+        cols += list(self.include)
         d = self.design
         cols += [c for c in (d.weight, d.strata, d.ids, d.fpc) if c]
         keep = self.keep_columns + tuple(g.column for g in self.groups if g.personal)

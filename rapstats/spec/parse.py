@@ -115,9 +115,25 @@ def _parse_survey(t: TomlTable | None) -> dict[str, Any]:
             fpc=t.get("fpc", str),
         ),
         "keep_columns": t.strings("keep_columns"),
+        "include": _parse_include(t.sub("include")),
     }
     t.done()
     return survey
+
+
+def _parse_include(t: TomlTable | None) -> dict[str, tuple[str, ...]]:
+    """``include = { Finished = ["True", "1"] }``: only responses whose column holds one of
+    its values are counted (matched as labels are, by :func:`fold_label`)."""
+    if t is None:
+        return {}
+    include = {}
+    for column in t.data:
+        values = t.strings(column)
+        if not values:
+            raise t.error(column, "is empty", 'list the values to count, e.g. ["True", "1"]')
+        include[column] = values
+    t.done()
+    return include
 
 
 def _parse_defaults(t: TomlTable | None) -> tuple[Methods, tuple[str, ...]]:

@@ -142,7 +142,7 @@ def _shares(plt: Any, chart: dict[str, Any]) -> Any:
     n = len(items)
     lines = sum(len(textwrap.wrap(it["label"], WRAP)) or 1 for it in items)
     title, top = _title(chart)
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, BOTTOM_IN + top + 0.3 * max(lines, n) + 0.2 * n))
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, BOTTOM_IN + top + ROW_IN * max(lines, n) + 0.14 * n))
     ys = list(range(n))[::-1]
     shown_baseline = shown_share = False
     for y, it in zip(ys, items, strict=True):
@@ -198,7 +198,7 @@ def _shares(plt: Any, chart: dict[str, Any]) -> Any:
         ax.legend(
             loc="upper left",
             bbox_to_anchor=(0, 0),
-            bbox_transform=_legend_at(fig, 0.3),
+            bbox_transform=_legend_at(fig, 0.25),
             ncol=2,
             frameon=False,
         )
@@ -225,12 +225,12 @@ def _likert(plt: Any, chart: dict[str, Any]) -> Any:
             if a not in legend:
                 legend.append(a)
     n = len(items)
-    bottom = 1.0 + 0.22 * ((len(legend) + 1) // 2)
+    bottom = 1.0 + 0.22 * -(-len(legend) // LEGEND_COLUMNS)
     lines = sum(len(textwrap.wrap(it["label"], WRAP)) or 1 for it in items)
     centred = any(s["neutral"] for it in items for s in it["segments"])
     bottom += 0.15 if centred else 0.0  # a third line under the axis
     title, top = _title(chart)
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, bottom + top + 0.3 * max(lines, n) + 0.25 * n))
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, bottom + top + ROW_IN * max(lines, n) + 0.18 * n))
     ys = list(range(n))[::-1]
     drawn: set[str] = set()
     for y, it in zip(ys, items, strict=True):
@@ -273,7 +273,7 @@ def _likert(plt: Any, chart: dict[str, Any]) -> Any:
             loc="upper left",
             bbox_to_anchor=(0, 0),
             bbox_transform=_legend_at(fig, 0.3, bottom - 0.75),
-            ncol=2,
+            ncol=LEGEND_COLUMNS,
             frameon=False,
         )
     _margins(fig, bottom, top)
@@ -283,7 +283,9 @@ def _likert(plt: Any, chart: dict[str, Any]) -> Any:
 # Fixed margins (inches) instead of tight_layout, which draws the figure twice.
 LEFT_IN = 2.9
 TOP_IN = 0.45
-BOTTOM_IN = 1.2
+BOTTOM_IN = 1.0
+ROW_IN = 0.22  # the height of each line of the labels on the left
+LEGEND_COLUMNS = 3  # of the answers under a diverging bar chart
 
 
 def _title(chart: dict[str, Any]) -> tuple[str, float]:

@@ -38,6 +38,8 @@ TEST_NAMES = BASELINE_TEST.labels
 ADJUST_NAMES = ADJUSTMENT.labels
 # Status symbols of a withheld figure (``[u]`` marks a published, less reliable one).
 WITHHELD = ("[c]", "[x]")
+# The end of a group sentence that describes a range without a test between the groups.
+NOT_TESTED = "; differences between groups were not tested."
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +149,7 @@ def comparison(e: Estimate) -> str:
     return f", {words} {figure} ({_test_words(e)})"
 
 
-def _caution(e: Estimate) -> str:
+def _caution(e: Estimate | Difference) -> str:
     if e.symbol == "[u]":
         return " This estimate is less reliable and should be treated with caution [u]."
     return ""
@@ -188,11 +190,15 @@ def share_finding(e: Estimate) -> Finding | None:
     return Finding("baseline", significant=bool(e.significant), text=text)
 
 
-def group_sentence(group_label: str, estimates: list[tuple[str, Estimate]]) -> str | None:
+def group_sentence(
+    group_label: str, estimates: list[tuple[str, Estimate]], *, tested: bool = False
+) -> str | None:
     """One sentence on the groups of one grouping variable, shown groups only.
 
     ``estimates`` pairs each group's value with its estimate. Withheld groups are left out
-    without a word; unreliable ones ([u]) are not used to describe a range.
+    without a word; unreliable ones ([u]) are not used to describe a range. ``tested``: the
+    differences between the groups are described apart (:func:`between_sentence`), so a
+    range does not say they were not tested.
     """
     shown = [(g, e) for g, e in estimates if not withheld(e)]
     if not shown:
@@ -223,9 +229,10 @@ def group_sentence(group_label: str, estimates: list[tuple[str, Estimate]]) -> s
         return None
     lo = min(reliable, key=lambda ge: ge[1].share)
     hi = max(reliable, key=lambda ge: ge[1].share)
+    tail = "." if tested else NOT_TESTED
     return (
         f"{by}, the percentage ranged from {percent(lo[1].share)} ({lo[0]}) to "
-        f"{percent(hi[1].share)} ({hi[0]}); differences between groups were not tested."
+        f"{percent(hi[1].share)} ({hi[0]}){tail}"
     )
 
 
@@ -335,3 +342,107 @@ def unchanged_options(c: Change, *, others: bool) -> Finding:
 def _since(c: Change) -> str:
     """The earlier wave of a change, as "since ..." names it."""
     return f"{c.wave_from}, a year earlier" if c.since == "year" else c.wave_from
+
+
+# How a sentence names a test of homogeneity (rows of rapstats.pipeline.compare_groups).
+HOMOGENEITY_TEST_NAMES = {
+    "chisq": "chi-square test of homogeneity",
+    "rao_scott": "Rao-Scott chi-square test of homogeneity",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """The figures one sentence on a group's difference from the rest of the respondents may
+    use (a ``difference`` row of :func:`rapstats.pipeline.compare_groups`; proportion units).
+
+    ``share`` is the level's, ``rest`` that of every other respondent in the base;
+    ``symbol`` the row's published symbol (``[c]``/``[x]``: withheld, never described;
+    ``[u]``: the level's share is less reliable, described with a caution).
+    ``p`` is the adjusted p-value when ``adjust`` is not ``"none"``, and ``significant`` the
+    adjusted test's verdict. ``answer`` and ``option`` as in :class:`Estimate`.
+    """
+
+    level: str
+    answer: str
+    share: float | None
+    rest: float | None
+    change: float | None
+    low: float | None
+    high: float | None
+    test: str | None = None
+    p: float | None = None
+    significant: bool | None = None
+    symbol: str | None = None
+    option: str | None = None
+    confidence: float = 0.95
+    adjust: str = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class Homogeneity:
+    """One question's test that its share is the same in every group (a ``homogeneity`` row;
+    ``p`` adjusted as in :class:`Difference`; ``symbol`` ``[c]`` when withheld, ``[x]`` when
+    it could not be computed)."""
+
+    test: str | None
+    p: float | None
+    symbol: str | None = None
+    adjust: str = "none"
+
+
+def _tested(names: dict[str, str], test: str | None, p: float | None, adjust: str) -> str:
+    """The test's name and its (adjusted) p: "chi-square test, Holm-adjusted p = 0.01"."""
+    name = names.get(test or "", (test or "test").replace("_", " "))
+    if p is None:
+        return f"{name}, p not available"
+    adjusted = ADJUST_NAMES.get(adjust)
+    return f"{name}, {adjusted}-adjusted {p_text(p)}" if adjusted else f"{name}, {p_text(p)}"
+
+
+def difference_sentence(d: Difference) -> str | None:
+    """One sentence on a group whose difference from the rest is significant after adjustment.
+
+    "In North, 31% answered Agree, compared with 22% of other respondents: 9 percentage
+    points higher (95% confidence interval +2 to +16; chi-square test, Holm-adjusted
+    p = 0.01)." None when the difference is withheld, not available or not significant.
+    """
+    values = (d.share, d.rest, d.change, d.low, d.high)
+    if d.symbol in WITHHELD or None in values or not d.significant:
+        return None
+    verb = f"answered {d.answer}" if d.option is None else f"chose “{d.option}”"
+    pts = f"{round_half_up(abs(d.change) * 100):.0f} percentage points"
+    way = "higher" if d.change > 0 else "lower"
+    ci = f"{level(d.confidence)} confidence interval {points(d.low)} to {points(d.high)}"
+    return (
+        f"In {d.level}, {percent(d.share)} {verb}, compared with {percent(d.rest)} of other "
+        f"respondents: {pts} {way} ({ci}; {_tested(CHANGE_TEST_NAMES, d.test, d.p, d.adjust)})."
+        f"{_caution(d)}"
+    )
+
+
+def between_sentence(
+    group_label: str, lead: str | None, differences: list[Difference], homogeneity: Homogeneity
+) -> str:
+    """The sentence on one question's groups (``lead``, from :func:`group_sentence` with
+    ``tested``) followed by what the tests between them support.
+
+    Each group whose difference from the rest is significant after adjustment is described
+    (:func:`difference_sentence`) when the question's test of homogeneity is published;
+    when none is, "no clear difference between area groups" with that test. A withheld test
+    ([c]: some group is withheld) describes no difference at all.
+    """
+    groups = f"{group_label.lower()} groups"
+    found = [s for s in map(difference_sentence, differences) if s]
+    if homogeneity.symbol == "[c]":
+        clause = f"differences between {groups} are not reported, as some figures are withheld"
+    elif homogeneity.symbol is not None or homogeneity.p is None:
+        clause = f"differences between {groups} could not be tested"
+    elif found:
+        return " ".join([lead, *found] if lead else found)
+    else:
+        test = _tested(HOMOGENEITY_TEST_NAMES, homogeneity.test, homogeneity.p, homogeneity.adjust)
+        clause = f"no clear difference between {groups} ({test})"
+    if lead is None:
+        return f"{clause[0].upper()}{clause[1:]}."
+    return f"{lead.removesuffix('.')}; {clause}."

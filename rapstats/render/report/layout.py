@@ -9,6 +9,10 @@ each thing once:
   the column;
 * a sentence shown among the key findings is not repeated in a workstream or under a table,
   and a workstream does not repeat the findings printed under its own tables;
+* a finding that only restates a row of its table (a table's ``row_findings``: "no clear
+  change since ...", "not asked in ...") is left to the row;
+* group sentences that end "differences between groups were not tested" end there once,
+  in one sentence after them;
 * a methods paragraph (or list) that is the text of a numbered note is shown as "See [note n]."
   (the notes follow the methods).
 
@@ -18,6 +22,8 @@ Nothing is computed here: the numbers and sentences are the model's, only regrou
 from __future__ import annotations
 
 from typing import Any
+
+from rapstats.render.report.findings import NOT_TESTED
 
 
 def document_model(model: dict[str, Any], *, compact: bool = False) -> dict[str, Any]:
@@ -34,12 +40,17 @@ def document_model(model: dict[str, Any], *, compact: bool = False) -> dict[str,
       quotes, ``“question”: ...``) is given to that group as its ``finding``, without the
       quoted question, rather than listed above the table. Otherwise (and for any other
       finding) a group's ``finding`` is None;
+    * "Differences between groups were not tested" is said once, by the first breakdown;
+    * a chart whose caption (how to read it) is an earlier chart's says "Drawn as Figure n."
+      (charts are numbered in the order shown);
     * when every table has the same source, the model's ``source`` is it without its leading
       "Source: " (shown once, with the title) and the tables' ``source`` is empty. Otherwise
       ``source`` is None.
     """
     shown = set(model["key_findings"])
     tables = [_grouped(t, shown, compact) for t in model["tables"]]
+    if compact:
+        tables = _untested_first(tables)
     sources = {t["source"] for t in tables}
     source = sources.pop().removeprefix("Source: ") if compact and len(sources) == 1 else None
     if source is not None:
@@ -48,7 +59,10 @@ def document_model(model: dict[str, Any], *, compact: bool = False) -> dict[str,
     workstreams = []
     for ws in model["workstreams"]:
         under_tables = {
-            f for s in ws["sections"] if s["kind"] == "table" for f in by_id[s["table"]]["findings"]
+            f
+            for s in ws["sections"]
+            if s["kind"] == "table"
+            for f in by_id[s["table"]]["findings"] + by_id[s["table"]]["row_findings"]
         }
         findings = [f for f in ws["findings"] if f not in shown and f not in under_tables]
         workstreams.append({**ws, "findings": findings})
@@ -57,10 +71,24 @@ def document_model(model: dict[str, Any], *, compact: bool = False) -> dict[str,
     return {
         **model,
         "tables": tables,
+        "charts": _captions_once(model) if compact else model["charts"],
         "workstreams": workstreams,
         "methods": methods,
         "source": source,
     }
+
+
+def _captions_once(model: dict[str, Any]) -> list[dict[str, Any]]:
+    """The charts, each caption said in full at its first chart only (see the module)."""
+    order = [s["chart"] for ws in model["workstreams"] for s in ws["sections"] if "chart" in s]
+    number = {cid: n for n, cid in enumerate(order, start=1)}
+    first: dict[str, int] = {}
+    charts = []
+    for chart in sorted(model["charts"], key=lambda c: number[c["id"]]):
+        n = first.setdefault(chart["caption"], number[chart["id"]])
+        said = n != number[chart["id"]]
+        charts.append({**chart, "caption": f"Drawn as Figure {n}." if said else chart["caption"]})
+    return charts
 
 
 def _methods_section(section: dict[str, Any], notes: dict[str, int]) -> dict[str, Any]:
@@ -72,9 +100,35 @@ def _methods_section(section: dict[str, Any], notes: dict[str, int]) -> dict[str
     return {**section, "paragraphs": paragraphs}
 
 
+UNTESTED = NOT_TESTED.removeprefix("; ").capitalize()
+UNTESTED_ANYWHERE = UNTESTED.removesuffix(".") + " (in any breakdown of this report)."
+
+
+def _untested_once(findings: list[str]) -> list[str]:
+    """``findings`` with "; differences between groups were not tested" said once, last."""
+    if not any(f.endswith(NOT_TESTED) for f in findings):
+        return findings
+    cut = [f.removesuffix(NOT_TESTED) + "." if f.endswith(NOT_TESTED) else f for f in findings]
+    return [*cut, UNTESTED]
+
+
+def _untested_first(tables: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``tables`` with "Differences between groups were not tested" said by the first table
+    that says it, for every breakdown of the report."""
+    out, said = [], False
+    for t in tables:
+        if UNTESTED in t["findings"]:
+            keep = [] if said else [UNTESTED_ANYWHERE]
+            t = {**t, "findings": [f for f in t["findings"] if f != UNTESTED] + keep}
+            said = True
+        out.append(t)
+    return out
+
+
 def _grouped(table: dict[str, Any], shown: set[str], in_groups: bool) -> dict[str, Any]:
     rows = table["rows"]
-    findings = [f for f in table["findings"] if f not in shown]
+    hidden = shown | set(table["row_findings"])
+    findings = _untested_once([f for f in table["findings"] if f not in hidden])
     if not _repeats(rows) or len(table["columns"]) < 2:
         group = {"heading": None, "finding": None, "rows": rows}
         return {**table, "findings": findings, "group_label": None, "groups": [group]}

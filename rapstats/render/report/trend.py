@@ -13,9 +13,10 @@ from typing import Any
 
 from rapstats.render.report.charts import DARK_BLUE, DARK_GREY, WIDTH_IN, _legend_at
 
-PANEL_COLUMNS = 2
-PANEL_HEIGHT_IN = 1.6  # each panel's axes
-PANEL_WRAP = 40
+PANEL_COLUMNS = 3  # panels side by side (small multiples), in rows of three
+PANEL_HEIGHT_IN = 1.0  # each panel's axes
+PANEL_WRAP = 30
+TICK_WRAP = 6  # a wave name longer than this is set on two lines ("2025" over "Q3")
 
 
 def draw_trend(plt: Any, chart: dict[str, Any]) -> Any:
@@ -85,7 +86,8 @@ def _panel(ax: Any, xs: list[int], waves: list[str], s: dict[str, Any]) -> None:
             elinewidth=1.2,
         )
     ax.set_title("\n".join(textwrap.wrap(s["label"], PANEL_WRAP)), loc="left", fontsize=8.5)
-    ax.set_xticks(xs, waves, fontsize=7.5)
+    ticks = ["\n".join(textwrap.wrap(w, TICK_WRAP)) or w for w in waves]
+    ax.set_xticks(xs, ticks, fontsize=7.5)
     ax.set_xlim(-0.4, len(xs) - 0.6)
     ax.set_ylim(0, 100)
     ax.set_yticks([0, 25, 50, 75, 100])

@@ -194,32 +194,25 @@ def split_joined(p: Profile, sep: str) -> dict[str, int] | None:
 
     A part given only once, or written ``Other: ...``, is a typed "Other" answer (Google
     Forms and Microsoft Forms put typed text among the choices): it never becomes an option;
-    such parts are counted together as the option "Other".
+    such parts are counted together as the option "Other". Two parts that always come
+    together (:func:`_glued`) are one label holding the separator (``Car, van or taxi``).
     """
     if p.many:
         return None
     if not any(sep in v for v in p.labels):
         return None
     cells = [v.strip().removesuffix(sep.strip()).strip() for v in p.labels]  # "A;B;" -> "A;B"
-    whole = set(cells)
+    split = [[x.strip() for x in label.split(sep)] for label in cells]
+    glued = _glued(split)
     atoms: dict[str, int] = {}
     joined = 0  # cells holding two or more choices
-    for label, count in zip(cells, p.counts, strict=True):
-        parts = [x.strip() for x in label.split(sep)]
-        i = 0
+    for parts, count in zip(split, p.counts, strict=True):
         chosen: list[str] = []
-        while i < len(parts):
-            # a part that is never a whole cell is a fragment of a label holding the
-            # separator ("Family, friends or neighbours"): extend it to the shortest whole cell
-            j = i + 1
-            if parts[i] not in whole:
-                k = next(
-                    (k for k in range(i + 2, len(parts) + 1) if sep.join(parts[i:k]) in whole),
-                    None,
-                )
-                j = k if k is not None else i + 1
-            chosen.append(sep.join(parts[i:j]))
-            i = j
+        for k, part in enumerate(parts):
+            if k and (parts[k - 1], part) in glued:
+                chosen[-1] += sep + part
+            else:
+                chosen.append(part)
         chosen = list(dict.fromkeys(a for a in chosen if a))
         joined += int(count) if len(chosen) >= 2 else 0
         for atom in chosen:
@@ -234,9 +227,26 @@ def split_joined(p: Profile, sep: str) -> dict[str, int] | None:
     recurring = sum(1 for a in choices if sum(1 for v in p.labels if a in v) >= 2)
     if recurring < 0.5 * len(choices):
         return None
-    if sum(choices.values()) < 0.8 * sum(atoms.values()):
+    if sum(choices.values()) < 0.6 * sum(atoms.values()):
         return None
     if typed:
         other = next((a for a in choices if is_other_label(a)), "Other")
         choices[other] = choices.get(other, 0) + sum(atoms[a] for a in typed)
     return choices
+
+
+def _glued(split: list[list[str]]) -> set[tuple[str, str]]:
+    """Pairs of adjacent parts ``(a, b)`` where ``a`` is always followed by ``b`` and ``b``
+    always follows ``a``: fragments of one label that holds the separator. Two choices are
+    never glued once either is seen without the other next to it."""
+    after: dict[str, set[str | None]] = {}
+    before: dict[str, set[str | None]] = {}
+    for parts in split:
+        for k, part in enumerate(parts):
+            after.setdefault(part, set()).add(parts[k + 1] if k + 1 < len(parts) else None)
+            before.setdefault(part, set()).add(parts[k - 1] if k else None)
+    return {
+        (a, b)
+        for a, nxt in after.items()
+        if len(nxt) == 1 and (b := next(iter(nxt))) is not None and before[b] == {a}
+    }

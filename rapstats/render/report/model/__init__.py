@@ -15,7 +15,7 @@ in :mod:`.cells`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rapstats.escape import visible_all
@@ -49,6 +49,7 @@ def build_model(
     options: dict[str, Any] | None = None,
     layout: dict[str, tuple[str, ...]] | None = None,
     left_out: Sequence[tuple[str, str]] = (),
+    between: Mapping[str, DataTable] | None = None,
 ) -> dict[str, Any]:
     """Build the report model from a protected summary.
 
@@ -85,6 +86,12 @@ def build_model(
     left_out : sequence of (str, str)
         Groups left out of the breakdowns and why; a note (cited by the breakdowns) says so.
         Default none.
+    between : mapping of str to Table, optional
+        Group name -> the protected differences between its levels, each against the rest
+        (:attr:`rapstats.pipeline.Comparison.changes` of
+        :func:`rapstats.pipeline.compare_groups`): the breakdowns by that group show each
+        level's difference and describe those the adjusted tests support. Default None: the
+        breakdowns say differences between groups were not tested.
 
     Returns
     -------
@@ -94,7 +101,7 @@ def build_model(
     """
     ctx = Context.of(
         summary,
-        report_notes(summary, previous=bool(earlier), left_out=left_out),
+        report_notes(summary, previous=bool(earlier), left_out=left_out, between=between),
         breakdowns=breakdowns,
         waves=waves,
         earlier=earlier,
@@ -103,6 +110,7 @@ def build_model(
         single_level=single_level,
         options=options,
         layout=layout,
+        between=between,
     )
     report = ctx.spec.report
     workstreams = [

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rapstats.render.report.findings import group_sentence
+from rapstats.render.report.findings import (
+    ADJUST_NAMES,
+    Estimate,
+    between_sentence,
+    group_sentence,
+)
 from rapstats.render.report.model.cells import (
     Cell,
+    Column,
     baseline_cell,
     cell,
     column,
@@ -14,6 +20,7 @@ from rapstats.render.report.model.cells import (
     significance_cell,
 )
 from rapstats.render.report.model.context import Context, items, row_label
+from rapstats.render.report.model.groups import Between
 from rapstats.render.report.model.headline import (
     share_cells,
     share_columns,
@@ -33,15 +40,22 @@ def breakdown(
     ctx: Context, wid: str, name: str, questions: Sequence[Question], group: str
 ) -> Table | None:
     """The workstream's shares by ``group`` with one sentence per row label; None when no
-    question has a row split by it."""
+    question has a row split by it.
+
+    With the group's comparisons (``ctx.between``), each row also shows its difference from
+    the rest of the respondents and whether it is significant after adjustment, and each
+    sentence says what those tests support (:func:`between_sentence`).
+    """
     label = group_label(group)
+    between = ctx.between.get(group)
     rows: list[list[Cell]] = []
     sentences: list[str] = []
     for q in questions:
         has = q.baseline is not None
         for option in items(q):
+            key = (q.id, option)
             estimates = []
-            for value, row in ctx.rows.by_group((q.id, option), group):
+            for value, row in ctx.rows.by_group(key, group):
                 estimates.append((value, ctx.estimate(q, option, row)))
                 rows.append(
                     [
@@ -50,10 +64,11 @@ def breakdown(
                         *share_cells(row),
                         baseline_cell(row, "diff", "pp", baseline=has),
                         significance_cell(row, baseline=has),
+                        *([] if between is None else between.cells(key, value)),
                         flag_cell(row),
                     ]
                 )
-            sentence = group_sentence(label, estimates)
+            sentence = _sentence(label, estimates, between, key)
             if sentence:
                 sentences.append(f"“{row_label(q, option)}”: {sentence}")
     if not rows:
@@ -62,6 +77,7 @@ def breakdown(
         *share_columns(ctx),
         column("Difference from baseline (percentage points)", "pp"),
         column(significance_label(ctx), "yesno"),
+        *([] if between is None else difference_columns(ctx)),
         column("Flag", "text"),
     ]
     taken = {c["label"].casefold() for c in results} | {"question"}
@@ -72,6 +88,39 @@ def breakdown(
         f"{name}: percentage {what_shares(questions)}, by {label.lower()}",
         [column("Question", "text"), column(heading, "text"), *results],
         rows,
-        notes=("base", "adjust", "disclosure", "breakdowns"),
+        notes=("base", "adjust", "disclosure", "breakdowns", "between"),
         findings=sentences,
     )
+
+
+def difference_columns(ctx: Context) -> list[Column]:
+    """The columns of a group's difference from the rest and of its adjusted test."""
+    adj = ADJUST_NAMES.get(ctx.adjust)
+    return [
+        column("Difference from the rest (percentage points)", "pp"),
+        column(
+            f"Different from the rest after {adj} adjustment" if adj else "Different from the rest",
+            "yesno",
+        ),
+    ]
+
+
+def _sentence(
+    label: str,
+    estimates: list[tuple[str, Estimate]],
+    between: Between | None,
+    key: tuple[str, str | None],
+) -> str | None:
+    """The sentence on one row label's groups, with what the tests between them support
+    (with the group's comparisons, when they test the row label)."""
+    homogeneity = None if between is None else between.homogeneity(key)
+    lead = group_sentence(label, estimates, tested=homogeneity is not None)
+    if between is None or homogeneity is None:
+        return lead
+    differences = [
+        between.difference(
+            key, value, answer=e.answer, confidence=e.confidence, reliable=e.symbol != "[u]"
+        )
+        for value, e in estimates
+    ]
+    return between_sentence(label, lead, differences, homogeneity)

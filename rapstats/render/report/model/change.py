@@ -1,4 +1,4 @@
-"""The changes between waves in the report model: one table per comparison.
+"""The changes between waves in the report model: one table of every comparison.
 
 It formats the protected change rows it is given (``Context.changes``, rows of
 :func:`rapstats.pipeline.compare_files`) next to the two waves' published shares; it
@@ -28,47 +28,60 @@ from rapstats.spec import Question
 def changes(
     ctx: Context, wid: str, name: str, questions: Sequence[Question]
 ) -> tuple[list[Table], list[Finding]]:
-    """The workstream's change tables (one per comparison into this wave: the previous
-    wave, and a year earlier where known) and one finding per change that may be described.
+    """The workstream's change table and one finding per change that may be described.
+
+    One table holds every comparison into this wave (the previous wave, and a year earlier
+    where known): a row per question (or option) and comparison, the question's rows
+    together, so that a document names each question once. Its ``row_findings`` are the
+    findings that only restate a row (no clear change, not asked): documents leave them out.
     """
-    tables: list[Table] = []
+    comparisons = ctx.comparisons()
+    if not comparisons:
+        return [], []
+    now = ctx.waves[-1]
+    rows: dict[tuple[str, str | None], list[list[Cell]]] = {}
     findings: list[Finding] = []
-    for since, wave_from in ctx.comparisons():
-        table, found = _table(ctx, wid, name, questions, since, wave_from)
-        tables.append(table)
-        findings += found
-    return tables, findings
-
-
-def _table(
-    ctx: Context, wid: str, name: str, questions: Sequence[Question], since: str, wave_from: str
-) -> tuple[Table, list[Finding]]:
-    rows: list[list[Cell]] = []
-    findings: list[Finding] = []
-    before_rows = ctx.wave_rows(wave_from)
-    for q in questions:
-        described: list[tuple[Change, Finding]] = []
-        for option in items(q):
-            c = ctx.change(q, option, since, wave_from)
-            finding = change_finding(c)
-            if finding is not None:
-                described.append((c, finding))
-            now_row = ctx.rows.headline((q.id, option))
-            before_row = before_rows.headline((q.id, option))
-            rows.append([cell(row_label(q, option), "text"), *_cells(c, before_row, now_row)])
-        findings += _options(described) if q.type == "multi" else [f for _, f in described]
+    for since, wave_from in comparisons:
+        before_rows = ctx.wave_rows(wave_from)
+        when = (
+            f"{wave_from} ("
+            + ("a year earlier" if since == "year" else f"previous {period(wave_from, now)}")
+            + ")"
+        )
+        for q in questions:
+            described: list[tuple[Change, Finding]] = []
+            for option in items(q):
+                c = ctx.change(q, option, since, wave_from)
+                finding = change_finding(c)
+                if finding is not None:
+                    described.append((c, finding))
+                now_row = ctx.rows.headline((q.id, option))
+                before_row = before_rows.headline((q.id, option))
+                rows.setdefault((q.id, option), []).append(
+                    [
+                        cell(row_label(q, option), "text"),
+                        cell(when, "text"),
+                        *_cells(c, before_row, now_row),
+                    ]
+                )
+            findings += _options(described) if q.type == "multi" else [f for _, f in described]
     adjusted = ADJUST_NAMES.get(ctx.adjust)
-    if since == "previous":
-        title = f"change since the previous {period(wave_from, ctx.waves[-1])}"
-    else:
-        title = "change on a year earlier" if since == "year" else f"change since {wave_from}"
+    titles = [
+        f"since the previous {period(wave_from, now)}"
+        if since == "previous"
+        else "on a year earlier"
+        if since == "year"
+        else f"since {wave_from}"
+        for since, wave_from in comparisons
+    ]
     table = ctx.table(
-        f"{wid}_change" if since == "previous" else f"{wid}_change_{since}",
-        f"{name}: {title}",
+        f"{wid}_change",
+        f"{name}: change " + " and ".join(titles),
         [
             column("Question", "text"),
-            column(f"{wave_from} share (%)", "pct"),
-            column(f"{ctx.waves[-1]} share (%)", "pct"),
+            column("Compared with", "text"),
+            column("Earlier share (%)", "pct"),
+            column(f"{now} share (%)", "pct"),
             column("Change (percentage points)", "pp"),
             column(f"{ctx.level} CI lower (percentage points)", "pp"),
             column(f"{ctx.level} CI upper (percentage points)", "pp"),
@@ -76,10 +89,12 @@ def _table(
             column(significance_label(ctx), "yesno"),
             column("Flag", "text"),
         ],
-        rows,
+        [row for pair in rows.values() for row in pair],
         notes=("base", "change", "disclosure"),
+        findings=[f.text for f in findings],
+        row_findings=[f.text for f in findings if not f.significant],
     )
-    return table, findings
+    return [table], findings
 
 
 def _options(found: list[tuple[Change, Finding]]) -> list[Finding]:

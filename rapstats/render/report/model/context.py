@@ -10,7 +10,7 @@ notes. Builders read it and never change it.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
@@ -19,6 +19,7 @@ from rapstats.estimate.columns import CHANGE_COLUMNS
 from rapstats.estimate.summary import Summary, group_column, published
 from rapstats.render.report.findings import Change, Estimate
 from rapstats.render.report.model.cells import Cell, Column, integer, number, text
+from rapstats.render.report.model.groups import Between
 from rapstats.render.report.model.parts import Note, Table
 from rapstats.spec import Baseline, Question, Spec
 from rapstats.table import Table as DataTable
@@ -160,7 +161,8 @@ class Context:
     breakdowns); ``waves`` the names of every wave, oldest first, this one last (empty
     without earlier waves); ``earlier`` the earlier waves' published headline rows, in the
     same order; ``changes`` the protected change rows into this wave, by comparison
-    (``"previous"``, ``"year"``), question and option.
+    (``"previous"``, ``"year"``), question and option; ``between`` the published
+    differences between the levels of each group broken down by (by group name).
     """
 
     summary: Summary
@@ -181,6 +183,7 @@ class Context:
     single_level: tuple[str, ...]
     options: dict[str, Any]
     layout: dict[str, tuple[str, ...]] | None
+    between: dict[str, Between]
 
     @classmethod
     def of(
@@ -196,6 +199,7 @@ class Context:
         single_level: Sequence[str] = (),
         options: dict[str, Any] | None = None,
         layout: dict[str, tuple[str, ...]] | None = None,
+        between: Mapping[str, DataTable] | None = None,
     ) -> Context:
         """The context of a report on ``summary`` (parameters as :func:`build_model`)."""
         methods = dict(summary.methods or {})
@@ -222,6 +226,9 @@ class Context:
             single_level=tuple(single_level),
             options=dict(options or {}),
             layout=None if layout is None else dict(layout),
+            between={
+                g: Between(t, summary.spec.methods.adjust) for g, t in (between or {}).items()
+            },
         )
 
     def breakdowns_for(self, workstream: str) -> tuple[str, ...]:
@@ -337,7 +344,10 @@ class Context:
         *,
         notes: Sequence[str] = (),
         findings: Sequence[str] = (),
+        row_findings: Sequence[str] = (),
     ) -> Table:
         """A table citing the notes of keys ``notes`` (absent ones cite nothing)."""
         refs = " ".join(r for r in (self.notes.ref(k) for k in notes) if r)
-        return Table(tid, title, columns, rows, self.source, refs, list(findings))
+        return Table(
+            tid, title, columns, rows, self.source, refs, list(findings), list(row_findings)
+        )

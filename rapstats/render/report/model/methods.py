@@ -10,6 +10,7 @@ from rapstats.render.report.findings import ADJUST_NAMES, round_half_up
 from rapstats.render.report.model.context import Context, Notes
 from rapstats.render.report.model.parts import MethodsSection, Symbol
 from rapstats.spec import Methods
+from rapstats.table import Table as DataTable
 from rapstats.vocab import MULTIPLICITY_IN_REPORT
 
 # GSS shorthand used by the report itself (disclosure symbols come from the summary).
@@ -26,13 +27,19 @@ CAVEAT = (
 
 
 def report_notes(
-    summary: Summary, *, previous: bool, left_out: Sequence[tuple[str, str]] = ()
+    summary: Summary,
+    *,
+    previous: bool,
+    left_out: Sequence[tuple[str, str]] = (),
+    between: Mapping[str, DataTable] | None = None,
 ) -> Notes:
     """The numbered notes of a report on ``summary``, in the order they are first cited.
 
     ``base``, ``caveat``, then ``adjust`` (with a multiplicity adjustment), ``disclosure``
     (with disclosure rules), ``change`` (with a previous wave, when there are questions
-    to compare) and ``breakdowns`` (the groups ``left_out`` of the breakdowns, and why).
+    to compare), ``breakdowns`` (the groups ``left_out`` of the breakdowns, and why) and
+    ``between`` (how the groups of the breakdowns were compared, with ``between``: group ->
+    its comparison rows, as :func:`rapstats.render.report.model.build_model` takes them).
     """
     spec = summary.spec
     rules = [str(r) for r in (summary.disclosure or {}).get("rules", [])]
@@ -50,6 +57,23 @@ def report_notes(
                 "breakdowns",
                 " ".join(f"Not broken down by {g}: {why}." for g, why in left_out) or None,
             ),
+            ("between", _between_text(summary, between) if between else None),
+        ]
+    )
+
+
+def _between_text(summary: Summary, between: Mapping[str, DataTable]) -> str:
+    from rapstats.render.between import between_notes
+
+    changes = next(iter(between.values()))
+    return " ".join(
+        [
+            *between_notes(summary, changes, subject="each group of a breakdown"),
+            "Each grouping variable is compared on its own. A group's difference from the "
+            "rest is described only when its adjusted test is significant and the question's "
+            "test of homogeneity is published; when no group's is, the report says there was "
+            "no clear difference, and where a group of the question is withheld, it describes "
+            "no difference.",
         ]
     )
 
@@ -111,6 +135,11 @@ def methods(ctx: Context) -> list[MethodsSection]:
         },
         {"heading": "Self-selected sample", "paragraphs": [CAVEAT], "list": False},
     ]
+    between = ctx.notes.text("between")
+    if between is not None:
+        sections.append(
+            {"heading": "Differences between groups", "paragraphs": [between], "list": False}
+        )
     if ctx.previous is not None:
         change = ctx.notes.text("change")
         sections.append(

@@ -43,6 +43,8 @@ class MethodsSection(TypedDict):
 class Table:
     """One table: its columns, rows of cells, the notes it cites and its summary sentences.
 
+    ``row_findings`` are the findings (among ``findings``) that only restate one of its rows
+    (a change the test does not support, a question not asked): the documents leave them out.
     ``number`` None numbers it by its place in the report (:meth:`Model.to_json`); an
     unnumbered table such as the audit manifest gives its ``sheet`` instead.
     """
@@ -54,6 +56,7 @@ class Table:
     source: str
     notes: str = ""
     findings: list[str] = field(default_factory=list)
+    row_findings: list[str] = field(default_factory=list)
     sheet: str | None = None
 
     def to_json(self, number: int | None = None) -> dict[str, Any]:
@@ -67,6 +70,7 @@ class Table:
             "columns": self.columns,
             "rows": self.rows,
             "findings": list(self.findings),
+            "row_findings": list(self.row_findings),
             "source": self.source,
         }
 
