@@ -111,7 +111,7 @@ def read_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return _gathered(
         "read",
         "ReadOptions",
-        ("platform", "encoding", "sheet", "max_unpacked_mb"),
+        ("platform", "encoding", "sheet", "max_unpacked_mb", "codebook"),
         click.option(
             "--platform",
             type=click.Choice(PLATFORMS),
@@ -129,6 +129,12 @@ def read_options(f: Callable[..., Any]) -> Callable[..., Any]:
             default=MAX_UNPACKED_MB,
             show_default=True,
             help="Largest size an XLSX/ODS may unpack to, in MB (refuses zip bombs).",
+        ),
+        click.option(
+            "--codebook",
+            type=_Path(dir_okay=False),
+            help="Qualtrics survey file (.qsf) labelling a numeric export's codes. "
+            "Default: the spec's [survey] codebook.",
         ),
     )(f)
 

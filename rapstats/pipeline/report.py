@@ -96,6 +96,7 @@ def report_data(
     encoding: str | None = None,
     sheet: str | None = None,
     max_unpacked_mb: float = MAX_UNPACKED_MB,
+    codebook: str | Path | None = None,
     method: str | None = None,
     test: str | None = None,
     confidence: float | None = None,
@@ -131,7 +132,7 @@ def report_data(
         that is not personal and has at most ``MAX_GROUP_LEVELS`` values.
     date : str, optional
         Publication date shown; default the spec's ``[report].date``.
-    platform, encoding, sheet, max_unpacked_mb : optional
+    platform, encoding, sheet, max_unpacked_mb, codebook : optional
         How to read the exports (as :func:`rapstats.io.load_export`).
     method, test, confidence, adjust : optional
         Override the spec's ``[defaults]``.
@@ -159,7 +160,11 @@ def report_data(
 
     kinds = chart_kinds(FORMATS if formats is None else formats)
     read = ReadOptions(
-        platform=platform, encoding=encoding, sheet=sheet, max_unpacked_mb=max_unpacked_mb
+        platform=platform,
+        encoding=encoding,
+        sheet=sheet,
+        max_unpacked_mb=max_unpacked_mb,
+        codebook=codebook,
     )
     estimation = Estimation(method=method, test=test, confidence=confidence, adjust=adjust)
     if spec is None:  # the whole export is read to infer the spec: use it as it is

@@ -4,7 +4,7 @@ shares (see :mod:`rapstats.pipeline`)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +26,7 @@ class ReadOptions:
     encoding: str | None = None
     sheet: str | None = None
     max_unpacked_mb: float = MAX_UNPACKED_MB
+    codebook: str | Path | None = None  # a .qsf labelling a numeric export; else the spec's
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +88,7 @@ def open_survey(
         columns=columns,
         keep=keep or (),
         max_unpacked_mb=read.max_unpacked_mb,
+        codebook=read.codebook or (spec_obj.codebook if spec_obj is not None else None),
     )
     notes = [f"read {export.rows_read} responses from {path} ({export.platform})"]
     if export.dropped:
@@ -302,7 +304,7 @@ def comments_file(
 
 
 def starter_spec(
-    path: str | Path, *, read: ReadOptions = ReadOptions()
+    path: str | Path, *, read: ReadOptions = ReadOptions(), spec_dir: str | Path | None = None
 ) -> tuple[str, tuple[str, ...]]:
     """The starter spec ``rapstats init`` writes: inferred from the whole export, as TOML.
 
@@ -311,7 +313,11 @@ def starter_spec(
     path : str or Path
         The survey export.
     read : ReadOptions
-        Platform, encoding and sheet of the export.
+        Platform, encoding and sheet of the export, and its codebook: the spec names it
+        (``[survey] codebook``) so that it labels the export whenever the spec is used.
+    spec_dir : str or Path, optional
+        The folder the spec will be saved in (the codebook is named relative to it); default
+        None: the working folder.
 
     Returns
     -------
@@ -335,4 +341,10 @@ def starter_spec(
         "excluded from the base,\nand add national baselines as baseline = { p = 0.30, "
         'source = "..." }. See README, Survey spec.'
     )
-    return spec_to_toml(infer_spec(export), header=header), notes
+    spec = infer_spec(export)
+    if read.codebook is not None:
+        import os
+
+        where = os.path.relpath(read.codebook, spec_dir if spec_dir is not None else os.curdir)
+        spec = replace(spec, codebook=Path(where).as_posix())
+    return spec_to_toml(spec, header=header), notes

@@ -247,6 +247,7 @@ class Spec:
     report: ReportInfo = field(default_factory=ReportInfo)
     keep_columns: tuple[str, ...] = ()
     source: str = "spec"
+    codebook: str | None = None  # [survey] codebook: a .qsf, as a path from the working folder
 
     def question(self, qid: str) -> Question:
         """Return the question with id ``qid``."""

@@ -82,7 +82,7 @@ def parse_spec(data: Mapping[str, Any], *, path: Path | None = None) -> Spec:
     """Validate a spec given as the dict :func:`tomllib.loads` returns."""
     check_values(data, path)
     top = TomlTable(data, "", path)
-    survey = _parse_survey(top.sub("survey"))
+    survey = _parse_survey(top.sub("survey"), path)
     methods, default_exclude = _parse_defaults(top.sub("defaults"))
     scales = _parse_scales(top.sub("scales"), path)
     questions = _parse_questions(top.sub("questions"), scales, default_exclude, path)
@@ -100,7 +100,7 @@ def parse_spec(data: Mapping[str, Any], *, path: Path | None = None) -> Spec:
     )
 
 
-def _parse_survey(t: TomlTable | None) -> dict[str, Any]:
+def _parse_survey(t: TomlTable | None, path: Path | None) -> dict[str, Any]:
     """The ``[survey]`` table as :class:`Spec` keyword arguments."""
     if t is None:
         return {}
@@ -115,9 +115,17 @@ def _parse_survey(t: TomlTable | None) -> dict[str, Any]:
             fpc=t.get("fpc", str),
         ),
         "keep_columns": t.strings("keep_columns"),
+        "codebook": _beside(t.get("codebook", str), path),
     }
     t.done()
     return survey
+
+
+def _beside(name: str | None, spec_path: Path | None) -> str | None:
+    """A file named in the spec, relative to the spec's folder (as given when absolute)."""
+    if not name or spec_path is None:
+        return name or None
+    return str(spec_path.parent / name)
 
 
 def _parse_defaults(t: TomlTable | None) -> tuple[Methods, tuple[str, ...]]:
