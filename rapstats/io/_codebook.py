@@ -141,7 +141,9 @@ def read_qsf(path: str | Path) -> Codebook:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError(
-            "codebook not found", path=path, hint="check the --codebook path"
+            "codebook not found",
+            path=path,
+            hint="check the --codebook path (or the spec's [survey] codebook)",
         ) from None
     except OSError as exc:
         raise InputError(f"cannot read the codebook: {exc.strerror}", path=path) from None
