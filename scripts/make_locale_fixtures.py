@@ -57,6 +57,23 @@ HEADERS = {
 }  # fmt: skip
 
 
+SPEC = f"""# One spec for every export in this folder: the questions are the organisation's own
+# words, the same in every language; each platform's separator is its default.
+[questions.agree]
+column = "{Q_AGREE}"
+options = {json.dumps(AGREE)}
+positive = ["Strongly agree", "Agree"]
+
+[questions.topics]
+column = "{Q_TOPICS}"
+type = "multi"
+options = {json.dumps(TOPICS)}
+
+[groups.area]
+column = "{Q_AREA}"
+"""
+
+
 def _write_xlsx():
     """make_fixtures.write_xlsx: a deterministic workbook (fixed timestamps in the ZIP)."""
     spec = importlib.util.spec_from_file_location(
@@ -126,6 +143,7 @@ def main(out: Path) -> None:
     for name in ("surveymonkey_expanded.csv", "surveymonkey_condensed.csv"):
         personal = ["IP Address", "Email Address", "First Name", "Last Name", "Custom Data 1"]
         expected[name] = {"platform": "surveymonkey", "personal": personal}
+    (out / "locale.toml").write_text(SPEC, encoding="utf-8")
     record = {"rows": N, "counts": counts, "personal_values": personal_values, "files": expected}
     (out / "expected.json").write_text(
         json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
