@@ -157,7 +157,24 @@ TIMESTAMPS: frozenset[str] = _keys("timestamp")
 PERSONAL: frozenset[str] = _keys("email") | _keys("name") | _keys("contact")
 
 
+def _english() -> dict[str, str]:
+    en = LANGUAGES["en"]
+    out = {}
+    for words in LANGUAGES.values():
+        pairs = [*zip(words.msforms, en.msforms, strict=True)]
+        pairs += zip(words.msforms_more, en.msforms_more, strict=True)
+        pairs += [(w, en.timestamp[0]) for w in words.timestamp]
+        out |= {header_key(w): " ".join(e.casefold().split()) for w, e in pairs}
+    return out
+
+
+#: Every metadata header of :data:`LANGUAGES` (as :func:`header_key` folds it) -> the English
+#: header, lower case: inference reads ``Heure de fin`` as ``completion time``.
+ENGLISH: dict[str, str] = _english()
+
+
 __all__ = [
+    "ENGLISH",
     "LANGUAGES",
     "MSFORMS_METADATA",
     "MSFORMS_STARTS",

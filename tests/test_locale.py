@@ -144,3 +144,20 @@ def test_no_personal_value_reaches_the_report(runner, tmp_path: Path, name: str)
     assert {"report.md", "report.json"} <= {p.name for p in texts}
     for path in texts:
         assert not PERSONAL_RE.search(path.read_text(encoding="utf-8")), path.name
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_inference_reads_translated_metadata_as_english(lang: str) -> None:
+    from rapstats.spec.infer import infer_spec
+
+    ms_id, _, ms_end = LANGUAGES[lang].msforms
+    ms = infer_spec(load_export(LOCALE / f"msforms_{lang}.xlsx"))
+    assert (ms.timestamp, ms.id_column) == (ms_end, ms_id)
+    gf = infer_spec(load_export(LOCALE / f"googleforms_{lang}.csv"))
+    assert gf.timestamp == LANGUAGES[lang].timestamp[0]
+    # the quarter derived from the translated timestamp breaks the summary down as in English
+    for platform, suffix in (("msforms", ".xlsx"), ("googleforms", ".csv")):
+        ours, _ = summarize_file(LOCALE / f"{platform}_{lang}{suffix}", by=("quarter",))
+        english, _ = summarize_file(LOCALE / f"{platform}_en{suffix}", by=("quarter",))
+        assert ours.rows.equals(english.rows)
+        assert set(ours.rows["group:quarter"].dropna()) == {"2025 Q2"}  # 6-21 May 2025
