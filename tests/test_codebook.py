@@ -162,3 +162,15 @@ def test_apply_value_labels_keeps_unknown_codes_and_merges_equal_labels() -> Non
     assert n == 1
     assert out.values() == ["Yes", "-99", "Yes", "Yes,No", None, "Yes"]
     assert out.categories == ("Yes", "-99", "Yes,No")
+
+
+def test_report_with_codebook_equals_the_label_exports(runner, tmp_path: Path) -> None:
+    texts = []
+    for export, extra in ((NUMERIC, ("--codebook", BOOK)), (LABELS, ())):
+        out = tmp_path / export.stem
+        result = run(runner, "report", export, *extra, "--formats", "md", "--out", out)
+        assert result.exit_code == 0, result.stderr
+        text = (out / "report.md").read_text(encoding="utf-8")
+        texts.append(text.replace(export.name, "EXPORT"))
+    assert texts[0] == texts[1]
+    assert "Very satisfied" in texts[0]
