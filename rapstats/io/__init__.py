@@ -15,6 +15,8 @@ Contract kept by every loader
   (header row = row 1 for a one-header export), for error messages.
 * Personal-data columns, found by header or by content (:mod:`rapstats.io._personal`), are
   dropped at load (listed in ``dropped``) unless named in ``keep``.
+* Codes become labels through one function (:mod:`rapstats.io._codebook`): an SPSS file's
+  value labels, or a Qualtrics survey file's (``codebook=``) for a numeric export.
 * The input file is never modified.
 
 See docs/load.md for the platforms, the rows every reader tidies and the errors.
