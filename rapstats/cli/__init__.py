@@ -146,7 +146,9 @@ def init(
     _check({"--output": output}, {"export": export})
     if output is not None and output.exists() and not force:
         raise click.ClickException(f"{output} exists. Fix: use --force to overwrite it.")
-    text, notes = starter_spec(export, read=read)
+    text, notes = starter_spec(
+        export, read=read, spec_dir=output.parent if output is not None else None
+    )
     note(ctx, *notes)
     _emit(ctx, text, output)
 

@@ -111,7 +111,7 @@ def read_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return _gathered(
         "read",
         "ReadOptions",
-        ("platform", "encoding", "sheet", "max_unpacked_mb", "completed_only"),
+        ("platform", "encoding", "sheet", "max_unpacked_mb", "completed_only", "codebook"),
         click.option(
             "--platform",
             type=click.Choice(PLATFORMS),
@@ -135,6 +135,12 @@ def read_options(f: Callable[..., Any]) -> Callable[..., Any]:
             is_flag=True,
             help="Count only completed responses (Qualtrics: Finished; Microsoft and Google "
             "Forms hold no others). Otherwise use [survey] include in the spec.",
+        ),
+        click.option(
+            "--codebook",
+            type=_Path(dir_okay=False),
+            help="Qualtrics survey file (.qsf) labelling a numeric export's codes. "
+            "Default: the spec's [survey] codebook.",
         ),
     )(f)
 
