@@ -10,13 +10,15 @@ columns kept and disclosure control applied the same way whatever the output:
 * :func:`comments_file`: quotable, redacted free text;
 * :func:`starter_spec`: the spec ``rapstats init`` infers, as TOML;
 * :func:`build_report`: the report model (headline, breakdowns, previous wave);
-* :func:`compare_files`: the change of every headline share between waves.
+* :func:`compare_files`: the change of every headline share between waves;
+* :func:`batch_files`: many exports, each summarised on its own, in worker processes.
 
 Notes are returned, never printed: the CLI shows them only when every step succeeded.
 """
 
 from __future__ import annotations
 
+from rapstats.pipeline.batch import BatchResult, batch_files, expand_exports
 from rapstats.pipeline.compare import AGAINST, Comparison, compare_files
 from rapstats.pipeline.report import MAX_GROUP_LEVELS, ReportData, build_report, report_data
 from rapstats.pipeline.survey import (
@@ -35,6 +37,9 @@ from rapstats.pipeline.survey import (
 __all__ = [
     "AGAINST",
     "MAX_GROUP_LEVELS",
+    "BatchResult",
+    "batch_files",
+    "expand_exports",
     "Comparison",
     "compare_files",
     "Estimation",
