@@ -215,8 +215,9 @@ def test_file_names_are_escaped_and_redacted_like_group_values(runner, tmp_path,
     monkeypatch.chdir(tmp_path)
     spec = ROOT / "tests" / "data" / "attack_markup.toml"
     args = ("batch", name, "--spec", spec, "--by", "area")
-    text = _ok(run(runner, *args, "--format", "csv"))
-    rows = _csv_rows(text)
+    result = run(runner, *args, "--format", "csv")
+    rows = _csv_rows(_ok(result))
+    assert f"{name}: personal data in the file name redacted in the output" in result.stderr
     groups = {r["group:area"] for r in rows} - {""}
     assert any(g.startswith("'=") for g in groups)  # the group values' own escaping
     assert {r["file"] for r in rows} == {"'=HYPERLINK(1) [redacted: email]"}

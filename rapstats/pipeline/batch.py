@@ -189,6 +189,8 @@ def summarize_one(
     except RapstatsError as exc:
         return BatchResult(path, label, None, error=str(exc))
     summary = replace(summary, source={**summary.source, "path": label})
+    if label != path:
+        notes += (f"personal data in the file name redacted in the output: {label}",)
     return BatchResult(path, label, summary, notes)
 
 
@@ -216,14 +218,22 @@ def _pooled(
     paths: Sequence[str], work: tuple, workers: int, progress: Progress | None
 ) -> Iterator[BatchResult]:
     """``summarize_one`` of every path in ``workers`` forked processes; results in order."""
+    import signal
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from multiprocessing import get_context
 
-    pool = ProcessPoolExecutor(
-        workers, mp_context=get_context("fork"), initializer=_worker, initargs=(os.getpid(),)
-    )
+    # Ctrl-C waits while the pool starts (the workers are forked at the first submit) and is
+    # given the tasks: raised in there it could leave the pool's locks and threads half set
+    # up, and a worker forked with Python's handler would print a traceback. A worker unblocks
+    # it once its handler is the default one (it ends at once).
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    pool = None
     try:
+        pool = ProcessPoolExecutor(
+            workers, mp_context=get_context("fork"), initializer=_worker, initargs=(os.getpid(),)
+        )
         futures = [pool.submit(summarize_one, path, *work) for path in paths]
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         place = {future: i for i, future in enumerate(futures)}
         ready: dict[int, Future] = {}
         following = 0
@@ -235,8 +245,9 @@ def _pooled(
                 yield _outcome(ready.pop(following), paths[following])
                 following += 1
     finally:
-        # on Ctrl-C (or a caller that stops early): cancel what has not started
-        pool.shutdown(wait=True, cancel_futures=True)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        if pool is not None:  # on Ctrl-C (or a caller that stops early): cancel the rest
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _outcome(future: Future, path: str) -> BatchResult:
@@ -266,3 +277,4 @@ def _worker(parent: int) -> None:
     ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # it died before that
         os._exit(0)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by _pooled
