@@ -150,7 +150,9 @@ def test_every_export_failing_gives_an_empty_stream_and_exit_1(runner):
 def test_a_folder_gives_its_exports_sorted_by_name(runner, tmp_path):
     folder = tmp_path / "exports"
     folder.mkdir()
-    for name in ("b.csv", "A.CSV", ".hidden.csv", "~$lock.csv"):
+    from rapstats.pipeline.batch import SKIPPED_PREFIXES
+
+    for name in ("b.csv", "A.CSV", *(f"{prefix}lock.csv" for prefix in SKIPPED_PREFIXES)):
         shutil.copy(YES15, folder / name)
     (folder / "notes.txt").write_text("not an export\n")
     (folder / "sub.csv").mkdir()
@@ -265,62 +267,59 @@ def test_expand_exports_keeps_files_and_expands_folders(tmp_path):
 # Processes: a progress bar on a terminal, Ctrl-C
 
 
-def _rapstats(*args: object, **kwargs) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "rapstats", *map(str, args)]
-    return subprocess.Popen(command, env=env, **kwargs)
+class Terminal:
+    """``rapstats ARGS`` in its own process group, its stderr a pseudo-terminal."""
+
+    def __init__(self, *args: object) -> None:
+        import pty
+
+        self.leader, follower = pty.openpty()
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        command = [sys.executable, "-m", "rapstats", *map(str, args)]
+        self.process = subprocess.Popen(command, env=env, stderr=follower, process_group=0)
+        os.close(follower)
+        self.shown = ""
+
+    def read_until(self, text: str | None, timeout: float = 60) -> str:
+        """What it has shown until ``text`` appears (None: until it closes its stderr)."""
+        deadline = time.monotonic() + timeout
+        while (text is None or text not in self.shown) and time.monotonic() < deadline:
+            try:
+                chunk = os.read(self.leader, 4096)
+            except OSError:  # the terminal closed with the process
+                break
+            if not chunk:
+                break
+            self.shown += chunk.decode(errors="replace")
+        return self.shown
 
 
 def test_progress_bar_is_shown_on_a_terminal(tmp_path):
-    import pty
-
-    leader, follower = pty.openpty()
     out = tmp_path / "all.csv"
-    process = _rapstats(
-        "batch", YES15, ALL_YES, "--spec", SPEC15, "--format", "csv", "-o", out, stderr=follower
-    )
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:  # the terminal closed with the process
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    assert process.wait(timeout=60) == 0
-    shown = b"".join(chunks).decode()
+    terminal = Terminal("batch", YES15, ALL_YES, "--spec", SPEC15, "--format", "csv", "-o", out)
+    shown = terminal.read_until(None)
+    assert terminal.process.wait(timeout=60) == 0
     assert "Summarising" in shown and "2/2" in shown and str(ALL_YES) in shown
     assert out.read_text().startswith("file,")
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(c) for c in (task / "children").read_text().split()]
-    return found
-
-
 def test_ctrl_c_stops_the_workers_and_writes_nothing(tmp_path):
     """Ctrl-C in a terminal signals the whole process group: the workers end at once, the
-    command exits 1 ("Aborted!") and leaves no output file."""
+    command says "Aborted!", exits 1 and leaves no output file."""
     big = tmp_path / "big.csv"
     lines = SAMPLE_CSV.read_text(encoding="utf-8").splitlines(keepends=True)
     big.write_text(lines[0] + "".join(lines[1:]) * 400, encoding="utf-8")  # 128,400 responses
     out = tmp_path / "all.jsonl"
-    process = _rapstats(
-        "batch", *[big] * 6, "--spec", SAMPLE_SPEC, "--jobs", "2", "-o", out,
-        stderr=subprocess.PIPE, process_group=0,
-    )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while len(_children(process.pid)) < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    workers = _children(process.pid)
-    assert len(workers) == 2
-    os.killpg(process.pid, signal.SIGINT)
-    _, err = process.communicate(timeout=30)
-    assert process.returncode == 1 and "Aborted!" in err.decode()
-    assert "Traceback" not in err.decode()
-    assert not any(Path(f"/proc/{w}").exists() for w in workers)
+    terminal = Terminal("batch", *[big] * 6, "--spec", SAMPLE_SPEC, "--jobs", "2", "-o", out)
+    terminal.read_until("Summarising")  # the bar is up: the pool is starting or working
+    group = terminal.process.pid
+    os.killpg(group, signal.SIGINT)
+    shown = terminal.read_until(None, timeout=30)
+    assert terminal.process.wait(timeout=30) == 1
+    assert "Aborted!" in shown and "Traceback" not in shown and "0/6" in shown
+    deadline = time.monotonic() + 10
+    with pytest.raises(ProcessLookupError):  # no worker is left in the group
+        while time.monotonic() < deadline:
+            os.killpg(group, 0)
+            time.sleep(0.05)
     assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["big.csv"]

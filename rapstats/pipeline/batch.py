@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
 # What a folder given as an export yields: the exports rapstats reads, by file name ending.
 EXPORT_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods", ".sav")
+# ... but not hidden files, nor the lock files Office leaves beside an open workbook
+SKIPPED_PREFIXES = (".", "~$")
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 Progress = Callable[[int, int, str], None]
 
@@ -69,7 +71,7 @@ def expand_exports(inputs: Iterable[str | Path]) -> list[str]:
 
     A folder gives its files whose names end in one of :data:`EXPORT_SUFFIXES` (any case),
     sorted by name, not those of its subfolders, nor hidden files or Office lock files
-    (``.name``, ``~$name``). A folder holding none (or that cannot be listed) is kept as
+    (:data:`SKIPPED_PREFIXES`). A folder holding none (or that cannot be listed) is kept as
     given: :func:`batch_files` reports it as a failed input.
 
     Parameters
@@ -95,7 +97,7 @@ def expand_exports(inputs: Iterable[str | Path]) -> list[str]:
             os.path.join(given, name)
             for name in names
             if name.casefold().endswith(EXPORT_SUFFIXES)
-            and not name.startswith((".", "~$"))
+            and not name.startswith(SKIPPED_PREFIXES)
             and os.path.isfile(os.path.join(given, name))
         ]
         out += found or [given]
