@@ -14,8 +14,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from rapstats.pipeline import BatchResult, ReadOptions
-
-Progress = Callable[[int, int, str], None]
+    from rapstats.pipeline.batch import Progress
 
 
 @click.command()
@@ -72,7 +71,7 @@ def batch(
 
         rapstats batch exports/ --spec pulse.toml --by area > all.jsonl
 
-        rapstats batch Q1.xlsx Q2.xlsx --spec pulse.toml --format csv -o all.csv --jobs 2
+        rapstats batch Q1.xlsx Q2.csv --format csv -o all.csv --jobs 2
     """
     from pathlib import Path
 
