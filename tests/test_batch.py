@@ -323,3 +323,9 @@ def test_ctrl_c_stops_the_workers_and_writes_nothing(tmp_path):
             os.killpg(group, 0)
             time.sleep(0.05)
     assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["big.csv"]
+
+
+def test_jobs_default_to_the_cpus_this_process_may_use():
+    from rapstats.pipeline.batch import usable_cpus
+
+    assert usable_cpus() == len(os.sched_getaffinity(0))

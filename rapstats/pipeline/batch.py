@@ -162,7 +162,11 @@ def batch_files(
 
 
 def usable_cpus() -> int:
-    """The number of CPUs this process may run on (its affinity mask), at least 1."""
+    """The number of CPUs this process may run on, at least 1: ``os.process_cpu_count()``
+    (Python 3.13+), else the size of its affinity mask, else ``os.cpu_count()``."""
+    counted = getattr(os, "process_cpu_count", None)
+    if counted is not None:
+        return counted() or 1
     try:
         return len(os.sched_getaffinity(0)) or 1
     except AttributeError:  # not Linux
