@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from rapstats import __version__
+from rapstats.cli.batch import batch
 from rapstats.cli.options import (
     CONFIDENCE,
     _check,
@@ -443,6 +444,7 @@ def report(
 
 
 cli.add_command(compare)
+cli.add_command(batch)
 
 
 def main() -> None:
