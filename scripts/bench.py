@@ -18,7 +18,9 @@ its peak RSS (from ``wait4``), and its ratio to the baseline named for it:
 * reading the 100k-row XLSX with ``rapstats.io.load_export`` against ``pandas.read_excel
   (engine="calamine")``;
 * 100,000 Wilson intervals in one vectorised call (in-process time printed by the child);
-* the full report of the bundled sample in every format.
+* the full report of the bundled sample in every format;
+* ``batch`` of 8 copies of a 100,000-row CSV with ``--jobs 2`` against ``--jobs 1`` (one
+  process after the other file by file): what the second core gives.
 
 Run it with the Python of a virtual environment holding a regular (not editable) install, as
 a user has: an editable install adds an import hook to every start-up, and the interpreter
@@ -68,10 +70,18 @@ def ensure_workload() -> dict[str, Path]:
         (files["csv_10k"], ["--rows", "10000", "--out"]),
         (files["xlsx_100k"], ["--rows", "100000", "--xlsx"]),
     ]
+    csv_100k = DATA / "survey_100k.csv"
+    jobs.append((csv_100k, ["--rows", "100000", "--out"]))
     for path, args in jobs:
         if not path.exists():
             print(f"generating {path.name} ...", file=sys.stderr)
             subprocess.run([PY, make, *args, str(path)], check=True)
+    files["batch_8x100k"] = DATA / "batch_8x100k"  # eight links to the same 100k-row CSV
+    files["batch_8x100k"].mkdir(exist_ok=True)
+    for k in range(1, 9):
+        copy = files["batch_8x100k"] / f"survey_{k}.csv"
+        if not copy.exists():
+            os.link(csv_100k, copy)
     return files
 
 
@@ -87,6 +97,12 @@ def cases(files: dict[str, Path]) -> dict[str, tuple[list[str], str | None]]:
         """summarize of a workload file by area and by quarter, all 20 items, CSV to a file."""
         return [*rap, "-q", "summarize", str(files[data]), "--spec", spec_path, "--by", "area",
                 "--by", "quarter", "--format", "csv", "-o", out + suffix]  # fmt: skip
+
+    def batch(jobs: str) -> list[str]:
+        """batch of the eight 100k-row files, as summarize above, with ``jobs`` processes."""
+        return [*rap, "-q", "batch", str(files["batch_8x100k"]), "--spec", spec, "--by", "area",
+                "--by", "quarter", "--format", "csv", "-o", f"{out}_batch{jobs}.csv",
+                "--jobs", jobs]  # fmt: skip
 
     return {
         "python_start": ([PY, "-c", "pass"], None),
@@ -169,6 +185,8 @@ def cases(files: dict[str, Path]) -> dict[str, tuple[list[str], str | None]]:
             ],
             "python_start",
         ),  # fmt: skip
+        "batch_8x100k_jobs1": (batch("1"), None),
+        "batch_8x100k_jobs2": (batch("2"), "batch_8x100k_jobs1"),
     }
 
 

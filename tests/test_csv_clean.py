@@ -21,7 +21,7 @@ WAVES = DATA / "waves"
 BETWEEN = DATA / "between"
 NOTE = "rapstats: note: "
 
-# command line (without --format) -> (JSON key of its rows, or None: comments)
+# command line (without --format) -> JSON key of its rows (None: batch, JSON Lines)
 COMMANDS = {
     "summarize": (
         ["summarize", SAMPLE_CSV, "--spec", SAMPLE_SPEC, "--by", "area", "--by", "ethnicity"],
@@ -37,6 +37,11 @@ COMMANDS = {
         ["compare", WAVES / "wave1.csv", WAVES / "wave2.csv", "--spec", WAVES / "waves.toml"],
         "rows",
     ),
+    "batch": (
+        ["batch", SAMPLE_CSV, ROOT / "data" / "sample" / "feedback_2026q2.csv"]
+        + ["--spec", SAMPLE_SPEC, "--by", "area"],
+        None,
+    ),
     "compare between": (
         ["compare", BETWEEN / "between.csv", "--spec", BETWEEN / "between.toml"]
         + ["--between", "area"],
@@ -51,6 +56,14 @@ def _csv(runner, args, *extra):
     return result
 
 
+def _n_rows(runner, args, key) -> int:
+    """The rows of the command's JSON output (JSON Lines: the lines that are rows)."""
+    if key is None:
+        lines = run(runner, *args, "--format", "jsonl").stdout.splitlines()
+        return sum("kind" not in json.loads(line) for line in lines)
+    return len(json.loads(run(runner, *args, "--format", "json").stdout)[key])
+
+
 def _notes(stderr: str) -> list[str]:
     return [line[len(NOTE) :] for line in stderr.splitlines() if line.startswith(NOTE)]
 
@@ -59,25 +72,29 @@ def _notes(stderr: str) -> list[str]:
 def test_every_csv_reads_as_is_with_pandas_and_csv(runner, name):
     args, key = COMMANDS[name]
     out = _csv(runner, args).stdout
-    doc = json.loads(run(runner, *args, "--format", "json").stdout)
+    n_rows = _n_rows(runner, args, key)
     records = list(csv.reader(io.StringIO(out)))
     assert len({len(r) for r in records}) == 1  # one header, rows of its width
-    assert len(records) - 1 == len(doc[key])  # every record is a row: no note line
+    assert len(records) - 1 == n_rows  # every record is a row: no note line
     frame = pd.read_csv(io.StringIO(out))  # no comment= handling needed
-    assert frame.shape == (len(doc[key]), len(records[0]))
+    assert frame.shape == (n_rows, len(records[0]))
     assert "warning" not in frame.columns  # a protected output carries no warning column
 
 
-@pytest.mark.parametrize("name", ["summarize", "freq", "compare", "compare between"])
+@pytest.mark.parametrize("name", ["summarize", "freq", "compare", "compare between", "batch"])
 def test_csv_notes_go_to_stderr_and_stay_in_the_other_formats(runner, name):
-    args, _ = COMMANDS[name]
+    args, key = COMMANDS[name]
     notes = _notes(_csv(runner, args).stderr)
-    doc = json.loads(run(runner, *args, "--format", "json").stdout)
+    if key is None:  # batch: JSON Lines, the notes in each export's input line
+        doc = json.loads(run(runner, *args).stdout.splitlines()[0])
+    else:
+        doc = json.loads(run(runner, *args, "--format", "json").stdout)
+        table = " ".join(run(runner, *args).stdout.split())
+        methods = doc["methods"]["notes"] + doc["methods"].get("comparison", [])
+        assert all(" ".join(n.split()) in table for n in methods)  # still in the text formats
     methods = doc["methods"]["notes"] + doc["methods"].get("comparison", [])
     assert methods and set(methods) <= set(notes)
     assert set(doc["disclosure"]["rules"]) <= set(notes)
-    table = " ".join(run(runner, *args).stdout.split())
-    assert all(" ".join(n.split()) in table for n in methods)  # still in the text formats
 
 
 def test_notes_file_takes_the_notes_instead_of_stderr(runner, tmp_path):
@@ -153,7 +170,7 @@ def test_r_read_csv_reads_every_csv(runner, tmp_path, name):
     args, key = COMMANDS[name]
     path = tmp_path / "out.csv"
     _csv(runner, args, "-o", path)
-    n_rows = len(json.loads(run(runner, *args, "--format", "json").stdout)[key])
+    n_rows = _n_rows(runner, args, key)
     n_cols = len(next(csv.reader(io.StringIO(path.read_text(encoding="utf-8")))))
     code = 'x <- read.csv(commandArgs(TRUE)[1], encoding = "UTF-8"); cat(nrow(x), ncol(x))'
     out = subprocess.run(

@@ -25,6 +25,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "labels",
             "escape",
             "personal",
+            "headers",
             "files",
             "table",
             "_arrow",

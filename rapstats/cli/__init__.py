@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from rapstats import __version__
+from rapstats.cli.batch import batch
 from rapstats.cli.check import check
 from rapstats.cli.options import (
     CONFIDENCE,
@@ -150,7 +151,9 @@ def init(
     _check({"--output": output}, {"export": export})
     if output is not None and output.exists() and not force:
         raise click.ClickException(f"{output} exists. Fix: use --force to overwrite it.")
-    text, notes = starter_spec(export, read=read)
+    text, notes = starter_spec(
+        export, read=read, spec_dir=output.parent if output is not None else None
+    )
     note(ctx, *notes)
     _emit(ctx, text, output)
 
@@ -447,6 +450,7 @@ def report(
 
 cli.add_command(compare)
 cli.add_command(check)
+cli.add_command(batch)
 
 
 def main() -> None:

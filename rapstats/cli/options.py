@@ -111,7 +111,7 @@ def read_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return _gathered(
         "read",
         "ReadOptions",
-        ("platform", "encoding", "sheet", "max_unpacked_mb", "completed_only"),
+        ("platform", "encoding", "sheet", "max_unpacked_mb", "completed_only", "codebook"),
         click.option(
             "--platform",
             type=click.Choice(PLATFORMS),
@@ -135,6 +135,12 @@ def read_options(f: Callable[..., Any]) -> Callable[..., Any]:
             is_flag=True,
             help="Count only completed responses (Qualtrics: Finished; Microsoft and Google "
             "Forms hold no others). Otherwise use [survey] include in the spec.",
+        ),
+        click.option(
+            "--codebook",
+            type=_Path(dir_okay=False),
+            help="Qualtrics survey file (.qsf) labelling a numeric export's codes. "
+            "Default: the spec's [survey] codebook.",
         ),
     )(f)
 
@@ -242,6 +248,17 @@ def _notes_file(ctx: click.Context, param: click.Parameter, value: Path | None) 
     ctx.meta[_NOTES] = value
 
 
+notes_option = click.option(
+    "--notes",
+    type=_Path(dir_okay=False),
+    metavar="FILE",
+    expose_value=False,
+    callback=_notes_file,
+    help="Also write the output's notes (methods, disclosure legend, warnings) to FILE, one a "
+    "line. CSV holds no notes: they go to FILE, else to standard error.",
+)
+
+
 def output_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """--format, --output and --notes (kept for :func:`_check` and :func:`_emit`)."""
     return _options(
@@ -253,15 +270,7 @@ def output_options(f: Callable[..., Any]) -> Callable[..., Any]:
             help="Write to this file (atomically; never over an input) instead of standard "
             "output (-).",
         ),
-        click.option(
-            "--notes",
-            type=_Path(dir_okay=False),
-            metavar="FILE",
-            expose_value=False,
-            callback=_notes_file,
-            help="Also write the output's notes (methods, disclosure legend, warnings) to FILE, "
-            "one a line. CSV holds no notes: they go to FILE, else to standard error.",
-        ),
+        notes_option,
     )(f)
 
 

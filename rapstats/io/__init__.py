@@ -15,6 +15,8 @@ Contract kept by every loader
   (header row = row 1 for a one-header export), for error messages.
 * Personal-data columns, found by header or by content (:mod:`rapstats.io._personal`), are
   dropped at load (listed in ``dropped``) unless named in ``keep``.
+* Codes become labels through one function (:mod:`rapstats.io._codebook`): an SPSS file's
+  value labels, or a Qualtrics survey file's (``codebook=``) for a numeric export.
 * The input file is never modified.
 
 See docs/load.md for the platforms, the rows every reader tidies and the errors.
@@ -23,7 +25,7 @@ See docs/load.md for the platforms, the rows every reader tidies and the errors.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -226,6 +228,7 @@ def load_export(
     columns: list[str] | None = None,
     keep: tuple[str, ...] = (),
     max_unpacked_mb: float = MAX_UNPACKED_MB,
+    codebook: str | Path | None = None,
 ) -> Export:
     """Read a survey export.
 
@@ -247,13 +250,17 @@ def load_export(
     max_unpacked_mb : float
         Largest total size, in megabytes, that the parts of an XLSX/ODS (a ZIP) may unpack
         to; default :data:`MAX_UNPACKED_MB`. A zip bomb is refused before it is unpacked.
+    codebook : str or Path, optional
+        A Qualtrics survey file (``.qsf``) whose choices label a numeric export's codes
+        (:mod:`rapstats.io._codebook`); default None (SPSS files carry their own labels).
 
     Raises
     ------
     InputError
         Missing, empty, undecodable or corrupt file; a pipe or device; a file that is not a
         survey export (a PDF, an image, a spec, a report); formula cells never calculated;
-        a workbook that declares it unpacks to more than ``max_unpacked_mb``.
+        a workbook that declares it unpacks to more than ``max_unpacked_mb``; a codebook
+        that is missing or malformed.
     """
     from rapstats.io._read import read_export
 
@@ -272,7 +279,12 @@ def load_export(
             path=path,
             hint="save the export to a file and give its path",
         )
-    return read_export(
+    book = None
+    if codebook is not None:
+        from rapstats.io._codebook import read_qsf
+
+        book = read_qsf(codebook)  # a bad codebook fails before the export is read
+    export = read_export(
         path,
         platform=platform,
         encoding=encoding,
@@ -281,3 +293,10 @@ def load_export(
         keep=keep,
         max_unpacked_mb=max_unpacked_mb,
     )
+    if book is None:
+        return export
+    from rapstats.io._codebook import apply_value_labels
+
+    labelled, n = apply_value_labels(export.columns, book.labels, book.joined)
+    note = f"labelled the codes of {n} column(s) from {codebook}"
+    return replace(export, columns=labelled, notes=(*export.notes, note))

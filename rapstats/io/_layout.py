@@ -13,46 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rapstats.errors import InputError
+from rapstats.headers import MSFORMS_STARTS, PERSONAL, TIMESTAMPS, header_key
 from rapstats.labels import fold_label
 
-# Personal data: recognised by name (folded, spaces/underscores/dashes removed).
-_PERSONAL_EXACT = frozenset(
-    {
-        "email",
-        "emailaddress",
-        "e-mail",
-        "name",
-        "fullname",
-        "firstname",
-        "lastname",
-        "surname",
-        "forename",
-        "forenames",
-        "givenname",
-        "familyname",
-        "yourname",
-        "respondentname",
-        "ipaddress",
-        "ip",
-        "latitude",
-        "longitude",
-        "lat",
-        "lon",
-        "lng",
-        "locationlatitude",
-        "locationlongitude",
-        "externalreference",
-        "externaldatareference",
-        "externalref",
-        "phone",
-        "phonenumber",
-        "telephone",
-        "telephonenumber",
-        "mobile",
-        "mobilenumber",
-        "tel",
-    }
-)
 # Whole-name patterns only: a question that mentions e-mail ("Would you like our e-mail
 # newsletter?") is not an e-mail address column.
 _PERSONAL_RE = re.compile(
@@ -82,9 +45,9 @@ def column_key(name: str) -> str:
 
 
 def is_personal(name: str) -> bool:
-    """Whether a column name is a known personal-data field (e-mail, name, IP, ...)."""
-    key = column_key(name)
-    return key in _PERSONAL_EXACT or bool(_PERSONAL_RE.fullmatch(key))
+    """Whether a column name is a known personal-data field (e-mail, name, IP, ...), in any
+    language of :mod:`rapstats.headers`."""
+    return header_key(name) in PERSONAL or bool(_PERSONAL_RE.fullmatch(column_key(name)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,9 +95,9 @@ def detect_platform(rows: list[list[str]]) -> str:
         return "qualtrics"
     if keys[:2] == ["respondent id", "collector id"]:
         return "surveymonkey"
-    if keys[:3] == ["id", "start time", "completion time"]:
+    if tuple(header_key(c) for c in first[:3]) in MSFORMS_STARTS:
         return "msforms"
-    if keys[:1] == ["timestamp"] and len(first) > 1:
+    if header_key(first[0]) in TIMESTAMPS and len(first) > 1:
         return "googleforms"
     return "plain"
 
@@ -247,23 +210,24 @@ def _qualtrics(rows: list[list[str]], path: Path) -> Layout:
 
 
 def _surveymonkey(rows: list[list[str]], path: Path) -> Layout:
+    """SurveyMonkey, in either column layout: *expanded* (two header rows: the question over
+    its first column, then ``Response`` or each choice) or *condensed* (one header row: the
+    question, or ``question - choice`` over each choice's column). Both give the same names."""
     top = _cells(rows[0])
     width = len(top)
-    sub = (_cells(rows[1]) + [""] * width)[:width] if len(rows) > 1 else [""] * width
+    # expanded: row 2 is the sub-header, blank over the metadata; condensed: row 2 is data
+    condensed = len(rows) < 2 or bool(_cells(rows[1])[:1] != [""])
+    pairs = _condensed_pairs(top) if condensed else _expanded_pairs(top, rows[1], width)
     names: list[str] = []
     question_text: dict[str, str] = {}
     parts: dict[str, tuple[str, ...]] = {}
-    current = ""
     seen: dict[str, int] = {}
-    for i, (q, s) in enumerate(zip(top, sub, strict=True)):
-        if q:
-            current = q
-        question = q or current
+    for i, (question, s) in enumerate(pairs):
         if not question and not s:
             names.append("")
             continue
-        if i < 9 and q:
-            name = q  # metadata: Respondent ID, Collector ID, ...
+        if i < _SM_METADATA and top[i]:
+            name = top[i]  # metadata: Respondent ID, Collector ID, ...
         elif fold_label(s) in ("", "response", "open-ended response"):
             name = question
         else:
@@ -279,7 +243,39 @@ def _surveymonkey(rows: list[list[str]], path: Path) -> Layout:
             question_text[name] = question
         if s:
             parts[name] = (question, s)
-    return Layout("surveymonkey", 0, 2, tuple(names), question_text, parts)
+    return Layout("surveymonkey", 0, 1 if condensed else 2, tuple(names), question_text, parts)
+
+
+_SM_METADATA = 9  # Respondent ID ... Custom Data 1
+
+
+def _expanded_pairs(top: list[str], second: list[str], width: int) -> list[tuple[str, str]]:
+    """(question, choice) per column: row 1 filled forward over row 2."""
+    sub = (_cells(second) + [""] * width)[:width]
+    pairs, current = [], ""
+    for q, s in zip(top, sub, strict=True):
+        current = q or current
+        pairs.append((q or current, s))
+    return pairs
+
+
+def _condensed_pairs(top: list[str]) -> list[tuple[str, str]]:
+    """(question, choice) per column of a one-row header: ``question - choice`` is split where
+    the question is shared with a neighbouring column; a column alone is one ``Response``."""
+    pairs = []
+    for i, name in enumerate(top):
+        if i < _SM_METADATA or not name:
+            pairs.append((name, ""))
+            continue
+        near = {top[j] for j in (i - 1, i + 1) if _SM_METADATA <= j < len(top)}
+        cuts = [m.start() for m in re.finditer(" - ", name)]
+        shared = [c for c in cuts if any(n.startswith(name[: c + 3]) for n in near)]
+        if shared:
+            cut = max(shared)
+            pairs.append((name[:cut], name[cut + 3 :]))
+        else:
+            pairs.append((name, "Response"))
+    return pairs
 
 
 __all__ = [

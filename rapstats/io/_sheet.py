@@ -268,15 +268,19 @@ def _encrypted(path: Path) -> bool:
 def read_sav(
     path: Path, wanted: list[str] | None
 ) -> tuple[dict[str, Coded], dict[str, str], list[str]]:
-    """An SPSS file: value labels become the answers; returns columns, variable labels, names."""
+    """An SPSS file: value labels become the answers; returns columns, variable labels, names.
+
+    The labels are applied by :func:`rapstats.io._codebook.apply_value_labels`, as those of a
+    Qualtrics survey file are.
+    """
     import pyreadstat
+
+    from rapstats.io._codebook import apply_value_labels
 
     try:
         _, meta = pyreadstat.read_sav(str(path), metadataonly=True)
         usecols = None if wanted is None else [c for c in meta.column_names if c in wanted]
-        raw, meta = pyreadstat.read_sav(
-            str(path), apply_value_formats=True, formats_as_category=False, usecols=usecols
-        )
+        raw, meta = pyreadstat.read_sav(str(path), usecols=usecols)
     except Exception as exc:  # pyreadstat.ReadstatError and friends
         raise InputError(
             f"cannot be read as an SPSS .sav file ({_why(exc)})",
@@ -292,7 +296,11 @@ def read_sav(
         )
     labels = {k: v for k, v in (meta.column_names_to_labels or {}).items() if v}
     columns = {c: to_coded(raw[c].to_numpy(dtype=object)) for c in raw.columns}
-    return columns, labels, names
+    value_labels = {
+        c: {cell_str(code) or "": text for code, text in codes.items()}
+        for c, codes in (meta.variable_value_labels or {}).items()
+    }
+    return apply_value_labels(columns, value_labels)[0], labels, names
 
 
 __all__ = [

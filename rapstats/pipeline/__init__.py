@@ -17,12 +17,14 @@ columns kept and disclosure control applied the same way whatever the output:
 * :func:`compare_groups`: the differences between the levels of a group of one export, and
   :func:`compare_groups_in_waves` the same in each of several waves
   (:func:`compare_opened` on an export already opened, as the report does).
+* :func:`batch_files`: many exports, each summarised on its own, in worker processes.
 
 Notes are returned, never printed: the CLI shows them only when every step succeeded.
 """
 
 from __future__ import annotations
 
+from rapstats.pipeline.batch import BatchResult, batch_files, expand_exports
 from rapstats.pipeline.between import compare_groups, compare_groups_in_waves, compare_opened
 from rapstats.pipeline.check import CheckReport, check_file
 from rapstats.pipeline.compare import AGAINST, Comparison, compare_files
@@ -46,6 +48,9 @@ from rapstats.pipeline.survey import (
 __all__ = [
     "AGAINST",
     "MAX_GROUP_LEVELS",
+    "BatchResult",
+    "batch_files",
+    "expand_exports",
     "CheckReport",
     "Comparison",
     "compare_files",

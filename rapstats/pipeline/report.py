@@ -100,6 +100,7 @@ def report_data(
     sheet: str | None = None,
     max_unpacked_mb: float = MAX_UNPACKED_MB,
     completed_only: bool = False,
+    codebook: str | Path | None = None,
     method: str | None = None,
     test: str | None = None,
     confidence: float | None = None,
@@ -137,7 +138,7 @@ def report_data(
         that is not personal and has at most ``MAX_GROUP_LEVELS`` values.
     date : str, optional
         Publication date shown; default the spec's ``[report].date``.
-    platform, encoding, sheet, max_unpacked_mb, completed_only : optional
+    platform, encoding, sheet, max_unpacked_mb, completed_only, codebook : optional
         How to read the exports (as :class:`ReadOptions`).
     method, test, confidence, adjust : optional
         Override the spec's ``[defaults]``.
@@ -164,7 +165,7 @@ def report_data(
     from rapstats.render.report.write import chart_kinds
 
     kinds = chart_kinds(FORMATS if formats is None else formats)
-    read = ReadOptions(platform, encoding, sheet, max_unpacked_mb, completed_only)
+    read = ReadOptions(platform, encoding, sheet, max_unpacked_mb, completed_only, codebook)
     estimation = Estimation(method=method, test=test, confidence=confidence, adjust=adjust)
     if spec is None:  # the whole export is read to infer the spec: use it as it is
         opened = open_survey(export, read=read)

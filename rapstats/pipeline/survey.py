@@ -4,7 +4,7 @@ shares (see :mod:`rapstats.pipeline`)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +28,7 @@ class ReadOptions:
     sheet: str | None = None
     max_unpacked_mb: float = MAX_UNPACKED_MB
     completed_only: bool = False
+    codebook: str | Path | None = None  # a .qsf labelling a numeric export; else the spec's
 
     def load(self) -> dict[str, Any]:
         """The keyword arguments of :func:`rapstats.io.load_export`."""
@@ -36,6 +37,7 @@ class ReadOptions:
             "encoding": self.encoding,
             "sheet": self.sheet,
             "max_unpacked_mb": self.max_unpacked_mb,
+            "codebook": self.codebook,
         }
 
 
@@ -93,7 +95,10 @@ def open_survey(
         columns, keep = spec_obj.load_columns(by)
         if read.completed_only:
             columns += completion_columns()
-    export = load_export(path, columns=columns, keep=keep or (), **read.load())
+    load = read.load()
+    if read.codebook is None and spec_obj is not None:
+        load["codebook"] = spec_obj.codebook
+    export = load_export(path, columns=columns, keep=keep or (), **load)
     notes = [f"read {export.rows_read} responses from {path} ({export.platform})"]
     if export.dropped:
         notes.append("dropped personal-data columns: " + ", ".join(export.dropped))
@@ -324,7 +329,7 @@ def comments_file(
 
 
 def starter_spec(
-    path: str | Path, *, read: ReadOptions = ReadOptions()
+    path: str | Path, *, read: ReadOptions = ReadOptions(), spec_dir: str | Path | None = None
 ) -> tuple[str, tuple[str, ...]]:
     """The starter spec ``rapstats init`` writes: inferred from the whole export, as TOML.
 
@@ -333,8 +338,13 @@ def starter_spec(
     path : str or Path
         The survey export.
     read : ReadOptions
-        Platform, encoding and sheet of the export; with ``completed_only`` the spec's
-        ``[survey] include`` names the platform's completion column.
+        Platform, encoding and sheet of the export, and its codebook: the spec names it
+        (``[survey] codebook``) so that it labels the export whenever the spec is used; with
+        ``completed_only`` the spec's ``[survey] include`` names the platform's completion
+        column.
+    spec_dir : str or Path, optional
+        The folder the spec will be saved in (the codebook is named relative to it); default
+        None: the working folder.
 
     Returns
     -------
@@ -359,4 +369,9 @@ def starter_spec(
         "excluded from the base,\nand add national baselines as baseline = { p = 0.30, "
         'source = "..." }. See README, Survey spec.'
     )
+    if read.codebook is not None:
+        import os
+
+        where = os.path.relpath(read.codebook, spec_dir if spec_dir is not None else os.curdir)
+        spec = replace(spec, codebook=Path(where).as_posix())
     return spec_to_toml(spec, header=header), (*notes, *chosen)

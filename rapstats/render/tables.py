@@ -244,15 +244,19 @@ def _clean_record(record: dict[str, Any]) -> dict[str, Any]:
     return {k: None if _missing(v) else v for k, v in record.items()}
 
 
-def _json_doc(summary: Summary, rows: list[dict[str, Any]]) -> str:
-    doc = {
+def _json_head(summary: Summary) -> dict[str, Any]:
+    """The JSON document's fields that describe the whole table (all but ``rows``)."""
+    return {
         "rapstats_version": summary.version,
         "input": summary.source,
         "spec": spec_to_dict(summary.spec),
         "methods": summary.methods,
         "disclosure": summary.disclosure,
-        "rows": rows,
     }
+
+
+def _json_doc(summary: Summary, rows: list[dict[str, Any]]) -> str:
+    doc = {**_json_head(summary), "rows": rows}
     if _banner(summary):
         doc = {"warning": _banner(summary), **doc}
     return json_text(json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False)) + "\n"

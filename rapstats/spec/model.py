@@ -257,6 +257,7 @@ class Spec:
     # [survey] include: column -> the values a response must hold to be counted
     include: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     source: str = "spec"
+    codebook: str | None = None  # [survey] codebook: a .qsf, as a path from the working folder
 
     def question(self, qid: str) -> Question:
         """Return the question with id ``qid``."""

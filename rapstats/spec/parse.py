@@ -82,7 +82,7 @@ def parse_spec(data: Mapping[str, Any], *, path: Path | None = None) -> Spec:
     """Validate a spec given as the dict :func:`tomllib.loads` returns."""
     check_values(data, path)
     top = TomlTable(data, "", path)
-    survey = _parse_survey(top.sub("survey"))
+    survey = _parse_survey(top.sub("survey"), path)
     methods, default_exclude = _parse_defaults(top.sub("defaults"))
     scales = _parse_scales(top.sub("scales"), path)
     questions = _parse_questions(top.sub("questions"), scales, default_exclude, path)
@@ -100,7 +100,7 @@ def parse_spec(data: Mapping[str, Any], *, path: Path | None = None) -> Spec:
     )
 
 
-def _parse_survey(t: TomlTable | None) -> dict[str, Any]:
+def _parse_survey(t: TomlTable | None, path: Path | None) -> dict[str, Any]:
     """The ``[survey]`` table as :class:`Spec` keyword arguments."""
     if t is None:
         return {}
@@ -116,6 +116,7 @@ def _parse_survey(t: TomlTable | None) -> dict[str, Any]:
         ),
         "keep_columns": t.strings("keep_columns"),
         "include": _parse_include(t.sub("include")),
+        "codebook": _beside(t.get("codebook", str), path),
     }
     t.done()
     return survey
@@ -134,6 +135,13 @@ def _parse_include(t: TomlTable | None) -> dict[str, tuple[str, ...]]:
         include[column] = values
     t.done()
     return include
+
+
+def _beside(name: str | None, spec_path: Path | None) -> str | None:
+    """A file named in the spec, relative to the spec's folder (as given when absolute)."""
+    if not name or spec_path is None:
+        return name or None
+    return str(spec_path.parent / name)
 
 
 def _parse_defaults(t: TomlTable | None) -> tuple[Methods, tuple[str, ...]]:

@@ -202,18 +202,19 @@ def split_joined(p: Profile, sep: str) -> dict[str, int] | None:
     if not any(sep in v for v in p.labels):
         return None
     cells = [v.strip().removesuffix(sep.strip()).strip() for v in p.labels]  # "A;B;" -> "A;B"
-    split = [[x.strip() for x in label.split(sep)] for label in cells]
+    raw = [label.split(sep) for label in cells]
+    split = [[x.strip() for x in parts] for parts in raw]
     glued = _glued(split)
     atoms: dict[str, int] = {}
     joined = 0  # cells holding two or more choices
-    for parts, count in zip(split, p.counts, strict=True):
+    for parts, unstripped, count in zip(split, raw, p.counts, strict=True):
         chosen: list[str] = []
         for k, part in enumerate(parts):
-            if k and (parts[k - 1], part) in glued:
-                chosen[-1] += sep + part
+            if k and (parts[k - 1], part) in glued:  # the label as written, spaces and all
+                chosen[-1] += sep + unstripped[k]
             else:
-                chosen.append(part)
-        chosen = list(dict.fromkeys(a for a in chosen if a))
+                chosen.append(unstripped[k])
+        chosen = list(dict.fromkeys(a.strip() for a in chosen if a.strip()))
         joined += int(count) if len(chosen) >= 2 else 0
         for atom in chosen:
             atoms[atom] = atoms.get(atom, 0) + int(count)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from rapstats.headers import ENGLISH, header_key
 from rapstats.labels import fold_label
 
 # Each scale: tiers most positive first; a tier is (labels, positive, core). Core tiers are
@@ -191,8 +192,11 @@ def label_key(label: str) -> str:
 
 
 def name_key(name: str) -> str:
-    """Matching key of a column name: folded, with ``_``, ``-`` and ``.`` read as spaces."""
-    return " ".join(re.sub(r"[_\-.]+", " ", fold_label(name)).split())
+    """Matching key of a column name: folded, with ``_``, ``-`` and ``.`` read as spaces; a
+    platform's translated metadata header is read as the English one (:mod:`rapstats.headers`)."""
+    return ENGLISH.get(header_key(name)) or " ".join(
+        re.sub(r"[_\-.]+", " ", fold_label(name)).split()
+    )
 
 
 #: Each scale label (as :data:`SCALES` lists it) -> (its scale, its tier).
