@@ -132,7 +132,7 @@ def test_a_malformed_qsf_is_one_line_naming_it(
     assert result.exit_code == 1
     what = "a valid" if "question" in message else "a"
     assert result.stderr.splitlines() == [
-        f"Error: bad.qsf: is not {what} Qualtrics survey file (.qsf): {message}. {_FIX}"
+        f"Error: {bad}: is not {what} Qualtrics survey file (.qsf): {message}. {_FIX}"
     ]
 
 
@@ -140,8 +140,8 @@ def test_a_missing_codebook_is_named(runner, tmp_path: Path) -> None:
     result = run(runner, "freq", NUMERIC, "--codebook", tmp_path / "survey.qsf")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "Error: survey.qsf: codebook not found. Fix: check the --codebook path (or the spec's "
-        "[survey] codebook)."
+        f"Error: {tmp_path / 'survey.qsf'}: codebook not found. Fix: check the --codebook path "
+        "(or the spec's [survey] codebook)."  # the path as given
     ]
 
 
