@@ -190,3 +190,14 @@ def test_unreadable_export_is_one_error_line(runner):
         result.stderr
         == f"Error: {DATA / 'bad_empty.csv'}: the file is empty. Fix: export the survey again.\n"
     )
+
+
+def test_reads_as_summarize_does_with_the_specs_codebook(runner):
+    """A numeric Qualtrics export is labelled by the .qsf its spec names, as summarize reads
+    it: no code is an unknown label."""
+    qsf = DATA / "qsf"
+    result = run(runner, "check", qsf / "numeric.csv", "--spec", qsf / "survey.toml")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        run(runner, "summarize", qsf / "numeric.csv", "--spec", qsf / "survey.toml").exit_code == 0
+    )

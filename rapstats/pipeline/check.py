@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 
 from rapstats.errors import RapstatsError
-from rapstats.pipeline.survey import ReadOptions, _chosen_responses
+from rapstats.pipeline.survey import ReadOptions, _chosen_responses, load_options
 
 T = TypeVar("T")
 
@@ -136,7 +136,7 @@ def check_file(
 
     spec_obj = spec if isinstance(spec, Spec) or spec is None else load_spec(spec)
     keep = () if spec_obj is None else spec_obj.load_columns().keep
-    loaded = load_export(export, keep=keep, **read.load())
+    loaded = load_export(export, keep=keep, **load_options(read, spec_obj))
     shown = "inferred" if spec is None else "given" if isinstance(spec, Spec) else str(spec)
     if spec_obj is None:
         spec_obj = infer_spec(loaded)

@@ -95,10 +95,7 @@ def open_survey(
         columns, keep = spec_obj.load_columns(by)
         if read.completed_only:
             columns += completion_columns()
-    load = read.load()
-    if read.codebook is None and spec_obj is not None:
-        load["codebook"] = spec_obj.codebook
-    export = load_export(path, columns=columns, keep=keep or (), **load)
+    export = load_export(path, columns=columns, keep=keep or (), **load_options(read, spec_obj))
     notes = [f"read {export.rows_read} responses from {path} ({export.platform})"]
     if export.dropped:
         notes.append("dropped personal-data columns: " + ", ".join(export.dropped))
@@ -115,6 +112,15 @@ def open_survey(
         )
     spec_obj, chosen = _chosen_responses(spec_obj, export, read.completed_only)
     return Opened(export=export, spec=spec_obj, notes=(*notes, *chosen), wave=wave)
+
+
+def load_options(read: ReadOptions, spec: Spec | None) -> dict[str, Any]:
+    """The keyword arguments of :func:`rapstats.io.load_export` for ``read`` with ``spec``:
+    the spec's ``[survey] codebook`` unless ``read`` names one."""
+    load = read.load()
+    if read.codebook is None and spec is not None:
+        load["codebook"] = spec.codebook
+    return load
 
 
 def _chosen_responses(spec: Spec, export: Export, completed: bool) -> tuple[Spec, list[str]]:
