@@ -115,7 +115,7 @@ def compare(
     if between is not None or reference is not None:
         _between(ctx, exports, spec_path, between, reference, by, read, confidence, adjust)
         return
-    if len(exports) < 2:
+    if len(exports) < 2 and spec_path is None:  # else the spec's [survey] wave may split it
         raise click.UsageError("give two or more exports, oldest first", ctx=ctx)
     names = None if wave_names is None else [n.strip() for n in wave_names.split(",")]
     inputs = {f"export {k}": p for k, p in enumerate(exports, start=1)} | {"spec": spec_path}
