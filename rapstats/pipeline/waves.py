@@ -143,7 +143,11 @@ def split_waves(opened: Opened, group: str, *, alone: bool = True) -> list[Opene
     column = opened.spec.group(group).column
     where = f'column "{column}" ([survey] wave = "{group}")'
     if not values:
-        raise InputError(f"has no value in {where}", path=export.path, hint=_FIX_NAMES)
+        raise InputError(
+            f"has no value in {where}",
+            path=export.path,
+            hint="fill in the column in the export, or " + _FIX_NAMES,
+        )
     if len(values) == 1:
         return [replace(opened, wave=values[0])]
     if not alone:
