@@ -218,3 +218,28 @@ def test_the_spec_keeps_its_wave():
     spec = load_spec(SPEC)
     assert spec.wave == "quarter"
     assert parse_spec(tomllib.loads(spec_to_toml(spec))).wave == "quarter"
+
+
+def test_between_in_waves_names_them_from_the_column(runner):
+    rows = rows_of(run(runner, "compare", FILES[3], FILES[4], "--spec", SPEC,
+                       "--between", "area", "--format", "json"))  # fmt: skip
+    assert {(r["wave_from"], r["wave_to"]) for r in rows} == {
+        ("2025 Q4", "2025 Q4"),
+        ("2026 Q1", "2026 Q1"),
+    }
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "markdown", "table"])
+def test_wave_names_from_values_are_redacted_and_escaped(runner, tmp_path, fmt):
+    # between_escape.csv's areas: a formula holding a URL, an e-mail address, North
+    source = DATA.parent / "between" / "between_escape.toml"
+    spec = tmp_path / "spec.toml"
+    spec.write_text(source.read_text().replace("[survey]", '[survey]\nwave = "area"'))
+    export = DATA.parent / "between" / "between_escape.csv"
+    result = run(runner, "compare", export, "--spec", spec, "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout + result.stderr
+    assert "jo.bloggs" not in out and "x.test" not in out
+    assert out.count("[redacted: email]") >= 2
+    if fmt == "csv":
+        assert "\n" + "change,previous,q1,,Would recommend the service,\"'=HYPERLINK(" in out

@@ -123,7 +123,8 @@ def opened_waves(
 def split_waves(opened: Opened, group: str, *, alone: bool = True) -> list[Opened]:
     """An export's waves by its values of ``group`` (``[survey] wave``), in the group's order.
 
-    An export holding one value (blanks aside) is one wave, named by it. An export holding
+    An export holding one value (blanks aside) is one wave, named by it (personal data in a
+    name redacted, as in every output: :func:`rapstats.personal.redact`). An export holding
     several is split into one wave per value if it is ``alone`` (the only export given): its
     responses with no value are left out, and the first wave's notes say how the export was
     split; among several exports, that is an error.
@@ -140,6 +141,7 @@ def split_waves(opened: Opened, group: str, *, alone: bool = True) -> list[Opene
     export = opened.export
     codes, levels = _wave_codes(opened, group)
     values = [v for v in levels if v != BLANK_LABEL]
+    names = _published(values)
     column = opened.spec.group(group).column
     where = f'column "{column}" ([survey] wave = "{group}")'
     if not values:
@@ -149,16 +151,16 @@ def split_waves(opened: Opened, group: str, *, alone: bool = True) -> list[Opene
             hint="fill in the column in the export, or " + _FIX_NAMES,
         )
     if len(values) == 1:
-        return [replace(opened, wave=values[0])]
+        return [replace(opened, wave=names[0])]
     if not alone:
         raise InputError(
-            f"holds several waves in {where}: {', '.join(values)}",
+            f"holds several waves in {where}: {', '.join(names)}",
             path=export.path,
             hint="give that export alone to split it into waves, or " + _FIX_NAMES,
         )
     waves = [
-        replace(opened, export=_rows(export, codes == levels.index(v)), wave=v, notes=())
-        for v in values
+        replace(opened, export=_rows(export, codes == levels.index(v)), wave=name, notes=())
+        for v, name in zip(values, names, strict=True)
     ]
     counts = ", ".join(f"{w.wave} ({w.export.rows_read})" for w in waves)
     notes = [f"split {export.path.name} into {len(waves)} waves by {where}: {counts}"]
@@ -169,6 +171,15 @@ def split_waves(opened: Opened, group: str, *, alone: bool = True) -> list[Opene
         notes.append(f"left out {blank} responses with no value in {where}")
     waves[0] = replace(waves[0], notes=(*opened.notes, *notes))
     return waves
+
+
+def _published(values: list[str]) -> list[str]:
+    """Wave names of values read from an export: personal data in them redacted
+    (:func:`rapstats.personal.redact`), made unique by position (``[redacted: email] (2)``)."""
+    from rapstats.personal import redact
+
+    names = [redact(v) for v in values]
+    return [n if names.count(n) == 1 else f"{n} ({k + 1})" for k, n in enumerate(names)]
 
 
 def _wave_codes(opened: Opened, group: str) -> tuple[np.ndarray, list[str]]:
