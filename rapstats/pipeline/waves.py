@@ -87,23 +87,9 @@ def opened_waves(
 
     spec_obj = spec if isinstance(spec, Spec) or spec is None else load_spec(spec)
     read = read or ReadOptions()
-    latest = None
-    if spec_obj is None:  # inferred from the latest export: it has no [survey] wave
-        latest = open_survey(paths[-1], None, by=by, read=read)
-        spec_obj = latest.spec
-    group = spec_obj.wave if given is None else None
+    group = spec_obj.wave if spec_obj is not None and given is None else None
     if group is None:
-        names = wave_names(paths, given)
-        overridden = (
-            (f'--wave-names names the waves: [survey] wave = "{spec_obj.wave}" is not used',)
-            if spec_obj.wave
-            else ()
-        )
-        for k, path in enumerate(paths):
-            last = latest if latest is not None and k == len(paths) - 1 else None
-            opened = last or open_survey(path, spec_obj, by=by, read=read)
-            notes = (*overridden, *opened.notes) if k == 0 else opened.notes
-            yield replace(opened, wave=names[k], notes=notes)
+        yield from _named(paths, spec_obj, wave_names(paths, given), by, read)
         return
     seen: dict[str, Path] = {}
     for path in paths:
@@ -118,6 +104,31 @@ def opened_waves(
                 )
             seen[str(wave.wave)] = Path(path)
             yield wave
+
+
+def _named(
+    paths: Sequence[str | Path],
+    spec: Spec | None,
+    names: list[str],
+    by: tuple[str, ...],
+    read: ReadOptions,
+) -> Iterator[Opened]:
+    """Every export opened as the wave of its name; with no spec, the last is opened first
+    and the spec inferred from it (with no ``[survey] wave``)."""
+    latest = None
+    if spec is None:
+        latest = open_survey(paths[-1], None, by=by, read=read)
+        spec = latest.spec
+    overridden = (
+        (f'--wave-names names the waves: [survey] wave = "{spec.wave}" is not used',)
+        if spec.wave
+        else ()
+    )
+    for k, path in enumerate(paths):
+        last = latest if latest is not None and k == len(paths) - 1 else None
+        opened = last or open_survey(path, spec, by=by, read=read)
+        notes = (*overridden, *opened.notes) if k == 0 else opened.notes
+        yield replace(opened, wave=names[k], notes=notes)
 
 
 def split_waves(opened: Opened, group: str, *, alone: bool = True) -> list[Opened]:
