@@ -91,8 +91,10 @@ def compare(
 ) -> None:
     """Change of every share between exports (quarters, waves), tested.
 
-    EXPORTS are two or more waves, oldest first. For each pair compared and each question:
-    both shares, the change in percentage points (later minus earlier) with a Newcombe
+    EXPORTS are two or more waves, oldest first (named by --wave-names, else by the spec's
+    [survey] wave, else by their file names); or one export that the spec's [survey] wave
+    splits into waves (the quarters of a continuous export). For each pair compared and each
+    question: both shares, the change in percentage points (later minus earlier) with a Newcombe
     interval, a chi-square test (Fisher's exact test where counts are small) and p adjusted
     across the pair's changes. With four or more quarterly waves (names such as 2026Q1 or
     "Q1 2026"), also each wave against the same quarter a year earlier; with three or more, a
@@ -114,7 +116,7 @@ def compare(
     if between is not None or reference is not None:
         _between(ctx, exports, spec_path, between, reference, by, read, confidence, adjust)
         return
-    if len(exports) < 2:
+    if len(exports) < 2 and spec_path is None:  # else the spec's [survey] wave may split it
         raise click.UsageError("give two or more exports, oldest first", ctx=ctx)
     names = None if wave_names is None else [n.strip() for n in wave_names.split(",")]
     inputs = {f"export {k}": p for k, p in enumerate(exports, start=1)} | {"spec": spec_path}

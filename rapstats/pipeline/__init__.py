@@ -8,7 +8,8 @@ columns kept and disclosure control applied the same way whatever the output:
 * :func:`protected_summary` / :func:`summarize_file`: summarise and protect, publishing
   exactly the tables named (only they constrain secondary suppression);
   :func:`summarize_files`: the same for several exports as waves (:func:`open_waves`,
-  named by :func:`wave_names`), pooled and grouped by ``wave``;
+  named by :func:`wave_names` or the spec's ``[survey] wave``, which also splits one
+  export into waves: :func:`opened_waves`), pooled and grouped by ``wave``;
 * :func:`comments_file`: quotable, redacted free text;
 * :func:`starter_spec`: the spec ``rapstats init`` infers, as TOML;
 * :func:`check_file`: the dry run of ``rapstats check`` (a :class:`CheckReport`);
@@ -35,15 +36,14 @@ from rapstats.pipeline.survey import (
     ReadOptions,
     comments_file,
     open_survey,
-    open_waves,
     protected_summary,
     redaction_notes,
     starter_spec,
     summarise,
     summarize_file,
     summarize_files,
-    wave_names,
 )
+from rapstats.pipeline.waves import open_waves, opened_waves, wave_names
 
 __all__ = [
     "AGAINST",
@@ -66,6 +66,7 @@ __all__ = [
     "comments_file",
     "open_survey",
     "open_waves",
+    "opened_waves",
     "protected_summary",
     "redaction_notes",
     "report_data",

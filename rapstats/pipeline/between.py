@@ -20,7 +20,7 @@ from rapstats.pipeline.survey import (
     redaction_notes,
     summarise,
 )
-from rapstats.pipeline.survey import wave_names as named
+from rapstats.pipeline.waves import opened_waves
 from rapstats.table import Table
 
 if TYPE_CHECKING:
@@ -132,24 +132,22 @@ def compare_groups_in_waves(
     The spec is the one given, else the one inferred from the latest export. Each wave's rows
     are those of :func:`compare_groups` on its export (its p-values adjusted within the
     wave), named in ``wave_from`` and ``wave_to``; every wave's differences come first, then
-    every wave's homogeneity tests. ``wave_names`` as :func:`compare_files`.
+    every wave's homogeneity tests. ``wave_names`` as :func:`compare_files`: the spec's
+    ``[survey] wave`` names the waves too, and splits one export into its waves.
     """
-    names = named(exports, wave_names)
-    read = read or ReadOptions()
-    latest = open_survey(exports[-1], spec, by=(*by, between), read=read)
-    parts = [
-        compare_groups(
-            path,
-            latest.spec,
+    names, parts = [], []
+    for opened in opened_waves(exports, spec, wave_names, by=(*by, between), read=read):
+        _check_group(opened, between)
+        comparison = compare_opened(
+            opened,
             between=between,
             reference=reference,
             by=by,
-            read=read,
             estimation=estimation,
             unsafe_no_suppression=unsafe_no_suppression,
         )
-        for path in exports
-    ]
+        names.append(str(opened.wave))
+        parts.append((comparison, opened.notes + redaction_notes(comparison.summaries[0])))
     tables = []
     for name, (comparison, _) in zip(names, parts, strict=True):
         wave = np.full(len(comparison.changes), name, dtype=object)
@@ -162,7 +160,7 @@ def compare_groups_in_waves(
         summaries=tuple(c.summaries[0] for c, _ in parts),
         by=parts[0][0].by,
     )
-    notes = [*latest.notes, *(n for _, part in parts for n in part)]
+    notes = [n for _, part in parts for n in part]
     return comparison, tuple(dict.fromkeys(notes))
 
 

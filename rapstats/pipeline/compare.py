@@ -18,9 +18,7 @@ from rapstats.pipeline.survey import (
     redaction_notes,
     summarise,
 )
-from rapstats.pipeline.survey import (
-    wave_names as named,
-)
+from rapstats.pipeline.waves import opened_waves
 from rapstats.table import Table
 from rapstats.vocab import COMPARE_AGAINST, NOT_ASKED, SYMBOLS
 
@@ -80,10 +78,13 @@ def compare_files(
     Parameters
     ----------
     exports : sequence of str or Path
-        Two or more exports, oldest first.
+        Two or more exports, oldest first; or one export holding several waves of the spec's
+        ``[survey] wave`` (a group such as a quarter derived from a timestamp), split into
+        them (:func:`rapstats.pipeline.waves.split_waves`).
     wave_names : sequence of str, optional
-        One name per export. Default: the file names without their extension (made unique;
-        :func:`rapstats.pipeline.survey.wave_names`).
+        One name per export. Default: each export's value of ``[survey] wave`` if the spec
+        has one, else the file names without their extension (made unique;
+        :func:`rapstats.pipeline.waves.opened_waves`).
     against : {"previous", "first", "all"}
         Which pairs of waves are compared. Default ``"previous"``.
     by : sequence of str
@@ -99,23 +100,34 @@ def compare_files(
     """
     from rapstats.estimate.series import wave_pairs, year_pairs
     from rapstats.protect import protect
+    from rapstats.spec import Spec, load_spec
 
-    if len(exports) < 2:
-        raise RapstatsError("compare needs at least two exports", hint="give two or more")
-    names = named(exports, wave_names)
+    spec = spec if isinstance(spec, Spec) or spec is None else load_spec(spec)
+    if len(exports) < 2 and (spec is None or spec.wave is None or wave_names is not None):
+        raise RapstatsError(
+            "compare needs at least two exports",
+            hint="give two or more, or one export and a spec whose [survey] wave splits it "
+            "into waves",
+        )
     if against not in AGAINST:
         raise RapstatsError(f"against is {against!r}", hint="use one of " + ", ".join(AGAINST))
     read, estimation = read or ReadOptions(), estimation or Estimation()
-    # one export in memory at a time: each is summarised as soon as it is read
     group = tuple(by)
-    latest, spec_used, latest_notes = _summarise(
-        exports[-1], spec, group, read, estimation, names[-1]
-    )
-    waves = [
-        _summarise(p, spec_used, group, read, estimation, n)
-        for p, n in zip(exports[:-1], names[:-1], strict=True)
-    ]
-    raw = (*(w[0] for w in waves), latest)
+    names, raw, notes, spec_used = [], [], [], None
+    # one export in memory at a time: each wave is summarised as soon as it is read
+    for opened in opened_waves(exports, spec, wave_names, by=group, read=read):
+        names.append(str(opened.wave))
+        raw.append(summarise(opened, group, estimation, PUBLISH))
+        notes += opened.notes
+        spec_used = opened.spec
+    if len(names) < 2:
+        raise RapstatsError(
+            f'compare needs at least two waves: the export holds one, "{names[0]}" ([survey] '
+            f'wave = "{spec_used.wave}")',
+            path=exports[0],
+            hint="give the exports of the other waves too",
+        )
+    raw = tuple(raw)
     _check_asked(raw, exports[-1], spec_used, read)
     protected = tuple(
         protect(s, unsafe_no_suppression=unsafe_no_suppression, publish=PUBLISH) for s in raw
@@ -125,7 +137,7 @@ def compare_files(
     blocks = [_pair_rows(raw, protected, names, i, j, kind) for i, j, kind in pairs]
     if len(names) >= 3:
         blocks.append(_trend(raw, protected, names))
-    notes = (*(n for w in waves for n in w[2]), *latest_notes)
+    notes = tuple(notes)
     notes += tuple(n for s in protected for n in redaction_notes(s))
     notes += _partial_cells(protected, names)
     changes = _stack(blocks)
@@ -137,20 +149,6 @@ def compare_files(
         changes=changes, waves=tuple(names), summaries=protected, by=protected[-1].by
     )
     return comparison, notes
-
-
-def _summarise(
-    path: str | Path,
-    spec: str | Path | Spec | None,
-    by: tuple[str, ...],
-    read: ReadOptions,
-    estimation: Estimation,
-    wave: str,
-) -> tuple[Summary, Spec, tuple[str, ...]]:
-    """One wave read and summarised once (split by ``by``; unprotected; a question it lacks
-    is not asked in it), the spec it was read with and the notes of reading it."""
-    opened = open_survey(path, spec, by=by, read=read, wave=wave)
-    return summarise(opened, by, estimation, PUBLISH), opened.spec, opened.notes
 
 
 def _check_asked(raw: tuple[Summary, ...], last: str | Path, spec: Spec, read: ReadOptions) -> None:

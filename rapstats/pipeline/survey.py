@@ -8,7 +8,6 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rapstats.errors import RapstatsError
 from rapstats.vocab import MAX_UNPACKED_MB
 
 if TYPE_CHECKING:
@@ -206,8 +205,9 @@ def summarize_files(
 ) -> tuple[Summary, tuple[str, ...]]:
     """Open, summarise and protect one export, or several as waves of one survey.
 
-    The body of ``summarize`` and ``freq``. Several exports are waves (named by
-    :func:`wave_names`):
+    The body of ``summarize`` and ``freq``. Several exports are waves, and so is one export
+    with ``wave_names`` or the spec's ``[survey] wave`` (named and split by
+    :func:`rapstats.pipeline.waves.opened_waves`):
     each is loaded on its own (platforms and layouts may differ) with one spec (given, else
     inferred from the last), then they are pooled and estimated at once with ``wave`` as the
     first grouping variable (:func:`rapstats.estimate.pooled.summarize_waves`); a question
@@ -220,9 +220,12 @@ def summarize_files(
     notes : tuple of str
     """
     from rapstats.estimate.pooled import summarize_waves
+    from rapstats.pipeline.waves import open_waves
     from rapstats.protect import protect
+    from rapstats.spec import Spec, load_spec
 
-    if len(paths) == 1 and wave_names is None:
+    spec = spec if isinstance(spec, Spec) or spec is None else load_spec(spec)
+    if len(paths) == 1 and wave_names is None and (spec is None or spec.wave is None):
         opened = [open_survey(paths[0], spec, by=by, read=read)]
         summary = protected_summary(
             opened[0],
@@ -243,49 +246,6 @@ def summarize_files(
         )
         summary = protect(raw, unsafe_no_suppression=unsafe_no_suppression, publish=publish)
     return summary, tuple(n for o in opened for n in o.notes) + redaction_notes(summary)
-
-
-def open_waves(
-    paths: Sequence[str | Path],
-    spec: str | Path | Spec | None,
-    given: Sequence[str] | None,
-    *,
-    by: tuple[str, ...] = (),
-    read: ReadOptions = ReadOptions(),
-) -> list[Opened]:
-    """Open every export as a wave, oldest first, with one spec (given, else inferred from
-    the last): each named by :func:`wave_names`; a question none of them has is an error."""
-    from rapstats.normalise import WAVE, check_asked
-
-    names = wave_names(paths, given)
-    by = tuple(b for b in by if b != WAVE)
-    latest = open_survey(paths[-1], spec, by=by, read=read, wave=names[-1])
-    opened = [
-        open_survey(p, latest.spec, by=by, read=read, wave=n)
-        for p, n in zip(paths[:-1], names[:-1], strict=True)
-    ]
-    opened.append(latest)
-    check_asked([o.export for o in opened], latest.spec)
-    return opened
-
-
-def wave_names(exports: Sequence[str | Path], given: Sequence[str] | None) -> list[str]:
-    """The waves' names: as given (one per export, each once), else the file names without
-    their extension, made unique by their position (``pulse (2)``)."""
-    if given is not None:
-        if len(given) != len(exports):
-            raise RapstatsError(
-                f"{len(given)} wave names for {len(exports)} exports",
-                hint="give one name per export, oldest first",
-            )
-        if len(set(given)) != len(given):
-            twice = next(n for n in given if list(given).count(n) > 1)
-            raise RapstatsError(
-                f"the wave name {twice!r} is given twice", hint="name each wave once"
-            )
-        return list(given)
-    stems = [Path(p).stem for p in exports]
-    return [s if stems.count(s) == 1 else f"{s} ({k + 1})" for k, s in enumerate(stems)]
 
 
 def redaction_notes(summary: Summary) -> tuple[str, ...]:

@@ -258,6 +258,8 @@ class Spec:
     include: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     source: str = "spec"
     codebook: str | None = None  # [survey] codebook: a .qsf, as a path from the working folder
+    # [survey] wave: the group (or export column) whose value names each export's wave
+    wave: str | None = None
 
     def question(self, qid: str) -> Question:
         """Return the question with id ``qid``."""

@@ -117,6 +117,7 @@ def _parse_survey(t: TomlTable | None, path: Path | None) -> dict[str, Any]:
         "keep_columns": t.strings("keep_columns"),
         "include": _parse_include(t.sub("include")),
         "codebook": _beside(t.get("codebook", str), path),
+        "wave": t.get("wave", str) or None,
     }
     t.done()
     return survey

@@ -24,6 +24,7 @@ def spec_to_dict(spec: Spec) -> dict[str, Any]:
         "keep_columns": list(spec.keep_columns) or None,
         "include": _plain(spec.include) or None,
         "codebook": spec.codebook,
+        "wave": spec.wave,
     }
     out["survey"] = {k: v for k, v in survey.items() if v not in (None, "")}
     out["defaults"] = _fields(spec.methods)
