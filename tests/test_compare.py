@@ -132,3 +132,22 @@ def test_one_export_is_a_usage_error(runner):
     result = run(runner, "compare", DATA / "compare_later.csv")
     assert result.exit_code == 2
     assert "give two or more exports, oldest first" in result.stderr
+
+
+def test_wave_names_from_file_names_are_redacted(runner, tmp_path):
+    """A file named after a person (an e-mail address) names its wave without it; two such
+    waves stay apart."""
+    early = tmp_path / "jane.doe@example.org.csv"
+    late = tmp_path / "john.roe@example.org.csv"
+    early.write_bytes((DATA / "compare_earlier.csv").read_bytes())
+    late.write_bytes((DATA / "compare_later.csv").read_bytes())
+    result = run(
+        runner, "compare", early, late, "--spec", DATA / "compare.toml", "--format", "json"
+    )
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert "@example.org" not in json.dumps(doc["rows"])  # inputs keep the paths as given
+    pairs = {(r["wave_from"], r["wave_to"]) for r in doc["rows"]}
+    assert len(pairs) == 1
+    ((earlier, later),) = pairs
+    assert earlier != later and "redacted" in earlier and "redacted" in later

@@ -159,8 +159,10 @@ def test_report_waves_are_named_from_the_column():
         ),
     ],
 )
-def test_wave_errors(runner, args, message):
-    result = run(runner, "compare", *args, "--spec", SPEC)
+def test_wave_errors(runner, monkeypatch, args, message):
+    """Errors name the exports as given: here by their names, from their folder."""
+    monkeypatch.chdir(DATA)
+    result = run(runner, "compare", *(a.relative_to(DATA) for a in args), "--spec", SPEC)
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == f"Error: {message}\n"
 
@@ -182,16 +184,19 @@ def test_wave_errors(runner, args, message):
         ),
     ],
 )
-def test_unknown_wave_group(runner, tmp_path, wave, message):
+def test_unknown_wave_group(runner, tmp_path, monkeypatch, wave, message):
+    spec = spec_with(tmp_path, wave)
+    monkeypatch.chdir(DATA)  # errors name the export as given
     for command in ("compare", "summarize"):
-        result = run(runner, command, ALL, "--spec", spec_with(tmp_path, wave))
+        result = run(runner, command, ALL.name, "--spec", spec)
         assert (result.exit_code, result.stderr) == (1, f"Error: {message}\n")
 
 
-def test_a_group_whose_column_is_missing(runner, tmp_path):
+def test_a_group_whose_column_is_missing(runner, tmp_path, monkeypatch):
     spec = spec_with(tmp_path, "quarter")
     spec.write_text(spec.read_text().replace('"Timestamp"', '"Timestamps"'), encoding="utf-8")
-    result = run(runner, "compare", ALL, "--spec", spec)
+    monkeypatch.chdir(DATA)  # errors name the export as given
+    result = run(runner, "compare", ALL.name, "--spec", spec)
     assert result.exit_code == 1
     assert result.stderr == (
         'Error: all_responses.csv: [survey] wave = "quarter": its column "Timestamps" is not '

@@ -249,7 +249,8 @@ def _rows(export: Export, keep: np.ndarray) -> Export:
 
 def wave_names(exports: Sequence[str | Path], given: Sequence[str] | None) -> list[str]:
     """The waves' names: as given (one per export, each once), else the file names without
-    their extension, made unique by their position (``pulse (2)``)."""
+    their extension; personal data in either redacted and the names made unique by their
+    position (``pulse (2)``), as :func:`_published` does for names read from an export."""
     if given is not None:
         if len(given) != len(exports):
             raise RapstatsError(
@@ -261,6 +262,5 @@ def wave_names(exports: Sequence[str | Path], given: Sequence[str] | None) -> li
             raise RapstatsError(
                 f"the wave name {twice!r} is given twice", hint="name each wave once"
             )
-        return list(given)
-    stems = [Path(p).stem for p in exports]
-    return [s if stems.count(s) == 1 else f"{s} ({k + 1})" for k, s in enumerate(stems)]
+        return _published(list(given))
+    return _published([Path(p).stem for p in exports])
