@@ -16,6 +16,10 @@ each thing once:
 * a methods paragraph (or list) that is the text of a numbered note is shown as "See [note n]."
   (the notes follow the methods).
 
+The PDF, where pages count, also leaves to a breakdown's rows what they show (the model's
+``compact_findings``, rows withheld in every cell named rather than printed) and heads long
+columns with their ``short`` headings, spelt out in a note of its own.
+
 Nothing is computed here: the numbers and sentences are the model's, only regrouped.
 """
 
@@ -34,7 +38,7 @@ def document_model(model: dict[str, Any], *, compact: bool = False) -> dict[str,
     grouped; its ``columns`` then lose that column and each row its first cell). The findings
     of tables and workstreams leave out the sentences shown before them.
 
-    ``compact`` (the PDF, where pages count) says two more things once:
+    ``compact`` (the PDF, where pages count) says more things once, or shorter:
 
     * a table finding about one group's question (one that starts with the question in
       quotes, ``“question”: ...``) is given to that group as its ``finding``, without the
