@@ -8,17 +8,20 @@ than the other areas; team C is too small to publish). Expected values are R's
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import run
+from conftest import requires_tool, run
 
 from rapstats.pipeline import compare_groups, compare_opened, open_survey, report_data
 from rapstats.render.report.findings import (
     Difference,
     Homogeneity,
+    between_brief,
     between_sentence,
     difference_sentence,
 )
@@ -50,6 +53,7 @@ def report(tmp_path_factory) -> dict:
     assert result.exit_code == 0, result.output
     model = json.loads((out / "report.json").read_text(encoding="utf-8"))
     model["markdown"] = (out / "report.md").read_text(encoding="utf-8")
+    model["pdf"] = out / "report.pdf"
     return model
 
 
@@ -102,6 +106,35 @@ def test_breakdown_columns_show_the_difference_from_the_rest(report):
             row = rows[(text, area)]
             assert row[diff]["v"] == tenth(ref["change"] * 100)
             assert row[sig]["v"] == ("Yes" if ref["p_holm"] < 0.05 else "No")
+
+
+def test_the_pdf_says_a_supported_difference_in_full_and_only_the_test_otherwise(report):
+    """``compact_findings`` (what the PDF says beside the rows): the supported difference
+    whole, "no clear difference" with R's homogeneity p, nothing for a withheld test."""
+    hom = R["homogeneity"]["q2"]
+    p = f"{float(Decimal(repr(hom['p_holm'])).quantize(Decimal('0.01'))):.2f}"
+    area = table(report, "area")
+    assert area["compact_findings"] == [
+        area["findings"][0],
+        "“Agree the service has improved”: No clear difference between groups (homogeneity "
+        f"test, Holm-adjusted p = {p}).",
+    ]
+    assert not any(
+        f.startswith("“Would recommend") for f in table(report, "team")["compact_findings"]
+    )
+    shown = [c.get("short", c["label"]) for c in area["columns"]]
+    assert shown[-3:] == ["Diff. from rest (pp)", "Sig. vs rest", "Flag"]
+
+
+@requires_tool(shutil.which("pdftotext") is not None, "poppler-utils")
+def test_the_pdf_heads_a_question_with_its_supported_difference(report):
+    done = subprocess.run(
+        ["pdftotext", "-raw", str(report["pdf"]), "-"], capture_output=True, text=True, check=True
+    )
+    text = " ".join(done.stdout.split()).replace("- ", "-")
+    lead, sentence = table(report, "area")["findings"][0].split("”: ")
+    assert f"{lead.removeprefix('“')} {sentence}" in text
+    assert "No clear difference between groups (homogeneity test, Holm-adjusted p = " in text
 
 
 def test_a_withheld_group_is_never_described(report):
@@ -214,6 +247,29 @@ def test_between_sentence_states_nothing_without_a_published_test():
     assert between_sentence("Area", lead, [difference(significant=False)], none).endswith(
         "; no clear difference between area groups (Rao-Scott chi-square test of "
         "homogeneity, p = 0.40)."
+    )
+
+
+def test_between_brief_says_what_the_rows_do_not():
+    found = [difference()]
+    lead = "By area, the percentage ranged from 20% (East) to 31% (North)."
+    published = Homogeneity(test="chisq", p=0.03, adjust="holm")
+    assert between_brief("Area", lead, found, published) == between_sentence(
+        "Area", lead, found, published
+    )
+    none = Homogeneity(test="rao_scott", p=0.4)
+    assert between_brief("Area", lead, [difference(significant=False)], none) == (
+        "No clear difference between groups (homogeneity test, p = 0.40)."
+    )
+    holm = Homogeneity(test="chisq", p=0.618, adjust="holm")
+    assert between_brief("Area", lead, [difference(significant=False)], holm) == (
+        "No clear difference between groups (homogeneity test, Holm-adjusted p = 0.62)."
+    )
+    withheld = Homogeneity(test=None, p=None, symbol="[c]", adjust="holm")
+    assert between_brief("Area", lead, found, withheld) is None
+    missing = Homogeneity(test=None, p=None, symbol="[x]")
+    assert between_brief("Area", lead, found, missing) == (
+        "Differences between groups could not be tested."
     )
 
 

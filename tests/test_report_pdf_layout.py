@@ -85,9 +85,16 @@ def test_every_header_word_stands_alone(sample):
     ("p-valueSignificant" would be read back as one word)."""
     model = json.loads((sample / "report.json").read_text(encoding="utf-8"))
     found = {w[4] for page in words(sample / "report.pdf").values() for w in page}
-    # A grouped table shows its first column as row headings, so its label may not be shown.
-    wanted = {w for t in model["tables"] for c in t["columns"][1:] for w in c["label"].split()}
+    # A grouped table shows its first column as row headings, so its label may not be shown;
+    # a column with a short heading is headed by it in the PDF.
+    wanted = {
+        w
+        for t in model["tables"]
+        for c in t["columns"][1:]
+        for w in c.get("short", c["label"]).split()
+    }
     assert {"Compared", "2026", "Earlier"} <= wanted  # the change tables' headers among them
+    assert {"Diff.", "Sig.", "vs", "(pp)"} <= wanted  # and the breakdowns' short ones
     assert wanted - found == set()
 
 
@@ -123,15 +130,44 @@ def pdf_text(pdf: Path) -> str:
 
 
 def test_pdf_says_each_thing_once(sample):
-    """No "no clear change" sentence (the change table's rows say it); "differences between
-    groups were not tested" once; each way of reading a chart said in full once."""
+    """No "no clear change" sentence (the change table's rows say it); every breakdown was
+    tested, so none says it was not; each way of reading a chart said in full once."""
     model = json.loads((sample / "report.json").read_text(encoding="utf-8"))
     text = pdf_text(sample / "report.pdf")
     assert "no clear change since" not in text
-    assert text.count("not tested") == 1
-    assert "Differences between groups were not tested (in any breakdown of this report)." in text
+    assert "not tested" not in text
     for caption in {c["caption"] for c in model["charts"]}:
         assert text.count(" ".join(caption.split())) == 1, caption
     assert text.count("Drawn as Figure ") == len(model["charts"]) - len(
         {c["caption"] for c in model["charts"]}
     )
+
+
+def test_pdf_breakdowns_leave_to_their_rows_what_the_rows_show(sample):
+    """A breakdown's question says only what its rows do not: the test of homogeneity when no
+    group differs, nothing on withheld groups but their names (their rows of [c] are not
+    printed); the short headings are spelt out in a note the breakdowns cite."""
+    model = json.loads((sample / "report.json").read_text(encoding="utf-8"))
+    text = pdf_text(sample / "report.pdf").replace("- ", "-")  # lines broken at a hyphen
+    by = [t for t in model["tables"] if "compact_findings" in t]
+    assert len(by) == 16
+    for t in by:
+        for sentence in t["findings"]:
+            assert " ".join(sentence.split()) not in text  # the whole sentences: report.json
+        for brief in t["compact_findings"]:
+            question, said = brief.split("”: ")
+            assert f"{question.removeprefix('“')} {said}" in text
+    assert "ranged from" not in text and "as some figures are withheld" not in text
+    assert (
+        "The police workforce reflects the community it serves No clear difference between "
+        "groups (homogeneity test, Holm-adjusted p = 0.65)." in text
+    )
+    assert text.count("Withheld [c]: 65+ and Prefer not to say.") >= 10
+    assert not re.search(r"65\+( \[c\]){5}", text)  # no row of symbols only
+    note = len(model["notes"]) + 1
+    assert (
+        f"[note {note}] Column headings shortened in this PDF: “Diff. from rest (pp)”: "
+        "Difference from the rest (percentage points); “Sig. vs rest”: Different from the rest "
+        "after Holm adjustment." in text
+    )
+    assert text.count(f"[note {note}]") == len(by) + 1

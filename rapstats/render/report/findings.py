@@ -433,16 +433,54 @@ def between_sentence(
     ([c]: some group is withheld) describes no difference at all.
     """
     groups = f"{group_label.lower()} groups"
-    found = [s for s in map(difference_sentence, differences) if s]
-    if homogeneity.symbol == "[c]":
-        clause = f"differences between {groups} are not reported, as some figures are withheld"
-    elif homogeneity.symbol is not None or homogeneity.p is None:
-        clause = f"differences between {groups} could not be tested"
-    elif found:
+    kind, found = _between(differences, homogeneity)
+    if kind == "found":
         return " ".join([lead, *found] if lead else found)
+    if kind == "withheld":
+        clause = f"differences between {groups} are not reported, as some figures are withheld"
+    elif kind == "untested":
+        clause = f"differences between {groups} could not be tested"
     else:
         test = _tested(HOMOGENEITY_TEST_NAMES, homogeneity.test, homogeneity.p, homogeneity.adjust)
         clause = f"no clear difference between {groups} ({test})"
     if lead is None:
         return f"{clause[0].upper()}{clause[1:]}."
     return f"{lead.removesuffix('.')}; {clause}."
+
+
+def between_brief(
+    group_label: str, lead: str | None, differences: list[Difference], homogeneity: Homogeneity
+) -> str | None:
+    """What a document where pages count (the PDF) says of one question's groups, beside
+    rows that show each group's share and whether it differs from the rest.
+
+    A supported difference is said in full (:func:`between_sentence`); otherwise only what
+    the rows do not show: "No clear difference between groups (homogeneity test,
+    Holm-adjusted p = 0.65)." (the notes name the test), or that the differences could not
+    be tested. None when the test is withheld (the rows show the withheld figures, and the
+    notes why nothing is described).
+    """
+    kind, _ = _between(differences, homogeneity)
+    if kind == "found":
+        return between_sentence(group_label, lead, differences, homogeneity)
+    if kind == "withheld":
+        return None
+    if kind == "untested":
+        return "Differences between groups could not be tested."
+    assert homogeneity.p is not None
+    adjusted = ADJUST_NAMES.get(homogeneity.adjust)
+    p = f"{adjusted}-adjusted {p_text(homogeneity.p)}" if adjusted else p_text(homogeneity.p)
+    return f"No clear difference between groups (homogeneity test, {p})."
+
+
+def _between(
+    differences: list[Difference], homogeneity: Homogeneity
+) -> tuple[Literal["found", "withheld", "untested", "none"], list[str]]:
+    """What the tests between one question's groups support, and the sentences on the
+    groups that differ from the rest (:func:`difference_sentence`)."""
+    if homogeneity.symbol == "[c]":
+        return "withheld", []
+    if homogeneity.symbol is not None or homogeneity.p is None:
+        return "untested", []
+    found = [s for s in map(difference_sentence, differences) if s]
+    return ("found" if found else "none"), found

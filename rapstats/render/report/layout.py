@@ -16,6 +16,10 @@ each thing once:
 * a methods paragraph (or list) that is the text of a numbered note is shown as "See [note n]."
   (the notes follow the methods).
 
+The PDF, where pages count, also leaves to a breakdown's rows what they show (the model's
+``compact_findings``, rows withheld in every cell named rather than printed) and heads long
+columns with their ``short`` headings, spelt out in a note of its own.
+
 Nothing is computed here: the numbers and sentences are the model's, only regrouped.
 """
 
@@ -34,13 +38,19 @@ def document_model(model: dict[str, Any], *, compact: bool = False) -> dict[str,
     grouped; its ``columns`` then lose that column and each row its first cell). The findings
     of tables and workstreams leave out the sentences shown before them.
 
-    ``compact`` (the PDF, where pages count) says two more things once:
+    ``compact`` (the PDF, where pages count) says more things once, or shorter:
 
     * a table finding about one group's question (one that starts with the question in
       quotes, ``“question”: ...``) is given to that group as its ``finding``, without the
       quoted question, rather than listed above the table. Otherwise (and for any other
       finding) a group's ``finding`` is None;
     * "Differences between groups were not tested" is said once, by the first breakdown;
+    * a table's ``compact_findings`` (when it has them) stand for its ``findings``;
+    * a group's rows that are withheld in every cell ([c], or [z] where nothing applies) are
+      named in its ``finding`` ("Withheld [c]: 65+ and Prefer not to say.") rather than
+      shown as rows of symbols;
+    * a column with a ``short`` heading is headed by it, and a note added after the model's
+      (cited by those tables) gives each short heading's full one;
     * a chart whose caption (how to read it) is an earlier chart's says "Drawn as Figure n."
       (charts are numbered in the order shown);
     * when every table has the same source, the model's ``source`` is it without its leading
@@ -49,8 +59,9 @@ def document_model(model: dict[str, Any], *, compact: bool = False) -> dict[str,
     """
     shown = set(model["key_findings"])
     tables = [_grouped(t, shown, compact) for t in model["tables"]]
+    notes = model["notes"]
     if compact:
-        tables = _untested_first(tables)
+        tables, notes = _short_headings(_untested_first(tables), notes)
     sources = {t["source"] for t in tables}
     source = sources.pop().removeprefix("Source: ") if compact and len(sources) == 1 else None
     if source is not None:
@@ -66,10 +77,11 @@ def document_model(model: dict[str, Any], *, compact: bool = False) -> dict[str,
         }
         findings = [f for f in ws["findings"] if f not in shown and f not in under_tables]
         workstreams.append({**ws, "findings": findings})
-    notes = {n["text"]: n["number"] for n in model["notes"]}
-    methods = [_methods_section(sec, notes) for sec in model["methods"]]
+    numbers = {n["text"]: n["number"] for n in model["notes"]}
+    methods = [_methods_section(sec, numbers) for sec in model["methods"]]
     return {
         **model,
+        "notes": notes,
         "tables": tables,
         "charts": _captions_once(model) if compact else model["charts"],
         "workstreams": workstreams,
@@ -125,10 +137,56 @@ def _untested_first(tables: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+SHORT_HEADINGS = "Column headings shortened in this PDF: "
+WITHHELD_ROWS = "Withheld [c]: "
+
+
+def _short_headings(
+    tables: list[dict[str, Any]], notes: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """``tables`` headed by their columns' short headings, citing a new last note (added to
+    ``notes``) that gives each short heading's full one."""
+    full = {c["short"]: c["label"] for t in tables for c in t["columns"] if "short" in c}
+    if not full:
+        return tables, notes
+    number = max((n["number"] for n in notes), default=0) + 1
+    text = SHORT_HEADINGS + "; ".join(f"“{s}”: {label}" for s, label in full.items()) + "."
+    out = []
+    for t in tables:
+        if any("short" in c for c in t["columns"]):
+            columns = [{**c, "label": c.get("short", c["label"])} for c in t["columns"]]
+            refs = f"{t['notes']} [note {number}]".strip()
+            t = {**t, "columns": columns, "notes": refs}
+        out.append(t)
+    return out, [*notes, {"number": number, "text": text}]
+
+
+def _withheld_rows(group: dict[str, Any]) -> dict[str, Any]:
+    """``group`` without its rows withheld in every cell, named in its finding instead."""
+    gone = [r[0]["t"] for r in group["rows"] if _withheld(r[1:])]
+    if not gone:
+        return group
+    names = gone[0] if len(gone) == 1 else ", ".join(gone[:-1]) + " and " + gone[-1]
+    said = f"{WITHHELD_ROWS}{names}."
+    return {
+        **group,
+        "finding": said if group["finding"] is None else f"{group['finding']} {said}",
+        "rows": [r for r in group["rows"] if not _withheld(r[1:])],
+    }
+
+
+def _withheld(cells: list[dict[str, Any]]) -> bool:
+    """Whether ``cells`` hold only symbols of withheld ([c]) or inapplicable ([z]) figures."""
+    texts = {c["t"] for c in cells}
+    return "[c]" in texts and texts <= {"[c]", "[z]"}
+
+
 def _grouped(table: dict[str, Any], shown: set[str], in_groups: bool) -> dict[str, Any]:
     rows = table["rows"]
     hidden = shown | set(table["row_findings"])
-    findings = _untested_once([f for f in table["findings"] if f not in hidden])
+    given = table.get("compact_findings") if in_groups else None
+    said = table["findings"] if given is None else given
+    findings = _untested_once([f for f in said if f not in hidden])
     if not _repeats(rows) or len(table["columns"]) < 2:
         group = {"heading": None, "finding": None, "rows": rows}
         return {**table, "findings": findings, "group_label": None, "groups": [group]}
@@ -144,6 +202,7 @@ def _grouped(table: dict[str, Any], shown: set[str], in_groups: bool) -> dict[st
             if len(own) == 1:
                 group["finding"] = own[0].removeprefix(prefix)
                 findings.remove(own[0])
+        groups = [_withheld_rows(g) for g in groups]
     return {
         **table,
         "findings": findings,

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from rapstats.render.report.findings import (
     ADJUST_NAMES,
     Estimate,
+    between_brief,
     between_sentence,
     group_sentence,
 )
@@ -44,12 +45,14 @@ def breakdown(
 
     With the group's comparisons (``ctx.between``), each row also shows its difference from
     the rest of the respondents and whether it is significant after adjustment, and each
-    sentence says what those tests support (:func:`between_sentence`).
+    sentence says what those tests support (:func:`between_sentence`); the table's
+    ``compact_findings`` then say only what the rows do not show (:func:`between_brief`).
     """
     label = group_label(group)
     between = ctx.between.get(group)
     rows: list[list[Cell]] = []
     sentences: list[str] = []
+    briefs: list[str] = []
     for q in questions:
         has = q.baseline is not None
         for option in items(q):
@@ -68,9 +71,11 @@ def breakdown(
                         flag_cell(row),
                     ]
                 )
-            sentence = _sentence(label, estimates, between, key)
+            sentence, brief = _sentences(label, estimates, between, key)
             if sentence:
                 sentences.append(f"“{row_label(q, option)}”: {sentence}")
+            if brief:
+                briefs.append(f"“{row_label(q, option)}”: {brief}")
     if not rows:
         return None
     results = [
@@ -90,6 +95,7 @@ def breakdown(
         rows,
         notes=("base", "adjust", "disclosure", "breakdowns", "between"),
         findings=sentences,
+        compact_findings=None if between is None else briefs,
     )
 
 
@@ -97,30 +103,35 @@ def difference_columns(ctx: Context) -> list[Column]:
     """The columns of a group's difference from the rest and of its adjusted test."""
     adj = ADJUST_NAMES.get(ctx.adjust)
     return [
-        column("Difference from the rest (percentage points)", "pp"),
+        column("Difference from the rest (percentage points)", "pp", short="Diff. from rest (pp)"),
         column(
             f"Different from the rest after {adj} adjustment" if adj else "Different from the rest",
             "yesno",
+            short="Sig. vs rest",
         ),
     ]
 
 
-def _sentence(
+def _sentences(
     label: str,
     estimates: list[tuple[str, Estimate]],
     between: Between | None,
     key: tuple[str, str | None],
-) -> str | None:
+) -> tuple[str | None, str | None]:
     """The sentence on one row label's groups, with what the tests between them support
-    (with the group's comparisons, when they test the row label)."""
+    (with the group's comparisons, when they test the row label), and its shorter form for
+    the PDF (:func:`between_brief`; the sentence itself when the groups were not tested)."""
     homogeneity = None if between is None else between.homogeneity(key)
     lead = group_sentence(label, estimates, tested=homogeneity is not None)
     if between is None or homogeneity is None:
-        return lead
+        return lead, lead
     differences = [
         between.difference(
             key, value, answer=e.answer, confidence=e.confidence, reliable=e.symbol != "[u]"
         )
         for value, e in estimates
     ]
-    return between_sentence(label, lead, differences, homogeneity)
+    return (
+        between_sentence(label, lead, differences, homogeneity),
+        between_brief(label, lead, differences, homogeneity),
+    )

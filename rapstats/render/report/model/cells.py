@@ -9,7 +9,7 @@ GSS symbol in both: ``[c]`` (withheld by disclosure control), ``[z]`` (not appli
 from __future__ import annotations
 
 import math
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict
 
 from rapstats.render.report.findings import WITHHELD, round_half_up
 
@@ -24,15 +24,21 @@ class Cell(TypedDict):
 
 
 class Column(TypedDict):
-    """One table column: its heading and the kind of its cells."""
+    """One table column: its heading, the kind of its cells and, for a long heading, a
+    shorter one for a document where pages count (the PDF), whole words only."""
 
     label: str
     kind: CellKind
+    short: NotRequired[str]
 
 
-def column(label: str, kind: CellKind) -> Column:
-    """A column headed ``label`` whose cells are of ``kind`` (see :func:`cell`)."""
-    return {"label": label, "kind": kind}
+def column(label: str, kind: CellKind, *, short: str | None = None) -> Column:
+    """A column headed ``label`` (``short`` in the PDF, when given) whose cells are of
+    ``kind`` (see :func:`cell`)."""
+    out: Column = {"label": label, "kind": kind}
+    if short is not None:
+        out["short"] = short
+    return out
 
 
 def number(value: Any) -> float | None:

@@ -345,9 +345,18 @@ class Context:
         notes: Sequence[str] = (),
         findings: Sequence[str] = (),
         row_findings: Sequence[str] = (),
+        compact_findings: Sequence[str] | None = None,
     ) -> Table:
         """A table citing the notes of keys ``notes`` (absent ones cite nothing)."""
         refs = " ".join(r for r in (self.notes.ref(k) for k in notes) if r)
         return Table(
-            tid, title, columns, rows, self.source, refs, list(findings), list(row_findings)
+            tid,
+            title,
+            columns,
+            rows,
+            self.source,
+            refs,
+            list(findings),
+            list(row_findings),
+            compact_findings=None if compact_findings is None else list(compact_findings),
         )

@@ -45,6 +45,8 @@ class Table:
 
     ``row_findings`` are the findings (among ``findings``) that only restate one of its rows
     (a change the test does not support, a question not asked): the documents leave them out.
+    ``compact_findings``, when not None, are what the PDF (where pages count) says instead of
+    ``findings``: shorter, leaving to the rows what they show.
     ``number`` None numbers it by its place in the report (:meth:`Model.to_json`); an
     unnumbered table such as the audit manifest gives its ``sheet`` instead.
     """
@@ -58,10 +60,11 @@ class Table:
     findings: list[str] = field(default_factory=list)
     row_findings: list[str] = field(default_factory=list)
     sheet: str | None = None
+    compact_findings: list[str] | None = None
 
     def to_json(self, number: int | None = None) -> dict[str, Any]:
         """The table as in ``report.json``, numbered ``number`` (None: unnumbered)."""
-        return {
+        out = {
             "id": self.id,
             "number": number,
             "sheet": self.sheet if number is None else f"Table_{number}",
@@ -73,6 +76,9 @@ class Table:
             "row_findings": list(self.row_findings),
             "source": self.source,
         }
+        if self.compact_findings is not None:
+            out["compact_findings"] = list(self.compact_findings)
+        return out
 
 
 @dataclass(frozen=True, slots=True)
