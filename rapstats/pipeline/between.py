@@ -69,6 +69,19 @@ def compare_groups(
     """
     read = read or ReadOptions()
     opened = open_survey(export, spec, by=(*by, between), read=read)
+    return _compared(opened, between, reference, by, estimation, unsafe_no_suppression)
+
+
+def _compared(
+    opened: Opened,
+    between: str,
+    reference: str | None,
+    by: Sequence[str],
+    estimation: Estimation | None,
+    unsafe: bool,
+) -> tuple[Comparison, tuple[str, ...]]:
+    """:func:`compare_opened` on an export opened for the command line, once ``between`` is
+    known to name a group or a column; with the notes for the user."""
     _check_group(opened, between)
     comparison = compare_opened(
         opened,
@@ -76,7 +89,7 @@ def compare_groups(
         reference=reference,
         by=by,
         estimation=estimation,
-        unsafe_no_suppression=unsafe_no_suppression,
+        unsafe_no_suppression=unsafe,
     )
     return comparison, opened.notes + redaction_notes(comparison.summaries[0])
 
@@ -137,17 +150,8 @@ def compare_groups_in_waves(
     """
     names, parts = [], []
     for opened in opened_waves(exports, spec, wave_names, by=(*by, between), read=read):
-        _check_group(opened, between)
-        comparison = compare_opened(
-            opened,
-            between=between,
-            reference=reference,
-            by=by,
-            estimation=estimation,
-            unsafe_no_suppression=unsafe_no_suppression,
-        )
         names.append(str(opened.wave))
-        parts.append((comparison, opened.notes + redaction_notes(comparison.summaries[0])))
+        parts.append(_compared(opened, between, reference, by, estimation, unsafe_no_suppression))
     tables = []
     for name, (comparison, _) in zip(names, parts, strict=True):
         wave = np.full(len(comparison.changes), name, dtype=object)

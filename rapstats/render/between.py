@@ -87,6 +87,14 @@ def between_notes(summary: Summary, changes: Table, *, subject: str | None = Non
     return notes
 
 
+def change_cells(r: dict[str, Any]) -> list[str]:
+    """The text cells every comparison row shows: both shares, the change in percentage
+    points, its interval and the test's name."""
+    ci = f"{pp(r['change_low'])} to {pp(r['change_high'])}" if pp(r["change_low"]) else ""
+    test = (r["test"] or "").replace("_", " ")
+    return [pct(r["share_from"]), pct(r["share_to"]), pp(r["change"]), ci, test]
+
+
 def between_display(table: Table, confidence: float) -> tuple[list[str], list[list[str]]]:
     """Header and cells of the terminal and Markdown tables (first three columns text)."""
     header = ["Level", "Against", "Question", "Against share", "Level share", "Difference"]
@@ -100,13 +108,8 @@ def between_display(table: Table, confidence: float) -> tuple[list[str], list[li
         name = r["level"] if r["kind"] == "difference" else "all levels"
         symbol = r["flag"] or ""
         shown: Any = symbol if symbol in ("[c]", "[x]") else None
-        ci = f"{pp(r['change_low'])} to {pp(r['change_high'])}" if pp(r["change_low"]) else ""
         cells = [
-            pct(r["share_from"]),
-            pct(r["share_to"]),
-            pp(r["change"]),
-            ci,
-            (r["test"] or "").replace("_", " "),
+            *change_cells(r),
             ""
             if r["statistic"] is None or r["statistic"] != r["statistic"]
             else f"{r['statistic']:.2f}",

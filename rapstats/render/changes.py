@@ -22,7 +22,13 @@ import numpy as np
 from rapstats.escape import json_text, markdown
 from rapstats.estimate.columns import CHANGE_COLUMNS, group_column
 from rapstats.estimate.summary import published, published_records
-from rapstats.render.between import TITLE, between_display, between_notes, is_between
+from rapstats.render.between import (
+    TITLE,
+    between_display,
+    between_notes,
+    change_cells,
+    is_between,
+)
 from rapstats.render.tables import (
     _aligned,
     _banner,
@@ -31,8 +37,6 @@ from rapstats.render.tables import (
     _missing,
     _terminal,
     p_text,
-    pct,
-    pp,
     summary_notes,
 )
 from rapstats.table import Table
@@ -170,15 +174,7 @@ def _display(table: Table, by: tuple[str, ...], rows: np.ndarray) -> _Display:
     for r in _records(table, rows):
         symbol = r["flag"] or ""
         shown: Any = symbol if symbol in ("[c]", "[x]") else None
-        ci = f"{pp(r['change_low'])} to {pp(r['change_high'])}" if pp(r["change_low"]) else ""
-        cells = [
-            pct(r["share_from"]),
-            pct(r["share_to"]),
-            pp(r["change"]),
-            ci,
-            (r["test"] or "").replace("_", " "),
-            p_text(r["p_adjusted"]),
-        ]
+        cells = [*change_cells(r), p_text(r["p_adjusted"])]
         pair = [r["wave_from"], r["wave_to"], _PAIRS.get(r["comparison"], r["comparison"] or "")]
         body.append([*pair, *_labels(r, by), *[shown or c for c in cells], symbol])
     return header, body, len(header) - 7
