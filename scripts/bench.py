@@ -8,8 +8,9 @@ times so that machine noise hits them alike, and the report gives each case's me
 its peak RSS (from ``wait4``), and its ratio to the baseline named for it:
 
 * ``summarize`` of the 1M-row file by area and by quarter, all 20 items, unweighted and
-  weighted (design-based), against a process that only reads the same file with
-  ``pyarrow.csv.read_csv``;
+  weighted (design-based), and with no spec (``summarize_1m_nospec``: the spec inferred
+  from the export, which then reads every column), against a process that only reads the
+  same file with ``pyarrow.csv.read_csv``;
 * ``compare`` of two 1M-row waves (the second made with ``--seed 2``), all 20 items, against
   a process that reads both files with ``pyarrow.csv.read_csv``;
 * ``--help`` start-up, against ``python -c "import click"`` (itself against ``python -c pass``):
@@ -83,9 +84,11 @@ def cases(files: dict[str, Path]) -> dict[str, tuple[list[str], str | None]]:
     rap = [PY, "-m", "rapstats"]
     out = str(DATA / "out")
 
-    def summarize(data: str, spec_path: str, suffix: str) -> list[str]:
-        """summarize of a workload file by area and by quarter, all 20 items, CSV to a file."""
-        return [*rap, "-q", "summarize", str(files[data]), "--spec", spec_path, "--by", "area",
+    def summarize(data: str, spec_path: str | None, suffix: str) -> list[str]:
+        """summarize of a workload file by area and by quarter, all 20 items, CSV to a file
+        (no ``spec_path``: with the spec inferred from the export)."""
+        spec_args = ["--spec", spec_path] if spec_path else []
+        return [*rap, "-q", "summarize", str(files[data]), *spec_args, "--by", "area",
                 "--by", "quarter", "--format", "csv", "-o", out + suffix]  # fmt: skip
 
     return {
@@ -99,6 +102,7 @@ def cases(files: dict[str, Path]) -> dict[str, tuple[list[str], str | None]]:
             None,
         ),
         "summarize_1m": (summarize("csv_1m", spec, "_1m.csv"), "pyarrow_read"),
+        "summarize_1m_nospec": (summarize("csv_1m", None, "_1m_nospec.csv"), "pyarrow_read"),
         "summarize_1m_weighted": (
             summarize("csv_1m", spec_weighted, "_1m_w.csv"),
             "pyarrow_read",
@@ -238,12 +242,12 @@ def main(argv: list[str] | None = None) -> int:
         f"\npython {PY} ({sys.version.split()[0]}); rapstats from {where or '?'}"
         f"\nload average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after"
     )
-    print(f"{'case':<16} {'median s':>9} {'peak MB':>8} {'ratio':>6}  baseline")
+    print(f"{'case':<22} {'median s':>9} {'peak MB':>8} {'ratio':>6}  baseline")
     for name, s in summary.items():
         ratio = f"{s['ratio']:.2f}" if "ratio" in s else ""
         extra = f"  (in-process {s['in_process_s'] * 1000:.1f} ms)" if s["in_process_s"] else ""
         print(
-            f"{name:<16} {s['median_s']:>9.3f} {s['peak_rss_mb']:>8.0f} {ratio:>6}  "
+            f"{name:<22} {s['median_s']:>9.3f} {s['peak_rss_mb']:>8.0f} {ratio:>6}  "
             f"{s.get('baseline', '')}{extra}"
         )
     if args.json:
