@@ -53,15 +53,22 @@ PY = sys.executable
 CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def ensure_workload() -> dict[str, Path]:
-    """Generate the benchmark files once (deterministic; cached in bench-data/)."""
-    DATA.mkdir(exist_ok=True)
-    files = {
+def workload() -> dict[str, Path]:
+    """The benchmark files, by name (made by :func:`ensure_workload`)."""
+    return {
         "csv_1m": DATA / "survey_1m.csv",
         "csv_1m_wave2": DATA / "survey_1m_wave2.csv",
         "csv_10k": DATA / "survey_10k.csv",
         "xlsx_100k": DATA / "survey_100k.xlsx",
     }
+
+
+def ensure_workload(files: dict[str, Path], commands: list[list[str]]) -> None:
+    """Generate the benchmark files the ``commands`` read, once (deterministic; cached in
+    bench-data/)."""
+    DATA.mkdir(exist_ok=True)
+    used = {arg for cmd in commands for arg in cmd}
+    needed = {p for p in files.values() if any(str(p) in arg for arg in used)}
     make = str(SHARED / "bench" / "make_survey.py")
     jobs = [
         (files["csv_1m"], ["--rows", "1000000", "--out"]),
@@ -70,10 +77,9 @@ def ensure_workload() -> dict[str, Path]:
         (files["xlsx_100k"], ["--rows", "100000", "--xlsx"]),
     ]
     for path, args in jobs:
-        if not path.exists():
+        if path in needed and not path.exists():
             print(f"generating {path.name} ...", file=sys.stderr)
             subprocess.run([PY, make, *args, str(path)], check=True)
-    return files
 
 
 def cases(files: dict[str, Path]) -> dict[str, tuple[list[str], str | None]]:
@@ -199,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     args = parser.parse_args(argv)
 
-    files = ensure_workload()
+    files = workload()
     all_cases = cases(files)
     names = list(all_cases)
     if args.only:
@@ -207,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         while extra := {all_cases[n][1] for n in wanted if all_cases[n][1]} - wanted:
             wanted |= extra  # baselines, and theirs
         names = [n for n in names if n in wanted]
+    ensure_workload(files, [all_cases[n][0] for n in names])
     load_before = os.getloadavg()[0]
     results: dict[str, list[tuple[float, float, str]]] = {n: [] for n in names}
     for r in range(args.repeat):

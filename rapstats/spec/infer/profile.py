@@ -72,7 +72,9 @@ class Profile:
 def profile(name: str, column: Coded) -> Profile:
     """The profile of the column ``name``: its categories counted, most frequent first."""
     codes = column.codes
-    counts = np.bincount(codes[codes >= 0], minlength=column.n_categories)
+    shifted = codes.astype(np.intp)  # bincount counts intp; shifted, a blank (-1) counts at 0
+    shifted += 1
+    counts = np.bincount(shifted, minlength=column.n_categories + 1)[1:]
     present = np.flatnonzero(counts > 0)
     n_distinct = len(present)
     if n_distinct > MAX_LABELS:
