@@ -1,8 +1,9 @@
 """What a value is: a number, a date. Exact and without pandas for the usual spellings.
 
 Inference used to ask pandas (``to_numeric`` and ``to_datetime(format="mixed")``); these give
-the same answers without importing it. :func:`as_number` reads exactly the strings
-``pandas.to_numeric`` reads as a finite or infinite number (a NaN is no number).
+the same answers without importing it. :func:`as_number` reads as numbers the strings
+``pandas.to_numeric`` reads as a finite or infinite number (a NaN is no number), in every
+spelling ``tests/test_infer_codes.py`` tries.
 :func:`surely_date` answers True only for dates that ``pandas.to_datetime(format="mixed")``
 certainly parses (year-month-day, or day and month either way round with a 4-digit year, with
 an optional time); for anything else the caller asks pandas (see
@@ -16,9 +17,12 @@ import re
 
 _NUMBER_RE = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _INFINITY_RE = re.compile(r"[+-]?inf(?:inity)?", re.IGNORECASE)
-_YMD_RE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
-_DMY_RE = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
-_TIME_RE = re.compile(r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?: ?([AaPp][Mm]))?)?")
+# ASCII digits only: other digits ("２０２４") are left to pandas
+_YMD_RE = re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})")
+_DMY_RE = re.compile(r"([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})")
+_TIME_RE = re.compile(
+    r"(?:[ T]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]{1,9})?)?(?: ?([AaPp][Mm]))?)?"
+)
 
 
 def as_number(text: str) -> float | None:
