@@ -8,8 +8,9 @@ times so that machine noise hits them alike, and the report gives each case's me
 its peak RSS (from ``wait4``), and its ratio to the baseline named for it:
 
 * ``summarize`` of the 1M-row file by area and by quarter, all 20 items, unweighted and
-  weighted (design-based), against a process that only reads the same file with
-  ``pyarrow.csv.read_csv``;
+  weighted (design-based), and with no spec (``summarize_1m_nospec``: the spec inferred
+  from the export, which then reads every column), against a process that only reads the
+  same file with ``pyarrow.csv.read_csv``;
 * ``compare`` of two 1M-row waves (the second made with ``--seed 2``), all 20 items, against
   a process that reads both files with ``pyarrow.csv.read_csv``;
 * ``--help`` start-up, against ``python -c "import click"`` (itself against ``python -c pass``):
@@ -54,15 +55,24 @@ PY = sys.executable
 CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def ensure_workload() -> dict[str, Path]:
-    """Generate the benchmark files once (deterministic; cached in bench-data/)."""
-    DATA.mkdir(exist_ok=True)
-    files = {
+def workload() -> dict[str, Path]:
+    """The benchmark files, by name (made by :func:`ensure_workload`)."""
+    return {
         "csv_1m": DATA / "survey_1m.csv",
         "csv_1m_wave2": DATA / "survey_1m_wave2.csv",
         "csv_10k": DATA / "survey_10k.csv",
         "xlsx_100k": DATA / "survey_100k.xlsx",
+        "csv_100k": DATA / "survey_100k.csv",
+        "batch_8x100k": DATA / "batch_8x100k",
     }
+
+
+def ensure_workload(files: dict[str, Path], commands: list[list[str]]) -> None:
+    """Generate the benchmark files the ``commands`` read, once (deterministic; cached in
+    bench-data/)."""
+    DATA.mkdir(exist_ok=True)
+    used = {arg for cmd in commands for arg in cmd}
+    needed = {p for p in files.values() if any(str(p) in arg for arg in used)}
     make = str(SHARED / "bench" / "make_survey.py")
     jobs = [
         (files["csv_1m"], ["--rows", "1000000", "--out"]),
@@ -70,19 +80,21 @@ def ensure_workload() -> dict[str, Path]:
         (files["csv_10k"], ["--rows", "10000", "--out"]),
         (files["xlsx_100k"], ["--rows", "100000", "--xlsx"]),
     ]
-    csv_100k = DATA / "survey_100k.csv"
-    jobs.append((csv_100k, ["--rows", "100000", "--out"]))
     for path, args in jobs:
-        if not path.exists():
+        if path in needed and not path.exists():
             print(f"generating {path.name} ...", file=sys.stderr)
             subprocess.run([PY, make, *args, str(path)], check=True)
-    files["batch_8x100k"] = DATA / "batch_8x100k"  # eight links to the same 100k-row CSV
-    files["batch_8x100k"].mkdir(exist_ok=True)
-    for k in range(1, 9):
-        copy = files["batch_8x100k"] / f"survey_{k}.csv"
-        if not copy.exists():
-            os.link(csv_100k, copy)
-    return files
+    batch = files["batch_8x100k"]  # eight links to the same 100k-row CSV
+    if any(str(batch) in arg for arg in used):
+        csv_100k = files["csv_100k"]
+        if not csv_100k.exists():
+            print(f"generating {csv_100k.name} ...", file=sys.stderr)
+            subprocess.run([PY, make, "--rows", "100000", "--out", str(csv_100k)], check=True)
+        batch.mkdir(exist_ok=True)
+        for k in range(1, 9):
+            copy = batch / f"survey_{k}.csv"
+            if not copy.exists():
+                os.link(csv_100k, copy)
 
 
 def cases(files: dict[str, Path]) -> dict[str, tuple[list[str], str | None]]:
@@ -93,9 +105,11 @@ def cases(files: dict[str, Path]) -> dict[str, tuple[list[str], str | None]]:
     rap = [PY, "-m", "rapstats"]
     out = str(DATA / "out")
 
-    def summarize(data: str, spec_path: str, suffix: str) -> list[str]:
-        """summarize of a workload file by area and by quarter, all 20 items, CSV to a file."""
-        return [*rap, "-q", "summarize", str(files[data]), "--spec", spec_path, "--by", "area",
+    def summarize(data: str, spec_path: str | None, suffix: str) -> list[str]:
+        """summarize of a workload file by area and by quarter, all 20 items, CSV to a file
+        (no ``spec_path``: with the spec inferred from the export)."""
+        spec_args = ["--spec", spec_path] if spec_path else []
+        return [*rap, "-q", "summarize", str(files[data]), *spec_args, "--by", "area",
                 "--by", "quarter", "--format", "csv", "-o", out + suffix]  # fmt: skip
 
     def batch(jobs: str) -> list[str]:
@@ -115,6 +129,7 @@ def cases(files: dict[str, Path]) -> dict[str, tuple[list[str], str | None]]:
             None,
         ),
         "summarize_1m": (summarize("csv_1m", spec, "_1m.csv"), "pyarrow_read"),
+        "summarize_1m_nospec": (summarize("csv_1m", None, "_1m_nospec.csv"), "pyarrow_read"),
         "summarize_1m_weighted": (
             summarize("csv_1m", spec_weighted, "_1m_w.csv"),
             "pyarrow_read",
@@ -213,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     args = parser.parse_args(argv)
 
-    files = ensure_workload()
+    files = workload()
     all_cases = cases(files)
     names = list(all_cases)
     if args.only:
@@ -221,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         while extra := {all_cases[n][1] for n in wanted if all_cases[n][1]} - wanted:
             wanted |= extra  # baselines, and theirs
         names = [n for n in names if n in wanted]
+    ensure_workload(files, [all_cases[n][0] for n in names])
     load_before = os.getloadavg()[0]
     results: dict[str, list[tuple[float, float, str]]] = {n: [] for n in names}
     for r in range(args.repeat):
@@ -256,12 +272,12 @@ def main(argv: list[str] | None = None) -> int:
         f"\npython {PY} ({sys.version.split()[0]}); rapstats from {where or '?'}"
         f"\nload average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after"
     )
-    print(f"{'case':<16} {'median s':>9} {'peak MB':>8} {'ratio':>6}  baseline")
+    print(f"{'case':<22} {'median s':>9} {'peak MB':>8} {'ratio':>6}  baseline")
     for name, s in summary.items():
         ratio = f"{s['ratio']:.2f}" if "ratio" in s else ""
         extra = f"  (in-process {s['in_process_s'] * 1000:.1f} ms)" if s["in_process_s"] else ""
         print(
-            f"{name:<16} {s['median_s']:>9.3f} {s['peak_rss_mb']:>8.0f} {ratio:>6}  "
+            f"{name:<22} {s['median_s']:>9.3f} {s['peak_rss_mb']:>8.0f} {ratio:>6}  "
             f"{s.get('baseline', '')}{extra}"
         )
     if args.json:

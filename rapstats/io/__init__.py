@@ -86,6 +86,18 @@ class Coded:
             return str(self._arrow[code].as_py())
         return self._categories[code]
 
+    def labels_at(self, codes: np.ndarray) -> list[str]:
+        """The values with codes ``codes`` (each >= 0), without listing all of them."""
+        if self._categories is not None:
+            return [self._categories[i] for i in codes.tolist()]
+        import numpy as np
+        import pyarrow as pa
+
+        # an Arrow index array over the numpy buffer: pa.array(numpy) would import pandas
+        index = np.ascontiguousarray(codes, dtype=np.int64)
+        indices = pa.Array.from_buffers(pa.int64(), len(index), [None, pa.py_buffer(index)])
+        return self._arrow.take(indices).to_pylist()
+
     def arrow(self) -> Any:
         """The distinct values as a pyarrow string array (for vectorised string kernels)."""
         if self._arrow is None:

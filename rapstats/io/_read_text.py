@@ -100,10 +100,21 @@ def _read_text(
     numbers = np.arange(1, table.num_rows + len(bad) + 1, dtype=np.int64)
     if bad:
         numbers = np.delete(numbers, [b[0] - 1 for b in bad])
-    # Arrow's dictionary work releases the GIL: convert columns on two threads
-    with ThreadPoolExecutor(2) as pool:
-        converted = list(pool.map(to_coded, table.columns))
+    # Arrow's dictionary work releases the GIL: convert columns on two threads, each column
+    # read let go of, and its memory handed back, as soon as it is coded (the reader's and the
+    # coded copies never all live)
+    read = table.columns
     del table
+
+    def convert(i: int) -> Coded:
+        column, read[i] = read[i], None
+        coded = to_coded(column)
+        del column
+        pa.default_memory_pool().release_unused()
+        return coded
+
+    with ThreadPoolExecutor(2) as pool:
+        converted = list(pool.map(convert, range(len(read))))
     tail = None
     if layout.platform == "plain":
         tail = _text_tail(path, info, offset, include, converted, numbers)

@@ -1,8 +1,8 @@
 """Infer a survey spec from an export: which columns are questions, scales, groups, weights.
 
 :func:`infer_spec` looks only at each column's distinct values and their counts (the
-categories of the loaded Categoricals), never at rows, so it takes milliseconds on a
-million-row export. What it recognises:
+codes of the loaded :class:`~rapstats.io.Coded` columns), never at rows and without
+pandas, so it takes milliseconds on a million-row export. What it recognises:
 
 * **Answer scales** from their labels in any case or spacing: agree/disagree (5 and 7 points,
   "Tend to agree"), confidence, satisfaction, good/poor, frequency and yes/no. Options are
@@ -98,9 +98,8 @@ def infer_spec(export: Export) -> Spec:
     >>> [q.id for q in spec.questions][:3]  # doctest: +SKIP
     ['q01', 'q02', 'q03']
     """
-    frame = export.frame
-    names = [str(c) for c in frame.columns]
-    profiles = {c: profile(c, frame[c]) for c in names}
+    names = list(export.columns)
+    profiles = {c: profile(c, export.columns[c]) for c in names}
     survey, used = _design_columns(names, profiles)
     runs = _column_runs(names, used, profiles, export.header_parts)
     entries = [e for cols in runs for e in _multi_select_run(export, cols, names, profiles)]

@@ -1,20 +1,22 @@
 """Column profiles: a column's distinct values and their counts, and what they look like.
 
-A :class:`Profile` is built from the categories of a loaded Categorical, never from rows, so
-profiling a million-row column costs one ``bincount``. The recognisers (:func:`scale_of`,
-:func:`split_joined`, :func:`is_text`, ...) each answer one question about a profile.
+A :class:`Profile` is built from a loaded :class:`~rapstats.io.Coded` column (integer codes
+into its distinct values), never from rows and without pandas, so profiling a million-row
+column costs one ``bincount``; only the most frequent :data:`MAX_LABELS` values are turned
+into Python strings. The recognisers (:func:`scale_of`, :func:`split_joined`,
+:func:`is_text`, ...) each answer one question about a profile.
 """
 
 from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from rapstats.labels import TICKED, fold_label, is_other_label
+from rapstats.spec.infer.values import as_number, surely_date
 from rapstats.spec.infer.vocabulary import (
     DATE_RE,
     EXCLUDED,
@@ -29,6 +31,9 @@ from rapstats.spec.infer.vocabulary import (
     label_key,
     name_key,
 )
+
+if TYPE_CHECKING:
+    from rapstats.io import Coded
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,20 +69,19 @@ class Profile:
         return float((lengths * self.counts).sum() / max(int(self.counts.sum()), 1))
 
 
-def profile(name: str, series: pd.Series) -> Profile:
+def profile(name: str, column: Coded) -> Profile:
     """The profile of the column ``name``: its categories counted, most frequent first."""
-    if not isinstance(series.dtype, pd.CategoricalDtype):
-        series = series.astype("string").astype("category")
-    codes = series.cat.codes.to_numpy()
-    cats = series.cat.categories
-    counts = np.bincount(codes[codes >= 0], minlength=len(cats))
+    codes = column.codes
+    shifted = codes.astype(np.intp)  # bincount counts intp; shifted, a blank (-1) counts at 0
+    shifted += 1
+    counts = np.bincount(shifted, minlength=column.n_categories + 1)[1:]
     present = np.flatnonzero(counts > 0)
     n_distinct = len(present)
     if n_distinct > MAX_LABELS:
         top = present[np.argpartition(-counts[present], MAX_LABELS)[:MAX_LABELS]]
     else:
         top = present
-    labels = [str(cats[i]).strip() for i in top]
+    labels = [v.strip() for v in column.labels_at(top)]
     kept = np.array([bool(v) for v in labels], dtype=bool)
     labels_arr = np.asarray(labels, dtype=object)[kept] if labels else np.array([], dtype=object)
     top_counts = counts[top][kept]
@@ -86,7 +90,7 @@ def profile(name: str, series: pd.Series) -> Profile:
         name,
         tuple(labels_arr[order]),
         top_counts[order],
-        len(series),
+        len(codes),
         int(counts.sum()),
         n_distinct,
     )
@@ -175,18 +179,29 @@ def is_open(p: Profile) -> bool:
 
 
 def is_date(p: Profile) -> bool:
-    """Whether 90% of the 200 most frequent values are dates (or dates and times)."""
+    """Whether 90% of the 200 most frequent values are dates (or dates and times).
+
+    Dates in the usual spellings are checked here (:func:`surely_date`); only when those
+    are too few is the sample given to ``pandas.to_datetime(format="mixed")``, which reads
+    odder ones ("5 January 2024", a time zone).
+    """
     sample = list(p.labels[:200])
     if not sample or sum(bool(DATE_RE.match(v)) for v in sample) < 0.9 * len(sample):
         return False
+    if sum(surely_date(v) for v in sample) >= 0.9 * len(sample):
+        return True
+    import pandas as pd
+
     parsed = pd.to_datetime(pd.Series(sample), errors="coerce", format="mixed")
     return bool(parsed.notna().mean() >= 0.9)
 
 
 def numbers(p: Profile) -> np.ndarray | None:
-    """The values as numbers, or None if any value is not a number."""
-    values = pd.to_numeric(pd.Series(p.labels, dtype=object), errors="coerce").to_numpy(float)
-    return None if np.isnan(values).any() else values
+    """The values as numbers, or None if any value is not a number (:func:`as_number`)."""
+    values = [as_number(v) for v in p.labels]
+    if any(v is None or v != v for v in values):  # v != v: NaN
+        return None
+    return np.array(values, dtype=float)
 
 
 def split_joined(p: Profile, sep: str) -> dict[str, int] | None:
