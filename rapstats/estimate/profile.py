@@ -8,6 +8,8 @@ and the report's "Who responded" section.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import numpy as np
 
 from rapstats.labels import BLANK_LABEL, fold_label
@@ -20,10 +22,14 @@ PROFILE_COLUMNS = ("group", "level", "kind", "count", "share", "flag")
 
 
 def profile_groups(
-    spec: Spec, by: tuple[str, ...] = (), dropped: tuple[str, ...] = ()
+    spec: Spec,
+    by: tuple[str, ...] = (),
+    dropped: tuple[str, ...] = (),
+    columns: Collection[str] | None = None,
 ) -> tuple[str, ...]:
     """The groups a profile shows: every spec group, then those of ``by``, bar any marked
-    personal (``personal = true``) or whose column was dropped as personal data.
+    personal (``personal = true``) or whose column was dropped as personal data, and (given
+    ``columns``) any whose column the export lacks.
 
     Parameters
     ----------
@@ -33,10 +39,19 @@ def profile_groups(
         Grouping variables asked for besides (spec group names or export columns).
     dropped : tuple of str
         The export's columns dropped as personal data (:attr:`rapstats.io.Export.dropped`).
+    columns : collection of str, optional
+        The export's columns; default None: every group's column is taken to be there.
     """
     gone = {fold_label(c) for c in dropped}
+    there = None if columns is None else {fold_label(c) for c in columns}
     groups = [spec.group(name) for name in (*(g.name for g in spec.groups), *by)]
-    kept = (g.name for g in groups if not g.personal and fold_label(g.column) not in gone)
+    kept = (
+        g.name
+        for g in groups
+        if not g.personal
+        and fold_label(g.column) not in gone
+        and (there is None or fold_label(g.column) in there)
+    )
     return tuple(dict.fromkeys(kept))
 
 

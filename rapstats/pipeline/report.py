@@ -176,7 +176,8 @@ def report_data(
 
         spec_obj = load_spec(spec)
         groups = candidate_groups(spec_obj, by)
-        opened = open_survey(export, spec_obj, by=groups, read=read)
+        profiled = tuple(g.name for g in spec_obj.groups if not g.personal)  # who responded
+        opened = open_survey(export, spec_obj, by=(*groups, *profiled), read=read)
     chosen = choose_breakdowns(opened, groups, by, [name for name, _ in sections(opened.spec)])
     groups, single = chosen.groups, chosen.single_level
 

@@ -168,7 +168,8 @@ def summarise(
 
     profiled = ()
     if "profile" in publish:
-        profiled = profile_groups(opened.spec, by, opened.export.dropped)
+        export = opened.export
+        profiled = profile_groups(opened.spec, by, export.dropped, export.columns)
     return summarize(
         opened.export,
         opened.spec,

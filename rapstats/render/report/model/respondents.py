@@ -34,7 +34,7 @@ def who_responded(ctx: Context) -> Table | None:
             column("Group", "text"),
             column("Level", "text"),
             column("Respondents", "int"),
-            column("Share of respondents (%)", "pct", short="%"),
+            column("Share (%)", "pct"),
         ],
         rows,
         notes=("disclosure",),
