@@ -213,6 +213,8 @@ def _published_tables(summary: Summary, publish: tuple[str, ...] | None) -> tupl
     freq: Table = summary.frequency_table
     if publish is None:
         publish = ("rows", "frequencies") if len(freq) else ("rows",)
+    if "rows" not in publish:
+        rows = rows.take(np.zeros(0, dtype=np.int64))
     if "frequencies" not in publish:
         freq = freq.take(np.zeros(0, dtype=np.int64))
     text_q = [q.id for q in summary.spec.questions if q.type == "text"]
