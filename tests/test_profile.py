@@ -130,6 +130,17 @@ def test_every_format_shows_the_same_protected_profile():
     assert any("[c] confidential" in line for line in md)
 
 
+def test_explain_suppression_lists_the_profile(tmp_path):
+    audit = tmp_path / "audit.csv"
+    freq("--explain-suppression", audit)
+    rows = list(csv.DictReader(io.StringIO(audit.read_text(encoding="utf-8"))))
+    got = {(r["table"], r["question"], r["answer"], r["symbol"], r["reason"]) for r in rows}
+    assert got == {
+        ("profile", "area", "East", "[c]", f"count below {MIN_COUNT}"),
+        ("profile", "area", "West", "[c]", "secondary suppression"),
+    }
+
+
 def test_by_adds_a_group_that_is_not_in_the_spec():
     rows = csv_rows("--by", "Helped")
     helped = {r["level"]: r["count"] for r in rows if r["group"] == "Helped"}

@@ -450,13 +450,20 @@ def render_suppression_audit(summaries: tuple[Summary, ...]) -> str:
 
     Plain CSV: ``warning`` (:data:`AUDIT_MARK` in every row: the file is not for
     publication), ``table``, ``question``, ``option``, ``answer``, one ``group:NAME`` column
-    per grouping variable, ``symbol`` and ``reason``.
+    per grouping variable, ``symbol`` and ``reason``. A row of the profile (table ``profile``,
+    who responded) gives its grouping variable as ``question`` and its level as ``answer``.
     """
     groups = list(dict.fromkeys(group_column(b) for s in summaries for b in s.by))
     header = ["table", "question", "option", "answer", *groups, "symbol", "reason"]
     lines: list[list[str]] = []
     for summary in summaries:
-        for name, table in (("rows", summary.table), ("frequencies", summary.frequency_table)):
+        profile = summary.profile_table
+        profile = profile.assign({"question": profile["group"], "answer": profile["level"]})
+        for name, table in (
+            ("rows", summary.table),
+            ("frequencies", summary.frequency_table),
+            ("profile", profile),
+        ):
             if "symbol" not in table:
                 continue
             flagged = np.array([s is not None for s in table["symbol"]], dtype=bool)
