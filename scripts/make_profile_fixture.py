@@ -16,7 +16,7 @@ N = 40
 COLUMNS = {
     "Area": (("North", 18), ("South", 12), ("East", 4), ("West", 6)),
     "Age band": (("16-34", 15), ("35-64", 17), ("65+", 5), ("", 3)),
-    "Postcode": (("AB1 2CD", 20), ("EF3 4GH", 19), ("IJ5 6KL", 1)),
+    "Postcode": (("RG1 1AA", 20), ("SW1A 1AA", 19), ("RG2 7AB", 1)),
     "Email": (("someone@example.com", 40),),
     "Helped": (("Yes", 25), ("No", 15)),
 }

@@ -28,7 +28,7 @@ SPEC = DATA / "profile.toml"
 # group -> its column in the export (the spec's groups that are profiled)
 PROFILED = {"area": "Area", "age": "Age band"}
 MIN_COUNT = 5  # the spec's [disclosure] min_count
-PERSONAL = ("AB1 2CD", "EF3 4GH", "IJ5 6KL", "someone@example.com")  # their values
+PERSONAL = ("RG1 1AA", "SW1A 1AA", "RG2 7AB", "someone@example.com")  # their values
 
 
 def raw_counts() -> dict[str, Counter]:
@@ -94,6 +94,14 @@ def test_personal_groups_are_never_profiled(fmt):
             assert word not in text, (fmt, args, word)
     rows = csv_rows("--by", "postcode")
     assert {r["group"] for r in rows} == set(PROFILED)
+
+
+def test_without_a_spec_personal_data_columns_are_not_profiled():
+    result = run(CliRunner(), "-q", "freq", EXPORT, "--profile", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert {r["group"] for r in rows} == {"Area", "age_band"}
+    assert not any(word in result.stdout for word in PERSONAL)
 
 
 def test_a_personal_data_column_cannot_be_profiled_with_by():
