@@ -247,11 +247,12 @@ def test_pdf_text_carries_numbers_methods_and_manifest(out, model):
         for row in t["rows"]:
             for cell in row[1:6]:
                 assert cell["t"] in flat, (t["id"], cell["t"])
-    # a breakdown's row withheld in every cell is named in its question's heading instead
+    # a breakdown's (or who responded's) row withheld in every cell is named in its question's
+    # (group's) heading instead
     named = {
         (t["sheet"], r): row[1]["t"]
         for t in model["tables"]
-        if "compact_findings" in t
+        if "compact_findings" in t or t["id"] == model["who_responded"]
         for r, row in enumerate(t["rows"])
         if withheld_throughout(row[2:])
     }

@@ -73,7 +73,7 @@ def test_html_renders_in_headless_chromium(tmp_path):
     console = [ln for ln in done.stderr.splitlines() if "CONSOLE" in ln or "Uncaught" in ln]
     assert console == []
     dom = chromium(tmp_path / "profile2", "--dump-dom", html.as_uri())
-    assert '<caption id="ws1_shares-caption">Table 1:' in dom.stdout
+    assert '<caption id="ws1_shares-caption">Table 2:' in dom.stdout
     assert dom.stdout.count("<img ") == text.count("<img ")
     # Network: the page requests nothing over the network (net errors would be logged).
     assert not re.search(r"net::ERR_|https?://(?!www\.w3\.org)", done.stderr + dom.stderr)

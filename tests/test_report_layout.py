@@ -198,9 +198,9 @@ def test_multi_select_questions_get_their_own_axis_not_a_positive_answer_one():
     )
     assert "A: 60.0%" in chart["alt"] and "C: 20.0%" in chart["alt"]
     titles = [t["title"] for t in model["tables"] if t["id"].startswith("ws1_")]
-    assert titles == [
-        "Table 1: Gamma: percentage choosing each option, by question",
-        "Table 2: Gamma: percentage choosing each option, by area",
+    assert titles == [  # Table 1 is who responded
+        "Table 2: Gamma: percentage choosing each option, by question",
+        "Table 3: Gamma: percentage choosing each option, by area",
     ]
     for other in model["charts"]:
         if other["kind"] == "shares" and other is not chart:

@@ -43,7 +43,9 @@ def awkward(model) -> dict:
     m["title"] = "T <b>&\"'x $5 [note 9]"
     m["banner"] = "UNSAFE <x>"
     m["contact"] = m["organisation"] = ""
-    t = m["tables"][0]
+    # the first table of shares (who responded, Table 1, has four columns only)
+    first = next(i for i, t in enumerate(m["tables"]) if t["id"].endswith("_shares"))
+    t = m["tables"][first]
     values = [" x ", True, 0, -0.0, 1234567.891, 1e-7, "  ", "ABC DEF", "two\nlines", "x-é"]
     for i, v in enumerate(values):
         t["rows"][0][i]["v"] = v
@@ -53,7 +55,7 @@ def awkward(model) -> dict:
     t["columns"][2]["label"] = "UPPER CASE HEADER"
     t["findings"] = []
     t["source"] = ""
-    m["tables"][1]["rows"][0][2]["v"] = "1 [c]"
+    m["tables"][first + 1]["rows"][0][2]["v"] = "1 [c]"
     m["notes"].append({"number": len(m["notes"]) + 1, "text": "x & y < z"})
     return m
 

@@ -103,21 +103,37 @@ def summarize(ctx: click.Context, fmt: str, output: Path | None, **params: Any) 
 @waves_input_options
 @estimate_options
 @output_options
+@click.option(
+    "--profile",
+    is_flag=True,
+    help="Who responded: the respondents in each level of every group (spec groups and "
+    "--by), protected like the answers, instead of the answers.",
+)
 @click.pass_context
-def freq(ctx: click.Context, fmt: str, output: Path | None, **params: Any) -> None:
+def freq(ctx: click.Context, fmt: str, output: Path | None, profile: bool, **params: Any) -> None:
     """Full frequency table: every answer of every question, incl. excluded ones and blanks.
 
     Columns: question, answer, count, share_of_base, in_base (and groups with --by).
 
+    With --profile, who responded instead: for every spec group not marked personal (and
+    each --by group), the respondents in each level (blank values as "(blank)") and their
+    share of all; columns group, level, kind, count, share, flag.
+
     Example:
 
         rapstats freq data/sample/feedback.csv --spec data/sample/feedback.toml --format csv
+
+        rapstats freq data/sample/feedback.csv --spec data/sample/feedback.toml --profile
     """
-    from rapstats.render import render_frequencies
+    from rapstats.render import render_frequencies, render_profile
     from rapstats.render.tables import summary_notes
 
-    summary = _summary(ctx, output, ("rows", "frequencies"), **params)
-    text = render_frequencies(summary, fmt)
+    if profile:
+        summary = _summary(ctx, output, ("profile",), **params)
+        text = render_profile(summary, fmt)
+    else:
+        summary = _summary(ctx, output, ("rows", "frequencies"), **params)
+        text = render_frequencies(summary, fmt)
     _emit(ctx, text, output, summary_notes(summary), apart=fmt == "csv")
 
 

@@ -30,6 +30,7 @@ from rapstats.estimate.columns import (
 )
 from rapstats.estimate.frequencies import frequencies
 from rapstats.estimate.methods import methods_note
+from rapstats.estimate.profile import PROFILE_COLUMNS, empty_profile, profile
 from rapstats.estimate.wordings import source_of, wording_notes
 from rapstats.io import Export
 from rapstats.normalise import Responses, normalise
@@ -66,6 +67,9 @@ class Summary:
         How the figures were made; ``methods["notes"]`` holds the methods-note sentences.
     disclosure : dict or None
         None until :func:`rapstats.protect.protect` has applied the disclosure rules.
+    profile_table : Table
+        Who responded (:func:`rapstats.estimate.profile.profile`): the respondents in each
+        level of every grouping variable profiled; empty unless asked for.
     """
 
     table: Table
@@ -76,6 +80,7 @@ class Summary:
     methods: dict[str, Any]
     disclosure: dict[str, Any] | None = None
     version: str = field(default=__version__)
+    profile_table: Table = field(default_factory=empty_profile)
 
     @property
     def rows(self) -> pd.DataFrame:
@@ -94,6 +99,17 @@ class Summary:
     def frequency_records(self) -> list[dict[str, Any]]:
         """Published frequency rows as JSON-ready dicts, with ``group`` as in :meth:`records`."""
         return published_records(self.frequency_table, self.by, FREQ_COLUMNS)
+
+    def profile_records(self) -> list[dict[str, Any]]:
+        """Published profile rows as JSON-ready dicts."""
+        return [
+            {k: _clean(v) for k, v in rec.items()} for rec in self.published_profile().records()
+        ]
+
+    def published_profile(self) -> Table:
+        """The profile as every output prints it (see :func:`published`)."""
+        t = self.profile_table
+        return Table({k: t["symbol" if k == "flag" else k] for k in PROFILE_COLUMNS}, length=len(t))
 
     def published_table(self) -> Table:
         """The results as every output prints them (see :func:`published`)."""
@@ -115,6 +131,7 @@ def summarize(
     adjust: str | None = None,
     with_frequencies: bool = True,
     wave: str | None = None,
+    profiled: tuple[str, ...] = (),
 ) -> Summary:
     """Summarise an export: shares, intervals and baseline tests per question and group.
 
@@ -135,6 +152,9 @@ def summarize(
     wave : str, optional
         The export is this wave of several (default None: the only one): a question none of
         whose columns it has is not asked in it (its rows ``[z]``) rather than an error.
+    profiled : tuple of str
+        The groups whose respondents to count in ``profile_table`` (see
+        :func:`rapstats.estimate.profile.profile_groups`); default none.
 
     Returns
     -------
@@ -144,10 +164,13 @@ def summarize(
     spec, names = applied_spec(
         spec, by, method=method, test=test, confidence=confidence, adjust=adjust
     )
-    responses = normalise(export, spec, by=names, not_asked=wave is not None)
+    profiled = tuple(spec.group(g).name for g in profiled)
+    grouped = tuple(dict.fromkeys((*names, *profiled)))
+    responses = normalise(export, spec, by=grouped, not_asked=wave is not None)
     source = source_of(export, responses)
     notes = wording_notes(spec, [(wave, responses)])
-    return summary_of(responses, names, source, notes, with_frequencies=with_frequencies)
+    summary = summary_of(responses, names, source, notes, with_frequencies=with_frequencies)
+    return replace(summary, profile_table=profile(responses, profiled)) if profiled else summary
 
 
 def applied_spec(spec: Spec, by: tuple[str, ...], **overrides: Any) -> tuple[Spec, tuple[str, ...]]:

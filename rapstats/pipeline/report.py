@@ -112,7 +112,8 @@ def report_data(
 ) -> ReportData:
     """Summarise and protect everything a report of an export (and its earlier waves) shows.
 
-    One protected summary gives the headline figures and their answer distributions; one per
+    One protected summary gives the headline figures, their answer distributions and who
+    responded (the profile of every group not marked personal); one per
     grouping variable gives each breakdown (its margins only, rows only: a report publishes
     no breakdown of answer counts, so none constrains suppression), with the differences
     between the group's levels, each against the rest, tested and protected
@@ -175,14 +176,15 @@ def report_data(
 
         spec_obj = load_spec(spec)
         groups = candidate_groups(spec_obj, by)
-        opened = open_survey(export, spec_obj, by=groups, read=read)
+        profiled = tuple(g.name for g in spec_obj.groups if not g.personal)  # who responded
+        opened = open_survey(export, spec_obj, by=(*groups, *profiled), read=read)
     chosen = choose_breakdowns(opened, groups, by, [name for name, _ in sections(opened.spec)])
     groups, single = chosen.groups, chosen.single_level
 
     main = protected_summary(
         opened,
         estimation=estimation,
-        publish=("rows", "frequencies"),
+        publish=("rows", "frequencies", "profile"),
         unsafe_no_suppression=unsafe_no_suppression,
     )
     if kinds and charts is not None:

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rapstats.errors import RapstatsError
 from rapstats.vocab import MAX_UNPACKED_MB
 
 if TYPE_CHECKING:
@@ -147,9 +148,9 @@ def protected_summary(
 ) -> Summary:
     """Summarise an opened export and protect exactly the tables in ``publish``.
 
-    ``publish`` names what the caller will print, of ``("rows", "frequencies")``: only those
-    tables are built and constrain secondary suppression, so nothing is withheld to protect a
-    table nobody sees.
+    ``publish`` names what the caller will print, of ``("rows", "frequencies", "profile")``:
+    only those tables are built and constrain secondary suppression, so nothing is withheld
+    to protect a table nobody sees.
     """
     from rapstats.protect import protect
 
@@ -160,9 +161,15 @@ def protected_summary(
 def summarise(
     opened: Opened, by: tuple[str, ...], estimation: Estimation, publish: tuple[str, ...]
 ) -> Summary:
-    """The unprotected summary of an opened export, with frequencies if they are published."""
+    """The unprotected summary of an opened export, with frequencies and the profile (who
+    responded: :func:`rapstats.estimate.profile.profile_groups`) if they are published."""
+    from rapstats.estimate.profile import profile_groups
     from rapstats.estimate.summary import summarize
 
+    profiled = ()
+    if "profile" in publish:
+        export = opened.export
+        profiled = profile_groups(opened.spec, by, export.dropped, export.columns)
     return summarize(
         opened.export,
         opened.spec,
@@ -173,6 +180,7 @@ def summarise(
         adjust=estimation.adjust,
         with_frequencies="frequencies" in publish,
         wave=opened.wave,
+        profiled=profiled,
     )
 
 
@@ -226,7 +234,8 @@ def summarize_files(
 
     spec = spec if isinstance(spec, Spec) or spec is None else load_spec(spec)
     if len(paths) == 1 and wave_names is None and (spec is None or spec.wave is None):
-        opened = [open_survey(paths[0], spec, by=by, read=read)]
+        read_by = by + (tuple(g.name for g in spec.groups) if spec and "profile" in publish else ())
+        opened = [open_survey(paths[0], spec, by=tuple(dict.fromkeys(read_by)), read=read)]
         summary = protected_summary(
             opened[0],
             by=by,
@@ -235,6 +244,11 @@ def summarize_files(
             unsafe_no_suppression=unsafe_no_suppression,
         )
     else:
+        if "profile" in publish:
+            raise RapstatsError(
+                "who responded (--profile) is profiled for one export, not for waves",
+                hint="give one export (and no wave names or [survey] wave)",
+            )
         opened = open_waves(paths, spec, wave_names, by=by, read=read)
         raw = summarize_waves(
             [o.export for o in opened],

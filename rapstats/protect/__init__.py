@@ -43,7 +43,7 @@ from rapstats.protect.rules import (
     primary_frequencies,
     primary_rows,
 )
-from rapstats.spec import Disclosure
+from rapstats.spec import Disclosure, Question
 from rapstats.table import Table, positions
 from rapstats.vocab import NOT_ASKED, SYMBOLS
 
@@ -88,10 +88,10 @@ def protect(
     settings : Disclosure, optional
         Default: ``summary.spec.disclosure``.
     publish : tuple of str, optional
-        The tables that will be published, of ``("rows", "frequencies")``. Only they constrain
-        secondary suppression; a table not published is dropped (emptied) from the result.
-        Default: the rows, and the frequencies when the summary has them (a summary built
-        with ``with_frequencies=False`` publishes rows only).
+        The tables that will be published, of ``("rows", "frequencies", "profile")``. Only
+        they constrain secondary suppression; a table not published is dropped (emptied) from
+        the result. Default: the rows, and the frequencies and profile when the summary has
+        them (a summary built with ``with_frequencies=False`` publishes rows only).
 
     Returns
     -------
@@ -130,11 +130,18 @@ def protect(
         "frequencies_secondary": int(fr_supp.secondary.sum()),
         "exposed": int(exposed),
     }
+    profile = summary.profile_table
+    if publish is None or "profile" in publish:
+        profile, counts["profile_primary"], counts["profile_secondary"] = _protect_profile(
+            profile, s, unsafe=unsafe_no_suppression
+        )
+    else:
+        profile = profile.take(np.zeros(0, dtype=np.int64))
     if not unsafe_no_suppression:
         rows, freq = _withhold_suppressed(rows, freq, by, row_supp, fr_supp, kept_bases, withhold)
     rows = not_asked_rows.rejoin(_set_status(rows, row_symbol, row_reason), by)
     freq = not_asked_freq.rejoin(_set_status(freq, fr_symbol, fr_reason), by)
-    redacted_parts, redacted = _redact_labels(summary, rows, freq)
+    redacted_parts, redacted = _redact_labels(summary, rows, freq, profile)
     shown = not_asked_rows.mask.any() or not_asked_freq.mask.any()
     disclosure = {
         "rules": disclosure_rules(s, unsafe=unsafe_no_suppression),
@@ -206,6 +213,8 @@ def _published_tables(summary: Summary, publish: tuple[str, ...] | None) -> tupl
     freq: Table = summary.frequency_table
     if publish is None:
         publish = ("rows", "frequencies") if len(freq) else ("rows",)
+    if "rows" not in publish:
+        rows = rows.take(np.zeros(0, dtype=np.int64))
     if "frequencies" not in publish:
         freq = freq.take(np.zeros(0, dtype=np.int64))
     text_q = [q.id for q in summary.spec.questions if q.type == "text"]
@@ -248,6 +257,35 @@ def _suppress(
         _Suppressed(fr_primary, fr_reason, fr_supp),
         exposed,
     )
+
+
+def _protect_profile(profile: Table, s: Disclosure, *, unsafe: bool) -> tuple[Table, int, int]:
+    """The profile (who responded) protected as a frequency table, and the numbers of its
+    counts withheld by a threshold rule and to protect them.
+
+    Each group is one table whose levels partition all respondents (a known total): the
+    threshold rules of :func:`primary_frequencies` and the secondary suppression of
+    :func:`protect_question`, as for a single-choice question's answers overall, so that a
+    withheld level cannot be worked out from the total and the other levels.
+    """
+    primary, reason = primary_frequencies(profile, s)
+    suppressed = primary.copy()
+    if s.secondary and len(profile):
+        as_answers = profile.assign({"question": profile["group"], "answer": profile["level"]})
+        none = np.zeros(0, dtype=np.int64)
+        no_rows = Table({c: np.zeros(0) for c in ("option", "base", "positive", "respondents")})
+        for group, fsel in positions(profile["group"]).items():
+            levels = Question(id=group, column=None, text=group, type="single")
+            res, _ = protect_question(
+                no_rows, none, as_answers, fsel, (), levels, s, (none, primary), none
+            )
+            suppressed[fsel] = res
+    supp = _Suppressed(primary, reason, suppressed)
+    symbol, why = _freq_status(supp, unsafe=unsafe)
+    if not unsafe:
+        keep = ("group", "level", "kind", "in_base", *_STATUS)
+        profile = _withhold(profile, suppressed, keep=keep)
+    return _set_status(profile, symbol, why), int(primary.sum()), int(supp.secondary.sum())
 
 
 def _row_status(
@@ -461,7 +499,9 @@ def _cells_published(summary: Summary) -> dict[tuple[Any, Any, Any], tuple[Any, 
     return out
 
 
-def _redact_labels(summary: Summary, rows: Table, freq: Table) -> tuple[dict[str, Any], int]:
+def _redact_labels(
+    summary: Summary, rows: Table, freq: Table, profile: Table
+) -> tuple[dict[str, Any], int]:
     """Text that came from the export (question texts, options, answers, group values, column
     headers in the spec) with personal data in it is redacted
     (:func:`rapstats.protect.redact.redact`) in the spec and both tables alike, so that labels still
@@ -470,7 +510,8 @@ def _redact_labels(summary: Summary, rows: Table, freq: Table) -> tuple[dict[str
     spec's ``[report]`` title block, the publisher's own words (its contact address is meant
     to be published), and the input's path and digest.
 
-    Returns the redacted ``spec``, ``table``, ``frequency_table``, ``source`` and ``methods``
+    Returns the redacted ``spec``, ``table``, ``frequency_table``, ``profile_table``,
+    ``source`` and ``methods``
     (as :func:`dataclasses.replace` takes them), and the number of labels redacted."""
     from rapstats.personal import redact
 
@@ -511,6 +552,7 @@ def _redact_labels(summary: Summary, rows: Table, freq: Table) -> tuple[dict[str
         "spec": deep(summary.spec),
         "table": rows.assign({c: clean(rows[c]) for c in ("text", "option", *groups)}),
         "frequency_table": freq.assign({c: clean(freq[c]) for c in ("answer", *groups)}),
+        "profile_table": profile.assign({"level": clean(profile["level"])}),
         "source": source(summary.source),
         "methods": {k: deep(v) if k == "notes" else v for k, v in summary.methods.items()},
     }

@@ -14,6 +14,7 @@ from rapstats._lazy import lazy_names
 _LAZY = {
     "FORMATS": "rapstats.render.tables",
     "render_frequencies": "rapstats.render.tables",
+    "render_profile": "rapstats.render.tables",
     "render_summary": "rapstats.render.tables",
 }
 

@@ -17,7 +17,10 @@ Schemas (stable; scripts may rely on them)
   row.
 Frequencies (``rapstats freq``) have ``question``, grouping columns, ``answer``, ``kind``
 (``answer``, ``blank`` or ``not_answered``), ``count``, ``share_of_base``, ``in_base``,
-``flag``. ``flag`` is the GSS symbol only (``[c]``, ``[u]``, ``[x]``); why a cell was withheld
+``flag``. Who responded (``rapstats freq --profile``) has ``group`` (the grouping
+variable), ``level``, ``kind`` (``answer`` or ``blank``), ``count`` (respondents, unweighted),
+``share`` (of all respondents) and ``flag``; the JSON rows are the same fields.
+``flag`` is the GSS symbol only (``[c]``, ``[u]``, ``[x]``); why a cell was withheld
 is not published.
 
 User text enters each format through its function in :mod:`rapstats.escape`: CSV text cells
@@ -285,22 +288,57 @@ def render_frequencies(summary: Summary, fmt: str) -> str:
     body = []
     for rec in freq.records():
         symbol = rec["flag"] or ""
-        count = symbol if _missing(rec["count"]) else str(int(rec["count"]))
+        count = count_text(rec["count"], symbol)
         share = pct(rec["share_of_base"]) or symbol
         groups = [rec[group_column(b)] or "All" for b in summary.by]
         body.append([rec["question"], *groups, rec["answer"], count, share])
         body[-1].append("yes" if rec["in_base"] else "no")
+    return _framed(summary, header, body, 2 + len(summary.by), fmt)
+
+
+def render_profile(summary: Summary, fmt: str) -> str:
+    """Render who responded (the profile: respondents in each level of every grouping
+    variable) in ``fmt``, with the notes as :func:`render_frequencies`."""
+    table = summary.published_profile()
+    if fmt == "csv":
+        return _csv_frame(table, summary)
+    if fmt == "json":
+        return _json_doc(summary, summary.profile_records())
+    header = ["Group", "Level", "Respondents", "Share"]
+    body = [
+        [
+            rec["group"],
+            rec["level"],
+            count_text(rec["count"], rec["flag"]),
+            pct(rec["share"]) or (rec["flag"] or ""),
+        ]
+        for rec in table.records()
+    ]
+    return _framed(summary, header, body, 2, fmt)
+
+
+def count_text(value: Any, symbol: str | None) -> str:
+    """A published count as text: its symbol where it is withheld."""
+    return (symbol or "") if _missing(value) else str(int(value))
+
+
+def _framed(
+    summary: Summary, header: list[str], body: list[list[str]], n_left: int, fmt: str
+) -> str:
+    """A table of cell texts with the summary's banner and notes, as ``markdown`` or a
+    terminal ``table``."""
+    banner = _banner(summary)
+    notes = _footnotes(summary)
     if fmt == "markdown":
         lines = ["| " + " | ".join(markdown(c, cell=True) for c in header) + " |"]
         lines.append("|" + "---|" * len(header))
         lines += ["| " + " | ".join(markdown(c, cell=True) for c in r) + " |" for r in body]
-        notes = _footnotes(summary)
         text = "\n".join(lines) + "\n\nNotes:\n\n"
         text += "\n".join(f"{i}. {markdown(n)}" for i, n in enumerate(notes, 1))
-        return (f"**{_banner(summary)}**\n\n" if _banner(summary) else "") + text + "\n"
-    banner = [_banner(summary), ""] if _banner(summary) else []
-    notes = [f"Note: {n}" for n in _footnotes(summary)]
-    return _terminal([*banner, *_aligned(header, body, 2 + len(summary.by)), "", *notes])
+        return (f"**{banner}**\n\n" if banner else "") + text + "\n"
+    lines = [banner, ""] if banner else []
+    notes_lines = [f"Note: {n}" for n in notes]
+    return _terminal([*lines, *_aligned(header, body, n_left), "", *notes_lines])
 
 
 def oneoff_text(result: dict[str, Any]) -> str:
@@ -412,13 +450,20 @@ def render_suppression_audit(summaries: tuple[Summary, ...]) -> str:
 
     Plain CSV: ``warning`` (:data:`AUDIT_MARK` in every row: the file is not for
     publication), ``table``, ``question``, ``option``, ``answer``, one ``group:NAME`` column
-    per grouping variable, ``symbol`` and ``reason``.
+    per grouping variable, ``symbol`` and ``reason``. A row of the profile (table ``profile``,
+    who responded) gives its grouping variable as ``question`` and its level as ``answer``.
     """
     groups = list(dict.fromkeys(group_column(b) for s in summaries for b in s.by))
     header = ["table", "question", "option", "answer", *groups, "symbol", "reason"]
     lines: list[list[str]] = []
     for summary in summaries:
-        for name, table in (("rows", summary.table), ("frequencies", summary.frequency_table)):
+        profile = summary.profile_table
+        profile = profile.assign({"question": profile["group"], "answer": profile["level"]})
+        for name, table in (
+            ("rows", summary.table),
+            ("frequencies", summary.frequency_table),
+            ("profile", profile),
+        ):
             if "symbol" not in table:
                 continue
             flagged = np.array([s is not None for s in table["symbol"]], dtype=bool)

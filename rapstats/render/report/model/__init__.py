@@ -7,8 +7,8 @@ show the same numbers and the same withheld cells.
 One builder per section reads a :class:`~rapstats.render.report.model.context.Context`
 (the published rows, spec, methods and notes) and returns typed parts
 (:mod:`~rapstats.render.report.model.parts`): :mod:`.headline` (overview, key findings, the
-shares of each workstream), :mod:`.answers` (answer distributions), :mod:`.breakdowns`,
-:mod:`.change` (between waves), :mod:`.trend` (the trend chart),
+shares of each workstream), :mod:`.respondents` (who responded), :mod:`.answers` (answer
+distributions), :mod:`.breakdowns`, :mod:`.change` (between waves), :mod:`.trend` (the trend chart),
 :mod:`.methods` (methods, notes, symbols) and :mod:`.manifest`. Table cells are described
 in :mod:`.cells`.
 """
@@ -29,6 +29,7 @@ from rapstats.render.report.model.headline import key_findings, overview, shares
 from rapstats.render.report.model.manifest import manifest
 from rapstats.render.report.model.methods import methods, report_notes, symbols
 from rapstats.render.report.model.parts import SCHEMA, Chart, Model, Table, Workstream
+from rapstats.render.report.model.respondents import who_responded
 from rapstats.render.report.model.trend import trend_charts
 from rapstats.spec import Question
 from rapstats.table import Table as DataTable
@@ -126,6 +127,7 @@ def build_model(
         banner=text(ctx.disclosure.get("banner")),
         overview=overview(ctx),
         key_findings=key_findings([f for ws in workstreams for f in ws.findings]),
+        who_responded=who_responded(ctx),
         workstreams=workstreams,
         methods=methods(ctx),
         notes=ctx.notes.to_json(),

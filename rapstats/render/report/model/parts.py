@@ -143,7 +143,8 @@ class Workstream:
 
 @dataclass(frozen=True, slots=True)
 class Model:
-    """The whole report: title block, key findings, workstreams, methods, notes, manifest."""
+    """The whole report: title block, key findings, who responded (a table, or None),
+    workstreams, methods, notes, manifest."""
 
     title: str
     organisation: str | None
@@ -153,6 +154,7 @@ class Model:
     banner: str | None
     overview: str
     key_findings: list[str]
+    who_responded: Table | None
     workstreams: list[Workstream]
     methods: list[MethodsSection]
     notes: list[Note]
@@ -160,8 +162,10 @@ class Model:
     manifest: dict[str, Any]
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON-ready report model (``report.json``); tables numbered in order."""
-        tables = [t for ws in self.workstreams for t in ws.tables]
+        """The JSON-ready report model (``report.json``); tables numbered in order, who
+        responded (``who_responded`` names it) first."""
+        who = [self.who_responded] if self.who_responded is not None else []
+        tables = [*who, *(t for ws in self.workstreams for t in ws.tables)]
         charts = [c for ws in self.workstreams for c in ws.charts]
         return {
             "schema": SCHEMA,
@@ -173,6 +177,7 @@ class Model:
             "banner": self.banner,
             "overview": self.overview,
             "key_findings": list(self.key_findings),
+            "who_responded": who[0].id if who else None,
             "workstreams": [ws.to_json() for ws in self.workstreams],
             "tables": [t.to_json(n) for n, t in enumerate(tables, start=1)],
             "charts": [c.to_json() for c in charts],
