@@ -28,6 +28,7 @@ SPEC = DATA / "profile.toml"
 # group -> its column in the export (the spec's groups that are profiled)
 PROFILED = {"area": "Area", "age": "Age band"}
 MIN_COUNT = 5  # the spec's [disclosure] min_count
+MIN_BASE = 10  # and min_base: a level is a group, and nothing is published of a smaller one
 PERSONAL = ("RG1 1AA", "SW1A 1AA", "RG2 7AB", "someone@example.com")  # their values
 
 
@@ -65,10 +66,9 @@ def test_counts_are_the_raw_files_and_small_levels_are_withheld():
             assert float(r["share"]) == pytest.approx(want / n)
         assert r["kind"] == ("blank" if r["level"] == "(blank)" else "answer")
     withheld = {r["level"] for r in rows if r["flag"] == "[c]"}
-    # every real level below min_count is withheld (the blank row, rapstats' own, is not)
-    small = {lvl for g, c in raw.items() for lvl, k in c.items() if k < MIN_COUNT}
-    assert small - {"(blank)"} == {"East"} and "East" in withheld
-    assert "(blank)" in {r["level"] for r in rows if r["flag"] == ""}
+    # every real level of fewer than min_base respondents is withheld, as any group that small
+    small = {lvl for g, c in raw.items() for lvl, k in c.items() if k < MIN_BASE}
+    assert small - {"(blank)"} == {"East", "West", "65+"} <= withheld
 
 
 def test_a_withheld_level_cannot_be_recovered_from_the_total():
@@ -83,7 +83,8 @@ def test_a_withheld_level_cannot_be_recovered_from_the_total():
         assert len(held) != 1, group
         if held:
             assert n - shown == sum(raw[group][r["level"]] for r in held)
-    assert {r["level"] for r in rows if r["flag"] == "[c]"} == {"East", "West"}
+    # the blank age band (rapstats' own row) goes with 65+, else 65+ = 40 - the others
+    assert {r["level"] for r in rows if r["flag"] == "[c]"} == {"East", "West", "65+", "(blank)"}
 
 
 @pytest.mark.parametrize("fmt", ["table", "csv", "json", "markdown"])
@@ -124,17 +125,17 @@ def test_every_format_shows_the_same_protected_profile():
         }
         for r in rows
     ]
-    assert doc["disclosure"]["suppressed"]["profile_primary"] == 1
+    assert doc["disclosure"]["suppressed"]["profile_primary"] == 3
     assert doc["disclosure"]["suppressed"]["profile_secondary"] == 1
     table = freq().splitlines()
     assert table[0].split() == ["Group", "Level", "Respondents", "Share"]
     assert table[2].split() == ["area", "East", "[c]", "[c]"]
     assert table[3].split() == ["area", "North", "18", "45.0%"]
-    assert any(line.split() == ["age", "(blank)", "3", "7.5%"] for line in table)
+    assert any(line.split() == ["age", "(blank)", "[c]", "[c]"] for line in table)
     md = freq("--format", "markdown").splitlines()
     assert md[0] == "| Group | Level | Respondents | Share |"
     assert "| area | West | [c] | [c] |" in md
-    assert "| age | 65+ | 5 | 12.5% |" in md
+    assert "| age | 65+ | [c] | [c] |" in md
     assert any("[c] confidential" in line for line in md)
 
 
@@ -145,7 +146,9 @@ def test_explain_suppression_lists_the_profile(tmp_path):
     got = {(r["table"], r["question"], r["answer"], r["symbol"], r["reason"]) for r in rows}
     assert got == {
         ("profile", "area", "East", "[c]", f"count below {MIN_COUNT}"),
-        ("profile", "area", "West", "[c]", "secondary suppression"),
+        ("profile", "area", "West", "[c]", f"group below {MIN_BASE}"),
+        ("profile", "age", "65+", "[c]", f"group below {MIN_BASE}"),
+        ("profile", "age", "(blank)", "[c]", "secondary suppression"),
     }
 
 
@@ -213,7 +216,7 @@ def test_report_who_responded_in_every_format(report):
     cells = {(r[0]["t"], r[1]["t"]): (r[2]["t"], r[3]["t"]) for r in who["rows"]}
     assert cells[("area", "East")] == cells[("area", "West")] == ("[c]", "[c]")
     assert cells[("area", "North")] == (str(raw["area"]["North"]), "45.0")
-    assert cells[("age", "(blank)")] == ("3", "7.5")
+    assert cells[("age", "(blank)")] == cells[("age", "65+")] == ("[c]", "[c]")
     assert {g for g, _ in cells} == set(PROFILED)
     md = (report / "report.md").read_text(encoding="utf-8")
     assert (

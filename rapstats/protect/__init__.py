@@ -264,11 +264,17 @@ def _protect_profile(profile: Table, s: Disclosure, *, unsafe: bool) -> tuple[Ta
     counts withheld by a threshold rule and to protect them.
 
     Each group is one table whose levels partition all respondents (a known total): the
-    threshold rules of :func:`primary_frequencies` and the secondary suppression of
+    threshold rules of :func:`primary_frequencies`, a level of fewer than ``min_base``
+    respondents withheld as any group that small is, and the secondary suppression of
     :func:`protect_question`, as for a single-choice question's answers overall, so that a
     withheld level cannot be worked out from the total and the other levels.
     """
     primary, reason = primary_frequencies(profile, s)
+    # a level is a group: nothing is published of a group of fewer than min_base respondents
+    count = profile["count"].astype(float) if len(profile) else np.zeros(0)
+    small_level = (profile["kind"] == "answer") & (count < s.min_base) & ~primary
+    reason[small_level] = f"group below {s.min_base}"
+    primary = primary | small_level
     suppressed = primary.copy()
     if s.secondary and len(profile):
         as_answers = profile.assign({"question": profile["group"], "answer": profile["level"]})
