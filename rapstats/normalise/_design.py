@@ -70,7 +70,7 @@ def parse_design(export: Export, spec: Spec, found: dict[str, tuple[str, Coded]]
         column = found["strata"][0] if "strata" in found else spec.design.ids
         raise InputError(
             f'stratum "{labels[lonely[0]]}" has only one PSU, so its variance cannot be '
-            f"estimated ({len(lonely)} strata in all)",
+            f"estimated ({len(lonely)} of {len(labels)} strata have one)",
             path=export.path,
             column=column,
             hint="merge it with a similar stratum in the strata column (R survey fails too, "
@@ -116,7 +116,7 @@ def _population(
     small = (population < n_h)[s_code] & ~bad
     if bad.any() or small.any():
         i = int(np.flatnonzero(bad | small)[0])
-        found = f"it is {values[i]:g}" if bad[i] else f"{population[s_code[i]]:g} PSUs"
+        found = f"it is {values[i]:g}" if bad[i] else f"it gives {population[s_code[i]]:g}"
         raise InputError(
             f"the fpc must give each stratum one population of PSUs, at least the "
             f"{n_h[s_code[i]]} sampled in it (or one sampling fraction, at most 1); {found}",

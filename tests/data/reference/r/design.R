@@ -7,8 +7,10 @@
 # (R with the survey package; jsonlite for the output.) Nothing here comes from rapstats.
 #
 # Design: svydesign(ids = ~school, strata = ~region, weights = ~weight, nest = TRUE, data = d),
-# and the same with fpc = ~pop_schools (population schools per stratum). For each question
-# (q1: base the non-blank answers, positive "Yes"; q2: base all but "Don't know", positive
+# the same with fpc = ~pop_schools (population schools per stratum) ("fpc"), strata without
+# clusters svydesign(ids = ~1, strata = ~region, weights = ~weight) ("strata_only") and the
+# clustered design with fpc but no weights (R's weights N_h / n_h) ("fpc_noweight"). For each
+# question (q1: base the non-blank answers, positive "Yes"; q2: base all but "Don't know", positive
 # "Agree") the design is subset to the base (subset() keeps every PSU for the variance), then
 #   * overall: svyciprop(~I(pos), design, method = "logit") -> share, its standard error
 #     (sqrt of the "var" attribute), confint limits, degf(design); svymean(~I(pos)) -> mean, SE;
@@ -30,7 +32,10 @@ questions <- list(
 designs <- list(
   nofpc = svydesign(ids = ~school, strata = ~region, weights = ~weight, nest = TRUE, data = d),
   fpc = svydesign(ids = ~school, strata = ~region, weights = ~weight, fpc = ~pop_schools,
-                  nest = TRUE, data = d)
+                  nest = TRUE, data = d),
+  strata_only = svydesign(ids = ~1, strata = ~region, weights = ~weight, data = d),
+  fpc_noweight = svydesign(ids = ~school, strata = ~region, fpc = ~pop_schools, nest = TRUE,
+                           data = d)
 )
 
 cases <- list()
@@ -75,7 +80,9 @@ out <- list(
       "svyciprop(~I(pos), subset(design, inbase), method = 'logit');",
       "svyby(~I(pos), ~sex, subset(design, inbase), svyciprop, vartype = c('se', 'ci'),",
       "method = 'logit'); svymean; degf; design = svydesign(ids = ~school,",
-      "strata = ~region, weights = ~weight, nest = TRUE[, fpc = ~pop_schools])"
+      "strata = ~region, weights = ~weight, nest = TRUE[, fpc = ~pop_schools]) or",
+      "svydesign(ids = ~1, strata = ~region, weights = ~weight) or",
+      "svydesign(ids = ~school, strata = ~region, fpc = ~pop_schools, nest = TRUE)"
     )
   ),
   cases = cases

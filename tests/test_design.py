@@ -1,0 +1,188 @@
+"""Full survey designs in summarize ([survey] strata, ids, fpc) against R `survey`.
+
+The export is tests/data/design/design.csv (scripts/make_design_fixture.py; counts in
+tests/data/design/README.md): 101 respondents in 12 schools (PSUs) of 3 regions (strata).
+Expected values are R's svyciprop / svyby(..., svyciprop, method = "logit") / degf on the same
+file (tests/data/reference/r/design.R -> design.json), never numbers rapstats printed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import tomllib
+
+import pytest
+from conftest import REFERENCE, ROOT, run
+from scipy.stats import t as student_t
+
+from rapstats import stats, summarize
+from rapstats.aggregate import aggregate
+from rapstats.io import load_export
+from rapstats.normalise import normalise
+from rapstats.spec import parse_spec
+
+DATA = ROOT / "tests" / "data" / "design"
+EXPORT = DATA / "design.csv"
+R = json.loads((REFERENCE / "r" / "design.json").read_text(encoding="utf-8"))
+QUESTIONS = (DATA / "design.toml").read_text(encoding="utf-8").split("[groups.sex]")[1]
+# design.json's designs, as [survey] tables
+DESIGNS = {
+    "nofpc": {"weight": "weight", "strata": "region", "ids": "school"},
+    "fpc": {"weight": "weight", "strata": "region", "ids": "school", "fpc": "pop_schools"},
+    "strata_only": {"weight": "weight", "strata": "region"},
+    "fpc_noweight": {"strata": "region", "ids": "school", "fpc": "pop_schools"},
+}
+
+
+def _spec_text(survey: dict[str, str], extra: str = "") -> str:
+    keys = "".join(f'{k} = "{v}"\n' for k, v in survey.items())
+    return f"[survey]\n{keys}{extra}\n[groups.sex]{QUESTIONS}"
+
+
+def _expected(design: str) -> dict[tuple[str, str | None], dict]:
+    return {(c["question"], c["level"]): c for c in R["cases"] if c["design"] == design}
+
+
+def _se_from_logit_interval(row: dict, df: int) -> float:
+    """The standard error behind a logit interval: its half-width on the logit scale is
+    t(df) se / (p (1 - p))."""
+    logit = [math.log(v / (1 - v)) for v in (row["ci_low"], row["ci_high"])]
+    p = row["share"]
+    return (logit[1] - logit[0]) / 2 * p * (1 - p) / student_t.ppf(0.975, df)
+
+
+def _check(rows: list[dict], expected: dict) -> None:
+    assert len(rows) == len(expected) == 6
+    for row in rows:
+        r = expected[(row["question"], row["group"].get("sex"))]
+        assert row["base"] == r["n"]
+        assert row["share"] == pytest.approx(r["share"], abs=1e-9)
+        assert row["share"] == pytest.approx(r["mean"], abs=1e-9)  # svymean agrees
+        assert [row["ci_low"], row["ci_high"]] == pytest.approx(
+            [r["ci_low"], r["ci_high"]], abs=1e-8
+        )
+        assert _se_from_logit_interval(row, r["df"]) == pytest.approx(r["se"], rel=1e-7)
+        assert r["se"] == pytest.approx(r["mean_se"], rel=1e-9)
+        # the design-effective n is p(1 - p) / se² with R's se
+        assert row["effective_n"] == pytest.approx(
+            r["share"] * (1 - r["share"]) / r["se"] ** 2, rel=1e-6
+        )
+
+
+@pytest.mark.parametrize("design", sorted(DESIGNS))
+def test_cli_summarize_with_a_design_equals_r(runner, tmp_path, design):
+    spec = tmp_path / "spec.toml"
+    spec.write_text(_spec_text(DESIGNS[design]), encoding="utf-8")
+    result = run(
+        runner,
+        "summarize",
+        EXPORT,
+        "--spec",
+        spec,
+        "--by",
+        "sex",
+        "--format",
+        "json",
+        "--unsafe-no-suppression",
+    )
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    _check(out["rows"], _expected(design))
+    note = out["methods"]["notes"][-1]
+    assert note.startswith("Survey design: strata 'region'") and "PSUs minus strata" in note
+
+
+@pytest.mark.parametrize("design", sorted(DESIGNS))
+def test_api_summarize_with_a_design_equals_r_with_its_df(design):
+    spec = parse_spec(tomllib.loads(_spec_text(DESIGNS[design])))
+    export = load_export(EXPORT)
+    _check(summarize(export, spec, by=("sex",)).records(), _expected(design))
+    # The degrees of freedom and standard errors themselves, from the design sums.
+    counts = aggregate(normalise(export, spec, by=("sex",)), ("sex",))
+    res = stats.design_proportion_from_sums(
+        counts.table["n"],
+        counts.design.per_stratum(),
+        counts.design.psus,
+        counts.design.fraction,
+        counts.table["sum_w2"],
+    )
+    expected = _expected(design)
+    levels = counts.cells["sex"]
+    for i, (q, cell) in enumerate(zip(counts.table["question"], counts.table["cell"], strict=True)):
+        r = expected[(q, levels[cell])]
+        assert int(res.df[i]) == r["df"]
+        assert float(res.se[i]) == pytest.approx(r["se"], rel=1e-9)
+        assert float(res.ci.low[i]) == pytest.approx(r["ci_low"], abs=1e-8)
+
+
+def test_design_sums_are_per_psu_and_add_up_to_the_cell_sums():
+    spec = parse_spec(tomllib.loads(_spec_text(DESIGNS["fpc"])))
+    counts = aggregate(normalise(load_export(EXPORT), spec, by=("sex",)), ("sex",))
+    d = counts.design
+    assert d.by_psu and len(d.units) == 12 and d.strata == ("East", "North", "South")
+    assert d.psus.tolist() == [5, 4, 3]
+    assert d.fraction.tolist() == pytest.approx([5 / 40, 4 / 20, 3 / 12])
+    assert d.sums["w"].sum(axis=1) == pytest.approx(counts.table["sum_w"])
+    assert d.sums["wy"].sum(axis=1) == pytest.approx(counts.table["sum_wy"])
+    assert d.sums["n"].sum(axis=1).tolist() == counts.table["n"].tolist()
+
+
+def _with(tmp_path, edit) -> object:
+    lines = EXPORT.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    rows = [dict(zip(header, line.split(","), strict=True)) for line in lines[1:]]
+    for row in rows:
+        edit(row)
+    path = tmp_path / "design.csv"
+    path.write_text(
+        "\n".join([lines[0], *(",".join(r[h] for h in header) for r in rows)]) + "\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _lonely(row: dict) -> None:
+    if row["region"] == "North" and row["school"] == "S1":
+        row["region"] = "West"
+
+
+def _small_fpc(row: dict) -> None:
+    if row["region"] == "North":
+        row["pop_schools"] = "3"
+
+
+def _mixed_fpc(row: dict) -> None:
+    if row["region"] == "South" and row["school"] == "S2":
+        row["pop_schools"] = "13"
+
+
+def _blank_school(row: dict) -> None:
+    if row["id"] == "7":
+        row["school"] = ""
+
+
+@pytest.mark.parametrize(
+    ("edit", "survey", "says"),
+    [
+        (None, {**DESIGNS["fpc"], "strata": "regoin"}, "regoin"),
+        (None, {**DESIGNS["fpc"], "ids": "schol"}, "schol"),
+        (_lonely, DESIGNS["fpc"], 'stratum "West" has only one PSU'),
+        (
+            _small_fpc,
+            DESIGNS["fpc"],
+            "at least the 4 sampled in it (or one sampling fraction, at most 1); it gives 3",
+        ),
+        (_mixed_fpc, DESIGNS["fpc"], "one population of PSUs"),
+        (_blank_school, DESIGNS["fpc"], "design column is blank"),
+    ],
+)
+def test_bad_design_is_a_one_line_error(runner, tmp_path, edit, survey, says):
+    export = EXPORT if edit is None else _with(tmp_path, edit)
+    spec = tmp_path / "spec.toml"
+    spec.write_text(_spec_text(survey), encoding="utf-8")
+    result = run(runner, "summarize", export, "--spec", spec, "--format", "json")
+    assert result.exit_code == 1, result.output
+    assert says in result.stderr and "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and says in errors[0], result.stderr
