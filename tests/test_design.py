@@ -186,3 +186,20 @@ def test_bad_design_is_a_one_line_error(runner, tmp_path, edit, survey, says):
     assert says in result.stderr and "Traceback" not in result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
     assert len(errors) == 1 and says in errors[0], result.stderr
+
+
+def test_waves_with_a_design_are_independent_samples_each_equal_to_r():
+    """Two waves pooled (report/compare --waves): each wave's strata are strata of the pool, so
+    each wave's shares, intervals and df are those of the wave alone (R on the file)."""
+    from rapstats.estimate.pooled import summarize_waves
+
+    spec = parse_spec(tomllib.loads(_spec_text(DESIGNS["fpc"])))
+    export = load_export(EXPORT)
+    pooled = summarize_waves([export, export], ["Spring", "Autumn"], spec, by=("sex",))
+    expected = _expected("fpc")
+    rows = [r for r in pooled.records() if "wave" in r["group"]]
+    assert len(rows) == 12
+    for row in rows:
+        row["group"].pop("wave")
+    _check(rows[:6], expected)
+    _check(rows[6:], expected)
