@@ -5,8 +5,9 @@ NumPy generator): three strata (``region``), each a sample of first-stage cluste
 ids reused across strata, so nested), each cluster 5-11 respondents; ``pop_schools`` is the
 stratum's number of schools in the population (the fpc), ``weight`` the sampling weight
 (N_h / n_h times the inverse of a within-school fraction). Questions: ``q1`` (Yes / No / blank)
-and ``q2`` (Agree / Neutral / Disagree / Don't know, the last excluded from the base), and the
-group ``sex``. tests/data/design/README.md states the counts; tests/data/reference/r/design.R
+``q2`` (Agree / Neutral / Disagree / Don't know, the last excluded from the base), the
+multi-select ``q3`` (columns ``Contact: Email`` and ``Contact: Phone``, "Yes" when ticked) and
+the group ``sex``. tests/data/design/README.md states the counts; tests/data/reference/r/design.R
 computes R's values from the file.
 """
 
@@ -20,7 +21,18 @@ import numpy as np
 OUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "design"
 # stratum -> (schools sampled, schools in the population)
 STRATA = {"North": (4, 20), "South": (3, 12), "East": (5, 40)}
-HEADER = ["id", "region", "school", "pop_schools", "weight", "sex", "q1", "q2"]
+HEADER = [
+    "id",
+    "region",
+    "school",
+    "pop_schools",
+    "weight",
+    "sex",
+    "q1",
+    "q2",
+    "Contact: Email",
+    "Contact: Phone",
+]
 
 
 def rows() -> list[list[str]]:
@@ -53,7 +65,12 @@ def rows() -> list[list[str]]:
                         q2,
                     ]
                 )
-    return [[str(i + 1), *r] for i, r in enumerate(out)]
+    ticks = np.random.default_rng(20261201)  # q3, multi-select (ticked nothing: not answered)
+    contact = [
+        ["Yes" if ticks.random() < 0.3 + 0.04 * (i % 5) else "" for _ in range(2)]
+        for i in range(len(out))
+    ]
+    return [[str(i + 1), *r, *c] for i, (r, c) in enumerate(zip(out, contact, strict=True))]
 
 
 def main() -> None:

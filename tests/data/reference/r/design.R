@@ -10,8 +10,10 @@
 # the same with fpc = ~pop_schools (population schools per stratum) ("fpc"), strata without
 # clusters svydesign(ids = ~1, strata = ~region, weights = ~weight) ("strata_only") and the
 # clustered design with fpc but no weights (R's weights N_h / n_h) ("fpc_noweight"). For each
-# question (q1: base the non-blank answers, positive "Yes"; q2: base all but "Don't know", positive
-# "Agree") the design is subset to the base (subset() keeps every PSU for the variance), then
+# question (q1: base the non-blank answers, positive "Yes"; q2: base all but "Don't know",
+# positive "Agree"; the multi-select q3, each option as "q3: Email" / "q3: Phone": base the
+# respondents who ticked at least one, positive those who ticked the option) the design is
+# subset to the base (subset() keeps every PSU for the variance), then
 #   * overall: svyciprop(~I(pos), design, method = "logit") -> share, its standard error
 #     (sqrt of the "var" attribute), confint limits, degf(design); svymean(~I(pos)) -> mean, SE;
 #   * by sex: svyby(~I(pos), ~sex, design, svyciprop, vartype = c("se", "ci"),
@@ -22,12 +24,16 @@ suppressPackageStartupMessages({
   library(jsonlite)
 })
 
-d <- read.csv("tests/data/design/design.csv", colClasses = "character", na.strings = NULL)
+d <- read.csv("tests/data/design/design.csv", colClasses = "character", na.strings = NULL,
+              check.names = FALSE)
 d$weight <- as.numeric(d$weight)
 d$pop_schools <- as.numeric(d$pop_schools)
+answered <- d[["Contact: Email"]] == "Yes" | d[["Contact: Phone"]] == "Yes"
 questions <- list(
   q1 = list(base = d$q1 != "", pos = d$q1 == "Yes"),
-  q2 = list(base = d$q2 != "Don't know", pos = d$q2 == "Agree")
+  q2 = list(base = d$q2 != "Don't know", pos = d$q2 == "Agree"),
+  "q3: Email" = list(base = answered, pos = d[["Contact: Email"]] == "Yes"),
+  "q3: Phone" = list(base = answered, pos = d[["Contact: Phone"]] == "Yes")
 )
 designs <- list(
   nofpc = svydesign(ids = ~school, strata = ~region, weights = ~weight, nest = TRUE, data = d),
