@@ -220,3 +220,12 @@ def test_waves_with_a_design_are_independent_samples_each_equal_to_r():
 
 def _sex(row: dict) -> dict:
     return {"group": {"sex": row["group"]["sex"]}} if "sex" in row["group"] else {}
+
+
+def test_group_comparison_with_a_design_is_refused_not_estimated_weights_only(runner, tmp_path):
+    spec = tmp_path / "spec.toml"
+    spec.write_text(_spec_text(DESIGNS["fpc"]), encoding="utf-8")
+    result = run(runner, "compare", EXPORT, "--spec", spec, "--between", "sex")
+    assert result.exit_code == 1, result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and "weights-only designs" in errors[0], result.stderr
