@@ -428,6 +428,23 @@ def design_proportion_from_sums(
     var = sum_h (1 - f_h) n_h / (n_h - 1) (sum_j z_j² - (sum_j z_j)² / n_h), with n_h the
     stratum's PSUs in the whole sample (R ``svyrecvar``). df = PSUs holding domain members
     minus strata holding them (R ``degf``).
+
+    References
+    ----------
+    .. [1] Lumley T (2004). Analysis of complex survey samples. J Stat Softw 9(8):1-19.
+       doi:10.18637/jss.v009.i08
+
+    Examples
+    --------
+    Strata A (PSU 1: y = 1, 0 with w = 1, 1; PSU 2: y = 1, w = 2) and B (PSU 3: y = 0, w = 1;
+    PSU 4: y = 1, 0 with w = 1, 3), the whole sample as one domain (the same numbers as
+    :func:`weighted_proportion` on those rows with ``strata`` and ``ids``):
+
+    >>> sums = {"n": [[2, 2]], "w": [[4, 5]], "wy": [[3, 1]],
+    ...         "ww": [[8, 17]], "wwy": [[6, 4]], "wywy": [[5, 1]]}
+    >>> r = design_proportion_from_sums([6], sums, [2, 2], [0.0, 0.0], [17.0])
+    >>> round(float(r.estimate[0]), 4), round(float(r.se[0]), 4), int(r.df[0])
+    (0.4444, 0.1171, 2)
     """
     check_choice("method", method, WEIGHTED_METHODS)
     conf = check_confidence(confidence)
