@@ -229,3 +229,42 @@ def test_group_comparison_with_a_design_is_refused_not_estimated_weights_only(ru
     assert result.exit_code == 1, result.output
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
     assert len(errors) == 1 and "weights-only designs" in errors[0], result.stderr
+
+
+@pytest.mark.parametrize("design", ["fpc", "strata_only"])
+def test_design_sums_of_two_parts_add_up_to_the_whole_samples(tmp_path, design):
+    """The sums are additive: an export read in two parts (school S5 of East split between
+    them; the second part holds only that PSU, alone in its stratum there), merged, gives R's
+    values."""
+    spec = parse_spec(tomllib.loads(_spec_text(DESIGNS[design])))
+    lines = EXPORT.read_text(encoding="utf-8").splitlines()
+    parts = []
+    for name, rows in (("a", lines[1:95]), ("b", lines[95:])):
+        path = tmp_path / f"{name}.csv"
+        path.write_text("\n".join([lines[0], *rows]) + "\n", encoding="utf-8")
+        parts.append(aggregate(normalise(load_export(path), spec, by=("sex",)), ("sex",)))
+    a, b = parts
+    assert b.design.strata == ("East",) and b.design.psus.tolist() == [1 if design == "fpc" else 7]
+    for key in ("question", "option", "cell"):
+        assert a.table[key].tolist() == b.table[key].tolist()
+    merged = a.design.merged(b.design)
+    whole = aggregate(normalise(load_export(EXPORT), spec, by=("sex",)), ("sex",)).design
+    assert merged.strata == whole.strata and merged.units == whole.units
+    assert merged.psus.tolist() == whole.psus.tolist()
+    assert merged.fraction == pytest.approx(whole.fraction)
+    for key, value in whole.sums.items():
+        assert merged.sums[key] == pytest.approx(value, rel=1e-12)
+    res = stats.design_proportion_from_sums(
+        a.table["n"] + b.table["n"],
+        merged.per_stratum(),
+        merged.psus,
+        merged.fraction,
+        a.table["sum_w2"] + b.table["sum_w2"],
+    )
+    expected = _expected(design)
+    for i, cell in enumerate(a.table["cell"]):
+        row = {"question": a.table["question"][i], "option": a.table["option"][i]}
+        r = expected[_key(row | {"group": {"sex": a.cells["sex"][cell]}})]
+        assert float(res.estimate[i]) == pytest.approx(r["share"], abs=1e-9)
+        assert float(res.se[i]) == pytest.approx(r["se"], rel=1e-9)
+        assert int(res.df[i]) == r["df"]

@@ -184,6 +184,8 @@ def summary_of(
     """Aggregate and estimate coded responses: the unprotected summary."""
     spec = responses.spec
     counts = aggregate(responses, names)
+    if counts.design is not None:
+        counts.design.check(spec.design, source.get("path"))
     methods = methods_note(spec, weighted=counts.weighted)
     methods["notes"] += notes
     return Summary(

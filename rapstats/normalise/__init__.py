@@ -158,7 +158,7 @@ def _design(export: Export, spec: Spec, frame: ColumnFinder) -> DesignCodes | No
     if not any(named.values()):
         return None
     found = {key: frame.get(column, key, spec) for key, column in named.items() if column}
-    return parse_design(export, spec, found)
+    return parse_design(export, found)
 
 
 def other_text_key(q: Question) -> str:

@@ -10,7 +10,6 @@ import numpy as np
 from rapstats.errors import InputError
 from rapstats.io import Coded, Export
 from rapstats.normalise._weights import _number
-from rapstats.spec import Spec
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,8 +23,9 @@ class DesignCodes:
         ids are nested in strata (the same id in two strata is two PSUs).
     psu_stratum : numpy.ndarray
         Per PSU, the code of its stratum.
-    fraction : numpy.ndarray
-        Per stratum, the first-stage sampling fraction n_h / N_h (0 without ``fpc``).
+    fpc : numpy.ndarray
+        Per stratum, the ``fpc`` value: its population of PSUs N_h, or its sampling fraction
+        when every value is at most 1 (0 without ``fpc``).
     strata : tuple of str
         Stratum labels, by code (``("",)`` without ``[survey] strata``).
     psus : tuple of (str, str)
@@ -38,16 +38,17 @@ class DesignCodes:
 
     psu: np.ndarray
     psu_stratum: np.ndarray
-    fraction: np.ndarray
+    fpc: np.ndarray
     strata: tuple[str, ...]
     psus: tuple[tuple[str, str], ...]
     weights: np.ndarray
 
 
-def parse_design(export: Export, spec: Spec, found: dict[str, tuple[str, Coded]]) -> DesignCodes:
+def parse_design(export: Export, found: dict[str, tuple[str, Coded]]) -> DesignCodes:
     """Code the design columns ``found`` (key ``strata``, ``ids``, ``fpc`` -> (column, values));
-    a blank stratum or id, a stratum with one PSU, or an fpc that is not one positive number per
-    stratum at least its sampled PSUs is an InputError naming the column and the fix."""
+    a blank stratum or id, or an fpc that is not one positive number per stratum at least its
+    sampled PSUs is an InputError naming the row, the column and the fix. (A stratum with one
+    PSU is found once the sums of every part are in: ``DesignSums.check``.)"""
     n = export.rows_read
     if "strata" in found:
         labels, s_code = _labels(export, *found["strata"])
@@ -65,24 +66,12 @@ def parse_design(export: Export, spec: Spec, found: dict[str, tuple[str, Coded]]
     if "ids" in found:
         psus = tuple((labels[s], ids[i]) for s, i in zip(psu_stratum, keys % width, strict=True))
     n_h = np.bincount(psu_stratum, minlength=len(labels))
-    lonely = np.flatnonzero(n_h < 2)
-    if len(lonely):
-        column = found["strata"][0] if "strata" in found else spec.design.ids
-        raise InputError(
-            f'stratum "{labels[lonely[0]]}" has only one PSU, so its variance cannot be '
-            f"estimated ({len(lonely)} of {len(labels)} strata have one)",
-            path=export.path,
-            column=column,
-            hint="merge it with a similar stratum in the strata column (R survey fails too, "
-            'with its default options(survey.lonely.psu = "fail"))',
-        )
-    fraction = np.zeros(len(labels))
+    fpc = np.zeros(len(labels))
     weights = np.ones(n)
     if "fpc" in found:
-        population = _population(export, *found["fpc"], s_code, n_h)
-        fraction = n_h / population
+        fpc, population = _population(export, *found["fpc"], s_code, n_h)
         weights = (population / n_h)[s_code]
-    return DesignCodes(psu.astype(np.int64), psu_stratum, fraction, labels, psus, weights)
+    return DesignCodes(psu.astype(np.int64), psu_stratum, fpc, labels, psus, weights)
 
 
 def _labels(export: Export, column: str, coded: Coded) -> tuple[tuple[str, ...], np.ndarray]:
@@ -106,9 +95,9 @@ def _labels(export: Export, column: str, coded: Coded) -> tuple[tuple[str, ...],
 
 def _population(
     export: Export, column: str, coded: Coded, s_code: np.ndarray, n_h: np.ndarray
-) -> np.ndarray:
-    """Population PSUs per stratum from the fpc column: sizes, or sampling fractions when all
-    are at most 1 (as R ``svydesign``)."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """The fpc value of each stratum and its population of PSUs: sizes, or sampling fractions
+    when all are at most 1 (as R ``svydesign``)."""
     values = np.array([_number(c) for c in coded.categories] + [np.nan])[coded.codes]
     first = values[np.unique(s_code, return_index=True)[1]]
     population = n_h / first if np.all(values <= 1) else first
@@ -125,4 +114,4 @@ def _population(
             column=column,
             hint="check the fpc column against the strata and cluster columns",
         )
-    return population
+    return first, population

@@ -81,7 +81,7 @@ def _stacked_design(designs: list[DesignCodes | None], names: Sequence[str]) -> 
     return DesignCodes(
         psu=np.concatenate(psu),
         psu_stratum=np.concatenate(psu_stratum),
-        fraction=np.concatenate([d.fraction for d in designs]),
+        fpc=np.concatenate([d.fpc for d in designs]),
         strata=tuple(strata),
         psus=tuple(psus),
         weights=np.concatenate([d.weights for d in designs]),
