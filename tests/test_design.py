@@ -268,3 +268,13 @@ def test_design_sums_of_two_parts_add_up_to_the_whole_samples(tmp_path, design):
         assert float(res.estimate[i]) == pytest.approx(r["share"], abs=1e-9)
         assert float(res.se[i]) == pytest.approx(r["se"], rel=1e-9)
         assert int(res.df[i]) == r["df"]
+
+
+def test_exact_binomial_test_with_a_design_but_no_weight_column_is_refused(runner, tmp_path):
+    spec = tmp_path / "spec.toml"
+    extra = '\n[defaults]\ntest = "exact_binomial"\n'
+    spec.write_text(_spec_text(DESIGNS["fpc_noweight"], extra), encoding="utf-8")
+    result = run(runner, "summarize", EXPORT, "--spec", spec)
+    assert result.exit_code == 1, result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and "exact binomial test" in errors[0], result.stderr
