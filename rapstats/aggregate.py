@@ -4,7 +4,10 @@ For each question (and each option of a multi-select question) and each cell of 
 layout, :func:`aggregate` counts the base ``n`` (respondents in the base), the positives ``x``
 and, for weighted data, ``sum_w``, ``sum_wy``, ``sum_w2`` and ``sum_w2y`` (sums of w, w*y, w**2
 and w**2*y over the base, y = 1 for a positive answer). It also keeps the full answer
-distribution for frequency tables and charts.
+distribution for frequency tables and charts. With a full survey design (``[survey] strata``,
+``ids``, ``fpc``) it also keeps :class:`DesignSums`: per row of the table, the sums of w and w*y
+over the base in each PSU (or, without ``ids``, the sums of w, w*y, w**2 and w**2*y in each
+stratum): additive, so that parts of an export can be aggregated apart and added up.
 
 Cells
 -----
@@ -22,9 +25,10 @@ from itertools import product
 
 import numpy as np
 
+from rapstats.errors import InputError
 from rapstats.labels import BLANK_LABEL
-from rapstats.normalise import Responses
-from rapstats.spec import Question, fold_label
+from rapstats.normalise import DesignCodes, Responses
+from rapstats.spec import Design, Question, fold_label
 from rapstats.table import Table
 
 
@@ -66,6 +70,7 @@ class Counts:
     n_total: int
     respondents: np.ndarray
     asked: dict[str, np.ndarray] = field(default_factory=dict)
+    design: DesignSums | None = None
 
     def asked_in(self, qid: str) -> np.ndarray:
         """Respondents in each cell who were asked question ``qid`` (0: not asked there)."""
@@ -86,6 +91,8 @@ def aggregate(responses: Responses, by: tuple[str, ...] = ()) -> Counts:
     names = tuple(spec.group(b).name for b in by)
     layout = _Layout(responses, names)
     w = responses.weights
+    units = _Units(responses.design, w) if responses.design is not None else None
+    design_parts: list[dict[str, np.ndarray]] = []
     answers: dict[str, np.ndarray] = {}
     parts: list[tuple[str, str | None, dict[str, np.ndarray]]] = []
     asked: dict[str, np.ndarray] = {}
@@ -96,11 +103,22 @@ def aggregate(responses: Responses, by: tuple[str, ...] = ()) -> Counts:
         if q.type == "single":
             answers[q.id], data = _single(layout, q, responses.answers[q.id], w, among)
             parts.append((q.id, None, data))
+            if units is not None:
+                include, positive = base_masks(q)
+                codes = responses.answers[q.id].astype(np.int64) + 1
+                in_base = include[codes] if among is None else include[codes] & among
+                design_parts.append(units.sums(layout, in_base, in_base & positive[codes]))
         else:
             answers[q.id], per_option = _multi(
                 layout, q, responses.ticked[q.id], responses.answered[q.id], w, among
             )
             parts += [(q.id, option, data) for option, data in per_option]
+            if units is not None:
+                answered = responses.answered[q.id]
+                design_parts += [
+                    units.sums(layout, answered, answered & responses.ticked[q.id][:, j])
+                    for j in range(len(q.options))
+                ]
     columns = ["question", "option", "cell", "n", "x"]
     if w is not None:
         columns += ["sum_w", "sum_wy", "sum_w2", "sum_w2y"]
@@ -113,7 +131,174 @@ def aggregate(responses: Responses, by: tuple[str, ...] = ()) -> Counts:
         n_total=responses.n,
         respondents=layout.count().astype(np.int64),
         asked=asked,
+        design=None if units is None else units.result(design_parts),
     )
+
+
+class _Units:
+    """The sampling units of a design and the sums of a row's base over them (see
+    :class:`DesignSums`)."""
+
+    def __init__(self, design: DesignCodes, w: np.ndarray) -> None:
+        self.design = design
+        self.by_psu = bool(design.psus)
+        self.unit = design.psu if self.by_psu else design.psu_stratum[design.psu]
+        self.size = len(design.psus) if self.by_psu else len(design.strata)
+        self.w = w
+
+    def sums(
+        self, layout: _Layout, in_base: np.ndarray, positive: np.ndarray
+    ) -> dict[str, np.ndarray]:
+        """Per cell and unit, the sums over the respondents ``in_base`` (and ``positive``)."""
+        idx = layout.cross * self.size + self.unit
+        shape = (layout.n_cross, self.size)
+        w = self.w
+
+        def total(values: np.ndarray) -> np.ndarray:
+            flat = np.bincount(idx, weights=values, minlength=layout.n_cross * self.size)
+            return layout.per_cell(flat.reshape(shape))
+
+        wb, wy = np.where(in_base, w, 0.0), np.where(positive, w, 0.0)
+        out = {"n": total(in_base.astype(float)), "w": total(wb), "wy": total(wy)}
+        if not self.by_psu:
+            out |= {"w2": total(wb * w), "w2y": total(wy * w)}
+        return out
+
+    def result(self, parts: list[dict[str, np.ndarray]]) -> DesignSums:
+        """The design sums of every row of the table, in its order."""
+        d = self.design
+        keys = ["n", "w", "wy"] + ([] if self.by_psu else ["w2", "w2y"])
+        sums = {
+            k: np.concatenate([p[k] for p in parts]) if parts else np.zeros((0, self.size))
+            for k in keys
+        }
+        return DesignSums(
+            unit_stratum=d.psu_stratum if self.by_psu else np.arange(len(d.strata)),
+            psus=np.bincount(d.psu_stratum, minlength=len(d.strata)),
+            fpc=d.fpc,
+            strata=d.strata,
+            units=d.psus if self.by_psu else (),
+            sums=sums,
+            by_psu=self.by_psu,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DesignSums:
+    """Design sums per row of :attr:`Counts.table` and sampling unit (see module notes).
+
+    Attributes
+    ----------
+    unit_stratum : numpy.ndarray
+        The stratum code of each unit: PSUs when the design has ``ids``, else the strata
+        themselves (each response is then its own PSU).
+    psus : numpy.ndarray
+        PSUs per stratum in the whole sample (respondents, without ``ids``).
+    fpc : numpy.ndarray
+        The ``fpc`` value of each stratum (population of PSUs, or sampling fraction when all
+        are at most 1; 0 without ``fpc``); :attr:`fraction` is the sampling fraction.
+    strata : tuple of str
+        Stratum labels by code; ``units`` the (stratum, id) labels of each PSU unit (empty
+        without ``ids``): the keys on which the sums of two parts add up.
+    sums : dict
+        ``n`` (respondents in the base), ``w``, ``wy`` and, without ``ids``, ``w2``, ``w2y``:
+        arrays (table rows x units).
+    by_psu : bool
+        Whether the units are PSUs (the design has ``ids``) or strata.
+    """
+
+    unit_stratum: np.ndarray
+    psus: np.ndarray
+    fpc: np.ndarray
+    strata: tuple[str, ...]
+    units: tuple[tuple[str, str], ...]
+    sums: dict[str, np.ndarray]
+    by_psu: bool
+
+    @property
+    def fraction(self) -> np.ndarray:
+        """First-stage sampling fraction per stratum, n_h / N_h (0 without ``fpc``)."""
+        if np.all(self.fpc <= 1):
+            return self.fpc.astype(float)
+        return self.psus / self.fpc
+
+    def check(self, design: Design, path: object = None) -> None:
+        """Raise an InputError if a stratum has one PSU (its variance cannot be estimated: R
+        survey's default ``lonely.psu = "fail"``) or fewer population PSUs than sampled ones:
+        checked on the sums of the whole sample, every part added."""
+        lonely = np.flatnonzero(self.psus < 2)
+        if len(lonely):
+            raise InputError(
+                f'stratum "{self.strata[lonely[0]]}" has only one PSU, so its variance cannot '
+                f"be estimated ({len(lonely)} of {len(self.strata)} strata have one)",
+                path=path,
+                column=design.strata or design.ids,
+                hint="merge it with a similar stratum in the strata column (R survey fails "
+                'too, with its default options(survey.lonely.psu = "fail"))',
+            )
+        small = np.flatnonzero(self.fraction > 1)
+        if len(small):
+            h = small[0]
+            raise InputError(
+                f'the fpc of stratum "{self.strata[h]}" is {self.fpc[h]:g} PSUs, fewer than '
+                f"the {self.psus[h]} sampled in it",
+                path=path,
+                column=design.fpc,
+                hint="check the fpc column against the strata and cluster columns",
+            )
+
+    def merged(self, other: DesignSums) -> DesignSums:
+        """The design sums of two parts of one sample (rows of the same table, in the same
+        order), added unit by unit on the stratum and PSU labels."""
+        strata = tuple(sorted(set(self.strata) | set(other.strata)))
+        if not self.by_psu:  # the units are the strata; psus counts respondents
+            place = [[strata.index(s) for s in part.strata] for part in (self, other)]
+            units: tuple[tuple[str, str], ...] = ()
+            unit_stratum = np.arange(len(strata))
+        else:
+            units = tuple(sorted(set(self.units) | set(other.units)))
+            place = [[units.index(u) for u in part.units] for part in (self, other)]
+            unit_stratum = np.array([strata.index(s) for s, _ in units], dtype=np.int64)
+        sums = {}
+        for key, mine in self.sums.items():
+            total = np.zeros((mine.shape[0], len(unit_stratum)))
+            total[:, place[0]] += mine
+            total[:, place[1]] += other.sums[key]
+            sums[key] = total
+        fpc = np.zeros(len(strata))
+        psus = np.zeros(len(strata), dtype=np.int64)
+        for part in (self, other):
+            at = [strata.index(s) for s in part.strata]
+            if np.any((fpc[at] != 0) & (fpc[at] != part.fpc)):
+                raise InputError(
+                    "the fpc of a stratum differs between parts of the sample",
+                    hint="give each stratum one fpc value in every file",
+                )
+            fpc[at] = part.fpc
+            if not self.by_psu:
+                psus[at] += part.psus
+        if self.by_psu:
+            psus = np.bincount(unit_stratum, minlength=len(strata))
+        return DesignSums(unit_stratum, psus, fpc, strata, units, sums, self.by_psu)
+
+    def per_stratum(self) -> dict[str, np.ndarray]:
+        """Per row and stratum: ``n`` (PSUs with members of the row's base), ``w``, ``wy`` and
+        the sums over PSUs of the squares and product of their totals, ``ww``, ``wwy``,
+        ``wywy`` (what the linearised variance of a ratio needs)."""
+        to_stratum = np.zeros((len(self.unit_stratum), len(self.psus)))
+        to_stratum[np.arange(len(self.unit_stratum)), self.unit_stratum] = 1.0
+        w, wy = self.sums["w"], self.sums["wy"]
+        if self.by_psu:
+            return {
+                "n": (w > 0) @ to_stratum,
+                "w": w @ to_stratum,
+                "wy": wy @ to_stratum,
+                "ww": (w * w) @ to_stratum,
+                "wwy": (w * wy) @ to_stratum,
+                "wywy": (wy * wy) @ to_stratum,
+            }
+        w2, w2y = self.sums["w2"], self.sums["w2y"]  # y² = y
+        return {"n": self.sums["n"], "w": w, "wy": wy, "ww": w2, "wwy": w2y, "wywy": w2y}
 
 
 class _Layout:
@@ -276,4 +461,4 @@ def _table(parts: list[tuple[str, str | None, dict[str, np.ndarray]]], columns: 
     return Table(out)
 
 
-__all__ = ["BLANK_LABEL", "Counts", "aggregate"]
+__all__ = ["BLANK_LABEL", "Counts", "DesignSums", "aggregate"]

@@ -73,17 +73,3 @@ def test_weighted_share_and_interval_match_r(runner, tmp_path, case_id):
     # Effective n is the design-based one: p(1-p)/SE^2 with R's SE.
     p, se = expected["estimate"], expected["se"]
     assert row["effective_n"] == pytest.approx(p * (1 - p) / se**2, rel=1e-6)
-
-
-def test_stratified_design_in_spec_is_refused_not_silently_ignored(runner, tmp_path):
-    export = tmp_path / "x.csv"
-    export.write_text("q,w,s\nYes,1,a\nNo,2,b\n", encoding="utf-8")
-    spec = tmp_path / "spec.toml"
-    spec.write_text(
-        '[survey]\nweight = "w"\nstrata = "s"\n[questions.q]\ncolumn = "q"\n'
-        'options = ["Yes", "No"]\npositive = ["Yes"]\n',
-        encoding="utf-8",
-    )
-    result = run(runner, "summarize", export, "--spec", spec)
-    assert result.exit_code == 1
-    assert "strata" in result.stderr and "Traceback" not in result.stderr

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from rapstats.aggregate import Counts, aggregate
-from rapstats.errors import RapstatsError
+from rapstats.errors import RapstatsError, SpecError
 from rapstats.estimate.columns import group_column
 from rapstats.estimate.independent import tested, two_sample_columns
 from rapstats.normalise import normalise
@@ -140,6 +140,13 @@ class _Cells:
     compared group within each, with the sums of every question x option per cell."""
 
     def __init__(self, counts: Counts, names: tuple[str, ...]) -> None:
+        if counts.design is not None:  # the difference of two domains needs its PSU sums
+            raise SpecError(
+                "group comparisons are estimated for weights-only designs; this spec has "
+                "[survey] strata, ids or fpc",
+                hint="compare the groups without the design keys (weights only), or use "
+                "summarize, which estimates the full design",
+            )
         self.weighted = counts.weighted
         self.n_total = counts.n_total
         group = names[-1]

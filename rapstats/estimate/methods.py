@@ -61,10 +61,7 @@ def methods_note(spec: Spec, *, weighted: bool) -> dict[str, Any]:
         fam = MULTIPLICITY.descriptions[m.family]
         notes.append(f"p-values are adjusted for multiple comparisons ({adj}) within {fam}.")
     if weighted:
-        notes.append(
-            f"Weighted by the column '{spec.design.weight}': shares are design-based (Hajek) "
-            "estimates with Taylor-linearised variance; bases and counts are unweighted."
-        )
+        notes.append(_design_sentence(spec))
     return {
         "rapstats_version": __version__,
         "interval": m.weighted_method if weighted else m.method,
@@ -78,3 +75,28 @@ def methods_note(spec: Spec, *, weighted: bool) -> dict[str, Any]:
         "weight": spec.design.weight,
         "notes": notes,
     }
+
+
+def _design_sentence(spec: Spec) -> str:
+    """The methods-note sentence of a weighted or full survey design."""
+    d = spec.design
+    if not (d.strata or d.ids or d.fpc):
+        return (
+            f"Weighted by the column '{d.weight}': shares are design-based (Hajek) "
+            "estimates with Taylor-linearised variance; bases and counts are unweighted."
+        )
+    parts = [
+        f"{what} '{column}'"
+        for what, column in (
+            ("strata", d.strata),
+            ("clusters (PSUs)", d.ids),
+            ("finite population correction", d.fpc),
+            ("weights", d.weight),
+        )
+        if column
+    ]
+    return (
+        f"Survey design: {', '.join(parts)}. Shares are design-based (Hajek) estimates with "
+        "Taylor-linearised variance and degrees of freedom PSUs minus strata (as R survey); "
+        "bases and counts are unweighted."
+    )

@@ -180,14 +180,7 @@ def applied_spec(spec: Spec, by: tuple[str, ...], **overrides: Any) -> tuple[Spe
     names = tuple(spec.group(b).name for b in by)
     if len(set(names)) != len(names):
         raise SpecError("a grouping variable is named twice", hint="give each --by once")
-    if spec.design.strata or spec.design.ids or spec.design.fpc:
-        raise SpecError(
-            "summarize estimates weights-only designs; [survey] strata, ids and fpc are not "
-            "used by it yet",
-            hint="remove them from the spec, or estimate the design with "
-            "rapstats.stats.weighted_proportion",
-        )
-    if spec.design.weight and spec.methods.test == "exact_binomial":
+    if _has_design(spec) and spec.methods.test == "exact_binomial":
         raise SpecError(
             "the exact binomial test needs whole counts, and weighted shares are tested on "
             "the design-effective sample size",
@@ -195,6 +188,12 @@ def applied_spec(spec: Spec, by: tuple[str, ...], **overrides: Any) -> tuple[Spe
             "the score test with the design effect",
         )
     return spec, names
+
+
+def _has_design(spec: Spec) -> bool:
+    """Whether shares are design-based: a weight column or a full design."""
+    d = spec.design
+    return bool(d.weight or d.strata or d.ids or d.fpc)
 
 
 def summary_of(
@@ -208,6 +207,8 @@ def summary_of(
     """Aggregate and estimate coded responses: the unprotected summary."""
     spec = responses.spec
     counts = aggregate(responses, names)
+    if counts.design is not None:
+        counts.design.check(spec.design, source.get("path"))
     methods = methods_note(spec, weighted=counts.weighted)
     methods["notes"] += notes
     return Summary(
@@ -237,16 +238,7 @@ def estimate(counts: Counts, spec: Spec) -> Table:
     high = np.full(len(t), np.nan)
     eff_n = np.where(ok, n, np.nan)
     if counts.weighted:
-        res = stats.weighted_proportion_from_sums(
-            n[ok],
-            t["sum_w"][ok],
-            t["sum_wy"][ok],
-            t["sum_w2"][ok],
-            t["sum_w2y"][ok],
-            n_total=counts.n_total,
-            method=m.weighted_method,
-            confidence=m.confidence,
-        )
+        res = _design_based(counts, ok, m.weighted_method, m.confidence)
         share[ok] = res.estimate
         low[ok], high[ok] = res.ci.low, res.ci.high
         # Design-effective n = p(1-p)/var (Kish's n_eff where the variance is 0).
@@ -337,6 +329,36 @@ def estimate(counts: Counts, spec: Spec) -> Table:
     for qid, idx in per_question.items():
         asked[idx] = counts.asked_in(qid)[cell[idx]]
     return Table(ordered | status_columns(asked))
+
+
+def _design_based(counts: Counts, ok: np.ndarray, method: str, confidence: float) -> Any:
+    """The design-based shares of the rows ``ok`` (those with a base): weights only, or
+    the full design of the spec's ``[survey]``."""
+    from rapstats import stats
+
+    t = counts.table
+    d = counts.design
+    if d is None:
+        return stats.weighted_proportion_from_sums(
+            t["n"][ok],
+            t["sum_w"][ok],
+            t["sum_wy"][ok],
+            t["sum_w2"][ok],
+            t["sum_w2y"][ok],
+            n_total=counts.n_total,
+            method=method,
+            confidence=confidence,
+        )
+    strata = {k: v[ok] for k, v in d.per_stratum().items()}
+    return stats.design_proportion_from_sums(
+        t["n"][ok],
+        strata,
+        d.psus,
+        d.fraction,
+        t["sum_w2"][ok],
+        method=method,
+        confidence=confidence,
+    )
 
 
 def _baseline_p(q: Question) -> float:

@@ -44,6 +44,7 @@ from rapstats.labels import BLANK_LABEL
 from rapstats.normalise._answers import BLANK, ROWS_SHOWN, UnknownLabel, Unknowns, code_single
 from rapstats.normalise._choices import Choices, MultiCoded
 from rapstats.normalise._columns import ColumnFinder
+from rapstats.normalise._design import DesignCodes, parse_design
 from rapstats.normalise._groups import code_group
 from rapstats.normalise._include import (
     Included,
@@ -72,6 +73,7 @@ class Responses:
     asked: dict[str, np.ndarray] = field(default_factory=dict)
     columns: dict[str, str | None] = field(default_factory=dict)
     included: Included | None = None
+    design: DesignCodes | None = None  # [survey] strata / ids / fpc, when the spec has them
 
 
 def normalise(
@@ -130,6 +132,9 @@ def normalise(
     weights = None
     if spec.design.weight:
         weights = parse_weights(export, frame.get(spec.design.weight, "weight", spec))
+    design = _design(export, spec, frame)
+    if design is not None and weights is None:
+        weights = design.weights
     return Responses(
         spec=spec,
         n=export.rows_read,
@@ -142,7 +147,18 @@ def normalise(
         asked=coded.asked,
         columns=coded.columns,
         included=included,
+        design=design,
     )
+
+
+def _design(export: Export, spec: Spec, frame: ColumnFinder) -> DesignCodes | None:
+    """The coded strata, clusters and fpc of the spec's ``[survey]`` (None: weights only)."""
+    d = spec.design
+    named = {"strata": d.strata, "ids": d.ids, "fpc": d.fpc}
+    if not any(named.values()):
+        return None
+    found = {key: frame.get(column, key, spec) for key, column in named.items() if column}
+    return parse_design(export, found)
 
 
 def other_text_key(q: Question) -> str:
@@ -224,6 +240,7 @@ __all__ = [
     "BLANK",
     "BLANK_LABEL",
     "ColumnFinder",
+    "DesignCodes",
     "ROWS_SHOWN",
     "WAVE",
     "Included",

@@ -9,6 +9,7 @@ import numpy as np
 
 from rapstats.io import Coded, Export
 from rapstats.normalise._columns import ColumnFinder
+from rapstats.normalise._design import DesignCodes
 from rapstats.normalise._groups import group_sort_key
 from rapstats.spec import Group, Question, Spec
 
@@ -62,6 +63,28 @@ def pool_waves(waves: Sequence[Responses], names: Sequence[str]) -> Responses:
             q: np.concatenate([w.asked.get(q, np.ones(w.n, dtype=bool)) for w in waves])
             for q in asked_ids
         },
+        design=_stacked_design([w.design for w in waves], names),
+    )
+
+
+def _stacked_design(designs: list[DesignCodes | None], names: Sequence[str]) -> DesignCodes | None:
+    """The waves' designs as one: each wave an independent sample, so each of its strata is a
+    stratum of the pool (labelled ``wave: stratum``) and its PSUs are its own."""
+    if designs[0] is None:
+        return None
+    psu, psu_stratum, strata, psus = [], [], [], []
+    for name, d in zip(names, designs, strict=True):
+        psu.append(d.psu + sum(len(p) for p in psu_stratum))
+        psu_stratum.append(d.psu_stratum + len(strata))
+        strata += [f"{name}: {s}" for s in d.strata]
+        psus += [(f"{name}: {s}", i) for s, i in d.psus]
+    return DesignCodes(
+        psu=np.concatenate(psu),
+        psu_stratum=np.concatenate(psu_stratum),
+        fpc=np.concatenate([d.fpc for d in designs]),
+        strata=tuple(strata),
+        psus=tuple(psus),
+        weights=np.concatenate([d.weights for d in designs]),
     )
 
 

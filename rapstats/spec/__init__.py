@@ -17,6 +17,9 @@ Example
     title = "Race Action Plan: community feedback"
     timestamp = "Submitted"          # optional: derives quarter/month/year groups
     weight = "weight"                # optional: a weight column
+    strata = "region"                # optional full design: strata, clusters (PSUs) and
+    ids = "school"                   #   the population of PSUs per stratum (or sampling
+    fpc = "pop_schools"              #   fraction): estimated as R survey does
 
     [scales.confidence]
     options = ["Very confident", "Fairly confident", "Not very confident",

@@ -20,7 +20,9 @@ Many tests
     :func:`p_adjust` (``ADJUST_METHODS``).
 Weighted data
     :func:`weighted_proportion` (design-based, as R ``survey``) and
-    :func:`weighted_proportion_from_sums` (the same from per-cell sums), ``WEIGHTED_METHODS``.
+    :func:`weighted_proportion_from_sums` (the same from per-cell sums),
+    :func:`design_proportion_from_sums` (stratified, clustered designs from per-stratum sums),
+    ``WEIGHTED_METHODS``.
 Planning
     :func:`sample_size`, :func:`two_proportion_power`.
 
@@ -72,6 +74,7 @@ from rapstats.stats.survey import (
     WEIGHTED_METHODS,
     WeightedMethod,
     WeightedProportion,
+    design_proportion_from_sums,
     weighted_proportion,
     weighted_proportion_from_sums,
 )
@@ -120,4 +123,5 @@ __all__ = [
     "two_proportion_power",
     "weighted_proportion",
     "weighted_proportion_from_sums",
+    "design_proportion_from_sums",
 ]
