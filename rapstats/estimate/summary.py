@@ -183,8 +183,22 @@ def summary_of(
     with_frequencies: bool,
 ) -> Summary:
     """Aggregate and estimate coded responses: the unprotected summary."""
-    spec = responses.spec
     counts = aggregate(responses, names)
+    return summary_from_counts(
+        counts, responses.spec, source, notes, with_frequencies=with_frequencies
+    )
+
+
+def summary_from_counts(
+    counts: Counts,
+    spec: Spec,
+    source: dict[str, Any],
+    notes: list[str],
+    *,
+    with_frequencies: bool,
+) -> Summary:
+    """Estimate counts (of one export, or merged from its batches): the unprotected summary."""
+    names = counts.by
     methods = methods_note(spec, weighted=counts.weighted)
     methods["notes"] += notes
     return Summary(

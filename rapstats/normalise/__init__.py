@@ -44,7 +44,7 @@ from rapstats.labels import BLANK_LABEL
 from rapstats.normalise._answers import BLANK, ROWS_SHOWN, UnknownLabel, Unknowns, code_single
 from rapstats.normalise._choices import Choices, MultiCoded
 from rapstats.normalise._columns import ColumnFinder
-from rapstats.normalise._groups import code_group
+from rapstats.normalise._groups import code_group, group_sort_key
 from rapstats.normalise._include import (
     Included,
     completed_only,
@@ -232,6 +232,7 @@ __all__ = [
     "check_asked",
     "completed_only",
     "completion_columns",
+    "group_sort_key",
     "included_of",
     "normalise",
     "other_text_key",

@@ -202,6 +202,7 @@ def summarize_files(
     estimation: Estimation = Estimation(),
     publish: tuple[str, ...] = ("rows",),
     unsafe_no_suppression: bool = False,
+    batch_rows: int | None = None,
 ) -> tuple[Summary, tuple[str, ...]]:
     """Open, summarise and protect one export, or several as waves of one survey.
 
@@ -212,6 +213,11 @@ def summarize_files(
     inferred from the last), then they are pooled and estimated at once with ``wave`` as the
     first grouping variable (:func:`rapstats.estimate.pooled.summarize_waves`); a question
     an export lacks is not asked in that wave (``[z]``).
+
+    One large CSV/TSV export with a spec is read in batches of ``batch_rows`` records
+    (default None: files of :data:`rapstats.pipeline.stream.STREAM_BYTES` or more, in
+    batches of :data:`rapstats.io.stream.BATCH_ROWS`), its counts added batch by batch
+    (:mod:`rapstats.pipeline.stream`): the same summary in memory bounded by the batch.
 
     Returns
     -------
@@ -226,6 +232,11 @@ def summarize_files(
 
     spec = spec if isinstance(spec, Spec) or spec is None else load_spec(spec)
     if len(paths) == 1 and wave_names is None and (spec is None or spec.wave is None):
+        streamed = _streamed(paths[0], spec, by, read, estimation, publish, batch_rows)
+        if streamed is not None:
+            raw, notes = streamed
+            summary = protect(raw, unsafe_no_suppression=unsafe_no_suppression, publish=publish)
+            return summary, notes + redaction_notes(summary)
         opened = [open_survey(paths[0], spec, by=by, read=read)]
         summary = protected_summary(
             opened[0],
@@ -246,6 +257,31 @@ def summarize_files(
         )
         summary = protect(raw, unsafe_no_suppression=unsafe_no_suppression, publish=publish)
     return summary, tuple(n for o in opened for n in o.notes) + redaction_notes(summary)
+
+
+def _streamed(
+    path: str | Path,
+    spec: Spec | None,
+    by: tuple[str, ...],
+    read: ReadOptions,
+    estimation: Estimation,
+    publish: tuple[str, ...],
+    batch_rows: int | None,
+) -> tuple[Summary, tuple[str, ...]] | None:
+    """The unprotected summary of ``path`` read in batches, and its notes; None: read whole."""
+    from rapstats.pipeline.stream import streamed_summary
+
+    if spec is None:  # inference needs the whole file
+        return None
+    return streamed_summary(
+        path,
+        spec,
+        by=by,
+        read=read,
+        estimation=estimation,
+        with_frequencies="frequencies" in publish,
+        batch_rows=batch_rows,
+    )
 
 
 def redaction_notes(summary: Summary) -> tuple[str, ...]:
