@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from rapstats.errors import InputError
-from rapstats.io import Export
+from rapstats.io import Coded, Export
 from rapstats.io._layout import column_key
 from rapstats.io._personal import personal_columns
 from rapstats.io._read_text import TextPlan, plan_text
@@ -32,7 +32,8 @@ from rapstats.io._tidy import _TOTALS_RE, first_cell
 
 BATCH_ROWS = 1 << 17
 """Default records per batch: about 50 MB of a 20-question export in Arrow's buffers."""
-_BLOCK_BYTES = 1 << 22
+_BLOCK_BYTES = 1 << 20
+_CACHED_VALUES = 1000  # columns with at most this many distinct values: checked once per set
 
 
 class NotStreamable(Exception):
@@ -124,6 +125,7 @@ def _batches(
     if plan.info.detected and plan.info.encoding != "utf-8":
         notes = (f"read as {plan.info.encoding} text",)
     kept = {column_key(k) for k in keep}
+    checked: set[frozenset[str]] = set()  # value sets found to hold no personal data
     seen = 0  # body records read so far, blank ones included
     with pa.OSFile(str(path)) as f:
         f.seek(plan.offset)
@@ -152,7 +154,7 @@ def _batches(
                     raise NotStreamable("a record with another number of fields")
                 for start in range(0, record_batch.num_rows, batch_rows):
                     part = record_batch.slice(start, batch_rows)
-                    export = _export(path, plan, part, seen, notes, kept)
+                    export = _export(path, plan, part, seen, notes, kept, checked)
                     seen += part.num_rows
                     if export is not None:
                         yield export
@@ -177,8 +179,11 @@ def _export(
     seen: int,
     notes: tuple[str, ...],
     kept: set[str],
+    checked: set[frozenset[str]],
 ) -> Export | None:
-    """One batch of records as an Export of its non-blank responses (None: all blank)."""
+    """One batch of records as an Export of its non-blank responses (None: all blank); a
+    column holding personal data is NotStreamable (the sets of values found to hold none are
+    remembered in ``checked``, so that a column of a few labels is looked at once)."""
     data = {
         name: to_coded(_chunked(batch.column(i)))  # type: ignore[attr-defined]
         for i, name in enumerate(plan.out_names)
@@ -189,12 +194,10 @@ def _export(
         rows |= col.codes >= 0
     if not rows.any():
         return None
-    numbers = plan.layout.data_row + seen + np.arange(1, n + 1, dtype=np.int64)
-    if not rows.all():
-        data = {c: col.take(rows) for c, col in data.items()}
-        numbers = numbers[rows]
-    if personal_columns({c: v for c, v in data.items() if column_key(c) not in kept}):
-        raise NotStreamable("a column holds personal data")
+    numbers = plan.layout.data_row + seen + np.arange(1, n + 1, dtype=np.int64)[rows]
+    # a slice of a record batch shares the whole batch's dictionary: keep only its own values
+    data = {c: col.take(rows) for c, col in data.items()}
+    _check_personal({c: v for c, v in data.items() if column_key(c) not in kept}, checked)
     dropped = tuple(plan.dropped)
     return Export(
         path=path,
@@ -212,6 +215,18 @@ def _export(
             else ()
         ),
     )
+
+
+def _check_personal(data: dict[str, Coded], checked: set[frozenset[str]]) -> None:
+    """NotStreamable when a column of ``data`` holds personal data (by its contents)."""
+    keys = {
+        c: frozenset(col.categories) if col.n_categories <= _CACHED_VALUES else None
+        for c, col in data.items()
+    }
+    todo = {c: col for c, col in data.items() if keys[c] is None or keys[c] not in checked}
+    if personal_columns(todo):
+        raise NotStreamable("a column holds personal data")
+    checked.update(k for c, k in keys.items() if k is not None and c in todo)
 
 
 def _chunked(array: object) -> object:

@@ -9,7 +9,10 @@ again whole, so that the error is the whole-file one: the first unknown label of
 question in spec order, with the number of rows that hold it in the file.
 
 Only a CSV/TSV export with a spec is streamed, and only what needs no second look at the file:
-no ``[survey] include``, ``--completed-only``, codebook or waves. Everything else - inference without a spec,
+no ``[survey] include``, ``--completed-only``, codebook or waves, and no weights: each export's
+weights are scaled by a power of two of its own largest (the MAX_WEIGHT_RATIO check is on the
+whole column), and sums of floating-point weights added batch by batch can differ from the
+whole file's in the last bit, which the JSON shows. Everything else - inference without a spec,
 the report's several passes, spreadsheets, the layouts of survey platforms - reads the whole
 file (:func:`rapstats.pipeline.survey.open_survey`), as does an export that shows it needs to
 (:class:`rapstats.io.stream.NotStreamable`).
@@ -41,12 +44,11 @@ def streamable(spec: Spec | None, read: ReadOptions) -> bool:
     """Whether a spec and reading options allow the streamed path (see the module notes)."""
     if spec is None or read.completed_only or read.sheet is not None:
         return False
-    if read.codebook is not None or spec.codebook is not None or read.platform not in (
-        "auto",
-        "plain",
-    ):
+    if read.platform not in ("auto", "plain"):
         return False
-    return not spec.include and spec.wave is None
+    if read.codebook is not None or spec.codebook is not None:
+        return False
+    return not spec.include and spec.wave is None and not spec.design.weight
 
 
 def streamed_summary(
