@@ -235,7 +235,8 @@ def load_export(
     Parameters
     ----------
     path : str or Path
-        CSV, TSV, TXT, XLSX, ODS or SAV file.
+        CSV, TSV, TXT, XLSX, ODS or SAV file; or a Parquet or Arrow/Feather file, or a folder
+        or glob of them: one survey in parts (:mod:`rapstats.io.columnar`).
     platform : {'auto', 'msforms', 'qualtrics', 'surveymonkey', 'googleforms', 'plain', 'spss'}
         The layout to read; ``'auto'`` (default) detects it from the header rows.
     encoding : str, optional
@@ -269,6 +270,11 @@ def load_export(
         raise InputError(
             f"unknown platform {platform!r}", hint="use one of " + ", ".join(PLATFORMS)
         )
+    from rapstats.io.columnar import columnar_format, load_columnar
+
+    columnar = columnar_format(path) if platform in ("auto", "plain") else None
+    if columnar is not None:
+        return load_columnar(path, columnar, columns, keep)
     if not path.exists():
         raise InputError("file not found", path=path, hint="check the path")
     if path.is_dir():

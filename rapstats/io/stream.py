@@ -91,7 +91,7 @@ def _plan(
     with path.open("rb") as f:
         head = f.read(1 << 16)
     magic = head[:8]
-    if not head.strip() or magic.startswith(ZIP_MAGIC) or magic == CFB_MAGIC:
+    if not head.strip() or magic.startswith((ZIP_MAGIC, b"PAR1", b"ARROW1")) or magic == CFB_MAGIC:
         raise NotStreamable("not a text export")
     if magic[:4] in SAV_MAGICS or path.suffix.casefold() in (".xlsx", ".xls", ".ods"):
         raise NotStreamable("not a text export")

@@ -36,8 +36,9 @@ if TYPE_CHECKING:
     from rapstats.pipeline.survey import Estimation, ReadOptions
     from rapstats.spec import Spec
 
-STREAM_BYTES = 64 << 20
-"""Text exports at least this large are streamed (smaller ones are read whole)."""
+STREAM_BYTES = 1 << 30
+"""Text exports of 1 GiB or more are streamed; smaller ones are read whole, which is faster
+(Arrow parses the whole file on every core; measured in README, Large surveys)."""
 
 
 def streamable(spec: Spec | None, read: ReadOptions) -> bool:
