@@ -52,26 +52,15 @@ def _files(path: Path) -> list[Path]:
 def load_columnar(path: Path, fmt: str, columns: list[str] | None, keep: tuple[str, ...]) -> Export:
     """Read a columnar file, folder or glob (see the module notes) into an Export."""
     import pyarrow as pa
-    import pyarrow.dataset as ds
 
     files = [path] if path.is_file() else _files(path)
     base = path.parent if path.is_file() else _common_dir(files)
-    try:
-        dataset = ds.dataset(
-            [str(f) for f in files],
-            format=fmt,
-            partitioning=ds.partitioning(flavor="hive"),
-            partition_base_dir=str(base),
-        )
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise InputError(
-            f"cannot be read as {_NAMES[fmt]} ({' '.join(str(exc).split())[:160]})",
-            path=path,
-            hint="check the files were written by Arrow, pandas or Spark",
-        ) from None
+    dataset = _dataset(path, files, fmt, base, None)
     names = tuple(dataset.schema.names)
     layout = Layout("plain", 0, 1, names, {})
     include, out_names, dropped = choose_columns(layout, columns, keep)
+    if fmt == "parquet":  # text columns read straight into dictionaries, as the CSV reader does
+        dataset = _dataset(path, files, fmt, base, [names[i] for i in include])
     try:
         table = dataset.to_table(columns=[names[i] for i in include])
     except (pa.ArrowInvalid, OSError) as exc:
@@ -101,13 +90,40 @@ def load_columnar(path: Path, fmt: str, columns: list[str] | None, keep: tuple[s
 _NAMES = {"parquet": "Parquet", "ipc": "Arrow/Feather"}
 
 
+def _dataset(path: Path, files: list[Path], fmt: str, base: Path, dictionary: list[str] | None):
+    """The files as one dataset (hive folders from ``base`` on); ``dictionary`` names the
+    Parquet columns to read dictionary-encoded."""
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+
+    form: object = fmt
+    if dictionary is not None:
+        form = ds.ParquetFileFormat(read_options={"dictionary_columns": dictionary})
+    try:
+        return ds.dataset(
+            [str(f) for f in files],
+            format=form,
+            partitioning=ds.partitioning(flavor="hive"),
+            partition_base_dir=str(base),
+        )
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputError(
+            f"cannot be read as {_NAMES[fmt]} ({' '.join(str(exc).split())[:160]})",
+            path=path,
+            hint="check the files were written by Arrow, pandas or Spark",
+        ) from None
+
+
 def _as_text(column: object) -> object:
     """A column as strings: numbers and dates as Arrow writes them."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if pa.types.is_dictionary(column.type):  # type: ignore[attr-defined]
-        column = pc.cast(column, column.type.value_type)  # type: ignore[attr-defined]
+    kind = column.type  # type: ignore[attr-defined]
+    if pa.types.is_dictionary(kind):
+        if pa.types.is_string(kind.value_type):
+            return column  # to_coded reads the dictionary as it is
+        column = pc.cast(column, kind.value_type)
     return pc.cast(column, pa.string())
 
 
