@@ -216,6 +216,18 @@ def test_what_needs_the_whole_file_is_read_whole(tmp_path: Path) -> None:
     assert str(batched.value) == str(whole.value) and "row 52" in str(whole.value)
 
 
+def test_only_blank_rows_is_the_whole_file_error(tmp_path: Path) -> None:
+    (tmp_path / "s.toml").write_text(SMALL_SPEC, encoding="utf-8")
+    spec = load_spec(tmp_path / "s.toml")
+    blank = tmp_path / "blank.csv"
+    blank.write_text("Q1,Area\n,\n,\n", encoding="utf-8")
+    with pytest.raises(InputError) as whole:
+        load_export(blank, columns=["Q1", "Area"])
+    with pytest.raises(InputError) as batched:
+        summarize_files([blank], spec, batch_rows=1)
+    assert str(batched.value) == str(whole.value)
+
+
 def test_quoted_line_break_is_streamed(tmp_path: Path) -> None:
     (tmp_path / "s.toml").write_text(SMALL_SPEC, encoding="utf-8")
     spec = load_spec(tmp_path / "s.toml")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import glob
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -75,16 +76,7 @@ def load_columnar(path: Path, fmt: str, columns: list[str] | None, keep: tuple[s
     notes = export.notes
     if len(files) > 1:
         notes = (f"read {len(files)} parts of one survey (pooled, not waves)", *notes)
-    return Export(
-        path=export.path,
-        platform=export.platform,
-        columns=export.columns,
-        row_numbers=export.row_numbers,
-        sha256=_digest(files, base),
-        dropped=export.dropped,
-        notes=notes,
-        left_out=export.left_out,
-    )
+    return replace(export, sha256=_digest(files, base), notes=notes)
 
 
 _NAMES = {"parquet": "Parquet", "ipc": "Arrow/Feather"}

@@ -107,6 +107,8 @@ def streamed_summary(
             # the whole-file path gives the error as it always has: the first unknown label
             # of the first question in spec order, and how many rows hold it in the file
             return None
+        if counted.first is None:  # every row blank: the whole-file path says so
+            return None
         return _summary(counted, applied, digest.result(), with_frequencies=with_frequencies)
 
 
@@ -170,7 +172,7 @@ def _summary(
     from rapstats.estimate.summary import summary_from_counts
     from rapstats.estimate.wordings import source_of, wording_notes
 
-    assert counted.first is not None and counted.counts is not None  # export_batches: >= 1
+    assert counted.first is not None and counted.counts is not None  # streamed_summary checks
     export, responses = counted.first
     export = replace(export, sha256=sha256)
     source = source_of(export, responses) | {"rows_read": counted.rows}
