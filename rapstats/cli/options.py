@@ -147,14 +147,14 @@ def read_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 def input_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """The export, its spec and how to read it (``read``): shared by every reader."""
-    return _inputs(click.argument("export", type=_Path(dir_okay=False)))(f)
+    return _inputs(click.argument("export", type=_Path()))(f)
 
 
 def waves_input_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """As :func:`input_options` for one export or several as waves (``exports``), with
     ``--wave-names`` (given as ``wave_names``, a list, or None)."""
     return _inputs(
-        click.argument("exports", nargs=-1, required=True, type=_Path(dir_okay=False)),
+        click.argument("exports", nargs=-1, required=True, type=_Path()),
         click.option(
             "--wave-names",
             metavar="A,B,...",

@@ -205,8 +205,22 @@ def summary_of(
     with_frequencies: bool,
 ) -> Summary:
     """Aggregate and estimate coded responses: the unprotected summary."""
-    spec = responses.spec
     counts = aggregate(responses, names)
+    return summary_from_counts(
+        counts, responses.spec, source, notes, with_frequencies=with_frequencies
+    )
+
+
+def summary_from_counts(
+    counts: Counts,
+    spec: Spec,
+    source: dict[str, Any],
+    notes: list[str],
+    *,
+    with_frequencies: bool,
+) -> Summary:
+    """Estimate counts (of one export, or merged from its batches): the unprotected summary."""
+    names = counts.by
     if counts.design is not None:
         counts.design.check(spec.design, source.get("path"))
     methods = methods_note(spec, weighted=counts.weighted)

@@ -247,7 +247,8 @@ def load_export(
     Parameters
     ----------
     path : str or Path
-        CSV, TSV, TXT, XLSX, ODS or SAV file.
+        CSV, TSV, TXT, XLSX, ODS or SAV file; or a Parquet or Arrow/Feather file, or a folder
+        or glob of them: one survey in parts (:mod:`rapstats.io.columnar`).
     platform : {'auto', 'msforms', 'qualtrics', 'surveymonkey', 'googleforms', 'plain', 'spss'}
         The layout to read; ``'auto'`` (default) detects it from the header rows.
     encoding : str, optional
@@ -281,6 +282,39 @@ def load_export(
         raise InputError(
             f"unknown platform {platform!r}", hint="use one of " + ", ".join(PLATFORMS)
         )
+    from rapstats.io.columnar import columnar_format, load_columnar
+
+    columnar = columnar_format(path) if platform in ("auto", "plain") else None
+    if columnar is None:
+        _check_file(path)
+    book = None
+    if codebook is not None:
+        from rapstats.io._codebook import read_qsf
+
+        book = read_qsf(codebook)  # a bad codebook fails before the export is read
+    if columnar is not None:
+        export = load_columnar(path, columnar, columns, keep)
+    else:
+        export = read_export(
+            path,
+            platform=platform,
+            encoding=encoding,
+            sheet=sheet,
+            columns=columns,
+            keep=keep,
+            max_unpacked_mb=max_unpacked_mb,
+        )
+    if book is None:
+        return export
+    from rapstats.io._codebook import apply_value_labels
+
+    labelled, n = apply_value_labels(export.columns, book.labels, book.joined)
+    note = f"labelled the codes of {n} column(s) from {codebook}"
+    return replace(export, columns=labelled, notes=(*export.notes, note))
+
+
+def _check_file(path: Path) -> None:
+    """Refuse a path that is no regular file (missing, a folder, a pipe or a device)."""
     if not path.exists():
         raise InputError("file not found", path=path, hint="check the path")
     if path.is_dir():
@@ -291,24 +325,3 @@ def load_export(
             path=path,
             hint="save the export to a file and give its path",
         )
-    book = None
-    if codebook is not None:
-        from rapstats.io._codebook import read_qsf
-
-        book = read_qsf(codebook)  # a bad codebook fails before the export is read
-    export = read_export(
-        path,
-        platform=platform,
-        encoding=encoding,
-        sheet=sheet,
-        columns=columns,
-        keep=keep,
-        max_unpacked_mb=max_unpacked_mb,
-    )
-    if book is None:
-        return export
-    from rapstats.io._codebook import apply_value_labels
-
-    labelled, n = apply_value_labels(export.columns, book.labels, book.joined)
-    note = f"labelled the codes of {n} column(s) from {codebook}"
-    return replace(export, columns=labelled, notes=(*export.notes, note))

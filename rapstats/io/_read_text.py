@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -51,15 +52,25 @@ class _NotUtf8(Exception):
     """The body of a file whose head is UTF-8 holds bytes that are not."""
 
 
-def _read_text(
-    path: Path,
-    info: TextInfo,
-    platform: str,
-    columns: list[str] | None,
-    keep: tuple[str, ...],
-) -> Export:
-    import pyarrow as pa
+@dataclass(frozen=True, slots=True)
+class TextPlan:
+    """Where a text export's body starts and which of its columns are read: its encoding and
+    delimiter (``info``), header layout, number of fields, the positions loaded and their
+    names, the personal-data columns dropped by header and the body's first byte."""
 
+    info: TextInfo
+    layout: Layout
+    width: int
+    include: list[int]
+    out_names: list[str]
+    dropped: list[str]
+    offset: int
+
+
+def plan_text(
+    path: Path, info: TextInfo, platform: str, columns: list[str] | None, keep: tuple[str, ...]
+) -> TextPlan:
+    """Read the head of a text export: its delimiter, layout and the columns to load."""
     text, complete = read_head(path, info)
     delimiter = sniff_delimiter(text, complete, info)
     info = TextInfo(info.encoding, info.bom, info.detected, delimiter)
@@ -76,6 +87,22 @@ def _read_text(
     layout = widen(layout, width)
     include, out_names, dropped = choose_columns(layout, columns, keep)
     offset = info.bom + len(text[: ends[layout.data_row - 1]].encode(info.encoding))
+    return TextPlan(info, layout, width, include, out_names, dropped, offset)
+
+
+def _read_text(
+    path: Path,
+    info: TextInfo,
+    platform: str,
+    columns: list[str] | None,
+    keep: tuple[str, ...],
+) -> Export:
+    import pyarrow as pa
+
+    plan = plan_text(path, info, platform, columns, keep)
+    info, layout, width, include = plan.info, plan.layout, plan.width, plan.include
+    offset, out_names, dropped = plan.offset, plan.out_names, plan.dropped
+    delimiter = info.delimiter
     try:
         table, bad = read_body(path, info, offset=offset, width=width, include=include)
     except (UnicodeDecodeError, pa.ArrowInvalid) as exc:

@@ -45,7 +45,7 @@ from rapstats.normalise._answers import BLANK, ROWS_SHOWN, UnknownLabel, Unknown
 from rapstats.normalise._choices import Choices, MultiCoded
 from rapstats.normalise._columns import ColumnFinder
 from rapstats.normalise._design import DesignCodes, parse_design
-from rapstats.normalise._groups import code_group
+from rapstats.normalise._groups import code_group, group_sort_key
 from rapstats.normalise._include import (
     Included,
     completed_only,
@@ -249,6 +249,7 @@ __all__ = [
     "check_asked",
     "completed_only",
     "completion_columns",
+    "group_sort_key",
     "included_of",
     "normalise",
     "other_text_key",

@@ -210,6 +210,7 @@ def summarize_files(
     estimation: Estimation = Estimation(),
     publish: tuple[str, ...] = ("rows",),
     unsafe_no_suppression: bool = False,
+    batch_rows: int | None = None,
 ) -> tuple[Summary, tuple[str, ...]]:
     """Open, summarise and protect one export, or several as waves of one survey.
 
@@ -220,6 +221,11 @@ def summarize_files(
     inferred from the last), then they are pooled and estimated at once with ``wave`` as the
     first grouping variable (:func:`rapstats.estimate.pooled.summarize_waves`); a question
     an export lacks is not asked in that wave (``[z]``).
+
+    One large CSV/TSV export with a spec is read in batches of ``batch_rows`` records
+    (default None: files of :data:`rapstats.pipeline.stream.STREAM_BYTES` or more, in
+    batches of :data:`rapstats.io.stream.BATCH_ROWS`), its counts added batch by batch
+    (:mod:`rapstats.pipeline.stream`): the same summary in memory bounded by the batch.
 
     Returns
     -------
@@ -234,6 +240,11 @@ def summarize_files(
 
     spec = spec if isinstance(spec, Spec) or spec is None else load_spec(spec)
     if len(paths) == 1 and wave_names is None and (spec is None or spec.wave is None):
+        streamed = _streamed(paths[0], spec, by, read, estimation, publish, batch_rows)
+        if streamed is not None:
+            raw, notes = streamed
+            summary = protect(raw, unsafe_no_suppression=unsafe_no_suppression, publish=publish)
+            return summary, notes + redaction_notes(summary)
         read_by = by + (tuple(g.name for g in spec.groups) if spec and "profile" in publish else ())
         opened = [open_survey(paths[0], spec, by=tuple(dict.fromkeys(read_by)), read=read)]
         summary = protected_summary(
@@ -260,6 +271,34 @@ def summarize_files(
         )
         summary = protect(raw, unsafe_no_suppression=unsafe_no_suppression, publish=publish)
     return summary, tuple(n for o in opened for n in o.notes) + redaction_notes(summary)
+
+
+def _streamed(
+    path: str | Path,
+    spec: Spec | None,
+    by: tuple[str, ...],
+    read: ReadOptions,
+    estimation: Estimation,
+    publish: tuple[str, ...],
+    batch_rows: int | None,
+) -> tuple[Summary, tuple[str, ...]] | None:
+    """The unprotected summary of ``path`` read in batches, and its notes; None: read whole."""
+    from rapstats.pipeline.stream import streamed_summary
+
+    d = spec.design if spec is not None else None
+    # inference needs the whole file; so do, for now, the profile (every group is read) and
+    # a full design (its PSU sums are not merged batch by batch yet)
+    if d is None or "profile" in publish or d.strata or d.ids or d.fpc:
+        return None
+    return streamed_summary(
+        path,
+        spec,
+        by=by,
+        read=read,
+        estimation=estimation,
+        with_frequencies="frequencies" in publish,
+        batch_rows=batch_rows,
+    )
 
 
 def redaction_notes(summary: Summary) -> tuple[str, ...]:

@@ -1,0 +1,263 @@
+"""Streamed aggregation: a CSV read in batches gives the summary the whole-file path gives.
+
+Each batch is normalised and counted and the counts are added (``aggregate.merge_counts``);
+these tests run the same export both ways, at every batch size down to one row, and compare
+everything a renderer reads (rows, frequencies, source, methods, disclosure, notes).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rapstats.aggregate import aggregate, merge_counts
+from rapstats.errors import InputError
+from rapstats.io import load_export
+from rapstats.io.stream import NotStreamable, export_batches
+from rapstats.normalise import normalise
+from rapstats.pipeline import stream
+from rapstats.pipeline.survey import (
+    Estimation,
+    ReadOptions,
+    open_survey,
+    summarise,
+    summarize_files,
+)
+from rapstats.spec import load_spec
+from tests.conftest import SAMPLE_CSV, SAMPLE_SPEC, run
+
+SPEC = load_spec(SAMPLE_SPEC)
+BYS = [(), ("area",), ("area", "ethnicity"), ("quarter", "age"), ("event",)]
+PUBLISH = ("rows", "frequencies")
+
+
+def outputs(path: Path, spec, by: tuple[str, ...], batch_rows: int | None):
+    """Everything a renderer reads of the unprotected summary, and the notes: streamed in
+    batches of ``batch_rows`` records, or (None) read whole."""
+    if batch_rows is None:
+        opened = open_survey(path, spec, by=by)
+        summary = summarise(opened, by, Estimation(), PUBLISH)
+        notes = opened.notes
+    else:
+        done = streamed(path, spec, by, batch_rows)
+        assert done is not None  # really streamed
+        summary, notes = done
+    return (  # repr: exact floats, and NaN equal to NaN
+        repr(summary.table.to_pandas().to_dict("records")),
+        repr(summary.frequency_table.to_pandas().to_dict("records")),
+        summary.source,
+        summary.methods,
+        notes,
+    )
+
+
+def streamed(path: Path, spec, by: tuple[str, ...], batch_rows: int):
+    """The streamed path's unprotected summary (None: it would read the file whole)."""
+    return stream.streamed_summary(
+        path,
+        spec,
+        by=by,
+        read=ReadOptions(),
+        estimation=Estimation(),
+        with_frequencies=True,
+        batch_rows=batch_rows,
+    )
+
+
+@settings(deadline=None, max_examples=12)
+@given(batch_rows=st.integers(1, 400), by=st.sampled_from(BYS))
+def test_streamed_equals_whole_file(batch_rows: int, by: tuple[str, ...]) -> None:
+    assert outputs(SAMPLE_CSV, SPEC, by, batch_rows) == outputs(SAMPLE_CSV, SPEC, by, None)
+
+
+def test_batches_of_one_row_by_every_group() -> None:
+    by = ("area", "ethnicity")
+    assert outputs(SAMPLE_CSV, SPEC, by, 1) == outputs(SAMPLE_CSV, SPEC, by, None)
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([["Q1", "Area"], *rows])
+    return path
+
+
+SMALL_SPEC = """
+[groups.area]
+column = "Area"
+
+[questions.q1]
+column = "Q1"
+options = ["Yes", "No", "Maybe"]
+positive = ["Yes"]
+"""
+
+
+@settings(deadline=None, max_examples=15)
+@given(
+    answers=st.lists(st.sampled_from(["Yes", "No", ""]), min_size=1, max_size=40),
+    areas=st.lists(st.sampled_from(["North", "South", ""]), min_size=40, max_size=40),
+    batch_rows=st.integers(1, 12),
+)
+def test_label_first_seen_in_the_last_batch(
+    tmp_path_factory: pytest.TempPathFactory, answers: list[str], areas: list[str], batch_rows: int
+) -> None:
+    """The last row brings an answer ("Maybe") and a group level ("West") no batch before
+    had: they are counted, and the cells are in the whole file's order."""
+    tmp = tmp_path_factory.mktemp("late")
+    rows = [[a, g] for a, g in zip(answers, areas, strict=False)] + [["Maybe", "West"]]
+    path = write_csv(tmp / "late.csv", rows)
+    (tmp / "s.toml").write_text(SMALL_SPEC, encoding="utf-8")
+    spec = load_spec(tmp / "s.toml")
+    assert outputs(path, spec, ("area",), batch_rows) == outputs(path, spec, ("area",), None)
+
+
+def test_unknown_label_in_a_late_batch(tmp_path: Path) -> None:
+    """An answer no option matches, in the last batch: the one-line error of the whole-file
+    path, naming its row of the file; the batch that holds it names the same row."""
+    rows = [["Yes", "North"]] * 9 + [["Perhaps", "South"]]
+    path = write_csv(tmp_path / "bad.csv", rows)
+    (tmp_path / "s.toml").write_text(SMALL_SPEC, encoding="utf-8")
+    spec = load_spec(tmp_path / "s.toml")
+    with pytest.raises(InputError) as whole:
+        normalise(load_export(path, columns=["Q1", "Area"]), spec)
+    with pytest.raises(InputError) as batched:
+        summarize_files([path], spec, batch_rows=3)
+    assert str(batched.value) == str(whole.value)
+    assert "row 11" in str(whole.value) and "Perhaps" in str(whole.value)
+    last = list(export_batches(path, columns=["Q1", "Area"], batch_rows=3))[-1]
+    with pytest.raises(InputError) as in_batch:
+        normalise(last, spec)
+    assert str(in_batch.value) == str(whole.value)
+
+
+def test_unknown_label_through_the_cli(
+    runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [["Yes", "North"]] * 30 + [["Perhaps", "South"]]
+    path = write_csv(tmp_path / "bad.csv", rows)
+    (tmp_path / "s.toml").write_text(SMALL_SPEC, encoding="utf-8")
+    monkeypatch.setattr(stream, "STREAM_BYTES", 1 << 62)  # read whole
+    whole = run(runner, "summarize", path, "--spec", tmp_path / "s.toml")
+    monkeypatch.setattr(stream, "STREAM_BYTES", 0)  # stream whatever the size
+    batched = run(runner, "summarize", path, "--spec", tmp_path / "s.toml")
+    assert whole.exit_code == batched.exit_code == 1
+    assert batched.stderr == whole.stderr
+    assert "row 32" in whole.stderr and len(whole.stderr.strip().splitlines()) == 1
+
+
+def test_cli_output_streamed_is_the_same_bytes(
+    runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = ("summarize", SAMPLE_CSV, "--spec", SAMPLE_SPEC, "--by", "area", "--format", "json")
+    monkeypatch.setattr(stream, "STREAM_BYTES", 1 << 62)  # read whole
+    whole = run(runner, *args)
+    calls = []
+    real = stream._counted
+    monkeypatch.setattr(stream, "STREAM_BYTES", 0)
+    monkeypatch.setattr(stream, "_counted", lambda *a: calls.append(1) or real(*a))
+    batched = run(runner, *args)
+    assert calls and whole.exit_code == batched.exit_code == 0
+    assert batched.stdout == whole.stdout and batched.stderr == whole.stderr
+
+
+def test_merge_counts_adds_the_halves() -> None:
+    export = load_export(SAMPLE_CSV, columns=SPEC.load_columns(("area", "age"))[0])
+    responses = normalise(export, SPEC, by=("area", "age"))
+    whole = aggregate(responses, ("area", "age"))
+    halves = [export.columns, export.columns]
+    rows = np.arange(export.rows_read) < 100
+    parts = []
+    for keep in (rows, ~rows):
+        part = type(export)(
+            path=export.path,
+            platform=export.platform,
+            columns={c: col.take(keep) for c, col in halves[0].items()},
+            row_numbers=export.row_numbers[keep],
+            sha256="",
+        )
+        parts.append(aggregate(normalise(part, SPEC, by=("area", "age")), ("area", "age")))
+    levels = {name: list(responses.groups[name][1]) for name in ("area", "age")}
+    merged = merge_counts(parts, levels)
+    assert merged.cells.to_pandas().equals(whole.cells.to_pandas())
+    for name in whole.table.columns:
+        assert np.array_equal(merged.table[name], whole.table[name]), name
+    assert merged.n_total == whole.n_total
+    assert np.array_equal(merged.respondents, whole.respondents)
+    for q, counts in whole.answers.items():
+        assert np.array_equal(merged.answers[q], counts)
+
+
+def test_what_needs_the_whole_file_is_read_whole(tmp_path: Path) -> None:
+    """A totals row at the bottom, a ragged row: read whole, the same summary (and the same
+    error) as ever."""
+    (tmp_path / "s.toml").write_text(SMALL_SPEC, encoding="utf-8")
+    spec = load_spec(tmp_path / "s.toml")
+    totals = write_csv(tmp_path / "totals.csv", [["Yes", "North"]] * 5 + [["Total", "5"]])
+    with pytest.raises(NotStreamable):
+        next(export_batches(totals, columns=["Q1", "Area"], batch_rows=2))
+    assert streamed(totals, spec, ("area",), 2) is None
+    assert summarize_files([totals], spec, batch_rows=2)[0].records() == (
+        summarize_files([totals], spec)[0].records()
+    )
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("Q1,Area\n" + "Yes,North\n" * 50 + "No,South,extra\n", encoding="utf-8")
+    assert streamed(ragged, spec, ("area",), 1) is None
+    with pytest.raises(InputError) as whole:
+        summarize_files([ragged], spec)
+    with pytest.raises(InputError) as batched:
+        summarize_files([ragged], spec, batch_rows=1)
+    assert str(batched.value) == str(whole.value) and "row 52" in str(whole.value)
+
+
+def test_only_blank_rows_is_the_whole_file_error(tmp_path: Path) -> None:
+    (tmp_path / "s.toml").write_text(SMALL_SPEC, encoding="utf-8")
+    spec = load_spec(tmp_path / "s.toml")
+    blank = tmp_path / "blank.csv"
+    blank.write_text("Q1,Area\n,\n,\n", encoding="utf-8")
+    with pytest.raises(InputError) as whole:
+        load_export(blank, columns=["Q1", "Area"])
+    with pytest.raises(InputError) as batched:
+        summarize_files([blank], spec, batch_rows=1)
+    assert str(batched.value) == str(whole.value)
+
+
+def test_quoted_line_break_is_streamed(tmp_path: Path) -> None:
+    (tmp_path / "s.toml").write_text(SMALL_SPEC, encoding="utf-8")
+    spec = load_spec(tmp_path / "s.toml")
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_text('Q1,Area\nYes,North\nNo,"South\nside"\nYes,North\n', encoding="utf-8")
+    assert outputs(quoted, spec, ("area",), 1) == outputs(quoted, spec, ("area",), None)
+
+
+def test_weighted_specs_are_read_whole(tmp_path: Path) -> None:
+    """Weights are scaled per export and their float sums depend on the order of addition:
+    a weighted spec takes the whole-file path."""
+    spec = load_spec(Path(__file__).parent / "data" / "numbers" / "weighted.toml")
+    path = tmp_path / "w.csv"
+    path.write_text("Q1,w\nYes,1.5\nNo,2\n", encoding="utf-8")
+    assert not stream.streamable(spec, ReadOptions())
+    assert streamed(path, spec, (), 1) is None
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    with stream._progress(100) as advance:
+        assert advance is None
+    shown = Terminal()
+    monkeypatch.setattr(sys, "stderr", shown)
+    with stream._progress(100) as advance:
+        assert advance is not None
+        advance(50)
+        advance(100)
+    assert "reading" in shown.getvalue() and "100%" in shown.getvalue()
