@@ -20,18 +20,18 @@ import numpy as np
 from rapstats.protect._simplex import bounded_simplex
 
 
-def _free_cells(a: np.ndarray) -> np.ndarray:
-    """Which unknowns of ``a @ y = b`` are not fixed by the equations (real solutions).
+def _eliminate(r: np.ndarray, cols: np.ndarray, row: int = 0) -> tuple[np.ndarray, int]:
+    """Gauss-Jordan elimination of ``r`` in place, pivoting only in the columns ``cols`` (in
+    order) and rows from ``row`` on (those above already reduced), with partial pivoting
+    (elementwise numpy, no multithreaded BLAS: the matrices are sparse and hold small
+    integers).
 
-    Gauss-Jordan elimination with partial pivoting (elementwise numpy, no multithreaded BLAS:
-    the matrices are small, sparse and hold small integers). An unknown is fixed exactly when
-    its column is a pivot whose reduced row is zero in every free column.
+    Returns each column's pivot row (-1 where none) and the rank reached: rows from the rank
+    on are zero in every column of ``cols`` (what is left of the others is their residual).
     """
-    r = a.astype(float)
-    n_rows, m = r.shape
-    pivot_row = np.full(m, -1)
-    row = 0
-    for col in range(m):
+    n_rows = r.shape[0]
+    pivot_row = np.full(r.shape[1], -1)
+    for col in cols.tolist():
         if row >= n_rows:
             break
         p = row + int(np.argmax(np.abs(r[row:, col])))
@@ -46,11 +46,33 @@ def _free_cells(a: np.ndarray) -> np.ndarray:
             r[nz] -= np.outer(r[nz, col], r[row])
         pivot_row[col] = row
         row += 1
+    return pivot_row, row
+
+
+def _free_cells(a: np.ndarray) -> np.ndarray:
+    """Which unknowns of ``a @ y = b`` are not fixed by the equations (real solutions).
+
+    Gauss-Jordan elimination (:func:`_eliminate`). An unknown is fixed exactly when its column
+    is a pivot whose reduced row is zero in every free column.
+    """
+    r = a.astype(float)
+    pivot_row, _ = _eliminate(r, np.arange(r.shape[1]))
     is_free = pivot_row < 0
     free = is_free.copy()
     piv = np.flatnonzero(~is_free)
     if piv.size and is_free.any():
         free[piv] = (np.abs(r[pivot_row[piv]][:, is_free]) > 1e-9).any(axis=1)
+    return free
+
+
+def _free_with_fixed(a: np.ndarray, fixed: np.ndarray) -> np.ndarray:
+    """:func:`_free_cells` of ``a @ y = b`` with ``y = 0`` on ``fixed`` as well.
+
+    Fixing a cell is dropping its column: the same answer as ``_free_cells(np.vstack([a,
+    np.eye(n)[fixed]]))`` without the identity rows.
+    """
+    free = np.zeros(a.shape[1], bool)
+    free[~fixed] = _free_cells(a[:, ~fixed])
     return free
 
 
@@ -131,14 +153,51 @@ def _movable_cells(a: np.ndarray, x: np.ndarray) -> np.ndarray:
     zero = x <= 0
     if not (zero & free).any():  # every zero cell is pinned by the equations alone
         return free
-    on_face = _free_cells(np.vstack([a, np.eye(x.size)[zero]]))
-    if (free == on_face).all():
+    if (free == _free_with_fixed(a, zero)).all():
         return free
     stuck = zero & ~_growable_zeros(a, zero, zero & free)
-    return _free_cells(np.vstack([a, np.eye(x.size)[stuck]]))
+    return _free_with_fixed(a, stuck)
 
 
 def _growable_zeros(a: np.ndarray, zero: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """Candidate zero cells that some move d (a d = 0, d >= 0 on ``zero``) makes positive.
+
+    Most are found by linear algebra alone (:func:`_spanned_zeros`); the rest, if any, by one
+    linear program (:func:`_lp_growable_zeros`). Both answers are exact, so their union is.
+    """
+    grown = _spanned_zeros(a, zero, candidates)
+    rest = candidates & ~grown
+    if rest.any():
+        grown |= _lp_growable_zeros(a, zero, rest)
+    return grown
+
+
+def _spanned_zeros(a: np.ndarray, zero: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """Candidate zero cells shown growable by witnesses that move no other unproven zero.
+
+    A zero cell i grows when its column is in the span of the columns of the non-zero cells
+    and of the zero cells already shown growable (G): then some d with a d = 0 has d_i = 1
+    and d = 0 on the other zeros outside G, and adding a large multiple of the sum of G's
+    witnesses (positive on G, zero on the other zeros) makes it a move. Repeated until no
+    candidate is added; a sound subset of the answer, usually all of it, in a few eliminations
+    and no linear program.
+    """
+    basis, tested = np.flatnonzero(~zero), np.flatnonzero(candidates)
+    r = a[:, np.concatenate([basis, tested])].astype(float)
+    _, rank = _eliminate(r, np.arange(basis.size))
+    grown = np.zeros(zero.size, bool)
+    todo = np.ones(tested.size, bool)  # per column of ``tested``
+    while todo.any():
+        hit = np.flatnonzero(todo & (np.abs(r[rank:, basis.size :]) <= 1e-9).all(axis=0))
+        if hit.size == 0:
+            break
+        grown[tested[hit]] = True
+        todo[hit] = False
+        _, rank = _eliminate(r, basis.size + hit, rank)  # G joins the span
+    return grown
+
+
+def _lp_growable_zeros(a: np.ndarray, zero: np.ndarray, candidates: np.ndarray) -> np.ndarray:
     """Candidate zero cells that some move d (a d = 0, d >= 0 on ``zero``) makes positive.
 
     One linear program (:func:`rapstats.protect._simplex.bounded_simplex`)::
