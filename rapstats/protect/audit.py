@@ -162,27 +162,34 @@ def _movable_cells(a: np.ndarray, x: np.ndarray) -> np.ndarray:
 def _growable_zeros(a: np.ndarray, zero: np.ndarray, candidates: np.ndarray) -> np.ndarray:
     """Candidate zero cells that some move d (a d = 0, d >= 0 on ``zero``) makes positive.
 
-    Most are found by linear algebra alone (:func:`_spanned_zeros`); the rest, if any, by one
-    linear program (:func:`_lp_growable_zeros`). Both answers are exact, so their union is.
+    Most are found by linear algebra alone (:func:`_spanned_zeros`); whether the rest grow is
+    decided by one small linear program on what is left of their columns
+    (:func:`_lp_growable_zeros`). Both answers are exact, so their union is.
     """
-    grown = _spanned_zeros(a, zero, candidates)
-    rest = candidates & ~grown
-    if rest.any():
-        grown |= _lp_growable_zeros(a, zero, rest)
-    return grown
+    grown, residual = _spanned_zeros(a, zero)
+    rest = zero & ~grown
+    if (candidates & rest).any():
+        every = np.ones(residual.shape[1], bool)
+        grown[rest] = _lp_growable_zeros(residual, every, candidates[rest])
+    return grown & candidates
 
 
-def _spanned_zeros(a: np.ndarray, zero: np.ndarray, candidates: np.ndarray) -> np.ndarray:
-    """Candidate zero cells shown growable by witnesses that move no other unproven zero.
+def _spanned_zeros(a: np.ndarray, zero: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Zero cells shown growable by witnesses that move no other unproven zero.
 
     A zero cell i grows when its column is in the span of the columns of the non-zero cells
     and of the zero cells already shown growable (G): then some d with a d = 0 has d_i = 1
     and d = 0 on the other zeros outside G, and adding a large multiple of the sum of G's
     witnesses (positive on G, zero on the other zeros) makes it a move. Repeated until no
-    candidate is added; a sound subset of the answer, usually all of it, in a few eliminations
-    and no linear program.
+    zero cell is added.
+
+    Returns the cells shown growable and, for the zero cells left (in order), their columns
+    reduced modulo that span (the rows of the reduced system with a non-zero entry). One of
+    them grows exactly when some non-negative combination of those columns, positive on it,
+    is zero: a witness d is non-negative on those zeros and the rest of ``a d`` lies in the
+    span; conversely such a combination extends to a witness as above.
     """
-    basis, tested = np.flatnonzero(~zero), np.flatnonzero(candidates)
+    basis, tested = np.flatnonzero(~zero), np.flatnonzero(zero)
     r = a[:, np.concatenate([basis, tested])].astype(float)
     _, rank = _eliminate(r, np.arange(basis.size))
     grown = np.zeros(zero.size, bool)
@@ -194,7 +201,9 @@ def _spanned_zeros(a: np.ndarray, zero: np.ndarray, candidates: np.ndarray) -> n
         grown[tested[hit]] = True
         todo[hit] = False
         _, rank = _eliminate(r, basis.size + hit, rank)  # G joins the span
-    return grown
+    residual = r[rank:, basis.size + np.flatnonzero(todo)]
+    residual[np.abs(residual) <= 1e-9] = 0.0
+    return grown, residual[np.abs(residual).max(axis=1, initial=0.0) > 0]
 
 
 def _lp_growable_zeros(a: np.ndarray, zero: np.ndarray, candidates: np.ndarray) -> np.ndarray:
