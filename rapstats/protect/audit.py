@@ -21,29 +21,30 @@ from rapstats.protect._simplex import bounded_simplex
 
 
 def _eliminate(r: np.ndarray, cols: np.ndarray, row: int = 0) -> tuple[np.ndarray, int]:
-    """Gauss-Jordan elimination of ``r`` in place, pivoting only in the columns ``cols`` (in
-    order) and rows from ``row`` on (those above already reduced), with partial pivoting
-    (elementwise numpy, no multithreaded BLAS: the matrices are sparse and hold small
-    integers).
+    """Gauss-Jordan elimination of ``r`` in place, pivoting only in the columns ``cols`` and
+    rows from ``row`` on (those above already reduced).
 
-    Returns each column's pivot row (-1 where none) and the rank reached: rows from the rank
-    on are zero in every column of ``cols`` (what is left of the others is their residual).
+    Row by row, the pivot is the row's largest entry among ``cols`` (the first of equals); a
+    pivot row's non-zero columns are the only ones updated (elementwise numpy, no
+    multithreaded BLAS: the matrices are sparse and hold small integers). Returns each
+    column's pivot row (-1 where none) and the rank reached: rows from the rank on are zero in
+    every column of ``cols`` (what is left of the others is their residual).
     """
-    n_rows = r.shape[0]
     pivot_row = np.full(r.shape[1], -1)
-    for col in cols.tolist():
-        if row >= n_rows:
-            break
-        p = row + int(np.argmax(np.abs(r[row:, col])))
-        if abs(r[p, col]) < 1e-9:
+    for i in range(row, r.shape[0]):
+        mag = np.abs(r[i, cols])
+        k = int(np.argmax(mag)) if mag.size else 0
+        if not mag.size or mag[k] < 1e-9:
             continue
-        if p != row:
-            r[[row, p]] = r[[p, row]]
+        col = int(cols[k])
+        if i != row:
+            r[[row, i]] = r[[i, row]]
         r[row] /= r[row, col]
         nz = np.flatnonzero(np.abs(r[:, col]) > 1e-12)
         nz = nz[nz != row]
         if nz.size:
-            r[nz] -= np.outer(r[nz, col], r[row])
+            at = np.flatnonzero(r[row])
+            r[np.ix_(nz, at)] -= np.outer(r[nz, col], r[row, at])
         pivot_row[col] = row
         row += 1
     return pivot_row, row
@@ -61,7 +62,8 @@ def _free_cells(a: np.ndarray) -> np.ndarray:
     free = is_free.copy()
     piv = np.flatnonzero(~is_free)
     if piv.size and is_free.any():
-        free[piv] = (np.abs(r[pivot_row[piv]][:, is_free]) > 1e-9).any(axis=1)
+        # a pivot column is zero outside its row, so the row's other entries are free columns
+        free[piv] = np.count_nonzero(np.abs(r[pivot_row[piv]]) > 1e-9, axis=1) > 1
     return free
 
 
@@ -145,17 +147,17 @@ def _movable_cells(a: np.ndarray, x: np.ndarray) -> np.ndarray:
     can move iff it is not fixed in L, which Gauss-Jordan elimination decides
     (:func:`_free_cells`).
 
-    Z+ needs linear programming (:func:`_growable_zeros`), but only when the two linear
-    bounds disagree: the cells free in {a d = 0} (Z+ = all zero cells) and in
-    {a d = 0, d_i = 0 on every zero cell} (Z+ empty).
+    Z+ is needed only when some zero cell is free in {a d = 0}
+    (:func:`_growable_zeros`: linear algebra, and a small linear program for what it leaves
+    open), and L differs from {a d = 0} only when a zero cell outside Z+ is free there.
     """
     free = _free_cells(a)
     zero = x <= 0
     if not (zero & free).any():  # every zero cell is pinned by the equations alone
         return free
-    if (free == _free_with_fixed(a, zero)).all():
-        return free
     stuck = zero & ~_growable_zeros(a, zero, zero & free)
+    if not (stuck & free).any():  # fixing cells that are fixed already changes nothing
+        return free
     return _free_with_fixed(a, stuck)
 
 
