@@ -53,16 +53,23 @@ def _eliminate(r: np.ndarray, cols: np.ndarray, row: int = 0) -> tuple[np.ndarra
 def _free_cells(a: np.ndarray) -> np.ndarray:
     """Which unknowns of ``a @ y = b`` are not fixed by the equations (real solutions).
 
-    Gauss-Jordan elimination (:func:`_eliminate`). An unknown is fixed exactly when its column
-    is a pivot whose reduced row is zero in every free column.
+    Gauss-Jordan elimination (:func:`_eliminate`), then :func:`_free_of`.
     """
     r = a.astype(float)
     pivot_row, _ = _eliminate(r, np.arange(r.shape[1]))
+    return _free_of(r, pivot_row)
+
+
+def _free_of(r: np.ndarray, pivot_row: np.ndarray) -> np.ndarray:
+    """The free unknowns of a reduced system ``r`` with these pivots (any pivot columns).
+
+    An unknown is fixed exactly when its column is a pivot whose reduced row is zero in every
+    free column. A pivot column is zero outside its row, so that is a row with no other entry.
+    """
     is_free = pivot_row < 0
     free = is_free.copy()
     piv = np.flatnonzero(~is_free)
     if piv.size and is_free.any():
-        # a pivot column is zero outside its row, so the row's other entries are free columns
         free[piv] = np.count_nonzero(np.abs(r[pivot_row[piv]]) > 1e-9, axis=1) > 1
     return free
 
@@ -151,61 +158,60 @@ def _movable_cells(a: np.ndarray, x: np.ndarray) -> np.ndarray:
     (:func:`_growable_zeros`: linear algebra, and a small linear program for what it leaves
     open), and L differs from {a d = 0} only when a zero cell outside Z+ is free there.
     """
-    free = _free_cells(a)
     zero = x <= 0
+    order = np.concatenate([np.flatnonzero(~zero), np.flatnonzero(zero)])
+    n_rest = order.size - int(zero.sum())
+    r = a[:, order].astype(float)
+    pivot_row, rank = _eliminate(r, np.arange(n_rest))  # the non-zero cells' columns first
+    residual = r[rank:, n_rest:].copy()  # what the zero cells' columns add to their span
+    pivot_row = np.maximum(pivot_row, _eliminate(r, np.arange(n_rest, order.size), rank)[0])
+    free = np.empty(zero.size, bool)
+    free[order] = _free_of(r, pivot_row)
     if not (zero & free).any():  # every zero cell is pinned by the equations alone
         return free
-    stuck = zero & ~_growable_zeros(a, zero, zero & free)
+    stuck = zero & ~_growable_zeros(a, zero, zero & free, residual)
     if not (stuck & free).any():  # fixing cells that are fixed already changes nothing
         return free
     return _free_with_fixed(a, stuck)
 
 
-def _growable_zeros(a: np.ndarray, zero: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+def _growable_zeros(
+    a: np.ndarray, zero: np.ndarray, candidates: np.ndarray, residual: np.ndarray | None = None
+) -> np.ndarray:
     """Candidate zero cells that some move d (a d = 0, d >= 0 on ``zero``) makes positive.
 
-    Most are found by linear algebra alone (:func:`_spanned_zeros`); whether the rest grow is
-    decided by one small linear program on what is left of their columns
-    (:func:`_lp_growable_zeros`). Both answers are exact, so their union is.
+    ``residual``: the zero cells' columns (in order) reduced modulo the span of the other
+    columns (:func:`_zero_residual`, computed when not given). A zero cell i whose column is
+    in that span grows: some d with a d = 0 has d_i = 1 and d = 0 on the other zeros, and
+    adding a large multiple of the sum of such witnesses keeps every one of them a move. The
+    others grow exactly when some non-negative combination of their residual columns,
+    positive on them, is zero (a witness is non-negative on those zeros and the rest of
+    ``a d`` lies in the span; conversely such a combination extends to a witness as above):
+    one small linear program decides it (:func:`_lp_growable_zeros`). Both answers are exact,
+    so their union is.
     """
-    grown, residual = _spanned_zeros(a, zero)
-    rest = zero & ~grown
-    if (candidates & rest).any():
-        every = np.ones(residual.shape[1], bool)
-        grown[rest] = _lp_growable_zeros(residual, every, candidates[rest])
+    if residual is None:
+        residual = _zero_residual(a, zero)
+    residual = np.where(np.abs(residual) <= 1e-9, 0.0, residual)
+    cells = np.flatnonzero(zero)
+    left = residual.any(axis=0)
+    grown = np.zeros(zero.size, bool)
+    grown[cells[~left]] = True
+    if candidates[cells[left]].any():
+        rest = residual[:, left]
+        every = np.ones(rest.shape[1], bool)
+        grown[cells[left]] = _lp_growable_zeros(
+            rest[rest.any(axis=1)], every, candidates[cells[left]]
+        )
     return grown & candidates
 
 
-def _spanned_zeros(a: np.ndarray, zero: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Zero cells shown growable by witnesses that move no other unproven zero.
-
-    A zero cell i grows when its column is in the span of the columns of the non-zero cells
-    and of the zero cells already shown growable (G): then some d with a d = 0 has d_i = 1
-    and d = 0 on the other zeros outside G, and adding a large multiple of the sum of G's
-    witnesses (positive on G, zero on the other zeros) makes it a move. Repeated until no
-    zero cell is added.
-
-    Returns the cells shown growable and, for the zero cells left (in order), their columns
-    reduced modulo that span (the rows of the reduced system with a non-zero entry). One of
-    them grows exactly when some non-negative combination of those columns, positive on it,
-    is zero: a witness d is non-negative on those zeros and the rest of ``a d`` lies in the
-    span; conversely such a combination extends to a witness as above.
-    """
-    basis, tested = np.flatnonzero(~zero), np.flatnonzero(zero)
-    r = a[:, np.concatenate([basis, tested])].astype(float)
-    _, rank = _eliminate(r, np.arange(basis.size))
-    grown = np.zeros(zero.size, bool)
-    todo = np.ones(tested.size, bool)  # per column of ``tested``
-    while todo.any():
-        hit = np.flatnonzero(todo & (np.abs(r[rank:, basis.size :]) <= 1e-9).all(axis=0))
-        if hit.size == 0:
-            break
-        grown[tested[hit]] = True
-        todo[hit] = False
-        _, rank = _eliminate(r, basis.size + hit, rank)  # G joins the span
-    residual = r[rank:, basis.size + np.flatnonzero(todo)]
-    residual[np.abs(residual) <= 1e-9] = 0.0
-    return grown, residual[np.abs(residual).max(axis=1, initial=0.0) > 0]
+def _zero_residual(a: np.ndarray, zero: np.ndarray) -> np.ndarray:
+    """The columns of the zero cells (in order) reduced modulo the span of the others."""
+    n_rest = int((~zero).sum())
+    r = a[:, np.concatenate([np.flatnonzero(~zero), np.flatnonzero(zero)])].astype(float)
+    _, rank = _eliminate(r, np.arange(n_rest))
+    return r[rank:, n_rest:]
 
 
 def _lp_growable_zeros(a: np.ndarray, zero: np.ndarray, candidates: np.ndarray) -> np.ndarray:
