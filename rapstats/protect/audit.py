@@ -20,9 +20,9 @@ import numpy as np
 from rapstats.protect._simplex import bounded_simplex
 
 
-def _eliminate(r: np.ndarray, cols: np.ndarray, row: int = 0) -> tuple[np.ndarray, int]:
-    """Gauss-Jordan elimination of ``r`` in place, pivoting only in the columns ``cols`` and
-    rows from ``row`` on (those above already reduced).
+def _eliminate(r: np.ndarray, cols: slice, row: int = 0) -> tuple[np.ndarray, int]:
+    """Gauss-Jordan elimination of ``r`` in place, pivoting only in the columns ``cols`` (a
+    range) and rows from ``row`` on (those above already reduced).
 
     Row by row, the pivot is the row's largest entry among ``cols`` (the first of equals); a
     pivot row's non-zero columns are the only ones updated (elementwise numpy, no
@@ -31,12 +31,13 @@ def _eliminate(r: np.ndarray, cols: np.ndarray, row: int = 0) -> tuple[np.ndarra
     every column of ``cols`` (what is left of the others is their residual).
     """
     pivot_row = np.full(r.shape[1], -1)
+    first = cols.start or 0
     for i in range(row, r.shape[0]):
         mag = np.abs(r[i, cols])
         k = int(np.argmax(mag)) if mag.size else 0
         if not mag.size or mag[k] < 1e-9:
             continue
-        col = int(cols[k])
+        col = first + k
         if i != row:
             r[[row, i]] = r[[i, row]]
         r[row] /= r[row, col]
@@ -56,7 +57,7 @@ def _free_cells(a: np.ndarray) -> np.ndarray:
     Gauss-Jordan elimination (:func:`_eliminate`), then :func:`_free_of`.
     """
     r = a.astype(float)
-    pivot_row, _ = _eliminate(r, np.arange(r.shape[1]))
+    pivot_row, _ = _eliminate(r, slice(0, r.shape[1]))
     return _free_of(r, pivot_row)
 
 
@@ -162,9 +163,9 @@ def _movable_cells(a: np.ndarray, x: np.ndarray) -> np.ndarray:
     order = np.concatenate([np.flatnonzero(~zero), np.flatnonzero(zero)])
     n_rest = order.size - int(zero.sum())
     r = a[:, order].astype(float)
-    pivot_row, rank = _eliminate(r, np.arange(n_rest))  # the non-zero cells' columns first
+    pivot_row, rank = _eliminate(r, slice(0, n_rest))  # the non-zero cells' columns first
     residual = r[rank:, n_rest:].copy()  # what the zero cells' columns add to their span
-    pivot_row = np.maximum(pivot_row, _eliminate(r, np.arange(n_rest, order.size), rank)[0])
+    pivot_row = np.maximum(pivot_row, _eliminate(r, slice(n_rest, order.size), rank)[0])
     free = np.empty(zero.size, bool)
     free[order] = _free_of(r, pivot_row)
     if not (zero & free).any():  # every zero cell is pinned by the equations alone
@@ -210,7 +211,7 @@ def _zero_residual(a: np.ndarray, zero: np.ndarray) -> np.ndarray:
     """The columns of the zero cells (in order) reduced modulo the span of the others."""
     n_rest = int((~zero).sum())
     r = a[:, np.concatenate([np.flatnonzero(~zero), np.flatnonzero(zero)])].astype(float)
-    _, rank = _eliminate(r, np.arange(n_rest))
+    _, rank = _eliminate(r, slice(0, n_rest))
     return r[rank:, n_rest:]
 
 
