@@ -162,7 +162,7 @@ def _movable_cells(a: np.ndarray, x: np.ndarray) -> np.ndarray:
     zero = x <= 0
     order = np.concatenate([np.flatnonzero(~zero), np.flatnonzero(zero)])
     n_rest = order.size - int(zero.sum())
-    r = a[:, order].astype(float)
+    r = a[:, order].astype(float, copy=False)  # indexing copied it already
     pivot_row, rank = _eliminate(r, slice(0, n_rest))  # the non-zero cells' columns first
     residual = r[rank:, n_rest:].copy()  # what the zero cells' columns add to their span
     pivot_row = np.maximum(pivot_row, _eliminate(r, slice(n_rest, order.size), rank)[0])
@@ -210,7 +210,9 @@ def _growable_zeros(
 def _zero_residual(a: np.ndarray, zero: np.ndarray) -> np.ndarray:
     """The columns of the zero cells (in order) reduced modulo the span of the others."""
     n_rest = int((~zero).sum())
-    r = a[:, np.concatenate([np.flatnonzero(~zero), np.flatnonzero(zero)])].astype(float)
+    r = a[:, np.concatenate([np.flatnonzero(~zero), np.flatnonzero(zero)])].astype(
+        float, copy=False
+    )
     _, rank = _eliminate(r, slice(0, n_rest))
     return r[rank:, n_rest:]
 
