@@ -21,7 +21,10 @@ its peak RSS (from ``wait4``), and its ratio to the baseline named for it:
 * 100,000 Wilson intervals in one vectorised call (in-process time printed by the child);
 * the full report of the bundled sample in every format;
 * ``batch`` of 8 copies of a 100,000-row CSV with ``--jobs 2`` against ``--jobs 1`` (one
-  process after the other file by file): what the second core gives.
+  process after the other file by file): what the second core gives;
+* many-level tables: ``summarize`` of the 100,000-row CSV by event (``event_id``, 800 levels;
+  ``scripts/bench_spec_events.toml``) and quarter (6,400 cells per question), and by event and
+  area, all 20 items: disclosure control's cost as the number of cells grows.
 
 Run it with the Python of a virtual environment holding a regular (not editable) install, as
 a user has: an editable install adds an import hook to every start-up, and the interpreter
@@ -79,28 +82,28 @@ def ensure_workload(files: dict[str, Path], commands: list[list[str]]) -> None:
         (files["csv_1m_wave2"], ["--rows", "1000000", "--seed", "2", "--out"]),
         (files["csv_10k"], ["--rows", "10000", "--out"]),
         (files["xlsx_100k"], ["--rows", "100000", "--xlsx"]),
+        (files["csv_100k"], ["--rows", "100000", "--out"]),
     ]
+    batch = files["batch_8x100k"]  # eight links to the same 100k-row CSV
+    if any(str(batch) in arg for arg in used):
+        needed.add(files["csv_100k"])
     for path, args in jobs:
         if path in needed and not path.exists():
             print(f"generating {path.name} ...", file=sys.stderr)
             subprocess.run([PY, make, *args, str(path)], check=True)
-    batch = files["batch_8x100k"]  # eight links to the same 100k-row CSV
-    if any(str(batch) in arg for arg in used):
-        csv_100k = files["csv_100k"]
-        if not csv_100k.exists():
-            print(f"generating {csv_100k.name} ...", file=sys.stderr)
-            subprocess.run([PY, make, "--rows", "100000", "--out", str(csv_100k)], check=True)
+    if files["csv_100k"] in needed:
         batch.mkdir(exist_ok=True)
         for k in range(1, 9):
             copy = batch / f"survey_{k}.csv"
             if not copy.exists():
-                os.link(csv_100k, copy)
+                os.link(files["csv_100k"], copy)
 
 
 def cases(files: dict[str, Path]) -> dict[str, tuple[list[str], str | None]]:
     """name -> (command, baseline case name)."""
     spec = str(ROOT / "scripts" / "bench_spec.toml")
     spec_weighted = str(ROOT / "scripts" / "bench_spec_weighted.toml")
+    spec_events = str(ROOT / "scripts" / "bench_spec_events.toml")
     sample = ROOT / "data" / "sample"
     rap = [PY, "-m", "rapstats"]
     out = str(DATA / "out")
@@ -111,6 +114,12 @@ def cases(files: dict[str, Path]) -> dict[str, tuple[list[str], str | None]]:
         spec_args = ["--spec", spec_path] if spec_path else []
         return [*rap, "-q", "summarize", str(files[data]), *spec_args, "--by", "area",
                 "--by", "quarter", "--format", "csv", "-o", out + suffix]  # fmt: skip
+
+    def events(by: str) -> list[str]:
+        """summarize of the 100k-row file by event (800 levels) and ``by``, all 20 items."""
+        return [*rap, "-q", "summarize", str(files["csv_100k"]), "--spec", spec_events,
+                "--by", "event", "--by", by, "--format", "csv",
+                "-o", f"{out}_events_{by}.csv"]  # fmt: skip
 
     def batch(jobs: str) -> list[str]:
         """batch of the eight 100k-row files, as summarize above, with ``jobs`` processes."""
@@ -202,6 +211,8 @@ def cases(files: dict[str, Path]) -> dict[str, tuple[list[str], str | None]]:
         ),  # fmt: skip
         "batch_8x100k_jobs1": (batch("1"), None),
         "batch_8x100k_jobs2": (batch("2"), "batch_8x100k_jobs1"),
+        "summarize_100k_event_quarter": (events("quarter"), "python_start"),
+        "summarize_100k_event_area": (events("area"), "python_start"),
     }
 
 

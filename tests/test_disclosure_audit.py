@@ -169,8 +169,8 @@ def test_random_tables_reach_every_kind_of_answer(monkeypatch):
     grown_seen = {"grown": 0, "stuck": 0}
     real = audit._growable_zeros
 
-    def spy(a, zero, candidates):
-        out = real(a, zero, candidates)
+    def spy(a, zero, candidates, *residual):
+        out = real(a, zero, candidates, *residual)
         grown_seen["grown"] += int(out.sum())
         grown_seen["stuck"] += int((candidates & ~out).sum())
         return out

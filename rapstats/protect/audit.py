@@ -4,13 +4,15 @@ A suppressed cell is determined when the published cells and the published addit
 leave it one value over the non-negative reals. :func:`_determined_cells` decides it per group
 of linked suppressed cells by Gauss-Jordan elimination (:func:`_free_cells`), once the zero
 counts that no feasible change can raise are fixed at zero (:func:`_movable_cells`); those come
-from one small linear program (:func:`_growable_zeros`, solved by
-:func:`rapstats.protect._simplex.bounded_simplex`, no scipy), only where zeros leave the answer
-open. :func:`rapstats.protect.engine.secondary_suppression` repeats this audit until nothing is
+from the same elimination (the non-zero cells' columns first) and, for the zeros it leaves
+open, one small linear program on their residual columns (:func:`_growable_zeros`, solved by
+:func:`rapstats.protect._simplex.bounded_simplex`, no scipy).
+:func:`rapstats.protect.engine.secondary_suppression` repeats this audit until nothing is
 determined; ``docs/disclosure.md`` states the guarantee.
 
 The functions are private: the engine calls :func:`_determined_cells`, and the tests reach
-each of them here, as the unit under test (``tests/test_disclosure_audit.py``).
+each of them here, as the unit under test (``tests/test_disclosure_audit.py``,
+``tests/test_protect_blocks.py``).
 """
 
 from __future__ import annotations
@@ -20,37 +22,69 @@ import numpy as np
 from rapstats.protect._simplex import bounded_simplex
 
 
-def _free_cells(a: np.ndarray) -> np.ndarray:
-    """Which unknowns of ``a @ y = b`` are not fixed by the equations (real solutions).
+def _eliminate(r: np.ndarray, cols: slice, row: int = 0) -> tuple[np.ndarray, int]:
+    """Gauss-Jordan elimination of ``r`` in place, pivoting only in the columns ``cols`` (a
+    range) and rows from ``row`` on (those above already reduced).
 
-    Gauss-Jordan elimination with partial pivoting (elementwise numpy, no multithreaded BLAS:
-    the matrices are small, sparse and hold small integers). An unknown is fixed exactly when
-    its column is a pivot whose reduced row is zero in every free column.
+    Row by row, the pivot is the row's largest entry among ``cols`` (the first of equals); a
+    pivot row's non-zero columns are the only ones updated (elementwise numpy, no
+    multithreaded BLAS: the matrices are sparse and hold small integers). Returns each
+    column's pivot row (-1 where none) and the rank reached: rows from the rank on are zero in
+    every column of ``cols`` (what is left of the others is their residual).
     """
-    r = a.astype(float)
-    n_rows, m = r.shape
-    pivot_row = np.full(m, -1)
-    row = 0
-    for col in range(m):
-        if row >= n_rows:
-            break
-        p = row + int(np.argmax(np.abs(r[row:, col])))
-        if abs(r[p, col]) < 1e-9:
+    pivot_row = np.full(r.shape[1], -1)
+    first = cols.start or 0
+    for i in range(row, r.shape[0]):
+        mag = np.abs(r[i, cols])
+        k = int(np.argmax(mag)) if mag.size else 0
+        if not mag.size or mag[k] < 1e-9:
             continue
-        if p != row:
-            r[[row, p]] = r[[p, row]]
+        col = first + k
+        if i != row:
+            r[[row, i]] = r[[i, row]]
         r[row] /= r[row, col]
         nz = np.flatnonzero(np.abs(r[:, col]) > 1e-12)
         nz = nz[nz != row]
         if nz.size:
-            r[nz] -= np.outer(r[nz, col], r[row])
+            at = np.flatnonzero(r[row])
+            r[np.ix_(nz, at)] -= np.outer(r[nz, col], r[row, at])
         pivot_row[col] = row
         row += 1
+    return pivot_row, row
+
+
+def _free_cells(a: np.ndarray) -> np.ndarray:
+    """Which unknowns of ``a @ y = b`` are not fixed by the equations (real solutions).
+
+    Gauss-Jordan elimination (:func:`_eliminate`), then :func:`_free_of`.
+    """
+    r = a.astype(float)
+    pivot_row, _ = _eliminate(r, slice(0, r.shape[1]))
+    return _free_of(r, pivot_row)
+
+
+def _free_of(r: np.ndarray, pivot_row: np.ndarray) -> np.ndarray:
+    """The free unknowns of a reduced system ``r`` with these pivots (any pivot columns).
+
+    An unknown is fixed exactly when its column is a pivot whose reduced row is zero in every
+    free column. A pivot column is zero outside its row, so that is a row with no other entry.
+    """
     is_free = pivot_row < 0
     free = is_free.copy()
     piv = np.flatnonzero(~is_free)
     if piv.size and is_free.any():
-        free[piv] = (np.abs(r[pivot_row[piv]][:, is_free]) > 1e-9).any(axis=1)
+        free[piv] = np.count_nonzero(np.abs(r[pivot_row[piv]]) > 1e-9, axis=1) > 1
+    return free
+
+
+def _free_with_fixed(a: np.ndarray, fixed: np.ndarray) -> np.ndarray:
+    """:func:`_free_cells` of ``a @ y = b`` with ``y = 0`` on ``fixed`` as well.
+
+    Fixing a cell is dropping its column: the same answer as ``_free_cells(np.vstack([a,
+    np.eye(n)[fixed]]))`` without the identity rows.
+    """
+    free = np.zeros(a.shape[1], bool)
+    free[~fixed] = _free_cells(a[:, ~fixed])
     return free
 
 
@@ -123,22 +157,69 @@ def _movable_cells(a: np.ndarray, x: np.ndarray) -> np.ndarray:
     can move iff it is not fixed in L, which Gauss-Jordan elimination decides
     (:func:`_free_cells`).
 
-    Z+ needs linear programming (:func:`_growable_zeros`), but only when the two linear
-    bounds disagree: the cells free in {a d = 0} (Z+ = all zero cells) and in
-    {a d = 0, d_i = 0 on every zero cell} (Z+ empty).
+    Z+ is needed only when some zero cell is free in {a d = 0}
+    (:func:`_growable_zeros`: linear algebra, and a small linear program for what it leaves
+    open), and L differs from {a d = 0} only when a zero cell outside Z+ is free there.
     """
-    free = _free_cells(a)
     zero = x <= 0
+    order = np.concatenate([np.flatnonzero(~zero), np.flatnonzero(zero)])
+    n_rest = order.size - int(zero.sum())
+    r = a[:, order].astype(float, copy=False)  # indexing copied it already
+    pivot_row, rank = _eliminate(r, slice(0, n_rest))  # the non-zero cells' columns first
+    residual = r[rank:, n_rest:].copy()  # what the zero cells' columns add to their span
+    pivot_row = np.maximum(pivot_row, _eliminate(r, slice(n_rest, order.size), rank)[0])
+    free = np.empty(zero.size, bool)
+    free[order] = _free_of(r, pivot_row)
     if not (zero & free).any():  # every zero cell is pinned by the equations alone
         return free
-    on_face = _free_cells(np.vstack([a, np.eye(x.size)[zero]]))
-    if (free == on_face).all():
+    stuck = zero & ~_growable_zeros(a, zero, zero & free, residual)
+    if not (stuck & free).any():  # fixing cells that are fixed already changes nothing
         return free
-    stuck = zero & ~_growable_zeros(a, zero, zero & free)
-    return _free_cells(np.vstack([a, np.eye(x.size)[stuck]]))
+    return _free_with_fixed(a, stuck)
 
 
-def _growable_zeros(a: np.ndarray, zero: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+def _growable_zeros(
+    a: np.ndarray, zero: np.ndarray, candidates: np.ndarray, residual: np.ndarray | None = None
+) -> np.ndarray:
+    """Candidate zero cells that some move d (a d = 0, d >= 0 on ``zero``) makes positive.
+
+    ``residual``: the zero cells' columns (in order) reduced modulo the span of the other
+    columns (:func:`_zero_residual`, computed when not given). A zero cell i whose column is
+    in that span grows: some d with a d = 0 has d_i = 1 and d = 0 on the other zeros, and
+    adding a large multiple of the sum of such witnesses keeps every one of them a move. The
+    others grow exactly when some non-negative combination of their residual columns,
+    positive on them, is zero (a witness is non-negative on those zeros and the rest of
+    ``a d`` lies in the span; conversely such a combination extends to a witness as above):
+    one small linear program decides it (:func:`_lp_growable_zeros`). Both answers are exact,
+    so their union is.
+    """
+    if residual is None:
+        residual = _zero_residual(a, zero)
+    residual = np.where(np.abs(residual) <= 1e-9, 0.0, residual)
+    cells = np.flatnonzero(zero)
+    left = residual.any(axis=0)
+    grown = np.zeros(zero.size, bool)
+    grown[cells[~left]] = True
+    if candidates[cells[left]].any():
+        rest = residual[:, left]
+        every = np.ones(rest.shape[1], bool)
+        grown[cells[left]] = _lp_growable_zeros(
+            rest[rest.any(axis=1)], every, candidates[cells[left]]
+        )
+    return grown & candidates
+
+
+def _zero_residual(a: np.ndarray, zero: np.ndarray) -> np.ndarray:
+    """The columns of the zero cells (in order) reduced modulo the span of the others."""
+    n_rest = int((~zero).sum())
+    r = a[:, np.concatenate([np.flatnonzero(~zero), np.flatnonzero(zero)])].astype(
+        float, copy=False
+    )
+    _, rank = _eliminate(r, slice(0, n_rest))
+    return r[rank:, n_rest:]
+
+
+def _lp_growable_zeros(a: np.ndarray, zero: np.ndarray, candidates: np.ndarray) -> np.ndarray:
     """Candidate zero cells that some move d (a d = 0, d >= 0 on ``zero``) makes positive.
 
     One linear program (:func:`rapstats.protect._simplex.bounded_simplex`)::

@@ -121,9 +121,10 @@ class _Problem:
     """The inputs of :func:`secondary_suppression` as arrays, with the relations that hold.
 
     ``rels`` holds each exact relation as (cells, coefficients) of ``-total + sum(members)
-    = 0``; ``cell_rels`` the relations each cell is in; ``incidence`` and ``touches`` (one row
-    per relation, one column per unit) mark the units in a relation and the units with a
-    sensitive cell in it, so one product counts the suppressed units of every relation.
+    = 0``; ``cell_rels`` the relations each cell is in; ``incidence`` and ``touches`` (pairs
+    of relation and unit, each once, as two arrays) mark the units in a relation and the units
+    with a sensitive cell in it, so one ``bincount`` counts the suppressed units of every
+    relation (sparse: memory grows with the relations' sizes, not relations x units).
     """
 
     values: np.ndarray
@@ -134,8 +135,8 @@ class _Problem:
     tier: np.ndarray
     rels: list[tuple[np.ndarray, np.ndarray]]
     cell_rels: list[list[int]]
-    incidence: np.ndarray
-    touches: np.ndarray
+    incidence: tuple[np.ndarray, np.ndarray]
+    touches: tuple[np.ndarray, np.ndarray]
 
     @classmethod
     def of(
@@ -159,13 +160,11 @@ class _Problem:
         sensitive = np.ones(n, bool) if sensitive is None else np.asarray(sensitive, bool)
         rels = _exact_relations(values, relations)
         cell_rels: list[list[int]] = [[] for _ in range(n)]
-        incidence = np.zeros((len(rels), n_units), dtype=np.int32)
-        touches = np.zeros((len(rels), n_units), dtype=np.int32)
         for r, (cells, _) in enumerate(rels):
-            for c in cells:
+            for c in cells.tolist():
                 cell_rels[c].append(r)
-            incidence[r, unit[cells]] = 1
-            touches[r, unit[cells[sensitive[cells]]]] = 1
+        flat = np.concatenate([cells for cells, _ in rels] or [np.zeros(0, int)])
+        rel_of = np.repeat(np.arange(len(rels)), [cells.size for cells, _ in rels])
         return cls(
             values=values,
             unit=unit,
@@ -175,8 +174,8 @@ class _Problem:
             tier=np.zeros(n_units, int) if tier is None else np.asarray(tier, int),
             rels=rels,
             cell_rels=cell_rels,
-            incidence=incidence,
-            touches=touches,
+            incidence=_pairs(rel_of, unit[flat], n_units),
+            touches=_pairs(rel_of[sensitive[flat]], unit[flat[sensitive[flat]]], n_units),
         )
 
     def choose(self, cells: np.ndarray, is_total: np.ndarray, supp: np.ndarray) -> int | None:
@@ -197,9 +196,11 @@ class _Problem:
         The audit is exact; this only finds the obvious complements first, so that e.g. a
         multi-select option's shared base does not pull every other option out.
         """
-        hidden_count = self.incidence @ supp.astype(np.int32)
-        hidden_sensitive = self.touches @ supp.astype(np.int32)
-        stuck = np.zeros(len(self.rels), bool)
+        n_rels = len(self.rels)
+        (inc_rel, inc_unit), (touch_rel, touch_unit) = self.incidence, self.touches
+        hidden_count = np.bincount(inc_rel, weights=supp[inc_unit], minlength=n_rels)
+        hidden_sensitive = np.bincount(touch_rel, weights=supp[touch_unit], minlength=n_rels)
+        stuck = np.zeros(n_rels, bool)
         while True:
             todo = np.flatnonzero((hidden_count == 1) & (hidden_sensitive > 0) & ~stuck)
             if todo.size == 0:
@@ -211,8 +212,8 @@ class _Problem:
                 stuck[r] = True
                 continue
             supp[u] = True
-            hidden_count += self.incidence[:, u]
-            hidden_sensitive += self.touches[:, u]
+            hidden_count += np.bincount(inc_rel[inc_unit == u], minlength=n_rels)
+            hidden_sensitive += np.bincount(touch_rel[touch_unit == u], minlength=n_rels)
 
     def repair(self, supp: np.ndarray, pinned: np.ndarray) -> bool:
         """Step 2 (in place): suppress a complement for each pinned cell, cheapest first, at
@@ -247,6 +248,12 @@ class _Problem:
             return pick, r
         n = len(self.values)
         return self.choose(np.arange(n), np.zeros(n, bool), supp), None
+
+
+def _pairs(rel: np.ndarray, unit: np.ndarray, n_units: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (relation, unit) pairs, as two arrays."""
+    code = np.unique(rel.astype(np.int64) * n_units + unit)
+    return code // n_units, code % n_units
 
 
 def _exact_relations(
