@@ -65,11 +65,7 @@ def load_columnar(path: Path, fmt: str, columns: list[str] | None, keep: tuple[s
     try:
         table = dataset.to_table(columns=[names[i] for i in include])
     except (pa.ArrowInvalid, OSError) as exc:
-        raise InputError(
-            f"cannot be read as {_NAMES[fmt]} ({' '.join(str(exc).split())[:160]})",
-            path=path,
-            hint="check the parts have the same columns",
-        ) from None
+        raise _unreadable(path, fmt, exc, "check the parts have the same columns") from None
     data = {name: to_coded(_as_text(table.column(i))) for i, name in enumerate(out_names)}
     row_numbers = np.arange(2, table.num_rows + 2, dtype=np.int64)
     export = finish(path, layout, data, row_numbers, dropped=dropped, keep=keep, columns=columns)
@@ -99,11 +95,8 @@ def _dataset(path: Path, files: list[Path], fmt: str, base: Path, dictionary: li
             partition_base_dir=str(base),
         )
     except (pa.ArrowInvalid, OSError) as exc:
-        raise InputError(
-            f"cannot be read as {_NAMES[fmt]} ({' '.join(str(exc).split())[:160]})",
-            path=path,
-            hint="check the files were written by Arrow, pandas or Spark",
-        ) from None
+        hint = "check the files were written by Arrow, pandas or Spark"
+        raise _unreadable(path, fmt, exc, hint) from None
 
 
 def _as_text(column: object) -> object:
@@ -135,6 +128,15 @@ def _digest(files: list[Path], base: Path) -> str:
     for f in files:
         h.update(f"{f.relative_to(base).as_posix()}\0{file_sha256(f)}\n".encode())
     return h.hexdigest()
+
+
+def _unreadable(path: Path, fmt: str, exc: Exception, hint: str) -> InputError:
+    """The one-line error of a columnar input Arrow cannot read."""
+    return InputError(
+        f"cannot be read as {_NAMES[fmt]} ({' '.join(str(exc).split())[:160]})",
+        path=path,
+        hint=hint,
+    )
 
 
 __all__ = ["columnar_format", "load_columnar"]
