@@ -11,6 +11,7 @@ test's own ``max_examples`` wins over both.
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,11 @@ def requires_tool(found: bool, what: str) -> pytest.MarkDecorator:
     return pytest.mark.skipif(
         not found and not IN_CI, reason=f"{what} not installed (.ci/run installs it)"
     )
+
+
+def pdf_text(pdf: Path) -> str:
+    """The text of a PDF in reading order (poppler's ``pdftotext -raw``)."""
+    done = subprocess.run(
+        ["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True
+    )
+    return done.stdout

@@ -9,12 +9,11 @@ import errno
 import hashlib
 import os
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_CSV, SAMPLE_SPEC, requires_tool, run
+from conftest import SAMPLE_CSV, SAMPLE_SPEC, pdf_text, requires_tool, run
 
 DATA = Path(__file__).parent / "data"
 SYMBOLS_CSV = DATA / "groups_symbols.csv"  # areas North, "-", "?" and "…"
@@ -322,12 +321,7 @@ def test_group_labels_of_symbols_alone_in_the_pdf(runner, tmp_path):
     out = tmp_path / "out"
     result = report(runner, out, "pdf")
     assert result.exit_code == 0, result.stderr + repr(result.exception)
-    text = subprocess.run(
-        ["pdftotext", "-raw", str(out / "report.pdf"), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    text = pdf_text(out / "report.pdf")
     assert "\nThe service was helpful" in text  # the heading of its group of rows
     assert "\nNorth 24 50.0 " in text
     assert "\n- 22 50.0 " in text

@@ -18,14 +18,13 @@ import io
 import json
 import re
 import shutil
-import subprocess
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from conftest import requires_tool, run
+from conftest import pdf_text, requires_tool, run
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -330,12 +329,7 @@ def test_report_spreadsheets_write_user_text_as_text(report):
 
 @requires_tool(shutil.which("pdftotext") is not None, "poppler-utils")
 def test_report_pdf_is_written_with_the_text_shown(report):
-    text = subprocess.run(
-        ["pdftotext", "-raw", str(report / "report.pdf"), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    text = pdf_text(report / "report.pdf")
     assert not RAW.search(text.replace("\f", ""))
     flat = " ".join(text.split())
     for value in [FORMULAS[0], MARKUP[0], visible(CONTROLS[1])]:

@@ -11,13 +11,12 @@ import csv
 import io
 import json
 import shutil
-import subprocess
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SAMPLE_CSV, SAMPLE_SPEC, requires_tool, run
+from conftest import SAMPLE_CSV, SAMPLE_SPEC, pdf_text, requires_tool, run
 
 from rapstats.pipeline import open_survey, protected_summary, summarize_file
 from rapstats.render.tables import render_profile
@@ -242,12 +241,7 @@ def test_report_who_responded_in_every_format(report):
 
 @requires_tool(shutil.which("pdftotext") is not None, "poppler-utils")
 def test_report_pdf_shows_who_responded(report):
-    text = subprocess.run(
-        ["pdftotext", "-raw", str(report / "report.pdf"), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    text = pdf_text(report / "report.pdf")
     flat = " ".join(text.split())
     assert "Who responded Table 1: Respondents in each group (all respondents)" in flat
     assert "North 18 45.0" in flat and "Withheld [c]: East and West." in flat

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SAMPLE_REPORT, requires_tool
+from conftest import SAMPLE_REPORT, pdf_text, requires_tool
 
 from rapstats.cli import cli
 
@@ -238,9 +238,7 @@ def test_pdf_text_carries_numbers_methods_and_manifest(out, model):
     assert "Tagged:          yes" in info
     assert f"Title:           {model['title']}" in info
     assert b"pdfuaid:part>1<" in pdf.read_bytes()
-    text = subprocess.run(
-        ["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    text = pdf_text(pdf)
     flat = " ".join(text.split())
     main = [t for t in model["tables"] if t["id"].endswith("_shares")]
     for t in main:

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import requires_tool, run
+from conftest import pdf_text, requires_tool, run
 
 from rapstats.pipeline import compare_groups, compare_opened, open_survey, report_data
 from rapstats.render.report.findings import (
@@ -128,10 +127,7 @@ def test_the_pdf_says_a_supported_difference_in_full_and_only_the_test_otherwise
 
 @requires_tool(shutil.which("pdftotext") is not None, "poppler-utils")
 def test_the_pdf_heads_a_question_with_its_supported_difference(report):
-    done = subprocess.run(
-        ["pdftotext", "-raw", str(report["pdf"]), "-"], capture_output=True, text=True, check=True
-    )
-    text = " ".join(done.stdout.split()).replace("- ", "-")
+    text = " ".join(pdf_text(report["pdf"]).split()).replace("- ", "-")
     lead, sentence = table(report, "area")["findings"][0].split("”: ")
     assert f"{lead.removeprefix('“')} {sentence}" in text
     assert "No clear difference between groups (homogeneity test, Holm-adjusted p = " in text

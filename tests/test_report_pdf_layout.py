@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SAMPLE_REPORT, requires_tool
+from conftest import SAMPLE_REPORT, pdf_text, requires_tool
 
 from rapstats.cli import cli
 
@@ -109,31 +109,23 @@ def test_overlap_check_finds_overlapping_words():
 
 def test_pdf_says_the_common_source_once(sample):
     model = json.loads((sample / "report.json").read_text(encoding="utf-8"))
-    text = subprocess.run(
-        ["pdftotext", "-raw", str(sample / "report.pdf"), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    text = pdf_text(sample / "report.pdf")
     (source,) = {t["source"] for t in model["tables"]}
     assert source.startswith("Source: ")
     assert text.count(source.removeprefix("Source: ")) == 1
     assert f"Source of every table: {source.removeprefix('Source: ')}" in " ".join(text.split())
 
 
-def pdf_text(pdf: Path) -> str:
+def flat_text(pdf: Path) -> str:
     """The PDF's text, its lines joined by single spaces."""
-    done = subprocess.run(
-        ["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True
-    )
-    return " ".join(done.stdout.split())
+    return " ".join(pdf_text(pdf).split())
 
 
 def test_pdf_says_each_thing_once(sample):
     """No "no clear change" sentence (the change table's rows say it); every breakdown was
     tested, so none says it was not; each way of reading a chart said in full once."""
     model = json.loads((sample / "report.json").read_text(encoding="utf-8"))
-    text = pdf_text(sample / "report.pdf")
+    text = flat_text(sample / "report.pdf")
     assert "no clear change since" not in text
     assert "not tested" not in text
     for caption in {c["caption"] for c in model["charts"]}:
@@ -148,7 +140,7 @@ def test_pdf_breakdowns_leave_to_their_rows_what_the_rows_show(sample):
     group differs, nothing on withheld groups but their names (their rows of [c] are not
     printed); the short headings are spelt out in a note the breakdowns cite."""
     model = json.loads((sample / "report.json").read_text(encoding="utf-8"))
-    text = pdf_text(sample / "report.pdf").replace("- ", "-")  # lines broken at a hyphen
+    text = flat_text(sample / "report.pdf").replace("- ", "-")  # lines broken at a hyphen
     by = [t for t in model["tables"] if "compact_findings" in t]
     assert len(by) == 16
     for t in by:
