@@ -151,3 +151,15 @@ def test_wave_names_from_file_names_are_redacted(runner, tmp_path):
     assert len(pairs) == 1
     ((earlier, later),) = pairs
     assert earlier != later and "redacted" in earlier and "redacted" in later
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "markdown"])
+def test_an_input_named_after_a_person_is_redacted(runner, tmp_path, fmt):
+    """Every output names its inputs: a file named after whoever sent it is redacted (the
+    wave name taken from the file name, and the input path)."""
+    earlier = tmp_path / "from jo.bloggs@example.org.csv"
+    earlier.write_bytes((DATA / "compare_earlier.csv").read_bytes())
+    result = run(runner, "compare", earlier, *ARGS[1:], "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    assert "jo.bloggs" not in result.stdout and "example.org" not in result.stdout
+    assert "[redacted: email]" in result.stdout

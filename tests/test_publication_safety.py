@@ -112,7 +112,11 @@ CASES: list[tuple[str, str, str | None, list[tuple[str, ...]], list[str | None]]
     ("none-of-these", "none_of_these.csv", "none_of_these.toml", [()], [None]),
     ("dont-know", "dont_know.csv", "dont_know.toml", [(), ("area",)], [None, "area"]),
     ("ethnicity", "ethnicity.csv", "ethnicity.toml", [("ethnicity",)], [None]),
+    ("file-name", "dont_know.csv", "dont_know.toml", [("area",)], [None]),
 ]
+# Cases whose export is read under another name: a file named after the person who sent it
+# (every output names its input).
+RENAMED = {"file-name": "from jo.bloggs@example.org on 07700 900123.csv"}
 
 
 @pytest.fixture(scope="module")
@@ -122,6 +126,8 @@ def runs(tmp_path_factory) -> dict[str, list[Run]]:
     for name, export, spec_name, by_sets, comment_bys in CASES:
         base = tmp_path_factory.mktemp(name)
         csv_path = ATTACK / export
+        if name in RENAMED:
+            csv_path = Path(shutil.copy(csv_path, base / RENAMED[name]))
         spec = ATTACK / spec_name if spec_name else None
         done: list[Run] = []
         for command in ("summarize", "freq"):

@@ -260,4 +260,8 @@ def _sha256(path: Path) -> str:
 
 
 def _input(role: str, path: Path, sha: str) -> dict[str, str]:
-    return {"role": role, "name": Path(path).name, "sha256": sha}
+    """An input of the manifest: its role, file name (personal data redacted, as the protect
+    step redacts the summaries' input paths) and digest."""
+    from rapstats.protect.redact import redact
+
+    return {"role": role, "name": redact(Path(path).name), "sha256": sha}

@@ -514,7 +514,8 @@ def _redact_labels(
     match; so is the user's text in the input block (wave names, columns read) and the methods
     notes. Identifiers (question ids, group names) are kept: they key the tables; so is the
     spec's ``[report]`` title block, the publisher's own words (its contact address is meant
-    to be published), and the input's path and digest.
+    to be published), and the input's digest and platform. The input's path is redacted
+    too: a file may be named after the person who sent it.
 
     Returns the redacted ``spec``, ``table``, ``frequency_table``, ``profile_table``,
     ``source`` and ``methods``
@@ -547,9 +548,9 @@ def _redact_labels(
             )
         return value
 
-    def source(value: Any) -> Any:  # the input block: not its paths, digests, platforms
+    def source(value: Any) -> Any:  # the input block: not its digests, platforms
         if isinstance(value, Mapping):
-            fixed = ("path", "sha256", "platform")
+            fixed = ("sha256", "platform")
             return {k: v if k in fixed else source(v) for k, v in value.items()}
         return [source(v) for v in value] if isinstance(value, list) else deep(value)
 
