@@ -74,10 +74,9 @@ from rapstats.stats.survey import (
     WEIGHTED_METHODS,
     WeightedMethod,
     WeightedProportion,
-    design_proportion_from_sums,
     weighted_proportion,
-    weighted_proportion_from_sums,
 )
+from rapstats.stats.survey_sums import design_proportion_from_sums, weighted_proportion_from_sums
 from rapstats.stats.trend import TrendTestResult, trend_test
 from rapstats.vocab import BASELINE_DIFF_METHODS, BaselineDiffMethod
 
