@@ -8,14 +8,17 @@ keep counting across batches); an export with an error (an unknown label, a bad 
 again whole, so that the error is the whole-file one: the first unknown label of the first
 question in spec order, with the number of rows that hold it in the file.
 
+Sums of weights (``[survey] weight``) and design sums (``strata``, ``ids``) are added into the
+whole export's cells respondent by respondent in the order of the file
+(:class:`rapstats.aggregate.StreamedSums`), the additions ``np.bincount`` makes over the whole
+file, so weighted outputs are the same bytes too.
+
 Only a CSV/TSV export with a spec is streamed, and only what needs no second look at the file:
-no ``[survey] include``, ``--completed-only``, codebook or waves, and no weights: each export's
-weights are scaled by a power of two of its own largest (the MAX_WEIGHT_RATIO check is on the
-whole column), and sums of floating-point weights added batch by batch can differ from the
-whole file's in the last bit, which the JSON shows. Everything else - inference without a spec,
-the report's several passes, spreadsheets, the layouts of survey platforms - reads the whole
-file (:func:`rapstats.pipeline.survey.open_survey`), as does an export that shows it needs to
-(:class:`rapstats.io.stream.NotStreamable`).
+no ``[survey] include``, ``--completed-only``, codebook or waves, and no ``fpc`` without a weight
+column (the design's weights N_h / n_h count the PSUs of the whole file). Everything else -
+inference without a spec, the report's several passes, spreadsheets, the layouts of survey
+platforms - reads the whole file (:func:`rapstats.pipeline.survey.open_survey`), as does an
+export that shows it needs to (:class:`rapstats.io.stream.NotStreamable`).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from rapstats.aggregate import Counts
+    from rapstats.aggregate import Counts, StreamedSums
     from rapstats.estimate.summary import Summary
     from rapstats.io import Export
     from rapstats.normalise import Responses
@@ -51,7 +54,8 @@ def streamable(spec: Spec | None, read: ReadOptions) -> bool:
         return False
     if read.codebook is not None or spec.codebook is not None:
         return False
-    return not spec.include and spec.wave is None and not spec.design.weight
+    design_weights = spec.design.fpc and not spec.design.weight  # N_h / n_h of the whole file
+    return not spec.include and spec.wave is None and not design_weights
 
 
 def streamed_summary(
@@ -143,6 +147,19 @@ class _Counted:
         self.first: tuple[Export, Responses] | None = None
         self.levels: dict[str, list[str]] = {}
         self.rows = 0
+        self.sums: StreamedSums | None = None
+
+    def weighed(self, responses: Responses, names: tuple[str, ...]) -> Responses:
+        """Add the sums of a weighted batch's weights (and design) to :attr:`sums`; the batch
+        without them, to be counted."""
+        if responses.weights is None:
+            return responses
+        from rapstats.aggregate import StreamedSums
+
+        if self.sums is None:
+            self.sums = StreamedSums(responses.spec, names)
+        self.sums.add(responses)
+        return replace(responses, weights=None, design=None)
 
 
 def _counted(batches: Iterator[Export], spec: Spec, names: tuple[str, ...]) -> _Counted:
@@ -154,7 +171,7 @@ def _counted(batches: Iterator[Export], spec: Spec, names: tuple[str, ...]) -> _
     keys = {name: group_sort_key(spec.group(name)) for name in names}
     for export in batches:
         responses = normalise(export, spec, by=names)
-        counts = aggregate(responses, names)
+        counts = aggregate(out.weighed(responses, names), names)
         out.rows += export.rows_read
         if out.first is None:
             out.first = (export, responses)
@@ -163,6 +180,8 @@ def _counted(batches: Iterator[Export], spec: Spec, names: tuple[str, ...]) -> _
             out.levels[name] = sorted(union, key=keys[name])
         parts = [counts] if out.counts is None else [out.counts, counts]
         out.counts = merge_counts(parts, out.levels)
+    if out.sums is not None and out.counts is not None:
+        out.counts = out.sums.counts(out.counts)
     return out
 
 

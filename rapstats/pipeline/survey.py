@@ -285,10 +285,8 @@ def _streamed(
     """The unprotected summary of ``path`` read in batches, and its notes; None: read whole."""
     from rapstats.pipeline.stream import streamed_summary
 
-    d = spec.design if spec is not None else None
-    # inference needs the whole file; so do, for now, the profile (every group is read) and
-    # a full design (its PSU sums are not merged batch by batch yet)
-    if d is None or "profile" in publish or d.strata or d.ids or d.fpc:
+    # inference needs the whole file; so does, for now, the profile (every group is read)
+    if spec is None or "profile" in publish:
         return None
     return streamed_summary(
         path,
