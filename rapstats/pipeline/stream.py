@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from rapstats.aggregate import Counts, StreamedSums
@@ -92,29 +92,115 @@ def streamed_summary(
     """
     from rapstats.errors import RapstatsError
     from rapstats.estimate.summary import applied_spec
-    from rapstats.io import file_sha256
-    from rapstats.io.stream import BATCH_ROWS, NotStreamable
+    from rapstats.io.stream import NotStreamable
 
     path = Path(path)
-    if not streamable(spec, read) or not path.is_file():
-        return None
-    size = path.stat().st_size
-    if batch_rows is None and size < STREAM_BYTES:
+    source = _source(path, batch_rows)
+    if source is not None and source.whole is not None and not streamable(spec, read):
+        raise RapstatsError(
+            "is a survey in parts, read part by part: not with --completed-only, a codebook, "
+            "[survey] include or wave, or an fpc without a weight column",
+            path=path,
+            hint="join the parts into one export, or leave those options out",
+        )
+    if source is None or not streamable(spec, read):
         return None
     applied, names = applied_spec(spec, by, **asdict(estimation))
     columns, keep = spec.load_columns(by)
-    with ThreadPoolExecutor(1) as pool, _progress(size) as advance:
-        digest = pool.submit(file_sha256, path)
-        batches = _batches(path, columns, keep, read, batch_rows or BATCH_ROWS, advance)
+    with ThreadPoolExecutor(1) as pool, _progress(source.size) as advance:
+        digest = pool.submit(source.digest, path)
+        batches = source.batches(path, columns, keep, read, batch_rows or source.rows, advance)
         try:
             counted = _counted(batches, applied, names)
         except (NotStreamable, RapstatsError):
             # the whole-file path gives the error as it always has: the first unknown label
             # of the first question in spec order, and how many rows hold it in the file
-            return None
+            if source.whole is None:
+                return None
+            counted = _counted(source.whole(path, columns, keep, read), applied, names)
         if counted.first is None:  # every row blank: the whole-file path says so
             return None
-        return _summary(counted, applied, digest.result(), with_frequencies=with_frequencies)
+        return _summary(counted, applied, path, digest.result(), with_frequencies=with_frequencies)
+
+
+class _Source(NamedTuple):
+    """Where the batches of an export come from: its size in bytes (for the progress bar),
+    its digest, its batches (``batches(path, columns, keep, read, batch_rows, advance)``) and
+    their default number of records; for a survey in parts, its parts each read whole
+    (``whole(path, columns, keep, read)``: the errors of each part's whole-file reader)."""
+
+    size: int
+    digest: Callable[[Path], str]
+    batches: Callable[..., Iterator[Export]]
+    rows: int
+    whole: Callable[..., Iterator[Export]] | None = None
+
+
+def _source(path: Path, batch_rows: int | None) -> _Source | None:
+    """How to read ``path`` in batches; None: read it whole. A columnar file, folder or glob
+    and a folder or glob of CSV parts (:mod:`rapstats.io.parts`) are always streamed; a text
+    export when it is :data:`STREAM_BYTES` or more, or ``batch_rows`` is given."""
+    from rapstats.io import file_sha256
+    from rapstats.io.columnar import COLUMNAR_BATCH_ROWS, columnar_digest, columnar_format
+    from rapstats.io.parts import parts_digest, text_parts
+    from rapstats.io.stream import BATCH_ROWS
+
+    if columnar_format(path) is not None:
+        return _Source(0, columnar_digest, _columnar_batches, COLUMNAR_BATCH_ROWS)
+    parts = text_parts(path)
+    if parts is not None:
+        size = sum(p.stat().st_size for p in parts)
+        return _Source(size, parts_digest, _parts_batches, BATCH_ROWS, _whole_parts)
+    if not path.is_file():
+        return None
+    size = path.stat().st_size
+    if batch_rows is None and size < STREAM_BYTES:
+        return None
+    return _Source(size, file_sha256, _batches, BATCH_ROWS)
+
+
+def _columnar_batches(
+    path: Path,
+    columns: list[str],
+    keep: tuple[str, ...],
+    read: ReadOptions,
+    batch_rows: int,
+    advance: Callable[[int], None] | None,
+) -> Iterator[Export]:
+    from rapstats.io.columnar import columnar_batches
+
+    return columnar_batches(path, columns=columns, keep=keep, batch_rows=batch_rows)
+
+
+def _parts_batches(
+    path: Path,
+    columns: list[str],
+    keep: tuple[str, ...],
+    read: ReadOptions,
+    batch_rows: int,
+    advance: Callable[[int], None] | None,
+) -> Iterator[Export]:
+    from rapstats.io.parts import parts_batches
+
+    return parts_batches(
+        path,
+        columns=columns,
+        keep=keep,
+        platform=read.platform,
+        encoding=read.encoding,
+        batch_rows=batch_rows,
+        on_bytes=advance,
+    )
+
+
+def _whole_parts(
+    path: Path, columns: list[str], keep: tuple[str, ...], read: ReadOptions
+) -> Iterator[Export]:
+    from rapstats.io.parts import parts_batches
+
+    return parts_batches(
+        path, columns=columns, keep=keep, platform=read.platform, encoding=read.encoding
+    )
 
 
 def _batches(
@@ -186,7 +272,7 @@ def _counted(batches: Iterator[Export], spec: Spec, names: tuple[str, ...]) -> _
 
 
 def _summary(
-    counted: _Counted, spec: Spec, sha256: str, *, with_frequencies: bool
+    counted: _Counted, spec: Spec, path: Path, sha256: str, *, with_frequencies: bool
 ) -> tuple[Summary, tuple[str, ...]]:
     """The summary of the merged counts, with the notes the whole-file path gives."""
     from rapstats.estimate.summary import summary_from_counts
@@ -194,7 +280,7 @@ def _summary(
 
     assert counted.first is not None and counted.counts is not None  # streamed_summary checks
     export, responses = counted.first
-    export = replace(export, sha256=sha256)
+    export = replace(export, path=path, sha256=sha256)  # a survey in parts: the folder
     source = source_of(export, responses) | {"rows_read": counted.rows}
     notes = wording_notes(spec, [(None, responses)])
     summary = summary_from_counts(
