@@ -102,12 +102,16 @@ def columnar_batches(
         raise NotStreamable("no column asked for")
     kept = {column_key(k) for k in keep}
     checked: set[frozenset[str]] = set()
+    labels: dict[str, tuple[object, Coded]] = {}  # per column: a dictionary and its labels
     seen = 0
     try:
-        for batch in opened.batches(max(1, batch_rows)):
-            data = {name: _coded(batch.column(i)) for i, name in enumerate(opened.out_names)}
+        for rows, encoded in _ahead(opened.batches(max(1, batch_rows))):
+            data = {
+                name: _labelled(*encoded[i], name, labels)
+                for i, name in enumerate(opened.out_names)
+            }
             export = _batch_export(opened, data, seen)
-            seen += batch.num_rows
+            seen += rows
             if export is not None:
                 _check_personal(
                     {c: v for c, v in export.columns.items() if column_key(c) not in kept},
@@ -249,10 +253,36 @@ def _dataset(path: Path, files: list[Path], fmt: str, base: Path, dictionary: li
         raise _unreadable(path, fmt, exc, hint) from None
 
 
-def _coded(array: object) -> Coded:
-    """One batch's column as a Coded of its text (as :func:`load_columnar` reads it): a
-    number, date or time column is encoded before its distinct values are written as text
-    (which is never blank or padded, so needs no tidying), text as the CSV reader's is."""
+_Encoded = tuple[np.ndarray, object, bool]
+"""A column's codes, its distinct values and whether they are labels as they are."""
+
+
+def _ahead(batches: Iterator[object]) -> Iterator[tuple[int, list[_Encoded]]]:
+    """Each record batch's rows and its columns :func:`_encoded`, one batch ahead on a thread:
+    Arrow decodes and encodes (without the GIL) while the batch before is counted."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def step() -> tuple[int, list[_Encoded]] | None:
+        batch = next(batches, None)
+        if batch is None:
+            return None
+        return batch.num_rows, [_encoded(c) for c in batch.columns]  # type: ignore[attr-defined]
+
+    with ThreadPoolExecutor(1) as pool:
+        pending = pool.submit(step)
+        while (done := pending.result()) is not None:
+            pending = pool.submit(step)
+            yield done
+
+
+def _encoded(array: object) -> _Encoded:
+    """Arrow's part of making one batch's column a Coded: each row's code into the distinct
+    values (-1: blank) and those values as text; True when they are labels as they are.
+
+    A number, date or time column is encoded before its distinct values are written as text
+    (never blank nor padded); text, and anything else as Arrow writes it, is encoded as text
+    to be tidied as the CSV reader's is (:func:`_labelled`).
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -263,9 +293,31 @@ def _coded(array: object) -> Coded:
         encoded = array if pa.types.is_dictionary(kind) else pc.dictionary_encode(array)
         text = pc.cast(encoded.dictionary, pa.string())  # type: ignore[attr-defined]
         if exact or pc.count_distinct(text).as_py() == len(text):
-            codes = to_numpy(encoded.indices, null=-1).astype(np.int32)  # type: ignore[attr-defined]
-            return Coded(codes, arrow=text)
-    return to_coded(pa.chunked_array([_as_text(array)]))
+            return to_numpy(encoded.indices, null=-1), text, True  # type: ignore[attr-defined]
+    if not (pa.types.is_dictionary(kind) and pa.types.is_string(value)):
+        array = pc.dictionary_encode(_as_text(array))
+    return to_numpy(array.indices, null=-1), array.dictionary, False  # type: ignore[attr-defined]
+
+
+def _labelled(
+    codes: np.ndarray,
+    values: object,
+    ready: bool,
+    name: str,
+    labels: dict[str, tuple[object, Coded]],
+) -> Coded:
+    """A batch's column as a Coded (see :func:`_encoded`). The labels of a column's
+    distinct values (tidied, :func:`rapstats.io._text.to_coded`) are kept in ``labels`` for
+    the next batches, which share their row group's dictionary."""
+    import pyarrow as pa
+
+    if ready:
+        return Coded(codes.astype(np.int32), arrow=values)
+    known = labels.get(name)
+    if known is None or not (known[0] is values or known[0].equals(values)):  # type: ignore[attr-defined]
+        known = labels[name] = (values, to_coded(pa.chunked_array([values])))
+    tidy = known[1]
+    return Coded(np.append(tidy.codes, np.int32(-1))[codes], tidy._categories, arrow=tidy._arrow)
 
 
 def _as_text(column: object) -> object:
