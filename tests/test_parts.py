@@ -61,7 +61,7 @@ def test_cli_folder_and_quoted_glob(runner) -> None:
     args = ("--spec", SAMPLE_SPEC, "--by", "area", "--format", "csv")
     joined = run(runner, "summarize", SAMPLE_CSV, *args)
     folder = run(runner, "summarize", FEEDBACK, *args)
-    pattern = run(runner, "summarize", f"{FEEDBACK}/part-*.csv", *args)
+    pattern = run(runner, "summarize", str(FEEDBACK / "part-*.csv"), *args)
     assert joined.exit_code == folder.exit_code == pattern.exit_code == 0, folder.output
     assert folder.stdout == pattern.stdout == joined.stdout
     assert POOLED in folder.stderr and POOLED in pattern.stderr
