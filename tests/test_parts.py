@@ -126,10 +126,15 @@ def test_unknown_label_names_the_part_and_its_row(tmp_path: Path) -> None:
     assert "part-3.csv, row 6" in str(whole.value)
 
 
-def test_parts_need_the_streamed_reading(tmp_path: Path) -> None:
+def test_parts_need_the_streamed_reading(runner) -> None:
     with pytest.raises(RapstatsError) as err:
         summarize_files([FEEDBACK], SPEC, read=ReadOptions(completed_only=True))
     assert "survey in parts" in str(err.value) and "\n" not in str(err.value)
+    for args in ((), ("--spec", SAMPLE_SPEC, "--profile")):
+        result = run(runner, "freq", FEEDBACK, *args)
+        assert result.exit_code == 1
+        errors = result.stderr.strip().splitlines()
+        assert len(errors) == 1 and "survey in parts" in errors[0] and "--spec" in errors[0]
 
 
 def test_parquet_dataset_streamed_in_batches_equals_it_read_whole() -> None:

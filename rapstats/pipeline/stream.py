@@ -96,14 +96,10 @@ def streamed_summary(
 
     path = Path(path)
     source = _source(path, batch_rows)
-    if source is not None and source.whole is not None and not streamable(spec, read):
-        raise RapstatsError(
-            "is a survey in parts, read part by part: not with --completed-only, a codebook, "
-            "[survey] include or wave, or an fpc without a weight column",
-            path=path,
-            hint="join the parts into one export, or leave those options out",
-        )
-    if source is None or not streamable(spec, read):
+    if not streamable(spec, read):
+        refuse_parts(path)
+        return None
+    if source is None:
         return None
     applied, names = applied_spec(spec, by, **asdict(estimation))
     columns, keep = spec.load_columns(by)
@@ -121,6 +117,22 @@ def streamed_summary(
         if counted.first is None:  # every row blank: the whole-file path says so
             return None
         return _summary(counted, applied, path, digest.result(), with_frequencies=with_frequencies)
+
+
+def refuse_parts(path: str | Path) -> None:
+    """Raise a RapstatsError when ``path`` is a survey in CSV parts, which is read part by
+    part only: for what needs an export read whole (no spec, ``--profile``, ...)."""
+    from rapstats.errors import RapstatsError
+    from rapstats.io.parts import text_parts
+
+    if text_parts(Path(path)) is not None:
+        raise RapstatsError(
+            "is a survey in parts, read part by part: that needs a spec, and not --profile, "
+            "--completed-only, a codebook, [survey] include or wave, or an fpc without weights",
+            path=path,
+            hint="give --spec (write one from a part with `rapstats init PART -o spec.toml`) "
+            "and leave those options out, or join the parts into one export",
+        )
 
 
 class _Source(NamedTuple):
@@ -295,7 +307,7 @@ def _summary(
 @contextmanager
 def _progress(size: int) -> Iterator[Callable[[int], None] | None]:
     """A progress bar over the bytes of the file on stderr, when stderr is a terminal."""
-    if not sys.stderr.isatty():
+    if not sys.stderr.isatty() or not size:
         yield None
         return
     import click
@@ -310,4 +322,4 @@ def _progress(size: int) -> Iterator[Callable[[int], None] | None]:
         yield advance
 
 
-__all__ = ["STREAM_BYTES", "streamable", "streamed_summary"]
+__all__ = ["STREAM_BYTES", "refuse_parts", "streamable", "streamed_summary"]
