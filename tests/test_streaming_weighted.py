@@ -16,7 +16,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from rapstats.errors import InputError
@@ -67,6 +67,7 @@ row = st.tuples(
 
 
 @settings(deadline=None, max_examples=25)
+@example(rows=[["Yes", "West", "Yes", "", "3e5"]] * 3, batch_rows=1, by=("area",))
 @given(
     rows=st.lists(row, min_size=1, max_size=60),
     batch_rows=st.integers(1, 25),
@@ -111,6 +112,7 @@ def design_spec(tmp: Path, design: str):
 
 @pytest.mark.parametrize("design", ["fpc", "nofpc", "strata_only"])
 @settings(deadline=None, max_examples=6)
+@example(batch_rows=1, by=("sex",))
 @given(batch_rows=st.integers(1, 60), by=st.sampled_from([(), ("sex",)]))
 def test_design_streamed_equals_whole_file(
     tmp_path_factory: pytest.TempPathFactory, design: str, batch_rows: int, by
