@@ -204,11 +204,14 @@ class _Opened:
 
     def batches(self, batch_rows: int) -> Iterator[object]:
         """The record batches of the columns to read, at most ``batch_rows`` records each:
-        one file through its own reader, several through a dataset scanner."""
+        one file through its own reader, several through a dataset scanner (memory: a few
+        batches, and for Parquet the row group being read)."""
         import pyarrow as pa
 
         if not self.path.is_file():
-            scanner = self.dataset().scanner(columns=self.read, batch_size=batch_rows)
+            scanner = self.dataset().scanner(  # a few batches ahead, not Arrow's 16
+                columns=self.read, batch_size=batch_rows, batch_readahead=2, fragment_readahead=1
+            )
             yield from scanner.to_batches()
         elif self.fmt == "parquet":
             import pyarrow.parquet as pq
