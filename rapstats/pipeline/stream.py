@@ -1,4 +1,4 @@
-"""Summarise a large text export batch by batch: read, normalise and count each batch, add
+"""Summarise a large export batch by batch: read, normalise and count each batch, add
 the counts (:func:`rapstats.aggregate.merge_counts`), then estimate and protect once.
 
 Counts are sufficient statistics of every published figure, so the merged counts are those of
@@ -13,9 +13,13 @@ whole export's cells respondent by respondent in the order of the file
 (:class:`rapstats.aggregate.StreamedSums`), the additions ``np.bincount`` makes over the whole
 file, so weighted outputs are the same bytes too.
 
-Only a CSV/TSV export with a spec is streamed, and only what needs no second look at the file:
-no ``[survey] include``, ``--completed-only``, codebook or waves, and no ``fpc`` without a weight
-column (the design's weights N_h / n_h count the PSUs of the whole file). Everything else -
+What is streamed (:func:`_source`): a CSV/TSV export of :data:`STREAM_BYTES` or more, a
+Parquet or Arrow/Feather file, folder or glob (:func:`rapstats.io.columnar.columnar_batches`),
+and a folder or glob of CSV parts of one survey (:mod:`rapstats.io.parts`; a part with an error
+is read again whole, for its own error). Only with a spec, and only what needs no second look at
+the file: no ``[survey] include``, ``--completed-only``, codebook or waves, and no ``fpc``
+without a weight column (the design's weights N_h / n_h count the PSUs of the whole file).
+Everything else -
 inference without a spec, the report's several passes, spreadsheets, the layouts of survey
 platforms - reads the whole file (:func:`rapstats.pipeline.survey.open_survey`), as does an
 export that shows it needs to (:class:`rapstats.io.stream.NotStreamable`).
