@@ -28,12 +28,15 @@ from rapstats.aggregate._layout import Layout
 from rapstats.aggregate._merge import merge_counts
 from rapstats.aggregate._stream import StreamedSums
 from rapstats.aggregate._sums import (
+    Bincounts,
+    Key,
+    Term,
     Units,
+    answer_codes,
     base_masks,
-    bincounted,
     design_sums,
+    question_terms,
     table_rows,
-    terms,
     weighted_columns,
 )
 from rapstats.labels import BLANK_LABEL
@@ -58,23 +61,32 @@ def aggregate(responses: Responses, by: tuple[str, ...] = ()) -> Counts:
     answers: dict[str, np.ndarray] = {}
     parts: list[dict[str, np.ndarray]] = []
     asked: dict[str, np.ndarray] = {}
+    weighted = responses.weights is not None
+    units = None
+    if weighted and responses.design is not None:
+        units = Units.of_design(responses.design)
+    bincounts = Bincounts(layout)  # the bins of an answer's count serve its sums of weights
+    totals: dict[Key, np.ndarray] = {}
     for q in spec.estimated_questions:
         among = responses.asked.get(q.id)
         if among is not None:
             asked[q.id] = layout.count(among).astype(np.int64)
+        codes = None
         if q.type == "single":
-            answers[q.id], data = _single(layout, q, responses.answers[q.id], among)
+            codes = answer_codes(responses, q)
+            k = len(q.options) + 1
+            counted = bincounts(Term((q.id, None, "n"), None, 0, among, codes, k, "answer"))
+            answers[q.id], data = _single(layout, q, counted)
             parts.append(data)
         else:
             answers[q.id], per_option = _multi(
                 layout, q, responses.ticked[q.id], responses.answered[q.id], among
             )
             parts += per_option
-    weighted = responses.weights is not None
+        if weighted:
+            totals |= {t.key: bincounts(t) for t in question_terms(responses, q, codes, units)}
     design = None
     if weighted:
-        units = None if responses.design is None else Units.of_design(responses.design)
-        totals = {t.key: bincounted(layout, t) for t in terms(responses, units)}
         columns = [
             c
             for q in spec.estimated_questions
@@ -98,16 +110,12 @@ def aggregate(responses: Responses, by: tuple[str, ...] = ()) -> Counts:
 
 
 def _single(
-    layout: Layout, q: Question, codes: np.ndarray, asked: np.ndarray | None = None
+    layout: Layout, q: Question, counted: np.ndarray
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Answer counts (cells x (1 + options)) and the per-cell base and positives of a
-    single-choice question (of the respondents ``asked`` it: default all)."""
-    k = len(q.options)
-    idx = layout.cross * (k + 1) + (codes.astype(np.int64) + 1)
-    size = layout.n_cross * (k + 1)
-    if asked is not None:  # count only those asked: the others are in no cell of it
-        idx = idx[asked]
-    counts = layout.per_cell(np.bincount(idx, minlength=size).reshape(layout.n_cross, k + 1))
+    single-choice question, from its ``counted`` answers per cross cell (of the respondents
+    asked it)."""
+    counts = layout.per_cell(counted)
     include, positive = base_masks(q)
     return counts, {"n": counts[:, include].sum(axis=1), "x": counts[:, positive].sum(axis=1)}
 

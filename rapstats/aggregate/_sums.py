@@ -35,8 +35,8 @@ class Term:
     ----------
     key : tuple
         See :data:`Key`.
-    values : numpy.ndarray
-        One value per respondent.
+    values : numpy.ndarray or None
+        One value per respondent; None counts the respondents.
     power : int
         How the sum scales with the weights: 0 (a count), 1 or 2 (squared weights).
     among : numpy.ndarray, optional
@@ -51,7 +51,7 @@ class Term:
     """
 
     key: Key
-    values: np.ndarray
+    values: np.ndarray | None
     power: int
     among: np.ndarray | None = None
     column: np.ndarray | None = None
@@ -77,33 +77,46 @@ class Units:
 
 
 def terms(responses: Responses, units: Units | None) -> Iterator[Term]:
-    """The weighted terms of every estimated question (and, with a design, of every row of
-    the table per sampling unit); ``responses.weights`` is not None."""
+    """The weighted terms of every estimated question (:func:`question_terms`)."""
+    for q in responses.spec.estimated_questions:
+        codes = answer_codes(responses, q) if q.type == "single" else None
+        yield from question_terms(responses, q, codes, units)
+
+
+def answer_codes(responses: Responses, q: Question) -> np.ndarray:
+    """Each respondent's answer to single-choice ``q`` as a column: 0 blank, 1 + option."""
+    return responses.answers[q.id].astype(np.int64) + 1
+
+
+def question_terms(
+    responses: Responses, q: Question, codes: np.ndarray | None, units: Units | None
+) -> Iterator[Term]:
+    """The weighted terms of question ``q`` (and, with a design, of each of its rows of the
+    table per sampling unit); ``codes``: :func:`answer_codes` of a single-choice question.
+    ``responses.weights`` is not None."""
     w = responses.weights
     assert w is not None  # only weighted responses have sums
-    for q in responses.spec.estimated_questions:
-        among = responses.asked.get(q.id)
-        if q.type == "single":
-            codes = responses.answers[q.id].astype(np.int64) + 1
-            k = len(q.options) + 1
-            yield Term((q.id, None, "w"), w, 1, among, codes, k, "answer")
-            yield Term((q.id, None, "w2"), w * w, 2, among, codes, k, "answer")
-            if units is not None:
-                include, positive = base_masks(q)
-                in_base = include[codes] if among is None else include[codes] & among
-                yield from _unit_terms((q.id, None), in_base, in_base & positive[codes], w, units)
-            continue
-        answered = responses.answered[q.id]
-        wa = np.where(answered, w, 0.0)
-        yield Term((q.id, None, "wa"), wa, 1)
-        yield Term((q.id, None, "wa2"), wa * w, 2)
-        for j, option in enumerate(q.options):
-            tw = np.where(responses.ticked[q.id][:, j], w, 0.0)
-            yield Term((q.id, option, "tw"), tw, 1)
-            yield Term((q.id, option, "tw2"), tw * w, 2)
-            if units is not None:
-                ticked = answered & responses.ticked[q.id][:, j]
-                yield from _unit_terms((q.id, option), answered, ticked, w, units)
+    among = responses.asked.get(q.id)
+    if codes is not None:
+        k = len(q.options) + 1
+        yield Term((q.id, None, "w"), w, 1, among, codes, k, "answer")
+        yield Term((q.id, None, "w2"), w * w, 2, among, codes, k, "answer")
+        if units is not None:
+            include, positive = base_masks(q)
+            in_base = include[codes] if among is None else include[codes] & among
+            yield from _unit_terms((q.id, None), in_base, in_base & positive[codes], w, units)
+        return
+    answered = responses.answered[q.id]
+    wa = np.where(answered, w, 0.0)
+    yield Term((q.id, None, "wa"), wa, 1)
+    yield Term((q.id, None, "wa2"), wa * w, 2)
+    for j, option in enumerate(q.options):
+        tw = np.where(responses.ticked[q.id][:, j], w, 0.0)
+        yield Term((q.id, option, "tw"), tw, 1)
+        yield Term((q.id, option, "tw2"), tw * w, 2)
+        if units is not None:
+            ticked = answered & responses.ticked[q.id][:, j]
+            yield from _unit_terms((q.id, option), answered, ticked, w, units)
 
 
 def _unit_terms(
@@ -119,17 +132,31 @@ def _unit_terms(
         yield Term((*row, f"unit {name}"), values, power, None, u.of, u.size, "unit")
 
 
-def bincounted(layout: Layout, term: Term) -> np.ndarray:
-    """A term's sums per cross cell (and column) over the respondents of ``layout``."""
-    cross, values, column = layout.cross, term.values, term.column
-    if term.among is not None:
-        cross, values = cross[term.among], values[term.among]
-        column = None if column is None else column[term.among]
-    if column is None:
-        return np.bincount(cross, weights=values, minlength=layout.n_cross)
-    size = layout.n_cross * term.width
-    flat = np.bincount(cross * term.width + column, weights=values, minlength=size)
-    return flat.reshape(layout.n_cross, term.width)
+class Bincounts:
+    """A term's sums per cross cell (and column) over the respondents of ``layout``
+    (``np.bincount``); the bins of a term are kept for the next, which often shares its
+    respondents and columns (w, then w**2)."""
+
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+        self.of: tuple[np.ndarray | None, np.ndarray | None] = (None, None)
+        self.bins = layout.cross
+
+    def __call__(self, term: Term) -> np.ndarray:
+        layout, values = self.layout, term.values
+        if term.among is not None and values is not None:
+            values = values[term.among]
+        if self.of[0] is not term.among or self.of[1] is not term.column:
+            cross = layout.cross if term.among is None else layout.cross[term.among]
+            if term.column is not None:
+                column = term.column if term.among is None else term.column[term.among]
+                cross = cross * term.width + column
+            self.of, self.bins = (term.among, term.column), cross
+        if term.column is None:
+            return np.bincount(self.bins, weights=values, minlength=layout.n_cross)
+        size = layout.n_cross * term.width
+        flat = np.bincount(self.bins, weights=values, minlength=size)
+        return flat.reshape(layout.n_cross, term.width)
 
 
 def weighted_columns(
