@@ -16,6 +16,13 @@ each variable (one cell per level); and, when m >= 2, the full cross of all of t
 combinations that hold at least one respondent are cells. The counts of the full cross are
 made with one ``np.bincount`` per question over combined codes, and every margin is a sum of
 that array, so margins add up exactly.
+
+Batches
+-------
+The counts of batches of one export add up (:func:`merge_counts`). Sums of floating-point
+weights depend on the order of addition, so a batched export's are made by
+:class:`StreamedSums`, in the order :func:`aggregate` makes them over the whole export: the same
+bits.
 """
 
 from __future__ import annotations
