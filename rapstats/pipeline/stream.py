@@ -19,10 +19,10 @@ and a folder or glob of CSV parts of one survey (:mod:`rapstats.io.parts`; a par
 is read again whole, for its own error). Only with a spec, and only what needs no second look at
 the file: no ``[survey] include``, ``--completed-only``, codebook or waves, and no ``fpc``
 without a weight column (the design's weights N_h / n_h count the PSUs of the whole file).
-Everything else -
-inference without a spec, the report's several passes, spreadsheets, the layouts of survey
-platforms - reads the whole file (:func:`rapstats.pipeline.survey.open_survey`), as does an
-export that shows it needs to (:class:`rapstats.io.stream.NotStreamable`).
+Everything else - inference without a spec, the report's several passes, spreadsheets, the
+layouts of survey platforms - reads the whole file
+(:func:`rapstats.pipeline.survey.open_survey`), as does an export that shows it needs to
+(:class:`rapstats.io.stream.NotStreamable`).
 """
 
 from __future__ import annotations
@@ -99,10 +99,10 @@ def streamed_summary(
     from rapstats.io.stream import NotStreamable
 
     path = Path(path)
-    source = _source(path, batch_rows)
     if not streamable(spec, read):
         refuse_parts(path)
         return None
+    source = _source(path, batch_rows)
     if source is None:
         return None
     applied, names = applied_spec(spec, by, **asdict(estimation))
