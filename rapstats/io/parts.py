@@ -105,9 +105,9 @@ def _check_headers(parts: list[Path], platform: str, encoding: str | None) -> No
         lacks = [c for k, c in first.items() if k not in names]
         extra = [c for k, c in names.items() if k not in first]
         if lacks or extra:
-            what = f'lacks column "{lacks[0]}"' if lacks else f'has a column "{extra[0]}"'
+            which = "lacks this column, which" if lacks else "has this column, which"
             raise InputError(
-                f"{what} that the first part, {parts[0].name}, "
+                f"{which} the first part, {parts[0].name}, "
                 + ("has" if lacks else "does not have"),
                 path=part,
                 column=(lacks or extra)[0],
