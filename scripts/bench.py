@@ -10,7 +10,8 @@ its peak RSS (from ``wait4``), and its ratio to the baseline named for it:
 * ``summarize`` of the 1M-row file by area and by quarter, all 20 items, unweighted and
   weighted (design-based), and with no spec (``summarize_1m_nospec``: the spec inferred
   from the export, which then reads every column), against a process that only reads the
-  same file with ``pyarrow.csv.read_csv``;
+  same file with ``pyarrow.csv.read_csv``; and of the same file as Parquet
+  (``survey_1m.parquet``, written by pyarrow from the CSV) against the CSV run;
 * ``compare`` of two 1M-row waves (the second made with ``--seed 2``), all 20 items, against
   a process that reads both files with ``pyarrow.csv.read_csv``;
 * ``--help`` start-up, against ``python -c "import click"`` (itself against ``python -c pass``):
@@ -62,6 +63,7 @@ def workload() -> dict[str, Path]:
     """The benchmark files, by name (made by :func:`ensure_workload`)."""
     return {
         "csv_1m": DATA / "survey_1m.csv",
+        "parquet_1m": DATA / "survey_1m.parquet",
         "csv_1m_wave2": DATA / "survey_1m_wave2.csv",
         "csv_10k": DATA / "survey_10k.csv",
         "xlsx_100k": DATA / "survey_100k.xlsx",
@@ -87,10 +89,18 @@ def ensure_workload(files: dict[str, Path], commands: list[list[str]]) -> None:
     batch = files["batch_8x100k"]  # eight links to the same 100k-row CSV
     if any(str(batch) in arg for arg in used):
         needed.add(files["csv_100k"])
+    if files["parquet_1m"] in needed:
+        needed.add(files["csv_1m"])
     for path, args in jobs:
         if path in needed and not path.exists():
             print(f"generating {path.name} ...", file=sys.stderr)
             subprocess.run([PY, make, *args, str(path)], check=True)
+    parquet = files["parquet_1m"]  # the 1M-row CSV as pyarrow reads and writes it
+    if parquet in needed and not parquet.exists():
+        print(f"generating {parquet.name} ...", file=sys.stderr)
+        write = "import sys, pyarrow.csv as c, pyarrow.parquet as p; "
+        write += "p.write_table(c.read_csv(sys.argv[1]), sys.argv[2])"
+        subprocess.run([PY, "-c", write, str(files["csv_1m"]), str(parquet)], check=True)
     if files["csv_100k"] in needed:
         batch.mkdir(exist_ok=True)
         for k in range(1, 9):
@@ -139,6 +149,7 @@ def cases(files: dict[str, Path]) -> dict[str, tuple[list[str], str | None]]:
         ),
         "summarize_1m": (summarize("csv_1m", spec, "_1m.csv"), "pyarrow_read"),
         "summarize_1m_nospec": (summarize("csv_1m", None, "_1m_nospec.csv"), "pyarrow_read"),
+        "summarize_1m_parquet": (summarize("parquet_1m", spec, "_1m_parquet.csv"), "summarize_1m"),
         "summarize_1m_weighted": (
             summarize("csv_1m", spec_weighted, "_1m_w.csv"),
             "pyarrow_read",

@@ -236,16 +236,6 @@ def test_quoted_line_break_is_streamed(tmp_path: Path) -> None:
     assert outputs(quoted, spec, ("area",), 1) == outputs(quoted, spec, ("area",), None)
 
 
-def test_weighted_specs_are_read_whole(tmp_path: Path) -> None:
-    """Weights are scaled per export and their float sums depend on the order of addition:
-    a weighted spec takes the whole-file path."""
-    spec = load_spec(Path(__file__).parent / "data" / "numbers" / "weighted.toml")
-    path = tmp_path / "w.csv"
-    path.write_text("Q1,w\nYes,1.5\nNo,2\n", encoding="utf-8")
-    assert not stream.streamable(spec, ReadOptions())
-    assert streamed(path, spec, (), 1) is None
-
-
 def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     class Terminal(io.StringIO):
         def isatty(self) -> bool:

@@ -88,9 +88,15 @@ def summarize(ctx: click.Context, fmt: str, output: Path | None, **params: Any) 
     Several exports are waves (oldest first), each read with the spec, then pooled with
     `wave` as the first grouping; a question a wave's export lacks was not asked there ([z]).
 
-    Example:
+    One folder or quoted glob of CSV files (or of Parquet/Feather files) is one survey in
+    parts: every part read in name order and pooled, not waves (the header rows must agree);
+    `rapstats batch FOLDER` instead summarises each file as a survey of its own.
+
+    Examples:
 
         rapstats summarize data/sample/feedback.csv --spec data/sample/feedback.toml --by area
+
+        rapstats summarize "exports/day-*.csv" --spec data/sample/feedback.toml
     """
     from rapstats.render import render_summary
     from rapstats.render.tables import summary_notes

@@ -69,7 +69,8 @@ def batch(
 ) -> None:
     """Summarise many exports at once, each on its own, into one stream.
 
-    Each EXPORT (a folder: every export in it, by name) is summarised and protected as
+    Each EXPORT (a folder: every export in it, by name, each a survey of its own; to pool
+    the parts of one survey, `rapstats summarize FOLDER`) is summarised and protected as
     `rapstats summarize EXPORT --spec S --by G` would, in parallel; the rows come out in
     the order given, each with the export's path first (`file`). jsonl: per export, one
     line with "kind": "input" (input, spec, methods, disclosure), then one line per row.

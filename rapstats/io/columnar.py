@@ -13,17 +13,21 @@ from __future__ import annotations
 
 import glob
 import hashlib
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
+from rapstats._arrow import to_numpy
 from rapstats.errors import InputError
-from rapstats.io import Export, file_sha256
-from rapstats.io._layout import Layout
+from rapstats.io import Coded, Export, file_sha256
+from rapstats.io._layout import Layout, column_key
 from rapstats.io._text import to_coded
 from rapstats.io._tidy import choose_columns, finish
 
+COLUMNAR_BATCH_ROWS = 1 << 17
+"""Default records per batch of a columnar input (Arrow's own default batch size)."""
 _SUFFIXES = {".parquet": "parquet", ".pq": "parquet", ".feather": "ipc", ".arrow": "ipc"}
 _MAGICS = {b"PAR1": "parquet", b"ARROW1": "ipc"}
 
@@ -54,25 +58,178 @@ def load_columnar(path: Path, fmt: str, columns: list[str] | None, keep: tuple[s
     """Read a columnar file, folder or glob (see the module notes) into an Export."""
     import pyarrow as pa
 
-    files = [path] if path.is_file() else _files(path)
-    base = path.parent if path.is_file() else _common_dir(files)
-    dataset = _dataset(path, files, fmt, base, None)
-    names = tuple(dataset.schema.names)
-    layout = Layout("plain", 0, 1, names, {})
-    include, out_names, dropped = choose_columns(layout, columns, keep)
-    if fmt == "parquet":  # text columns read straight into dictionaries, as the CSV reader does
-        dataset = _dataset(path, files, fmt, base, [names[i] for i in include])
+    opened = _Opened(path, fmt, columns, keep)
     try:
-        table = dataset.to_table(columns=[names[i] for i in include])
+        table = opened.dataset().to_table(columns=opened.read)
     except (pa.ArrowInvalid, OSError) as exc:
         raise _unreadable(path, fmt, exc, "check the parts have the same columns") from None
-    data = {name: to_coded(_as_text(table.column(i))) for i, name in enumerate(out_names)}
+    data = {name: to_coded(_as_text(table.column(i))) for i, name in enumerate(opened.out_names)}
     row_numbers = np.arange(2, table.num_rows + 2, dtype=np.int64)
-    export = finish(path, layout, data, row_numbers, dropped=dropped, keep=keep, columns=columns)
-    notes = export.notes
-    if len(files) > 1:
-        notes = (f"read {len(files)} parts of one survey (pooled, not waves)", *notes)
-    return replace(export, sha256=_digest(files, base), notes=notes)
+    export = finish(
+        path, opened.layout, data, row_numbers, dropped=opened.dropped, keep=keep, columns=columns
+    )
+    notes = (*opened.notes, *export.notes)
+    return replace(export, sha256=_digest(opened.files, opened.base), notes=notes)
+
+
+def columnar_batches(
+    path: Path, *, columns: list[str], keep: tuple[str, ...] = (), batch_rows: int
+) -> Iterator[Export]:
+    """Yield the responses of a columnar file, folder or glob ``batch_rows`` records at a
+    time (only the ``columns`` asked for; Parquet text read as dictionaries):
+    the columns, values and row numbers :func:`load_columnar` gives those responses, blank
+    rows left out, ``sha256`` empty (see :func:`columnar_digest`).
+
+    Raises
+    ------
+    NotStreamable
+        Not a columnar input, no column asked for in it, parts Arrow cannot read, no
+        responses, or a column found to hold personal data by its contents: the caller reads
+        it whole (:func:`load_columnar`), which gives the error or the note.
+    """
+    import pyarrow as pa
+
+    from rapstats.io.stream import NotStreamable, _check_personal
+
+    fmt = columnar_format(path)
+    if fmt is None:
+        raise NotStreamable("not a columnar input")
+    try:
+        opened = _Opened(path, fmt, columns, keep)
+    except InputError as exc:
+        raise NotStreamable(str(exc)) from None
+    if not opened.read:
+        raise NotStreamable("no column asked for")
+    kept = {column_key(k) for k in keep}
+    checked: set[frozenset[str]] = set()
+    labels: dict[str, tuple[object, Coded]] = {}  # per column: a dictionary and its labels
+    seen = 0
+    try:
+        for rows, encoded in _ahead(opened.batches(max(1, batch_rows))):
+            data = {
+                name: _labelled(*encoded[i], name, labels)
+                for i, name in enumerate(opened.out_names)
+            }
+            export = _batch_export(opened, data, seen)
+            seen += rows
+            if export is not None:
+                _check_personal(
+                    {c: v for c, v in export.columns.items() if column_key(c) not in kept},
+                    checked,
+                )
+                yield export
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise NotStreamable(str(exc)) from None
+    if seen == 0:
+        raise NotStreamable("no responses")
+
+
+def columnar_digest(path: Path) -> str:
+    """The sha256 :func:`load_columnar` gives a columnar file, folder or glob."""
+    files = [path] if path.is_file() else _files(path)
+    return _digest(files, _base(path, files))
+
+
+def _batch_export(opened: _Opened, data: dict[str, Coded], seen: int) -> Export | None:
+    """One batch's non-blank responses as an Export (None: all blank); each column keeps
+    only its own values (a batch may share its row group's dictionary)."""
+    n = len(next(iter(data.values())))
+    rows = np.zeros(n, dtype=bool)
+    for col in data.values():
+        rows |= col.codes >= 0
+    if not rows.any():
+        return None
+    dropped = tuple(opened.dropped)
+    return Export(
+        path=opened.path,
+        platform="plain",
+        columns={c: col.take(rows) for c, col in data.items()},
+        row_numbers=seen + np.arange(2, n + 2, dtype=np.int64)[rows],
+        sha256="",
+        dropped=dropped,
+        notes=(
+            *opened.notes,
+            *(("left out personal data: " + ", ".join(dropped),) if dropped else ()),
+        ),
+        left_out=(
+            ({"what": "columns", "columns": list(dropped), "reason": "personal data (by header)"},)
+            if dropped
+            else ()
+        ),
+    )
+
+
+class _Opened:
+    """A columnar input: its files, the columns to read and the names they get, the
+    personal-data columns left out by header, the note on its parts; read whole as one
+    dataset (:meth:`dataset`) or in record batches (:meth:`batches`)."""
+
+    def __init__(
+        self, path: Path, fmt: str, columns: list[str] | None, keep: tuple[str, ...]
+    ) -> None:
+        self.path, self.fmt = path, fmt
+        self.files = [path] if path.is_file() else _files(path)
+        self.base = _base(path, self.files)
+        names = tuple(self._schema().names)
+        self.layout = Layout("plain", 0, 1, names, {})
+        include, self.out_names, self.dropped = choose_columns(self.layout, columns, keep)
+        self.read = [names[i] for i in include]
+        self.notes: tuple[str, ...] = ()
+        if len(self.files) > 1:
+            self.notes = (f"read {len(self.files)} parts of one survey (pooled, not waves)",)
+
+    def _schema(self):  # noqa: ANN202 - a pyarrow Schema
+        """The columns of the input (one file's own, without opening a dataset: importing
+        pyarrow.dataset costs a third of a second)."""
+        import pyarrow as pa
+
+        if not self.path.is_file():
+            return _dataset(self.path, self.files, self.fmt, self.base, None).schema
+        try:
+            if self.fmt == "parquet":
+                import pyarrow.parquet as pq
+
+                return pq.read_schema(str(self.path))
+            with pa.memory_map(str(self.path)) as source:
+                return pa.ipc.open_file(source).schema
+        except (pa.ArrowInvalid, OSError) as exc:
+            hint = "check the files were written by Arrow, pandas or Spark"
+            raise _unreadable(self.path, self.fmt, exc, hint) from None
+
+    def dataset(self):  # noqa: ANN201 - a pyarrow Dataset
+        """The files as one dataset; Parquet text columns are read straight into
+        dictionaries, so that labels are matched on the distinct values of each row group."""
+        dictionary = self.read if self.fmt == "parquet" else None
+        return _dataset(self.path, self.files, self.fmt, self.base, dictionary)
+
+    def batches(self, batch_rows: int) -> Iterator[object]:
+        """The record batches of the columns to read, at most ``batch_rows`` records each:
+        one file through its own reader, several through a dataset scanner (memory: a few
+        batches, and for Parquet the row group being read)."""
+        import pyarrow as pa
+
+        if not self.path.is_file():
+            scanner = self.dataset().scanner(  # a few batches ahead, not Arrow's 16
+                columns=self.read, batch_size=batch_rows, batch_readahead=2, fragment_readahead=1
+            )
+            yield from scanner.to_batches()
+        elif self.fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            parquet = pq.ParquetFile(str(self.path), read_dictionary=self.read)
+            yield from parquet.iter_batches(batch_size=batch_rows, columns=self.read)
+        else:
+            with pa.memory_map(str(self.path)) as source:
+                reader = pa.ipc.open_file(source)
+                for k in range(reader.num_record_batches):
+                    batch = reader.get_batch(k).select(self.read)
+                    for start in range(0, batch.num_rows, batch_rows):
+                        yield batch.slice(start, batch_rows)
+
+
+def _base(path: Path, files: list[Path]) -> Path:
+    """The folder the parts' hive fields (``wave=2026Q1/``) are read from."""
+    return path.parent if path.is_file() else _common_dir(files)
 
 
 _NAMES = {"parquet": "Parquet", "ipc": "Arrow/Feather"}
@@ -97,6 +254,73 @@ def _dataset(path: Path, files: list[Path], fmt: str, base: Path, dictionary: li
     except (pa.ArrowInvalid, OSError) as exc:
         hint = "check the files were written by Arrow, pandas or Spark"
         raise _unreadable(path, fmt, exc, hint) from None
+
+
+_Encoded = tuple[np.ndarray, object, bool]
+"""A column's codes, its distinct values and whether they are labels as they are."""
+
+
+def _ahead(batches: Iterator[object]) -> Iterator[tuple[int, list[_Encoded]]]:
+    """Each record batch's rows and its columns :func:`_encoded`, one batch ahead on a thread:
+    Arrow decodes and encodes (without the GIL) while the batch before is counted."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def step() -> tuple[int, list[_Encoded]] | None:
+        batch = next(batches, None)
+        if batch is None:
+            return None
+        return batch.num_rows, [_encoded(c) for c in batch.columns]  # type: ignore[attr-defined]
+
+    with ThreadPoolExecutor(1) as pool:
+        pending = pool.submit(step)
+        while (done := pending.result()) is not None:
+            pending = pool.submit(step)
+            yield done
+
+
+def _encoded(array: object) -> _Encoded:
+    """Arrow's part of making one batch's column a Coded: each row's code into the distinct
+    values (-1: blank) and those values as text; True when they are labels as they are.
+
+    A number, date or time column is encoded before its distinct values are written as text
+    (never blank nor padded); text, and anything else as Arrow writes it, is encoded as text
+    to be tidied as the CSV reader's is (:func:`_labelled`).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = array.type  # type: ignore[attr-defined]
+    value = kind.value_type if pa.types.is_dictionary(kind) else kind
+    exact = pa.types.is_integer(value) or pa.types.is_temporal(value)  # one text per value
+    if exact or pa.types.is_floating(value):
+        encoded = array if pa.types.is_dictionary(kind) else pc.dictionary_encode(array)
+        text = pc.cast(encoded.dictionary, pa.string())  # type: ignore[attr-defined]
+        if exact or pc.count_distinct(text).as_py() == len(text):
+            return to_numpy(encoded.indices, null=-1), text, True  # type: ignore[attr-defined]
+    if not (pa.types.is_dictionary(kind) and pa.types.is_string(value)):
+        array = pc.dictionary_encode(_as_text(array))
+    return to_numpy(array.indices, null=-1), array.dictionary, False  # type: ignore[attr-defined]
+
+
+def _labelled(
+    codes: np.ndarray,
+    values: object,
+    ready: bool,
+    name: str,
+    labels: dict[str, tuple[object, Coded]],
+) -> Coded:
+    """A batch's column as a Coded (see :func:`_encoded`). The labels of a column's
+    distinct values (tidied, :func:`rapstats.io._text.to_coded`) are kept in ``labels`` for
+    the next batches, which share their row group's dictionary."""
+    import pyarrow as pa
+
+    if ready:
+        return Coded(codes.astype(np.int32), arrow=values)
+    known = labels.get(name)
+    if known is None or not (known[0] is values or known[0].equals(values)):  # type: ignore[attr-defined]
+        known = labels[name] = (values, to_coded(pa.chunked_array([values])))
+    tidy = known[1]
+    return Coded(np.append(tidy.codes, np.int32(-1))[codes], tidy._categories, arrow=tidy._arrow)
 
 
 def _as_text(column: object) -> object:
@@ -139,4 +363,10 @@ def _unreadable(path: Path, fmt: str, exc: Exception, hint: str) -> InputError:
     )
 
 
-__all__ = ["columnar_format", "load_columnar"]
+__all__ = [
+    "COLUMNAR_BATCH_ROWS",
+    "columnar_batches",
+    "columnar_digest",
+    "columnar_format",
+    "load_columnar",
+]

@@ -54,7 +54,7 @@ from rapstats.normalise._include import (
     included_of,
 )
 from rapstats.normalise._waves import WAVE, check_asked, pool_waves
-from rapstats.normalise._weights import parse_weights
+from rapstats.normalise._weights import MAX_WEIGHT_RATIO, parse_weights
 from rapstats.spec import Question, Spec, fold_label
 
 
@@ -74,6 +74,7 @@ class Responses:
     columns: dict[str, str | None] = field(default_factory=dict)
     included: Included | None = None
     design: DesignCodes | None = None  # [survey] strata / ids / fpc, when the spec has them
+    weight_scale: int = 0  # the weights are the weight column's divided by 2**weight_scale
 
 
 def normalise(
@@ -129,9 +130,9 @@ def normalise(
     for name in by:
         g = spec.group(name)
         groups[g.name] = code_group(export, g, frame.get(g.column, g, spec))
-    weights = None
+    weights, scale = None, 0
     if spec.design.weight:
-        weights = parse_weights(export, frame.get(spec.design.weight, "weight", spec))
+        weights, scale = parse_weights(export, frame.get(spec.design.weight, "weight", spec))
     design = _design(export, spec, frame)
     if design is not None and weights is None:
         weights = design.weights
@@ -148,6 +149,7 @@ def normalise(
         columns=coded.columns,
         included=included,
         design=design,
+        weight_scale=scale,
     )
 
 
@@ -241,6 +243,7 @@ __all__ = [
     "BLANK_LABEL",
     "ColumnFinder",
     "DesignCodes",
+    "MAX_WEIGHT_RATIO",
     "ROWS_SHOWN",
     "WAVE",
     "Included",

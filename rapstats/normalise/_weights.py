@@ -9,9 +9,10 @@ from rapstats.errors import InputError
 from rapstats.io import Coded, Export
 
 
-def parse_weights(export: Export, found: tuple[str, Coded]) -> np.ndarray:
-    """The weight of each response, scaled (see :func:`_scaled`); an error names the first
-    weight that is blank, not a number or not positive."""
+def parse_weights(export: Export, found: tuple[str, Coded]) -> tuple[np.ndarray, int]:
+    """The weight of each response, scaled, and the power of two it was divided by (see
+    :func:`_scaled`); an error names the first weight that is blank, not a number or not
+    positive."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -41,12 +42,12 @@ def parse_weights(export: Export, found: tuple[str, Coded]) -> np.ndarray:
 MAX_WEIGHT_RATIO = 1e15
 
 
-def _scaled(w: np.ndarray, export: Export, column: str) -> np.ndarray:
+def _scaled(w: np.ndarray, export: Export, column: str) -> tuple[np.ndarray, int]:
     """Weights divided by a power of two near the largest (exact; shares and their variances
     do not depend on the scale of the weights), so that sums of w² neither overflow nor
     underflow. A spread wider than ``MAX_WEIGHT_RATIO`` is an error naming both rows."""
     if not len(w):
-        return w
+        return w, 0
     hi, lo = int(np.argmax(w)), int(np.argmin(w))
     if w[hi] / MAX_WEIGHT_RATIO > w[lo]:
         raise InputError(
@@ -56,7 +57,8 @@ def _scaled(w: np.ndarray, export: Export, column: str) -> np.ndarray:
             column=column,
             hint="check the weight column; survey weights differ by a few orders of magnitude",
         )
-    return np.ldexp(w, -int(np.frexp(w[hi])[1]))
+    exponent = int(np.frexp(w[hi])[1])
+    return np.ldexp(w, -exponent), exponent
 
 
 def _number(text: str) -> float:

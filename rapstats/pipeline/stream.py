@@ -1,4 +1,4 @@
-"""Summarise a large text export batch by batch: read, normalise and count each batch, add
+"""Summarise a large export batch by batch: read, normalise and count each batch, add
 the counts (:func:`rapstats.aggregate.merge_counts`), then estimate and protect once.
 
 Counts are sufficient statistics of every published figure, so the merged counts are those of
@@ -8,13 +8,20 @@ keep counting across batches); an export with an error (an unknown label, a bad 
 again whole, so that the error is the whole-file one: the first unknown label of the first
 question in spec order, with the number of rows that hold it in the file.
 
-Only a CSV/TSV export with a spec is streamed, and only what needs no second look at the file:
-no ``[survey] include``, ``--completed-only``, codebook or waves, and no weights: each export's
-weights are scaled by a power of two of its own largest (the MAX_WEIGHT_RATIO check is on the
-whole column), and sums of floating-point weights added batch by batch can differ from the
-whole file's in the last bit, which the JSON shows. Everything else - inference without a spec,
-the report's several passes, spreadsheets, the layouts of survey platforms - reads the whole
-file (:func:`rapstats.pipeline.survey.open_survey`), as does an export that shows it needs to
+Sums of weights (``[survey] weight``) and design sums (``strata``, ``ids``) are added into the
+whole export's cells respondent by respondent in the order of the file
+(:class:`rapstats.aggregate.StreamedSums`), the additions ``np.bincount`` makes over the whole
+file, so weighted outputs are the same bytes too.
+
+What is streamed (:func:`_source`): a CSV/TSV export of :data:`STREAM_BYTES` or more, a
+Parquet or Arrow/Feather file, folder or glob (:func:`rapstats.io.columnar.columnar_batches`),
+and a folder or glob of CSV parts of one survey (:mod:`rapstats.io.parts`; a part with an error
+is read again whole, for its own error). Only with a spec, and only what needs no second look at
+the file: no ``[survey] include``, ``--completed-only``, codebook or waves, and no ``fpc``
+without a weight column (the design's weights N_h / n_h count the PSUs of the whole file).
+Everything else - inference without a spec, the report's several passes, spreadsheets, the
+layouts of survey platforms - reads the whole file
+(:func:`rapstats.pipeline.survey.open_survey`), as does an export that shows it needs to
 (:class:`rapstats.io.stream.NotStreamable`).
 """
 
@@ -26,10 +33,10 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    from rapstats.aggregate import Counts
+    from rapstats.aggregate import Counts, StreamedSums
     from rapstats.estimate.summary import Summary
     from rapstats.io import Export
     from rapstats.normalise import Responses
@@ -51,7 +58,8 @@ def streamable(spec: Spec | None, read: ReadOptions) -> bool:
         return False
     if read.codebook is not None or spec.codebook is not None:
         return False
-    return not spec.include and spec.wave is None and not spec.design.weight
+    design_weights = spec.design.fpc and not spec.design.weight  # N_h / n_h of the whole file
+    return not spec.include and spec.wave is None and not design_weights
 
 
 def streamed_summary(
@@ -88,29 +96,127 @@ def streamed_summary(
     """
     from rapstats.errors import RapstatsError
     from rapstats.estimate.summary import applied_spec
-    from rapstats.io import file_sha256
-    from rapstats.io.stream import BATCH_ROWS, NotStreamable
+    from rapstats.io.stream import NotStreamable
 
     path = Path(path)
-    if not streamable(spec, read) or not path.is_file():
+    if not streamable(spec, read):
+        refuse_parts(path)
         return None
-    size = path.stat().st_size
-    if batch_rows is None and size < STREAM_BYTES:
+    source = _source(path, batch_rows)
+    if source is None:
         return None
     applied, names = applied_spec(spec, by, **asdict(estimation))
     columns, keep = spec.load_columns(by)
-    with ThreadPoolExecutor(1) as pool, _progress(size) as advance:
-        digest = pool.submit(file_sha256, path)
-        batches = _batches(path, columns, keep, read, batch_rows or BATCH_ROWS, advance)
+    with ThreadPoolExecutor(1) as pool, _progress(source.size) as advance:
+        digest = pool.submit(source.digest, path)
+        batches = source.batches(path, columns, keep, read, batch_rows or source.rows, advance)
         try:
             counted = _counted(batches, applied, names)
         except (NotStreamable, RapstatsError):
             # the whole-file path gives the error as it always has: the first unknown label
             # of the first question in spec order, and how many rows hold it in the file
-            return None
+            if source.whole is None:
+                return None
+            counted = _counted(source.whole(path, columns, keep, read), applied, names)
         if counted.first is None:  # every row blank: the whole-file path says so
             return None
-        return _summary(counted, applied, digest.result(), with_frequencies=with_frequencies)
+        return _summary(counted, applied, path, digest.result(), with_frequencies=with_frequencies)
+
+
+def refuse_parts(path: str | Path) -> None:
+    """Raise a RapstatsError when ``path`` is a survey in CSV parts, which is read part by
+    part only: for what needs an export read whole (no spec, ``--profile``, ...)."""
+    from rapstats.errors import RapstatsError
+    from rapstats.io.parts import text_parts
+
+    if text_parts(Path(path)) is not None:
+        raise RapstatsError(
+            "is a survey in parts, read part by part: that needs a spec, and not --profile, "
+            "--completed-only, a codebook, [survey] include or wave, or an fpc without weights",
+            path=path,
+            hint="give --spec (write one from a part with `rapstats init PART -o spec.toml`) "
+            "and leave those options out, or join the parts into one export",
+        )
+
+
+class _Source(NamedTuple):
+    """Where the batches of an export come from: its size in bytes (for the progress bar),
+    its digest, its batches (``batches(path, columns, keep, read, batch_rows, advance)``) and
+    their default number of records; for a survey in parts, its parts each read whole
+    (``whole(path, columns, keep, read)``: the errors of each part's whole-file reader)."""
+
+    size: int
+    digest: Callable[[Path], str]
+    batches: Callable[..., Iterator[Export]]
+    rows: int
+    whole: Callable[..., Iterator[Export]] | None = None
+
+
+def _source(path: Path, batch_rows: int | None) -> _Source | None:
+    """How to read ``path`` in batches; None: read it whole. A columnar file, folder or glob
+    and a folder or glob of CSV parts (:mod:`rapstats.io.parts`) are always streamed; a text
+    export when it is :data:`STREAM_BYTES` or more, or ``batch_rows`` is given."""
+    from rapstats.io import file_sha256
+    from rapstats.io.columnar import COLUMNAR_BATCH_ROWS, columnar_digest, columnar_format
+    from rapstats.io.parts import parts_digest, text_parts
+    from rapstats.io.stream import BATCH_ROWS
+
+    if columnar_format(path) is not None:
+        return _Source(0, columnar_digest, _columnar_batches, COLUMNAR_BATCH_ROWS)
+    parts = text_parts(path)
+    if parts is not None:
+        size = sum(p.stat().st_size for p in parts)
+        return _Source(size, parts_digest, _parts_batches, BATCH_ROWS, _whole_parts)
+    if not path.is_file():
+        return None
+    size = path.stat().st_size
+    if batch_rows is None and size < STREAM_BYTES:
+        return None
+    return _Source(size, file_sha256, _batches, BATCH_ROWS)
+
+
+def _columnar_batches(
+    path: Path,
+    columns: list[str],
+    keep: tuple[str, ...],
+    read: ReadOptions,
+    batch_rows: int,
+    advance: Callable[[int], None] | None,
+) -> Iterator[Export]:
+    from rapstats.io.columnar import columnar_batches
+
+    return columnar_batches(path, columns=columns, keep=keep, batch_rows=batch_rows)
+
+
+def _parts_batches(
+    path: Path,
+    columns: list[str],
+    keep: tuple[str, ...],
+    read: ReadOptions,
+    batch_rows: int,
+    advance: Callable[[int], None] | None,
+) -> Iterator[Export]:
+    from rapstats.io.parts import parts_batches
+
+    return parts_batches(
+        path,
+        columns=columns,
+        keep=keep,
+        platform=read.platform,
+        encoding=read.encoding,
+        batch_rows=batch_rows,
+        on_bytes=advance,
+    )
+
+
+def _whole_parts(
+    path: Path, columns: list[str], keep: tuple[str, ...], read: ReadOptions
+) -> Iterator[Export]:
+    from rapstats.io.parts import parts_batches
+
+    return parts_batches(
+        path, columns=columns, keep=keep, platform=read.platform, encoding=read.encoding
+    )
 
 
 def _batches(
@@ -143,6 +249,19 @@ class _Counted:
         self.first: tuple[Export, Responses] | None = None
         self.levels: dict[str, list[str]] = {}
         self.rows = 0
+        self.sums: StreamedSums | None = None
+
+    def weighed(self, responses: Responses, names: tuple[str, ...]) -> Responses:
+        """Add the sums of a weighted batch's weights (and design) to :attr:`sums`; the batch
+        without them, to be counted."""
+        if responses.weights is None:
+            return responses
+        from rapstats.aggregate import StreamedSums
+
+        if self.sums is None:
+            self.sums = StreamedSums(responses.spec, names)
+        self.sums.add(responses)
+        return replace(responses, weights=None, design=None)
 
 
 def _counted(batches: Iterator[Export], spec: Spec, names: tuple[str, ...]) -> _Counted:
@@ -154,7 +273,7 @@ def _counted(batches: Iterator[Export], spec: Spec, names: tuple[str, ...]) -> _
     keys = {name: group_sort_key(spec.group(name)) for name in names}
     for export in batches:
         responses = normalise(export, spec, by=names)
-        counts = aggregate(responses, names)
+        counts = aggregate(out.weighed(responses, names), names)
         out.rows += export.rows_read
         if out.first is None:
             out.first = (export, responses)
@@ -163,11 +282,13 @@ def _counted(batches: Iterator[Export], spec: Spec, names: tuple[str, ...]) -> _
             out.levels[name] = sorted(union, key=keys[name])
         parts = [counts] if out.counts is None else [out.counts, counts]
         out.counts = merge_counts(parts, out.levels)
+    if out.sums is not None and out.counts is not None:
+        out.counts = out.sums.counts(out.counts)
     return out
 
 
 def _summary(
-    counted: _Counted, spec: Spec, sha256: str, *, with_frequencies: bool
+    counted: _Counted, spec: Spec, path: Path, sha256: str, *, with_frequencies: bool
 ) -> tuple[Summary, tuple[str, ...]]:
     """The summary of the merged counts, with the notes the whole-file path gives."""
     from rapstats.estimate.summary import summary_from_counts
@@ -175,7 +296,7 @@ def _summary(
 
     assert counted.first is not None and counted.counts is not None  # streamed_summary checks
     export, responses = counted.first
-    export = replace(export, sha256=sha256)
+    export = replace(export, path=path, sha256=sha256)  # a survey in parts: the folder
     source = source_of(export, responses) | {"rows_read": counted.rows}
     notes = wording_notes(spec, [(None, responses)])
     summary = summary_from_counts(
@@ -190,7 +311,7 @@ def _summary(
 @contextmanager
 def _progress(size: int) -> Iterator[Callable[[int], None] | None]:
     """A progress bar over the bytes of the file on stderr, when stderr is a terminal."""
-    if not sys.stderr.isatty():
+    if not sys.stderr.isatty() or not size:
         yield None
         return
     import click
@@ -205,4 +326,4 @@ def _progress(size: int) -> Iterator[Callable[[int], None] | None]:
         yield advance
 
 
-__all__ = ["STREAM_BYTES", "streamable", "streamed_summary"]
+__all__ = ["STREAM_BYTES", "refuse_parts", "streamable", "streamed_summary"]

@@ -283,12 +283,11 @@ def _streamed(
     batch_rows: int | None,
 ) -> tuple[Summary, tuple[str, ...]] | None:
     """The unprotected summary of ``path`` read in batches, and its notes; None: read whole."""
-    from rapstats.pipeline.stream import streamed_summary
+    from rapstats.pipeline.stream import refuse_parts, streamed_summary
 
-    d = spec.design if spec is not None else None
-    # inference needs the whole file; so do, for now, the profile (every group is read) and
-    # a full design (its PSU sums are not merged batch by batch yet)
-    if d is None or "profile" in publish or d.strata or d.ids or d.fpc:
+    # inference needs the whole file; so does, for now, the profile (every group is read)
+    if spec is None or "profile" in publish:
+        refuse_parts(path)
         return None
     return streamed_summary(
         path,
