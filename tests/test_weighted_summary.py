@@ -73,3 +73,20 @@ def test_weighted_share_and_interval_match_r(runner, tmp_path, case_id):
     # Effective n is the design-based one: p(1-p)/SE^2 with R's SE.
     p, se = expected["estimate"], expected["se"]
     assert row["effective_n"] == pytest.approx(p * (1 - p) / se**2, rel=1e-6)
+
+
+def test_one_response_is_a_one_line_error(runner, tmp_path):
+    """A weighted variance divides by n - 1: an export of one response has no interval; the
+    error says so, with the fix, not a traceback."""
+    export = tmp_path / "one.csv"
+    export.write_text("sch.wide,awards,pw\nYes,No,1.5\n", encoding="utf-8")
+    spec = tmp_path / "spec.toml"
+    spec.write_text(SPEC.format(method="logit"), encoding="utf-8")
+    result = run(runner, "summarize", export, "--spec", spec)
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {export}: a weighted estimate needs at least 2 responses (its variance divides"
+        " by n - 1); the export has 1. Fix: leave out [survey] weight to publish the unweighted"
+        " counts."
+    ]

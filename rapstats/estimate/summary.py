@@ -19,7 +19,7 @@ import numpy as np
 
 from rapstats import __version__
 from rapstats.aggregate import Counts, aggregate
-from rapstats.errors import SpecError
+from rapstats.errors import EstimationError, SpecError
 from rapstats.estimate.columns import (
     FREQ_COLUMNS,
     ROW_COLUMNS,
@@ -223,6 +223,13 @@ def summary_from_counts(
     names = counts.by
     if counts.design is not None:
         counts.design.check(spec.design, source.get("path"))
+    elif counts.weighted and counts.n_total < 2:
+        raise EstimationError(
+            f"a weighted estimate needs at least 2 responses (its variance divides by n - 1);"
+            f" the export has {counts.n_total}",
+            path=source.get("path"),
+            hint="leave out [survey] weight to publish the unweighted counts",
+        )
     methods = methods_note(spec, weighted=counts.weighted)
     methods["notes"] += notes
     return Summary(
