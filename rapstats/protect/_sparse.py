@@ -24,6 +24,8 @@ relations hold small integers, so rounding stays far below the thresholds.
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import numpy as np
 
 # An entry below this (in magnitude) is a rounded zero: not a pivot, not a free column's entry.
@@ -41,7 +43,7 @@ class Matrix:
     def __init__(self, rows: list[dict[int, float]], n_cols: int) -> None:
         self.rows = rows
         self.n_cols = n_cols
-        self.cols: list[set[int]] = [set() for _ in range(n_cols)]
+        self.cols: defaultdict[int, set[int]] = defaultdict(set)
         for i, row in enumerate(rows):
             for j in row:
                 self.cols[j].add(i)
@@ -57,9 +59,13 @@ class Matrix:
             rows[i][j] = float(v)
         return cls(rows, a.shape[1])
 
+    def copy(self) -> Matrix:
+        """A copy (to eliminate, keeping this one)."""
+        return Matrix([dict(row) for row in self.rows], self.n_cols)
+
     def without(self, columns: np.ndarray) -> Matrix:
         """A copy without the entries of the columns where ``columns`` is True (same
-        numbering): ``without(np.zeros(n_cols, bool))`` is a plain copy."""
+        numbering)."""
         drop = columns.tolist()
         return Matrix(
             [{j: v for j, v in row.items() if not drop[j]} for row in self.rows], self.n_cols

@@ -31,7 +31,7 @@ def _free_cells(a: np.ndarray | Matrix) -> np.ndarray:
     column; ``a`` is left as it is.
     """
     m = Matrix.of(a)
-    e = Elimination(m.without(np.zeros(m.n_cols, bool)))
+    e = Elimination(m.copy())
     e.run(np.ones(m.n_cols, bool))
     return e.free()
 
@@ -66,7 +66,9 @@ def _determined_cells(
             parts.append((pos[cells[h]].tolist(), coef[h].tolist()))
     roots = _components(idx.size, [p for p, _ in parts])
     local = np.zeros(idx.size, int)  # each cell's position within its component
-    blocks = {int(root): np.flatnonzero(roots == root) for root in np.unique(roots)}
+    order = np.argsort(roots, kind="stable")
+    first = np.flatnonzero(np.r_[True, roots[order][1:] != roots[order][:-1]])
+    blocks = {int(roots[c[0]]): c for c in np.split(order, first[1:])}
     for comp in blocks.values():
         local[comp] = np.arange(comp.size)
     rows: dict[int, list[dict[int, float]]] = {root: [] for root in blocks}
@@ -130,7 +132,7 @@ def _movable_cells(a: np.ndarray | Matrix, x: np.ndarray) -> np.ndarray:
     open), and L differs from {a d = 0} only when a zero cell outside Z+ is free there.
     """
     zero = x <= 0
-    e = Elimination(Matrix.of(a).without(np.zeros(zero.size, bool)))
+    e = Elimination(Matrix.of(a).copy())
     e.run(~zero)  # the non-zero cells' columns first
     residual = e.residual(np.flatnonzero(zero))  # what the zero cells' columns add to their span
     e.run(zero)
@@ -179,7 +181,7 @@ def _growable_zeros(
 
 def _zero_residual(a: np.ndarray | Matrix, zero: np.ndarray) -> np.ndarray:
     """The columns of the zero cells (in order) reduced modulo the span of the others."""
-    e = Elimination(Matrix.of(a).without(np.zeros(zero.size, bool)))
+    e = Elimination(Matrix.of(a).copy())
     e.run(~zero)
     return e.residual(np.flatnonzero(zero))
 
