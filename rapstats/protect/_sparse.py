@@ -35,18 +35,13 @@ _UPDATE = 1e-12
 
 
 class Matrix:
-    """A sparse matrix: ``rows[i]`` maps column to value; ``cols[j]`` holds the rows with an
-    entry in column j (kept up to date by :class:`Elimination`)."""
+    """A sparse matrix: ``rows[i]`` maps column to value."""
 
-    __slots__ = ("cols", "n_cols", "rows")
+    __slots__ = ("n_cols", "rows")
 
     def __init__(self, rows: list[dict[int, float]], n_cols: int) -> None:
         self.rows = rows
         self.n_cols = n_cols
-        self.cols: defaultdict[int, set[int]] = defaultdict(set)
-        for i, row in enumerate(rows):
-            for j in row:
-                self.cols[j].add(i)
 
     @classmethod
     def of(cls, a: np.ndarray | Matrix) -> Matrix:
@@ -93,14 +88,20 @@ class Elimination:
     left : list of int
         The rows without a pivot so far (fewest entries first): zero, up to rounding, in
         every column a phase allowed.
+    cols : dict of int to set of int
+        The rows with an entry in each column, kept up to date.
     """
 
-    __slots__ = ("left", "m", "pivot")
+    __slots__ = ("cols", "left", "m", "pivot")
 
     def __init__(self, m: Matrix) -> None:
         self.m = m
         self.pivot: dict[int, int] = {}
         self.left = sorted(range(len(m.rows)), key=lambda i: len(m.rows[i]))
+        self.cols: defaultdict[int, set[int]] = defaultdict(set)
+        for i, row in enumerate(m.rows):
+            for j in row:
+                self.cols[j].add(i)
 
     def run(self, columns: np.ndarray) -> None:
         """Pivot in the columns where ``columns`` is True, through the rows left."""
@@ -117,7 +118,7 @@ class Elimination:
     def _pivot_column(self, row: dict[int, float], allowed: list[bool]) -> int | None:
         """The row's largest allowed entry; of equals, the one in the fewest rows, then the
         first; None when every allowed entry is a rounded zero."""
-        cols = self.m.cols
+        cols = self.cols
         best, key = None, (-_ZERO, 0, 0)
         for j, v in row.items():
             if allowed[j]:
@@ -128,7 +129,7 @@ class Elimination:
 
     def _pivot_on(self, i: int, col: int) -> None:
         """Scale row ``i`` to 1 at ``col`` and clear ``col`` from every other row."""
-        rows, cols = self.m.rows, self.m.cols
+        rows, cols = self.m.rows, self.cols
         row = rows[i]
         p = row[col]
         for j in row:
