@@ -68,8 +68,9 @@ class Matrix:
 
     def dense(self, rows: list[int], columns: np.ndarray) -> np.ndarray:
         """The given rows, restricted to the given columns (in that order), as an array."""
-        where = np.full(self.n_cols, -1)
-        where[columns] = np.arange(columns.size)
+        at = np.full(self.n_cols, -1)
+        at[columns] = np.arange(columns.size)
+        where = at.tolist()
         out = np.zeros((len(rows), columns.size))
         for k, i in enumerate(rows):
             for j, v in self.rows[i].items():
