@@ -149,3 +149,24 @@ def test_a_many_level_block_matches_the_dense_elimination():
         want = _dense_free(np.vstack([a, np.eye(idx.size)[fixed]])) & ~fixed
         assert audit._free_with_fixed(a, fixed).tolist() == want.tolist()
     assert 0 < (~_dense_free(np.vstack([a, np.eye(idx.size)[values[idx] <= 0]]))).sum()
+
+
+@settings(max_examples=300, deadline=None)
+@given(matrices, st.data())
+def test_growable_zeros_match_the_full_linear_program(a, data):
+    # the fast path (spanned columns, opposite pairs, the linear program on what is left)
+    # against one linear program over the whole matrix, the audit's reference before it
+    n = a.shape[1]
+    zero = np.array(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)))
+    candidates = zero & audit._free_cells(a)
+    want = audit._lp_growable_zeros(a, zero, candidates)
+    assert audit._growable_zeros(a, zero, candidates).tolist() == want.tolist()
+
+
+def test_opposite_columns_are_negative_multiples():
+    r = np.array([[1.0, -2, 1, 0, 3], [0, 0, 1, 0, -1], [2, -4, 0, 0, 0]])
+    # column 1 is -2 x column 0; nothing is a multiple of columns 2 and 4; column 3 is zero
+    assert audit._opposite_columns(r).tolist() == [True, True, False, False, False]
+    a = np.array([[1.0, 0, -1], [0, 1, -1]])  # (1, 1, 1) moves all three zeros; no pair does
+    assert not audit._opposite_columns(a).any()
+    assert audit._growable_zeros(a, np.ones(3, bool), np.ones(3, bool)).all()

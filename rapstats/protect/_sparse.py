@@ -29,7 +29,7 @@ from collections import defaultdict
 import numpy as np
 
 # An entry below this (in magnitude) is a rounded zero: not a pivot, not a free column's entry.
-_ZERO = 1e-9
+ZERO = 1e-9
 # A row whose entry in the pivot column is below this is not updated.
 _UPDATE = 1e-12
 
@@ -120,7 +120,7 @@ class Elimination:
         """The row's largest allowed entry; of equals, the one in the fewest rows, then the
         first; None when every allowed entry is a rounded zero."""
         cols = self.cols
-        best, key = None, (-_ZERO, 0, 0)
+        best, key = None, (-ZERO, 0, 0)
         for j, v in row.items():
             if allowed[j]:
                 k = (-abs(v), len(cols[j]), j)
@@ -161,7 +161,7 @@ class Elimination:
         free = np.ones(self.m.n_cols, bool)
         rows = self.m.rows
         for col, i in self.pivot.items():
-            free[col] = sum(1 for v in rows[i].values() if abs(v) > _ZERO) > 1
+            free[col] = sum(1 for v in rows[i].values() if abs(v) > ZERO) > 1
         return free
 
     def residual(self, columns: np.ndarray) -> np.ndarray:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from rapstats.protect._simplex import bounded_simplex
-from rapstats.protect._sparse import Elimination, Matrix
+from rapstats.protect._sparse import ZERO, Elimination, Matrix
 
 
 def _free_cells(a: np.ndarray | Matrix) -> np.ndarray:
@@ -159,24 +159,56 @@ def _growable_zeros(
     adding a large multiple of the sum of such witnesses keeps every one of them a move. The
     others grow exactly when some non-negative combination of their residual columns,
     positive on them, is zero (a witness is non-negative on those zeros and the rest of
-    ``a d`` lies in the span; conversely such a combination extends to a witness as above):
-    one small linear program decides it (:func:`_lp_growable_zeros`). Both answers are exact,
-    so their union is.
+    ``a d`` lies in the span; conversely such a combination extends to a witness as above).
+
+    Two such combinations are found at once: two residual columns, one a negative multiple
+    of the other (:func:`_opposite_columns`; in a two-way table, a rectangle with these two
+    zeros on one diagonal), grow both. A grown cell's column then joins the span (the same
+    argument: its witness can be added at will), so the others are reduced modulo it and the
+    test repeats. One small linear program decides whatever is left
+    (:func:`_lp_growable_zeros`). Every answer is exact, so their union is.
     """
     if residual is None:
         residual = _zero_residual(a, zero)
-    residual = np.where(np.abs(residual) <= 1e-9, 0.0, residual)
-    cells = np.flatnonzero(zero)
-    left = residual.any(axis=0)
+    cells = np.flatnonzero(zero)  # the residual's columns
     grown = np.zeros(zero.size, bool)
-    grown[cells[~left]] = True
-    if candidates[cells[left]].any():
-        rest = residual[:, left]
-        every = np.ones(rest.shape[1], bool)
-        grown[cells[left]] = _lp_growable_zeros(
-            rest[rest.any(axis=1)], every, candidates[cells[left]]
-        )
+    while True:
+        residual = np.where(np.abs(residual) <= ZERO, 0.0, residual)
+        spanned = ~residual.any(axis=0)
+        paired = _opposite_columns(residual)
+        grown[cells[spanned | paired]] = True
+        left = ~(spanned | paired)
+        if not candidates[cells[left]].any():
+            return grown & candidates
+        if not paired.any():
+            break
+        e = Elimination(Matrix.of(residual))
+        e.run(paired)  # the paired columns join the span
+        residual, cells = e.residual(np.flatnonzero(left)), cells[left]
+    rest = residual[:, left]
+    every = np.ones(rest.shape[1], bool)
+    grown[cells[left]] = _lp_growable_zeros(rest[rest.any(axis=1)], every, candidates[cells[left]])
     return grown & candidates
+
+
+def _opposite_columns(r: np.ndarray) -> np.ndarray:
+    """Non-zero columns of ``r`` with another column that is a negative multiple of them.
+
+    Each column is scaled to 1 at its first non-zero entry (rounded to 9 decimals); columns
+    that then agree and had first entries of both signs are negative multiples of each other.
+    """
+    nonzero = r.any(axis=0)
+    found = np.zeros(r.shape[1], bool)
+    if not nonzero.any():
+        return found
+    cols = np.flatnonzero(nonzero)
+    lead = r[np.argmax(r[:, cols] != 0, axis=0), cols]
+    keys = np.round(r[:, cols] / lead, 9) + 0.0  # + 0.0: no negative zeros in the keys
+    signs: dict[bytes, set[bool]] = {}
+    for k, positive in zip(keys.T, (lead > 0).tolist(), strict=True):
+        signs.setdefault(k.tobytes(), set()).add(positive)
+    found[cols] = [len(signs[k.tobytes()]) == 2 for k in keys.T]
+    return found
 
 
 def _zero_residual(a: np.ndarray | Matrix, zero: np.ndarray) -> np.ndarray:
