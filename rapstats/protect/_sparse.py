@@ -161,7 +161,7 @@ class Elimination:
         free = np.ones(self.m.n_cols, bool)
         rows = self.m.rows
         for col, i in self.pivot.items():
-            free[col] = sum(1 for v in rows[i].values() if abs(v) > ZERO) > 1
+            free[col] = any(abs(v) > ZERO for j, v in rows[i].items() if j != col)
         return free
 
     def residual(self, columns: np.ndarray) -> np.ndarray:
