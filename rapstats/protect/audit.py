@@ -3,17 +3,17 @@
 A suppressed cell is determined when the published cells and the published additive relations
 leave it one value over the non-negative reals. :func:`_determined_cells` decides it per group
 of linked suppressed cells by Gauss-Jordan elimination (:func:`_free_cells`, on a sparse
-matrix: :mod:`rapstats.protect._sparse`), once the zero
-counts that no feasible change can raise are fixed at zero (:func:`_movable_cells`); those come
-from the same elimination (the non-zero cells' columns first) and, for the zeros it leaves
-open, one small linear program on their residual columns (:func:`_growable_zeros`, solved by
+matrix: :mod:`rapstats.protect._sparse`), once the zero counts that no feasible change can
+raise are fixed at zero (:func:`_movable_cells`); those come from the same elimination (the
+non-zero cells' columns first) and, for the zeros it leaves open, pairs of opposite residual
+columns and one small linear program on the rest (:func:`_growable_zeros`, solved by
 :func:`rapstats.protect._simplex.bounded_simplex`, no scipy).
 :func:`rapstats.protect.engine.secondary_suppression` repeats this audit until nothing is
 determined; ``docs/disclosure.md`` states the guarantee.
 
 The functions are private: the engine calls :func:`_determined_cells`, and the tests reach
 each of them here, as the unit under test (``tests/test_disclosure_audit.py``,
-``tests/test_protect_blocks.py``).
+``tests/test_protect_blocks.py``, ``tests/test_audit_sparse.py``).
 """
 
 from __future__ import annotations
