@@ -3,7 +3,9 @@ shares (see :mod:`rapstats.pipeline`)."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -152,10 +154,29 @@ def protected_summary(
     only those tables are built and constrain secondary suppression, so nothing is withheld
     to protect a table nobody sees.
     """
+    summary = summarise(opened, by, estimation, publish)
+    return _protect(summary, unsafe_no_suppression=unsafe_no_suppression, publish=publish)
+
+
+def _protect(summary: Summary, **options: Any) -> Summary:
+    """:func:`rapstats.protect.protect` with a bar over the questions protected on stderr,
+    when it is a terminal (nothing is printed otherwise)."""
     from rapstats.protect import protect
 
-    summary = summarise(opened, by, estimation, publish)
-    return protect(summary, unsafe_no_suppression=unsafe_no_suppression, publish=publish)
+    if not sys.stderr.isatty():
+        return protect(summary, **options)
+    import click
+
+    with ExitStack() as stack:
+        bars: list[Any] = []
+
+        def advance(done: int, total: int) -> None:
+            if not bars:
+                bar = click.progressbar(length=total, label="protecting", file=sys.stderr)
+                bars.append(stack.enter_context(bar))
+            bars[0].update(done - bars[0].pos)
+
+        return protect(summary, on_progress=advance, **options)
 
 
 def summarise(
@@ -235,7 +256,6 @@ def summarize_files(
     """
     from rapstats.estimate.pooled import summarize_waves
     from rapstats.pipeline.waves import open_waves
-    from rapstats.protect import protect
     from rapstats.spec import Spec, load_spec
 
     spec = spec if isinstance(spec, Spec) or spec is None else load_spec(spec)
@@ -243,7 +263,7 @@ def summarize_files(
         streamed = _streamed(paths[0], spec, by, read, estimation, publish, batch_rows)
         if streamed is not None:
             raw, notes = streamed
-            summary = protect(raw, unsafe_no_suppression=unsafe_no_suppression, publish=publish)
+            summary = _protect(raw, unsafe_no_suppression=unsafe_no_suppression, publish=publish)
             return summary, notes + redaction_notes(summary)
         read_by = by + (tuple(g.name for g in spec.groups) if spec and "profile" in publish else ())
         opened = [open_survey(paths[0], spec, by=tuple(dict.fromkeys(read_by)), read=read)]
@@ -269,7 +289,7 @@ def summarize_files(
             with_frequencies="frequencies" in publish,
             **asdict(estimation),
         )
-        summary = protect(raw, unsafe_no_suppression=unsafe_no_suppression, publish=publish)
+        summary = _protect(raw, unsafe_no_suppression=unsafe_no_suppression, publish=publish)
     return summary, tuple(n for o in opened for n in o.notes) + redaction_notes(summary)
 
 

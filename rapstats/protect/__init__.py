@@ -74,6 +74,7 @@ def protect(
     unsafe_no_suppression: bool = False,
     settings: Disclosure | None = None,
     publish: tuple[str, ...] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> Summary:
     """Apply disclosure control, reliability flags and label redaction to a Summary.
 
@@ -92,6 +93,10 @@ def protect(
         they constrain secondary suppression; a table not published is dropped (emptied) from
         the result. Default: the rows, and the frequencies and profile when the summary has
         them (a summary built with ``with_frequencies=False`` publishes rows only).
+    on_progress : callable, optional
+        Called as ``on_progress(done, total)`` after each question's secondary suppression
+        (``total`` questions), e.g. to draw a progress bar (the pipeline draws one on a
+        terminal). Default: None, nothing is called.
 
     Returns
     -------
@@ -116,7 +121,7 @@ def protect(
     rows, not_asked_rows = _NotAsked.split(rows)
     freq, not_asked_freq = _NotAsked.split(freq)
     kept_bases = bases_kept(rows, s)
-    row_supp, fr_supp, exposed = _suppress(summary, rows, freq, s, kept_bases)
+    row_supp, fr_supp, exposed = _suppress(summary, rows, freq, s, kept_bases, on_progress)
     row_symbol, row_reason, unreliable, withhold = _row_status(
         rows, row_supp, s, unsafe=unsafe_no_suppression
     )
@@ -225,10 +230,16 @@ def _published_tables(summary: Summary, publish: tuple[str, ...] | None) -> tupl
 
 
 def _suppress(
-    summary: Summary, rows: Table, freq: Table, s: Disclosure, kept_bases: np.ndarray
+    summary: Summary,
+    rows: Table,
+    freq: Table,
+    s: Disclosure,
+    kept_bases: np.ndarray,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> tuple[_Suppressed, _Suppressed, int]:
     """Primary suppression of rows and frequencies, then (``s.secondary``) secondary
-    suppression question by question; and the number of cells left exposed."""
+    suppression question by question, calling ``on_progress(done, total)`` after each; and
+    the number of cells left exposed."""
     row_primary, row_reason = primary_rows(rows, s)
     fr_primary, fr_reason = primary_frequencies(freq, s)
     row_supp, fr_supp = row_primary.copy(), fr_primary.copy()
@@ -236,7 +247,8 @@ def _suppress(
     if s.secondary:
         questions = {q.id: q for q in summary.spec.questions}
         fpos = positions(freq["question"]) if len(freq) else {}
-        for qid, rsel in positions(rows["question"]).items():
+        by_question = positions(rows["question"])
+        for done, (qid, rsel) in enumerate(by_question.items(), start=1):
             fsel = fpos.get(qid, np.zeros(0, dtype=np.int64))
             res, n_exp = protect_question(
                 rows,
@@ -252,6 +264,8 @@ def _suppress(
             row_supp[rsel] = res[: rsel.size]
             fr_supp[fsel] = res[rsel.size :]
             exposed += n_exp
+            if on_progress is not None:
+                on_progress(done, len(by_question))
     return (
         _Suppressed(row_primary, row_reason, row_supp),
         _Suppressed(fr_primary, fr_reason, fr_supp),

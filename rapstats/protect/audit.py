@@ -2,17 +2,18 @@
 
 A suppressed cell is determined when the published cells and the published additive relations
 leave it one value over the non-negative reals. :func:`_determined_cells` decides it per group
-of linked suppressed cells by Gauss-Jordan elimination (:func:`_free_cells`), once the zero
-counts that no feasible change can raise are fixed at zero (:func:`_movable_cells`); those come
-from the same elimination (the non-zero cells' columns first) and, for the zeros it leaves
-open, one small linear program on their residual columns (:func:`_growable_zeros`, solved by
+of linked suppressed cells by Gauss-Jordan elimination (:func:`_free_cells`, on a sparse
+matrix: :mod:`rapstats.protect._sparse`), once the zero counts that no feasible change can
+raise are fixed at zero (:func:`_movable_cells`); those come from the same elimination (the
+non-zero cells' columns first) and, for the zeros it leaves open, pairs of opposite residual
+columns and one small linear program on the rest (:func:`_growable_zeros`, solved by
 :func:`rapstats.protect._simplex.bounded_simplex`, no scipy).
 :func:`rapstats.protect.engine.secondary_suppression` repeats this audit until nothing is
 determined; ``docs/disclosure.md`` states the guarantee.
 
 The functions are private: the engine calls :func:`_determined_cells`, and the tests reach
 each of them here, as the unit under test (``tests/test_disclosure_audit.py``,
-``tests/test_protect_blocks.py``).
+``tests/test_protect_blocks.py``, ``tests/test_audit_sparse.py``).
 """
 
 from __future__ import annotations
@@ -20,72 +21,28 @@ from __future__ import annotations
 import numpy as np
 
 from rapstats.protect._simplex import bounded_simplex
+from rapstats.protect._sparse import ZERO, Elimination, Matrix
 
 
-def _eliminate(r: np.ndarray, cols: slice, row: int = 0) -> tuple[np.ndarray, int]:
-    """Gauss-Jordan elimination of ``r`` in place, pivoting only in the columns ``cols`` (a
-    range) and rows from ``row`` on (those above already reduced).
-
-    Row by row, the pivot is the row's largest entry among ``cols`` (the first of equals); a
-    pivot row's non-zero columns are the only ones updated (elementwise numpy, no
-    multithreaded BLAS: the matrices are sparse and hold small integers). Returns each
-    column's pivot row (-1 where none) and the rank reached: rows from the rank on are zero in
-    every column of ``cols`` (what is left of the others is their residual).
-    """
-    pivot_row = np.full(r.shape[1], -1)
-    first = cols.start or 0
-    for i in range(row, r.shape[0]):
-        mag = np.abs(r[i, cols])
-        k = int(np.argmax(mag)) if mag.size else 0
-        if not mag.size or mag[k] < 1e-9:
-            continue
-        col = first + k
-        if i != row:
-            r[[row, i]] = r[[i, row]]
-        r[row] /= r[row, col]
-        nz = np.flatnonzero(np.abs(r[:, col]) > 1e-12)
-        nz = nz[nz != row]
-        if nz.size:
-            at = np.flatnonzero(r[row])
-            r[np.ix_(nz, at)] -= np.outer(r[nz, col], r[row, at])
-        pivot_row[col] = row
-        row += 1
-    return pivot_row, row
-
-
-def _free_cells(a: np.ndarray) -> np.ndarray:
+def _free_cells(a: np.ndarray | Matrix) -> np.ndarray:
     """Which unknowns of ``a @ y = b`` are not fixed by the equations (real solutions).
 
-    Gauss-Jordan elimination (:func:`_eliminate`), then :func:`_free_of`.
+    Gauss-Jordan elimination (:class:`rapstats.protect._sparse.Elimination`) over every
+    column; ``a`` is left as it is.
     """
-    r = a.astype(float)
-    pivot_row, _ = _eliminate(r, slice(0, r.shape[1]))
-    return _free_of(r, pivot_row)
+    m = Matrix.of(a)
+    e = Elimination(m.copy())
+    e.run(np.ones(m.n_cols, bool))
+    return e.free()
 
 
-def _free_of(r: np.ndarray, pivot_row: np.ndarray) -> np.ndarray:
-    """The free unknowns of a reduced system ``r`` with these pivots (any pivot columns).
-
-    An unknown is fixed exactly when its column is a pivot whose reduced row is zero in every
-    free column. A pivot column is zero outside its row, so that is a row with no other entry.
-    """
-    is_free = pivot_row < 0
-    free = is_free.copy()
-    piv = np.flatnonzero(~is_free)
-    if piv.size and is_free.any():
-        free[piv] = np.count_nonzero(np.abs(r[pivot_row[piv]]) > 1e-9, axis=1) > 1
-    return free
-
-
-def _free_with_fixed(a: np.ndarray, fixed: np.ndarray) -> np.ndarray:
+def _free_with_fixed(a: np.ndarray | Matrix, fixed: np.ndarray) -> np.ndarray:
     """:func:`_free_cells` of ``a @ y = b`` with ``y = 0`` on ``fixed`` as well.
 
     Fixing a cell is dropping its column: the same answer as ``_free_cells(np.vstack([a,
     np.eye(n)[fixed]]))`` without the identity rows.
     """
-    free = np.zeros(a.shape[1], bool)
-    free[~fixed] = _free_cells(a[:, ~fixed])
-    return free
+    return _free_cells(Matrix.of(a).without(fixed)) & ~fixed
 
 
 def _determined_cells(
@@ -102,9 +59,32 @@ def _determined_cells(
         return idx
     pos = np.full(len(values), -1)
     pos[idx] = np.arange(idx.size)
-    used = [(cells, coef) for cells, coef in rels if hidden[cells].any()]
-    # connected components of hidden cells (union-find)
-    parent = np.arange(idx.size)
+    parts = []  # each relation's hidden cells (positions in idx) and their coefficients
+    for cells, coef in rels:
+        h = hidden[cells]
+        if h.any():
+            parts.append((pos[cells[h]].tolist(), coef[h].tolist()))
+    roots = _components(idx.size, [p for p, _ in parts])
+    local = np.zeros(idx.size, int)  # each cell's position within its component
+    order = np.argsort(roots, kind="stable")
+    first = np.flatnonzero(np.r_[True, roots[order][1:] != roots[order][:-1]])
+    blocks = {int(roots[c[0]]): c for c in np.split(order, first[1:])}
+    for comp in blocks.values():
+        local[comp] = np.arange(comp.size)
+    rows: dict[int, list[dict[int, float]]] = {root: [] for root in blocks}
+    where = local.tolist()
+    for p, coef in parts:
+        rows[int(roots[p[0]])].append({where[c]: v for c, v in zip(p, coef, strict=True)})
+    out: list[int] = []
+    for root, comp in blocks.items():
+        a = Matrix(rows[root], comp.size)
+        out.extend(idx[comp[~_movable_cells(a, values[idx[comp]])]].tolist())
+    return np.array(sorted(out), dtype=int)
+
+
+def _components(n: int, links: list[list[int]]) -> np.ndarray:
+    """Each of ``n`` items' component (a representative), the items of each link joined."""
+    parent = list(range(n))
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -112,32 +92,22 @@ def _determined_cells(
             i = parent[i]
         return i
 
-    for cells, _ in used:
-        h = pos[cells[hidden[cells]]]
+    for h in links:
+        r0 = find(h[0])
         for j in h[1:]:
-            parent[find(j)] = find(h[0])
-    roots = np.array([find(i) for i in range(idx.size)])
-    out: list[int] = []
-    for root in np.unique(roots):
-        comp = idx[roots == root]
-        cpos = np.full(len(values), -1)
-        cpos[comp] = np.arange(comp.size)
-        rows = [(cells, coef) for cells, coef in used if (cpos[cells[hidden[cells]]] >= 0).any()]
-        a = np.zeros((len(rows), comp.size))
-        for i, (cells, coef) in enumerate(rows):
-            h = hidden[cells]
-            a[i, cpos[cells[h]]] = coef[h]
-        out.extend(comp[~_movable_cells(a, values[comp])].tolist())
-    return np.array(sorted(out), dtype=int)
+            rj = find(j)
+            if rj != r0:
+                parent[rj] = r0
+    return np.array([find(i) for i in range(n)], dtype=int)
 
 
-def _movable_cells(a: np.ndarray, x: np.ndarray) -> np.ndarray:
+def _movable_cells(a: np.ndarray | Matrix, x: np.ndarray) -> np.ndarray:
     """Which cells can take another value in the polytope {y : a y = a x, y >= 0} (exact).
 
     Parameters
     ----------
-    a : array of float, shape (n_relations, n_cells)
-        The relations restricted to the unknown cells.
+    a : array of float, shape (n_relations, n_cells), or rapstats.protect._sparse.Matrix
+        The relations restricted to the unknown cells (left as they are).
     x : array of float, shape (n_cells,)
         The true, non-negative values.
 
@@ -162,14 +132,11 @@ def _movable_cells(a: np.ndarray, x: np.ndarray) -> np.ndarray:
     open), and L differs from {a d = 0} only when a zero cell outside Z+ is free there.
     """
     zero = x <= 0
-    order = np.concatenate([np.flatnonzero(~zero), np.flatnonzero(zero)])
-    n_rest = order.size - int(zero.sum())
-    r = a[:, order].astype(float, copy=False)  # indexing copied it already
-    pivot_row, rank = _eliminate(r, slice(0, n_rest))  # the non-zero cells' columns first
-    residual = r[rank:, n_rest:].copy()  # what the zero cells' columns add to their span
-    pivot_row = np.maximum(pivot_row, _eliminate(r, slice(n_rest, order.size), rank)[0])
-    free = np.empty(zero.size, bool)
-    free[order] = _free_of(r, pivot_row)
+    e = Elimination(Matrix.of(a).copy())
+    e.run(~zero)  # the non-zero cells' columns first
+    residual = e.residual(np.flatnonzero(zero))  # what the zero cells' columns add to their span
+    e.run(zero)
+    free = e.free()
     if not (zero & free).any():  # every zero cell is pinned by the equations alone
         return free
     stuck = zero & ~_growable_zeros(a, zero, zero & free, residual)
@@ -179,7 +146,10 @@ def _movable_cells(a: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 
 def _growable_zeros(
-    a: np.ndarray, zero: np.ndarray, candidates: np.ndarray, residual: np.ndarray | None = None
+    a: np.ndarray | Matrix,
+    zero: np.ndarray,
+    candidates: np.ndarray,
+    residual: np.ndarray | None = None,
 ) -> np.ndarray:
     """Candidate zero cells that some move d (a d = 0, d >= 0 on ``zero``) makes positive.
 
@@ -189,34 +159,63 @@ def _growable_zeros(
     adding a large multiple of the sum of such witnesses keeps every one of them a move. The
     others grow exactly when some non-negative combination of their residual columns,
     positive on them, is zero (a witness is non-negative on those zeros and the rest of
-    ``a d`` lies in the span; conversely such a combination extends to a witness as above):
-    one small linear program decides it (:func:`_lp_growable_zeros`). Both answers are exact,
-    so their union is.
+    ``a d`` lies in the span; conversely such a combination extends to a witness as above).
+
+    Two such combinations are found at once: two residual columns, one a negative multiple
+    of the other (:func:`_opposite_columns`; in a two-way table, a rectangle with these two
+    zeros on one diagonal), grow both. A grown cell's column then joins the span (the same
+    argument: its witness can be added at will), so the others are reduced modulo it and the
+    test repeats. One small linear program decides whatever is left
+    (:func:`_lp_growable_zeros`). Every answer is exact, so their union is.
     """
     if residual is None:
         residual = _zero_residual(a, zero)
-    residual = np.where(np.abs(residual) <= 1e-9, 0.0, residual)
-    cells = np.flatnonzero(zero)
-    left = residual.any(axis=0)
+    cells = np.flatnonzero(zero)  # the residual's columns
     grown = np.zeros(zero.size, bool)
-    grown[cells[~left]] = True
-    if candidates[cells[left]].any():
-        rest = residual[:, left]
-        every = np.ones(rest.shape[1], bool)
-        grown[cells[left]] = _lp_growable_zeros(
-            rest[rest.any(axis=1)], every, candidates[cells[left]]
-        )
+    while True:
+        residual = np.where(np.abs(residual) <= ZERO, 0.0, residual)
+        spanned = ~residual.any(axis=0)
+        paired = _opposite_columns(residual)
+        grown[cells[spanned | paired]] = True
+        left = ~(spanned | paired)
+        if not candidates[cells[left]].any():
+            return grown & candidates
+        if not paired.any():
+            break
+        e = Elimination(Matrix.of(residual))
+        e.run(paired)  # the paired columns join the span
+        residual, cells = e.residual(np.flatnonzero(left)), cells[left]
+    rest = residual[:, left]
+    every = np.ones(rest.shape[1], bool)
+    grown[cells[left]] = _lp_growable_zeros(rest[rest.any(axis=1)], every, candidates[cells[left]])
     return grown & candidates
 
 
-def _zero_residual(a: np.ndarray, zero: np.ndarray) -> np.ndarray:
+def _opposite_columns(r: np.ndarray) -> np.ndarray:
+    """Non-zero columns of ``r`` with another column that is a negative multiple of them.
+
+    Each column is scaled to 1 at its first non-zero entry (rounded to 9 decimals); columns
+    that then agree and had first entries of both signs are negative multiples of each other.
+    """
+    nonzero = r.any(axis=0)
+    found = np.zeros(r.shape[1], bool)
+    if not nonzero.any():
+        return found
+    cols = np.flatnonzero(nonzero)
+    lead = r[np.argmax(r[:, cols] != 0, axis=0), cols]
+    keys = np.round(r[:, cols] / lead, 9) + 0.0  # + 0.0: no negative zeros in the keys
+    signs: dict[bytes, set[bool]] = {}
+    for k, positive in zip(keys.T, (lead > 0).tolist(), strict=True):
+        signs.setdefault(k.tobytes(), set()).add(positive)
+    found[cols] = [len(signs[k.tobytes()]) == 2 for k in keys.T]
+    return found
+
+
+def _zero_residual(a: np.ndarray | Matrix, zero: np.ndarray) -> np.ndarray:
     """The columns of the zero cells (in order) reduced modulo the span of the others."""
-    n_rest = int((~zero).sum())
-    r = a[:, np.concatenate([np.flatnonzero(~zero), np.flatnonzero(zero)])].astype(
-        float, copy=False
-    )
-    _, rank = _eliminate(r, slice(0, n_rest))
-    return r[rank:, n_rest:]
+    e = Elimination(Matrix.of(a).copy())
+    e.run(~zero)
+    return e.residual(np.flatnonzero(zero))
 
 
 def _lp_growable_zeros(a: np.ndarray, zero: np.ndarray, candidates: np.ndarray) -> np.ndarray:

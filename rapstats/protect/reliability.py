@@ -58,8 +58,8 @@ def reliability_reasons(
     small_n = n_eff < s.min_effective_n
     wide = width >= s.max_abs_ci_width - 1e-12
     rel_wide = (width > NCHS_RELATIVE_FROM) & (rel > s.max_rel_ci_width) & ~np.isnan(p)
-    out: list[str | None] = []
-    for i in range(p.size):
+    out: list[str | None] = [None] * p.size
+    for i in np.flatnonzero(small_n | wide | rel_wide).tolist():
         reasons = []
         if small_n[i]:
             reasons.append(f"effective n {_num(n_eff[i])} < {_num(s.min_effective_n)}")
@@ -68,7 +68,7 @@ def reliability_reasons(
         elif rel_wide[i]:
             shown = "∞" if np.isinf(rel[i]) else f"{rel[i]:.0%}"
             reasons.append(f"relative CI width {shown} > {s.max_rel_ci_width:.0%}")
-        out.append("; ".join(reasons) or None)
+        out[i] = "; ".join(reasons)
     return out
 
 
