@@ -137,16 +137,20 @@ def test_unknown_label_in_a_late_batch(tmp_path: Path) -> None:
     assert str(in_batch.value) == str(whole.value)
 
 
+def read_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make ``summarize`` read every export whole."""
+    monkeypatch.setattr(stream, "streamed_summary", lambda *a, **k: None)
+
+
 def test_unknown_label_through_the_cli(
     runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rows = [["Yes", "North"]] * 30 + [["Perhaps", "South"]]
     path = write_csv(tmp_path / "bad.csv", rows)
     (tmp_path / "s.toml").write_text(SMALL_SPEC, encoding="utf-8")
-    monkeypatch.setattr(stream, "STREAM_BYTES", 1 << 62)  # read whole
-    whole = run(runner, "summarize", path, "--spec", tmp_path / "s.toml")
-    monkeypatch.setattr(stream, "STREAM_BYTES", 0)  # stream whatever the size
     batched = run(runner, "summarize", path, "--spec", tmp_path / "s.toml")
+    read_whole(monkeypatch)
+    whole = run(runner, "summarize", path, "--spec", tmp_path / "s.toml")
     assert whole.exit_code == batched.exit_code == 1
     assert batched.stderr == whole.stderr
     assert "row 32" in whole.stderr and len(whole.stderr.strip().splitlines()) == 1
@@ -156,14 +160,14 @@ def test_cli_output_streamed_is_the_same_bytes(
     runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     args = ("summarize", SAMPLE_CSV, "--spec", SAMPLE_SPEC, "--by", "area", "--format", "json")
-    monkeypatch.setattr(stream, "STREAM_BYTES", 1 << 62)  # read whole
-    whole = run(runner, *args)
     calls = []
     real = stream._counted
-    monkeypatch.setattr(stream, "STREAM_BYTES", 0)
     monkeypatch.setattr(stream, "_counted", lambda *a: calls.append(1) or real(*a))
-    batched = run(runner, *args)
-    assert calls and whole.exit_code == batched.exit_code == 0
+    batched = run(runner, *args)  # streamed, whatever the size of the file
+    assert calls
+    read_whole(monkeypatch)
+    whole = run(runner, *args)
+    assert whole.exit_code == batched.exit_code == 0
     assert batched.stdout == whole.stdout and batched.stderr == whole.stderr
 
 
