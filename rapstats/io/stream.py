@@ -5,7 +5,9 @@ delimiter, header layout, the columns asked for, personal-data columns by header
 the body with Arrow's streaming CSV reader and yields one :class:`~rapstats.io.Export` per
 batch of at most ``batch_rows`` records: the same columns, trimmed values and spreadsheet row
 numbers as the whole-file reader gives those responses (``row_numbers`` keep counting across
-batches, so an error names the file's row). Blank rows are left out as there.
+batches, so an error names the file's row). Blank rows are left out as there. Arrow parses
+the next records on one worker thread (without the GIL) while the batch before is coded on a
+second and the caller counts the one before that: a few batches are in memory at once.
 
 What needs the whole file is refused with :class:`NotStreamable` before anything is counted
 or, at the latest, at the batch that shows it, and the caller reads the whole file instead: a
@@ -32,9 +34,10 @@ from rapstats.io._sheet import CFB_MAGIC, SAV_MAGICS, ZIP_MAGIC
 from rapstats.io._text import _DICT, TAIL_BYTES, read_tail, sniff_encoding, to_coded
 from rapstats.io._tidy import _TOTALS_RE, first_cell
 
-BATCH_ROWS = 1 << 16
-"""Default records per batch (about 7 MB of a 20-question export): larger batches cost memory
-and gain no time on the standard workload (measured: README, Large surveys)."""
+BATCH_ROWS = 1 << 15
+"""Default records per batch (about 14 MB of a 20-question export): larger batches cost memory
+and gain no time on the standard workload, smaller ones cost time (measured: README, Large
+surveys)."""
 _BLOCK_BYTES = 1 << 20
 _CACHED_VALUES = 1000  # columns with at most this many distinct values: checked once per set
 T = TypeVar("T")
