@@ -1,7 +1,5 @@
-"""Summarise a text export batch by batch: read, normalise and count each batch, add the
-counts (:func:`rapstats.aggregate.merge_counts`), then estimate and protect once. Every
-streamable export is read so, whatever its size: Arrow parses the next batches on one thread
-while they are coded on another and counted on the caller's (:mod:`rapstats.io.stream`).
+"""Summarise a large text export batch by batch: read, normalise and count each batch, add
+the counts (:func:`rapstats.aggregate.merge_counts`), then estimate and protect once.
 
 Counts are sufficient statistics of every published figure, so the merged counts are those of
 the whole file and the outputs are the same bytes; memory is bounded by one batch and the
@@ -38,6 +36,11 @@ if TYPE_CHECKING:
     from rapstats.pipeline.survey import Estimation, ReadOptions
     from rapstats.spec import Spec
 
+STREAM_BYTES = 0
+"""Text exports of this size or more are streamed: all of them. Reading and coding on worker
+threads while the batch before is counted, the streamed path takes the time of the whole-file
+read (which parses on every core) in half its memory or less (README, Large surveys)."""
+
 
 def streamable(spec: Spec | None, read: ReadOptions) -> bool:
     """Whether a spec and reading options allow the streamed path (see the module notes)."""
@@ -61,7 +64,8 @@ def streamed_summary(
     batch_rows: int | None = None,
 ) -> tuple[Summary, tuple[str, ...]] | None:
     """The unprotected summary of a text export read in batches, and the notes for the user;
-    None when the export is to be read whole (not streamable, see the module notes).
+    None when the export is to be read whole (smaller than :data:`STREAM_BYTES` unless
+    ``batch_rows`` is given, or not streamable).
 
     Parameters
     ----------
@@ -78,7 +82,8 @@ def streamed_summary(
     with_frequencies : bool
         Build the frequency table too.
     batch_rows : int, optional
-        Records per batch; default None: :data:`rapstats.io.stream.BATCH_ROWS`.
+        Records per batch; default None streams files of :data:`STREAM_BYTES` or more in
+        batches of :data:`rapstats.io.stream.BATCH_ROWS`.
     """
     from rapstats.errors import RapstatsError
     from rapstats.estimate.summary import applied_spec
@@ -89,6 +94,8 @@ def streamed_summary(
     if not streamable(spec, read) or not path.is_file():
         return None
     size = path.stat().st_size
+    if batch_rows is None and size < STREAM_BYTES:
+        return None
     applied, names = applied_spec(spec, by, **asdict(estimation))
     columns, keep = spec.load_columns(by)
     with ThreadPoolExecutor(1) as pool, _progress(size) as advance:
@@ -197,4 +204,4 @@ def _progress(size: int) -> Iterator[Callable[[int], None] | None]:
         yield advance
 
 
-__all__ = ["streamable", "streamed_summary"]
+__all__ = ["STREAM_BYTES", "streamable", "streamed_summary"]

@@ -222,8 +222,9 @@ def summarize_files(
     first grouping variable (:func:`rapstats.estimate.pooled.summarize_waves`); a question
     an export lacks is not asked in that wave (``[z]``).
 
-    One CSV/TSV export with a spec is read in batches of ``batch_rows`` records (default
-    None: :data:`rapstats.io.stream.BATCH_ROWS`), its counts added batch by batch
+    One large CSV/TSV export with a spec is read in batches of ``batch_rows`` records
+    (default None: files of :data:`rapstats.pipeline.stream.STREAM_BYTES` or more, in
+    batches of :data:`rapstats.io.stream.BATCH_ROWS`), its counts added batch by batch
     (:mod:`rapstats.pipeline.stream`): the same summary in memory bounded by the batch.
 
     Returns
