@@ -212,13 +212,15 @@ def _exports(
     checked: set[frozenset[str]] = set()  # value sets found to hold no personal data
     seen = 0
     for part in parts:
-        yield _export(path, plan, part, seen, notes, kept, checked), part.num_rows  # type: ignore[attr-defined]
-        seen += part.num_rows  # type: ignore[attr-defined]
+        rows = part.num_rows  # type: ignore[attr-defined]
+        yield _export(path, plan, part, seen, notes, kept, checked), rows
+        seen += rows
 
 
 def _read_ahead(items: Iterator[T]) -> Iterator[T]:
     """The items of ``items``, each made on a worker thread while the caller works on the one
-    before (Arrow parses without the GIL: reading overlaps counting)."""
+    before (Arrow parses without the GIL: reading overlaps counting). An error making an item
+    is raised here; closed early, it waits for the item being made, then the thread ends."""
     done = object()
     with ThreadPoolExecutor(1) as pool:
         future = pool.submit(next, items, done)
