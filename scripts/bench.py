@@ -11,7 +11,8 @@ its peak RSS (from ``wait4``), and its ratio to the baseline named for it:
   weighted (design-based), and with no spec (``summarize_1m_nospec``: the spec inferred
   from the export, which then reads every column), against a process that only reads the
   same file with ``pyarrow.csv.read_csv``;
-* ``summarize`` of a 10,000,000-row file made the same way (~4.3 GB; ``summarize_10m``,
+* ``summarize`` of a 10,000,000-row file made the same way (~4.3 GB, written once by
+  ``scripts/make_large_survey.py``: ~8 minutes and ~8 GB of memory; ``summarize_10m``,
   streamed in batches) against a process iterating the file's record batches with
   ``pyarrow.csv.open_csv`` and discarding them (``pyarrow_stream_10m``; also
   ``pyarrow_stream_1m``): time per row and memory flat in the file's size;
