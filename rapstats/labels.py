@@ -13,6 +13,7 @@ levels that are not an answer: a blank cell, a multi-select question left unansw
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -37,6 +38,7 @@ _FOLD_TABLE = str.maketrans(
 )
 
 
+@functools.lru_cache(maxsize=1 << 14)  # the same few labels, batch after batch
 def fold_label(label: str) -> str:
     """Return the matching key of an answer label: NFKC, case-folded, spaces collapsed.
 

@@ -12,6 +12,11 @@ its peak RSS (from ``wait4``), and its ratio to the baseline named for it:
   from the export, which then reads every column), against a process that only reads the
   same file with ``pyarrow.csv.read_csv``; and of the same file as Parquet
   (``survey_1m.parquet``, written by pyarrow from the CSV) against the CSV run;
+* ``summarize`` of a 10,000,000-row file made the same way (~4.3 GB, written once by
+  ``scripts/make_large_survey.py``: ~8 minutes and ~8 GB of memory; ``summarize_10m``,
+  streamed in batches) against a process iterating the file's record batches with
+  ``pyarrow.csv.open_csv`` and discarding them (``pyarrow_stream_10m``; also
+  ``pyarrow_stream_1m``): time per row and memory flat in the file's size;
 * ``compare`` of two 1M-row waves (the second made with ``--seed 2``), all 20 items, against
   a process that reads both files with ``pyarrow.csv.read_csv``;
 * ``--help`` start-up, against ``python -c "import click"`` (itself against ``python -c pass``):
@@ -65,6 +70,7 @@ def workload() -> dict[str, Path]:
         "csv_1m": DATA / "survey_1m.csv",
         "parquet_1m": DATA / "survey_1m.parquet",
         "csv_1m_wave2": DATA / "survey_1m_wave2.csv",
+        "csv_10m": DATA / "survey_10m.csv",
         "csv_10k": DATA / "survey_10k.csv",
         "xlsx_100k": DATA / "survey_100k.xlsx",
         "csv_100k": DATA / "survey_100k.csv",
@@ -78,13 +84,16 @@ def ensure_workload(files: dict[str, Path], commands: list[list[str]]) -> None:
     DATA.mkdir(exist_ok=True)
     used = {arg for cmd in commands for arg in cmd}
     needed = {p for p in files.values() if any(str(p) in arg for arg in used)}
-    make = str(SHARED / "bench" / "make_survey.py")
+    make = [PY, str(SHARED / "bench" / "make_survey.py")]
+    # the same bytes as make_survey.py, written in slices: it holds ~2 GB per million rows
+    make_large = [PY, str(ROOT / "scripts" / "make_large_survey.py")]
     jobs = [
-        (files["csv_1m"], ["--rows", "1000000", "--out"]),
-        (files["csv_1m_wave2"], ["--rows", "1000000", "--seed", "2", "--out"]),
-        (files["csv_10k"], ["--rows", "10000", "--out"]),
-        (files["xlsx_100k"], ["--rows", "100000", "--xlsx"]),
-        (files["csv_100k"], ["--rows", "100000", "--out"]),
+        (files["csv_1m"], [*make, "--rows", "1000000", "--out"]),
+        (files["csv_1m_wave2"], [*make, "--rows", "1000000", "--seed", "2", "--out"]),
+        (files["csv_10m"], [*make_large, "--rows", "10000000", "--out"]),
+        (files["csv_10k"], [*make, "--rows", "10000", "--out"]),
+        (files["xlsx_100k"], [*make, "--rows", "100000", "--xlsx"]),
+        (files["csv_100k"], [*make, "--rows", "100000", "--out"]),
     ]
     batch = files["batch_8x100k"]  # eight links to the same 100k-row CSV
     if any(str(batch) in arg for arg in used):
@@ -94,7 +103,7 @@ def ensure_workload(files: dict[str, Path], commands: list[list[str]]) -> None:
     for path, args in jobs:
         if path in needed and not path.exists():
             print(f"generating {path.name} ...", file=sys.stderr)
-            subprocess.run([PY, make, *args, str(path)], check=True)
+            subprocess.run([*args, str(path)], check=True)
     parquet = files["parquet_1m"]  # the 1M-row CSV as pyarrow reads and writes it
     if parquet in needed and not parquet.exists():
         print(f"generating {parquet.name} ...", file=sys.stderr)
@@ -125,6 +134,12 @@ def cases(files: dict[str, Path]) -> dict[str, tuple[list[str], str | None]]:
         return [*rap, "-q", "summarize", str(files[data]), *spec_args, "--by", "area",
                 "--by", "quarter", "--format", "csv", "-o", out + suffix]  # fmt: skip
 
+    def stream_read(data: str) -> list[str]:
+        """A process iterating the record batches of ``pyarrow.csv.open_csv`` and discarding
+        them."""
+        code = f"import pyarrow.csv as c\nfor b in c.open_csv({str(files[data])!r}): pass"
+        return [PY, "-c", code]
+
     def events(by: str) -> list[str]:
         """summarize of the 100k-row file by event (800 levels) and ``by``, all 20 items."""
         return [*rap, "-q", "summarize", str(files["csv_100k"]), "--spec", spec_events,
@@ -148,6 +163,11 @@ def cases(files: dict[str, Path]) -> dict[str, tuple[list[str], str | None]]:
             None,
         ),
         "summarize_1m": (summarize("csv_1m", spec, "_1m.csv"), "pyarrow_read"),
+        # Arrow's streaming reader over every column, batches discarded: the floor of any
+        # streamed read, in memory flat in the file's size
+        "pyarrow_stream_1m": (stream_read("csv_1m"), None),
+        "pyarrow_stream_10m": (stream_read("csv_10m"), None),
+        "summarize_10m": (summarize("csv_10m", spec, "_10m.csv"), "pyarrow_stream_10m"),
         "summarize_1m_nospec": (summarize("csv_1m", None, "_1m_nospec.csv"), "pyarrow_read"),
         "summarize_1m_parquet": (summarize("parquet_1m", spec, "_1m_parquet.csv"), "summarize_1m"),
         "summarize_1m_weighted": (

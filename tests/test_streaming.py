@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,8 @@ from hypothesis import strategies as st
 
 from rapstats.aggregate import aggregate, merge_counts
 from rapstats.errors import InputError
-from rapstats.io import load_export
+from rapstats.io import Coded, load_export
+from rapstats.io import stream as io_stream
 from rapstats.io.stream import NotStreamable, export_batches
 from rapstats.normalise import normalise
 from rapstats.pipeline import stream
@@ -75,6 +77,48 @@ def streamed(path: Path, spec, by: tuple[str, ...], batch_rows: int):
 @given(batch_rows=st.integers(1, 400), by=st.sampled_from(BYS))
 def test_streamed_equals_whole_file(batch_rows: int, by: tuple[str, ...]) -> None:
     assert outputs(SAMPLE_CSV, SPEC, by, batch_rows) == outputs(SAMPLE_CSV, SPEC, by, None)
+
+
+@settings(deadline=None, max_examples=6)
+@given(batch_rows=st.integers(1, 400), block=st.integers(1000, 5000))
+def test_batches_across_arrow_blocks(batch_rows: int, block: int) -> None:
+    """Arrow blocks of a few kB (a few records each, every one with its own dictionaries; the
+    longest record is 384 bytes): a batch joins several and cuts others, and keeps only its
+    own values."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(io_stream, "_BLOCK_BYTES", block)
+        streamed_out = outputs(SAMPLE_CSV, SPEC, ("area", "quarter"), batch_rows)
+    assert streamed_out == outputs(SAMPLE_CSV, SPEC, ("area", "quarter"), None)
+
+
+def test_an_error_in_the_first_batch_stops_the_reader_threads(tmp_path: Path) -> None:
+    """An unknown label in the first of many batches: the readers ahead stop (no thread is
+    left running) and the whole-file error is raised."""
+    rows = [["Perhaps", "South"]] + [["Yes", "North"]] * 3000
+    path = write_csv(tmp_path / "early.csv", rows)
+    (tmp_path / "s.toml").write_text(SMALL_SPEC, encoding="utf-8")
+    spec = load_spec(tmp_path / "s.toml")
+    before = threading.active_count()
+    with pytest.raises(InputError) as batched:
+        summarize_files([path], spec, batch_rows=2)
+    assert threading.active_count() == before
+    with pytest.raises(InputError) as whole:
+        normalise(load_export(path, columns=["Q1", "Area"]), spec)
+    assert str(batched.value) == str(whole.value) and "row 2" in str(whole.value)
+
+
+def test_take_keeps_arrow_values() -> None:
+    """Coded.take of a column read by Arrow keeps its values as Arrow values (no Python list of
+    a column of a million distinct timestamps), the same labels as the tuple of them gives."""
+    import pyarrow as pa
+
+    values = ["a", "b", "c", "d"]
+    codes = np.array([0, 2, -1, 2, 3], dtype=np.int32)
+    rows = np.array([True, True, True, True, False])
+    from_arrow = Coded(codes, arrow=pa.array(values)).take(rows)
+    from_tuple = Coded(codes, tuple(values)).take(rows)
+    assert from_arrow.arrow().to_pylist() == list(from_tuple.categories) == ["a", "c"]
+    assert from_arrow.codes.tolist() == from_tuple.codes.tolist() == [0, 1, -1, 1]
 
 
 def test_batches_of_one_row_by_every_group() -> None:
@@ -137,16 +181,20 @@ def test_unknown_label_in_a_late_batch(tmp_path: Path) -> None:
     assert str(in_batch.value) == str(whole.value)
 
 
+def read_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make ``summarize`` read every export whole."""
+    monkeypatch.setattr(stream, "streamed_summary", lambda *a, **k: None)
+
+
 def test_unknown_label_through_the_cli(
     runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rows = [["Yes", "North"]] * 30 + [["Perhaps", "South"]]
     path = write_csv(tmp_path / "bad.csv", rows)
     (tmp_path / "s.toml").write_text(SMALL_SPEC, encoding="utf-8")
-    monkeypatch.setattr(stream, "STREAM_BYTES", 1 << 62)  # read whole
-    whole = run(runner, "summarize", path, "--spec", tmp_path / "s.toml")
-    monkeypatch.setattr(stream, "STREAM_BYTES", 0)  # stream whatever the size
     batched = run(runner, "summarize", path, "--spec", tmp_path / "s.toml")
+    read_whole(monkeypatch)
+    whole = run(runner, "summarize", path, "--spec", tmp_path / "s.toml")
     assert whole.exit_code == batched.exit_code == 1
     assert batched.stderr == whole.stderr
     assert "row 32" in whole.stderr and len(whole.stderr.strip().splitlines()) == 1
@@ -156,14 +204,14 @@ def test_cli_output_streamed_is_the_same_bytes(
     runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     args = ("summarize", SAMPLE_CSV, "--spec", SAMPLE_SPEC, "--by", "area", "--format", "json")
-    monkeypatch.setattr(stream, "STREAM_BYTES", 1 << 62)  # read whole
-    whole = run(runner, *args)
     calls = []
     real = stream._counted
-    monkeypatch.setattr(stream, "STREAM_BYTES", 0)
     monkeypatch.setattr(stream, "_counted", lambda *a: calls.append(1) or real(*a))
-    batched = run(runner, *args)
-    assert calls and whole.exit_code == batched.exit_code == 0
+    batched = run(runner, *args)  # streamed, whatever the size of the file
+    assert calls
+    read_whole(monkeypatch)
+    whole = run(runner, *args)
+    assert whole.exit_code == batched.exit_code == 0
     assert batched.stdout == whole.stdout and batched.stderr == whole.stderr
 
 

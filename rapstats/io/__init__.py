@@ -90,13 +90,7 @@ class Coded:
         """The values with codes ``codes`` (each >= 0), without listing all of them."""
         if self._categories is not None:
             return [self._categories[i] for i in codes.tolist()]
-        import numpy as np
-        import pyarrow as pa
-
-        # an Arrow index array over the numpy buffer: pa.array(numpy) would import pandas
-        index = np.ascontiguousarray(codes, dtype=np.int64)
-        indices = pa.Array.from_buffers(pa.int64(), len(index), [None, pa.py_buffer(index)])
-        return self._arrow.take(indices).to_pylist()
+        return self._arrow.take(_arrow_index(codes)).to_pylist()
 
     def arrow(self) -> Any:
         """The distinct values as a pyarrow string array (for vectorised string kernels)."""
@@ -120,10 +114,12 @@ class Coded:
         used[codes] = True  # code -1 marks the last slot
         if used[:-1].all():
             return Coded(codes, self._categories, arrow=self._arrow)
+        kept = np.flatnonzero(used[:-1])
         remap = np.full(self.n_categories + 1, -1, dtype=np.int32)
-        remap[:-1][used[:-1]] = np.arange(int(used[:-1].sum()), dtype=np.int32)
-        cats = tuple(c for c, u in zip(self.categories, used[:-1].tolist(), strict=True) if u)
-        return Coded(remap[codes], cats)
+        remap[kept] = np.arange(len(kept), dtype=np.int32)
+        if self._categories is None:  # the Arrow values are kept as Arrow values
+            return Coded(remap[codes], arrow=self._arrow.take(_arrow_index(kept)))
+        return Coded(remap[codes], tuple(self._categories[i] for i in kept.tolist()))
 
     def to_pandas(self) -> pd.Categorical:
         """The column as a pandas Categorical of strings (blank = NaN)."""
@@ -132,6 +128,16 @@ class Coded:
         return pd.Categorical.from_codes(
             self.codes, categories=pd.Index(list(self.categories), dtype=str), validate=False
         )
+
+
+def _arrow_index(codes: np.ndarray) -> Any:
+    """An Arrow int64 array over (a copy of) the numpy ``codes``: pa.array(numpy) would import
+    pandas."""
+    import numpy as np
+    import pyarrow as pa
+
+    index = np.ascontiguousarray(codes, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(index), [None, pa.py_buffer(index)])
 
 
 @dataclass(frozen=True, slots=True)

@@ -275,7 +275,8 @@ def to_coded(column: pa.ChunkedArray) -> Coded:
     # one dictionary for all chunks (the reader encodes each block on its own)
     encoded = pa.table({"c": column}).unify_dictionaries().column(0)
     dictionary = encoded.chunk(0).dictionary
-    codes = np.concatenate([to_numpy(c.indices, null=-1) for c in encoded.chunks])
+    indices = [c.indices for c in encoded.chunks]
+    codes = to_numpy(indices[0] if len(indices) == 1 else pa.concat_arrays(indices), null=-1)
     codes = codes.astype(np.int32, copy=False)
     trimmed = pc.utf8_trim_whitespace(dictionary)
     untidy = not pc.all(pc.equal(trimmed, dictionary)).as_py()

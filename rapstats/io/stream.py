@@ -5,7 +5,9 @@ delimiter, header layout, the columns asked for, personal-data columns by header
 the body with Arrow's streaming CSV reader and yields one :class:`~rapstats.io.Export` per
 batch of at most ``batch_rows`` records: the same columns, trimmed values and spreadsheet row
 numbers as the whole-file reader gives those responses (``row_numbers`` keep counting across
-batches, so an error names the file's row). Blank rows are left out as there.
+batches, so an error names the file's row). Blank rows are left out as there. Arrow parses
+the next records on one worker thread (without the GIL) while the batch before is coded on a
+second and the caller counts the one before that: a few batches are in memory at once.
 
 What needs the whole file is refused with :class:`NotStreamable` before anything is counted
 or, at the latest, at the batch that shows it, and the caller reads the whole file instead: a
@@ -17,7 +19,9 @@ not in the detected encoding, a column found to hold personal data by its conten
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -30,11 +34,13 @@ from rapstats.io._sheet import CFB_MAGIC, SAV_MAGICS, ZIP_MAGIC
 from rapstats.io._text import _DICT, TAIL_BYTES, read_tail, sniff_encoding, to_coded
 from rapstats.io._tidy import _TOTALS_RE, first_cell
 
-BATCH_ROWS = 1 << 14
-"""Default records per batch (about 7 MB of a 20-question export): larger batches cost memory
-and gain no time on the standard workload (measured: README, Large surveys)."""
+BATCH_ROWS = 1 << 15
+"""Default records per batch (about 14 MB of a 20-question export): larger batches cost memory
+and gain no time on the standard workload, smaller ones cost time (measured: README, Large
+surveys)."""
 _BLOCK_BYTES = 1 << 20
 _CACHED_VALUES = 1000  # columns with at most this many distinct values: checked once per set
+T = TypeVar("T")
 
 
 class NotStreamable(Exception):
@@ -122,11 +128,6 @@ def _batches(
     names = [f"c{i}" for i in range(plan.width)]
     wanted = [names[i] for i in plan.include]
     bad: list[int] = []
-    notes = ()
-    if plan.info.detected and plan.info.encoding != "utf-8":
-        notes = (f"read as {plan.info.encoding} text",)
-    kept = {column_key(k) for k in keep}
-    checked: set[frozenset[str]] = set()  # value sets found to hold no personal data
     seen = 0  # body records read so far, blank ones included
     with pa.OSFile(str(path)) as f:
         f.seek(plan.offset)
@@ -150,25 +151,9 @@ def _batches(
                     null_values=[""],
                 ),
             )
-            pending: list[object] = []  # record batches not yet counted
-            for record_batch in reader:
-                if bad:
-                    raise NotStreamable("a record with another number of fields")
-                pending.append(record_batch)
-                ready = pa.Table.from_batches(pending)  # type: ignore[arg-type]
-                while ready.num_rows >= batch_rows:
-                    part, ready = ready.slice(0, batch_rows), ready.slice(batch_rows)
-                    export = _export(path, plan, part, seen, notes, kept, checked)
-                    seen += part.num_rows
-                    if export is not None:
-                        yield export
-                pending = ready.to_batches()
-                if on_bytes is not None:
-                    on_bytes(f.tell())
-            if pending and not bad:
-                part = pa.Table.from_batches(pending)  # type: ignore[arg-type]
-                export = _export(path, plan, part, seen, notes, kept, checked)
-                seen += part.num_rows
+            parts = _parts(reader, batch_rows, bad, f, on_bytes)
+            for export, rows in _read_ahead(_exports(path, plan, keep, _read_ahead(parts))):
+                seen += rows
                 if export is not None:
                     yield export
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
@@ -181,6 +166,67 @@ def _batches(
             path=path,
             hint="export the survey again once responses have been recorded",
         )
+
+
+def _parts(
+    reader: Iterator[object],
+    batch_rows: int,
+    bad: list[int],
+    f: object,
+    on_bytes: Callable[[int], None] | None,
+) -> Iterator[object]:
+    """The records of ``reader`` as pyarrow Tables of ``batch_rows`` rows (the last one
+    fewer); NotStreamable at the first record with another number of fields."""
+    import pyarrow as pa
+
+    pending: list[object] = []  # record batches not yet given out
+    rows = 0
+    for record_batch in reader:
+        if bad:
+            raise NotStreamable("a record with another number of fields")
+        pending.append(record_batch)
+        rows += record_batch.num_rows  # type: ignore[attr-defined]
+        if rows >= batch_rows:
+            ready = pa.Table.from_batches(pending)  # type: ignore[arg-type]
+            while ready.num_rows >= batch_rows:
+                yield ready.slice(0, batch_rows)
+                ready = ready.slice(batch_rows)
+            pending, rows = ready.to_batches(), ready.num_rows
+        if on_bytes is not None:
+            on_bytes(f.tell())  # type: ignore[attr-defined]
+    if bad:
+        raise NotStreamable("a record with another number of fields")
+    if rows:
+        yield pa.Table.from_batches(pending)  # type: ignore[arg-type]
+
+
+def _exports(
+    path: Path, plan: TextPlan, keep: tuple[str, ...], parts: Iterator[object]
+) -> Iterator[tuple[Export | None, int]]:
+    """Each part (a pyarrow Table of records) as an Export of its non-blank responses (None:
+    all blank), and its number of records."""
+    notes = ()
+    if plan.info.detected and plan.info.encoding != "utf-8":
+        notes = (f"read as {plan.info.encoding} text",)
+    kept = {column_key(k) for k in keep}
+    checked: set[frozenset[str]] = set()  # value sets found to hold no personal data
+    seen = 0
+    for part in parts:
+        rows = part.num_rows  # type: ignore[attr-defined]
+        yield _export(path, plan, part, seen, notes, kept, checked), rows
+        seen += rows
+
+
+def _read_ahead(items: Iterator[T]) -> Iterator[T]:
+    """The items of ``items``, each made on a worker thread while the caller works on the one
+    before (Arrow parses without the GIL: reading overlaps counting). An error making an item
+    is raised here; closed early, it waits for the item being made, then the thread ends."""
+    done = object()
+    with ThreadPoolExecutor(1) as pool:
+        future = pool.submit(next, items, done)
+        while (item := future.result()) is not done:
+            future = pool.submit(next, items, done)
+            yield item  # type: ignore[misc]
 
 
 def _export(

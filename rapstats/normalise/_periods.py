@@ -29,15 +29,14 @@ def periods(export: Export, coded: Coded, derive: str, column: str) -> tuple[np.
     if pc.all(pc.match_substring_regex(text, r"^\d{4}-\d{2}(-\d{2})?([T ]|$)")).as_py():
         dates = pc.dictionary_encode(pc.utf8_slice_codeunits(text, 0, 10))
         days = [_iso_year_month(u) for u in dates.dictionary.to_pylist()]
-        indices = to_numpy(dates.indices)
-        valid = np.array([d is not None for d in days], dtype=bool)[indices]
-        if not valid.all():
-            raise _not_a_date(export, coded, column, ~valid)
-        years = np.array([d[0] for d in days], dtype=np.int64)[indices]
-        months = np.array([d[1] for d in days], dtype=np.int64)[indices]
+        indices = to_numpy(dates.indices)  # each category's date
+        if any(d is None for d in days):
+            valid = np.array([d is not None for d in days], dtype=bool)
+            raise _not_a_date(export, coded, column, ~valid[indices])
+        key = np.array([y * 100 + m for y, m in days], dtype=np.int64)  # one per date
     else:
         years, months = _parse_dates(export, coded, column)
-    key = years * 100 + months
+        key, indices = years * 100 + months, None
     uniq_keys, inverse = np.unique(key, return_inverse=True)
     labels = []
     for k in uniq_keys:
@@ -50,7 +49,8 @@ def periods(export: Export, coded: Coded, derive: str, column: str) -> tuple[np.
             labels.append(f"{y:04d}")
     periods = list(dict.fromkeys(labels))  # months of one quarter share a label
     position = np.array([periods.index(label) for label in labels], dtype=np.int64)
-    return position[inverse.reshape(-1)], periods
+    per_key = position[inverse.reshape(-1)]
+    return (per_key if indices is None else per_key[indices]), periods
 
 
 def _iso_year_month(text: str) -> tuple[int, int] | None:

@@ -43,11 +43,10 @@ if TYPE_CHECKING:
     from rapstats.pipeline.survey import Estimation, ReadOptions
     from rapstats.spec import Spec
 
-STREAM_BYTES = 1 << 30
-"""Text exports of this size (1 GiB) or more are streamed. Below it the whole file is read: on
-the standard 1M-row workload (432 MB) on a quiet 2-core machine the whole-file read, which
-parses on every core, took 2.0 s and 417 MB, the streamed one 2.75 s and 225 MB (README,
-Large surveys)."""
+STREAM_BYTES = 0
+"""Text exports of this size or more are streamed: all of them. Reading and coding on worker
+threads while the batch before is counted, the streamed path takes the time of the whole-file
+read (which parses on every core) in half its memory or less (README, Large surveys)."""
 
 
 def streamable(spec: Spec | None, read: ReadOptions) -> bool:
