@@ -78,7 +78,9 @@ class Counts:
         return self.asked.get(qid, self.respondents)
 
 
-def aggregate(responses: Responses, by: tuple[str, ...] = ()) -> Counts:
+def aggregate(
+    responses: Responses, by: tuple[str, ...] = (), *, frequency: np.ndarray | None = None
+) -> Counts:
     """Count answers per question and cell of the grouping layout (see module notes).
 
     Parameters
@@ -87,11 +89,17 @@ def aggregate(responses: Responses, by: tuple[str, ...] = ()) -> Counts:
         From :func:`rapstats.normalise.normalise`, with groups for every name in ``by``.
     by : tuple of str
         Group names, in the order their columns appear in outputs.
+    frequency : numpy.ndarray, optional
+        How many respondents each row stands for (int64, each at least 1): rows of distinct
+        answers counted elsewhere, as the Spark engine counts them
+        (:mod:`rapstats.pipeline.spark`). Default None: one each. Unweighted specs only.
     """
     spec = responses.spec
     names = tuple(spec.group(b).name for b in by)
-    layout = _Layout(responses, names)
+    layout = _Layout(responses, names, frequency)
     w = responses.weights
+    if frequency is not None and (w is not None or responses.design is not None):
+        raise ValueError("frequencies count unweighted responses only")
     units = _Units(responses.design, w) if responses.design is not None else None
     design_parts: list[dict[str, np.ndarray]] = []
     answers: dict[str, np.ndarray] = {}
@@ -129,7 +137,7 @@ def aggregate(responses: Responses, by: tuple[str, ...] = ()) -> Counts:
         table=_table(parts, columns),
         answers=answers,
         weighted=w is not None,
-        n_total=responses.n,
+        n_total=responses.n if frequency is None else int(frequency.sum()),
         respondents=layout.count().astype(np.int64),
         asked=asked,
         design=None if units is None else units.result(design_parts),
@@ -394,7 +402,10 @@ class _Layout:
     counts of every cell, block after block (overall, margins, cross).
     """
 
-    def __init__(self, responses: Responses, names: tuple[str, ...]) -> None:
+    def __init__(
+        self, responses: Responses, names: tuple[str, ...], frequency: np.ndarray | None = None
+    ) -> None:
+        self.frequency = frequency  # respondents per row (None: one each)
         codes = [responses.groups[name][0] for name in names]
         levels = [responses.groups[name][1] for name in names]
         self.m = len(names)
@@ -435,7 +446,22 @@ class _Layout:
 
     def count(self, weights: np.ndarray | None = None) -> np.ndarray:
         """Per cell: respondents, or the sum of ``weights`` over its respondents."""
-        return self.per_cell(np.bincount(self.cross, weights=weights, minlength=self.n_cross))
+        return self.per_cell(self.tally(self.cross, self.n_cross, weights))
+
+    def tally(
+        self,
+        idx: np.ndarray,
+        size: int,
+        weights: np.ndarray | None = None,
+        rows: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """``np.bincount`` of ``idx`` (with ``weights``) over the respondents each row stands
+        for (:attr:`frequency`); ``rows`` picks the rows ``idx`` and ``weights`` come from."""
+        if self.frequency is None:
+            return np.bincount(idx, weights=weights, minlength=size)
+        f = self.frequency if rows is None else self.frequency[rows]
+        counts = np.bincount(idx, weights=f if weights is None else weights * f, minlength=size)
+        return counts.astype(np.int64) if weights is None else counts
 
 
 def _single(
@@ -453,7 +479,8 @@ def _single(
     if asked is not None:  # count only those asked: the others are in no cell of it
         idx = idx[asked]
         w = None if w is None else w[asked]
-    counts = layout.per_cell(np.bincount(idx, minlength=size).reshape(layout.n_cross, k + 1))
+    tally = layout.tally(idx, size, rows=asked)
+    counts = layout.per_cell(tally.reshape(layout.n_cross, k + 1))
     include, positive = base_masks(q)
     data = {"n": counts[:, include].sum(axis=1), "x": counts[:, positive].sum(axis=1)}
     if w is not None:
@@ -484,7 +511,7 @@ def _multi(
     ticks = layout.per_cell(
         np.column_stack(
             [
-                np.bincount(layout.cross, weights=ticked[:, j], minlength=layout.n_cross)
+                layout.tally(layout.cross, layout.n_cross, ticked[:, j])
                 for j in range(ticked.shape[1])
             ]
         )

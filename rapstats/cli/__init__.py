@@ -28,6 +28,7 @@ from rapstats.cli.options import (
     _Path,
     _summary,
     _terminal_width,
+    engine_options,
     estimate_options,
     input_options,
     note,
@@ -75,6 +76,7 @@ def cli(quiet: bool) -> None:
 @cli.command()
 @waves_input_options
 @estimate_options
+@engine_options
 @output_options
 @click.pass_context
 def summarize(ctx: click.Context, fmt: str, output: Path | None, **params: Any) -> None:
@@ -87,6 +89,9 @@ def summarize(ctx: click.Context, fmt: str, output: Path | None, **params: Any) 
 
     Several exports are waves (oldest first), each read with the spec, then pooled with
     `wave` as the first grouping; a question a wave's export lacks was not asked there ([z]).
+
+    With --engine spark, one CSV/TSV or Parquet file or folder is counted on Spark (--master
+    URL; default local[*]) and estimated here: the same output (README, Large surveys).
 
     Example:
 
