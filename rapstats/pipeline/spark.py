@@ -99,7 +99,6 @@ def summarize_spark(
     from rapstats.estimate.summary import applied_spec, summary_from_counts
     from rapstats.estimate.wordings import source_of, wording_notes
     from rapstats.io.spark import count_frame, dataset_sha256, plan_frame
-    from rapstats.normalise import normalise
     from rapstats.pipeline.survey import redaction_notes
     from rapstats.protect import protect
     from rapstats.spec import Spec, load_spec
@@ -110,14 +109,11 @@ def summarize_spark(
     columns, keep = applied.load_columns(names)
     name = str(path) if path is not None else "Spark DataFrame"
     plan = plan_frame(dataframe, columns, keep, name)
-    normalise(plan.empty(), applied, by=names)  # the spec's columns and groups, before Spark
     keys, dates = _keys(applied, names)
     units = tuple(q.source_columns for q in applied.estimated_questions)
     if not units:
         raise SpecError("the spec has no question to estimate", hint="add a question to it")
     counted = count_frame(plan, keys, dates, units)
-    if counted.by_content:  # the local loader leaves them out: the spec then misses them
-        normalise(plan.empty(counted.by_content), applied, by=names)
     if counted.rows == 0:
         from rapstats.errors import InputError
 
@@ -264,17 +260,23 @@ def _keys(spec: Spec, names: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[st
 def _normalised(
     plan: FramePlan, counted: Counted, spec: Spec, names: tuple[str, ...], keys: tuple[str, ...]
 ) -> list[Responses]:
-    """Each question's combinations normalised: every question's labels first, then the
-    groups, as :func:`rapstats.normalise.normalise` checks a whole export; an error is
-    raised as the local engine gives it (its row looked up on Spark)."""
+    """Each question's combinations normalised, with the local engine's first error: every
+    question in spec order (its columns, then its labels), then the groups. A question whose
+    columns were not read (or hold personal data) fails on the columns the local loader would
+    have read; a label or date error is raised again over every row, looked up on Spark
+    (:func:`rapstats.io.spark.first_rows`), to name its first row and count its rows."""
     from rapstats.io.spark import first_rows
     from rapstats.normalise import normalise
 
-    out: list[Responses] = []
+    loaded = plan.empty(counted.by_content)  # the columns the local loader keeps
     for by in ((), names):
+        if by:  # the groups' columns, as the local loader would have read them
+            normalise(loaded, spec, by=by)
         out = []
         for q, part in zip(spec.estimated_questions, counted.parts, strict=True):
             one = replace(spec, questions=(q,))
+            if not by:
+                normalise(loaded, one)
             try:
                 out.append(normalise(part, one, by=by))
             except RapstatsError:
