@@ -29,8 +29,8 @@ DATA = ROOT / "tests" / "data"
 SAMPLE = ROOT / "data" / "sample"
 # (export, spec, --by): single-choice with a withheld small team (C, 4 respondents), Likert
 # scales with a joined multi-select and periods derived from timestamps, the benchmark
-# workload's shape, a joined multi-select, a checkbox grid (one column per option) and an
-# export with personal-data columns.
+# workload's shape, a joined multi-select, a checkbox grid (one column per option), an
+# export with personal-data columns and one whose comments hold quoted line breaks.
 GROUPS = DATA / "report_groups"
 CASES = [
     (GROUPS / "groups.csv", GROUPS / "groups.toml", ("area", "team")),
@@ -39,8 +39,9 @@ CASES = [
     (DATA / "protect" / "multi_select.csv", DATA / "protect" / "multi_select.toml", ("area",)),
     (DATA / "edge_checked_ticks.csv", DATA / "spark" / "ticks.toml", ()),
     (DATA / "pii_columns.csv", DATA / "spark" / "pii.toml", ("area",)),
+    (DATA / "spark" / "linebreaks.csv", DATA / "spark" / "linebreaks.toml", ("area",)),
 ]
-IDS = ["groups", "likert", "bench", "multi", "grid", "personal"]
+IDS = ["groups", "likert", "bench", "multi", "grid", "personal", "linebreaks"]
 BROKEN = DATA / "check" / "broken.csv"
 
 

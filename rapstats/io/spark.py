@@ -49,10 +49,9 @@ _CSV_TAB = (".tsv", ".tab")
 _DATASET_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".parquet", ".pq")
 
 
-def read_dataset(spark: Any, path: str | Path) -> Any:
+def read_dataset(spark: Any, path: str | Path, *, whole_records: bool = False) -> Any:
     """A CSV/TSV file or folder, or a Parquet file or folder, as a Spark DataFrame whose
-    columns are all text, as a CSV export is read (a header row; quoted fields may hold line
-    breaks; a doubled quote is a quote).
+    columns are all text, as a CSV export is read (a header row; a doubled quote is a quote).
 
     Parameters
     ----------
@@ -60,6 +59,11 @@ def read_dataset(spark: Any, path: str | Path) -> Any:
         The session to read with.
     path : str or Path
         A local path, or a URL Spark can read (``hdfs://``, ``s3a://``...).
+    whole_records : bool
+        Read a CSV as records that may hold line breaks in quoted fields (Spark's
+        ``multiLine``: one task a file). Default False splits files at line breaks, in
+        parallel, and fails (:func:`split_record`) on a record of another number of fields,
+        as a quoted line break makes: read it again with True.
     """
     text = str(path)
     local = "://" not in text
@@ -77,10 +81,17 @@ def read_dataset(spark: Any, path: str | Path) -> Any:
         text,
         header=True,
         inferSchema=False,
-        multiLine=True,
+        multiLine=whole_records,
+        mode="PERMISSIVE" if whole_records else "FAILFAST",
         escape='"',
         sep="\t" if tab else ",",
     )
+
+
+def split_record(exc: Exception) -> bool:
+    """Whether a Spark error is a CSV record of another number of fields (see
+    :func:`read_dataset`)."""
+    return "MALFORMED_RECORD" in str(exc) or "Malformed records" in str(exc)
 
 
 def dataset_sha256(path: str | Path) -> str:
@@ -206,14 +217,18 @@ def count_frame(
     from pyspark.sql import functions as F
 
     key_cols = [c for c in keys if plan.alias(c) is not None]
-    exprs = [_key(F.col(plan.alias(c)), c in dates).alias(f"k{i}") for i, c in enumerate(key_cols)]
     groups = [f"k{i}" for i in range(len(key_cols))]
     present = [tuple(c for c in u if plan.alias(c) is not None) for u in units] or [()]
+    values = [F.col(plan.alias(c)) for c in _columns(present)]
+    # the keys once a row, before the rows are multiplied (a date's reads its parts first)
+    parts = [_parts(F.col(plan.alias(c)), f"k{i}", c in dates) for i, c in enumerate(key_cols)]
+    split = _nonblank(plan).select(*[p for part in parts for p in part], *values)
+    keyed = split.select(*[_key(F, f"k{i}", c in dates) for i, c in enumerate(key_cols)], *values)
     structs = [
         F.struct(F.lit(j).alias("q"), F.array(*[F.col(plan.alias(c)) for c in u]).alias("v"))
         for j, u in enumerate(present)
     ]
-    rows = _nonblank(plan).select(*exprs, F.explode(F.array(*structs)).alias("u"))
+    rows = keyed.select(*groups, F.explode(F.array(*structs)).alias("u"))
     grouped = rows.groupBy(*groups, F.col("u.q").alias("q"), F.col("u.v").alias("v")).count()
     # one partition, sorted there: the same order every run, without a sampling job
     table = collect_arrow(grouped.coalesce(1).sortWithinPartitions("q", *groups, "v"))
@@ -259,6 +274,11 @@ def first_rows(plan: FramePlan, keys: tuple[str, ...], unit: tuple[str, ...]) ->
     return plan.export(data, rank[rows] + 2)
 
 
+def _columns(units: list[tuple[str, ...]]) -> list[str]:
+    """The columns of every unit, once each."""
+    return list(dict.fromkeys(c for u in units for c in u))
+
+
 def collect_arrow(frame: Any) -> Any:
     """A (small) Spark DataFrame as a pyarrow Table, through Arrow."""
     import pyarrow as pa
@@ -282,14 +302,23 @@ def _nonblank(plan: FramePlan, frame: Any = None) -> Any:
     return frame.filter(reduce(lambda a, b: a | b, filled))
 
 
-def _key(column: Any, date: bool) -> Any:
-    """A group's column as counted: a date's year and month when it is a valid ISO date (its
-    period depends on nothing else), else the value as it is."""
+def _parts(column: Any, name: str, date: bool) -> list[Any]:
+    """A group's column, and for a date its ISO year, month and day (empty if it is none)."""
     from pyspark.sql import functions as F
 
     if not date:
+        return [column.alias(name)]
+    parts = [F.regexp_extract(column, _ISO, i).alias(f"{name}_{i}") for i in (1, 2, 3)]
+    return [column.alias(name), *parts]
+
+
+def _key(F: Any, name: str, date: bool) -> Any:  # noqa: N803 - pyspark's functions
+    """A group's column as counted (from :func:`_parts`): a date's year and month when it is
+    a valid ISO date (its period depends on nothing else), else the value as it is."""
+    column = F.col(name)
+    if not date:
         return column
-    y, m, d = (F.regexp_extract(column, _ISO, i) for i in (1, 2, 3))
+    y, m, d = (F.col(f"{name}_{i}") for i in (1, 2, 3))
     year, month, day = (_int(part) for part in (y, m, d))
     leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
     days = (
@@ -298,9 +327,10 @@ def _key(column: Any, date: bool) -> Any:
         .otherwise(31)
     )
     valid = (year >= 1) & month.between(1, 12) & ((d == "") | day.between(1, days))
-    iso = column.rlike(_ISO)
     part = F.concat(y, F.lit("-"), m, F.when(d == "", "").otherwise(F.concat(F.lit("-"), d)))
-    return F.when(iso & valid, F.concat(y, F.lit("-"), m)).when(iso, part).otherwise(column)
+    month_key = F.concat(y, F.lit("-"), m)
+    key = F.when(y == "", column).when(valid, month_key).otherwise(part)
+    return key.alias(name)
 
 
 def _int(text: Any) -> Any:
@@ -348,4 +378,5 @@ __all__ = [
     "first_rows",
     "plan_frame",
     "read_dataset",
+    "split_record",
 ]

@@ -151,7 +151,7 @@ def summarize_dataset(
     """Read a dataset with Spark (:func:`rapstats.io.spark.read_dataset`: a CSV/TSV or
     Parquet file or folder) and :func:`summarize_spark` it (the same keyword ``options``),
     in a session on ``master`` (default ``local[*]``) stopped at the end."""
-    from rapstats.io.spark import read_dataset
+    from rapstats.io.spark import read_dataset, split_record
 
     if spec is None:
         raise SpecError(
@@ -159,7 +159,12 @@ def summarize_dataset(
             hint="give --spec (write one with `rapstats init` on a sample of the export)",
         )
     with spark_session(master) as spark:
-        frame = read_dataset(spark, path)
+        try:
+            return summarize_spark(read_dataset(spark, path), spec, path=path, **options)
+        except Exception as exc:  # a quoted line break: read again, a record at a time
+            if not split_record(exc):
+                raise
+        frame = read_dataset(spark, path, whole_records=True)
         return summarize_spark(frame, spec, path=path, **options)
 
 
