@@ -201,15 +201,19 @@ def spark_session(master: str = DEFAULT_MASTER) -> Iterator[Any]:
             .set("spark.local.dir", scratch)
             .set("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={_LOG_CONFIG}")
         )
+        gateway = _quiet_gateway(conf)
         with warnings.catch_warnings():  # pyspark warns about pandas versions it has not tried
             warnings.simplefilter("ignore", FutureWarning)
-            context = SparkContext(conf=conf, gateway=_quiet_gateway(conf))
+            context = SparkContext(conf=conf, gateway=gateway)
             context.setLogLevel("ERROR")
             session = SparkSession(context)
         try:
             yield session
         finally:
             context.stop()
+            gateway.shutdown()
+            gateway.proc.stdin.close()  # Spark's JVM exits when its stdin closes
+            gateway.proc.wait()
             SparkContext._gateway = None  # the next session launches its own JVM
             SparkContext._jvm = None
 
