@@ -164,6 +164,20 @@ def test_missing_column_after_good_questions(runner, spark, tmp_path: Path) -> N
     assert counted.stderr == local.stderr
 
 
+def test_personal_data_by_contents_is_left_out(runner, spark) -> None:
+    """A column of people's names (by its contents) asked for with --by: the local error."""
+    export, spec, _ = CASES[5]
+    local = run(runner, *_by_respondent(export, spec))
+    counted = run(runner, *_by_respondent(export, spec), "--engine", "spark")
+    assert local.exit_code == counted.exit_code == 1
+    assert "holds personal data" in local.stderr
+    assert counted.stderr == local.stderr
+
+
+def _by_respondent(export: Path, spec: Path) -> list[object]:
+    return ["summarize", export, "--spec", spec, "--by", "Respondent"]
+
+
 def test_weighted_spec_is_refused(runner, spark) -> None:
     between = DATA / "between"
     args = ["summarize", between / "between_weighted.csv"]

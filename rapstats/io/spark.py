@@ -128,12 +128,15 @@ class FramePlan:
         Personal-data columns left out by header.
     path : str
         The dataset, as errors and the input block name it.
+    kept : frozenset of str
+        The personal-data columns the spec keeps (as :func:`rapstats.io._layout.column_key`).
     """
 
     frame: Any
     names: tuple[str, ...]
     dropped: tuple[str, ...]
     path: str
+    kept: frozenset[str] = frozenset()
 
     def alias(self, column: str) -> str | None:
         """The frame's name (``c3``) of an export column, matched as the loader matches
@@ -179,7 +182,8 @@ def plan_frame(frame: Any, columns: list[str], keep: tuple[str, ...], path: str)
     layout = Layout("plain", 0, 1, names, {})
     include, out_names, dropped = choose_columns(layout, columns, keep)
     selected = frame.select([frame[i].cast("string").alias(f"c{k}") for k, i in enumerate(include)])
-    return FramePlan(selected, tuple(out_names), tuple(dropped), path)
+    kept = frozenset(column_key(k) for k in keep)
+    return FramePlan(selected, tuple(out_names), tuple(dropped), path, kept)
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,8 +225,8 @@ def count_frame(
     present = [tuple(c for c in u if plan.alias(c) is not None) for u in units] or [()]
     values = [F.col(plan.alias(c)) for c in _columns(present)]
     # the keys once a row, before the rows are multiplied (a date's reads its parts first)
-    parts = [_parts(F.col(plan.alias(c)), f"k{i}", c in dates) for i, c in enumerate(key_cols)]
-    split = _nonblank(plan).select(*[p for part in parts for p in part], *values)
+    read = [_parts(F.col(plan.alias(c)), f"k{i}", c in dates) for i, c in enumerate(key_cols)]
+    split = _nonblank(plan).select(*[p for key in read for p in key], *values)
     keyed = split.select(*[_key(F, f"k{i}", c in dates) for i, c in enumerate(key_cols)], *values)
     structs = [
         F.struct(F.lit(j).alias("q"), F.array(*[F.col(plan.alias(c)) for c in u]).alias("v"))
@@ -232,15 +236,19 @@ def count_frame(
     grouped = rows.groupBy(*groups, F.col("u.q").alias("q"), F.col("u.v").alias("v")).count()
     # one partition, sorted there: the same order every run, without a sampling job
     table = collect_arrow(grouped.coalesce(1).sortWithinPartitions("q", *groups, "v"))
+    import pyarrow.compute as pc
+
     parts, freqs = [], []
     for j, unit in enumerate(present):
-        mine = table.filter(_equal(table["q"], j))
+        mine = table.filter(pc.equal(table["q"], j))
         data = _coded(mine, key_cols, unit)
         parts.append(plan.export(data, np.arange(2, mine.num_rows + 2)))
         freqs.append(mine["count"].to_numpy().astype(np.int64))
     total = int(freqs[0].sum()) if freqs else 0
+    # personal data by contents, as the loader looks for it (but in the distinct values)
     columns = {c: col for part in parts for c, col in part.columns.items()}
-    return Counted(tuple(parts), tuple(freqs), total, tuple(personal_columns(columns)))
+    checked = {c: col for c, col in columns.items() if column_key(c) not in plan.kept}
+    return Counted(tuple(parts), tuple(freqs), total, tuple(personal_columns(checked)))
 
 
 def first_rows(plan: FramePlan, keys: tuple[str, ...], unit: tuple[str, ...]) -> Export:
@@ -338,12 +346,6 @@ def _int(text: Any) -> Any:
     from pyspark.sql import functions as F
 
     return F.when(text == "", F.lit(None)).otherwise(text).cast("long")
-
-
-def _equal(column: Any, value: int) -> Any:
-    import pyarrow.compute as pc
-
-    return pc.equal(column, value)
 
 
 def _coded(table: Any, keys: list[str], unit: tuple[str, ...]) -> dict[str, Coded]:
