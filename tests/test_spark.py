@@ -152,6 +152,18 @@ def test_unknown_label_is_the_local_error(runner, spark) -> None:
     assert f"Error: {raised.value}\n" == local.stderr
 
 
+def test_impossible_date_is_the_local_error(runner, spark) -> None:
+    """A date that does not exist, in a group derived from timestamps: its first row and
+    count, with the value as the export holds it."""
+    export, spec = DATA / "edge_impossible_dates.csv", DATA / "edge_impossible_dates.toml"
+    args = ["summarize", export, "--spec", spec, "--by", "quarter"]
+    local = run(runner, *args)
+    counted = run(runner, *args, "--engine", "spark")
+    assert local.exit_code == counted.exit_code == 1
+    assert '"2026-13-05 10:00:00" is not a date (3 rows in all)' in local.stderr
+    assert counted.stderr == local.stderr
+
+
 def test_missing_column_after_good_questions(runner, spark, tmp_path: Path) -> None:
     """Every question's labels and columns are checked in spec order: the misspelt column."""
     spec = tmp_path / "spec.toml"
