@@ -132,6 +132,28 @@ def test_parquet_dataset(runner, spark, tmp_path: Path) -> None:
     assert counted.stdout == local.stdout
 
 
+def test_partitioned_parquet_folder(runner, spark, tmp_path: Path) -> None:
+    """Hive folders (area=North/) of two parts each: a column, as the local reader has it."""
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    export, spec, by = CASES[0]
+    table = pacsv.read_csv(export)
+    table = table.cast(_text_schema(table))
+    for area in ("North", "South", "East", "West"):
+        part = table.filter(pc.equal(table["area"], area)).drop_columns(["area"])
+        (tmp_path / f"area={area}").mkdir()
+        pq.write_table(part.slice(0, 20), tmp_path / f"area={area}" / "part-0.parquet")
+        pq.write_table(part.slice(20), tmp_path / f"area={area}" / "part-1.parquet")
+    args = ["summarize", tmp_path, "--spec", spec, *_by(by), "--format", "json"]
+    local = run(runner, *args)
+    counted = run(runner, *args, "--engine", "spark")
+    assert local.exit_code == 0, local.output
+    assert '"rows_read": 240' in counted.stdout
+    assert counted.stdout == local.stdout
+
+
 def _text_schema(table):  # noqa: ANN001, ANN202 - a pyarrow schema of strings
     import pyarrow as pa
 
