@@ -96,6 +96,8 @@ def summarize(ctx: click.Context, fmt: str, output: Path | None, **params: Any) 
     Example:
 
         rapstats summarize data/sample/feedback.csv --spec data/sample/feedback.toml --by area
+
+        rapstats summarize survey.parquet --spec survey.toml --by area --engine spark
     """
     from rapstats.render import render_summary
     from rapstats.render.tables import summary_notes

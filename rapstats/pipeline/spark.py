@@ -148,9 +148,23 @@ def summarize_dataset(
     master: str = DEFAULT_MASTER,
     **options: Any,
 ) -> tuple[Summary, tuple[str, ...]]:
-    """Read a dataset with Spark (:func:`rapstats.io.spark.read_dataset`: a CSV/TSV or
-    Parquet file or folder) and :func:`summarize_spark` it (the same keyword ``options``),
-    in a session on ``master`` (default ``local[*]``) stopped at the end."""
+    """Read a dataset with Spark and :func:`summarize_spark` it: the body of ``rapstats
+    summarize --engine spark``.
+
+    Parameters
+    ----------
+    path : str or Path
+        A CSV/TSV or Parquet file or folder, or a URL Spark reads
+        (:func:`rapstats.io.spark.read_dataset`). A CSV is read split at line breaks, and
+        again a record at a time if a quoted line break splits a record.
+    spec : str, Path or Spec
+        The survey spec; None is a SpecError (a spec is not inferred on Spark).
+    master : str
+        The Spark master (default ``local[*]``), for a session started here and stopped at
+        the end (:func:`spark_session`).
+    **options
+        Keyword arguments of :func:`summarize_spark`.
+    """
     from rapstats.io.spark import read_dataset, split_record
 
     if spec is None:
