@@ -22,11 +22,10 @@ codebooks need the local engine and are refused.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -215,10 +214,10 @@ def spark_session(master: str = DEFAULT_MASTER) -> Iterator[Any]:
             .set("spark.local.dir", scratch)
             .set("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={_LOG_CONFIG}")
         )
-        gateway = _quiet_gateway(conf)
+        gateway = _started(master, lambda: _quiet_gateway(conf))
         with warnings.catch_warnings():  # pyspark warns about pandas versions it has not tried
             warnings.simplefilter("ignore", FutureWarning)
-            context = SparkContext(conf=conf, gateway=gateway)
+            context = _started(master, lambda: SparkContext(conf=conf, gateway=gateway), gateway)
             context.setLogLevel("ERROR")
             session = SparkSession(context)
         try:
@@ -232,21 +231,44 @@ def spark_session(master: str = DEFAULT_MASTER) -> Iterator[Any]:
             SparkContext._jvm = None
 
 
+def _started(master: str, start: Callable[[], Any], gateway: Any = None) -> Any:
+    """``start()``, or a one-line error when Spark cannot start (no Java, a bad master URL);
+    the JVM of ``gateway`` is ended then."""
+    try:
+        return start()
+    except Exception as exc:  # pyspark and py4j raise their own kinds
+        if gateway is not None:
+            gateway.proc.kill()
+            from pyspark import SparkContext
+
+            SparkContext._gateway = SparkContext._jvm = None
+        first = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+        raise RapstatsError(
+            f"Spark could not start on master {master} ({first.strip()[:200]})",
+            hint="check --master, and that Java 17 or later is installed (Debian: apt-get "
+            "install default-jre-headless)",
+        ) from None
+
+
 def _quiet_gateway(conf: Any) -> Any:
-    """Launch Spark's JVM with its start-up notices left out of stderr (the rest passes)."""
+    """Launch Spark's JVM with its start-up notices left out of stderr (the rest passes); its
+    stderr is read from the start, so that it never fills and blocks."""
     from pyspark.java_gateway import launch_gateway
 
-    gateway = launch_gateway(conf, popen_kwargs={"stderr": subprocess.PIPE})
-    proc = gateway.proc
+    read, write = os.pipe()
 
     def forward() -> None:
-        for line in iter(proc.stderr.readline, b""):
-            text = line.decode(errors="replace")
-            if not text.startswith(_JVM_NOISE):
-                sys.__stderr__.write(text)
+        with os.fdopen(read, "rb") as lines:
+            for line in lines:
+                text = line.decode(errors="replace")
+                if not text.startswith(_JVM_NOISE):
+                    sys.__stderr__.write(text)
 
     threading.Thread(target=forward, daemon=True).start()
-    return gateway
+    try:
+        return launch_gateway(conf, popen_kwargs={"stderr": write})
+    finally:
+        os.close(write)  # the JVM holds its own end
 
 
 def _refuse(spec: Spec, publish: tuple[str, ...]) -> None:
