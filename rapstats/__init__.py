@@ -35,6 +35,7 @@ _LAZY = {
     "protect": "rapstats.protect",
     "summarize_file": "rapstats.pipeline",
     "build_report": "rapstats.pipeline",
+    "summarize_spark": "rapstats.pipeline.spark",
 }
 
 __all__ = ["__version__", *_LAZY]

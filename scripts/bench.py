@@ -170,6 +170,17 @@ def cases(files: dict[str, Path]) -> dict[str, tuple[list[str], str | None]]:
         "summarize_10m": (summarize("csv_10m", spec, "_10m.csv"), "pyarrow_stream_10m"),
         "summarize_1m_nospec": (summarize("csv_1m", None, "_1m_nospec.csv"), "pyarrow_read"),
         "summarize_1m_parquet": (summarize("parquet_1m", spec, "_1m_parquet.csv"), "summarize_1m"),
+        # the Spark engine on this machine (2 cores), against the local engine
+        "summarize_1m_spark": (
+            [
+                *summarize("csv_1m", spec, "_1m_spark.csv"),
+                "--engine",
+                "spark",
+                "--master",
+                "local[2]",
+            ],
+            "summarize_1m",
+        ),  # fmt: skip
         "summarize_1m_weighted": (
             summarize("csv_1m", spec_weighted, "_1m_w.csv"),
             "pyarrow_read",

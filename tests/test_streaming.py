@@ -8,6 +8,7 @@ everything a renderer reads (rows, frequencies, source, methods, disclosure, not
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import sys
 import threading
@@ -19,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rapstats.aggregate import aggregate, merge_counts
-from rapstats.errors import InputError
+from rapstats.errors import InputError, RapstatsError
 from rapstats.io import Coded, load_export
 from rapstats.io import stream as io_stream
 from rapstats.io.stream import NotStreamable, export_batches
@@ -105,6 +106,43 @@ def test_an_error_in_the_first_batch_stops_the_reader_threads(tmp_path: Path) ->
     with pytest.raises(InputError) as whole:
         normalise(load_export(path, columns=["Q1", "Area"]), spec)
     assert str(batched.value) == str(whole.value) and "row 2" in str(whole.value)
+
+
+@pytest.mark.parametrize("kind", ["ragged", "personal"])
+@pytest.mark.parametrize("where", [1, 2500])
+def test_a_batch_that_needs_the_whole_file_leaves_no_thread_behind(
+    tmp_path: Path, where: int, kind: str
+) -> None:
+    """A record with another number of fields, or a group column found to hold e-mail
+    addresses (NotStreamable, raised on a reader thread while the one reading ahead of it is
+    still going): the export is read whole, and every reader thread has ended when summarize
+    returns, with the garbage collector off (a reader left to the collector once joined its
+    thread inside threading's own locks: a deadlock)."""
+    rows: list[list[str]] = [["Yes", "North"]] * 3000
+    if kind == "ragged":
+        rows[where] = ["No", "South", "an extra field"]
+    else:
+        rows[where:] = [["No", f"person{i}@example.org"] for i in range(where, 3000)]
+    path = write_csv(tmp_path / "ragged.csv", rows)
+    (tmp_path / "s.toml").write_text(SMALL_SPEC, encoding="utf-8")
+    spec = load_spec(tmp_path / "s.toml")
+    before = threading.active_count()
+    gc.disable()
+    try:
+        try:
+            batched = repr(
+                list(summarize_files([path], spec, by=("area",), batch_rows=2)[0].table.records())
+            )
+        except RapstatsError as exc:
+            batched = str(exc)
+        assert threading.active_count() == before
+    finally:
+        gc.enable()
+    try:
+        whole = repr(list(summarize_files([path], spec, by=("area",))[0].table.records()))
+    except RapstatsError as exc:
+        whole = str(exc)
+    assert batched == whole
 
 
 def test_take_keeps_arrow_values() -> None:

@@ -52,7 +52,9 @@ from rapstats.spec import Question
 from rapstats.table import Table
 
 
-def aggregate(responses: Responses, by: tuple[str, ...] = ()) -> Counts:
+def aggregate(
+    responses: Responses, by: tuple[str, ...] = (), *, frequency: np.ndarray | None = None
+) -> Counts:
     """Count answers per question and cell of the grouping layout (see module notes).
 
     Parameters
@@ -61,14 +63,20 @@ def aggregate(responses: Responses, by: tuple[str, ...] = ()) -> Counts:
         From :func:`rapstats.normalise.normalise`, with groups for every name in ``by``.
     by : tuple of str
         Group names, in the order their columns appear in outputs.
+    frequency : numpy.ndarray, optional
+        How many respondents each row stands for (int64, each at least 1): rows of distinct
+        answers counted elsewhere, as the Spark engine counts them
+        (:mod:`rapstats.pipeline.spark`). Default None: one each. Unweighted specs only.
     """
     spec = responses.spec
     names = tuple(spec.group(b).name for b in by)
-    layout = Layout.of(responses, names)
+    weighted = responses.weights is not None
+    if frequency is not None and (weighted or responses.design is not None):
+        raise ValueError("frequencies count unweighted responses only")
+    layout = Layout.of(responses, names, frequency)
     answers: dict[str, np.ndarray] = {}
     parts: list[dict[str, np.ndarray]] = []
     asked: dict[str, np.ndarray] = {}
-    weighted = responses.weights is not None
     units = None
     if weighted and responses.design is not None:
         units = Units.of_design(responses.design)
@@ -109,7 +117,7 @@ def aggregate(responses: Responses, by: tuple[str, ...] = ()) -> Counts:
         table=counts_table(table_rows(spec), parts, weighted),
         answers=answers,
         weighted=weighted,
-        n_total=responses.n,
+        n_total=responses.n if frequency is None else int(frequency.sum()),
         respondents=layout.count().astype(np.int64),
         asked=asked,
         design=design,
@@ -141,7 +149,7 @@ def _multi(
     ticks = layout.per_cell(
         np.column_stack(
             [
-                np.bincount(layout.cross, weights=ticked[:, j], minlength=layout.n_cross)
+                layout.tally(layout.cross, layout.n_cross, ticked[:, j])
                 for j in range(ticked.shape[1])
             ]
         )

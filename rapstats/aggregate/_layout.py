@@ -54,9 +54,16 @@ class Layout:
             {name: [row[name] for row in cell_rows] for name in names}, length=len(cell_rows)
         )
 
+    frequency: np.ndarray | None = None
+    """How many respondents each row stands for (None: one each): rows of distinct answers
+    counted elsewhere (the Spark engine, :mod:`rapstats.pipeline.spark`)."""
+
     @classmethod
-    def of(cls, responses: Responses, names: tuple[str, ...]) -> Layout:
-        """The layout of the respondents of ``responses`` by the groups ``names``."""
+    def of(
+        cls, responses: Responses, names: tuple[str, ...], frequency: np.ndarray | None = None
+    ) -> Layout:
+        """The layout of the respondents of ``responses`` by the groups ``names`` (each row
+        ``frequency`` respondents)."""
         codes = [responses.groups[name][0] for name in names]
         levels = [responses.groups[name][1] for name in names]
         cross = np.zeros(responses.n, dtype=np.int64)
@@ -66,6 +73,7 @@ class Layout:
         n_cross = int(np.prod(sizes)) if sizes else 1
         layout = cls(names, levels, np.bincount(cross, minlength=n_cross) > 0)
         layout.cross = cross
+        layout.frequency = frequency
         return layout
 
     def per_cell(self, flat: np.ndarray) -> np.ndarray:
@@ -82,7 +90,22 @@ class Layout:
 
     def count(self, weights: np.ndarray | None = None) -> np.ndarray:
         """Per cell: respondents, or the sum of ``weights`` over its respondents."""
-        return self.per_cell(np.bincount(self.cross, weights=weights, minlength=self.n_cross))
+        return self.per_cell(self.tally(self.cross, self.n_cross, weights))
+
+    def tally(
+        self,
+        bins: np.ndarray,
+        size: int,
+        weights: np.ndarray | None = None,
+        among: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """``np.bincount`` of ``bins`` (with ``weights``) over the respondents each row
+        stands for (:attr:`frequency`); ``among`` picks the rows ``bins`` come from."""
+        if self.frequency is None:
+            return np.bincount(bins, weights=weights, minlength=size)
+        f = self.frequency if among is None else self.frequency[among]
+        counts = np.bincount(bins, weights=f if weights is None else weights * f, minlength=size)
+        return counts.astype(np.int64) if weights is None else counts
 
 
 def blocks(m: int) -> list[tuple[int, ...]]:

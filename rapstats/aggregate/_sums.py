@@ -153,9 +153,9 @@ class Bincounts:
                 cross = cross * term.width + column
             self.of, self.bins = (term.among, term.column), cross
         if term.column is None:
-            return np.bincount(self.bins, weights=values, minlength=layout.n_cross)
+            return layout.tally(self.bins, layout.n_cross, values, term.among)
         size = layout.n_cross * term.width
-        flat = np.bincount(self.bins, weights=values, minlength=size)
+        flat = layout.tally(self.bins, size, values, term.among)
         return flat.reshape(layout.n_cross, term.width)
 
 

@@ -28,6 +28,7 @@ from rapstats.cli.options import (
     _Path,
     _summary,
     _terminal_width,
+    engine_options,
     estimate_options,
     input_options,
     note,
@@ -75,6 +76,7 @@ def cli(quiet: bool) -> None:
 @cli.command()
 @waves_input_options
 @estimate_options
+@engine_options
 @output_options
 @click.pass_context
 def summarize(ctx: click.Context, fmt: str, output: Path | None, **params: Any) -> None:
@@ -92,11 +94,16 @@ def summarize(ctx: click.Context, fmt: str, output: Path | None, **params: Any) 
     parts: every part read in name order and pooled, not waves (the header rows must agree);
     `rapstats batch FOLDER` instead summarises each file as a survey of its own.
 
+    With --engine spark, one CSV/TSV or Parquet file or folder is counted on Spark (--master
+    URL; default local[*]) and estimated here: the same output (README, Large surveys).
+
     Examples:
 
         rapstats summarize data/sample/feedback.csv --spec data/sample/feedback.toml --by area
 
         rapstats summarize "exports/day-*.csv" --spec data/sample/feedback.toml
+
+        rapstats summarize survey.parquet --spec survey.toml --by area --engine spark
     """
     from rapstats.render import render_summary
     from rapstats.render.tables import summary_notes

@@ -236,6 +236,50 @@ def estimate_options(f: Callable[..., Any]) -> Callable[..., Any]:
     )(f)
 
 
+ENGINES = ("local", "spark")
+
+
+def engine_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--engine and --master (given as ``engine`` and ``master``): where answers are counted."""
+    return _options(
+        click.option(
+            "--engine",
+            type=click.Choice(ENGINES),
+            default="local",
+            show_default=True,
+            help="Where the answers are counted: here, or on Spark (pip install "
+            '"rapstats[spark]"; the export is then a CSV/TSV or Parquet file or folder, and '
+            "--spec is needed).",
+        ),
+        click.option(
+            "--master",
+            metavar="URL",
+            help="With --engine spark: the Spark master. Default: local[*] (this machine).",
+        ),
+    )(f)
+
+
+def _spark_summary(
+    exports: Sequence[Path], spec: Path | None, master: str | None, **params: Any
+) -> tuple[Summary, tuple[str, ...]]:
+    """The summary of one dataset counted on Spark (:func:`rapstats.pipeline.spark.
+    summarize_dataset`); what it cannot do is a usage error."""
+    from rapstats.pipeline import ReadOptions
+    from rapstats.pipeline.spark import DEFAULT_MASTER, summarize_dataset
+
+    wave_names, read = params.pop("wave_names"), params.pop("read")
+    if spec is None:
+        raise click.UsageError("--engine spark needs --spec (a spec is not inferred on Spark)")
+    if len(exports) != 1 or wave_names is not None:
+        raise click.UsageError("--engine spark reads one dataset (a file or a folder), not waves")
+    if read != ReadOptions():
+        raise click.UsageError(
+            "--engine spark reads a plain CSV/TSV or Parquet dataset: leave out --platform, "
+            "--encoding, --sheet, --max-unpacked-mb, --completed-only and --codebook"
+        )
+    return summarize_dataset(exports[0], spec, master=master or DEFAULT_MASTER, **params)
+
+
 def _format_option(choices: tuple[str, ...], **shown: Any) -> Decorator:
     """--format (given as ``fmt``): one of ``choices``, the first by default."""
     return click.option("--format", "fmt", type=click.Choice(choices), default=choices[0], **shown)
@@ -327,9 +371,15 @@ def _summary(
 
     explain = params.pop("explain_suppression")
     exports, spec = params.pop("exports"), params.pop("spec_path")
+    engine, master = params.pop("engine", "local"), params.pop("master", None)
     inputs = {"export" if len(exports) == 1 else f"export {k}": p for k, p in enumerate(exports, 1)}
     _check({"--output": output, "--explain-suppression": explain}, inputs | {"spec": spec})
-    summary, notes = summarize_files(exports, spec, **params, publish=publish)
+    if engine == "spark":
+        summary, notes = _spark_summary(exports, spec, master, **params, publish=publish)
+    elif master is not None:
+        raise click.UsageError("--master is for --engine spark")
+    else:
+        summary, notes = summarize_files(exports, spec, **params, publish=publish)
     _explain(ctx, (summary,), explain)
     note(ctx, *notes)
     return summary

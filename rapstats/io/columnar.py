@@ -14,6 +14,7 @@ from __future__ import annotations
 import glob
 import hashlib
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,6 +23,7 @@ import numpy as np
 from rapstats._arrow import to_numpy
 from rapstats.errors import InputError
 from rapstats.io import Coded, Export, file_sha256
+from rapstats.io._ahead import read_ahead
 from rapstats.io._layout import Layout, column_key
 from rapstats.io._text import to_coded
 from rapstats.io._tidy import choose_columns, finish
@@ -105,19 +107,20 @@ def columnar_batches(
     labels: dict[str, tuple[object, Coded]] = {}  # per column: a dictionary and its labels
     seen = 0
     try:
-        for rows, encoded in _ahead(opened.batches(max(1, batch_rows))):
-            data = {
-                name: _labelled(*encoded[i], name, labels)
-                for i, name in enumerate(opened.out_names)
-            }
-            export = _batch_export(opened, data, seen)
-            seen += rows
-            if export is not None:
-                _check_personal(
-                    {c: v for c, v in export.columns.items() if column_key(c) not in kept},
-                    checked,
-                )
-                yield export
+        with closing(_ahead(opened.batches(max(1, batch_rows)))) as ahead:
+            for rows, encoded in ahead:
+                data = {
+                    name: _labelled(*encoded[i], name, labels)
+                    for i, name in enumerate(opened.out_names)
+                }
+                export = _batch_export(opened, data, seen)
+                seen += rows
+                if export is not None:
+                    _check_personal(
+                        {c: v for c, v in export.columns.items() if column_key(c) not in kept},
+                        checked,
+                    )
+                    yield export
     except (pa.ArrowInvalid, OSError) as exc:
         raise NotStreamable(str(exc)) from None
     if seen == 0:
@@ -261,21 +264,10 @@ _Encoded = tuple[np.ndarray, object, bool]
 
 
 def _ahead(batches: Iterator[object]) -> Iterator[tuple[int, list[_Encoded]]]:
-    """Each record batch's rows and its columns :func:`_encoded`, one batch ahead on a thread:
-    Arrow decodes and encodes (without the GIL) while the batch before is counted."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    def step() -> tuple[int, list[_Encoded]] | None:
-        batch = next(batches, None)
-        if batch is None:
-            return None
-        return batch.num_rows, [_encoded(c) for c in batch.columns]  # type: ignore[attr-defined]
-
-    with ThreadPoolExecutor(1) as pool:
-        pending = pool.submit(step)
-        while (done := pending.result()) is not None:
-            pending = pool.submit(step)
-            yield done
+    """Each record batch's rows and its columns :func:`_encoded`, one batch ahead on a thread
+    (:func:`rapstats.io._ahead.read_ahead`): Arrow decodes and encodes (without the GIL) while
+    the batch before is counted."""
+    return read_ahead((b.num_rows, [_encoded(c) for c in b.columns]) for b in batches)  # type: ignore[attr-defined]
 
 
 def _encoded(array: object) -> _Encoded:

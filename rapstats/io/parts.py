@@ -11,7 +11,8 @@ contents, as for a columnar dataset.
 from __future__ import annotations
 
 import glob
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
+from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 
@@ -75,7 +76,7 @@ def parts_batches(
             whole = load_export(
                 part, platform=platform, encoding=encoding, columns=columns, keep=keep
             )
-            exports: Iterator[Export] = iter([whole])
+            exports: Generator[Export, None, None] = (e for e in (whole,))
         else:
             advance = None if on_bytes is None else _shifted(on_bytes, done)
             exports = export_batches(
@@ -87,8 +88,9 @@ def parts_batches(
                 batch_rows=batch_rows,
                 on_bytes=advance,
             )
-        for export in exports:
-            yield replace(export, notes=(note, *export.notes))
+        with closing(exports):  # a part's reader threads end with it (read_ahead)
+            for export in exports:
+                yield replace(export, notes=(note, *export.notes))
         done += part.stat().st_size
 
 

@@ -19,14 +19,13 @@ not in the detected encoding, a column found to hold personal data by its conten
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TypeVar
 
 import numpy as np
 
 from rapstats.errors import InputError
 from rapstats.io import Coded, Export
+from rapstats.io._ahead import read_ahead
 from rapstats.io._layout import column_key
 from rapstats.io._personal import personal_columns
 from rapstats.io._read_text import TextPlan, plan_text
@@ -40,7 +39,6 @@ and gain no time on the standard workload, smaller ones cost time (measured: REA
 surveys)."""
 _BLOCK_BYTES = 1 << 20
 _CACHED_VALUES = 1000  # columns with at most this many distinct values: checked once per set
-T = TypeVar("T")
 
 
 class NotStreamable(Exception):
@@ -152,10 +150,16 @@ def _batches(
                 ),
             )
             parts = _parts(reader, batch_rows, bad, f, on_bytes)
-            for export, rows in _read_ahead(_exports(path, plan, keep, _read_ahead(parts))):
-                seen += rows
-                if export is not None:
-                    yield export
+            ahead = read_ahead(parts)
+            exports = read_ahead(_exports(path, plan, keep, ahead))
+            try:
+                for export, rows in exports:
+                    seen += rows
+                    if export is not None:
+                        yield export
+            finally:  # the reader threads end here, outermost first (see read_ahead)
+                exports.close()
+                ahead.close()
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
             raise NotStreamable(str(exc)) from None
     if bad:
@@ -215,18 +219,6 @@ def _exports(
         rows = part.num_rows  # type: ignore[attr-defined]
         yield _export(path, plan, part, seen, notes, kept, checked), rows
         seen += rows
-
-
-def _read_ahead(items: Iterator[T]) -> Iterator[T]:
-    """The items of ``items``, each made on a worker thread while the caller works on the one
-    before (Arrow parses without the GIL: reading overlaps counting). An error making an item
-    is raised here; closed early, it waits for the item being made, then the thread ends."""
-    done = object()
-    with ThreadPoolExecutor(1) as pool:
-        future = pool.submit(next, items, done)
-        while (item := future.result()) is not done:
-            future = pool.submit(next, items, done)
-            yield item  # type: ignore[misc]
 
 
 def _export(

@@ -19,6 +19,8 @@ columns kept and disclosure control applied the same way whatever the output:
   :func:`compare_groups_in_waves` the same in each of several waves
   (:func:`compare_opened` on an export already opened, as the report does).
 * :func:`batch_files`: many exports, each summarised on its own, in worker processes.
+* :func:`rapstats.pipeline.spark.summarize_spark`: a survey in a Spark DataFrame, counted on
+  Spark and estimated here (not imported here: it is loaded with pyspark's engine only).
 
 Notes are returned, never printed: the CLI shows them only when every step succeeded.
 """

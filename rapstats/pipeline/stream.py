@@ -30,7 +30,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -110,7 +110,8 @@ def streamed_summary(
         digest = pool.submit(source.digest, path)
         batches = source.batches(path, columns, keep, read, batch_rows or source.rows, advance)
         try:
-            counted = _counted(batches, applied, names)
+            with closing(batches):  # the reader threads end here, whatever happens
+                counted = _counted(batches, applied, names)
         except (NotStreamable, RapstatsError):
             # the whole-file path gives the error as it always has: the first unknown label
             # of the first question in spec order, and how many rows hold it in the file
