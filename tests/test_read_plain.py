@@ -127,3 +127,24 @@ def test_a_column_of_many_chunks_is_coded_by_the_contract(kind: str) -> None:
     assert coded.categories == categories
     np.testing.assert_array_equal(coded.codes, codes)
     assert coded.codes.dtype == np.int32
+
+
+@pytest.mark.parametrize("type_", [pa.string(), pa.large_string()], ids=str)
+def test_tidy_values_are_told_from_their_first_and_last_bytes(type_: pa.DataType) -> None:
+    # every white space Python's str.strip removes (Arrow's utf8_trim_whitespace removes the
+    # same), at either end, among ASCII and wider characters, empty values, sliced arrays
+    spaces = [chr(c) for c in range(0x3001) if chr(c).isspace()]
+    letters = ["a", "Z", "é", "ł", "中", "😀", "x y", "\u200b", "\ufeff"]
+    rng = np.random.default_rng(11)
+    for _ in range(2000):
+        values = []
+        for _ in range(int(rng.integers(1, 6))):
+            word = "".join(rng.choice(letters, int(rng.integers(0, 3))))
+            if rng.random() < 0.15:
+                word = str(rng.choice(spaces)) + word
+            if rng.random() < 0.15:
+                word += str(rng.choice(spaces))
+            values.append(word)
+        array = pa.array(["pad", *values], type=type_).slice(1)
+        expected = all(v and v.strip() == v for v in values)
+        assert text._tidy(array) == expected, values

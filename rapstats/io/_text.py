@@ -28,6 +28,8 @@ DELIMITERS = (",", ";", "\t", "|")
 BLOCK_SIZE = 1 << 20
 TAIL_BYTES = 1 << 13  # first read of a text export's end (totals rows)
 _DICT = pa.dictionary(pa.int32(), pa.string())
+# the ASCII white space (str.isspace, as utf8_trim_whitespace trims), by byte
+_ASCII_SPACE = np.isin(np.arange(256), [9, 10, 11, 12, 13, 28, 29, 30, 31, 32])
 NEAR_UNIQUE = 0.5  # share of distinct values above which a column is read as plain text
 SAMPLE_VALUES = 200  # values a column needs in the first block to be judged so
 PLAIN_MIN_BYTES = 2 * BLOCK_SIZE  # a smaller body is one or two blocks: nothing to merge
@@ -274,9 +276,9 @@ def to_coded(column: pa.ChunkedArray) -> Coded:
     if len(column) == 0 or column.num_chunks == 0:
         return Coded(np.zeros(0, dtype=np.int32), ())
     dictionary, codes = _one_dictionary(column)
-    trimmed = pc.utf8_trim_whitespace(dictionary)
-    if _tidy(dictionary, trimmed):
+    if _tidy(dictionary):
         return Coded(codes, arrow=dictionary)
+    trimmed = pc.utf8_trim_whitespace(dictionary)
     index: dict[str, int] = {}
     remap = np.full(len(trimmed) + 1, -1, dtype=np.int32)  # code -1 indexes the last slot
     for j, label in enumerate(trimmed.to_pylist()):
@@ -314,16 +316,37 @@ def _memory(values: pa.Array) -> tuple[object, ...]:
     return (values.offset, len(values), *where)
 
 
-def _tidy(values: pa.Array, trimmed: pa.Array) -> bool:
-    """Whether trimming ``values`` (giving ``trimmed``) changed none and left none empty.
-
-    Trimming only shortens a value, so none changed when no byte went in all.
-    """
-    if len(values) == 0:
+def _tidy(values: pa.Array) -> bool:
+    """Whether no value is empty or starts or ends with white space: trimming would change
+    none. The first and last bytes are read from the Arrow buffers (no copy of the values);
+    only values that start or end outside ASCII are trimmed to tell."""
+    n = len(values)
+    text = pa.types.is_string(values.type) or pa.types.is_large_string(values.type)
+    if n == 0 or values.null_count or not text:
+        return _trims_nothing(values)
+    width = np.int64 if pa.types.is_large_string(values.type) else np.int32
+    offsets = np.frombuffer(values.buffers()[1], dtype=width, count=values.offset + n + 1)
+    starts, ends = offsets[values.offset : -1], offsets[values.offset + 1 :]
+    if (ends == starts).any():
+        return False
+    data = np.frombuffer(values.buffers()[2], dtype=np.uint8)
+    first, last = data[starts], data[ends - 1]
+    if _ASCII_SPACE[first].any() or _ASCII_SPACE[last].any():
+        return False
+    wide = np.flatnonzero((first >= 0x80) | (last >= 0x80))
+    if not len(wide):
         return True
-    lengths = pc.binary_length(trimmed)
+    # an Arrow index array over the numpy buffer: pa.array(numpy) would import pandas
+    index = pa.Array.from_buffers(pa.int64(), len(wide), [None, pa.py_buffer(wide)])
+    return _trims_nothing(values.take(index))
+
+
+def _trims_nothing(values: pa.Array) -> bool:
+    """Whether ``utf8_trim_whitespace`` would change no value and none is empty (nulls are
+    left as they are)."""
+    lengths = pc.binary_length(pc.utf8_trim_whitespace(values))
     same = pc.sum(lengths).as_py() == pc.sum(pc.binary_length(values)).as_py()
-    shortest = pc.min(lengths).as_py()  # None: all null
+    shortest = pc.min(lengths).as_py()  # None: none or all null
     return same and (shortest is None or shortest > 0)
 
 
