@@ -8,6 +8,7 @@ last records are read again from the end of the file to find a totals row.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,8 +141,9 @@ def _read_text(
         pa.default_memory_pool().release_unused()
         return coded
 
+    order = _longest_first(read)
     with ThreadPoolExecutor(2) as pool:
-        converted = list(pool.map(convert, range(len(read))))
+        converted = _in_order(pool.map(convert, order), order)
     tail = None
     if layout.platform == "plain":
         tail = _text_tail(path, info, offset, include, converted, numbers)
@@ -157,6 +159,22 @@ def _read_text(
         notes=notes,
         tail=tail,
     )
+
+
+def _longest_first(read: list) -> list[int]:
+    """The order to code the columns read in: the plain text ones (near-unique values, each
+    coded in one long pass) first, so that the two threads finish together."""
+    import pyarrow as pa
+
+    return sorted(range(len(read)), key=lambda i: pa.types.is_dictionary(read[i].type))
+
+
+def _in_order(coded: Iterator[Coded], order: list[int]) -> list[Coded]:
+    """The columns coded in ``order``, back in their own order."""
+    out: list[Coded] = [None] * len(order)  # type: ignore[list-item]
+    for i, column in zip(order, coded, strict=True):
+        out[i] = column
+    return out
 
 
 def _body_width(records: list[list[str]], layout: Layout, path: Path) -> int:

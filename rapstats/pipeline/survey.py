@@ -98,6 +98,7 @@ def open_survey(
         if read.completed_only:
             columns += completion_columns()
     export = load_export(path, columns=columns, keep=keep or (), **load_options(read, spec_obj))
+    _import_estimators_meanwhile(export, spec_obj)
     notes = [f"read {export.rows_read} responses from {path} ({export.platform})"]
     if export.dropped:
         notes.append("dropped personal-data columns: " + ", ".join(export.dropped))
@@ -114,6 +115,33 @@ def open_survey(
         )
     spec_obj, chosen = _chosen_responses(spec_obj, export, read.completed_only)
     return Opened(export=export, spec=spec_obj, notes=(*notes, *chosen), wave=wave)
+
+
+#: Exports of at least this many responses are summarised while the design-based
+#: estimators load.
+MEANWHILE_ROWS = 100_000
+
+
+def _import_estimators_meanwhile(export: Export, spec: Spec | None) -> None:
+    """Import what design-based intervals need (``scipy.special``, a tenth of a second) on a
+    second thread, while a large export's spec is inferred and its answers are coded and
+    counted (much of which leaves the second core free), when the spec is weighted or still
+    to be inferred. Started once the export is read, so that it adds nothing to the
+    memory the read takes at its peak."""
+    import contextlib
+    import importlib
+    import sys
+    import threading
+
+    weighted = spec is None or spec.design.weight is not None
+    if not weighted or export.rows_read < MEANWHILE_ROWS or "scipy.special" in sys.modules:
+        return
+
+    def load() -> None:
+        with contextlib.suppress(ImportError):  # the estimate says what is missing
+            importlib.import_module("scipy.special")
+
+    threading.Thread(target=load, name="rapstats-import", daemon=True).start()
 
 
 def load_options(read: ReadOptions, spec: Spec | None) -> dict[str, Any]:
