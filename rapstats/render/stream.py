@@ -21,8 +21,9 @@ from rapstats.escape import json_text
 CHUNK_ROWS = 2048  # rows per piece: bounded memory, still few calls per table
 
 
-def row_slices(n: int, size: int = CHUNK_ROWS) -> Iterator[np.ndarray]:
-    """Row positions ``0..n-1`` in consecutive runs of at most ``size``."""
+def row_slices(n: int) -> Iterator[np.ndarray]:
+    """Row positions ``0..n-1`` in consecutive runs of at most :data:`CHUNK_ROWS`."""
+    size = CHUNK_ROWS
     for start in range(0, n, size):
         yield np.arange(start, min(start + size, n))
 
