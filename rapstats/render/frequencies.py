@@ -5,8 +5,7 @@ format of :mod:`rapstats.render.tables` and in pieces of a few thousand rows (se
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from functools import partial
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from rapstats.escape import markdown
@@ -47,7 +46,7 @@ def frequency_chunks(summary: Summary, fmt: str) -> Iterator[str]:
         cells = [rec["question"], *[rec[g] or "All" for g in groups], rec["answer"], count]
         return [*cells, share, "yes" if rec["in_base"] else "no"]
 
-    return _framed(summary, header, partial(_lines, freq, line), 2 + len(summary.by), fmt)
+    return _framed(summary, header, _lines(freq, line), 2 + len(summary.by), fmt)
 
 
 def render_frequencies(summary: Summary, fmt: str) -> str:
@@ -75,7 +74,7 @@ def profile_chunks(summary: Summary, fmt: str) -> Iterator[str]:
         count = count_text(rec["count"], rec["flag"])
         return [rec["group"], rec["level"], count, pct(rec["share"]) or (rec["flag"] or "")]
 
-    return _framed(summary, header, partial(_lines, table, line), 2, fmt)
+    return _framed(summary, header, _lines(table, line), 2, fmt)
 
 
 def render_profile(summary: Summary, fmt: str) -> str:
@@ -92,18 +91,18 @@ def count_text(value: Any, symbol: str | None) -> str:
 def _framed(
     summary: Summary,
     header: list[str],
-    body: Callable[[], Iterator[list[list[str]]]],
+    body: Iterable[list[list[str]]],
     n_left: int,
     fmt: str,
 ) -> Iterator[str]:
-    """A table of cell texts (``body()`` gives them in pieces) with the summary's banner and
+    """A table of cell texts (``body`` gives them in pieces) with the summary's banner and
     notes, as ``markdown`` or a terminal ``table``."""
     banner = _banner(summary)
     notes = _footnotes(summary)
     if fmt == "markdown":
         yield (f"**{banner}**\n\n" if banner else "") + _markdown_rows([header])
         yield "|" + "---|" * len(header) + "\n"
-        yield from map(_markdown_rows, body())
+        yield from map(_markdown_rows, body)
         yield "\nNotes:\n\n" + "\n".join(f"{i}. {markdown(n)}" for i, n in enumerate(notes, 1))
         yield "\n"
         return

@@ -35,7 +35,6 @@ import io
 import json
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from functools import partial
 from typing import Any
 
 import numpy as np
@@ -140,21 +139,23 @@ def _aligned(header: list[str], body: list[list[str]], n_left: int) -> list[str]
 
     Cells are shown as by :func:`rapstats.escape.visible` (and measured so).
     """
-    return [
-        line for lines in _aligned_chunks(header, lambda: iter([body]), n_left) for line in lines
-    ]
+    return [line for lines in _aligned_chunks(header, [body], n_left) for line in lines]
 
 
 def _aligned_chunks(
-    header: list[str], body: Callable[[], Iterator[list[list[str]]]], n_left: int
+    header: list[str], body: Iterable[list[list[str]]], n_left: int
 ) -> Iterator[list[str]]:
-    """The lines of :func:`_aligned` in pieces, from a body given in pieces: ``body()`` is
-    called twice (the column widths, then the lines), so no piece is kept."""
+    """The lines of :func:`_aligned` in pieces, from a body given in pieces. Until the
+    column widths are known, each row is kept as one string (its shown cells joined by NUL,
+    which :func:`rapstats.escape.visible` never leaves), not as a list of cells."""
     header = [visible(c) for c in header]
     widths = [len(c) for c in header]
-    for rows in body():
-        for i, column in enumerate(zip(*rows, strict=True)):
-            widths[i] = max(widths[i], *(len(visible(c)) for c in column))
+    kept: list[list[str]] = []
+    for rows in body:
+        shown = [[visible(c) for c in row] for row in rows]
+        for i, column in enumerate(zip(*shown, strict=True)):
+            widths[i] = max(widths[i], *map(len, column))
+        kept.append(["\0".join(row) for row in shown])
     numeric = [i >= n_left for i in range(len(header))]
 
     def fmt(cells: list[str]) -> str:
@@ -165,8 +166,8 @@ def _aligned_chunks(
         return "  ".join(parts).rstrip()
 
     yield [fmt(header), "  ".join("-" * w for w in widths)]
-    for rows in body():
-        yield [fmt([visible(c) for c in row]) for row in rows]
+    while kept:
+        yield [fmt(row.split("\0")) for row in kept.pop(0)]
 
 
 def _terminal(lines: list[str]) -> str:
@@ -182,7 +183,7 @@ def _table(summary: Summary) -> Iterator[str]:
     title = summary.spec.title or "Summary"
     lines += [f"{title} ({summary.source['rows_read']} responses)", ""]
     yield _terminal(lines)
-    body = partial(_display_rows, summary, " to ", has_baseline)
+    body = _display_rows(summary, " to ", has_baseline)
     yield from map(_terminal, _aligned_chunks(header, body, 1 + len(summary.by)))
     lines = ["", *[f"{q}: {t}" for q, t in _question_texts(summary)], ""]
     yield _terminal([*lines, *[f"Note: {n}" for n in _footnotes(summary)]])
