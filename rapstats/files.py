@@ -15,7 +15,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
@@ -90,9 +90,11 @@ def check_output(
     _foreign(folder, owned, path, option)
 
 
-def write_atomic(path: str | Path, data: str | bytes) -> Path:
+def write_atomic(path: str | Path, data: str | bytes | Iterable[str]) -> Path:
     """Write ``data`` (text as UTF-8) to ``path`` atomically and return the path.
 
+    ``data`` may be text in pieces (an iterable of str, e.g. a table written a few thousand
+    rows at a time): each is written as it comes, and the file appears only when all are.
     A symbolic link is written through (its target is replaced). On any error the temporary
     file is removed and the previous file is left as it was.
 
@@ -103,7 +105,7 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
         writing fails (e.g. the disk is full).
     """
     path = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    pieces = [data] if isinstance(data, str | bytes) else data
     target = Path(os.path.realpath(path))
     existing = _stat(target)
     if existing is not None and not stat.S_ISREG(existing.st_mode):
@@ -120,9 +122,10 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
         raise _write_error(exc, path, "file") from None
     try:
         try:
-            view = memoryview(payload)
-            while view:
-                view = view[os.write(fd, view) :]
+            for piece in pieces:
+                view = memoryview(piece.encode("utf-8") if isinstance(piece, str) else piece)
+                while view:
+                    view = view[os.write(fd, view) :]
         finally:
             os.close(fd)
         os.chmod(tmp, 0o644)

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from conftest import SAMPLE_CSV, SAMPLE_SPEC, pdf_text, requires_tool, run
 
 from rapstats.pipeline import open_survey, protected_summary, summarize_file
-from rapstats.render.tables import render_profile
+from rapstats.render.frequencies import render_profile
 
 DATA = Path(__file__).parent / "data" / "profile"
 EXPORT = DATA / "profile.csv"

@@ -105,11 +105,10 @@ def summarize(ctx: click.Context, fmt: str, output: Path | None, **params: Any) 
 
         rapstats summarize survey.parquet --spec survey.toml --by area --engine spark
     """
-    from rapstats.render import render_summary
-    from rapstats.render.tables import summary_notes
+    from rapstats.render.tables import summary_chunks, summary_notes
 
     summary = _summary(ctx, output, ("rows",), **params)
-    _emit(ctx, render_summary(summary, fmt), output, summary_notes(summary), apart=fmt == "csv")
+    _emit(ctx, summary_chunks(summary, fmt), output, summary_notes(summary), apart=fmt == "csv")
 
 
 @cli.command()
@@ -138,15 +137,15 @@ def freq(ctx: click.Context, fmt: str, output: Path | None, profile: bool, **par
 
         rapstats freq data/sample/feedback.csv --spec data/sample/feedback.toml --profile
     """
-    from rapstats.render import render_frequencies, render_profile
+    from rapstats.render.frequencies import frequency_chunks, profile_chunks
     from rapstats.render.tables import summary_notes
 
     if profile:
         summary = _summary(ctx, output, ("profile",), **params)
-        text = render_profile(summary, fmt)
+        text = profile_chunks(summary, fmt)
     else:
         summary = _summary(ctx, output, ("rows", "frequencies"), **params)
-        text = render_frequencies(summary, fmt)
+        text = frequency_chunks(summary, fmt)
     _emit(ctx, text, output, summary_notes(summary), apart=fmt == "csv")
 
 
@@ -225,7 +224,7 @@ def _oneoff(ctx: click.Context, fmt: str, call: Callable[[], dict[str, Any]]) ->
     """Run a one-off computation; an invalid argument (ArgumentError) is a usage error (exit 2)."""
     import json
 
-    from rapstats.render.tables import oneoff_text
+    from rapstats.render.oneoff import oneoff_text
     from rapstats.stats import ArgumentError
 
     try:

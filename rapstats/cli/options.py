@@ -335,19 +335,21 @@ def _check(outputs: dict[str, Path | None], inputs: dict[str, Path | None]) -> N
 
 def _emit(
     ctx: click.Context,
-    text: str,
+    text: str | Iterable[str],
     output: Path | None,
     notes: Sequence[str] = (),
     *,
     apart: bool = False,
 ) -> None:
-    """Write ``text`` to ``output`` (standard output if None), then its ``notes`` to
+    """Write ``text`` (or its pieces, as they come) to ``output`` (standard output if None;
+    a file whole and atomically), then its ``notes`` to
     ``--notes FILE`` if given, else, when the text leaves them out (``apart``: CSV), to
     standard error as ``note:`` lines."""
     from rapstats.files import write_atomic
 
     if output is None:
-        click.echo(text, nl=False)
+        for piece in [text] if isinstance(text, str) else text:
+            click.echo(piece, nl=False)
     else:
         write_atomic(output, text)
         note(ctx, f"wrote {output}")

@@ -13,8 +13,8 @@ from rapstats._lazy import lazy_names
 
 _LAZY = {
     "FORMATS": "rapstats.render.tables",
-    "render_frequencies": "rapstats.render.tables",
-    "render_profile": "rapstats.render.tables",
+    "render_frequencies": "rapstats.render.frequencies",
+    "render_profile": "rapstats.render.frequencies",
     "render_summary": "rapstats.render.tables",
 }
 

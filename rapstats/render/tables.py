@@ -34,14 +34,15 @@ import csv
 import io
 import json
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
 from rapstats.escape import csv_cell, json_text, markdown, visible
-from rapstats.estimate.columns import group_column
-from rapstats.estimate.summary import Summary
+from rapstats.estimate.columns import ROW_COLUMNS, group_column
+from rapstats.estimate.summary import Summary, published_records
+from rapstats.render.stream import json_document, row_slices
 from rapstats.spec import spec_to_dict
 from rapstats.table import Table
 from rapstats.vocab import level
@@ -71,42 +72,54 @@ def p_text(value: Any) -> str:
     return "<0.001" if value < 0.001 else f"{value:.3f}"
 
 
-def _display_rows(summary: Summary, ci_sep: str) -> tuple[list[str], list[list[str]]]:
-    """Header and cell strings shared by the terminal and Markdown tables."""
-    rows = summary.published_table()
+def _display_header(summary: Summary) -> tuple[list[str], bool]:
+    """Header of the terminal and Markdown tables, and whether it has baseline columns."""
     conf = level(summary.methods["confidence"])
     header = ["Question", *[b.capitalize() for b in summary.by], "Base", "Share", f"{conf} CI"]
-    groups = [group_column(b) for b in summary.by]
-    has_baseline = bool((~np.isnan(rows["baseline"])).any())
+    has_baseline = bool((~np.isnan(summary.table["baseline"])).any())
     if has_baseline:
         header += ["Baseline", "Difference", "p (adj.)"]
     header.append("Flag")
-    body = []
-    for rec in rows.records():
-        symbol = rec["flag"] or ""
-        held = symbol == "[c]"
-        label = rec["question"] + (f": {rec['option']}" if rec["option"] else "")
+    return header, has_baseline
 
-        def num(text: str, value: Any, *, held: bool = held, symbol: str = symbol) -> str:
-            return symbol if held or (_missing(value) and symbol) else text
 
-        base = num("" if _missing(rec["base"]) else str(int(rec["base"])), rec["base"])
-        ci = f"{pct(rec['ci_low'])}{ci_sep}{pct(rec['ci_high'])}"
-        if _missing(rec["ci_low"]) or _missing(rec["ci_high"]):
-            ci = "" if _missing(rec["share"]) else "[x]"  # no interval, e.g. weighted 0% or 100%
-        line = [label, *[rec[g] or "All" for g in groups], base]
-        line += [num(pct(rec["share"]), rec["share"]), num(ci, rec["ci_low"])]
-        if has_baseline:
-            line += [
-                pct(rec["baseline"]),
-                num(pp(rec["diff"]), rec["diff"]) if not _missing(rec["baseline"]) else "",
-                num(p_text(rec["p_adjusted"]), rec["p_adjusted"])
-                if not _missing(rec["baseline"])
-                else "",
-            ]
-        line.append(symbol)
-        body.append(line)
-    return header, body
+def _display_rows(summary: Summary, ci_sep: str, has_baseline: bool) -> Iterator[list[list[str]]]:
+    """Cell strings of the terminal and Markdown tables, :data:`CHUNK_ROWS` rows at a time."""
+    table = summary.published_table()
+    groups = [group_column(b) for b in summary.by]
+    for positions in row_slices(len(table)):
+        yield [
+            _display_row(rec, groups, ci_sep, has_baseline)
+            for rec in table.take(positions).records()
+        ]
+
+
+def _display_row(
+    rec: dict[str, Any], groups: list[str], ci_sep: str, has_baseline: bool
+) -> list[str]:
+    symbol = rec["flag"] or ""
+    held = symbol == "[c]"
+    label = rec["question"] + (f": {rec['option']}" if rec["option"] else "")
+
+    def num(text: str, value: Any) -> str:
+        return symbol if held or (_missing(value) and symbol) else text
+
+    base = num("" if _missing(rec["base"]) else str(int(rec["base"])), rec["base"])
+    ci = f"{pct(rec['ci_low'])}{ci_sep}{pct(rec['ci_high'])}"
+    if _missing(rec["ci_low"]) or _missing(rec["ci_high"]):
+        ci = "" if _missing(rec["share"]) else "[x]"  # no interval, e.g. weighted 0% or 100%
+    line = [label, *[rec[g] or "All" for g in groups], base]
+    line += [num(pct(rec["share"]), rec["share"]), num(ci, rec["ci_low"])]
+    if has_baseline:
+        line += [
+            pct(rec["baseline"]),
+            num(pp(rec["diff"]), rec["diff"]) if not _missing(rec["baseline"]) else "",
+            num(p_text(rec["p_adjusted"]), rec["p_adjusted"])
+            if not _missing(rec["baseline"])
+            else "",
+        ]
+    line.append(symbol)
+    return line
 
 
 def _footnotes(summary: Summary) -> list[str]:
@@ -126,9 +139,23 @@ def _aligned(header: list[str], body: list[list[str]], n_left: int) -> list[str]
 
     Cells are shown as by :func:`rapstats.escape.visible` (and measured so).
     """
+    return [line for lines in _aligned_chunks(header, [body], n_left) for line in lines]
+
+
+def _aligned_chunks(
+    header: list[str], body: Iterable[list[list[str]]], n_left: int
+) -> Iterator[list[str]]:
+    """The lines of :func:`_aligned` in pieces, from a body given in pieces. Until the
+    column widths are known, each row is kept as one string (its shown cells joined by NUL,
+    which :func:`rapstats.escape.visible` never leaves), not as a list of cells."""
     header = [visible(c) for c in header]
-    body = [[visible(c) for c in row] for row in body]
-    widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
+    widths = [len(c) for c in header]
+    kept: list[list[str]] = []
+    for rows in body:
+        shown = [[visible(c) for c in row] for row in rows]
+        for i, column in enumerate(zip(*shown, strict=True)):
+            widths[i] = max(widths[i], *map(len, column))
+        kept.append(["\0".join(row) for row in shown])
     numeric = [i >= n_left for i in range(len(header))]
 
     def fmt(cells: list[str]) -> str:
@@ -138,8 +165,9 @@ def _aligned(header: list[str], body: list[list[str]], n_left: int) -> list[str]
         ]
         return "  ".join(parts).rstrip()
 
-    rule = "  ".join("-" * w for w in widths)
-    return [fmt(header), rule, *[fmt(r) for r in body]]
+    yield [fmt(header), "  ".join("-" * w for w in widths)]
+    while kept:
+        yield [fmt(row.split("\0")) for row in kept.pop(0)]
 
 
 def _terminal(lines: list[str]) -> str:
@@ -147,39 +175,41 @@ def _terminal(lines: list[str]) -> str:
     return "".join(visible(line) + "\n" for line in lines)
 
 
-def _table(summary: Summary) -> str:
-    header, body = _display_rows(summary, " to ")
+def _table(summary: Summary) -> Iterator[str]:
+    header, has_baseline = _display_header(summary)
     lines = []
     if _banner(summary):
         lines += [_banner(summary), ""]
     title = summary.spec.title or "Summary"
     lines += [f"{title} ({summary.source['rows_read']} responses)", ""]
-    lines += _aligned(header, body, 1 + len(summary.by))
-    lines.append("")
-    lines += [f"{q}: {t}" for q, t in _question_texts(summary)]
-    lines.append("")
-    lines += [f"Note: {n}" for n in _footnotes(summary)]
-    return _terminal(lines)
+    yield _terminal(lines)
+    body = _display_rows(summary, " to ", has_baseline)
+    yield from map(_terminal, _aligned_chunks(header, body, 1 + len(summary.by)))
+    lines = ["", *[f"{q}: {t}" for q, t in _question_texts(summary)], ""]
+    yield _terminal([*lines, *[f"Note: {n}" for n in _footnotes(summary)]])
 
 
-def _markdown(summary: Summary) -> str:
-    header, body = _display_rows(summary, " to ")
+def _markdown_rows(rows: Iterable[list[str]]) -> str:
+    return "".join("| " + " | ".join(markdown(c, cell=True) for c in r) + " |\n" for r in rows)
+
+
+def _markdown(summary: Summary) -> Iterator[str]:
+    header, has_baseline = _display_header(summary)
     lines = []
     if _banner(summary):
         lines += [f"**{_banner(summary)}**", ""]
     lines += [f"# {markdown(summary.spec.title or 'Summary')}", ""]
-    lines.append("| " + " | ".join(markdown(c, cell=True) for c in header) + " |")
-    lines.append("|" + "|".join("---" if i == 0 else "---:" for i in range(len(header))) + "|")
-    for row in body:
-        lines.append("| " + " | ".join(markdown(c, cell=True) for c in row) + " |")
-    lines += ["", "Questions:", ""]
+    yield "\n".join(lines) + "\n" + _markdown_rows([header])
+    yield "|" + "|".join("---" if i == 0 else "---:" for i in range(len(header))) + "|\n"
+    yield from map(_markdown_rows, _display_rows(summary, " to ", has_baseline))
+    lines = ["", "Questions:", ""]
     lines += [
         f"- **{markdown(q, cell=True)}**: {markdown(t, cell=True)}"
         for q, t in _question_texts(summary)
     ]
     lines += ["", "Notes:", ""]
     lines += [f"{i}. {markdown(n)}" for i, n in enumerate(_footnotes(summary), start=1)]
-    return "\n".join(lines) + "\n"
+    yield "\n".join(lines) + "\n"
 
 
 def _question_texts(summary: Summary) -> list[tuple[str, str]]:
@@ -193,24 +223,32 @@ WARNING_COLUMN = "warning"
 
 
 def _csv_frame(table: Table, summary: Summary) -> str:
-    """``table`` as plain RFC 4180 CSV: a header row, then the rows; no notes (see
-    :func:`summary_notes`). An unsuppressed summary's banner fills a first column
-    ``warning`` in the header and every row, so that such a file never passes for a
-    publishable one."""
+    """``table`` as plain RFC 4180 CSV (:func:`_csv_chunks`, joined)."""
+    return "".join(_csv_chunks(table, summary))
+
+
+def _csv_chunks(table: Table, summary: Summary) -> Iterator[str]:
+    """``table`` as plain RFC 4180 CSV, :data:`CHUNK_ROWS` rows a piece: a header row, then
+    the rows; no notes (see :func:`summary_notes`). An unsuppressed summary's banner fills a
+    first column ``warning`` in the header and every row, so that such a file never passes
+    for a publishable one."""
     banner = _banner(summary)
-    cells = [_csv_column(table[c]) for c in table.columns]
     header = [csv_cell(c) for c in table.columns]
-    if banner:
-        header = [WARNING_COLUMN, *header]
-        cells = [[csv_cell(banner)] * len(table), *cells]
-    return _csv_rows(header, zip(*cells, strict=True))
+    yield _csv_rows([WARNING_COLUMN, *header] if banner else header, ())
+    for positions in row_slices(len(table)):
+        part = table.take(positions)
+        cells = [_csv_column(part[c]) for c in part.columns]
+        if banner:
+            cells = [[csv_cell(banner)] * len(part), *cells]
+        yield _csv_rows(None, zip(*cells, strict=True))
 
 
-def _csv_rows(header: list[str], rows: Iterable[Iterable[str]]) -> str:
-    """CSV text (RFC 4180 quoting, LF line ends) of a header and rows of cell texts."""
+def _csv_rows(header: list[str] | None, rows: Iterable[Iterable[str]]) -> str:
+    """CSV text (RFC 4180 quoting, LF line ends) of a header (if any) and rows of cell texts."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
+    if header is not None:
+        writer.writerow(header)
     writer.writerows(rows)
     return buf.getvalue()
 
@@ -242,11 +280,6 @@ def _csv_value(v: Any) -> str:
     return csv_cell(v) if isinstance(v, str) else str(v)
 
 
-def _clean_record(record: dict[str, Any]) -> dict[str, Any]:
-    """A JSON-ready row of :meth:`Table.records` (Python scalars): NaN -> None."""
-    return {k: None if _missing(v) else v for k, v in record.items()}
-
-
 def _json_head(summary: Summary) -> dict[str, Any]:
     """The JSON document's fields that describe the whole table (all but ``rows``)."""
     return {
@@ -258,146 +291,36 @@ def _json_head(summary: Summary) -> dict[str, Any]:
     }
 
 
-def _json_doc(summary: Summary, rows: list[dict[str, Any]]) -> str:
-    doc = {**_json_head(summary), "rows": rows}
+def _json_doc(
+    summary: Summary, n: int, records: Callable[[np.ndarray], list[dict[str, Any]]]
+) -> Iterator[str]:
+    """The JSON document of ``n`` rows (``records(positions)``), in pieces."""
+    head = _json_head(summary)
     if _banner(summary):
-        doc = {"warning": _banner(summary), **doc}
-    return json_text(json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False)) + "\n"
+        head = {"warning": _banner(summary), **head}
+    return json_document(head, n, records)
+
+
+def _rows_of(
+    table: Table, by: tuple[str, ...], fields: tuple[str, ...]
+) -> Callable[[np.ndarray], list[dict[str, Any]]]:
+    """The JSON-ready rows of ``table`` at given positions (:func:`published_records`)."""
+    return lambda positions: published_records(table.take(positions), by, fields)
+
+
+def summary_chunks(summary: Summary, fmt: str) -> Iterator[str]:
+    """:func:`render_summary`'s text in pieces of a few thousand rows (to write as they come)."""
+    if fmt == "csv":
+        return _csv_chunks(summary.published_table(), summary)
+    if fmt == "json":
+        rows = _rows_of(summary.table, summary.by, ROW_COLUMNS)
+        return _json_doc(summary, len(summary.table), rows)
+    return _markdown(summary) if fmt == "markdown" else _table(summary)
 
 
 def render_summary(summary: Summary, fmt: str) -> str:
     """Render a summary as ``table``, ``csv``, ``json`` or ``markdown`` text."""
-    renderers: dict[str, Callable[[Summary], str]] = {
-        "table": _table,
-        "markdown": _markdown,
-        "csv": lambda s: _csv_frame(s.published_table(), s),
-        "json": lambda s: _json_doc(s, s.records()),
-    }
-    return renderers[fmt](summary)
-
-
-def render_frequencies(summary: Summary, fmt: str) -> str:
-    """Render the frequency table (every answer of every question) in ``fmt``."""
-    freq = summary.published_frequencies()
-    if fmt == "csv":
-        return _csv_frame(freq, summary)
-    if fmt == "json":
-        return _json_doc(summary, summary.frequency_records())
-    header = ["Question", *[b.capitalize() for b in summary.by], "Answer", "Count", "Share"]
-    header.append("In base")
-    body = []
-    for rec in freq.records():
-        symbol = rec["flag"] or ""
-        count = count_text(rec["count"], symbol)
-        share = pct(rec["share_of_base"]) or symbol
-        groups = [rec[group_column(b)] or "All" for b in summary.by]
-        body.append([rec["question"], *groups, rec["answer"], count, share])
-        body[-1].append("yes" if rec["in_base"] else "no")
-    return _framed(summary, header, body, 2 + len(summary.by), fmt)
-
-
-def render_profile(summary: Summary, fmt: str) -> str:
-    """Render who responded (the profile: respondents in each level of every grouping
-    variable) in ``fmt``, with the notes as :func:`render_frequencies`."""
-    table = summary.published_profile()
-    if fmt == "csv":
-        return _csv_frame(table, summary)
-    if fmt == "json":
-        return _json_doc(summary, summary.profile_records())
-    header = ["Group", "Level", "Respondents", "Share"]
-    body = [
-        [
-            rec["group"],
-            rec["level"],
-            count_text(rec["count"], rec["flag"]),
-            pct(rec["share"]) or (rec["flag"] or ""),
-        ]
-        for rec in table.records()
-    ]
-    return _framed(summary, header, body, 2, fmt)
-
-
-def count_text(value: Any, symbol: str | None) -> str:
-    """A published count as text: its symbol where it is withheld."""
-    return (symbol or "") if _missing(value) else str(int(value))
-
-
-def _framed(
-    summary: Summary, header: list[str], body: list[list[str]], n_left: int, fmt: str
-) -> str:
-    """A table of cell texts with the summary's banner and notes, as ``markdown`` or a
-    terminal ``table``."""
-    banner = _banner(summary)
-    notes = _footnotes(summary)
-    if fmt == "markdown":
-        lines = ["| " + " | ".join(markdown(c, cell=True) for c in header) + " |"]
-        lines.append("|" + "---|" * len(header))
-        lines += ["| " + " | ".join(markdown(c, cell=True) for c in r) + " |" for r in body]
-        text = "\n".join(lines) + "\n\nNotes:\n\n"
-        text += "\n".join(f"{i}. {markdown(n)}" for i, n in enumerate(notes, 1))
-        return (f"**{banner}**\n\n" if banner else "") + text + "\n"
-    lines = [banner, ""] if banner else []
-    notes_lines = [f"Note: {n}" for n in notes]
-    return _terminal([*lines, *_aligned(header, body, n_left), "", *notes_lines])
-
-
-def oneoff_text(result: dict[str, Any]) -> str:
-    """Plain-English lines for a ``rapstats ci`` / ``rapstats samplesize`` result."""
-    conf = level(result.get("confidence", 0.95))
-    kind = result.get("kind")
-    if kind == "margin_of_error":
-        fpc = f" from a population of {result['population']}" if result["population"] else ""
-        return (
-            f"{result['n']} responses{fpc} give a margin of error of ±{100 * result['margin']:g} "
-            f"points at {conf} confidence for a share near {pct(result['p'], 0)} "
-            f"(n = {result['n_unrounded']:.2f}, rounded up)."
-        )
-    if kind == "two_proportion_power":
-        if result["n_per_group"] is not None:
-            return (
-                f"{result['n_per_group']} per group (n = {result['n_per_group_unrounded']:.2f}, "
-                f"rounded up) detect {pct(result['p1'])} vs {pct(result['p2'])} with power "
-                f"{result['power']:.0%} at two-sided alpha {result['alpha']:g}."
-            )
-        return (
-            f"Power {result['power']:.3f} to detect {pct(result['p1'])} vs {pct(result['p2'])} "
-            f"at two-sided alpha {result['alpha']:g}."
-        )
-    if "x1" in result:
-        lines = [
-            f"{_count(result['x1'])}/{_count(result['n1'])} = {pct(result['share1'])} vs "
-            f"{_count(result['x2'])}/{_count(result['n2'])} = {pct(result['share2'])}",
-            f"Difference {pp(result['diff'])} ({conf} CI {pp(result['diff_low'])} to "
-            f"{pp(result['diff_high'])}, {result['method']})",
-        ]
-    else:
-        lines = [
-            f"{_count(result['x'])}/{_count(result['n'])} = {pct(result['share'])} "
-            f"({conf} CI {pct(result['ci_low'])} to {pct(result['ci_high'])}, "
-            f"{result['method']})"
-        ]
-        if result.get("baseline") is not None:
-            lines.append(
-                f"Baseline {pct(result['baseline'])}: difference {pp(result['diff'])} "
-                f"({conf} CI {pp(result['diff_low'])} to {pp(result['diff_high'])})"
-            )
-    if result.get("test"):
-        z = f", z = {result['z']:.2f}" if result.get("z") is not None else ""
-        p = p_text(result["p_value"])
-        p = f"p < {p[1:]}" if p.startswith("<") else f"p = {p}"
-        fixed = (
-            "; the test treats the baseline as fixed, its uncertainty widens only the "
-            "difference's interval"
-            if result.get("baseline_fixed_in_test")
-            and (result["baseline_n"] or result["baseline_ci"])
-            else ""
-        )
-        lines.append(f"{result['test']} test: {p}{z} (two-sided{fixed})")
-    return "\n".join(lines)
-
-
-def _count(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+    return "".join(summary_chunks(summary, fmt))
 
 
 def comments_notes(quoted: Any) -> list[str]:
