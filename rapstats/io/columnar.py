@@ -24,7 +24,7 @@ from rapstats._arrow import to_numpy
 from rapstats.errors import InputError
 from rapstats.io import Coded, Export, file_sha256
 from rapstats.io._ahead import read_ahead
-from rapstats.io._layout import Layout, column_key
+from rapstats.io._layout import Layout, _check_unique, column_key
 from rapstats.io._text import to_coded
 from rapstats.io._tidy import choose_columns, finish
 
@@ -173,10 +173,13 @@ class _Opened:
         self.path, self.fmt = path, fmt
         self.files = [path] if path.is_file() else _files(path)
         self.base = _base(path, self.files)
-        names = tuple(self._schema().names)
+        schema = self._schema()
+        names = tuple(schema.names)
+        _check_unique(names, path, None)
         self.layout = Layout("plain", 0, 1, names, {})
         include, self.out_names, self.dropped = choose_columns(self.layout, columns, keep)
         self.read = [names[i] for i in include]
+        _refuse_nested(path, schema, self.read)
         self.notes: tuple[str, ...] = ()
         if len(self.files) > 1:
             self.notes = (f"read {len(self.files)} parts of one survey (pooled, not waves)",)
@@ -230,6 +233,22 @@ class _Opened:
                         yield batch.slice(start, batch_rows)
 
 
+def _refuse_nested(path: Path, schema: object, read: list[str]) -> None:
+    """Refuse a column to read whose values are lists, structs, maps or unions: they have
+    no text an answer or a group could be (naming the file and the column)."""
+    import pyarrow as pa
+
+    for name in read:
+        kind = schema.field(name).type  # type: ignore[attr-defined]
+        if pa.types.is_nested(kind):
+            raise InputError(
+                f"holds nested values ({kind}), not answers",
+                path=path,
+                column=name,
+                hint="write one text value per respondent in this column",
+            )
+
+
 def _base(path: Path, files: list[Path]) -> Path:
     """The folder the parts' hive fields (``wave=2026Q1/``) are read from."""
     return path.parent if path.is_file() else _common_dir(files)
@@ -251,12 +270,26 @@ def _dataset(path: Path, files: list[Path], fmt: str, base: Path, dictionary: li
         return ds.dataset(
             [str(f) for f in files],
             format=form,
-            partitioning=ds.partitioning(flavor="hive"),
+            partitioning=_hive(files, base),
             partition_base_dir=str(base),
         )
     except (pa.ArrowInvalid, OSError) as exc:
         hint = "check the files were written by Arrow, pandas or Spark"
         raise _unreadable(path, fmt, exc, hint) from None
+
+
+def _hive(files: list[Path], base: Path):  # noqa: ANN202 - a pyarrow Partitioning
+    """The hive fields (``wave=2026Q1/``) of the folders between ``base`` and the files, as
+    text: folder names are labels, never numbers (``area=01`` and ``area=1`` stay apart)."""
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+
+    keys: dict[str, None] = {}
+    for f in files:
+        for folder in f.parent.relative_to(base).parts:
+            if "=" in folder:
+                keys[folder.split("=", 1)[0]] = None
+    return ds.partitioning(pa.schema([(k, pa.string()) for k in keys]), flavor="hive")
 
 
 _Encoded = tuple[np.ndarray, object, bool]
