@@ -274,8 +274,9 @@ PII_PATTERNS = {
 
 
 def _fold(text: str) -> str:
-    """Case-folded, without spaces, NBSP, dots, dashes, brackets, plus signs and backslashes."""
-    return re.sub(r"[\s\u00a0.\-()+\\]", "", text.casefold())
+    """Case-folded, without spaces, NBSP, dots, dashes, underscores, brackets, plus signs and
+    backslashes (a header made an identifier, ``did_sam_taylor_example``, is found too)."""
+    return re.sub(r"[\s\u00a0.\-_()+\\]", "", text.casefold())
 
 
 def _planted_tokens() -> dict[str, str]:
@@ -310,6 +311,8 @@ def _planted_tokens() -> dict[str, str]:
             folded = _fold(piece)
             if folded.startswith("44"):  # +44 7700 ... is also typed 07700 ...
                 tokens["0" + folded[2:]] = piece
+            if "@" in piece:  # the name of an address is theirs without its domain
+                tokens[_fold(piece.split("@")[0])] = piece
             tokens[folded] = piece
     return tokens
 

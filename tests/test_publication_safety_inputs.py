@@ -427,3 +427,42 @@ def test_spark_engine_on_attack_exports(spark, tmp_path):
     hits = _text_hits(runs, _pii_hits) + _text_hits(runs, _control_hits)
     hits += [h for _, path in _publishable_files(runs) for h in executable_hits(path)]
     assert not hits, _report(hits)
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared mechanisms the routes above found wanting
+
+
+def test_identifiers_made_from_headers_never_spell_personal_data(tmp_path):
+    """Without a spec, question and group identifiers are made from the headers: a header
+    holding an e-mail address gives ``did_redacted_email_reply``, not ``did_sam_taylor...``
+    (published in every format as the question and the group column)."""
+    path, _ = _parquet(tmp_path)
+    outs = {}
+    for fmt in FORMATS:
+        code, err, outs[fmt] = _invoke("summarize", path, "--by", AREA_HEADER, "--format", fmt)
+        assert code == 0, err
+        folded = outs[fmt].casefold().replace("_", "").replace(".", "")
+        assert "samtaylor" not in folded and "jobloggs" not in folded, fmt
+    header = outs["csv"].splitlines()[0].split(",")
+    assert "group:area_redacted_email" in header
+    assert "did_redacted_email_reply" in outs["csv"]
+
+
+def test_personal_data_by_contents_counts_rows_not_combinations():
+    """Spark hands the check distinct combinations with the rows each stands for: a column is
+    personal data when most rows (not most combinations) hold contact details."""
+    import numpy as np
+    import pyarrow as pa
+
+    from rapstats.io._personal import personal_columns
+    from rapstats.io._text import to_coded
+
+    def column(values: list[str]):  # noqa: ANN202 - a Coded
+        return to_coded(pa.chunked_array([pa.array(values)]))
+
+    few = column(["North", "jo@example.org", "sam@example.net", "07700 900123"])
+    many = column(["North", "South", "East", "West", "jo@example.org", "sam@example.net"])
+    assert personal_columns({"few": few, "many": many}) == ["few"]  # one row a record
+    rows = {"few": np.array([100, 1, 1, 1]), "many": np.array([1, 1, 1, 1, 40, 40])}
+    assert personal_columns({"few": few, "many": many}, rows) == ["many"]
