@@ -270,6 +270,7 @@ def test_duplicate_parquet_column_names_are_a_one_line_error(tmp_path):
         ("zero-rows", "no responses"),
         ("unreadable-part", "cannot be read as Parquet"),
         ("no-match", "not found"),
+        ("mixed-kinds", "parts of two kinds"),  # one kind was read, the other left out
     ],
 )
 def test_broken_columnar_input_is_a_one_line_error(tmp_path, name, message):
@@ -285,6 +286,11 @@ def test_broken_columnar_input_is_a_one_line_error(tmp_path, name, message):
         path.mkdir()
         pq.write_table(table, path / "a.parquet")
         (path / "b.parquet").write_bytes(b"PAR1 not parquet PAR1")
+    elif name == "mixed-kinds":
+        path.mkdir()
+        pq.write_table(table.slice(100), path / "b.parquet")
+        lines = LABELS.read_text(encoding="utf-8").splitlines(keepends=True)
+        (path / "a.csv").write_text("".join(lines[:101]), encoding="utf-8")
     else:
         path = tmp_path / "nothing" / "*.parquet"
     line = _one_line_error("summarize", path, "--spec", SPEC, "--by", "area")

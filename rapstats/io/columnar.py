@@ -42,7 +42,27 @@ def columnar_format(path: Path) -> str | None:
             head = f.read(6)
         return next((fmt for magic, fmt in _MAGICS.items() if head.startswith(magic)), None)
     files = _files(path)
-    return _SUFFIXES.get(files[0].suffix.casefold()) if files else None
+    if not files:
+        return None
+    _refuse_mixed(path, files)
+    return _SUFFIXES[files[0].suffix.casefold()]
+
+
+def _refuse_mixed(path: Path, files: list[Path]) -> None:
+    """Refuse a folder or glob holding files of two kinds (Parquet and Arrow, or columnar
+    files and CSV/TSV parts): one kind would be read and the other left out unsaid."""
+    from rapstats.io.parts import text_parts
+
+    kinds = {_SUFFIXES[f.suffix.casefold()]: f for f in files}
+    others = [f for fmt, f in kinds.items() if fmt != _SUFFIXES[files[0].suffix.casefold()]]
+    others += (text_parts(path) or [])[:1]
+    if others:
+        raise InputError(
+            f"holds parts of two kinds ({files[0].name}, {others[0].name}), "
+            "read as one survey they would leave one kind out",
+            path=path,
+            hint="give the parts of one kind, in a folder or a glob of their own",
+        )
 
 
 def _files(path: Path) -> list[Path]:
