@@ -271,6 +271,7 @@ def test_duplicate_parquet_column_names_are_a_one_line_error(tmp_path):
         ("unreadable-part", "cannot be read as Parquet"),
         ("no-match", "not found"),
         ("mixed-kinds", "parts of two kinds"),  # one kind was read, the other left out
+        ("shadowed", 'column "Area": is both the name of hive folders'),
     ],
 )
 def test_broken_columnar_input_is_a_one_line_error(tmp_path, name, message):
@@ -286,6 +287,10 @@ def test_broken_columnar_input_is_a_one_line_error(tmp_path, name, message):
         path.mkdir()
         pq.write_table(table, path / "a.parquet")
         (path / "b.parquet").write_bytes(b"PAR1 not parquet PAR1")
+    elif name == "shadowed":  # area=North/ over files with an Area column
+        for k, area in enumerate(("North", "South")):
+            (path / f"Area={area}").mkdir(parents=True)
+            pq.write_table(table.slice(100 * k, 100), path / f"Area={area}" / "p.parquet")
     elif name == "mixed-kinds":
         path.mkdir()
         pq.write_table(table.slice(100), path / "b.parquet")

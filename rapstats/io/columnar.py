@@ -24,6 +24,7 @@ from rapstats._arrow import to_numpy
 from rapstats.errors import InputError
 from rapstats.io import Coded, Export, file_sha256
 from rapstats.io._ahead import read_ahead
+from rapstats.io._columnar_checks import refuse_mixed, refuse_nested, refuse_shadowed
 from rapstats.io._layout import Layout, _check_unique, column_key
 from rapstats.io._text import to_coded
 from rapstats.io._tidy import choose_columns, finish
@@ -44,25 +45,8 @@ def columnar_format(path: Path) -> str | None:
     files = _files(path)
     if not files:
         return None
-    _refuse_mixed(path, files)
+    refuse_mixed(path, files, _SUFFIXES)
     return _SUFFIXES[files[0].suffix.casefold()]
-
-
-def _refuse_mixed(path: Path, files: list[Path]) -> None:
-    """Refuse a folder or glob holding files of two kinds (Parquet and Arrow, or columnar
-    files and CSV/TSV parts): one kind would be read and the other left out unsaid."""
-    from rapstats.io.parts import text_parts
-
-    kinds = {_SUFFIXES[f.suffix.casefold()]: f for f in files}
-    others = [f for fmt, f in kinds.items() if fmt != _SUFFIXES[files[0].suffix.casefold()]]
-    others += (text_parts(path) or [])[:1]
-    if others:
-        raise InputError(
-            f"holds parts of two kinds ({files[0].name}, {others[0].name}), "
-            "read as one survey they would leave one kind out",
-            path=path,
-            hint="give the parts of one kind, in a folder or a glob of their own",
-        )
 
 
 def _files(path: Path) -> list[Path]:
@@ -199,7 +183,7 @@ class _Opened:
         self.layout = Layout("plain", 0, 1, names, {})
         include, self.out_names, self.dropped = choose_columns(self.layout, columns, keep)
         self.read = [names[i] for i in include]
-        _refuse_nested(path, schema, self.read)
+        refuse_nested(path, schema, self.read)
         self.notes: tuple[str, ...] = ()
         if len(self.files) > 1:
             self.notes = (f"read {len(self.files)} parts of one survey (pooled, not waves)",)
@@ -210,7 +194,9 @@ class _Opened:
         import pyarrow as pa
 
         if not self.path.is_file():
-            return _dataset(self.path, self.files, self.fmt, self.base, None).schema
+            dataset = _dataset(self.path, self.files, self.fmt, self.base, None)
+            refuse_shadowed(self.path, dataset)
+            return dataset.schema
         try:
             if self.fmt == "parquet":
                 import pyarrow.parquet as pq
@@ -251,22 +237,6 @@ class _Opened:
                     batch = reader.get_batch(k).select(self.read)
                     for start in range(0, batch.num_rows, batch_rows):
                         yield batch.slice(start, batch_rows)
-
-
-def _refuse_nested(path: Path, schema: object, read: list[str]) -> None:
-    """Refuse a column to read whose values are lists, structs, maps or unions: they have
-    no text an answer or a group could be (naming the file and the column)."""
-    import pyarrow as pa
-
-    for name in read:
-        kind = schema.field(name).type  # type: ignore[attr-defined]
-        if pa.types.is_nested(kind):
-            raise InputError(
-                f"holds nested values ({kind}), not answers",
-                path=path,
-                column=name,
-                hint="write one text value per respondent in this column",
-            )
 
 
 def _base(path: Path, files: list[Path]) -> Path:
