@@ -477,3 +477,32 @@ def test_personal_data_by_contents_counts_rows_not_combinations():
     assert personal_columns({"few": few, "many": many}) == ["few"]  # one row a record
     rows = {"few": np.array([100, 1, 1, 1]), "many": np.array([1, 1, 1, 1, 40, 40])}
     assert personal_columns({"few": few, "many": many}, rows) == ["many"]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["(1) 07700 900123", "Flat 12 07700 900123", "no. 5 020 7946 0000", "[2] +44 7700 900125"],
+)
+def test_phone_number_after_other_digits_is_redacted(typed):
+    """libphonenumber's matcher reads "12 07700 900123" as one candidate that is no number,
+    and kept nothing: the number is looked for again from where it may start."""
+    from rapstats.personal import redact
+
+    assert redact(typed).endswith(" [redacted: phone]"), redact(typed)
+    assert redact(f"Q1 2026, 25-34, 0.5 0.25 0.125, {typed}").startswith("Q1 2026, 25-34, 0.5")
+
+
+def test_waves_named_after_files_with_personal_data(tmp_path):
+    """compare names each wave after its file: "=HYPERLINK(1) 07700 900123.parquet" is
+    published as a redacted, neutralised wave name in every format."""
+    import pyarrow.parquet as pq
+
+    table = _text_table(LABELS)
+    paths = [tmp_path / f"{PERSON}.parquet", tmp_path / "=HYPERLINK(1) 07700 900124.parquet"]
+    for path in paths:
+        pq.write_table(table, path)
+    for fmt in FORMATS:
+        code, err, out = _invoke("compare", *paths, "--spec", SPEC, "--format", fmt)
+        assert code == 0, err
+        assert not _pii_hits(f"compare.{fmt}", out), (fmt, _pii_hits(f"compare.{fmt}", out))
+        assert "900124" not in out and "jo.bloggs" not in out, fmt
