@@ -68,7 +68,7 @@ def load_columnar(path: Path, fmt: str, columns: list[str] | None, keep: tuple[s
     try:
         table = opened.dataset().to_table(columns=opened.read)
     except (pa.ArrowInvalid, OSError) as exc:
-        raise _unreadable(path, fmt, exc, "check the parts have the same columns") from None
+        raise _unreadable(path, fmt, exc, _PARTS_HINT) from None
     data = {name: to_coded(_as_text(table.column(i))) for i, name in enumerate(opened.out_names)}
     row_numbers = np.arange(2, table.num_rows + 2, dtype=np.int64)
     export = finish(
@@ -245,6 +245,7 @@ def _base(path: Path, files: list[Path]) -> Path:
 
 
 _NAMES = {"parquet": "Parquet", "ipc": "Arrow/Feather"}
+_PARTS_HINT = "check every part was written whole by Arrow, pandas or Spark, with the same columns"
 
 
 def _dataset(path: Path, files: list[Path], fmt: str, base: Path, dictionary: list[str] | None):
