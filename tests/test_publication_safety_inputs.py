@@ -418,12 +418,13 @@ def _numbered_hive(tmp: Path) -> tuple[Path, Path]:
 @pytest.mark.slow  # Spark's start-up and a job a run (~60 s)
 def test_spark_engine_on_attack_exports(spark, tmp_path):
     """summarize --engine spark on labels.csv, the hive folders of personal data, formulas
-    and result field names, and folders named like numbers: the local engine's bytes in every
-    format, and nothing personal, no control character, nothing executable."""
+    and result field names, folders named like numbers and CSV parts in a folder named after
+    a person: the local engine's bytes in every format, and nothing personal, no control
+    character, nothing executable."""
     hive, hive_spec = _hive(tmp_path)
     numbered, _ = _numbered_hive(tmp_path / "numbered")
     cases = [(LABELS, SPEC, "area"), (LABELS, SPEC, "team"), (hive, hive_spec, "flag")]
-    cases += [(numbered, SPEC, "area")]
+    cases += [(numbered, SPEC, "area"), (_csv_parts(tmp_path), SPEC, "team")]
     done: list[Run] = []
     for k, (export, spec, by) in enumerate(cases):
         for fmt in FORMATS:
