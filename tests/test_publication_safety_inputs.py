@@ -507,3 +507,25 @@ def test_waves_named_after_files_with_personal_data(tmp_path):
         assert code == 0, err
         assert not _pii_hits(f"compare.{fmt}", out), (fmt, _pii_hits(f"compare.{fmt}", out))
         assert "900124" not in out and "jo.bloggs" not in out, fmt
+
+
+@pytest.mark.slow  # Spark (the session of the test above)
+def test_spark_engine_on_broken_inputs(spark, tmp_path):
+    """An empty Parquet file, a part that is no Parquet and a column named twice: a one-line
+    error naming the dataset and Spark's reason, as locally, not a Java traceback."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = _text_table(LABELS)
+    empty, broken = tmp_path / "empty.parquet", tmp_path / "broken"
+    empty.write_bytes(b"")
+    broken.mkdir()
+    pq.write_table(table, broken / "a.parquet")
+    (broken / "b.parquet").write_bytes(b"PAR1 not parquet PAR1")
+    twice = tmp_path / "twice.parquet"
+    pq.write_table(
+        pa.Table.from_arrays([*table.columns, table["Area"]], [*table.column_names, "area"]), twice
+    )
+    for path in (empty, broken, twice):
+        line = _one_line_error("summarize", path, "--spec", SPEC, "--engine", "spark")
+        assert str(path) in line and "Spark cannot read it ([" in line, line

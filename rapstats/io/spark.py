@@ -110,6 +110,28 @@ def _text_partitions(spark: Any) -> Iterator[None]:
             spark.conf.set(_INFER_PARTITIONS, before)
 
 
+@contextmanager
+def unreadable(path: str | Path) -> Iterator[None]:
+    """Make a dataset Spark cannot read (an empty or corrupt file, two columns of one name)
+    a one-line :class:`InputError` naming it, with Spark's own reason, not a traceback."""
+    from py4j.protocol import Py4JJavaError
+    from pyspark.errors import PySparkException
+
+    try:
+        yield
+    except (PySparkException, Py4JJavaError) as exc:
+        reasons, cause = [str(exc).splitlines()[0]], getattr(exc, "java_exception", None)
+        while cause is not None:  # Java's chain of causes: Spark's error class, if any
+            reasons.append(str(cause.getMessage() or ""))
+            cause = cause.getCause()
+        reason = next((r for r in reasons if r.startswith("[")), reasons[-1])
+        raise InputError(
+            f"Spark cannot read it ({' '.join(reason.split())[:160]})",
+            path=str(path),
+            hint="check the files were written whole by Arrow, pandas or Spark",
+        ) from None
+
+
 def split_record(exc: Exception) -> bool:
     """Whether a Spark error is a CSV record of another number of fields (see
     :func:`read_dataset`)."""
