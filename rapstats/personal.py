@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Iterator
 
 KINDS: tuple[str, ...] = ("email", "url", "ip_address", "ni_number", "phone", "postcode")
 
@@ -66,6 +67,7 @@ _POSTCODE = re.compile(
 # Seven digits with at most three other characters between each, once dates and times
 # ("2026-07-04 20:07:39", "3/27/2023") are left out: worth asking libphonenumber.
 _MAYBE_PHONE = re.compile(r"\d(?:\D{0,3}\d){6}")
+_PHONE_START = re.compile(r"(?<![\w+(])(?:\+|\(0|0)")  # where a typed number may begin
 _DATE_TIME = re.compile(r"\b\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b|\b\d{1,2}:\d{2}(?::\d{2})?\b")
 
 
@@ -102,17 +104,37 @@ def _phones(text: str) -> str:
         return text
     import phonenumbers  # lazily: its metadata take a few tens of ms to load
 
-    out, end = [], 0
-    for m in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE):
-        raw, number = m.raw_string, m.number
-        national = len(str(number.national_number))
-        typed_uk = (
-            number.country_code == 44 and raw.startswith(("0", "+", "(0")) and (9 <= national <= 10)
+    def matches(start: int) -> Iterator[tuple[int, int]]:
+        """The spans of the numbers kept from ``text[start:]`` on, as the matcher finds them."""
+        found = phonenumbers.PhoneNumberMatcher(
+            text[start:], "GB", leniency=phonenumbers.Leniency.POSSIBLE
         )
-        typed_abroad = raw.startswith(("+", "00")) and national >= 8
-        if typed_uk or typed_abroad or phonenumbers.is_valid_number(number):
-            out += [text[end : m.start], _label("phone")]
-            end = m.end
+        for m in found:
+            raw, number = m.raw_string, m.number
+            national = len(str(number.national_number))
+            typed_uk = (
+                number.country_code == 44
+                and raw.startswith(("0", "+", "(0"))
+                and (9 <= national <= 10)
+            )
+            typed_abroad = raw.startswith(("+", "00")) and national >= 8
+            if typed_uk or typed_abroad or phonenumbers.is_valid_number(number):
+                yield start + m.start, start + m.end
+
+    spans = list(matches(0))
+    # After other digits ("flat 12 07700 900123", "(1) 07700 900123") the matcher reads one
+    # longer candidate, not a number, and keeps nothing: look again from each place a number
+    # may be typed from that no number kept covers.
+    for at in _PHONE_START.finditer(text):
+        if not any(a <= at.start() < b for a, b in spans):
+            first = next(matches(at.start()), None)
+            if first is not None and first[0] == at.start():
+                spans.append(first)
+    out, end = [], 0
+    for a, b in sorted(spans):
+        if a >= end:
+            out += [text[end:a], _label("phone")]
+            end = b
     return "".join(out) + text[end:] if out else text
 
 

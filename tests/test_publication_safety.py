@@ -129,34 +129,57 @@ def runs(tmp_path_factory) -> dict[str, list[Run]]:
         if name in RENAMED:
             csv_path = Path(shutil.copy(csv_path, base / RENAMED[name]))
         spec = ATTACK / spec_name if spec_name else None
-        done: list[Run] = []
-        for command in ("summarize", "freq"):
-            # crossed frequency tables are left out: today `freq --by area --by team` on
-            # labels.csv (200 rows) runs for over ten minutes in secondary suppression
-            for by in by_sets if command == "summarize" else [b for b in by_sets if len(b) < 2]:
-                for fmt in FORMATS:
-                    path = base / f"{command}-{'-'.join(by) or 'all'}.{fmt}"
-                    args = (command, str(csv_path), *_spec_args(spec), *_by_args(by))
-                    args += ("--format", fmt, "-o", str(path))
-                    code, err, stdout = _invoke(*args)
-                    files = [path] if path.exists() else []
-                    done.append(Run(args, code, err, stdout, files, fmt, command))
-        for by in comment_bys:
+        out[name] = run_everything(base, csv_path, spec, by_sets, comment_bys)
+    return out
+
+
+def run_everything(
+    base: Path,
+    export: Path,
+    spec: Path | None,
+    by_sets: list[tuple[str, ...]],
+    comment_bys: list[str | None],
+    *,
+    report: bool = True,
+) -> list[Run]:
+    """summarize and freq by each of ``by_sets`` and comments by each of ``comment_bys`` in
+    every format, and (``report``) the report in every format, on ``export``, writing into
+    ``base``."""
+    done: list[Run] = []
+    for command in ("summarize", "freq"):
+        # crossed frequency tables are left out: today `freq --by area --by team` on
+        # labels.csv (200 rows) runs for over ten minutes in secondary suppression
+        for by in by_sets if command == "summarize" else [b for b in by_sets if len(b) < 2]:
             for fmt in FORMATS:
-                path = base / f"comments-{by or 'all'}.{fmt}"
-                args = ("comments", str(csv_path), *_spec_args(spec))
-                args += (*(("--by", by) if by else ()), "--format", fmt, "-o", str(path))
+                path = base / _file_name(command, "-".join(by), fmt)
+                args = (command, str(export), *_spec_args(spec), *_by_args(by))
+                args += ("--format", fmt, "-o", str(path))
                 code, err, stdout = _invoke(*args)
                 files = [path] if path.exists() else []
-                done.append(Run(args, code, err, stdout, files, fmt, "comments"))
-        folder = base / "report"
-        args = ("report", str(csv_path), *_spec_args(spec), "--out", str(folder))
-        args += ("--formats", REPORT_FORMATS)
-        code, err, stdout = _invoke(*args)
-        files = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
-        done.append(Run(args, code, err, stdout, files, "report", "report"))
-        out[name] = done
-    return out
+                done.append(Run(args, code, err, stdout, files, fmt, command))
+    for by in comment_bys:
+        for fmt in FORMATS:
+            path = base / _file_name("comments", by, fmt)
+            args = ("comments", str(export), *_spec_args(spec))
+            args += (*(("--by", by) if by else ()), "--format", fmt, "-o", str(path))
+            code, err, stdout = _invoke(*args)
+            files = [path] if path.exists() else []
+            done.append(Run(args, code, err, stdout, files, fmt, "comments"))
+    if not report:
+        return done
+    folder = base / "report"
+    args = ("report", str(export), *_spec_args(spec), "--out", str(folder))
+    args += ("--formats", REPORT_FORMATS)
+    code, err, stdout = _invoke(*args)
+    files = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+    done.append(Run(args, code, err, stdout, files, "report", "report"))
+    return done
+
+
+def _file_name(command: str, by: str | None, fmt: str) -> str:
+    """An output's file name: the --by names (column names typed by anyone) as safe text."""
+    safe = re.sub(r"[^\w-]+", "_", by or "all")
+    return f"{command}-{safe}.{fmt}"
 
 
 def _all_runs(runs: dict[str, list[Run]]) -> list[Run]:
@@ -251,8 +274,9 @@ PII_PATTERNS = {
 
 
 def _fold(text: str) -> str:
-    """Case-folded, without spaces, NBSP, dots, dashes, brackets, plus signs and backslashes."""
-    return re.sub(r"[\s\u00a0.\-()+\\]", "", text.casefold())
+    """Case-folded, without spaces, NBSP, dots, dashes, underscores, brackets, plus signs and
+    backslashes (a header made an identifier, ``did_sam_taylor_example``, is found too)."""
+    return re.sub(r"[\s\u00a0.\-_()+\\]", "", text.casefold())
 
 
 def _planted_tokens() -> dict[str, str]:
@@ -287,6 +311,8 @@ def _planted_tokens() -> dict[str, str]:
             folded = _fold(piece)
             if folded.startswith("44"):  # +44 7700 ... is also typed 07700 ...
                 tokens["0" + folded[2:]] = piece
+            if "@" in piece:  # the name of an address is theirs without its domain
+                tokens[_fold(piece.split("@")[0])] = piece
             tokens[folded] = piece
     return tokens
 
@@ -438,6 +464,12 @@ def _report(hits: list[str]) -> str:
 @pytest.mark.slow  # every command and format on every attack export (~20 s)
 def test_every_command_and_format_writes_its_output(runs):
     """No attack stops a command or a writer: exit 0 and every file written (no traceback)."""
+    bad = failures(runs)
+    assert not bad, "\n".join(bad)
+
+
+def failures(runs: dict[str, list[Run]]) -> list[str]:
+    """The runs that did not exit 0 with every file written."""
     bad = []
     for r in _all_runs(runs):
         if r.exit_code != 0 or not r.files:
@@ -447,7 +479,7 @@ def test_every_command_and_format_writes_its_output(runs):
             missing = {f"report.{f}" for f in (*REPORT_FORMATS.split(","), "json")} - names
             if missing:
                 bad.append(f"report {r.args[1]}: missing {sorted(missing)}")
-    assert not bad, "\n".join(bad)
+    return bad
 
 
 def _text_hits(runs, check) -> list[str]:
@@ -471,19 +503,22 @@ def test_no_control_characters_in_any_output(runs):
     assert not hits, _report(hits)
 
 
+def executable_hits(path: Path) -> list[str]:
+    """Anything in one output file that runs, fetches or is a formula."""
+    hits = _pdf_action_hits(path) if path.suffix == ".pdf" else []
+    for where, text in texts(path):
+        if path.suffix == ".md" or path.suffix == ".markdown":
+            hits += _markdown_hits(where, text)
+        hits += _html_hits(where, text)
+        hits += _spreadsheet_hits(where, text)
+        if path.suffix == ".csv":
+            hits += _csv_formula_hits(where, text)
+    return hits
+
+
 @pytest.mark.slow  # every command and format on every attack export (~20 s)
 def test_nothing_executable_or_fetching_in_any_output(runs):
-    hits = []
-    for _, path in _publishable_files(runs):
-        if path.suffix == ".pdf":
-            hits += _pdf_action_hits(path)
-        for where, text in texts(path):
-            if path.suffix == ".md" or path.suffix == ".markdown":
-                hits += _markdown_hits(where, text)
-            hits += _html_hits(where, text)
-            hits += _spreadsheet_hits(where, text)
-            if path.suffix == ".csv":
-                hits += _csv_formula_hits(where, text)
+    hits = [h for _, path in _publishable_files(runs) for h in executable_hits(path)]
     assert not hits, _report(hits)
 
 

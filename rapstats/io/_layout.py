@@ -172,7 +172,7 @@ def _find_header(rows: list[list[str]], columns: list[str] | None, path: Path) -
     return 0
 
 
-def _check_unique(names: tuple[str, ...], path: Path, row: int) -> None:
+def _check_unique(names: tuple[str, ...], path: Path, row: int | None) -> None:
     seen: set[str] = set()
     for name in names:
         if not name:

@@ -55,12 +55,20 @@ _GIVEN_NAMES = frozenset(
 )
 
 
-def personal_columns(columns: dict[str, Coded]) -> list[str]:
-    """Names of the columns whose content is personal data, in ``columns`` order."""
-    return [name for name, col in columns.items() if _is_personal(col)]
+def personal_columns(
+    columns: dict[str, Coded], rows: dict[str, np.ndarray] | None = None
+) -> list[str]:
+    """Names of the columns whose content is personal data, in ``columns`` order.
+
+    ``rows`` gives, for a column whose records stand for several rows each (distinct
+    combinations counted elsewhere, as on Spark), how many rows each record stands for:
+    shares are of rows, as when every row is a record (the default).
+    """
+    rows = rows or {}
+    return [name for name, col in columns.items() if _is_personal(col, rows.get(name))]
 
 
-def _is_personal(col: Coded) -> bool:
+def _is_personal(col: Coded, weights: np.ndarray | None = None) -> bool:
     k = col.n_categories
     if k == 0:
         return False
@@ -70,7 +78,10 @@ def _is_personal(col: Coded) -> bool:
     named = np.array([_is_name(v) for v in values], dtype=bool)
     if not (contact.any() or named.sum() >= 2):
         return False
-    counts = np.bincount(col.codes[col.codes >= 0], minlength=k)
+    valid = col.codes >= 0
+    counts = np.bincount(
+        col.codes[valid], weights=None if weights is None else weights[valid], minlength=k
+    )
     rows = counts[picks]
     total = rows.sum()
     if contact.sum() >= 2 and rows[contact].sum() >= _SHARE * total:

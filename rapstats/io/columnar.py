@@ -24,7 +24,8 @@ from rapstats._arrow import to_numpy
 from rapstats.errors import InputError
 from rapstats.io import Coded, Export, file_sha256
 from rapstats.io._ahead import read_ahead
-from rapstats.io._layout import Layout, column_key
+from rapstats.io._columnar_checks import refuse_mixed, refuse_nested, refuse_shadowed
+from rapstats.io._layout import Layout, _check_unique, column_key
 from rapstats.io._text import to_coded
 from rapstats.io._tidy import choose_columns, finish
 
@@ -42,7 +43,10 @@ def columnar_format(path: Path) -> str | None:
             head = f.read(6)
         return next((fmt for magic, fmt in _MAGICS.items() if head.startswith(magic)), None)
     files = _files(path)
-    return _SUFFIXES.get(files[0].suffix.casefold()) if files else None
+    if not files:
+        return None
+    refuse_mixed(path, files, _SUFFIXES)
+    return _SUFFIXES[files[0].suffix.casefold()]
 
 
 def _files(path: Path) -> list[Path]:
@@ -64,7 +68,7 @@ def load_columnar(path: Path, fmt: str, columns: list[str] | None, keep: tuple[s
     try:
         table = opened.dataset().to_table(columns=opened.read)
     except (pa.ArrowInvalid, OSError) as exc:
-        raise _unreadable(path, fmt, exc, "check the parts have the same columns") from None
+        raise _unreadable(path, fmt, exc, _PARTS_HINT) from None
     data = {name: to_coded(_as_text(table.column(i))) for i, name in enumerate(opened.out_names)}
     row_numbers = np.arange(2, table.num_rows + 2, dtype=np.int64)
     export = finish(
@@ -173,10 +177,13 @@ class _Opened:
         self.path, self.fmt = path, fmt
         self.files = [path] if path.is_file() else _files(path)
         self.base = _base(path, self.files)
-        names = tuple(self._schema().names)
+        schema = self._schema()
+        names = tuple(schema.names)
+        _check_unique(names, path, None)
         self.layout = Layout("plain", 0, 1, names, {})
         include, self.out_names, self.dropped = choose_columns(self.layout, columns, keep)
         self.read = [names[i] for i in include]
+        refuse_nested(path, schema, self.read)
         self.notes: tuple[str, ...] = ()
         if len(self.files) > 1:
             self.notes = (f"read {len(self.files)} parts of one survey (pooled, not waves)",)
@@ -187,7 +194,9 @@ class _Opened:
         import pyarrow as pa
 
         if not self.path.is_file():
-            return _dataset(self.path, self.files, self.fmt, self.base, None).schema
+            dataset = _dataset(self.path, self.files, self.fmt, self.base, None)
+            refuse_shadowed(self.path, dataset)
+            return dataset.schema
         try:
             if self.fmt == "parquet":
                 import pyarrow.parquet as pq
@@ -236,6 +245,7 @@ def _base(path: Path, files: list[Path]) -> Path:
 
 
 _NAMES = {"parquet": "Parquet", "ipc": "Arrow/Feather"}
+_PARTS_HINT = "check every part was written whole by Arrow, pandas or Spark, with the same columns"
 
 
 def _dataset(path: Path, files: list[Path], fmt: str, base: Path, dictionary: list[str] | None):
@@ -251,12 +261,26 @@ def _dataset(path: Path, files: list[Path], fmt: str, base: Path, dictionary: li
         return ds.dataset(
             [str(f) for f in files],
             format=form,
-            partitioning=ds.partitioning(flavor="hive"),
+            partitioning=_hive(files, base),
             partition_base_dir=str(base),
         )
     except (pa.ArrowInvalid, OSError) as exc:
         hint = "check the files were written by Arrow, pandas or Spark"
         raise _unreadable(path, fmt, exc, hint) from None
+
+
+def _hive(files: list[Path], base: Path):  # noqa: ANN202 - a pyarrow Partitioning
+    """The hive fields (``wave=2026Q1/``) of the folders between ``base`` and the files, as
+    text: folder names are labels, never numbers (``area=01`` and ``area=1`` stay apart)."""
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+
+    keys: dict[str, None] = {}
+    for f in files:
+        for folder in f.parent.relative_to(base).parts:
+            if "=" in folder:
+                keys[folder.split("=", 1)[0]] = None
+    return ds.partitioning(pa.schema([(k, pa.string()) for k in keys]), flavor="hive")
 
 
 _Encoded = tuple[np.ndarray, object, bool]

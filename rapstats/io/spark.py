@@ -20,6 +20,8 @@ period depends on, when the value is an ISO date; other values are counted as th
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import reduce
 from pathlib import Path
@@ -74,18 +76,60 @@ def read_dataset(spark: Any, path: str | Path, *, whole_records: bool = False) -
         from rapstats.io.columnar import columnar_format
 
         parquet = columnar_format(Path(text)) == "parquet"
-    if parquet:
-        return spark.read.parquet(text)
-    tab = text.casefold().endswith(_CSV_TAB)
-    return spark.read.csv(
-        text,
-        header=True,
-        inferSchema=False,
-        multiLine=whole_records,
-        mode="PERMISSIVE" if whole_records else "FAILFAST",
-        escape='"',
-        sep="\t" if tab else ",",
-    )
+    with _text_partitions(spark):
+        if parquet:
+            return spark.read.parquet(text)
+        tab = text.casefold().endswith(_CSV_TAB)
+        return spark.read.csv(
+            text,
+            header=True,
+            inferSchema=False,
+            multiLine=whole_records,
+            mode="PERMISSIVE" if whole_records else "FAILFAST",
+            escape='"',
+            sep="\t" if tab else ",",
+        )
+
+
+_INFER_PARTITIONS = "spark.sql.sources.partitionColumnTypeInference.enabled"
+
+
+@contextmanager
+def _text_partitions(spark: Any) -> Iterator[None]:
+    """Read hive folders (``area=01/``) as text while a dataset is opened, as the local
+    reader does: ``area=01`` and ``area=1`` stay two labels, never the number 1 (the
+    session's own setting is restored after)."""
+    before = spark.conf.get(_INFER_PARTITIONS, None)
+    spark.conf.set(_INFER_PARTITIONS, "false")
+    try:
+        yield
+    finally:
+        if before is None:
+            spark.conf.unset(_INFER_PARTITIONS)
+        else:
+            spark.conf.set(_INFER_PARTITIONS, before)
+
+
+@contextmanager
+def unreadable(path: str | Path) -> Iterator[None]:
+    """Make a dataset Spark cannot read (an empty or corrupt file, two columns of one name)
+    a one-line :class:`InputError` naming it, with Spark's own reason, not a traceback."""
+    from py4j.protocol import Py4JJavaError
+    from pyspark.errors import PySparkException
+
+    try:
+        yield
+    except (PySparkException, Py4JJavaError) as exc:
+        reasons, cause = [str(exc).splitlines()[0]], getattr(exc, "java_exception", None)
+        while cause is not None:  # Java's chain of causes: Spark's error class, if any
+            reasons.append(str(cause.getMessage() or ""))
+            cause = cause.getCause()
+        reason = next((r for r in reasons if r.startswith("[")), reasons[-1])
+        raise InputError(
+            f"Spark cannot read it ({' '.join(reason.split())[:160]})",
+            path=str(path),
+            hint="check the files were written whole by Arrow, pandas or Spark",
+        ) from None
 
 
 def split_record(exc: Exception) -> bool:
@@ -181,7 +225,11 @@ def plan_frame(frame: Any, columns: list[str], keep: tuple[str, ...], path: str)
     names = tuple(str(n).lstrip("\ufeff").strip() for n in frame.columns)
     layout = Layout("plain", 0, 1, names, {})
     include, out_names, dropped = choose_columns(layout, columns, keep)
-    selected = frame.select([frame[i].cast("string").alias(f"c{k}") for k, i in enumerate(include)])
+    # by position: a name holding dots, brackets or backticks is not a path into the frame
+    positional = frame.toDF(*[f"p{i}" for i in range(len(names))])
+    selected = positional.select(
+        [positional[f"p{i}"].cast("string").alias(f"c{k}") for k, i in enumerate(include)]
+    )
     kept = frozenset(column_key(k) for k in keep)
     return FramePlan(selected, tuple(out_names), tuple(dropped), path, kept)
 
@@ -245,10 +293,14 @@ def count_frame(
         parts.append(plan.export(data, np.arange(2, mine.num_rows + 2)))
         freqs.append(mine["count"].to_numpy().astype(np.int64))
     total = int(freqs[0].sum()) if freqs else 0
-    # personal data by contents, as the loader looks for it (but in the distinct values)
-    columns = {c: col for part in parts for c, col in part.columns.items()}
-    checked = {c: col for c, col in columns.items() if column_key(c) not in plan.kept}
-    return Counted(tuple(parts), tuple(freqs), total, tuple(personal_columns(checked)))
+    # personal data by contents, as the loader looks for it: in the distinct combinations,
+    # each weighted by the rows it stands for (every unit counts every row)
+    checked, rows = {}, {}
+    for part, freq in zip(parts, freqs, strict=True):
+        for c, col in part.columns.items():
+            if column_key(c) not in plan.kept:
+                checked[c], rows[c] = col, freq
+    return Counted(tuple(parts), tuple(freqs), total, tuple(personal_columns(checked, rows)))
 
 
 def first_rows(plan: FramePlan, keys: tuple[str, ...], unit: tuple[str, ...]) -> Export:

@@ -164,14 +164,14 @@ def summarize_dataset(
     **options
         Keyword arguments of :func:`summarize_spark`.
     """
-    from rapstats.io.spark import read_dataset, split_record
+    from rapstats.io.spark import read_dataset, split_record, unreadable
 
     if spec is None:
         raise SpecError(
             "the Spark engine needs a spec (inferring one reads every value)",
             hint="give --spec (write one with `rapstats init` on a sample of the export)",
         )
-    with spark_session(master) as spark:
+    with spark_session(master) as spark, unreadable(path):
         try:
             return summarize_spark(read_dataset(spark, path), spec, path=path, **options)
         except Exception as exc:  # a quoted line break: read again, a record at a time

@@ -375,6 +375,12 @@ def _groups(columns: list[str], timestamp: str | None) -> dict[str, Any]:
 
 
 def _slug(text: str, taken: set[str]) -> str:
+    """An identifier for a question or group from its header or text, unused in ``taken``;
+    personal data in it (an e-mail address, a phone number) redacted first, so that the
+    identifier never spells it (``did_redacted_email_reply``)."""
+    from rapstats.personal import redact
+
+    text = redact(text)
     if re.fullmatch(r"[A-Za-z0-9_.\-]{1,24}", text):
         base = text
     else:
