@@ -247,6 +247,7 @@ def load_export(
     keep: tuple[str, ...] = (),
     max_unpacked_mb: float = MAX_UNPACKED_MB,
     codebook: str | Path | None = None,
+    digest: bool = True,
 ) -> Export:
     """Read a survey export.
 
@@ -272,6 +273,11 @@ def load_export(
     codebook : str or Path, optional
         A Qualtrics survey file (``.qsf``) whose choices label a numeric export's codes
         (:mod:`rapstats.io._codebook`); default None (SPSS files carry their own labels).
+    digest : bool
+        Hash the file (``sha256``) while it is read (default True). False leaves ``sha256``
+        empty for a text, spreadsheet or SPSS export, for a caller that hashes it later with
+        :func:`file_sha256`, while its second core would otherwise idle (a columnar input is
+        always hashed).
 
     Raises
     ------
@@ -309,6 +315,7 @@ def load_export(
             columns=columns,
             keep=keep,
             max_unpacked_mb=max_unpacked_mb,
+            digest=digest,
         )
     if book is None:
         return export

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -71,6 +72,7 @@ def open_survey(
     by: tuple[str, ...] = (),
     read: ReadOptions = ReadOptions(),
     wave: str | None = None,
+    digest: bool = True,
 ) -> Opened:
     """Load an export with the columns its spec needs; infer a spec when none is given.
 
@@ -86,6 +88,9 @@ def open_survey(
         Platform, encoding and sheet of the export.
     wave : str, optional
         The export's name as one wave of several (default None: the only export).
+    digest : bool
+        Hash the export while it is read (default True); False leaves a text or spreadsheet
+        export's ``sha256`` empty, for the caller to hash later (:func:`summarize_files`).
     """
     from rapstats.io import load_export
     from rapstats.normalise import completion_columns
@@ -97,7 +102,8 @@ def open_survey(
         columns, keep = spec_obj.load_columns(by)
         if read.completed_only:
             columns += completion_columns()
-    export = load_export(path, columns=columns, keep=keep or (), **load_options(read, spec_obj))
+    load = load_options(read, spec_obj)
+    export = load_export(path, columns=columns, keep=keep or (), digest=digest, **load)
     _import_estimators_meanwhile(export, spec_obj)
     notes = [f"read {export.rows_read} responses from {path} ({export.platform})"]
     if export.dropped:
@@ -283,6 +289,7 @@ def summarize_files(
     notes : tuple of str
     """
     from rapstats.estimate.pooled import summarize_waves
+    from rapstats.io import file_sha256
     from rapstats.pipeline.waves import open_waves
     from rapstats.spec import Spec, load_spec
 
@@ -294,14 +301,21 @@ def summarize_files(
             summary = _protect(raw, unsafe_no_suppression=unsafe_no_suppression, publish=publish)
             return summary, notes + redaction_notes(summary)
         read_by = by + (tuple(g.name for g in spec.groups) if spec and "profile" in publish else ())
-        opened = [open_survey(paths[0], spec, by=tuple(dict.fromkeys(read_by)), read=read)]
-        summary = protected_summary(
-            opened[0],
-            by=by,
-            estimation=estimation,
-            publish=publish,
-            unsafe_no_suppression=unsafe_no_suppression,
-        )
+        read_by = tuple(dict.fromkeys(read_by))
+        # the file is hashed while it is summarised, on the core the read leaves idle then
+        opened = [open_survey(paths[0], spec, by=read_by, read=read, digest=False)]
+        with ThreadPoolExecutor(1) as pool:
+            export = opened[0].export
+            hashed = pool.submit(file_sha256, export.path) if not export.sha256 else None
+            summary = protected_summary(
+                opened[0],
+                by=by,
+                estimation=estimation,
+                publish=publish,
+                unsafe_no_suppression=unsafe_no_suppression,
+            )
+            if hashed is not None:
+                summary = replace(summary, source={**summary.source, "sha256": hashed.result()})
     else:
         if "profile" in publish:
             raise RapstatsError(
