@@ -42,3 +42,14 @@ def test_load_export_leaves_the_digest_to_the_caller_when_asked() -> None:
     assert load_export(SAMPLE_CSV, digest=False).sha256 == ""
     expected = hashlib.sha256(SAMPLE_CSV.read_bytes()).hexdigest()
     assert load_export(SAMPLE_CSV).sha256 == expected
+
+
+def test_open_survey_hashes_on_a_second_thread_when_asked() -> None:
+    from rapstats.pipeline.survey import open_survey
+
+    expected = hashlib.sha256(SAMPLE_CSV.read_bytes()).hexdigest()
+    later = open_survey(SAMPLE_CSV, digest=False)
+    assert later.export.sha256 == ""
+    assert later.hashing is not None and later.hashing.result(timeout=60) == expected
+    now = open_survey(SAMPLE_CSV)
+    assert now.hashing is None and now.export.sha256 == expected

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -15,6 +14,8 @@ from rapstats.errors import RapstatsError
 from rapstats.vocab import MAX_UNPACKED_MB
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from rapstats.estimate.summary import Summary
     from rapstats.io import Export
     from rapstats.protect.redact import QuotableComments
@@ -57,12 +58,15 @@ class Estimation:
 @dataclass(frozen=True, slots=True)
 class Opened:
     """An export loaded with its spec, and the notes for the user (stderr); ``wave`` its name
-    when it is one wave of several (then a question it lacks was not asked in it)."""
+    when it is one wave of several (then a question it lacks was not asked in it); ``hashing``
+    the file's digest being computed on a second thread (opened with ``digest=False``: its
+    ``export.sha256`` is empty)."""
 
     export: Export
     spec: Spec
     notes: tuple[str, ...]
     wave: str | None = None
+    hashing: Future[str] | None = None  # opened with digest=False: sha256 of the file, to come
 
 
 def open_survey(
@@ -89,8 +93,10 @@ def open_survey(
     wave : str, optional
         The export's name as one wave of several (default None: the only export).
     digest : bool
-        Hash the export while it is read (default True); False leaves a text or spreadsheet
-        export's ``sha256`` empty, for the caller to hash later (:func:`summarize_files`).
+        Hash the export while it is read (default True). False hashes a text or spreadsheet
+        export once it is read, on a second thread while the spec is inferred and the caller
+        summarises (:attr:`Opened.hashing`; ``export.sha256`` is left empty): the read keeps
+        both cores.
     """
     from rapstats.io import load_export
     from rapstats.normalise import completion_columns
@@ -104,6 +110,7 @@ def open_survey(
             columns += completion_columns()
     load = load_options(read, spec_obj)
     export = load_export(path, columns=columns, keep=keep or (), digest=digest, **load)
+    hashing = None if export.sha256 else _hashed_meanwhile(export.path)
     _import_estimators_meanwhile(export, spec_obj)
     notes = [f"read {export.rows_read} responses from {path} ({export.platform})"]
     if export.dropped:
@@ -120,7 +127,27 @@ def open_survey(
             "(write it with `rapstats init` to check and edit it)"
         )
     spec_obj, chosen = _chosen_responses(spec_obj, export, read.completed_only)
-    return Opened(export=export, spec=spec_obj, notes=(*notes, *chosen), wave=wave)
+    return Opened(export, spec_obj, (*notes, *chosen), wave=wave, hashing=hashing)
+
+
+def _hashed_meanwhile(path: Path) -> Future[str]:
+    """The sha256 of the file at ``path``, computed on a second thread (hashlib lets go of
+    the GIL); the thread ends when it is done, whatever the caller does meanwhile."""
+    import threading
+    from concurrent.futures import Future
+
+    from rapstats.io import file_sha256
+
+    hashed: Future[str] = Future()
+
+    def run() -> None:
+        try:
+            hashed.set_result(file_sha256(path))
+        except BaseException as exc:  # given to whoever asks for the result
+            hashed.set_exception(exc)
+
+    threading.Thread(target=run, name="rapstats-digest", daemon=True).start()
+    return hashed
 
 
 #: Exports of at least this many responses are summarised while the design-based
@@ -289,7 +316,6 @@ def summarize_files(
     notes : tuple of str
     """
     from rapstats.estimate.pooled import summarize_waves
-    from rapstats.io import file_sha256
     from rapstats.pipeline.waves import open_waves
     from rapstats.spec import Spec, load_spec
 
@@ -302,20 +328,18 @@ def summarize_files(
             return summary, notes + redaction_notes(summary)
         read_by = by + (tuple(g.name for g in spec.groups) if spec and "profile" in publish else ())
         read_by = tuple(dict.fromkeys(read_by))
-        # the file is hashed while it is summarised, on the core the read leaves idle then
+        # hashed while the spec is inferred and the answers counted, when one core is idle
         opened = [open_survey(paths[0], spec, by=read_by, read=read, digest=False)]
-        with ThreadPoolExecutor(1) as pool:
-            export = opened[0].export
-            hashed = pool.submit(file_sha256, export.path) if not export.sha256 else None
-            summary = protected_summary(
-                opened[0],
-                by=by,
-                estimation=estimation,
-                publish=publish,
-                unsafe_no_suppression=unsafe_no_suppression,
-            )
-            if hashed is not None:
-                summary = replace(summary, source={**summary.source, "sha256": hashed.result()})
+        summary = protected_summary(
+            opened[0],
+            by=by,
+            estimation=estimation,
+            publish=publish,
+            unsafe_no_suppression=unsafe_no_suppression,
+        )
+        if opened[0].hashing is not None:
+            sha256 = opened[0].hashing.result()
+            summary = replace(summary, source={**summary.source, "sha256": sha256})
     else:
         if "profile" in publish:
             raise RapstatsError(
