@@ -55,12 +55,19 @@ _GIVEN_NAMES = frozenset(
 )
 
 
-def personal_columns(columns: dict[str, Coded]) -> list[str]:
-    """Names of the columns whose content is personal data, in ``columns`` order."""
-    return [name for name, col in columns.items() if _is_personal(col)]
+def personal_columns(columns: dict[str, Coded], known: dict[str, bool] | None = None) -> list[str]:
+    """Names of the columns whose content is personal data, in ``columns`` order; ``known``
+    gives the answer of :func:`is_personal` for columns already looked at."""
+    known = known or {}
+    return [
+        name
+        for name, col in columns.items()
+        if (known[name] if name in known else is_personal(col))
+    ]
 
 
-def _is_personal(col: Coded) -> bool:
+def is_personal(col: Coded) -> bool:
+    """Whether the column's content is personal data (see the module notes)."""
     k = col.n_categories
     if k == 0:
         return False
@@ -106,4 +113,4 @@ def _is_name(value: str) -> bool:
     return bool(_NAME_RE.fullmatch(value))
 
 
-__all__ = ["personal_columns"]
+__all__ = ["is_personal", "personal_columns"]
