@@ -51,7 +51,7 @@ class Coded:
         ``categories`` is given, and the other is made when first asked for.
     """
 
-    __slots__ = ("_arrow", "_categories", "codes")
+    __slots__ = ("_arrow", "_categories", "_counts", "codes")
 
     def __init__(
         self, codes: np.ndarray, categories: tuple[str, ...] | None = None, *, arrow: Any = None
@@ -61,6 +61,7 @@ class Coded:
         self.codes = codes
         self._categories = categories
         self._arrow = arrow
+        self._counts: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -79,6 +80,17 @@ class Coded:
         if self._categories is None:
             self._categories = tuple(self._arrow.to_pylist())
         return self._categories
+
+    def counts(self) -> np.ndarray:
+        """The number of responses holding each value (int64, in category order; blanks are
+        not counted), counted once (the text reader counts on its coding threads)."""
+        if self._counts is None:
+            import numpy as np
+
+            shifted = self.codes.astype(np.intp)  # a blank (-1) counts at 0
+            shifted += 1
+            self._counts = np.bincount(shifted, minlength=self.n_categories + 1)[1:]
+        return self._counts
 
     def label(self, code: int) -> str:
         """The value with code ``code`` (>= 0)."""

@@ -77,7 +77,7 @@ def is_personal(col: Coded) -> bool:
     named = np.array([_is_name(v) for v in values], dtype=bool)
     if not (contact.any() or named.sum() >= 2):
         return False
-    counts = np.bincount(col.codes[col.codes >= 0], minlength=k)
+    counts = col.counts()
     rows = counts[picks]
     total = rows.sum()
     if contact.sum() >= 2 and rows[contact].sum() >= _SHARE * total:

@@ -138,12 +138,14 @@ def _read_text(
     read = table.columns
     del table
 
-    # each column is also looked at for personal data there, while the other thread codes
+    # each column is also counted (for inference) and looked at for personal data there,
+    # while the other thread codes
     def convert(i: int) -> tuple[Coded, bool]:
         column, read[i] = read[i], None
         coded = to_coded(column)
         del column
         pa.default_memory_pool().release_unused()
+        coded.counts()
         return coded, is_personal(coded)
 
     order = _longest_first(read)

@@ -1,9 +1,13 @@
-"""A text export's columns are looked at for personal data (by their content) on the threads
-that code them, while the other thread codes (``rapstats.io._read_text``); the loader uses
-those answers unless rows that are not blank were left out after (a totals row), when the
-columns' values or counts may have changed and it looks again."""
+"""A text export's columns are counted (``Coded.counts``, for inference) and looked at for
+personal data (by their content) on the threads that code them, while the other thread codes
+(``rapstats.io._read_text``); the loader uses those answers unless rows that are not blank
+were left out after (a totals row), when the columns' values or counts may have changed and
+it looks again."""
 
 from __future__ import annotations
+
+import csv
+from collections import Counter
 
 import pytest
 from conftest import ROOT
@@ -51,3 +55,14 @@ def test_a_column_of_e_mail_addresses_is_dropped(tmp_path) -> None:
     export = load_export(path)
     assert export.dropped == ("contact",)
     assert list(export.columns) == ["id", "area", "q1"]
+
+
+def test_each_column_is_counted_as_the_csv_module_counts_it() -> None:
+    path = DATA / "bench_survey.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    export = load_export(path)
+    assert export.columns["comment"]._counts is not None  # counted while it was coded
+    for name, col in export.columns.items():
+        expected = Counter(r[name].strip() for r in rows if r[name].strip())
+        assert dict(zip(col.categories, col.counts().tolist(), strict=True)) == expected
