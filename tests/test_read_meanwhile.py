@@ -62,7 +62,7 @@ def test_each_column_is_counted_as_the_csv_module_counts_it() -> None:
     with path.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     export = load_export(path)
-    assert export.columns["comment"]._counts is not None  # counted while it was coded
+    assert export.columns["area"]._counts is not None  # counted while it was coded
     for name, col in export.columns.items():
         expected = Counter(r[name].strip() for r in rows if r[name].strip())
         assert dict(zip(col.categories, col.counts().tolist(), strict=True)) == expected

@@ -138,14 +138,17 @@ def _read_text(
     read = table.columns
     del table
 
-    # each column is also counted (for inference) and looked at for personal data there,
-    # while the other thread codes
+    # each column is also looked at for personal data there, while the other thread codes,
+    # and counted for inference unless it is near-unique (a count per value, 8 MB a column,
+    # left to inference so as not to add to the peak of the read)
     def convert(i: int) -> tuple[Coded, bool]:
         column, read[i] = read[i], None
+        few = pa.types.is_dictionary(column.type)
         coded = to_coded(column)
         del column
         pa.default_memory_pool().release_unused()
-        coded.counts()
+        if few:
+            coded.counts()
         return coded, is_personal(coded)
 
     order = _longest_first(read)
