@@ -94,9 +94,9 @@ def open_survey(
         The export's name as one wave of several (default None: the only export).
     digest : bool
         Hash the export while it is read (default True). False hashes a text or spreadsheet
-        export once it is read, on a second thread while the spec is inferred and the caller
-        summarises (:attr:`Opened.hashing`; ``export.sha256`` is left empty): the read keeps
-        both cores.
+        export once it is opened, on a second thread while the caller summarises
+        (:attr:`Opened.hashing`, which the caller waits for; ``export.sha256`` is left empty):
+        the read keeps both cores.
     """
     from rapstats.io import load_export
     from rapstats.normalise import completion_columns
@@ -110,7 +110,6 @@ def open_survey(
             columns += completion_columns()
     load = load_options(read, spec_obj)
     export = load_export(path, columns=columns, keep=keep or (), digest=digest, **load)
-    hashing = None if export.sha256 else _hashed_meanwhile(export.path)
     _import_estimators_meanwhile(export, spec_obj)
     notes = [f"read {export.rows_read} responses from {path} ({export.platform})"]
     if export.dropped:
@@ -127,12 +126,20 @@ def open_survey(
             "(write it with `rapstats init` to check and edit it)"
         )
     spec_obj, chosen = _chosen_responses(spec_obj, export, read.completed_only)
+    hashing = None if export.sha256 else _hashed_meanwhile(export.path)
     return Opened(export, spec_obj, (*notes, *chosen), wave=wave, hashing=hashing)
+
+
+#: Bytes the file is hashed in while the answers are counted: each read
+#: and update gives the GIL back to a thread that waits for the main thread to let it go (up
+#: to 5 ms), so few and large ones (27 for the 432 MB of the standard workload).
+HASH_CHUNK = 1 << 24
 
 
 def _hashed_meanwhile(path: Path) -> Future[str]:
     """The sha256 of the file at ``path``, computed on a second thread (hashlib lets go of
-    the GIL); the thread ends when it is done, whatever the caller does meanwhile."""
+    the GIL) in chunks of :data:`HASH_CHUNK`; the thread ends when it is done, whatever the
+    caller does meanwhile."""
     import threading
     from concurrent.futures import Future
 
@@ -142,7 +149,7 @@ def _hashed_meanwhile(path: Path) -> Future[str]:
 
     def run() -> None:
         try:
-            hashed.set_result(file_sha256(path))
+            hashed.set_result(file_sha256(path, HASH_CHUNK))
         except BaseException as exc:  # given to whoever asks for the result
             hashed.set_exception(exc)
 
@@ -315,6 +322,8 @@ def summarize_files(
         Protected; ``source`` lists every wave (``waves``) and the rows read in all.
     notes : tuple of str
     """
+    from concurrent.futures import wait
+
     from rapstats.estimate.pooled import summarize_waves
     from rapstats.pipeline.waves import open_waves
     from rapstats.spec import Spec, load_spec
@@ -328,18 +337,22 @@ def summarize_files(
             return summary, notes + redaction_notes(summary)
         read_by = by + (tuple(g.name for g in spec.groups) if spec and "profile" in publish else ())
         read_by = tuple(dict.fromkeys(read_by))
-        # hashed while the spec is inferred and the answers counted, when one core is idle
+        # hashed while the answers are counted, when the read no longer needs both cores
         opened = [open_survey(paths[0], spec, by=read_by, read=read, digest=False)]
-        summary = protected_summary(
-            opened[0],
-            by=by,
-            estimation=estimation,
-            publish=publish,
-            unsafe_no_suppression=unsafe_no_suppression,
-        )
-        if opened[0].hashing is not None:
-            sha256 = opened[0].hashing.result()
-            summary = replace(summary, source={**summary.source, "sha256": sha256})
+        hashing = opened[0].hashing
+        try:
+            summary = protected_summary(
+                opened[0],
+                by=by,
+                estimation=estimation,
+                publish=publish,
+                unsafe_no_suppression=unsafe_no_suppression,
+            )
+        finally:  # the hashing thread has ended when this returns or raises
+            if hashing is not None:
+                wait([hashing])
+        if hashing is not None:
+            summary = replace(summary, source={**summary.source, "sha256": hashing.result()})
     else:
         if "profile" in publish:
             raise RapstatsError(
