@@ -51,7 +51,7 @@ class Coded:
         ``categories`` is given, and the other is made when first asked for.
     """
 
-    __slots__ = ("_arrow", "_categories", "codes")
+    __slots__ = ("_arrow", "_categories", "_counts", "codes")
 
     def __init__(
         self, codes: np.ndarray, categories: tuple[str, ...] | None = None, *, arrow: Any = None
@@ -61,6 +61,7 @@ class Coded:
         self.codes = codes
         self._categories = categories
         self._arrow = arrow
+        self._counts: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -79,6 +80,17 @@ class Coded:
         if self._categories is None:
             self._categories = tuple(self._arrow.to_pylist())
         return self._categories
+
+    def counts(self) -> np.ndarray:
+        """The number of responses holding each value (int64, in category order; blanks are
+        not counted), counted once (the text reader counts on its coding threads)."""
+        if self._counts is None:
+            import numpy as np
+
+            shifted = self.codes.astype(np.intp)  # a blank (-1) counts at 0
+            shifted += 1
+            self._counts = np.bincount(shifted, minlength=self.n_categories + 1)[1:]
+        return self._counts
 
     def label(self, code: int) -> str:
         """The value with code ``code`` (>= 0)."""
@@ -228,12 +240,17 @@ def text_encoding(name: str) -> str:
     return codec
 
 
-def file_sha256(path: Path) -> str:
-    """Hex sha256 of a file's bytes, read in 1 MiB chunks."""
+def file_sha256(path: Path, chunk: int = 1 << 20) -> str:
+    """Hex sha256 of a file's bytes, read ``chunk`` bytes at a time into one buffer (default
+    1 MiB). Each read and each update lets go of the GIL and takes it back after: a thread
+    that hashes while another computes in Python reads larger chunks, so as to wait for the
+    GIL less often."""
     h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
+    buffer = bytearray(chunk)
+    view = memoryview(buffer)
+    with path.open("rb", buffering=0) as f:
+        while n := f.readinto(buffer):
+            h.update(view[:n])
     return h.hexdigest()
 
 
@@ -247,6 +264,7 @@ def load_export(
     keep: tuple[str, ...] = (),
     max_unpacked_mb: float = MAX_UNPACKED_MB,
     codebook: str | Path | None = None,
+    digest: bool = True,
 ) -> Export:
     """Read a survey export.
 
@@ -272,6 +290,11 @@ def load_export(
     codebook : str or Path, optional
         A Qualtrics survey file (``.qsf``) whose choices label a numeric export's codes
         (:mod:`rapstats.io._codebook`); default None (SPSS files carry their own labels).
+    digest : bool
+        Hash the file (``sha256``) while it is read (default True). False leaves ``sha256``
+        empty for a text, spreadsheet or SPSS export, for a caller that hashes it later with
+        :func:`file_sha256`, while its second core would otherwise idle (a columnar input is
+        always hashed).
 
     Raises
     ------
@@ -309,6 +332,7 @@ def load_export(
             columns=columns,
             keep=keep,
             max_unpacked_mb=max_unpacked_mb,
+            digest=digest,
         )
     if book is None:
         return export

@@ -56,19 +56,29 @@ _GIVEN_NAMES = frozenset(
 
 
 def personal_columns(
-    columns: dict[str, Coded], rows: dict[str, np.ndarray] | None = None
+    columns: dict[str, Coded],
+    rows: dict[str, np.ndarray] | None = None,
+    known: dict[str, bool] | None = None,
 ) -> list[str]:
     """Names of the columns whose content is personal data, in ``columns`` order.
 
     ``rows`` gives, for a column whose records stand for several rows each (distinct
     combinations counted elsewhere, as on Spark), how many rows each record stands for:
-    shares are of rows, as when every row is a record (the default).
+    shares are of rows, as when every row is a record (the default). ``known`` gives the
+    answer of :func:`is_personal` for columns already looked at.
     """
     rows = rows or {}
-    return [name for name, col in columns.items() if _is_personal(col, rows.get(name))]
+    known = known or {}
+    return [
+        name
+        for name, col in columns.items()
+        if (known[name] if name in known else is_personal(col, rows.get(name)))
+    ]
 
 
-def _is_personal(col: Coded, weights: np.ndarray | None = None) -> bool:
+def is_personal(col: Coded, weights: np.ndarray | None = None) -> bool:
+    """Whether the column's content is personal data (see the module notes); ``weights``:
+    the rows each record stands for."""
     k = col.n_categories
     if k == 0:
         return False
@@ -78,10 +88,11 @@ def _is_personal(col: Coded, weights: np.ndarray | None = None) -> bool:
     named = np.array([_is_name(v) for v in values], dtype=bool)
     if not (contact.any() or named.sum() >= 2):
         return False
-    valid = col.codes >= 0
-    counts = np.bincount(
-        col.codes[valid], weights=None if weights is None else weights[valid], minlength=k
-    )
+    if weights is None:
+        counts = col.counts()
+    else:
+        valid = col.codes >= 0
+        counts = np.bincount(col.codes[valid], weights=weights[valid], minlength=k)
     rows = counts[picks]
     total = rows.sum()
     if contact.sum() >= 2 and rows[contact].sum() >= _SHARE * total:
@@ -117,4 +128,4 @@ def _is_name(value: str) -> bool:
     return bool(_NAME_RE.fullmatch(value))
 
 
-__all__ = ["personal_columns"]
+__all__ = ["is_personal", "personal_columns"]

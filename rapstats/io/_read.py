@@ -46,8 +46,10 @@ def read_export(
     columns: list[str] | None,
     keep: tuple[str, ...],
     max_unpacked_mb: float,
+    digest: bool = True,
 ) -> Export:
-    """Read ``path`` into an :class:`Export` (see :func:`rapstats.io.load_export`)."""
+    """Read ``path`` into an :class:`Export` (see :func:`rapstats.io.load_export`); with
+    ``digest`` False, its ``sha256`` is left empty."""
     try:
         size = path.stat().st_size
         with path.open("rb") as f:
@@ -60,7 +62,7 @@ def read_export(
     refuse_non_export(path, head)
     # hash the file on a second thread while it is parsed (hashlib releases the GIL)
     with ThreadPoolExecutor(1) as pool:
-        digest = pool.submit(file_sha256, path)
+        hashed = pool.submit(file_sha256, path) if digest else None
         if platform == "spss" or magic[:4] in SAV_MAGICS:
             export = _from_sav(path, columns, keep)
         elif (
@@ -73,7 +75,7 @@ def read_export(
             export = _from_sheet(path, platform, sheet, columns, keep)
         else:
             export = from_text(path, head, platform, encoding, columns, keep)
-        return replace(export, sha256=digest.result())
+        return export if hashed is None else replace(export, sha256=hashed.result())
 
 
 def _from_sheet(

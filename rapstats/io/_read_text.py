@@ -12,12 +12,14 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
 from rapstats.errors import InputError
 from rapstats.io import Coded, Export
 from rapstats.io._layout import Layout, detect_layout
+from rapstats.io._personal import is_personal
 from rapstats.io._text import (
     TAIL_BYTES,
     TextInfo,
@@ -30,6 +32,8 @@ from rapstats.io._text import (
     to_coded,
 )
 from rapstats.io._tidy import HEAD_ROWS, TAIL_ROWS, choose_columns, finish, first_cell, widen
+
+_T = TypeVar("_T")
 
 
 def from_text(
@@ -134,16 +138,23 @@ def _read_text(
     read = table.columns
     del table
 
-    def convert(i: int) -> Coded:
+    # each column is also looked at for personal data there, while the other thread codes,
+    # and counted for inference unless it is near-unique (a count per value, 8 MB a column,
+    # left to inference so as not to add to the peak of the read)
+    def convert(i: int) -> tuple[Coded, bool]:
         column, read[i] = read[i], None
+        few = pa.types.is_dictionary(column.type)
         coded = to_coded(column)
         del column
         pa.default_memory_pool().release_unused()
-        return coded
+        if few:
+            coded.counts()
+        return coded, is_personal(coded)
 
     order = _longest_first(read)
     with ThreadPoolExecutor(2) as pool:
-        converted = _in_order(pool.map(convert, order), order)
+        pairs = _in_order(pool.map(convert, order), order)
+    converted = [coded for coded, _ in pairs]
     tail = None
     if layout.platform == "plain":
         tail = _text_tail(path, info, offset, include, converted, numbers)
@@ -158,6 +169,7 @@ def _read_text(
         encoding=info.encoding,
         notes=notes,
         tail=tail,
+        personal={name: found for name, (_, found) in zip(out_names, pairs, strict=True)},
     )
 
 
@@ -169,9 +181,9 @@ def _longest_first(read: list) -> list[int]:
     return sorted(range(len(read)), key=lambda i: pa.types.is_dictionary(read[i].type))
 
 
-def _in_order(coded: Iterator[Coded], order: list[int]) -> list[Coded]:
+def _in_order(coded: Iterator[_T], order: list[int]) -> list[_T]:
     """The columns coded in ``order``, back in their own order."""
-    out: list[Coded] = [None] * len(order)  # type: ignore[list-item]
+    out: list[_T] = [None] * len(order)  # type: ignore[list-item]
     for i, column in zip(order, coded, strict=True):
         out[i] = column
     return out

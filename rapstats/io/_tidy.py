@@ -78,11 +78,15 @@ def finish(
     sheet: str | None = None,
     notes: list[str] | None = None,
     tail: list[tuple[int, str]] | None = None,
+    personal: dict[str, bool] | None = None,
 ) -> Export:
     """Tidy values and rows, apply the platform's rules, check it is a survey, build Export.
 
     ``tail`` gives, bottom first, the last rows of the file that are not blank (counting every
     column of the file, loaded or not): (index of the response, its first non-blank cell).
+    ``personal`` gives, for columns already looked at as read, whether their content is
+    personal data (:func:`rapstats.io._personal.is_personal`); the answers hold unless rows
+    that are not blank are left out (totals rows, Qualtrics previews).
     """
     notes = list(notes or [])
     data = dict(columns_read)
@@ -100,6 +104,7 @@ def finish(
     left: list[dict[str, Any]] = []  # Export.left_out
     # when no column asked for is in the file, the caller names the missing ones
     keep_rows = _nonblank_rows(data, n) if data else np.ones(n, dtype=bool)
+    nonblank = keep_rows.copy()
     if layout.platform == "plain":  # counted on the whole row, as the note counts them
         totals = _drop_totals(tail or [], np.ones(n, dtype=bool), notes)
         _left_rows(left, int((~totals).sum()), "totals or notes rows at the bottom")
@@ -124,7 +129,10 @@ def finish(
         )
     # personal data by content, whatever the header ("Your email (optional)", "Respondent")
     kept = {column_key(k) for k in keep}
-    by_content = personal_columns({c: v for c, v in data.items() if column_key(c) not in kept})
+    # leaving out blank rows changes no column's values or their counts: the answers hold
+    known = personal if personal and (keep_rows == nonblank).all() else None
+    checked = {c: v for c, v in data.items() if column_key(c) not in kept}
+    by_content = personal_columns(checked, known)
     by_header = list(dropped)
     if by_content:
         dropped = [*dropped, *by_content]

@@ -14,6 +14,8 @@ from rapstats.errors import RapstatsError
 from rapstats.vocab import MAX_UNPACKED_MB
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from rapstats.estimate.summary import Summary
     from rapstats.io import Export
     from rapstats.protect.redact import QuotableComments
@@ -56,12 +58,15 @@ class Estimation:
 @dataclass(frozen=True, slots=True)
 class Opened:
     """An export loaded with its spec, and the notes for the user (stderr); ``wave`` its name
-    when it is one wave of several (then a question it lacks was not asked in it)."""
+    when it is one wave of several (then a question it lacks was not asked in it); ``hashing``
+    the file's digest being computed on a second thread (opened with ``digest=False``: its
+    ``export.sha256`` is empty)."""
 
     export: Export
     spec: Spec
     notes: tuple[str, ...]
     wave: str | None = None
+    hashing: Future[str] | None = None  # opened with digest=False: sha256 of the file, to come
 
 
 def open_survey(
@@ -71,6 +76,7 @@ def open_survey(
     by: tuple[str, ...] = (),
     read: ReadOptions = ReadOptions(),
     wave: str | None = None,
+    digest: bool = True,
 ) -> Opened:
     """Load an export with the columns its spec needs; infer a spec when none is given.
 
@@ -86,6 +92,11 @@ def open_survey(
         Platform, encoding and sheet of the export.
     wave : str, optional
         The export's name as one wave of several (default None: the only export).
+    digest : bool
+        Hash the export while it is read (default True). False hashes a text or spreadsheet
+        export once it is opened, on a second thread while the caller summarises
+        (:attr:`Opened.hashing`, which the caller waits for; ``export.sha256`` is left empty):
+        the read keeps both cores.
     """
     from rapstats.io import load_export
     from rapstats.normalise import completion_columns
@@ -97,7 +108,8 @@ def open_survey(
         columns, keep = spec_obj.load_columns(by)
         if read.completed_only:
             columns += completion_columns()
-    export = load_export(path, columns=columns, keep=keep or (), **load_options(read, spec_obj))
+    load = load_options(read, spec_obj)
+    export = load_export(path, columns=columns, keep=keep or (), digest=digest, **load)
     _import_estimators_meanwhile(export, spec_obj)
     notes = [f"read {export.rows_read} responses from {path} ({export.platform})"]
     if export.dropped:
@@ -114,7 +126,35 @@ def open_survey(
             "(write it with `rapstats init` to check and edit it)"
         )
     spec_obj, chosen = _chosen_responses(spec_obj, export, read.completed_only)
-    return Opened(export=export, spec=spec_obj, notes=(*notes, *chosen), wave=wave)
+    hashing = None if export.sha256 else _hashed_meanwhile(export.path)
+    return Opened(export, spec_obj, (*notes, *chosen), wave=wave, hashing=hashing)
+
+
+#: Bytes the file is hashed in while the answers are counted: each read
+#: and update gives the GIL back to a thread that waits for the main thread to let it go (up
+#: to 5 ms), so few and large ones (27 for the 432 MB of the standard workload).
+HASH_CHUNK = 1 << 24
+
+
+def _hashed_meanwhile(path: Path) -> Future[str]:
+    """The sha256 of the file at ``path``, computed on a second thread (hashlib lets go of
+    the GIL) in chunks of :data:`HASH_CHUNK`; the thread ends when it is done, whatever the
+    caller does meanwhile."""
+    import threading
+    from concurrent.futures import Future
+
+    from rapstats.io import file_sha256
+
+    hashed: Future[str] = Future()
+
+    def run() -> None:
+        try:
+            hashed.set_result(file_sha256(path, HASH_CHUNK))
+        except BaseException as exc:  # given to whoever asks for the result
+            hashed.set_exception(exc)
+
+    threading.Thread(target=run, name="rapstats-digest", daemon=True).start()
+    return hashed
 
 
 #: Exports of at least this many responses are summarised while the design-based
@@ -282,6 +322,8 @@ def summarize_files(
         Protected; ``source`` lists every wave (``waves``) and the rows read in all.
     notes : tuple of str
     """
+    from concurrent.futures import wait
+
     from rapstats.estimate.pooled import summarize_waves
     from rapstats.pipeline.waves import open_waves
     from rapstats.spec import Spec, load_spec
@@ -294,14 +336,23 @@ def summarize_files(
             summary = _protect(raw, unsafe_no_suppression=unsafe_no_suppression, publish=publish)
             return summary, notes + redaction_notes(summary)
         read_by = by + (tuple(g.name for g in spec.groups) if spec and "profile" in publish else ())
-        opened = [open_survey(paths[0], spec, by=tuple(dict.fromkeys(read_by)), read=read)]
-        summary = protected_summary(
-            opened[0],
-            by=by,
-            estimation=estimation,
-            publish=publish,
-            unsafe_no_suppression=unsafe_no_suppression,
-        )
+        read_by = tuple(dict.fromkeys(read_by))
+        # hashed while the answers are counted, when the read no longer needs both cores
+        opened = [open_survey(paths[0], spec, by=read_by, read=read, digest=False)]
+        hashing = opened[0].hashing
+        try:
+            summary = protected_summary(
+                opened[0],
+                by=by,
+                estimation=estimation,
+                publish=publish,
+                unsafe_no_suppression=unsafe_no_suppression,
+            )
+        finally:  # the hashing thread has ended when this returns or raises
+            if hashing is not None:
+                wait([hashing])
+        if hashing is not None:
+            summary = replace(summary, source={**summary.source, "sha256": hashing.result()})
     else:
         if "profile" in publish:
             raise RapstatsError(

@@ -2,8 +2,9 @@
 
 A :class:`Profile` is built from a loaded :class:`~rapstats.io.Coded` column (integer codes
 into its distinct values), never from rows and without pandas, so profiling a million-row
-column costs one ``bincount``; only the most frequent :data:`MAX_LABELS` values are turned
-into Python strings. The recognisers (:func:`scale_of`, :func:`split_joined`,
+column costs one ``bincount`` (:meth:`~rapstats.io.Coded.counts`, which the text reader
+counts while it codes); only the most frequent :data:`MAX_LABELS` values are turned into
+Python strings. The recognisers (:func:`scale_of`, :func:`split_joined`,
 :func:`is_text`, ...) each answer one question about a profile.
 """
 
@@ -71,10 +72,7 @@ class Profile:
 
 def profile(name: str, column: Coded) -> Profile:
     """The profile of the column ``name``: its categories counted, most frequent first."""
-    codes = column.codes
-    shifted = codes.astype(np.intp)  # bincount counts intp; shifted, a blank (-1) counts at 0
-    shifted += 1
-    counts = np.bincount(shifted, minlength=column.n_categories + 1)[1:]
+    counts = column.counts()
     present = np.flatnonzero(counts > 0)
     n_distinct = len(present)
     if n_distinct > MAX_LABELS:
@@ -90,7 +88,7 @@ def profile(name: str, column: Coded) -> Profile:
         name,
         tuple(labels_arr[order]),
         top_counts[order],
-        len(codes),
+        len(column.codes),
         int(counts.sum()),
         n_distinct,
     )
