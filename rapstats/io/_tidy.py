@@ -132,7 +132,7 @@ def finish(
     # leaving out blank rows changes no column's values or their counts: the answers hold
     known = personal if personal and (keep_rows == nonblank).all() else None
     checked = {c: v for c, v in data.items() if column_key(c) not in kept}
-    by_content = personal_columns(checked, known)
+    by_content = personal_columns(checked, known=known)
     by_header = list(dropped)
     if by_content:
         dropped = [*dropped, *by_content]
