@@ -33,7 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from rapstats.aggregate import Counts, StreamedSums
@@ -198,15 +198,7 @@ def _parts_batches(
 ) -> Iterator[Export]:
     from rapstats.io.parts import parts_batches
 
-    return parts_batches(
-        path,
-        columns=columns,
-        keep=keep,
-        platform=read.platform,
-        encoding=read.encoding,
-        batch_rows=batch_rows,
-        on_bytes=advance,
-    )
+    return _text(parts_batches, path, columns, keep, read, batch_rows=batch_rows, on_bytes=advance)
 
 
 def _whole_parts(
@@ -214,9 +206,7 @@ def _whole_parts(
 ) -> Iterator[Export]:
     from rapstats.io.parts import parts_batches
 
-    return parts_batches(
-        path, columns=columns, keep=keep, platform=read.platform, encoding=read.encoding
-    )
+    return _text(parts_batches, path, columns, keep, read)
 
 
 def _batches(
@@ -229,14 +219,25 @@ def _batches(
 ) -> Iterator[Export]:
     from rapstats.io.stream import export_batches
 
-    return export_batches(
+    return _text(export_batches, path, columns, keep, read, batch_rows=batch_rows, on_bytes=advance)
+
+
+def _text(
+    reader: Callable[..., Iterator[Export]],
+    path: Path,
+    columns: list[str],
+    keep: tuple[str, ...],
+    read: ReadOptions,
+    **batching: Any,
+) -> Iterator[Export]:
+    """``reader``'s batches of a text export (or of its parts) with the reading options."""
+    return reader(
         path,
         columns=columns,
         keep=keep,
         platform=read.platform,
         encoding=read.encoding,
-        batch_rows=batch_rows,
-        on_bytes=advance,
+        **batching,
     )
 
 
