@@ -32,8 +32,9 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import asdict, replace
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from rapstats.aggregate import Counts, StreamedSums
@@ -158,21 +159,22 @@ def _source(path: Path, batch_rows: int | None) -> _Source | None:
     export when it is :data:`STREAM_BYTES` or more, or ``batch_rows`` is given."""
     from rapstats.io import file_sha256
     from rapstats.io.columnar import COLUMNAR_BATCH_ROWS, columnar_digest, columnar_format
-    from rapstats.io.parts import parts_digest, text_parts
-    from rapstats.io.stream import BATCH_ROWS
+    from rapstats.io.parts import parts_batches, parts_digest, text_parts
+    from rapstats.io.stream import BATCH_ROWS, export_batches
 
     if columnar_format(path) is not None:
         return _Source(0, columnar_digest, _columnar_batches, COLUMNAR_BATCH_ROWS)
     parts = text_parts(path)
     if parts is not None:
         size = sum(p.stat().st_size for p in parts)
-        return _Source(size, parts_digest, _parts_batches, BATCH_ROWS, _whole_parts)
+        in_parts = partial(_text, parts_batches)
+        return _Source(size, parts_digest, in_parts, BATCH_ROWS, in_parts)
     if not path.is_file():
         return None
     size = path.stat().st_size
     if batch_rows is None and size < STREAM_BYTES:
         return None
-    return _Source(size, file_sha256, _batches, BATCH_ROWS)
+    return _Source(size, file_sha256, partial(_text, export_batches), BATCH_ROWS)
 
 
 def _columnar_batches(
@@ -188,56 +190,25 @@ def _columnar_batches(
     return columnar_batches(path, columns=columns, keep=keep, batch_rows=batch_rows)
 
 
-def _parts_batches(
-    path: Path,
-    columns: list[str],
-    keep: tuple[str, ...],
-    read: ReadOptions,
-    batch_rows: int,
-    advance: Callable[[int], None] | None,
-) -> Iterator[Export]:
-    from rapstats.io.parts import parts_batches
-
-    return _text(parts_batches, path, columns, keep, read, batch_rows=batch_rows, on_bytes=advance)
-
-
-def _whole_parts(
-    path: Path, columns: list[str], keep: tuple[str, ...], read: ReadOptions
-) -> Iterator[Export]:
-    from rapstats.io.parts import parts_batches
-
-    return _text(parts_batches, path, columns, keep, read)
-
-
-def _batches(
-    path: Path,
-    columns: list[str],
-    keep: tuple[str, ...],
-    read: ReadOptions,
-    batch_rows: int,
-    advance: Callable[[int], None] | None,
-) -> Iterator[Export]:
-    from rapstats.io.stream import export_batches
-
-    return _text(export_batches, path, columns, keep, read, batch_rows=batch_rows, on_bytes=advance)
-
-
 def _text(
     reader: Callable[..., Iterator[Export]],
     path: Path,
     columns: list[str],
     keep: tuple[str, ...],
     read: ReadOptions,
-    **batching: Any,
+    batch_rows: int | None = None,
+    advance: Callable[[int], None] | None = None,
 ) -> Iterator[Export]:
-    """``reader``'s batches of a text export (or of its parts) with the reading options."""
+    """``reader``'s batches of a text export or of its parts (``batch_rows`` None: parts
+    whole) with the reading options."""
     return reader(
         path,
         columns=columns,
         keep=keep,
         platform=read.platform,
         encoding=read.encoding,
-        **batching,
+        batch_rows=batch_rows,
+        on_bytes=advance,
     )
 
 
