@@ -59,9 +59,9 @@ class RapstatsError(Exception):
         super().__init__(str(self))
 
     def __str__(self) -> str:
+        from rapstats.personal import redact
+
         where = []
-        if self.path is not None:  # as given: a batch log may hold many "export.csv"
-            where.append(str(self.path))
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column is not None:
@@ -71,7 +71,13 @@ class RapstatsError(Exception):
             text = f"{', '.join(where)}: {text}"
         if self.hint:
             text += f" Fix: {self.hint.rstrip('.')}."
-        # User values quoted in a message (labels, column names) are shown, never obeyed.
+        # Values quoted from an export (labels, headers, group values, part names) are shown,
+        # never obeyed, and personal data in them is redacted: error lines end up in batch
+        # logs. The path is shown as given, on the command line (a log may hold many
+        # "export.csv").
+        text = redact(text)
+        if self.path is not None:
+            text = f"{self.path}{', ' if where else ': '}{text}"
         return visible(" ".join(text.split()))
 
 

@@ -112,3 +112,26 @@ def test_unsafe_mode_is_loud_at_the_top_of_every_format(runner, fmt):
     else:
         first = result.stdout.splitlines()[0]
     assert "UNSUPPRESSED" in first and "NOT FOR PUBLICATION" in first
+
+
+def test_personal_data_quoted_from_the_export_is_redacted_in_the_error(runner, tmp_path):
+    """An error line quotes the value it is about, but not an e-mail address or phone number
+    a member of the public typed there: error lines end up in batch logs."""
+    text = SAMPLE_CSV.read_text(encoding="utf-8").splitlines(keepends=True)
+    text[5] = text[5].replace(",Agree,", ",jo.bloggs@example.org 07700 900123,", 1)
+    bad = tmp_path / "answers.csv"
+    bad.write_text("".join(text), encoding="utf-8")
+    result = run(runner, "summarize", bad, "--spec", SAMPLE_SPEC)
+    _assert_one_line_error(result, "answers.csv", "row 6", "[redacted: email]", "Fix:")
+    assert "jo.bloggs" not in result.stderr
+    assert "900123" not in result.stderr
+
+
+def test_the_path_in_an_error_is_shown_as_given(runner, tmp_path):
+    """The analyst's own path is not redacted: it says which file to fix."""
+    folder = tmp_path / "from jo@example.org"
+    folder.mkdir()
+    empty = folder / "empty.csv"
+    empty.write_bytes(b"")
+    result = run(runner, "summarize", empty, "--spec", SAMPLE_SPEC)
+    _assert_one_line_error(result, str(empty), "empty")
