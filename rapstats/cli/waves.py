@@ -11,6 +11,7 @@ from rapstats.cli.options import (
     _check,
     _emit,
     _Path,
+    exports_argument,
     note,
     output_options,
     read_options,
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @click.command()
-@click.argument("exports", nargs=-1, required=True, type=_Path(dir_okay=False))
+@exports_argument
 @click.option(
     "--spec",
     "spec_path",

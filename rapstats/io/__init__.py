@@ -272,7 +272,8 @@ def load_export(
     ----------
     path : str or Path
         CSV, TSV, TXT, XLSX, ODS or SAV file; or a Parquet or Arrow/Feather file, or a folder
-        or glob of them: one survey in parts (:mod:`rapstats.io.columnar`).
+        or glob of them (:mod:`rapstats.io.columnar`), or a folder or glob of CSV/TSV files:
+        one survey in parts (:func:`rapstats.io.parts.load_parts`, pooled).
     platform : {'auto', 'msforms', 'qualtrics', 'surveymonkey', 'googleforms', 'plain', 'spss'}
         The layout to read; ``'auto'`` (default) detects it from the header rows.
     encoding : str, optional
@@ -293,13 +294,14 @@ def load_export(
     digest : bool
         Hash the file (``sha256``) while it is read (default True). False leaves ``sha256``
         empty for a text, spreadsheet or SPSS export, for a caller that hashes it later with
-        :func:`file_sha256`, while its second core would otherwise idle (a columnar input is
-        always hashed).
+        :func:`file_sha256`, while its second core would otherwise idle (a columnar input and
+        a survey in parts are always hashed).
 
     Raises
     ------
     InputError
-        Missing, empty, undecodable or corrupt file; a pipe or device; a file that is not a
+        Missing, empty, undecodable or corrupt file; a folder or glob holding no export, or
+        parts whose header rows differ; a pipe or device; a file that is not a
         survey export (a PDF, an image, a spec, a report); formula cells never calculated;
         a workbook that declares it unpacks to more than ``max_unpacked_mb``; a codebook
         that is missing or malformed.
@@ -312,9 +314,12 @@ def load_export(
             f"unknown platform {platform!r}", hint="use one of " + ", ".join(PLATFORMS)
         )
     from rapstats.io.columnar import columnar_format, load_columnar
+    from rapstats.io.parts import load_parts, refuse_no_parts, text_parts
 
     columnar = columnar_format(path) if platform in ("auto", "plain") else None
-    if columnar is None:
+    parts = text_parts(path) if columnar is None else None
+    if columnar is None and parts is None:
+        refuse_no_parts(path)
         _check_file(path)
     book = None
     if codebook is not None:
@@ -323,6 +328,8 @@ def load_export(
         book = read_qsf(codebook)  # a bad codebook fails before the export is read
     if columnar is not None:
         export = load_columnar(path, columnar, columns, keep)
+    elif parts is not None:
+        export = load_parts(path, columns=columns, keep=keep, platform=platform, encoding=encoding)
     else:
         export = read_export(
             path,

@@ -6,6 +6,13 @@ The parts are read in the order of their sorted paths, each as a text export is
 (:func:`rapstats.io.stream.export_batches`, or :func:`rapstats.io.load_export` whole); their
 header rows must name the same columns. The digest of the parts is that of their names and
 contents, as for a columnar dataset.
+
+Read whole (:func:`load_parts`, what :func:`rapstats.io.load_export` gives for a folder or glob
+of parts, so every command reads one), the parts are pooled into one export: each column's
+values in order of first appearance through the parts, a column left out as personal data in
+one part left out of all, and the rows numbered through the parts as if they were joined (the
+first part's header row is row 1; each later part's first response is on the row after the
+last response of the part before), so that an error names the folder and that row.
 """
 
 from __future__ import annotations
@@ -15,9 +22,12 @@ from collections.abc import Callable, Generator, Iterator
 from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from rapstats.errors import InputError
-from rapstats.io import Export
+from rapstats.io import Coded, Export
 from rapstats.io._layout import column_key
 from rapstats.io.columnar import _common_dir, _digest
 
@@ -36,6 +46,24 @@ def text_parts(path: Path) -> list[Path] | None:
     return sorted(p for p in found if p.suffix.casefold() in _TEXT_SUFFIXES) or None
 
 
+def refuse_no_parts(path: Path) -> None:
+    """Refuse a folder, or a glob, that holds no export: one line naming it and the fix (a
+    folder or glob of parts is read by :func:`load_parts`, of Parquet or Arrow/Feather files by
+    :mod:`rapstats.io.columnar`)."""
+    if path.is_dir():
+        raise InputError(
+            "is a folder holding no CSV, TSV, Parquet or Arrow/Feather files",
+            path=path,
+            hint="give the export file, or a folder or quoted glob of the parts of one survey",
+        )
+    if not path.exists() and any(c in str(path) for c in "*?["):
+        raise InputError(
+            "matches no CSV, TSV, Parquet or Arrow/Feather file",
+            path=path,
+            hint="check the pattern (quote it, so that the shell leaves it to rapstats)",
+        )
+
+
 def parts_digest(path: Path) -> str:
     """The sha256 of the parts' names (from their common folder) and contents, in order."""
     files = text_parts(path) or []
@@ -45,7 +73,7 @@ def parts_digest(path: Path) -> str:
 def parts_batches(
     path: Path,
     *,
-    columns: list[str],
+    columns: list[str] | None,
     keep: tuple[str, ...] = (),
     platform: str = "auto",
     encoding: str | None = None,
@@ -54,7 +82,8 @@ def parts_batches(
 ) -> Iterator[Export]:
     """Yield the responses of every part of ``path`` (see the module notes): in batches of
     ``batch_rows`` records, or (None) each part whole. Each Export names its part (errors
-    name the part and its row) and carries the note that the parts are pooled.
+    name the part and its row) and carries the note that the parts are pooled. ``columns``
+    None (every column) reads each part whole.
 
     Raises
     ------
@@ -69,10 +98,10 @@ def parts_batches(
 
     parts = text_parts(path) or []
     _check_headers(parts, platform, encoding)
-    note = f"read {len(parts)} parts of one survey (pooled, not waves)"
+    note = pooled_note(len(parts))
     done = 0  # bytes of the parts before this one
     for part in parts:
-        if batch_rows is None:
+        if batch_rows is None or columns is None:
             whole = load_export(
                 part, platform=platform, encoding=encoding, columns=columns, keep=keep
             )
@@ -92,6 +121,108 @@ def parts_batches(
             for export in exports:
                 yield replace(export, notes=(note, *export.notes))
         done += part.stat().st_size
+
+
+def pooled_note(parts: int) -> str:
+    """The note telling the user that ``parts`` files are read as one survey."""
+    return f"read {parts} part{'s' if parts != 1 else ''} of one survey (pooled, not waves)"
+
+
+def load_parts(
+    path: Path,
+    *,
+    columns: list[str] | None,
+    keep: tuple[str, ...] = (),
+    platform: str = "auto",
+    encoding: str | None = None,
+) -> Export:
+    """The parts of ``path`` read whole and pooled into one Export (see the module notes),
+    named by ``path``, its digest that of the parts (:func:`parts_digest`).
+
+    Raises
+    ------
+    InputError
+        Parts whose header rows differ, or whose layouts differ (naming the part), or a part
+        that cannot be read.
+    """
+    parts = text_parts(path) or []
+    exports = list(
+        parts_batches(path, columns=columns, keep=keep, platform=platform, encoding=encoding)
+    )
+    for part, export in zip(parts[1:], exports[1:], strict=True):
+        if export.platform != exports[0].platform:
+            raise InputError(
+                f"is laid out as a {export.platform} export, the first part, {parts[0].name}, "
+                f"as a {exports[0].platform} one",
+                path=part,
+                hint="give every part of the survey the same layout (export them alike)",
+            )
+    dropped = list(dict.fromkeys(c for e in exports for c in e.dropped))
+    gone = {column_key(c) for c in dropped}
+    first = exports[0]
+    names = [c for c in first.columns if column_key(c) not in gone]
+    by_key = [{column_key(c): col for c, col in e.columns.items()} for e in exports]
+    columns_out = {c: _pooled([k.get(column_key(c)) for k in by_key], exports) for c in names}
+    rows = _joined_rows([e.row_numbers for e in exports])
+    encodings = {e.encoding for e in exports}
+    return replace(
+        first,
+        path=path,
+        columns=columns_out,
+        row_numbers=rows,
+        sha256=_digest(parts, _common_dir(parts), [e.sha256 for e in exports]),
+        encoding=first.encoding if len(encodings) == 1 else None,
+        question_text={c: t for c, t in first.question_text.items() if c in columns_out},
+        dropped=tuple(dropped),
+        notes=tuple(dict.fromkeys(n for e in exports for n in e.notes)),
+        left_out=_left_out(exports),
+        header_parts={c: h for c, h in first.header_parts.items() if c in columns_out},
+    )
+
+
+def _joined_rows(numbers: list[np.ndarray]) -> np.ndarray:
+    """The parts' row numbers numbered through: the first part's as they are, each later
+    part's first response on the row after the last response of the part before."""
+    out = [numbers[0]]
+    for part in numbers[1:]:
+        out.append(part + (int(out[-1][-1]) + 1 - int(part[0])))
+    return np.concatenate(out)
+
+
+def _pooled(columns: list[Coded | None], exports: list[Export]) -> Coded:
+    """One column of the parts, one after the other: its values in order of first appearance
+    (each part's values are in that order); blank in a part that has none (an unnamed
+    column left out there as empty)."""
+    index: dict[str, int] = {}
+    codes = []
+    for col, export in zip(columns, exports, strict=True):
+        if col is None:
+            codes.append(np.full(export.rows_read, -1, dtype=np.int32))
+            continue
+        remap = np.fromiter(
+            (index.setdefault(v, len(index)) for v in col.categories),
+            dtype=np.int32,
+            count=col.n_categories,
+        )
+        codes.append(np.append(remap, np.int32(-1))[col.codes])  # a blank (-1) stays blank
+    return Coded(np.concatenate(codes), tuple(index))
+
+
+def _left_out(exports: list[Export]) -> tuple[dict[str, Any], ...]:
+    """What the parts left out, by why: rows counted through the parts, columns named once
+    (rows first, as each reader lists them)."""
+    rows: dict[str, int] = {}
+    columns: dict[str, list[str]] = {}
+    for entry in (e for export in exports for e in export.left_out):
+        if entry["what"] == "rows":
+            rows[entry["reason"]] = rows.get(entry["reason"], 0) + entry["count"]
+        else:
+            named = columns.setdefault(entry["reason"], [])
+            named += [c for c in entry["columns"] if c not in named]
+    return (
+        *({"what": "rows", "count": n, "reason": why} for why, n in rows.items()),
+        *({"what": "columns", "columns": c, "reason": why} for why, c in columns.items()),
+    )
 
 
 def _shifted(on_bytes: Callable[[int], None], done: int) -> Callable[[int], None]:
@@ -128,4 +259,11 @@ def _header(part: Path, platform: str, encoding: str | None) -> dict[str, str]:
     return {column_key(name): name for name in plan.layout.names if name}
 
 
-__all__ = ["parts_batches", "parts_digest", "text_parts"]
+__all__ = [
+    "load_parts",
+    "parts_batches",
+    "parts_digest",
+    "pooled_note",
+    "refuse_no_parts",
+    "text_parts",
+]

@@ -216,9 +216,12 @@ def report_data(
             estimation=estimation,
             unsafe_no_suppression=unsafe_no_suppression,
         )
+        # each earlier wave's digest as its export was read (a folder of parts: theirs)
         inputs += [
-            _input(f"earlier wave: {name}", Path(path), _sha256(Path(path)))
-            for name, path in zip(comparison.waves, earlier, strict=False)
+            _input(f"earlier wave: {name}", Path(path), wave.source["sha256"])
+            for name, path, wave in zip(
+                comparison.waves, earlier, comparison.summaries, strict=False
+            )
         ]
     recorded = {
         "by": list(groups),

@@ -21,7 +21,8 @@ the file: no ``[survey] include``, ``--completed-only``, codebook or waves, and 
 without a weight column (the design's weights N_h / n_h count the PSUs of the whole file).
 Everything else - inference without a spec, the report's several passes, spreadsheets, the
 layouts of survey platforms - reads the whole file
-(:func:`rapstats.pipeline.survey.open_survey`), as does an export that shows it needs to
+(:func:`rapstats.pipeline.survey.open_survey`; a survey in parts is read part by part and
+pooled, :func:`rapstats.io.parts.load_parts`), as does an export that shows it needs to
 (:class:`rapstats.io.stream.NotStreamable`).
 """
 
@@ -100,7 +101,6 @@ def streamed_summary(
 
     path = Path(path)
     if not streamable(spec, read):
-        refuse_parts(path)
         return None
     source = _source(path, batch_rows)
     if source is None:
@@ -122,22 +122,6 @@ def streamed_summary(
         if counted.first is None:  # every row blank: the whole-file path says so
             return None
         return _summary(counted, applied, path, digest.result(), with_frequencies=with_frequencies)
-
-
-def refuse_parts(path: str | Path) -> None:
-    """Raise a RapstatsError when ``path`` is a survey in CSV parts, which is read part by
-    part only: for what needs an export read whole (no spec, ``--profile``, ...)."""
-    from rapstats.errors import RapstatsError
-    from rapstats.io.parts import text_parts
-
-    if text_parts(Path(path)) is not None:
-        raise RapstatsError(
-            "is a survey in parts, read part by part: that needs a spec, and not --profile, "
-            "--completed-only, a codebook, [survey] include or wave, or an fpc without weights",
-            path=path,
-            hint="give --spec (write one from a part with `rapstats init PART -o spec.toml`) "
-            "and leave those options out, or join the parts into one export",
-        )
 
 
 class _Source(NamedTuple):
@@ -298,4 +282,4 @@ def _progress(size: int) -> Iterator[Callable[[int], None] | None]:
         yield advance
 
 
-__all__ = ["STREAM_BYTES", "refuse_parts", "streamable", "streamed_summary"]
+__all__ = ["STREAM_BYTES", "streamable", "streamed_summary"]
