@@ -48,11 +48,13 @@ class ReportData:
     chosen: Breakdowns | None = None  # each workstream's groups; those left out and why
     # per breakdown (same order): the protected differences between its group's levels
     between: tuple[Comparison, ...] = ()
+    read: tuple[str, ...] = ()  # what reading the exports told (as summarize tells it)
 
     @property
     def notes(self) -> tuple[str, ...]:
-        """Notes for the user (stderr): the groups not broken down, and why."""
-        return () if self.chosen is None else self.chosen.notes
+        """Notes for the user (stderr): what reading the exports told (rows read, columns
+        dropped, parts pooled), the groups not broken down, and why."""
+        return self.read + (() if self.chosen is None else self.chosen.notes)
 
     @property
     def summaries(self) -> tuple[Summary, ...]:
@@ -206,9 +208,9 @@ def report_data(
     if spec is not None:
         inputs.append(_input("spec", Path(spec), _sha256(Path(spec))))
     earlier = _earlier(previous, waves, wave_names)
-    comparison = None
+    comparison, read_notes = None, opened.notes
     if earlier:
-        comparison, _ = compare_files(
+        comparison, compared = compare_files(
             [*earlier, export],
             opened.spec,
             wave_names=wave_names,
@@ -223,6 +225,7 @@ def report_data(
                 comparison.waves, earlier, comparison.summaries, strict=False
             )
         ]
+        read_notes = tuple(dict.fromkeys((*read_notes, *compared)))
     recorded = {
         "by": list(groups),
         "date": date,
@@ -241,6 +244,7 @@ def report_data(
         date=date,
         chosen=chosen,
         between=tuple(between),
+        read=read_notes,
     )
 
 
