@@ -227,3 +227,21 @@ def test_unknown_label_read_whole_names_the_row_through_the_parts(runner, tmp_pa
     assert whole.exit_code == split.exit_code == 1
     assert "row 226" in whole.stderr and "Perhaps" in whole.stderr, whole.stderr
     assert split.stderr == whole.stderr.replace(str(joined), str(folder))
+
+
+def test_no_output_inside_the_folder_of_the_parts(runner, tmp_path) -> None:
+    """An output written among the parts would be read as a part by the next run."""
+    folder = shutil.copytree(PARTS / "feedback", tmp_path / "parts")
+    spec = ("--spec", SAMPLE_SPEC)
+    for export, args in (
+        (folder, ("summarize", "-o", folder / "out.csv", "--format", "csv")),
+        (folder / "*.csv", ("freq", "-o", folder / "out.csv")),
+        (folder, ("comments", "--notes", folder / "sub" / "notes.txt")),
+        (folder / "part-*.csv", ("report", "--out", folder / "report", "--formats", "md")),
+    ):
+        result = run(runner, args[0], export, *spec, *args[1:])
+        assert result.exit_code == 1, result.output
+        (line,) = result.stderr.strip().splitlines()
+        assert f"is inside the folder the export {export} is read from" in line, line
+        assert "Fix: write outside that folder." in line
+    assert sorted(p.name for p in folder.iterdir()) == ["part-1.csv", "part-2.csv", "part-3.csv"]

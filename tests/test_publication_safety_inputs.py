@@ -262,7 +262,7 @@ def test_duplicate_parquet_column_names_are_a_one_line_error(tmp_path):
         ("empty", "the file is empty"),
         ("zero-rows", "no responses"),
         ("unreadable-part", "cannot be read as Parquet"),
-        ("no-match", "not found"),
+        ("no-match", "matches no CSV, TSV, Parquet or Arrow/Feather file"),
         ("mixed-kinds", "parts of two kinds"),  # one kind was read, the other left out
         ("shadowed", 'column "Area": is both the name of hive folders'),
     ],

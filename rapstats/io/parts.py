@@ -98,7 +98,8 @@ def parts_batches(
 
     parts = text_parts(path) or []
     _check_headers(parts, platform, encoding)
-    note = pooled_note(len(parts))
+    n = len(parts)
+    note = f"read {n} part{'s' if n != 1 else ''} of one survey (pooled, not waves)"
     done = 0  # bytes of the parts before this one
     for part in parts:
         if batch_rows is None or columns is None:
@@ -121,11 +122,6 @@ def parts_batches(
             for export in exports:
                 yield replace(export, notes=(note, *export.notes))
         done += part.stat().st_size
-
-
-def pooled_note(parts: int) -> str:
-    """The note telling the user that ``parts`` files are read as one survey."""
-    return f"read {parts} part{'s' if parts != 1 else ''} of one survey (pooled, not waves)"
 
 
 def load_parts(
@@ -263,7 +259,6 @@ __all__ = [
     "load_parts",
     "parts_batches",
     "parts_digest",
-    "pooled_note",
     "refuse_no_parts",
     "text_parts",
 ]
