@@ -474,7 +474,7 @@ def report(
     quiet = quiet_report or ctx.find_root().params.get("quiet")
     n = _write_report(model, out, chosen, charts, bar=not quiet and sys.stderr.isatty())
     if not quiet:
-        note(ctx, *data.notes, f"wrote {n} files to {out}")
+        note(ctx, *data.read, *data.notes, f"wrote {n} files to {out}")
 
 
 cli.add_command(compare)

@@ -48,13 +48,14 @@ class ReportData:
     chosen: Breakdowns | None = None  # each workstream's groups; those left out and why
     # per breakdown (same order): the protected differences between its group's levels
     between: tuple[Comparison, ...] = ()
-    read: tuple[str, ...] = ()  # what reading the exports told (as summarize tells it)
+    # notes for the user (stderr) from reading the exports: rows read, columns dropped, parts
+    # pooled (as summarize tells them)
+    read: tuple[str, ...] = ()
 
     @property
     def notes(self) -> tuple[str, ...]:
-        """Notes for the user (stderr): what reading the exports told (rows read, columns
-        dropped, parts pooled), the groups not broken down, and why."""
-        return self.read + (() if self.chosen is None else self.chosen.notes)
+        """Notes for the user (stderr): the groups not broken down, and why."""
+        return () if self.chosen is None else self.chosen.notes
 
     @property
     def summaries(self) -> tuple[Summary, ...]:
