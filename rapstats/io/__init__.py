@@ -314,12 +314,11 @@ def load_export(
             f"unknown platform {platform!r}", hint="use one of " + ", ".join(PLATFORMS)
         )
     from rapstats.io.columnar import columnar_format, load_columnar
-    from rapstats.io.parts import load_parts, refuse_no_parts, text_parts
+    from rapstats.io.parts import load_parts, text_parts
 
     columnar = columnar_format(path) if platform in ("auto", "plain") else None
     parts = text_parts(path) if columnar is None else None
     if columnar is None and parts is None:
-        refuse_no_parts(path)
         _check_file(path)
     book = None
     if codebook is not None:
@@ -351,11 +350,22 @@ def load_export(
 
 
 def _check_file(path: Path) -> None:
-    """Refuse a path that is no regular file (missing, a folder, a pipe or a device)."""
+    """Refuse a path that is no regular file (missing, a glob matching no parts, a folder
+    holding none, a pipe or a device)."""
+    if not path.exists() and any(c in str(path) for c in "*?["):
+        raise InputError(
+            "matches no CSV, TSV, Parquet or Arrow/Feather file",
+            path=path,
+            hint="check the pattern (quote it, so that the shell leaves it to rapstats)",
+        )
     if not path.exists():
         raise InputError("file not found", path=path, hint="check the path")
     if path.is_dir():
-        raise InputError("is a folder, not a file", path=path, hint="name the export file")
+        raise InputError(
+            "is a folder holding no CSV, TSV, Parquet or Arrow/Feather files",
+            path=path,
+            hint="give the export file, or a folder or quoted glob of the parts of one survey",
+        )
     if not path.is_file():  # reading a pipe or a device would wait for ever, or never end
         raise InputError(
             "is not a regular file (a pipe or a device)",

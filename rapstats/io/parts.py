@@ -46,24 +46,6 @@ def text_parts(path: Path) -> list[Path] | None:
     return sorted(p for p in found if p.suffix.casefold() in _TEXT_SUFFIXES) or None
 
 
-def refuse_no_parts(path: Path) -> None:
-    """Refuse a folder, or a glob, that holds no export: one line naming it and the fix (a
-    folder or glob of parts is read by :func:`load_parts`, of Parquet or Arrow/Feather files by
-    :mod:`rapstats.io.columnar`)."""
-    if path.is_dir():
-        raise InputError(
-            "is a folder holding no CSV, TSV, Parquet or Arrow/Feather files",
-            path=path,
-            hint="give the export file, or a folder or quoted glob of the parts of one survey",
-        )
-    if not path.exists() and any(c in str(path) for c in "*?["):
-        raise InputError(
-            "matches no CSV, TSV, Parquet or Arrow/Feather file",
-            path=path,
-            hint="check the pattern (quote it, so that the shell leaves it to rapstats)",
-        )
-
-
 def parts_digest(path: Path) -> str:
     """The sha256 of the parts' names (from their common folder) and contents, in order."""
     files = text_parts(path) or []
@@ -259,6 +241,5 @@ __all__ = [
     "load_parts",
     "parts_batches",
     "parts_digest",
-    "refuse_no_parts",
     "text_parts",
 ]
