@@ -13,6 +13,7 @@ given, that path.
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 import zipfile
@@ -109,6 +110,21 @@ def test_compare_with_a_wave_in_parts(runner, tmp_path, fmt: str) -> None:
     swaps |= {str(earlier): str(Q2), str(later): str(SAMPLE_CSV)}
     assert swapped(parts.stdout.encode(), swaps) == files.stdout.encode()
     assert f"2 parts {POOLED}" in parts.stderr and f"3 parts {POOLED}" in parts.stderr
+
+
+def test_waves_in_parts_for_summarize_and_compare_between(runner, tmp_path) -> None:
+    """summarize of two waves, and compare --between within them, each wave in parts."""
+    earlier = named_as_export(tmp_path, "feedback_2026q2", Q2)
+    later = named_as_export(tmp_path, "feedback", SAMPLE_CSV)
+    swaps = {parts_digest(earlier): file_sha256(Q2), parts_digest(later): file_sha256(SAMPLE_CSV)}
+    swaps |= {str(earlier): str(Q2), str(later): str(SAMPLE_CSV)}
+    spec = ("--spec", SAMPLE_SPEC, "--format", "json")
+    for args in (("summarize", "--by", "area"), ("compare", "--between", "area")):
+        files = run(runner, args[0], Q2, SAMPLE_CSV, *spec, *args[1:])
+        parts = run(runner, args[0], earlier, later, *spec, *args[1:])
+        assert files.exit_code == parts.exit_code == 0, parts.output
+        assert swapped(parts.stdout.encode(), swaps) == files.stdout.encode(), args[0]
+        assert f"2 parts {POOLED}" in parts.stderr and f"3 parts {POOLED}" in parts.stderr
 
 
 @pytest.mark.parametrize("by", [(), ("--by", "area")])
@@ -245,3 +261,39 @@ def test_no_output_inside_the_folder_of_the_parts(runner, tmp_path) -> None:
         assert f"is inside the folder the export {export} is read from" in line, line
         assert "Fix: write outside that folder." in line
     assert sorted(p.name for p in folder.iterdir()) == ["part-1.csv", "part-2.csv", "part-3.csv"]
+
+
+def _joined(folder: Path, to: Path) -> Path:
+    """The parts of ``folder`` joined into one export (the header rows after the first
+    dropped)."""
+    body = [p.read_text("utf-8").splitlines(keepends=True) for p in sorted(folder.glob("*.csv"))]
+    to.write_text("".join(body[0] + [r for b in body[1:] for r in b[1:]]), "utf-8")
+    return to
+
+
+def _read(path: Path) -> tuple:
+    from rapstats.io import load_export
+
+    export = load_export(path)
+    columns = {c: (col.categories, col.codes.tolist()) for c, col in export.columns.items()}
+    kept = (export.platform, export.encoding, export.dropped, export.left_out)
+    return columns, export.row_numbers.tolist(), kept, export.notes
+
+
+def test_parts_read_whole_are_the_export_joined(tmp_path) -> None:
+    """load_export of a folder of parts: the values, their order, the row numbers and what
+    was left out of the parts joined; a column holding e-mail addresses in one part only is
+    left out of every part, as of the joined export."""
+    folder = shutil.copytree(PARTS / "feedback", tmp_path / "parts")
+    for k, part in enumerate(sorted(folder.glob("*.csv"))):
+        with part.open(newline="", encoding="utf-8") as f:
+            header, *rows = list(csv.reader(f))
+        rows = [[*r, f"person{i}@example.org" if k == 1 else ""] for i, r in enumerate(rows)]
+        with part.open("w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows([[*header, "Contact"], *rows])
+    for parts in (PARTS / "feedback", PARTS / "feedback_2026q2", folder):
+        columns, rows, kept, notes = _read(parts)
+        joined = _read(_joined(parts, tmp_path / f"{parts.name}.csv"))
+        assert (columns, rows, kept) == joined[:3], parts
+        assert notes[0].startswith("read ") and notes[1:] == joined[3]
+    assert "Contact" not in columns and kept[2] == ("Contact",)

@@ -425,7 +425,8 @@ def report(
     breakdowns are as the spec's [report] says, by default every spec group that suits (use
     --by to choose); a group left out is named on stderr. With earlier waves (--waves,
     oldest first), the report tells the change since the previous wave, tested, with a trend
-    chart per workstream.
+    chart per workstream. The export and each wave may be a folder or quoted glob of the
+    parts of one survey, pooled, as for summarize.
 
     Examples:
 

@@ -101,6 +101,7 @@ def compare(
     "Q1 2026"), also each wave against the same quarter a year earlier; with three or more, a
     test for linear trend across all of them (Cochran-Armitage). Every export is read with
     one spec; a change is withheld ([c]) where either wave's share is, a trend where any is.
+    A wave given as a folder or quoted glob of parts is one wave in parts, pooled.
 
     Example:
 
