@@ -169,21 +169,24 @@ def _joined_rows(numbers: list[np.ndarray]) -> np.ndarray:
 
 def _pooled(columns: list[Coded | None], exports: list[Export]) -> Coded:
     """One column of the parts, one after the other: its values in order of first appearance
-    (each part's values are in that order); blank in a part that has none (an unnamed
-    column left out there as empty)."""
-    index: dict[str, int] = {}
+    (each part's values are in that order, and Arrow's dictionary encoding of them one after
+    the other keeps it), blank in a part that has none (an unnamed column left out there as
+    empty)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from rapstats._arrow import to_numpy
+
+    present = [c.arrow().cast(pa.string()) for c in columns if c is not None]
+    encoded = pc.dictionary_encode(pa.concat_arrays(present))
+    at = iter(np.split(to_numpy(encoded.indices), np.cumsum([len(a) for a in present])[:-1]))
     codes = []
     for col, export in zip(columns, exports, strict=True):
         if col is None:
             codes.append(np.full(export.rows_read, -1, dtype=np.int32))
-            continue
-        remap = np.fromiter(
-            (index.setdefault(v, len(index)) for v in col.categories),
-            dtype=np.int32,
-            count=col.n_categories,
-        )
-        codes.append(np.append(remap, np.int32(-1))[col.codes])  # a blank (-1) stays blank
-    return Coded(np.concatenate(codes), tuple(index))
+        else:  # each part's codes into the pooled values; a blank (-1) stays blank
+            codes.append(np.append(next(at).astype(np.int32), np.int32(-1))[col.codes])
+    return Coded(np.concatenate(codes), arrow=encoded.dictionary)
 
 
 def _left_out(exports: list[Export]) -> tuple[dict[str, Any], ...]:
