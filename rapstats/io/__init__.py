@@ -313,21 +313,20 @@ def load_export(
         raise InputError(
             f"unknown platform {platform!r}", hint="use one of " + ", ".join(PLATFORMS)
         )
-    from rapstats.io.columnar import columnar_format, load_columnar
-    from rapstats.io.parts import load_parts, text_parts
+    from rapstats.io.columnar import load_columnar
+    from rapstats.io.parts import export_kind, load_parts
 
-    columnar = columnar_format(path) if platform in ("auto", "plain") else None
-    parts = text_parts(path) if columnar is None else None
-    if columnar is None and parts is None:
+    kind = export_kind(path, platform)
+    if kind == "file":
         _check_file(path)
     book = None
     if codebook is not None:
         from rapstats.io._codebook import read_qsf
 
         book = read_qsf(codebook)  # a bad codebook fails before the export is read
-    if columnar is not None:
-        export = load_columnar(path, columnar, columns, keep)
-    elif parts is not None:
+    if kind in ("parquet", "ipc"):
+        export = load_columnar(path, kind, columns, keep)
+    elif kind == "parts":
         export = load_parts(path, columns=columns, keep=keep, platform=platform, encoding=encoding)
     else:
         export = read_export(

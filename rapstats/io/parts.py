@@ -34,6 +34,19 @@ from rapstats.io.columnar import _common_dir, _digest
 _TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 
 
+def export_kind(path: Path, platform: str = "auto") -> str:
+    """How every command reads the export ``path`` (the one place that says so): ``'parquet'``
+    or ``'ipc'``, a columnar file, folder or glob (:mod:`rapstats.io.columnar`; only with the
+    ``auto`` or ``plain`` layout); ``'parts'``, a folder or glob of CSV/TSV parts of one survey
+    (this module); else ``'file'``, one export file (or a path the file check refuses)."""
+    from rapstats.io.columnar import columnar_format
+
+    fmt = columnar_format(path) if platform in ("auto", "plain") else None
+    if fmt is not None:
+        return fmt
+    return "parts" if text_parts(path) is not None else "file"
+
+
 def text_parts(path: Path) -> list[Path] | None:
     """The CSV/TSV/TXT files of a folder (and its subfolders) or a glob, sorted; None when
     ``path`` is a file, or a folder or glob with none."""
@@ -241,6 +254,7 @@ def _header(part: Path, platform: str, encoding: str | None) -> dict[str, str]:
 
 
 __all__ = [
+    "export_kind",
     "load_parts",
     "parts_batches",
     "parts_digest",

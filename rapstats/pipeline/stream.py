@@ -142,15 +142,15 @@ def _source(path: Path, batch_rows: int | None) -> _Source | None:
     and a folder or glob of CSV parts (:mod:`rapstats.io.parts`) are always streamed; a text
     export when it is :data:`STREAM_BYTES` or more, or ``batch_rows`` is given."""
     from rapstats.io import file_sha256
-    from rapstats.io.columnar import COLUMNAR_BATCH_ROWS, columnar_digest, columnar_format
-    from rapstats.io.parts import parts_batches, parts_digest, text_parts
+    from rapstats.io.columnar import COLUMNAR_BATCH_ROWS, columnar_digest
+    from rapstats.io.parts import export_kind, parts_batches, parts_digest, text_parts
     from rapstats.io.stream import BATCH_ROWS, export_batches
 
-    if columnar_format(path) is not None:
+    kind = export_kind(path)  # as every command reads it (rapstats.io.load_export)
+    if kind in ("parquet", "ipc"):
         return _Source(0, columnar_digest, _columnar_batches, COLUMNAR_BATCH_ROWS)
-    parts = text_parts(path)
-    if parts is not None:
-        size = sum(p.stat().st_size for p in parts)
+    if kind == "parts":
+        size = sum(p.stat().st_size for p in text_parts(path) or [])
         in_parts = partial(_text, parts_batches)
         return _Source(size, parts_digest, in_parts, BATCH_ROWS, in_parts)
     if not path.is_file():
