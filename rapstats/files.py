@@ -289,8 +289,8 @@ def _refuse_inside_parts(path: Path, inputs: Mapping[str, Path | None], option: 
         folder = None if given is None else _parts_folder(Path(given))
         if folder is not None and Path(os.path.realpath(folder)) in target.parents:
             raise OutputError(
-                f"{option} is inside the folder the {role} {given} is read from; the next "
-                "run would read it as a part",
+                f"{option} is inside the folder the {role} {given} is read from, which holds "
+                "its parts only (the next run could read an output there as a part)",
                 path=path,
                 hint="write outside that folder",
             )
