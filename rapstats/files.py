@@ -298,9 +298,11 @@ def _refuse_inside_parts(path: Path, inputs: Mapping[str, Path | None], option: 
 
 def _parts_folder(given: Path) -> Path | None:
     """The folder whose files an input is read from: a folder itself, a glob's folder before
-    its first wildcard; None for a file."""
+    its first wildcard; None for a file (``[1]`` in its name is no wildcard)."""
     if given.is_dir():
         return given
+    if given.exists():
+        return None
     for k, part in enumerate(given.parts):
         if any(c in part for c in "*?["):
             return Path(*given.parts[:k]) if k else Path(os.curdir)

@@ -297,3 +297,16 @@ def test_parts_read_whole_are_the_export_joined(tmp_path) -> None:
         assert (columns, rows, kept) == joined[:3], parts
         assert notes[0].startswith("read ") and notes[1:] == joined[3]
     assert "Contact" not in columns and kept[2] == ("Contact",)
+
+
+def test_an_output_beside_a_file_named_like_a_glob(runner, tmp_path) -> None:
+    """A file whose name holds ``[`` is a file, not a glob: outputs beside it are fine."""
+    export = tmp_path / "feedback [final].csv"
+    shutil.copy(SAMPLE_CSV, export)
+    out = tmp_path / "out.csv"
+    result = run(runner, "summarize", export, "--spec", SAMPLE_SPEC, "-o", out, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert (
+        out.read_text("utf-8")
+        == run(runner, "summarize", SAMPLE_CSV, "--spec", SAMPLE_SPEC, "--format", "csv").stdout
+    )
