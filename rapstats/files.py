@@ -51,7 +51,8 @@ def check_output(
     inputs : mapping of str to Path or None
         The input files by role, e.g. ``{"export": ..., "spec": ...}``; None values are
         skipped. The output may not be any of them (same file, also through a symbolic or
-        hard link), and an output folder may not hold any of them.
+        hard link), an output folder may not hold any of them, and no output may be inside a
+        folder an input is read from (a folder or glob of parts).
     option : str
         The option that named ``path``, for messages. Default ``"--output"``.
     owned : collection of str, optional
@@ -65,6 +66,7 @@ def check_output(
     """
     if path is None:
         return
+    _refuse_inside_parts(path, inputs, option)
     if owned is None:
         target = _stat(path)
         if target is not None and not stat.S_ISREG(target.st_mode):
@@ -276,6 +278,35 @@ def _foreign(folder: Path, owned: Collection[str], shown: Path, option: str) -> 
             hint=f"move {stray!r} elsewhere, or choose a new or empty folder",
         )
     return keep
+
+
+def _refuse_inside_parts(path: Path, inputs: Mapping[str, Path | None], option: str) -> None:
+    """Refuse an output inside a folder an input reads every file of (a folder or glob of
+    parts; a glob's folder is the one before its first wildcard): the next run would read
+    the output as one of the parts (links followed)."""
+    target = Path(os.path.realpath(path))
+    for role, given in inputs.items():
+        folder = None if given is None else _parts_folder(Path(given))
+        if folder is not None and Path(os.path.realpath(folder)) in target.parents:
+            raise OutputError(
+                f"{option} is inside the folder the {role} {given} is read from, which holds "
+                "its parts only (the next run could read an output there as a part)",
+                path=path,
+                hint="write outside that folder",
+            )
+
+
+def _parts_folder(given: Path) -> Path | None:
+    """The folder whose files an input is read from: a folder itself, a glob's folder before
+    its first wildcard; None for a file (``[1]`` in its name is no wildcard)."""
+    if given.is_dir():
+        return given
+    if given.exists():
+        return None
+    for k, part in enumerate(given.parts):
+        if any(c in part for c in "*?["):
+            return Path(*given.parts[:k]) if k else Path(os.curdir)
+    return None
 
 
 def _refuse_holding(folder: Path, inside: Path, what: str, shown: Path, option: str) -> None:

@@ -6,6 +6,8 @@ the export's header row, so that the parts joined are the export itself:
 
 * ``feedback/part-1.csv`` .. ``part-3.csv``: data/sample/feedback.csv (321 responses) as rows
   1-100, 101-220 and 221-321;
+* ``feedback_2026q2/part-1.csv``, ``part-2.csv``: data/sample/feedback_2026q2.csv (an earlier
+  wave of the sample, 296 responses) as rows 1-150 and 151-296: a wave in parts;
 * ``design/part-1.csv``, ``part-2.csv``: tests/data/design/design.csv (101 respondents) as rows
   1-94 and 95-101 (school S5 of East split between the parts);
 * ``design_parquet/part=1/part-0.parquet``, ``part=2/part-0.parquet``: the same two parts of
@@ -22,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "tests" / "data" / "parts"
 SPLITS = {
     "feedback": (ROOT / "data" / "sample" / "feedback.csv", [100, 220]),
+    "feedback_2026q2": (ROOT / "data" / "sample" / "feedback_2026q2.csv", [150]),
     "design": (ROOT / "tests" / "data" / "design" / "design.csv", [94]),
 }
 

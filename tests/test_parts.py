@@ -132,15 +132,19 @@ def test_unknown_label_names_the_part_and_its_row(tmp_path: Path) -> None:
     assert "part-3.csv, row 6" in str(whole.value)
 
 
-def test_parts_need_the_streamed_reading(runner) -> None:
-    with pytest.raises(RapstatsError) as err:
-        summarize_files([FEEDBACK], SPEC, read=ReadOptions(completed_only=True))
-    assert "survey in parts" in str(err.value) and "\n" not in str(err.value)
+def test_parts_read_whole_where_streaming_cannot(runner) -> None:
+    """No spec (inferred from the parts pooled), --profile, --completed-only: the parts are
+    read whole and pooled (rapstats.io.parts.load_parts), as the joined export is read."""
     for args in ((), ("--spec", SAMPLE_SPEC, "--profile")):
-        result = run(runner, "freq", FEEDBACK, *args)
-        assert result.exit_code == 1
-        errors = result.stderr.strip().splitlines()
-        assert len(errors) == 1 and "survey in parts" in errors[0] and "--spec" in errors[0]
+        joined = run(runner, "freq", SAMPLE_CSV, *args, "--format", "csv")
+        folder = run(runner, "freq", FEEDBACK, *args, "--format", "csv")
+        assert joined.exit_code == folder.exit_code == 0, folder.output
+        assert folder.stdout == joined.stdout and POOLED in folder.stderr
+    with pytest.raises(RapstatsError) as whole:
+        summarize_files([SAMPLE_CSV], SPEC, read=ReadOptions(completed_only=True))
+    with pytest.raises(RapstatsError) as parts:
+        summarize_files([FEEDBACK], SPEC, read=ReadOptions(completed_only=True))
+    assert str(parts.value) == str(whole.value).replace(str(SAMPLE_CSV), str(FEEDBACK))
 
 
 def test_parquet_dataset_streamed_in_batches_equals_it_read_whole() -> None:

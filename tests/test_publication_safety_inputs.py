@@ -23,6 +23,7 @@ from test_publication_safety import (
     ATTACK,
     FORMATS,
     PII_PATTERNS,
+    REPORT_FORMATS,
     Run,
     _control_hits,
     _invoke,
@@ -33,6 +34,7 @@ from test_publication_safety import (
     executable_hits,
     failures,
     run_everything,
+    texts,
 )
 
 LABELS, SPEC = ATTACK / "labels.csv", ATTACK / "labels.toml"
@@ -145,21 +147,12 @@ def runs(tmp_path_factory) -> dict[str, list[Run]]:
         "parquet": (parquet, parquet_spec, AREA_TEAM, [None, "area"]),
         "parquet-inferred": (parquet, None, [(AREA_HEADER,), (TEAM_HEADER,)], [None]),
         "hive": (hive, hive_spec, [("area",), ("flag",), ("area", "team")], [None, "flag"]),
-        "csv-parts": (parts, SPEC, AREA_TEAM, []),
-        "csv-parts-glob": (parts / "*.csv", SPEC, [("area",)], []),
+        "csv-parts": (parts, SPEC, AREA_TEAM, [None, "area"]),
+        "csv-parts-glob": (parts / "*.csv", SPEC, [("area",)], [None]),
         "weighted": (weighted, weighted_spec, AREA_TEAM, [None]),
     }
-    # CSV parts are read by summarize and freq only (the streamed reading; see
-    # test_csv_parts_are_refused_where_read_whole)
     return {
-        name: run_everything(
-            tmp_path_factory.mktemp(name),
-            export,
-            spec,
-            bys,
-            comment_bys,
-            report=not name.startswith("csv-parts"),
-        )
+        name: run_everything(tmp_path_factory.mktemp(name), export, spec, bys, comment_bys)
         for name, (export, spec, bys, comment_bys) in cases.items()
     }
 
@@ -269,7 +262,7 @@ def test_duplicate_parquet_column_names_are_a_one_line_error(tmp_path):
         ("empty", "the file is empty"),
         ("zero-rows", "no responses"),
         ("unreadable-part", "cannot be read as Parquet"),
-        ("no-match", "not found"),
+        ("no-match", "matches no CSV, TSV, Parquet or Arrow/Feather file"),
         ("mixed-kinds", "parts of two kinds"),  # one kind was read, the other left out
         ("shadowed", 'column "Area": is both the name of hive folders'),
     ],
@@ -310,12 +303,32 @@ def test_csv_parts_with_an_unreadable_part_is_a_one_line_error(tmp_path):
     assert str(bad) in line, line
 
 
-@pytest.mark.parametrize("command", ["comments", "report"])
-def test_csv_parts_are_refused_where_read_whole(tmp_path, command):
-    folder = _csv_parts(tmp_path)
-    out = ("--out", tmp_path / "report") if command == "report" else ()
-    line = _one_line_error(command, folder, "--spec", SPEC, *out)
-    assert str(folder) in line and "folder" in line, line
+EMAIL_FOLDER = "jo.bloggs@example.org"
+
+
+@pytest.mark.parametrize("glob", [False, True])
+def test_csv_parts_in_a_folder_named_after_an_email_address(tmp_path, glob):
+    """The report and comments of parts in a folder named after an e-mail address (or a glob
+    in it): the name is published redacted, as a file's name is, in every file and format."""
+    folder = _csv_parts(tmp_path).rename(tmp_path / EMAIL_FOLDER)
+    export = folder / "*.csv" if glob else folder
+    out = tmp_path / "report"
+    args = ("--spec", SPEC, "--out", out, "--formats", REPORT_FORMATS)
+    code, err, _ = _invoke("report", export, *args)
+    assert code == 0, err
+    files = [p for p in out.rglob("*") if p.is_file()]
+    for fmt in ("table", "csv", "json", "markdown"):
+        path = tmp_path / f"comments.{fmt}"
+        code, err, _ = _invoke("comments", export, "--spec", SPEC, "--format", fmt, "-o", path)
+        assert code == 0, err
+        files.append(path)
+    hits = [h for path in files for where, text in texts(path) for h in _pii_hits(where, text)]
+    assert not hits, _report(hits)
+    published = "\n".join(text for path in files for _, text in texts(path))
+    assert "jo.bloggs" not in published and "900123" not in published
+    manifest = json.loads((out / "report.json").read_text(encoding="utf-8"))["manifest"]
+    name = manifest["inputs"][0]["name"]
+    assert name == ("*.csv" if glob else "[redacted: email]")
 
 
 def _groups(path: Path, spec: Path, by: str = "g") -> dict[str, int]:

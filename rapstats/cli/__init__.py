@@ -20,6 +20,7 @@ from rapstats.cli.batch import batch
 from rapstats.cli.check import check
 from rapstats.cli.options import (
     CONFIDENCE,
+    EXPORT,
     _check,
     _emit,
     _explain,
@@ -150,7 +151,7 @@ def freq(ctx: click.Context, fmt: str, output: Path | None, profile: bool, **par
 
 
 @cli.command()
-@click.argument("export", type=_Path(dir_okay=False))
+@click.argument("export", type=EXPORT)
 @click.option(
     "--output",
     "-o",
@@ -365,15 +366,15 @@ class _Many(click.Option):
 @estimate_options
 @click.option(
     "--previous",
-    type=_Path(dir_okay=False),
+    type=EXPORT,
     help="Export of the previous wave: the same as --waves with one export.",
 )
 @click.option(
     "--waves",
     "earlier",
     cls=_Many,
-    type=_Path(dir_okay=False),
-    metavar="FILE...",
+    type=EXPORT,
+    metavar="EXPORT...",
     multiple=True,
     help="Exports of the earlier waves, oldest first (after the export): adds the change "
     "since the previous wave (and a year earlier where known), tested, and a trend chart.",
@@ -424,7 +425,8 @@ def report(
     breakdowns are as the spec's [report] says, by default every spec group that suits (use
     --by to choose); a group left out is named on stderr. With earlier waves (--waves,
     oldest first), the report tells the change since the previous wave, tested, with a trend
-    chart per workstream.
+    chart per workstream. The export and each wave may be a folder or quoted glob of the
+    parts of one survey, pooled, as for summarize.
 
     Examples:
 
@@ -473,7 +475,7 @@ def report(
     quiet = quiet_report or ctx.find_root().params.get("quiet")
     n = _write_report(model, out, chosen, charts, bar=not quiet and sys.stderr.isatty())
     if not quiet:
-        note(ctx, *data.notes, f"wrote {n} files to {out}")
+        note(ctx, *data.read, *data.notes, f"wrote {n} files to {out}")
 
 
 cli.add_command(compare)

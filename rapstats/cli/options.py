@@ -47,6 +47,12 @@ class _Path(click.Path):
         return None if self.allow_dash and value == "-" else Path(value)
 
 
+EXPORT = _Path()
+"""The type of every argument or option naming an export: a file, or a folder or quoted glob
+of the parts of one survey (CSV/TSV, Parquet or Arrow/Feather), resolved where it is read
+(:func:`rapstats.io.load_export`); so it is a path that may name a folder, or nothing yet."""
+
+
 class _Group(click.Group):
     """Turn rapstats' own errors into one-line messages (exit 1), never tracebacks."""
 
@@ -147,14 +153,14 @@ def read_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 def input_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """The export, its spec and how to read it (``read``): shared by every reader."""
-    return _inputs(click.argument("export", type=_Path()))(f)
+    return _inputs(click.argument("export", type=EXPORT))(f)
 
 
 def waves_input_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """As :func:`input_options` for one export or several as waves (``exports``), with
     ``--wave-names`` (given as ``wave_names``, a list, or None)."""
     return _inputs(
-        click.argument("exports", nargs=-1, required=True, type=_Path()),
+        exports_argument,
         click.option(
             "--wave-names",
             metavar="A,B,...",
@@ -163,6 +169,10 @@ def waves_input_options(f: Callable[..., Any]) -> Callable[..., Any]:
             "Default: the file names.",
         ),
     )(f)
+
+
+exports_argument = click.argument("exports", nargs=-1, required=True, type=EXPORT)
+"""One export or several (``exports``), as waves (summarize, freq, compare)."""
 
 
 def _split_names(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:

@@ -11,6 +11,7 @@ from rapstats.cli.options import (
     _check,
     _emit,
     _Path,
+    exports_argument,
     note,
     output_options,
     read_options,
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @click.command()
-@click.argument("exports", nargs=-1, required=True, type=_Path(dir_okay=False))
+@exports_argument
 @click.option(
     "--spec",
     "spec_path",
@@ -100,6 +101,7 @@ def compare(
     "Q1 2026"), also each wave against the same quarter a year earlier; with three or more, a
     test for linear trend across all of them (Cochran-Armitage). Every export is read with
     one spec; a change is withheld ([c]) where either wave's share is, a trend where any is.
+    A wave given as a folder or quoted glob of parts is one wave in parts, pooled.
 
     Example:
 

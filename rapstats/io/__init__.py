@@ -272,7 +272,8 @@ def load_export(
     ----------
     path : str or Path
         CSV, TSV, TXT, XLSX, ODS or SAV file; or a Parquet or Arrow/Feather file, or a folder
-        or glob of them: one survey in parts (:mod:`rapstats.io.columnar`).
+        or glob of them (:mod:`rapstats.io.columnar`), or a folder or glob of CSV/TSV files:
+        one survey in parts (:func:`rapstats.io.parts.load_parts`, pooled).
     platform : {'auto', 'msforms', 'qualtrics', 'surveymonkey', 'googleforms', 'plain', 'spss'}
         The layout to read; ``'auto'`` (default) detects it from the header rows.
     encoding : str, optional
@@ -293,13 +294,14 @@ def load_export(
     digest : bool
         Hash the file (``sha256``) while it is read (default True). False leaves ``sha256``
         empty for a text, spreadsheet or SPSS export, for a caller that hashes it later with
-        :func:`file_sha256`, while its second core would otherwise idle (a columnar input is
-        always hashed).
+        :func:`file_sha256`, while its second core would otherwise idle (a columnar input and
+        a survey in parts are always hashed).
 
     Raises
     ------
     InputError
-        Missing, empty, undecodable or corrupt file; a pipe or device; a file that is not a
+        Missing, empty, undecodable or corrupt file; a folder or glob holding no export, or
+        parts whose header rows differ; a pipe or device; a file that is not a
         survey export (a PDF, an image, a spec, a report); formula cells never calculated;
         a workbook that declares it unpacks to more than ``max_unpacked_mb``; a codebook
         that is missing or malformed.
@@ -311,18 +313,21 @@ def load_export(
         raise InputError(
             f"unknown platform {platform!r}", hint="use one of " + ", ".join(PLATFORMS)
         )
-    from rapstats.io.columnar import columnar_format, load_columnar
+    from rapstats.io.columnar import load_columnar
+    from rapstats.io.parts import export_kind, load_parts
 
-    columnar = columnar_format(path) if platform in ("auto", "plain") else None
-    if columnar is None:
+    kind = export_kind(path, platform)
+    if kind == "file":
         _check_file(path)
     book = None
     if codebook is not None:
         from rapstats.io._codebook import read_qsf
 
         book = read_qsf(codebook)  # a bad codebook fails before the export is read
-    if columnar is not None:
-        export = load_columnar(path, columnar, columns, keep)
+    if kind in ("parquet", "ipc"):
+        export = load_columnar(path, kind, columns, keep)
+    elif kind == "parts":
+        export = load_parts(path, columns=columns, keep=keep, platform=platform, encoding=encoding)
     else:
         export = read_export(
             path,
@@ -344,11 +349,22 @@ def load_export(
 
 
 def _check_file(path: Path) -> None:
-    """Refuse a path that is no regular file (missing, a folder, a pipe or a device)."""
+    """Refuse a path that is no regular file (missing, a glob matching no parts, a folder
+    holding none, a pipe or a device)."""
+    if not path.exists() and any(c in str(path) for c in "*?["):
+        raise InputError(
+            "matches no CSV, TSV, Parquet or Arrow/Feather file",
+            path=path,
+            hint="check the pattern (quote it, so that the shell leaves it to rapstats)",
+        )
     if not path.exists():
         raise InputError("file not found", path=path, hint="check the path")
     if path.is_dir():
-        raise InputError("is a folder, not a file", path=path, hint="name the export file")
+        raise InputError(
+            "is a folder holding no CSV, TSV, Parquet or Arrow/Feather files",
+            path=path,
+            hint="give the export file, or a folder or quoted glob of the parts of one survey",
+        )
     if not path.is_file():  # reading a pipe or a device would wait for ever, or never end
         raise InputError(
             "is not a regular file (a pipe or a device)",

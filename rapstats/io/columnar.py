@@ -359,14 +359,15 @@ def _common_dir(files: list[Path]) -> Path:
     return Path(os.path.commonpath([str(f.parent) for f in files]))
 
 
-def _digest(files: list[Path], base: Path) -> str:
+def _digest(files: list[Path], base: Path, digests: list[str] | None = None) -> str:
     """The file's sha256; for several parts, the sha256 of their names (from ``base``) and
-    digests, in order."""
+    digests, in order (``digests``: theirs, already computed)."""
+    shas = digests or [file_sha256(f) for f in files]
     if len(files) == 1:
-        return file_sha256(files[0])
+        return shas[0]
     h = hashlib.sha256()
-    for f in files:
-        h.update(f"{f.relative_to(base).as_posix()}\0{file_sha256(f)}\n".encode())
+    for f, sha in zip(files, shas, strict=True):
+        h.update(f"{f.relative_to(base).as_posix()}\0{sha}\n".encode())
     return h.hexdigest()
 
 

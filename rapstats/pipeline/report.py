@@ -48,6 +48,9 @@ class ReportData:
     chosen: Breakdowns | None = None  # each workstream's groups; those left out and why
     # per breakdown (same order): the protected differences between its group's levels
     between: tuple[Comparison, ...] = ()
+    # notes for the user (stderr) from reading the exports: rows read, columns dropped, parts
+    # pooled (as summarize tells them)
+    read: tuple[str, ...] = ()
 
     @property
     def notes(self) -> tuple[str, ...]:
@@ -206,9 +209,9 @@ def report_data(
     if spec is not None:
         inputs.append(_input("spec", Path(spec), _sha256(Path(spec))))
     earlier = _earlier(previous, waves, wave_names)
-    comparison = None
+    comparison, read_notes = None, opened.notes
     if earlier:
-        comparison, _ = compare_files(
+        comparison, compared = compare_files(
             [*earlier, export],
             opened.spec,
             wave_names=wave_names,
@@ -216,10 +219,14 @@ def report_data(
             estimation=estimation,
             unsafe_no_suppression=unsafe_no_suppression,
         )
+        # each earlier wave's digest as its export was read (a folder of parts: theirs)
         inputs += [
-            _input(f"earlier wave: {name}", Path(path), _sha256(Path(path)))
-            for name, path in zip(comparison.waves, earlier, strict=False)
+            _input(f"earlier wave: {name}", Path(path), wave.source["sha256"])
+            for name, path, wave in zip(
+                comparison.waves, earlier, comparison.summaries, strict=False
+            )
         ]
+        read_notes = tuple(dict.fromkeys((*read_notes, *compared)))
     recorded = {
         "by": list(groups),
         "date": date,
@@ -238,6 +245,7 @@ def report_data(
         date=date,
         chosen=chosen,
         between=tuple(between),
+        read=read_notes,
     )
 
 

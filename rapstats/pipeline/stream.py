@@ -21,7 +21,8 @@ the file: no ``[survey] include``, ``--completed-only``, codebook or waves, and 
 without a weight column (the design's weights N_h / n_h count the PSUs of the whole file).
 Everything else - inference without a spec, the report's several passes, spreadsheets, the
 layouts of survey platforms - reads the whole file
-(:func:`rapstats.pipeline.survey.open_survey`), as does an export that shows it needs to
+(:func:`rapstats.pipeline.survey.open_survey`; a survey in parts is read part by part and
+pooled, :func:`rapstats.io.parts.load_parts`), as does an export that shows it needs to
 (:class:`rapstats.io.stream.NotStreamable`).
 """
 
@@ -100,7 +101,6 @@ def streamed_summary(
 
     path = Path(path)
     if not streamable(spec, read):
-        refuse_parts(path)
         return None
     source = _source(path, batch_rows)
     if source is None:
@@ -124,22 +124,6 @@ def streamed_summary(
         return _summary(counted, applied, path, digest.result(), with_frequencies=with_frequencies)
 
 
-def refuse_parts(path: str | Path) -> None:
-    """Raise a RapstatsError when ``path`` is a survey in CSV parts, which is read part by
-    part only: for what needs an export read whole (no spec, ``--profile``, ...)."""
-    from rapstats.errors import RapstatsError
-    from rapstats.io.parts import text_parts
-
-    if text_parts(Path(path)) is not None:
-        raise RapstatsError(
-            "is a survey in parts, read part by part: that needs a spec, and not --profile, "
-            "--completed-only, a codebook, [survey] include or wave, or an fpc without weights",
-            path=path,
-            hint="give --spec (write one from a part with `rapstats init PART -o spec.toml`) "
-            "and leave those options out, or join the parts into one export",
-        )
-
-
 class _Source(NamedTuple):
     """Where the batches of an export come from: its size in bytes (for the progress bar),
     its digest, its batches (``batches(path, columns, keep, read, batch_rows, advance)``) and
@@ -158,15 +142,15 @@ def _source(path: Path, batch_rows: int | None) -> _Source | None:
     and a folder or glob of CSV parts (:mod:`rapstats.io.parts`) are always streamed; a text
     export when it is :data:`STREAM_BYTES` or more, or ``batch_rows`` is given."""
     from rapstats.io import file_sha256
-    from rapstats.io.columnar import COLUMNAR_BATCH_ROWS, columnar_digest, columnar_format
-    from rapstats.io.parts import parts_batches, parts_digest, text_parts
+    from rapstats.io.columnar import COLUMNAR_BATCH_ROWS, columnar_digest
+    from rapstats.io.parts import export_kind, parts_batches, parts_digest, text_parts
     from rapstats.io.stream import BATCH_ROWS, export_batches
 
-    if columnar_format(path) is not None:
+    kind = export_kind(path)  # as every command reads it (rapstats.io.load_export)
+    if kind in ("parquet", "ipc"):
         return _Source(0, columnar_digest, _columnar_batches, COLUMNAR_BATCH_ROWS)
-    parts = text_parts(path)
-    if parts is not None:
-        size = sum(p.stat().st_size for p in parts)
+    if kind == "parts":
+        size = sum(p.stat().st_size for p in text_parts(path) or [])
         in_parts = partial(_text, parts_batches)
         return _Source(size, parts_digest, in_parts, BATCH_ROWS, in_parts)
     if not path.is_file():
@@ -298,4 +282,4 @@ def _progress(size: int) -> Iterator[Callable[[int], None] | None]:
         yield advance
 
 
-__all__ = ["STREAM_BYTES", "refuse_parts", "streamable", "streamed_summary"]
+__all__ = ["STREAM_BYTES", "streamable", "streamed_summary"]

@@ -382,11 +382,10 @@ def _streamed(
     batch_rows: int | None,
 ) -> tuple[Summary, tuple[str, ...]] | None:
     """The unprotected summary of ``path`` read in batches, and its notes; None: read whole."""
-    from rapstats.pipeline.stream import refuse_parts, streamed_summary
+    from rapstats.pipeline.stream import streamed_summary
 
     # inference needs the whole file; so does, for now, the profile (every group is read)
     if spec is None or "profile" in publish:
-        refuse_parts(path)
         return None
     return streamed_summary(
         path,
