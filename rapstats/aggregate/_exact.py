@@ -58,8 +58,9 @@ class Split:
         return int(self.at.max()) + 3 if len(self.at) else 0
 
 
-def split(values: np.ndarray) -> Split:
-    """Finite float64 ``values`` as limb pieces: each value exactly, in three pieces.
+def split(values: np.ndarray, scale: int = 0) -> Split:
+    """Finite float64 ``values`` (times ``2**scale``) as limb pieces: each value exactly, in
+    three pieces.
 
     Examples
     --------
@@ -69,7 +70,10 @@ def split(values: np.ndarray) -> Split:
     >>> sums.rounded().tolist()
     [0.1, 3.0, -2.5]
     """
+    whole_limbs, scale = divmod(scale, BITS)
     values = np.asarray(values, dtype=np.float64)
+    if scale:
+        values = np.ldexp(values, scale)  # below BITS bits: the rest moves the limbs
     if not np.isfinite(values).all():
         raise ValueError("only finite values have exact sums")
     magnitude = np.abs(values)
@@ -86,7 +90,31 @@ def split(values: np.ndarray) -> Split:
     negative = values < 0
     if negative.any():
         pieces[:, negative] *= -1.0
-    return Split(pieces, first - low, low)
+    return Split(pieces, first - low, low + whole_limbs)
+
+
+def limbs_of(values: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, int]:
+    """The limbs of ``counts[i]`` copies of each of ``values`` added up (exactly: ``counts[i] *
+    values[i]``), as rows (int64, ``(n, width)``) and the position of limb 0: what
+    :meth:`ExactSums.add_limbs` takes. ``counts``: integers from 0 to ``2**31 - 1``.
+
+    Examples
+    --------
+    >>> limbs, low = limbs_of(np.array([0.1, 2.5]), np.array([3, 2]))
+    >>> sums = ExactSums(2)
+    >>> sums.add_limbs(np.arange(2), limbs, low)
+    >>> sums.rounded().tolist()  # 3 * 0.1 exactly, rounded once
+    [0.30000000000000004, 5.0]
+    """
+    counts = np.asarray(counts, dtype=np.int64)
+    if len(counts) and (counts.min() < 0 or counts.max() >= 1 << (BITS - 1)):
+        raise ValueError("counts of copies run from 0 to 2**31 - 1")
+    s = split(values)
+    limbs = np.zeros((len(counts), s.width + 1), dtype=np.int64)
+    rows = np.arange(len(counts))
+    for j in range(3):  # a piece below 2**32 times a count below 2**31: below 2**63
+        limbs[rows, s.at + j] += s.pieces[j].astype(np.int64) * counts
+    return carried(limbs), s.low
 
 
 class ExactSums:
@@ -129,9 +157,14 @@ class ExactSums:
                 total[j:] += np.bincount(chunk, piece, bins_total + 1)[: bins_total + 1 - j]
             self._take(total[:bins_total])
 
-    def add_limbs(self, bins: np.ndarray, limbs: np.ndarray, low: int) -> None:
+    def add_limbs(
+        self, bins: np.ndarray, limbs: np.ndarray, low: int, among: np.ndarray | None = None
+    ) -> None:
         """Add rows of integer limbs (int64, ``(n, width)``, limb 0 at position ``low``), each
-        into the sum of its bin: sums made elsewhere (another batch, a Spark job)."""
+        into the sum of its bin: sums made elsewhere (another batch, a Spark job); ``among``:
+        only the rows where it is True."""
+        if among is not None:
+            bins, limbs = bins[among], limbs[among]
         if limbs.shape[1] == 0:
             return
         limbs = carried(limbs)
@@ -149,9 +182,10 @@ class ExactSums:
         """Add the sums of ``other`` (its bin ``i`` into bin ``into[i]``; default the same)."""
         self.add_limbs(np.arange(other.size) if into is None else into, other.limbs, other.low)
 
-    def rounded(self) -> np.ndarray:
-        """The sum of each bin, rounded to the nearest float64 (ties to even)."""
-        return rounded(self.limbs, self.low)
+    def rounded(self, scale: int = 0) -> np.ndarray:
+        """The sum of each bin (times ``2**scale``), rounded to the nearest float64 (ties to
+        even)."""
+        return rounded(self.limbs, self.low, scale)
 
     def _take(self, total: np.ndarray) -> None:
         """Add exact integer sums (float64, flat ``size * width``) into the limbs, carried."""
@@ -186,9 +220,9 @@ def carried(limbs: np.ndarray) -> np.ndarray:
     return limbs
 
 
-def rounded(limbs: np.ndarray, low: int) -> np.ndarray:
-    """Values given as limbs (see the module notes) rounded to the nearest float64, ties to
-    even (0.0 for zero)."""
+def rounded(limbs: np.ndarray, low: int, scale: int = 0) -> np.ndarray:
+    """Values given as limbs (see the module notes), times ``2**scale``, rounded to the
+    nearest float64, ties to even (0.0 for zero; the result a normal number or zero)."""
     limbs = carried(limbs)
     out = np.zeros(len(limbs))
     negative = limbs[:, -1] < 0 if limbs.shape[1] else np.zeros(len(limbs), dtype=bool)
@@ -213,6 +247,7 @@ def rounded(limbs: np.ndarray, low: int) -> np.ndarray:
     up = (rest > half) | ((rest == half) & (sticky | odd))
     value = mantissa.astype(np.float64) + up  # exact: at most 2**53
     exponent = 11 + BITS * (top.astype(np.int64) - 2 + low - 1) - shift.astype(np.int64)
+    exponent += scale
     magnitude = np.ldexp(value, exponent)
     out[rows] = np.where(negative[rows], -magnitude, magnitude)
     return out
