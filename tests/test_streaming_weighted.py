@@ -83,8 +83,9 @@ def test_weighted_streamed_equals_whole_file(
 
 
 def test_largest_weight_in_the_last_batch(tmp_path: Path) -> None:
-    """Each batch's weights are scaled by its own largest: the sums so far are rescaled when a
-    later batch has a larger one (here 1e12 in the last row, a new level of area too)."""
+    """Each batch's weights are scaled by its own largest: its sums are added at the binary
+    position of the weights as parsed, and rounded at the scale of the whole export's largest
+    (here 1e12 in the last row, a new level of area too)."""
     rows = [["Yes", "North", "Yes", "", w] for w in ("0.1", "0.3", "1e-3")] * 7
     rows += [["No", "South", "", "Yes", "0.7"]] * 5 + [["Yes", "West", "Yes", "Yes", "1e12"]]
     path, spec = weighted_export(tmp_path, rows)

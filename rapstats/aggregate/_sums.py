@@ -203,36 +203,31 @@ def weighted_columns(
     ``q`` (one; a multi-select: one per option), from the cross-cell ``totals`` (sums of the
     weights times ``2**-scale``), each rounded once."""
 
-    def cells(key: Key, width: int = 1) -> tuple[np.ndarray, int]:
+    def summed(key: Key, power: int, *columns: np.ndarray) -> list[np.ndarray]:
+        """Per cell, the sum over the answers in each of ``columns`` (none: a sum per cell)."""
         sums = totals[key]
         assert isinstance(sums, ExactSums)
-        return cell_limbs(sums, width, per_cell), sums.low
-
-    def summed(key: Key, power: int, columns: np.ndarray | None = None) -> np.ndarray:
-        if columns is None:
-            limbs, low = cells(key)
-            return rounded_limbs(limbs[:, 0], low, -power * scale)
-        limbs, low = cells(key, len(columns))
-        return rounded_limbs(limbs[:, columns].sum(axis=1), low, -power * scale)
+        if not columns:
+            limbs = cell_limbs(sums, 1, per_cell)
+            return [rounded_limbs(limbs[:, 0], sums.low, -power * scale)]
+        limbs = cell_limbs(sums, len(columns[0]), per_cell)
+        picked = np.stack([limbs[:, c].sum(axis=1) for c in columns])
+        return list(rounded_limbs(picked, sums.low, -power * scale))
 
     if q.type == "single":
         include, positive = base_masks(q)
-        row = (q.id, None)
-        return [
-            {
-                "sum_w": summed((*row, "w"), 1, include),
-                "sum_wy": summed((*row, "w"), 1, positive),
-                "sum_w2": summed((*row, "w2"), 2, include),
-                "sum_w2y": summed((*row, "w2"), 2, positive),
-            }
-        ]
-    sum_w, sum_w2 = summed((q.id, None, "wa"), 1), summed((q.id, None, "wa2"), 2)
+        (sum_w, sum_wy), (sum_w2, sum_w2y) = (
+            summed((q.id, None, name), power, include, positive)
+            for name, power in (("w", 1), ("w2", 2))
+        )
+        return [{"sum_w": sum_w, "sum_wy": sum_wy, "sum_w2": sum_w2, "sum_w2y": sum_w2y}]
+    [sum_w], [sum_w2] = summed((q.id, None, "wa"), 1), summed((q.id, None, "wa2"), 2)
     return [
         {
             "sum_w": sum_w,
-            "sum_wy": summed((q.id, option, "tw"), 1),
+            "sum_wy": summed((q.id, option, "tw"), 1)[0],
             "sum_w2": sum_w2,
-            "sum_w2y": summed((q.id, option, "tw2"), 2),
+            "sum_w2y": summed((q.id, option, "tw2"), 2)[0],
         }
         for option in q.options
     ]
