@@ -164,13 +164,13 @@ class CrossSums:
     ) -> None:
         self.cross, self.n_cross = cross, n_cross
         self.weights, self.frequency = weights, frequency
-        self.column: np.ndarray | None = None
+        self.column: tuple[np.ndarray | None, int] = (None, 1)
         self.bins = cross
 
     def __call__(self, term: Term, into: ExactSums | None = None) -> ExactSums | np.ndarray:
         """The term's sums (a weighted term's added ``into`` exact sums, when given)."""
-        if self.column is not term.column:
-            self.column = term.column
+        if self.column[0] is not term.column or self.column[1] != term.width:
+            self.column = (term.column, term.width)
             self.bins = self.cross if term.column is None else self.cross * term.width + term.column
         size = self.n_cross * term.width
         if term.power == 0:
