@@ -19,7 +19,6 @@ from rapstats.pipeline import stream
 from rapstats.pipeline.survey import ReadOptions, summarize_files
 from rapstats.spec import parse_spec
 from tests.test_design import DESIGNS, EXPORT, _check, _expected, _spec_text
-from tests.test_parts import PARTS, tables
 from tests.test_streaming import outputs, streamed
 from tests.test_streaming_weighted import design_spec
 
@@ -71,16 +70,3 @@ def test_order_of_the_rows_does_not_change_the_bytes(tmp_path: Path, design: str
     path = _fixture(tmp_path, seed)
     for batch_rows in (None, 1, 3):
         assert outputs(path, spec, ("sex",), batch_rows)[:2] == want
-
-
-def test_fpc_without_weights_in_parts_equals_the_export_and_r() -> None:
-    """A survey in CSV and Parquet parts (split inside a PSU), an fpc without weights: each
-    part's counts per stratum added, weighed with the whole survey's n_h at the end."""
-    spec = parse_spec(tomllib.loads(_spec_text(DESIGNS["fpc_noweight"])))
-    whole, _ = tables(EXPORT, spec, ("sex",))
-    for parts in (PARTS / "design", PARTS / "design_parquet"):
-        got, notes = tables(parts, spec, ("sex",))
-        assert got == whole, parts
-        assert "read 2 parts of one survey (pooled, not waves)" in notes
-    done = summarize_files([PARTS / "design"], spec, by=("sex",), unsafe_no_suppression=True)
-    _check(done[0].records(), _expected("fpc_noweight"))
