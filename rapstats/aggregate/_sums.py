@@ -262,11 +262,12 @@ def design_sums(
 
 def table_rows(spec: Spec) -> list[tuple[str, str | None]]:
     """The (question, option) of each row of the counts table, in order."""
-    return [
-        (q.id, option)
-        for q in spec.estimated_questions
-        for option in ((None,) if q.type == "single" else q.options)
-    ]
+    return [row for q in spec.estimated_questions for row in question_rows(q)]
+
+
+def question_rows(q: Question) -> list[tuple[str, str | None]]:
+    """The (question, option) of each row of question ``q`` in the counts table."""
+    return [(q.id, option) for option in ((None,) if q.type == "single" else q.options)]
 
 
 def base_masks(q: Question) -> tuple[np.ndarray, np.ndarray]:
