@@ -17,12 +17,21 @@ combinations that hold at least one respondent are cells. The counts of the full
 made with one ``np.bincount`` per question over combined codes, and every margin is a sum of
 that array, so margins add up exactly.
 
+Exact sums
+----------
+Every published sum of weights (``sum_w`` ... ``sum_w2y`` per cell, the design sums per unit)
+is the *exactly rounded* sum of its float64 terms (w, or fl(w * w), of each respondent): the
+terms are added per cross cell as exact integer limbs (:mod:`rapstats.aggregate._exact`), the
+limbs summed exactly into the cells of the layout and over the answers of each row's base, and
+the result rounded to the nearest float64 once, at the published cell (ties to even). So the
+bits do not depend on the order of the respondents, nor on how the export was cut up.
+
 Batches
 -------
-The counts of batches of one export add up (:func:`merge_counts`). Sums of floating-point
-weights depend on the order of addition, so a batched export's are made by
-:class:`StreamedSums`, in the order :func:`aggregate` makes them over the whole export: the same
-bits.
+The counts of batches of one export add up (:func:`merge_counts`); so do their exact sums of
+weights (:class:`StreamedSums`), which end as the same bits as :func:`aggregate` of the whole
+export. Rows of distinct answers counted elsewhere (the Spark engine) bring their own exact
+sums (:class:`RowSums`, ``aggregate(frequency=, sums=)``): the same bits again.
 """
 
 from __future__ import annotations
@@ -31,21 +40,24 @@ import numpy as np
 
 from rapstats.aggregate._counts import Counts
 from rapstats.aggregate._design import DesignSums
+from rapstats.aggregate._exact import limbs_of
 from rapstats.aggregate._layout import Layout
 from rapstats.aggregate._merge import merge_counts
 from rapstats.aggregate._stream import StreamedSums
 from rapstats.aggregate._sums import (
-    Bincounts,
-    Key,
+    CrossSums,
     Term,
     Units,
+    Weights,
     answer_codes,
     base_masks,
     design_sums,
+    question_rows,
     question_terms,
     table_rows,
     weighted_columns,
 )
+from rapstats.aggregate._weights import RowSums, SplitWeights
 from rapstats.labels import BLANK_LABEL
 from rapstats.normalise import Responses
 from rapstats.spec import Question
@@ -53,7 +65,11 @@ from rapstats.table import Table
 
 
 def aggregate(
-    responses: Responses, by: tuple[str, ...] = (), *, frequency: np.ndarray | None = None
+    responses: Responses,
+    by: tuple[str, ...] = (),
+    *,
+    frequency: np.ndarray | None = None,
+    sums: RowSums | None = None,
 ) -> Counts:
     """Count answers per question and cell of the grouping layout (see module notes).
 
@@ -66,13 +82,24 @@ def aggregate(
     frequency : numpy.ndarray, optional
         How many respondents each row stands for (int64, each at least 1): rows of distinct
         answers counted elsewhere, as the Spark engine counts them
-        (:mod:`rapstats.pipeline.spark`). Default None: one each. Unweighted specs only.
+        (:mod:`rapstats.pipeline.spark`). Default None: one each. Weighted (or with a design)
+        only with ``sums``.
+    sums : RowSums, optional
+        With ``frequency``: the exact sums of the weights of each row's respondents; the
+        counts are weighted, from these sums (``responses.weights`` is ignored; the design
+        codes come from ``responses.design``), and the same, bit for bit, as the counts of
+        the individual responses. Default None.
     """
     spec = responses.spec
     names = tuple(spec.group(b).name for b in by)
-    weighted = responses.weights is not None
-    if frequency is not None and (weighted or responses.design is not None):
-        raise ValueError("frequencies count unweighted responses only")
+    if sums is not None and frequency is None:
+        raise ValueError("row sums of weights need the rows' frequencies")
+    weights: Weights | None = sums
+    if sums is None and responses.weights is not None:
+        if frequency is not None:
+            raise ValueError("frequencies of weighted rows need their sums of weights (sums=)")
+        weights = SplitWeights(responses.weights)
+    weighted = weights is not None
     layout = Layout.of(responses, names, frequency)
     answers: dict[str, np.ndarray] = {}
     parts: list[dict[str, np.ndarray]] = []
@@ -80,8 +107,11 @@ def aggregate(
     units = None
     if weighted and responses.design is not None:
         units = Units.of_design(responses.design)
-    bincounts = Bincounts(layout)  # the bins of an answer's count serve its sums of weights
-    totals: dict[Key, np.ndarray] = {}
+    # the bins of an answer's count serve its sums of weights
+    cross = CrossSums(layout.cross, layout.n_cross, weights, frequency)
+    columns: list[dict[str, np.ndarray]] = []
+    per_cell = layout.per_cell
+    per_unit = [design_sums([], {}, per_cell, units.size, units.by_psu)] if units else []
     for q in spec.estimated_questions:
         among = responses.asked.get(q.id)
         if among is not None:
@@ -90,7 +120,7 @@ def aggregate(
         if q.type == "single":
             codes = answer_codes(responses, q)
             k = len(q.options) + 1
-            counted = bincounts(Term((q.id, None, "n"), None, 0, among, codes, k, "answer"))
+            counted = cross(Term((q.id, None, "n"), 0, among, codes, k, "answer"))
             answers[q.id], data = _single(layout, q, counted)
             parts.append(data)
         else:
@@ -98,19 +128,17 @@ def aggregate(
                 layout, q, responses.ticked[q.id], responses.answered[q.id], among
             )
             parts += per_option
-        if weighted:
-            totals |= {t.key: bincounts(t) for t in question_terms(responses, q, codes, units)}
+        if weighted:  # a question's exact sums, rounded before the next question's are made
+            totals = {t.key: cross(t) for t in question_terms(responses, q, codes, units)}
+            columns += weighted_columns(q, totals, per_cell)
+            if units is not None:
+                rows = question_rows(q)
+                per_unit.append(design_sums(rows, totals, per_cell, units.size, units.by_psu))
+    parts = [p | c for p, c in zip(parts, columns, strict=True)] if weighted else parts
     design = None
-    if weighted:
-        columns = [
-            c
-            for q in spec.estimated_questions
-            for c in weighted_columns(q, totals, layout.per_cell)
-        ]
-        parts = [p | c for p, c in zip(parts, columns, strict=True)]
-        if units is not None and responses.design is not None:
-            sums = design_sums(table_rows(spec), totals, layout.per_cell, units.size, units.by_psu)
-            design = DesignSums.of_codes(responses.design, sums)
+    if units is not None and responses.design is not None:
+        sums = {key: np.concatenate([d[key] for d in per_unit]) for key in per_unit[0]}
+        design = DesignSums.of_codes(responses.design, sums, frequency)
     return Counts(
         by=names,
         cells=layout.cells,
@@ -190,8 +218,10 @@ __all__ = [
     "BLANK_LABEL",
     "Counts",
     "DesignSums",
+    "RowSums",
     "StreamedSums",
     "aggregate",
     "base_masks",
+    "limbs_of",
     "merge_counts",
 ]
