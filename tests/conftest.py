@@ -76,6 +76,18 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
+@pytest.fixture(scope="session")
+def sample_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample report in every format, made as ``reports/sample/`` is (README's sample
+    command), once per run for the tests that read it (none writes into it)."""
+    from rapstats.cli import cli
+
+    out = tmp_path_factory.mktemp("sample_report")
+    result = CliRunner().invoke(cli, ["report", *SAMPLE_REPORT, "--out", str(out), "-q"])
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    return out
+
+
 def run(runner: CliRunner, *args: object):
     """Invoke the rapstats CLI with string arguments; never re-raise exceptions."""
     from rapstats.cli import cli

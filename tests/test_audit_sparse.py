@@ -11,12 +11,17 @@ audit against the minimum and maximum of every suppressed cell by scipy's ``linp
 from __future__ import annotations
 
 import numpy as np
+from conftest import IN_CI
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracles import lp_ranges, table_layers
 
 from rapstats.protect import audit, group_relations
 from rapstats.protect._sparse import Elimination, Matrix
+
+# examples of each property of the elimination: 300 in CI, 100 in a local run (as conftest's
+# Hypothesis profiles, CI searches harder)
+MANY = 300 if IN_CI else 100
 
 
 def _dense_free(a: np.ndarray) -> np.ndarray:
@@ -63,14 +68,14 @@ matrices = st.integers(0, 7).flatmap(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=MANY, deadline=None)
 @given(matrices)
 def test_free_cells_match_dense_elimination_and_the_null_space(a):
     got = audit._free_cells(a)
     assert got.tolist() == _dense_free(a).tolist() == _svd_free(a).tolist()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=MANY, deadline=None)
 @given(matrices, st.data())
 def test_zero_residual_is_zero_exactly_where_a_column_is_in_the_others_span(a, data):
     zero = np.array(data.draw(st.lists(st.booleans(), min_size=a.shape[1], max_size=a.shape[1])))
@@ -151,7 +156,7 @@ def test_a_many_level_block_matches_the_dense_elimination():
     assert 0 < (~_dense_free(np.vstack([a, np.eye(idx.size)[values[idx] <= 0]]))).sum()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=MANY, deadline=None)
 @given(matrices, st.data())
 def test_growable_zeros_match_the_full_linear_program(a, data):
     # the fast path (spanned columns, opposite pairs, the linear program on what is left)

@@ -34,10 +34,9 @@ def run_report(out: Path, *extra: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def out(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("report")
-    run_report(folder, *WAVES)
-    return folder
+def out(sample_report: Path) -> Path:
+    """The sample report with its earlier waves (conftest's, made once per run)."""
+    return sample_report
 
 
 @pytest.fixture(scope="module")

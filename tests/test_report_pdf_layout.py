@@ -12,10 +12,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from conftest import SAMPLE_REPORT, pdf_text, requires_tool
-
-from rapstats.cli import cli
+from conftest import pdf_text, requires_tool
 
 WORD = re.compile(
     r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*)</word>'
@@ -25,14 +22,9 @@ pytestmark = requires_tool(shutil.which("pdftotext") is not None, "poppler-utils
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory) -> Path:
-    """The sample report, made as `reports/sample/` is (README: the sample command, with the
-    four earlier waves)."""
-    out = tmp_path_factory.mktemp("sample")
-    args = ["report", *SAMPLE_REPORT, "--out", str(out), "-q"]
-    result = CliRunner().invoke(cli, args)
-    assert result.exit_code == 0, result.output
-    return out
+def sample(sample_report: Path) -> Path:
+    """The sample report, made as `reports/sample/` is (conftest's, made once per run)."""
+    return sample_report
 
 
 def words(pdf: Path) -> dict[int, list[tuple[float, float, float, float, str]]]:
