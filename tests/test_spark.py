@@ -10,11 +10,14 @@ seconds): CI runs them.
 
 from __future__ import annotations
 
+import math
 import os
 import subprocess
 import sys
+from fractions import Fraction
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import ROOT, run
 
@@ -212,18 +215,6 @@ def _by_respondent(export: Path, spec: Path) -> list[object]:
     return ["summarize", export, "--spec", spec, "--by", "Respondent"]
 
 
-def test_weighted_spec_is_refused(runner, spark) -> None:
-    between = DATA / "between"
-    args = ["summarize", between / "between_weighted.csv"]
-    result = run(runner, *args, "--spec", between / "between_weighted.toml", "--engine", "spark")
-    assert result.exit_code == 1
-    assert result.stderr == (
-        "Error: the Spark engine counts unweighted specs without a weight or survey design "
-        "([survey] weight, strata, ids, fpc). Fix: use the local engine (leave out --engine "
-        "spark).\n"
-    )
-
-
 def test_usage_errors(runner) -> None:
     export, spec, _ = CASES[0]
     no_spec = run(runner, "summarize", export, "--engine", "spark")
@@ -259,3 +250,47 @@ def test_import_leaves_pyspark_out() -> None:
 def test_session_left_no_files(started) -> None:
     """Run last: after every query above, the folder the session started in is empty."""
     assert list(started[1].iterdir()) == []
+
+
+# Weights and designs: every sum of weights is exactly rounded, so Spark's order of addition
+# does not matter (rapstats/io/_spark_weights.py).
+BETWEEN = DATA / "between"
+DESIGN = DATA / "design"
+
+
+def test_limb_sums_are_the_exact_sums(spark) -> None:
+    """Spark's sums of each combination's weight limbs are the exact sums (as fractions) of
+    the scaled weights and of their squares, and round to math.fsum of them."""
+    from rapstats.aggregate._exact import rounded
+    from rapstats.io.spark import count_frame, plan_frame
+    from rapstats.pipeline._spark_weights import weight_limbs
+
+    rng = np.random.default_rng(16)
+    w = rng.uniform(1, 2, 4000) * 10.0 ** rng.integers(-7, 7, 4000)  # spread 10^14
+    g, a = rng.integers(0, 5, 4000), rng.choice(["Yes", "No", ""], 4000)
+    texts = [repr(x) if i % 2 else f"{x:.30e}" for i, x in enumerate(w.tolist())]  # same numbers
+    rows = [(str(gi), str(ai), t) for gi, ai, t in zip(g, a, texts, strict=True)]
+    plan = plan_frame(spark.createDataFrame(rows, ["g", "a", "w"]), ["g", "a", "w"], (), "x")
+    limbs, bad = weight_limbs(plan, "w")
+    assert limbs is not None and not bad
+    assert limbs.scale == math.frexp(w.max())[1]
+    counted = count_frame(plan, ("g",), (), (("a",),), limbs)
+    part, sums = counted.parts[0], counted.limbs[0]
+    keys = [tuple(_text(part.columns[c], i) for c in ("g", "a")) for i in range(part.rows_read)]
+    assert len(set(keys)) == len(keys) == 15
+    scaled = np.ldexp(w, -limbs.scale)
+    for i, (gi, ai) in enumerate(keys):
+        mine = scaled[(g == int(gi)) & (a == ai)]
+        assert counted.frequency[0][i] == len(mine)
+        for values, low, limb in (
+            (mine, limbs.low_w, sums[i, : limbs.width_w]),
+            (mine * mine, limbs.low_w2, sums[i, limbs.width_w :]),
+        ):
+            exact = sum(int(x) * Fraction(2) ** (32 * (low + j)) for j, x in enumerate(limb))
+            assert exact == sum(map(Fraction, values.tolist()))
+            assert rounded(limb[None, :], low)[0] == math.fsum(values.tolist())
+
+
+def _text(col, i: int) -> str:  # noqa: ANN001 - a Coded column
+    code = int(col.codes[i])
+    return col.categories[code] if code >= 0 else ""

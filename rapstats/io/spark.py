@@ -33,6 +33,7 @@ from rapstats.errors import InputError
 from rapstats.io import Coded, Export, file_sha256
 from rapstats.io._layout import Layout, column_key
 from rapstats.io._personal import personal_columns
+from rapstats.io._spark_weights import Limbs, limb_columns
 from rapstats.io._text import to_coded
 from rapstats.io._tidy import choose_columns
 
@@ -182,6 +183,10 @@ class FramePlan:
     path: str
     kept: frozenset[str] = frozenset()
 
+    def nonblank(self) -> Any:
+        """The frame's rows not blank in every column read."""
+        return _nonblank(self)
+
     def alias(self, column: str) -> str | None:
         """The frame's name (``c3``) of an export column, matched as the loader matches
         headers; None if it was not read."""
@@ -243,6 +248,7 @@ class Counted:
     frequency: tuple[np.ndarray, ...]
     rows: int
     by_content: tuple[str, ...]  # columns counted that hold personal data by their contents
+    limbs: tuple[np.ndarray, ...] = ()  # per unit, each combination's sums of weight limbs
 
 
 def count_frame(
@@ -250,10 +256,12 @@ def count_frame(
     keys: tuple[str, ...],
     dates: tuple[str, ...],
     units: tuple[tuple[str, ...], ...],
+    limbs: Limbs | None = None,
 ) -> Counted:
     """Count, in one Spark job, the distinct combinations of the ``keys`` columns (groups;
     those in ``dates`` counted by month, see the module notes) with each unit's columns,
-    over the rows not blank in every column read.
+    over the rows not blank in every column read; with ``limbs``, also sum the limbs of
+    their weights (:mod:`rapstats.io._spark_weights`).
 
     Parameters
     ----------
@@ -265,6 +273,8 @@ def count_frame(
         Those of ``keys`` a group derives a period from.
     units : tuple of tuple of str
         Export columns counted together (one question's), one tuple per question.
+    limbs : Limbs, optional
+        The weight column and the limbs of it to sum (default None: counts only).
     """
     from pyspark.sql import functions as F
 
@@ -274,24 +284,32 @@ def count_frame(
     values = [F.col(plan.alias(c)) for c in _columns(present)]
     # the keys once a row, before the rows are multiplied (a date's reads its parts first)
     read = [_parts(F.col(plan.alias(c)), f"k{i}", c in dates) for i, c in enumerate(key_cols)]
-    split = _nonblank(plan).select(*[p for key in read for p in key], *values)
-    keyed = split.select(*[_key(F, f"k{i}", c in dates) for i, c in enumerate(key_cols)], *values)
+    sums = limb_columns(plan, limbs, SPACE) if limbs is not None else []
+    named = limbs.names() if limbs is not None else []
+    split = _nonblank(plan).select(*[p for key in read for p in key], *values, *sums)
+    keyed = split.select(
+        *[_key(F, f"k{i}", c in dates) for i, c in enumerate(key_cols)], *values, *named
+    )
     structs = [
         F.struct(F.lit(j).alias("q"), F.array(*[F.col(plan.alias(c)) for c in u]).alias("v"))
         for j, u in enumerate(present)
     ]
-    rows = keyed.select(*groups, F.explode(F.array(*structs)).alias("u"))
-    grouped = rows.groupBy(*groups, F.col("u.q").alias("q"), F.col("u.v").alias("v")).count()
+    rows = keyed.select(*groups, *named, F.explode(F.array(*structs)).alias("u"))
+    grouped = rows.groupBy(*groups, F.col("u.q").alias("q"), F.col("u.v").alias("v")).agg(
+        F.count("*").alias("count"), *[F.sum(n).alias(n) for n in named]
+    )
     # one partition, sorted there: the same order every run, without a sampling job
     table = collect_arrow(grouped.coalesce(1).sortWithinPartitions("q", *groups, "v"))
     import pyarrow.compute as pc
 
-    parts, freqs = [], []
+    parts, freqs, sums = [], [], []
     for j, unit in enumerate(present):
         mine = table.filter(pc.equal(table["q"], j))
         data = _coded(mine, key_cols, unit)
         parts.append(plan.export(data, np.arange(2, mine.num_rows + 2)))
         freqs.append(mine["count"].to_numpy().astype(np.int64))
+        if named:
+            sums.append(np.column_stack([mine[n].to_numpy() for n in named]).astype(np.int64))
     total = int(freqs[0].sum()) if freqs else 0
     # personal data by contents, as the loader looks for it: in the distinct combinations,
     # each weighted by the rows it stands for (every unit counts every row)
@@ -300,7 +318,8 @@ def count_frame(
         for c, col in part.columns.items():
             if column_key(c) not in plan.kept:
                 checked[c], rows[c] = col, freq
-    return Counted(tuple(parts), tuple(freqs), total, tuple(personal_columns(checked, rows)))
+    by_content = tuple(personal_columns(checked, rows))
+    return Counted(tuple(parts), tuple(freqs), total, by_content, tuple(sums))
 
 
 def first_rows(plan: FramePlan, keys: tuple[str, ...], unit: tuple[str, ...]) -> Export:
