@@ -11,7 +11,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rapstats.aggregate._exact import ExactSums, split
+from rapstats.aggregate._exact import ExactSums, limbs_of, split
 
 finite = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e300, max_value=1e300)
 # sums near ties: dyadic values at nearby binary positions
@@ -115,3 +115,29 @@ def test_among_leaves_out_the_values_not_chosen() -> None:
     values = np.array([0.5, 0.25, 4.0, 8.0])
     sums.add(np.array([0, 0, 1, 1]), split(values), among=np.array([True, False, True, False]))
     assert sums.rounded().tolist() == [0.5, 4.0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(-1e290, 1e290), min_size=1, max_size=40), st.data())
+def test_limbs_of_copies_are_the_exact_multiples(values: list[float], data: st.DataObject) -> None:
+    counts = data.draw(
+        st.lists(st.integers(0, 2**31 - 1), min_size=len(values), max_size=len(values))
+    )
+    limbs, low = limbs_of(np.asarray(values), np.asarray(counts))
+    sums = ExactSums(len(values))
+    sums.add_limbs(np.arange(len(values)), limbs, low)
+    for got, v, c in zip(sums.rounded(), values, counts, strict=True):
+        assert got == float(Fraction(v) * c)
+    among = np.asarray(counts) % 2 == 0
+    total = ExactSums(1)
+    total.add_limbs(np.zeros(len(values), dtype=np.int64), limbs, low, among)
+    chosen = [Fraction(v) * c for v, c, a in zip(values, counts, among, strict=True) if a]
+    assert total.rounded()[0] == float(sum(chosen, Fraction(0)))
+
+
+def test_scaled_split_and_rounding_move_the_binary_point() -> None:
+    values = np.array([0.1, 0.75, 3.0])
+    for scale in (-70, -33, -1, 5, 32, 100):
+        sums = ExactSums(1)
+        sums.add(np.zeros(3, dtype=np.int64), split(values, scale))
+        assert sums.rounded(-scale)[0] == math.fsum(values.tolist())

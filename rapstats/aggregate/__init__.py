@@ -17,12 +17,21 @@ combinations that hold at least one respondent are cells. The counts of the full
 made with one ``np.bincount`` per question over combined codes, and every margin is a sum of
 that array, so margins add up exactly.
 
+Exact sums
+----------
+Every published sum of weights (``sum_w`` ... ``sum_w2y`` per cell, the design sums per unit)
+is the *exactly rounded* sum of its float64 terms (w, or fl(w * w), of each respondent): the
+terms are added per cross cell as exact integer limbs (:mod:`rapstats.aggregate._exact`), the
+limbs summed exactly into the cells of the layout and over the answers of each row's base, and
+the result rounded to the nearest float64 once, at the published cell (ties to even). So the
+bits do not depend on the order of the respondents, nor on how the export was cut up.
+
 Batches
 -------
-The counts of batches of one export add up (:func:`merge_counts`). Sums of floating-point
-weights depend on the order of addition, so a batched export's are made by
-:class:`StreamedSums`, in the order :func:`aggregate` makes them over the whole export: the same
-bits.
+The counts of batches of one export add up (:func:`merge_counts`); so do their exact sums of
+weights (:class:`StreamedSums`), which end as the same bits as :func:`aggregate` of the whole
+export. Rows of distinct answers counted elsewhere (the Spark engine) bring their own exact
+sums (:class:`RowSums`, ``aggregate(frequency=, sums=)``): the same bits again.
 """
 
 from __future__ import annotations
@@ -35,10 +44,11 @@ from rapstats.aggregate._layout import Layout
 from rapstats.aggregate._merge import merge_counts
 from rapstats.aggregate._stream import StreamedSums
 from rapstats.aggregate._sums import (
-    Bincounts,
-    Key,
+    CrossSums,
     Term,
+    Totals,
     Units,
+    Weights,
     answer_codes,
     base_masks,
     design_sums,
@@ -46,6 +56,7 @@ from rapstats.aggregate._sums import (
     table_rows,
     weighted_columns,
 )
+from rapstats.aggregate._weights import RowSums, SplitWeights
 from rapstats.labels import BLANK_LABEL
 from rapstats.normalise import Responses
 from rapstats.spec import Question
@@ -53,7 +64,11 @@ from rapstats.table import Table
 
 
 def aggregate(
-    responses: Responses, by: tuple[str, ...] = (), *, frequency: np.ndarray | None = None
+    responses: Responses,
+    by: tuple[str, ...] = (),
+    *,
+    frequency: np.ndarray | None = None,
+    sums: RowSums | None = None,
 ) -> Counts:
     """Count answers per question and cell of the grouping layout (see module notes).
 
@@ -66,13 +81,24 @@ def aggregate(
     frequency : numpy.ndarray, optional
         How many respondents each row stands for (int64, each at least 1): rows of distinct
         answers counted elsewhere, as the Spark engine counts them
-        (:mod:`rapstats.pipeline.spark`). Default None: one each. Unweighted specs only.
+        (:mod:`rapstats.pipeline.spark`). Default None: one each. Weighted (or with a design)
+        only with ``sums``.
+    sums : RowSums, optional
+        With ``frequency``: the exact sums of the weights of each row's respondents; the
+        counts are weighted, from these sums (``responses.weights`` is ignored; the design
+        codes come from ``responses.design``), and the same, bit for bit, as the counts of
+        the individual responses. Default None.
     """
     spec = responses.spec
     names = tuple(spec.group(b).name for b in by)
-    weighted = responses.weights is not None
-    if frequency is not None and (weighted or responses.design is not None):
-        raise ValueError("frequencies count unweighted responses only")
+    if sums is not None and frequency is None:
+        raise ValueError("row sums of weights need the rows' frequencies")
+    weights: Weights | None = sums
+    if sums is None and responses.weights is not None:
+        if frequency is not None:
+            raise ValueError("frequencies of weighted rows need their sums of weights (sums=)")
+        weights = SplitWeights(responses.weights)
+    weighted = weights is not None
     layout = Layout.of(responses, names, frequency)
     answers: dict[str, np.ndarray] = {}
     parts: list[dict[str, np.ndarray]] = []
@@ -80,8 +106,9 @@ def aggregate(
     units = None
     if weighted and responses.design is not None:
         units = Units.of_design(responses.design)
-    bincounts = Bincounts(layout)  # the bins of an answer's count serve its sums of weights
-    totals: dict[Key, np.ndarray] = {}
+    # the bins of an answer's count serve its sums of weights
+    cross = CrossSums(layout.cross, layout.n_cross, weights, frequency)
+    totals: Totals = {}
     for q in spec.estimated_questions:
         among = responses.asked.get(q.id)
         if among is not None:
@@ -90,7 +117,7 @@ def aggregate(
         if q.type == "single":
             codes = answer_codes(responses, q)
             k = len(q.options) + 1
-            counted = bincounts(Term((q.id, None, "n"), None, 0, among, codes, k, "answer"))
+            counted = cross(Term((q.id, None, "n"), 0, among, codes, k, "answer"))
             answers[q.id], data = _single(layout, q, counted)
             parts.append(data)
         else:
@@ -99,7 +126,7 @@ def aggregate(
             )
             parts += per_option
         if weighted:
-            totals |= {t.key: bincounts(t) for t in question_terms(responses, q, codes, units)}
+            totals |= {t.key: cross(t) for t in question_terms(responses, q, codes, units)}
     design = None
     if weighted:
         columns = [
@@ -109,8 +136,12 @@ def aggregate(
         ]
         parts = [p | c for p, c in zip(parts, columns, strict=True)]
         if units is not None and responses.design is not None:
-            sums = design_sums(table_rows(spec), totals, layout.per_cell, units.size, units.by_psu)
-            design = DesignSums.of_codes(responses.design, sums)
+            rows = table_rows(spec)
+            design = DesignSums.of_codes(
+                responses.design,
+                design_sums(rows, totals, layout.per_cell, units.size, units.by_psu),
+                frequency,
+            )
     return Counts(
         by=names,
         cells=layout.cells,
@@ -190,6 +221,7 @@ __all__ = [
     "BLANK_LABEL",
     "Counts",
     "DesignSums",
+    "RowSums",
     "StreamedSums",
     "aggregate",
     "base_masks",

@@ -44,13 +44,19 @@ class DesignSums:
     by_psu: bool
 
     @classmethod
-    def of_codes(cls, d: DesignCodes, sums: dict[str, np.ndarray]) -> DesignSums:
+    def of_codes(
+        cls, d: DesignCodes, sums: dict[str, np.ndarray], frequency: np.ndarray | None = None
+    ) -> DesignSums:
         """The design sums ``sums`` (see :func:`rapstats.aggregate._sums.design_sums`) of the
-        responses coded ``d``."""
+        responses coded ``d`` (each row ``frequency`` responses; None: one each)."""
         by_psu = bool(d.psus)
+        if by_psu or frequency is None:
+            psus = np.bincount(d.psu_stratum, minlength=len(d.strata))
+        else:  # each response is its own PSU: count the responses of each row's stratum
+            psus = np.bincount(d.psu_stratum[d.psu], frequency, len(d.strata)).astype(np.int64)
         return cls(
             unit_stratum=d.psu_stratum if by_psu else np.arange(len(d.strata)),
-            psus=np.bincount(d.psu_stratum, minlength=len(d.strata)),
+            psus=psus,
             fpc=d.fpc,
             strata=d.strata,
             units=d.psus if by_psu else (),

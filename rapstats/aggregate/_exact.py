@@ -2,11 +2,10 @@
 
 A float64 is an integer times a power of two, so a sum of float64 values is an exact binary
 fraction. Here it is kept exactly, as integer *limbs*: limb ``j`` of a sum holds its bits of
-weight ``2**(BITS * (low + j))`` to ``2**(BITS * (low + j + 1) - 1)``. Each value is split into
-three pieces below ``2**BITS`` at consecutive limbs (:func:`split`), the pieces are added per
-bin and limb as integers (so the order of addition does not matter), and each sum is rounded to
-the nearest float64 once, at the end, ties to even (:func:`rounded`): the *exactly rounded* sum,
-which is what ``math.fsum`` returns.
+weight ``2**(BITS * (low + j))`` to ``2**(BITS * (low + j + 1) - 1)``. The pieces of the
+values are added per bin as integers (so the order of addition does not matter), and each sum
+is rounded to the nearest float64 once, at the end, ties to even (:func:`rounded`): the
+*exactly rounded* sum, which is what ``math.fsum`` returns.
 
 Because integer addition is associative, the sums of the batches of a streamed export, of the
 parts of a partitioned one, or of the rows Spark groups (in whatever order its executors finish)
@@ -14,9 +13,13 @@ add up to the same limbs, hence the same bits, as the sum over the whole export 
 engine can make the limbs: limb ``k`` of a value ``v`` is ``floor(v / 2**(BITS*k)) mod
 2**BITS``, and the limbs of a sum are the sums of its values' limbs.
 
-The pieces are added with ``np.bincount`` in chunks of :data:`CHUNK` values, whose
-floating-point sums stay below ``2**53`` and so are exact; the sums are carried
-(:func:`carried`) after each chunk so that no int64 limb comes near overflow.
+How (:func:`split`, :meth:`ExactSums.add`): the values are put on one binary grid, from the
+lowest bit of the smallest to the top of the largest, and cut into pieces of :data:`PIECE`
+bits (integers, held exactly as float64): two pieces for values that span a ratio up to
+``2**23``, as survey weights do. Each piece is added per bin with one ``np.bincount`` over
+:data:`CHUNK` values at a time, whose floating-point sums stay below ``2**53`` and so are
+exact; the chunk's sums are then placed into the int64 limbs and carried (:func:`carried`), so
+that no limb comes near overflow. The values are split once, for every sum they enter.
 """
 
 from __future__ import annotations
@@ -27,39 +30,35 @@ import numpy as np
 
 BITS = 32
 """Bits per limb."""
-_RADIX = float(2**BITS)
-CHUNK = 1 << 19
-"""Values per ``np.bincount``: pieces are below ``2**32``, so the sums of a chunk's three
-pieces at a limb are below ``3 * 2**51`` and exact."""
+PIECE = 38
+"""Bits per piece of a split value."""
+CHUNK = 1 << (53 - PIECE)
+"""Values per ``np.bincount`` of pieces: the sum of a chunk's pieces is below ``2**53`` and
+exact."""
+_LIMB_CHUNK = 1 << 20
+"""Rows of carried limbs (below ``2**32``) per ``np.bincount``: sums below ``2**52``."""
+_SPAN = 1000
+"""Most bits on one grid: the values as integers on it stay below ``2**1000``, in range."""
 
 
 @dataclass(frozen=True, slots=True)
 class Split:
-    """Float64 values split into limb pieces (:func:`split`).
+    """Float64 values cut into pieces on binary grids (:func:`split`).
 
     Attributes
     ----------
-    pieces : numpy.ndarray
-        float64, shape ``(3, n)``: integers below ``2**BITS`` in size (negative for negative
-        values); value ``i`` is ``sum_j pieces[j, i] * 2**(BITS * (low + at[i] + j))``.
-    at : numpy.ndarray
-        int64, shape ``(n,)``: the limb of each value's first piece, counted from ``low``.
-    low : int
-        The lowest limb of any value.
+    grids : tuple of (int, numpy.ndarray)
+        Per grid, its lowest bit position ``bottom`` and its pieces (float64, ``(m, n)``:
+        integers below ``2**PIECE`` in size, negative for negative values): the values are the
+        sums over grids of ``sum_k pieces[k] * 2**(bottom + PIECE * k)``. One grid unless the
+        values span more than ``_SPAN`` bits (each value is then on one grid, zero on others).
     """
 
-    pieces: np.ndarray
-    at: np.ndarray
-    low: int
-
-    @property
-    def width(self) -> int:
-        """Limbs from ``low`` to the highest piece of any value."""
-        return int(self.at.max()) + 3 if len(self.at) else 0
+    grids: tuple[tuple[int, np.ndarray], ...]
 
 
-def split(values: np.ndarray) -> Split:
-    """Finite float64 ``values`` as limb pieces: each value exactly, in three pieces.
+def split(values: np.ndarray, scale: int = 0) -> Split:
+    """Finite float64 ``values`` (times ``2**scale``) as pieces on binary grids, exactly.
 
     Examples
     --------
@@ -70,23 +69,64 @@ def split(values: np.ndarray) -> Split:
     [0.1, 3.0, -2.5]
     """
     values = np.asarray(values, dtype=np.float64)
-    if not np.isfinite(values).all():
-        raise ValueError("only finite values have exact sums")
     magnitude = np.abs(values)
-    _, exponent = np.frexp(magnitude)  # magnitude < 2**exponent, lowest bit >= 2**(exponent-53)
-    nonzero = magnitude > 0
-    first = np.floor_divide(exponent.astype(np.int64) - 53, BITS)
-    first = np.maximum(first, (-1074) // BITS)  # subnormals: lowest bit 2**-1074
-    low = int(first[nonzero].min()) if nonzero.any() else 0
-    first[~nonzero] = low
-    whole = np.ldexp(magnitude, -BITS * first)  # an integer below 2**85: exact
-    upper = np.floor(whole / _RADIX)
-    top = np.floor(upper / _RADIX)
-    pieces = np.stack([whole - upper * _RADIX, upper - top * _RADIX, top])
-    negative = values < 0
-    if negative.any():
-        pieces[:, negative] *= -1.0
-    return Split(pieces, first - low, low)
+    if not np.isfinite(magnitude).all():
+        raise ValueError("only finite values have exact sums")
+    nonzero = magnitude[magnitude > 0]
+    if not len(nonzero):
+        return Split(())
+    lowest = int(np.frexp(nonzero.min())[1])  # the smallest is below 2**lowest
+    top = int(np.frexp(nonzero.max())[1])
+    step = _SPAN - 53
+    if top - lowest <= step:
+        return Split((_grid(values, lowest, top, scale),))
+    exponent = np.frexp(magnitude)[1]
+    band = (exponent - lowest) // step
+    grids = []
+    for b in np.unique(band[magnitude > 0]).tolist():
+        base = lowest + b * step
+        grids.append(_grid(np.where(band == b, values, 0.0), base, base + step, scale))
+    return Split(tuple(grids))
+
+
+def _grid(values: np.ndarray, lowest: int, top: int, scale: int) -> tuple[int, np.ndarray]:
+    """The values whose magnitudes lie from ``2**(lowest - 1)`` to below ``2**top`` (others
+    zero) as pieces of one grid, from the lowest bit any can have (``2**(lowest - 53)``, or
+    ``2**-1074``)."""
+    bottom = max(lowest - 53, -1074)
+    rest = np.ldexp(values, -bottom)  # integers below 2**(top - bottom): exact, in range
+    pieces = []
+    for _ in range(-(-(top - bottom) // PIECE) - 1):
+        upper = np.trunc(rest * 2.0**-PIECE)
+        pieces.append(rest - upper * 2.0**PIECE)  # the low PIECE bits, exactly
+        rest = upper
+    pieces.append(rest)
+    return bottom + scale, np.stack(pieces)
+
+
+def limbs_of(values: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, int]:
+    """The limbs of ``counts[i]`` copies of each of ``values`` added up (exactly: ``counts[i] *
+    values[i]``), as rows (int64, ``(n, width)``) and the position of limb 0: what
+    :meth:`ExactSums.add_limbs` takes. ``counts``: integers from 0 to ``2**31 - 1``.
+
+    Examples
+    --------
+    >>> limbs, low = limbs_of(np.array([0.1, 2.5]), np.array([3, 2]))
+    >>> sums = ExactSums(2)
+    >>> sums.add_limbs(np.arange(2), limbs, low)
+    >>> sums.rounded().tolist()  # 3 * 0.1 exactly, rounded once
+    [0.30000000000000004, 5.0]
+    """
+    counts = np.asarray(counts, dtype=np.int64)
+    if len(counts) and (counts.min() < 0 or counts.max() >= 1 << (BITS - 1)):
+        raise ValueError("counts of copies run from 0 to 2**31 - 1")
+    sums = ExactSums(len(counts))
+    for bottom, pieces in split(values).grids:
+        for k, piece in enumerate(pieces):  # each piece's 38 bits in two: below 2**62 times
+            low = piece.astype(np.int64) & 0xFFFFFFFF
+            high = (piece.astype(np.int64) - low) >> BITS
+            sums.place([low * counts, high * counts], bottom + PIECE * k)
+    return sums.limbs, sums.low
 
 
 class ExactSums:
@@ -113,35 +153,52 @@ class ExactSums:
     def add(self, bins: np.ndarray, values: Split, among: np.ndarray | None = None) -> None:
         """Add each value into the sum of its bin (``bins``: one per value, below ``size``);
         ``among``: only the values where it is True."""
-        if values.width == 0:
-            return
-        self._cover(values.low, values.low + values.width)
-        width = self.limbs.shape[1]
-        index = bins * width + (values.at + (values.low - self.low))
-        bins_total = self.size * width
+        size = self.size
         if among is not None:
-            index = np.where(among, index, bins_total)  # a last bin, dropped
-        for start in range(0, len(index), CHUNK):
-            chunk = index[start : start + CHUNK]
-            total = np.zeros(bins_total + 1)
-            for j in range(3):
-                piece = values.pieces[j, start : start + CHUNK]
-                total[j:] += np.bincount(chunk, piece, bins_total + 1)[: bins_total + 1 - j]
-            self._take(total[:bins_total])
+            bins, size = np.where(among, bins, size), size + 1  # a last bin, dropped
+        for bottom, pieces in values.grids:
+            for start in range(0, len(bins), CHUNK):
+                chunk = bins[start : start + CHUNK]
+                totals = [
+                    np.bincount(chunk, piece[start : start + CHUNK], size)[: self.size]
+                    for piece in pieces
+                ]
+                self.place([t.astype(np.int64) for t in totals], bottom, PIECE)
 
-    def add_limbs(self, bins: np.ndarray, limbs: np.ndarray, low: int) -> None:
+    def place(self, totals: list[np.ndarray], bottom: int, step: int = BITS) -> None:
+        """Add integers per bin (int64, each below ``2**63`` in size) at bit positions
+        ``bottom``, ``bottom + step``, ... into the limbs, and carry."""
+        positions = [bottom + step * k for k in range(len(totals))]
+        first = positions[0] // BITS
+        self._cover(first, positions[-1] // BITS + 3)
+        for total, at in zip(totals, positions, strict=True):
+            limb, shift = divmod(at, BITS)
+            j = limb - self.low
+            low = total & ((1 << (BITS - shift)) - 1)  # to limb j, shifted: below 2**32
+            rest = total >> (BITS - shift)  # floor: the sign stays with the rest
+            self.limbs[:, j] += low << shift
+            self.limbs[:, j + 1] += rest & 0xFFFFFFFF
+            self.limbs[:, j + 2] += rest >> BITS  # below 2**31 in size: rest is below 2**63
+        self.limbs = carried(self.limbs)
+
+    def add_limbs(
+        self, bins: np.ndarray, limbs: np.ndarray, low: int, among: np.ndarray | None = None
+    ) -> None:
         """Add rows of integer limbs (int64, ``(n, width)``, limb 0 at position ``low``), each
-        into the sum of its bin: sums made elsewhere (another batch, a Spark job)."""
+        into the sum of its bin: sums made elsewhere (another batch, a Spark job); ``among``:
+        only the rows where it is True."""
+        if among is not None:
+            bins, limbs = bins[among], limbs[among]
         if limbs.shape[1] == 0:
             return
         limbs = carried(limbs)
         self._cover(low, low + limbs.shape[1])
         offset = low - self.low
-        for start in range(0, len(bins), CHUNK):
-            chunk = bins[start : start + CHUNK]
+        for start in range(0, len(bins), _LIMB_CHUNK):
+            chunk = bins[start : start + _LIMB_CHUNK]
             total = np.zeros((self.size, self.limbs.shape[1]))
             for j in range(limbs.shape[1]):
-                column = limbs[start : start + CHUNK, j].astype(np.float64)
+                column = limbs[start : start + _LIMB_CHUNK, j].astype(np.float64)
                 total[:, offset + j] = np.bincount(chunk, column, self.size)
             self._take(total.reshape(-1))
 
@@ -149,9 +206,10 @@ class ExactSums:
         """Add the sums of ``other`` (its bin ``i`` into bin ``into[i]``; default the same)."""
         self.add_limbs(np.arange(other.size) if into is None else into, other.limbs, other.low)
 
-    def rounded(self) -> np.ndarray:
-        """The sum of each bin, rounded to the nearest float64 (ties to even)."""
-        return rounded(self.limbs, self.low)
+    def rounded(self, scale: int = 0) -> np.ndarray:
+        """The sum of each bin (times ``2**scale``), rounded to the nearest float64 (ties to
+        even)."""
+        return rounded(self.limbs, self.low, scale)
 
     def _take(self, total: np.ndarray) -> None:
         """Add exact integer sums (float64, flat ``size * width``) into the limbs, carried."""
@@ -186,9 +244,9 @@ def carried(limbs: np.ndarray) -> np.ndarray:
     return limbs
 
 
-def rounded(limbs: np.ndarray, low: int) -> np.ndarray:
-    """Values given as limbs (see the module notes) rounded to the nearest float64, ties to
-    even (0.0 for zero)."""
+def rounded(limbs: np.ndarray, low: int, scale: int = 0) -> np.ndarray:
+    """Values given as limbs (see the module notes), times ``2**scale``, rounded to the
+    nearest float64, ties to even (0.0 for zero; the result a normal number or zero)."""
     limbs = carried(limbs)
     out = np.zeros(len(limbs))
     negative = limbs[:, -1] < 0 if limbs.shape[1] else np.zeros(len(limbs), dtype=bool)
@@ -213,6 +271,7 @@ def rounded(limbs: np.ndarray, low: int) -> np.ndarray:
     up = (rest > half) | ((rest == half) & (sticky | odd))
     value = mantissa.astype(np.float64) + up  # exact: at most 2**53
     exponent = 11 + BITS * (top.astype(np.int64) - 2 + low - 1) - shift.astype(np.int64)
+    exponent += scale
     magnitude = np.ldexp(value, exponent)
     out[rows] = np.where(negative[rows], -magnitude, magnitude)
     return out

@@ -101,11 +101,23 @@ class Layout:
     ) -> np.ndarray:
         """``np.bincount`` of ``bins`` (with ``weights``) over the respondents each row
         stands for (:attr:`frequency`); ``among`` picks the rows ``bins`` come from."""
-        if self.frequency is None:
-            return np.bincount(bins, weights=weights, minlength=size)
-        f = self.frequency if among is None else self.frequency[among]
-        counts = np.bincount(bins, weights=f if weights is None else weights * f, minlength=size)
-        return counts.astype(np.int64) if weights is None else counts
+        return tally(bins, size, weights, self.frequency, among)
+
+
+def tally(
+    bins: np.ndarray,
+    size: int,
+    weights: np.ndarray | None = None,
+    frequency: np.ndarray | None = None,
+    among: np.ndarray | None = None,
+) -> np.ndarray:
+    """``np.bincount`` of ``bins`` (with ``weights``) over the respondents each row stands for
+    (``frequency``, None: one each); ``among`` picks the rows ``bins`` come from."""
+    if frequency is None:
+        return np.bincount(bins, weights=weights, minlength=size)
+    f = frequency if among is None else frequency[among]
+    counts = np.bincount(bins, weights=f if weights is None else weights * f, minlength=size)
+    return counts.astype(np.int64) if weights is None else counts
 
 
 def blocks(m: int) -> list[tuple[int, ...]]:

@@ -1,17 +1,17 @@
 """The weighted and design sums of an export read in batches: :class:`StreamedSums`.
 
-Integer counts add up exactly whatever the order (:func:`rapstats.aggregate.merge_counts`);
-sums of floating-point weights do not. So the sums of the batches are kept per cross cell of
-the whole export's layout (and answer, or sampling unit), and each batch is added into them
-respondent by respondent (``np.add.at``), in the order of the file: the same additions, in the
-same order, as ``np.bincount`` over the whole export makes, hence the same bits. The cells,
-margins and design sums are made from them once, at the end, as for the whole export.
+Counts add up exactly whatever the order (:func:`rapstats.aggregate.merge_counts`), and so do
+the exact sums of weights (:mod:`rapstats.aggregate._exact`): each batch's terms are added,
+as integer limbs, into the sums per cross cell of the whole export's layout (and answer, or
+sampling unit) so far; the cells, margins and design sums are made from them once, at the
+end, and each published sum rounded once, as for the whole export: the same bits, whatever the
+batches.
 
-The weights of each batch are scaled by a power of two of its own largest
-(:func:`rapstats.normalise.normalise`); the sums are kept at the scale of the largest weight so
-far and rescaled (by a power of two: exact) when a batch brings a larger one, so that they end
-at the scale of the whole export's largest weight. The spread of the weights
-(``MAX_WEIGHT_RATIO``) is checked on the smallest and largest of the whole export.
+The weights of each batch come divided by a power of two of its own largest
+(:func:`rapstats.normalise.normalise`); their limbs are placed at the binary position of the
+weights as parsed (:class:`rapstats.aggregate._sums.SplitWeights` with the batch's scale), and
+the sums rounded at the scale of the whole export's largest weight at the end. The spread of
+the weights (``MAX_WEIGHT_RATIO``) is checked on the smallest and largest of the whole export.
 """
 
 from __future__ import annotations
@@ -23,16 +23,19 @@ import numpy as np
 
 from rapstats.aggregate._counts import Counts
 from rapstats.aggregate._design import DesignSums
+from rapstats.aggregate._exact import ExactSums
 from rapstats.aggregate._layout import Layout
 from rapstats.aggregate._sums import (
+    CrossSums,
     Key,
-    Term,
+    Totals,
     Units,
     design_sums,
     table_rows,
     terms,
     weighted_columns,
 )
+from rapstats.aggregate._weights import SplitWeights
 from rapstats.errors import InputError
 from rapstats.normalise import MAX_WEIGHT_RATIO, DesignCodes, Responses, group_sort_key
 from rapstats.spec import Spec
@@ -67,19 +70,32 @@ class StreamedSums:
         self.respondents: dict[str, int] = {}  # per stratum (a design without ids)
         self.by_psu: bool | None = None  # None: no design
         self.occupied = np.zeros(0 if names else 1, dtype=np.int64)
-        self.totals: dict[Key, np.ndarray] = {}
-        self.kinds: dict[Key, tuple[str, int]] = {}
+        self.totals: Totals = {}
+        self.kinds: dict[Key, tuple[str, int]] = {}  # kind and width of each term's sums
         self.scale: int | None = None
         self.low, self.high = np.inf, 0.0
 
     def add(self, responses: Responses) -> None:
         """Add the sums of one batch (the next respondents of the export)."""
-        assert responses.weights is not None  # only weighted responses have sums
+        w, scale = responses.weights, responses.weight_scale
+        assert w is not None  # only weighted responses have sums
+        self.low = min(self.low, float(np.ldexp(w.min(), scale)))
+        self.high = max(self.high, float(np.ldexp(w.max(), scale)))
+        self.scale = scale if self.scale is None else max(self.scale, scale)
         cross = self._cross(responses)
         units = self._units(responses.design)
-        weighted = replace(responses, weights=self._rescaled(responses))
-        for term in terms(weighted, units):
-            self._add(term, cross)
+        sums = CrossSums(cross, len(self.occupied), SplitWeights(w, scale))
+        for term in terms(responses, units):
+            total = self.totals.get(term.key)
+            if term.power == 0:
+                counted = sums(term)
+                self.totals[term.key] = counted if total is None else total + counted
+            else:
+                if total is None:
+                    total = self.totals[term.key] = ExactSums(len(self.occupied) * term.width)
+                assert isinstance(total, ExactSums)
+                sums(term, into=total)
+            self.kinds[term.key] = (term.kind, term.width)
 
     def counts(self, merged: Counts) -> Counts:
         """The counts of the whole export: ``merged``, the added unweighted counts of every
@@ -93,14 +109,11 @@ class StreamedSums:
             )
         layout = Layout(self.names, self.levels, self.occupied > 0)
         assert len(layout.cells) == len(merged.cells)  # both in layout order over the levels
-        totals = {
-            key: a.reshape(-1) if self.kinds[key][0] == "cell" else a
-            for key, a in self.totals.items()
-        }
+        scale = self.scale or 0
         parts = [
             c
             for q in self.spec.estimated_questions
-            for c in weighted_columns(q, totals, layout.per_cell)
+            for c in weighted_columns(q, self.totals, layout.per_cell, scale)
         ]
         table = {name: merged.table[name] for name in merged.table.columns}
         for key in ("sum_w", "sum_wy", "sum_w2", "sum_w2y"):
@@ -109,7 +122,8 @@ class StreamedSums:
         design = None
         if self.by_psu is not None:
             rows = table_rows(self.spec)
-            sums = design_sums(rows, totals, layout.per_cell, len(self.units), self.by_psu)
+            units = len(self.units)
+            sums = design_sums(rows, self.totals, layout.per_cell, units, self.by_psu, scale)
             design = self._design(sums)
         return replace(
             merged, table=Table(table, length=len(merged.table)), weighted=True, design=design
@@ -157,36 +171,6 @@ class StreamedSums:
             self.respondents[label] = self.respondents.get(label, 0) + n
         return Units(place[design.psu_stratum[design.psu]], len(self.units), False)
 
-    def _rescaled(self, responses: Responses) -> np.ndarray:
-        """The batch's weights at the scale of the largest weight so far (the sums so far
-        rescaled when this batch's is larger)."""
-        w, scale = responses.weights, responses.weight_scale
-        assert w is not None
-        self.low = min(self.low, float(np.ldexp(w.min(), scale)))
-        self.high = max(self.high, float(np.ldexp(w.max(), scale)))
-        if self.scale is None:
-            self.scale = scale
-        if scale > self.scale:
-            for key, total in self.totals.items():
-                power = self.kinds[key][1]
-                np.ldexp(total, -power * (scale - self.scale), out=total)
-            self.scale = scale
-        return w if scale == self.scale else np.ldexp(w, scale - self.scale)
-
-    def _add(self, term: Term, cross: np.ndarray) -> None:
-        """Add a batch's term into its sums, respondent by respondent."""
-        total = self.totals.get(term.key)
-        if total is None:
-            total = np.zeros((len(self.occupied), term.width))
-            self.totals[term.key] = total
-            self.kinds[term.key] = (term.kind, term.power)
-        values, column = term.values, term.column
-        if term.among is not None:
-            cross, values = cross[term.among], values[term.among]
-            column = None if column is None else column[term.among]
-        index = cross if column is None else cross * term.width + column
-        np.add.at(total.reshape(-1), index, values)
-
     def _regrid(self, levels: list[list[str]], units: list) -> None:
         """Move every sum to the cells of grown ``levels`` (and columns of grown ``units``)."""
         where = [
@@ -200,13 +184,27 @@ class StreamedSums:
         occupied = np.zeros(n_cross, dtype=np.int64)
         occupied.reshape(sizes or [1])[np.ix_(*where)] = self.occupied.reshape(old_sizes or [1])
         self.occupied = occupied
-        for key, old in self.totals.items():
-            unit = self.kinds[key][0] == "unit"
+
+        def moved(old: np.ndarray, unit: bool) -> np.ndarray:
+            """Per old cross cell (x column, x limb) -> per new one."""
             columns = unit_at if unit else np.arange(old.shape[1])
-            new = np.zeros((n_cross, len(units) if unit else old.shape[1]))
-            target = new.reshape((*sizes, new.shape[1]))
-            target[np.ix_(*where, columns)] = old.reshape((*old_sizes, old.shape[1]))
-            self.totals[key] = new
+            new = np.zeros((n_cross, len(units) if unit else old.shape[1], *old.shape[2:]))
+            target = new.reshape((*sizes, *new.shape[1:]))
+            index = np.ix_(*where, columns, *(np.arange(k) for k in old.shape[2:]))
+            target[index] = old.reshape((*old_sizes, *old.shape[1:]))
+            return new.astype(old.dtype)
+
+        for key, old in self.totals.items():
+            kind, width = self.kinds[key]
+            unit = kind == "unit"
+            if isinstance(old, ExactSums):
+                new = ExactSums(n_cross * (len(units) if unit else width))
+                limbs = old.limbs.reshape(-1, width, old.limbs.shape[1])
+                new.limbs = moved(limbs, unit).reshape(new.size, -1)
+                new.low = old.low
+                self.totals[key] = new
+            else:
+                self.totals[key] = moved(old, unit)
         self.levels, self.units = levels, units
 
     def _design(self, sums: dict[str, np.ndarray]) -> DesignSums:

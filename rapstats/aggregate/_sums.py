@@ -1,23 +1,27 @@
-"""Sums of weights per cross cell (and answer, or sampling unit), and the columns and design
-sums of the counts table made from them.
+"""Exact sums of weights per cross cell (and answer, or sampling unit), and the columns and
+design sums of the counts table made from them.
 
-Every floating-point sum is made in two steps. First each :class:`Term` (one value per
-respondent: a weight, a squared weight, a count) is added up per cross cell of the grouping
-layout, respondent after respondent in the order of the export (``np.bincount`` over the whole
-export; ``np.add.at`` batch after batch into the same arrays when it is streamed, which adds in
-the same order and so gives the same bits). Then :func:`weighted_columns` and
-:func:`design_sums` sum those cross-cell totals into the cells of the layout
-(:meth:`Layout.per_cell`) and over the answers of each row's base, once.
+Every sum of weights is exact until it is published, and rounded once. Each :class:`Term`
+(the weights, or their squares, of some respondents) is added up per cross cell of the
+grouping layout as exact integer limbs (:class:`rapstats.aggregate._exact.ExactSums`: the
+weights are split into limb pieces once per export or batch, :class:`SplitWeights`, or come as
+rows' exact sums, :class:`RowSums`). :func:`weighted_columns` and :func:`design_sums` then sum
+those limbs into the cells of the layout (:meth:`Layout.per_cell`, on the limbs) and over the
+answers of each row's base, still exactly, and round each published sum to the nearest float64
+once (ties to even): the exactly rounded sum of the float64 terms, whatever the order of the
+respondents, the batches or the parts they came in.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
-from rapstats.aggregate._layout import Layout
+from rapstats.aggregate._exact import ExactSums, rounded
+from rapstats.aggregate._layout import tally
 from rapstats.normalise import DesignCodes, Responses
 from rapstats.spec import Question, Spec, fold_label
 
@@ -25,20 +29,29 @@ Key = tuple[str, str | None, str]
 """A term's key: question id, option (multi-select; else None) and the name of the sum
 (``unit ...`` for the design sums per sampling unit)."""
 PerCell = Callable[[np.ndarray], np.ndarray]
+Totals = dict[Key, "ExactSums | np.ndarray"]
+"""Per term: the exact sums per cross cell (x column) of a weighted term, the counts (int64,
+cross cells x columns) of a count."""
+
+
+class Weights(Protocol):
+    """Where the exact sums of the weights come from (:class:`SplitWeights`, :class:`RowSums`)."""
+
+    def add(
+        self, sums: ExactSums, bins: np.ndarray, power: int, among: np.ndarray | None
+    ) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """Per-respondent values summed per cross cell (see the module notes).
+    """A sum per cross cell (and column) over some respondents (see the module notes).
 
     Attributes
     ----------
     key : tuple
         See :data:`Key`.
-    values : numpy.ndarray or None
-        One value per respondent; None counts the respondents.
     power : int
-        How the sum scales with the weights: 0 (a count), 1 or 2 (squared weights).
+        What is summed: 0 the respondents (a count), 1 their weights, 2 their squared weights.
     among : numpy.ndarray, optional
         The respondents summed (default all).
     column : numpy.ndarray, optional
@@ -51,7 +64,6 @@ class Term:
     """
 
     key: Key
-    values: np.ndarray | None
     power: int
     among: np.ndarray | None = None
     column: np.ndarray | None = None
@@ -92,96 +104,135 @@ def question_terms(
     responses: Responses, q: Question, codes: np.ndarray | None, units: Units | None
 ) -> Iterator[Term]:
     """The weighted terms of question ``q`` (and, with a design, of each of its rows of the
-    table per sampling unit); ``codes``: :func:`answer_codes` of a single-choice question.
-    ``responses.weights`` is not None."""
-    w = responses.weights
-    assert w is not None  # only weighted responses have sums
+    table per sampling unit); ``codes``: :func:`answer_codes` of a single-choice question."""
     among = responses.asked.get(q.id)
     if codes is not None:
         k = len(q.options) + 1
-        yield Term((q.id, None, "w"), w, 1, among, codes, k, "answer")
-        yield Term((q.id, None, "w2"), w * w, 2, among, codes, k, "answer")
+        yield Term((q.id, None, "w"), 1, among, codes, k, "answer")
+        yield Term((q.id, None, "w2"), 2, among, codes, k, "answer")
         if units is not None:
             include, positive = base_masks(q)
             in_base = include[codes] if among is None else include[codes] & among
-            yield from _unit_terms((q.id, None), in_base, in_base & positive[codes], w, units)
+            yield from _unit_terms((q.id, None), in_base, in_base & positive[codes], units)
         return
     answered = responses.answered[q.id]
-    wa = np.where(answered, w, 0.0)
-    yield Term((q.id, None, "wa"), wa, 1)
-    yield Term((q.id, None, "wa2"), wa * w, 2)
+    yield Term((q.id, None, "wa"), 1, answered)
+    yield Term((q.id, None, "wa2"), 2, answered)
     for j, option in enumerate(q.options):
-        tw = np.where(responses.ticked[q.id][:, j], w, 0.0)
-        yield Term((q.id, option, "tw"), tw, 1)
-        yield Term((q.id, option, "tw2"), tw * w, 2)
+        ticked = answered & responses.ticked[q.id][:, j]
+        yield Term((q.id, option, "tw"), 1, ticked)
+        yield Term((q.id, option, "tw2"), 2, ticked)
         if units is not None:
-            ticked = answered & responses.ticked[q.id][:, j]
-            yield from _unit_terms((q.id, option), answered, ticked, w, units)
+            yield from _unit_terms((q.id, option), answered, ticked, units)
 
 
 def _unit_terms(
-    row: tuple[str, str | None], in_base: np.ndarray, positive: np.ndarray, w: np.ndarray, u: Units
+    row: tuple[str, str | None], in_base: np.ndarray, positive: np.ndarray, u: Units
 ) -> Iterator[Term]:
     """The design terms of one row of the table: per unit, respondents in its base and the
     sums of w and w*y (and, without ``ids``, of w**2 and w**2*y)."""
-    wb, wy = np.where(in_base, w, 0.0), np.where(positive, w, 0.0)
-    named = [("n", in_base.astype(float), 0), ("w", wb, 1), ("wy", wy, 1)]
+    named = [("n", in_base, 0), ("w", in_base, 1), ("wy", positive, 1)]
     if not u.by_psu:
-        named += [("w2", wb * w, 2), ("w2y", wy * w, 2)]
-    for name, values, power in named:
-        yield Term((*row, f"unit {name}"), values, power, None, u.of, u.size, "unit")
+        named += [("w2", in_base, 2), ("w2y", positive, 2)]
+    for name, among, power in named:
+        yield Term((*row, f"unit {name}"), power, among, u.of, u.size, "unit")
 
 
-class Bincounts:
-    """A term's sums per cross cell (and column) over the respondents of ``layout``
-    (``np.bincount``); the bins of a term are kept for the next, which often shares its
-    respondents and columns (w, then w**2)."""
+class CrossSums:
+    """A term's sums per cross cell (and column): exact sums of weights
+    (:class:`ExactSums` over ``n_cross * width`` bins) or counts (int64, ``(n_cross,
+    width)``). The bins of a term's column are kept for the next, which often shares them.
 
-    def __init__(self, layout: Layout) -> None:
-        self.layout = layout
-        self.of: tuple[np.ndarray | None, np.ndarray | None] = (None, None)
-        self.bins = layout.cross
+    Parameters
+    ----------
+    cross : numpy.ndarray
+        Each respondent's (row's) cross cell.
+    n_cross : int
+        Cross cells.
+    weights : Weights, optional
+        Where the sums of weights come from (None: counts only).
+    frequency : numpy.ndarray, optional
+        How many respondents each row stands for (None: one each).
+    """
 
-    def __call__(self, term: Term) -> np.ndarray:
-        layout, values = self.layout, term.values
-        if term.among is not None and values is not None:
-            values = values[term.among]
-        if self.of[0] is not term.among or self.of[1] is not term.column:
-            cross = layout.cross if term.among is None else layout.cross[term.among]
-            if term.column is not None:
-                column = term.column if term.among is None else term.column[term.among]
-                cross = cross * term.width + column
-            self.of, self.bins = (term.among, term.column), cross
-        if term.column is None:
-            return layout.tally(self.bins, layout.n_cross, values, term.among)
-        size = layout.n_cross * term.width
-        flat = layout.tally(self.bins, size, values, term.among)
-        return flat.reshape(layout.n_cross, term.width)
+    def __init__(
+        self,
+        cross: np.ndarray,
+        n_cross: int,
+        weights: Weights | None = None,
+        frequency: np.ndarray | None = None,
+    ) -> None:
+        self.cross, self.n_cross = cross, n_cross
+        self.weights, self.frequency = weights, frequency
+        self.column: np.ndarray | None = None
+        self.bins = cross
+
+    def __call__(self, term: Term, into: ExactSums | None = None) -> ExactSums | np.ndarray:
+        """The term's sums (a weighted term's added ``into`` exact sums, when given)."""
+        if self.column is not term.column:
+            self.column = term.column
+            self.bins = self.cross if term.column is None else self.cross * term.width + term.column
+        size = self.n_cross * term.width
+        if term.power == 0:
+            bins = self.bins if term.among is None else self.bins[term.among]
+            counted = tally(bins, size, None, self.frequency, term.among)
+            return counted.reshape(self.n_cross, term.width)
+        assert self.weights is not None  # only weighted responses have sums of weights
+        sums = ExactSums(size) if into is None else into
+        self.weights.add(sums, self.bins, term.power, term.among)
+        return sums
+
+
+def cell_limbs(sums: ExactSums, width: int, per_cell: PerCell) -> np.ndarray:
+    """Exact sums per cross cell (x ``width`` columns) -> their limbs per cell of the layout
+    (``(n_cells, width, limbs)``), summed exactly."""
+    return per_cell(sums.limbs.reshape(-1, width, sums.limbs.shape[1]))
+
+
+def rounded_limbs(limbs: np.ndarray, low: int, scale: int = 0) -> np.ndarray:
+    """Limbs (any shape, limbs last; limb 0 at position ``low``) times ``2**scale``, each
+    rounded once to float64 (ties to even)."""
+    flat = limbs.reshape(-1, limbs.shape[-1])
+    return rounded(flat, low, scale).reshape(limbs.shape[:-1])
 
 
 def weighted_columns(
-    q: Question, totals: dict[Key, np.ndarray], per_cell: PerCell
+    q: Question, totals: Totals, per_cell: PerCell, scale: int = 0
 ) -> list[dict[str, np.ndarray]]:
     """The ``sum_w``, ``sum_wy``, ``sum_w2``, ``sum_w2y`` per cell of each row of question
-    ``q`` (one; a multi-select: one per option), from the cross-cell ``totals``."""
+    ``q`` (one; a multi-select: one per option), from the cross-cell ``totals`` (sums of the
+    weights times ``2**-scale``), each rounded once."""
+
+    def cells(key: Key, width: int = 1) -> tuple[np.ndarray, int]:
+        sums = totals[key]
+        assert isinstance(sums, ExactSums)
+        return cell_limbs(sums, width, per_cell), sums.low
+
+    def summed(key: Key, power: int, columns: np.ndarray | None = None) -> np.ndarray:
+        if columns is None:
+            limbs, low = cells(key)
+            return rounded_limbs(limbs[:, 0], low, -power * scale)
+        limbs, low = cells(key, len(columns))
+        return rounded_limbs(limbs[:, columns].sum(axis=1), low, -power * scale)
+
     if q.type == "single":
         include, positive = base_masks(q)
-        sw, sw2 = per_cell(totals[(q.id, None, "w")]), per_cell(totals[(q.id, None, "w2")])
+        row = (q.id, None)
         return [
             {
-                "sum_w": sw[:, include].sum(axis=1),
-                "sum_wy": sw[:, positive].sum(axis=1),
-                "sum_w2": sw2[:, include].sum(axis=1),
-                "sum_w2y": sw2[:, positive].sum(axis=1),
+                "sum_w": summed((*row, "w"), 1, include),
+                "sum_wy": summed((*row, "w"), 1, positive),
+                "sum_w2": summed((*row, "w2"), 2, include),
+                "sum_w2y": summed((*row, "w2"), 2, positive),
             }
         ]
-    sum_w, sum_w2 = per_cell(totals[(q.id, None, "wa")]), per_cell(totals[(q.id, None, "wa2")])
+    sum_w, sum_w2 = summed((q.id, None, "wa"), 1), summed((q.id, None, "wa2"), 2)
     return [
         {
             "sum_w": sum_w,
-            "sum_wy": per_cell(totals[(q.id, option, "tw")]),
+            "sum_wy": summed((q.id, option, "tw"), 1),
             "sum_w2": sum_w2,
-            "sum_w2y": per_cell(totals[(q.id, option, "tw2")]),
+            "sum_w2y": summed((q.id, option, "tw2"), 2),
         }
         for option in q.options
     ]
@@ -189,19 +240,28 @@ def weighted_columns(
 
 def design_sums(
     rows: list[tuple[str, str | None]],
-    totals: dict[Key, np.ndarray],
+    totals: Totals,
     per_cell: PerCell,
     units: int,
     by_psu: bool,
+    scale: int = 0,
 ) -> dict[str, np.ndarray]:
     """The design sums (table rows x units) of the table's ``rows`` (question, option), in
-    order, from the cross-cell ``totals``."""
-    keys = ["n", "w", "wy"] + ([] if by_psu else ["w2", "w2y"])
+    order, from the cross-cell ``totals`` (sums of the weights times ``2**-scale``), each
+    rounded once."""
+    keys = {"n": 0, "w": 1, "wy": 1} | ({} if by_psu else {"w2": 2, "w2y": 2})
+
+    def per_row(row: tuple[str, str | None], name: str, power: int) -> np.ndarray:
+        sums = totals[(*row, f"unit {name}")]
+        if not isinstance(sums, ExactSums):  # a count
+            return per_cell(sums).astype(np.float64)
+        return rounded_limbs(cell_limbs(sums, units, per_cell), sums.low, -power * scale)
+
     return {
-        k: np.concatenate([per_cell(totals[(*row, f"unit {k}")]) for row in rows])
+        name: np.concatenate([per_row(row, name, power) for row in rows])
         if rows
         else np.zeros((0, units))
-        for k in keys
+        for name, power in keys.items()
     }
 
 
