@@ -40,6 +40,7 @@ import numpy as np
 
 from rapstats.aggregate._counts import Counts
 from rapstats.aggregate._design import DesignSums
+from rapstats.aggregate._exact import limbs_of
 from rapstats.aggregate._layout import Layout
 from rapstats.aggregate._merge import merge_counts
 from rapstats.aggregate._stream import StreamedSums
@@ -225,5 +226,6 @@ __all__ = [
     "StreamedSums",
     "aggregate",
     "base_masks",
+    "limbs_of",
     "merge_counts",
 ]

@@ -33,7 +33,8 @@ from rapstats.errors import InputError
 from rapstats.io import Coded, Export, file_sha256
 from rapstats.io._layout import Layout, column_key
 from rapstats.io._personal import personal_columns
-from rapstats.io._spark_weights import Limbs, limb_columns
+from rapstats.io._spark_checks import refuse_nested_frame, refuse_shadowed_folder
+from rapstats.io._spark_weights import ODD_LIMIT, Limbs, WeightRange, limb_columns, weight_range
 from rapstats.io._text import to_coded
 from rapstats.io._tidy import choose_columns
 
@@ -77,6 +78,8 @@ def read_dataset(spark: Any, path: str | Path, *, whole_records: bool = False) -
         from rapstats.io.columnar import columnar_format
 
         parquet = columnar_format(Path(text)) == "parquet"
+    if local and parquet and Path(text).is_dir():
+        refuse_shadowed_folder(Path(text))
     with _text_partitions(spark):
         if parquet:
             return spark.read.parquet(text)
@@ -230,6 +233,7 @@ def plan_frame(frame: Any, columns: list[str], keep: tuple[str, ...], path: str)
     names = tuple(str(n).lstrip("\ufeff").strip() for n in frame.columns)
     layout = Layout("plain", 0, 1, names, {})
     include, out_names, dropped = choose_columns(layout, columns, keep)
+    refuse_nested_frame(frame, include, names, path)
     # by position: a name holding dots, brackets or backticks is not a path into the frame
     positional = frame.toDF(*[f"p{i}" for i in range(len(names))])
     selected = positional.select(
@@ -441,10 +445,13 @@ def _coded_column(values: Any) -> Coded:
 
 
 __all__ = [
+    "ODD_LIMIT",
     "SPACE",
     "SPARK_EXTRA",
     "Counted",
     "FramePlan",
+    "Limbs",
+    "WeightRange",
     "collect_arrow",
     "count_frame",
     "dataset_sha256",
@@ -452,4 +459,5 @@ __all__ = [
     "plan_frame",
     "read_dataset",
     "split_record",
+    "weight_range",
 ]

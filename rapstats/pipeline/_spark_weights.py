@@ -20,8 +20,7 @@ from rapstats.errors import InputError
 
 if TYPE_CHECKING:
     from rapstats.aggregate import RowSums
-    from rapstats.io._spark_weights import Limbs
-    from rapstats.io.spark import FramePlan
+    from rapstats.io.spark import FramePlan, Limbs
     from rapstats.normalise import Responses
     from rapstats.spec import Spec
 
@@ -31,8 +30,7 @@ def weight_limbs(plan: FramePlan, column: str | None) -> tuple[Limbs | None, boo
     weight, or when it was not read), and whether a weight is bad (blank, not a positive
     number, or the weights spread wider than the local engine allows): then
     :func:`weight_error` gives the local engine's error."""
-    from rapstats.io._spark_weights import Limbs, weight_range
-    from rapstats.io.spark import SPACE
+    from rapstats.io.spark import SPACE, Limbs, weight_range
     from rapstats.normalise import MAX_WEIGHT_RATIO
 
     if not column or plan.alias(column) is None:
@@ -49,8 +47,7 @@ def weight_error(plan: FramePlan, spec: Spec) -> None:
     """Raise the local engine's error for the bad weights of the dataset: its weight and
     design columns read on Spark, every row (memory grows with the rows: only for an
     error)."""
-    from rapstats.io._spark_weights import ODD_LIMIT
-    from rapstats.io.spark import first_rows
+    from rapstats.io.spark import ODD_LIMIT, first_rows
     from rapstats.normalise import normalise
 
     d = spec.design

@@ -15,7 +15,13 @@ Errors are the local engine's: every question's labels are checked before any gr
 in spec order, and an unknown label (or a date that does not exist) is looked up again on
 Spark with the row it first appears in (:func:`rapstats.io.spark.first_rows`).
 
-The engine counts unweighted specs: a weight or a full design, ``[survey] include``, waves and
+Weights and full designs (``[survey] weight``, ``strata``, ``ids``, ``fpc``) are counted too,
+with the same bytes: every published sum of weights is the exactly rounded sum of its terms
+(:mod:`rapstats.aggregate`), whatever the order Spark adds them in. The design columns are
+counted with the groups; the weight is read on Spark as the local engine reads it, and each
+combination's sums of the scaled weights and of their squares come back as exact integer
+limbs (:mod:`rapstats.io._spark_weights`, :mod:`rapstats.pipeline._spark_weights`): one job
+for the weights' range (their scale), one for the cells. ``[survey] include``, waves and
 codebooks need the local engine and are refused.
 """
 
@@ -91,8 +97,8 @@ def summarize_spark(
     Raises
     ------
     RapstatsError
-        As the local engine; also for a spec the Spark engine does not count (weights,
-        designs, ``[survey] include``, waves, codebooks).
+        As the local engine; also for a spec the Spark engine does not count (``[survey]
+        include``, waves, codebooks).
     """
     from rapstats.aggregate import aggregate
     from rapstats.estimate.summary import applied_spec, summary_from_counts
@@ -185,7 +191,7 @@ def summarize_dataset(
 
 @contextmanager
 def spark_session(master: str = DEFAULT_MASTER) -> Iterator[Any]:
-    """A quiet SparkSession on ``master`` (logging at ERROR, no progress bars, no files in
+    """A quiet SparkSession on ``master`` (logging only fatal errors, no progress bars, no files in
     the working folder), stopped at the end; a session already active in this process is
     used as it is, and left running."""
     try:
@@ -220,7 +226,7 @@ def spark_session(master: str = DEFAULT_MASTER) -> Iterator[Any]:
         with warnings.catch_warnings():  # pyspark warns about pandas versions it has not tried
             warnings.simplefilter("ignore", FutureWarning)
             context = _started(master, lambda: SparkContext(conf=conf, gateway=gateway), gateway)
-            context.setLogLevel("ERROR")
+            context.setLogLevel("FATAL")
             session = SparkSession(context)
         try:
             yield session
@@ -367,7 +373,11 @@ def _merged(parts: list[Counts]) -> Counts:
         assert np.array_equal(other.respondents, first.respondents)
     table = {c: np.concatenate([p.table[c] for p in parts]) for c in first.table.columns}
     answers = {q: a for p in parts for q, a in p.answers.items()}
-    return replace(first, table=Table(table), answers=answers)
+    design = first.design
+    if design is not None:  # every question's combinations hold every unit: the same units
+        sums = {k: np.concatenate([p.design.sums[k] for p in parts]) for k in design.sums}
+        design = replace(design, sums=sums)
+    return replace(first, table=Table(table), answers=answers, design=design)
 
 
 __all__ = ["DEFAULT_MASTER", "spark_session", "summarize_dataset", "summarize_spark"]
