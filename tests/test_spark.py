@@ -284,7 +284,7 @@ def test_limb_sums_are_the_exact_sums(spark) -> None:
         assert counted.frequency[0][i] == len(mine)
         for values, low, limb in (
             (mine, limbs.low_w, sums[i, : limbs.width_w]),
-            (mine * mine, limbs.low_w2, sums[i, limbs.width_w :]),
+            (mine * mine, limbs.low_w2, sums[i, limbs.width_w : limbs.width_w + limbs.width_w2]),
         ):
             exact = sum(int(x) * Fraction(2) ** (32 * (low + j)) for j, x in enumerate(limb))
             assert exact == sum(map(Fraction, values.tolist()))

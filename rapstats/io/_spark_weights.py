@@ -51,24 +51,26 @@ class WeightRange:
 
 
 def weight_range(plan: Any, column: str, space: str) -> WeightRange:
-    """The weights' range in one Spark job (two more when some are written other than as
-    plain decimals, see the module notes), over the rows not blank in every column read.
-    ``space``: the white space trimmed from values, as a Java regex class body."""
+    """The range of the weights not blank, in one Spark job that reads only their column
+    (two more when some are written other than as plain decimals, see the module notes);
+    blank weights are counted with the cells (:func:`limb_columns`). ``space``: the white
+    space trimmed from values, as a Java regex class body."""
     from pyspark.sql import functions as F
 
     text = _trimmed(F.col(plan.alias(column)), space)
-    found = _pass(plan, text, {})
+    filled = plan.frame.select(text.alias("t")).filter(F.col("t") != "")  # null: blank too
+    found = _pass(filled, {})
     if found.range.bad or not found.odd_rows:  # bad weights: the local engine names the first
         return found.range
     from rapstats.io.spark import collect_arrow
 
-    odd = plan.nonblank().select(text.alias("t")).filter(~text.rlike(DECIMAL) & (text != ""))
+    odd = filled.filter(~F.col("t").rlike(DECIMAL))
     texts = collect_arrow(odd.distinct().limit(ODD_LIMIT + 1))["t"].to_pylist()
     values = dict(zip(texts, local_numbers(texts), strict=True))
     valid = {t: v for t, v in values.items() if math.isfinite(v) and v > 0}
     if len(texts) > ODD_LIMIT or len(valid) < len(values):
         return replace(found.range, bad=found.odd_rows)
-    return _pass(plan, text, valid).range
+    return _pass(filled, valid).range
 
 
 def local_numbers(texts: list[str]) -> list[float]:
@@ -108,18 +110,19 @@ class _Pass:
     odd_rows: int  # rows not plain decimals and not in the map
 
 
-def _pass(plan: Any, text: Any, odd: dict[str, float]) -> _Pass:
+def _pass(filled: Any, odd: dict[str, float]) -> _Pass:
+    """Count the bad weights among the trimmed texts ``filled`` (column ``t``, none blank) and
+    find the smallest and largest good one; ``odd``: the other spellings read so far."""
     from pyspark.sql import functions as F
 
     from rapstats.io.spark import collect_arrow
 
+    text = F.col("t")
     w = parsed(text, odd)
     good = (w > 0) & (w < math.inf)  # NaN is above infinity in Spark
-    unread = w.isNull() & ~text.rlike(DECIMAL) & (text != "")
+    unread = w.isNull() & ~text.rlike(DECIMAL)
     row = collect_arrow(
-        plan.nonblank()
-        .select(w.alias("w"), good.alias("good"), unread.alias("unread"))
-        .agg(
+        filled.select(w.alias("w"), good.alias("good"), unread.alias("unread")).agg(
             F.count(F.when(~F.coalesce(F.col("good"), F.lit(False)), 1)).alias("bad"),
             F.count(F.when(F.col("unread"), 1)).alias("unread"),
             F.min(F.when(F.col("good"), F.col("w"))).alias("low"),
@@ -173,8 +176,10 @@ class Limbs:
         return cls(column, found.odd, scale, low_w, width_w, low_w2, width_w2)
 
     def names(self) -> list[str]:
-        """The names of the limb columns (``w0``..., then ``v0``... of the squares)."""
-        return [f"w{j}" for j in range(self.width_w)] + [f"v{j}" for j in range(self.width_w2)]
+        """The names of the limb columns (``w0``..., then ``v0``... of the squares), then
+        ``wb`` (blank weights)."""
+        w = [f"w{j}" for j in range(self.width_w)]
+        return [*w, *(f"v{j}" for j in range(self.width_w2)), "wb"]
 
 
 def _limb(value: float, bit: int) -> int:
@@ -185,7 +190,8 @@ def _limb(value: float, bit: int) -> int:
 
 def limb_columns(plan: Any, limbs: Limbs, space: str) -> list[Any]:
     """Per row, the limbs of its scaled weight and of its square (longs, named
-    :meth:`Limbs.names`): exact (see the module notes)."""
+    :meth:`Limbs.names`): exact (see the module notes); and ``wb``, 1 when its weight is
+    blank (null limbs), else 0."""
     from pyspark.sql import functions as F
 
     w = parsed(_trimmed(F.col(plan.alias(limbs.column)), space), limbs.odd)
@@ -200,7 +206,7 @@ def limb_columns(plan: Any, limbs: Limbs, space: str) -> list[Any]:
         for j in range(width):
             shifted = value * F.lit(math.ldexp(1.0, -BITS * (low + j)))
             out.append(F.floor(F.pmod(shifted, F.lit(_LIMB))).cast("long").alias(f"{prefix}{j}"))
-    return out
+    return [*out, w.isNull().cast("long").alias("wb")]
 
 
 __all__ = ["DECIMAL", "Limbs", "WeightRange", "limb_columns", "local_numbers", "weight_range"]

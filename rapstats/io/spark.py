@@ -139,7 +139,13 @@ class Counted:
     frequency: tuple[np.ndarray, ...]
     rows: int
     by_content: tuple[str, ...]  # columns counted that hold personal data by their contents
-    limbs: tuple[np.ndarray, ...] = ()  # per unit, each combination's sums of weight limbs
+    # per unit, each combination's sums of weight limbs, and its blank weights last
+    limbs: tuple[np.ndarray, ...] = ()
+
+    @property
+    def blank_weights(self) -> int:
+        """Responses whose weight is blank (every unit counts every response)."""
+        return int(self.limbs[0][:, -1].sum()) if self.limbs else 0
 
 
 def count_frame(
@@ -199,8 +205,9 @@ def count_frame(
         data = _coded(mine, key_cols, unit)
         parts.append(plan.export(data, np.arange(2, mine.num_rows + 2)))
         freqs.append(mine["count"].to_numpy().astype(np.int64))
-        if named:
-            sums.append(np.column_stack([mine[n].to_numpy() for n in named]).astype(np.int64))
+        if named:  # null sums: the combination's weights are blank (the error path)
+            columns = [mine[n].fill_null(0).to_numpy() for n in named]
+            sums.append(np.column_stack(columns).astype(np.int64))
     total = int(freqs[0].sum()) if freqs else 0
     # personal data by contents, as the loader looks for it: in the distinct combinations,
     # each weighted by the rows it stands for (every unit counts every row)

@@ -92,7 +92,7 @@ def row_sums(
     from rapstats.aggregate import RowSums, limbs_of
 
     if limbs is not None and of is not None:
-        w, w2 = limbs[:, : of.width_w], limbs[:, of.width_w :]
+        w, w2 = limbs[:, : of.width_w], limbs[:, of.width_w : of.width_w + of.width_w2]
         return RowSums(w, of.low_w, w2, of.low_w2)
     if responses.design is None:
         return None

@@ -125,6 +125,7 @@ def summarize_spark(
         from rapstats.errors import InputError
 
         raise InputError("has no responses", path=name, hint="check the dataset holds responses")
+    bad = bad or counted.blank_weights > 0  # a blank weight is found with the cells
     responses = _normalised(plan, counted, applied, names, keys, bad)
     counts = _merged(
         [
