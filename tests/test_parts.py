@@ -85,7 +85,7 @@ def test_batch_still_reads_a_folder_as_separate_surveys(runner) -> None:
     assert len(files) == 3 and all(f.endswith(".csv") for f in files)
 
 
-@pytest.mark.parametrize("design", ["fpc", "nofpc", "strata_only"])
+@pytest.mark.parametrize("design", ["fpc", "nofpc", "strata_only", "fpc_noweight"])
 def test_design_parts_csv_and_parquet_equal_the_export_and_r(design: str) -> None:
     spec = parse_spec(tomllib.loads(_spec_text(DESIGNS[design])))
     whole, _ = tables(EXPORT, spec, ("sex",))

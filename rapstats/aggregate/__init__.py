@@ -47,12 +47,12 @@ from rapstats.aggregate._stream import StreamedSums
 from rapstats.aggregate._sums import (
     CrossSums,
     Term,
-    Totals,
     Units,
     Weights,
     answer_codes,
     base_masks,
     design_sums,
+    question_rows,
     question_terms,
     table_rows,
     weighted_columns,
@@ -109,7 +109,9 @@ def aggregate(
         units = Units.of_design(responses.design)
     # the bins of an answer's count serve its sums of weights
     cross = CrossSums(layout.cross, layout.n_cross, weights, frequency)
-    totals: Totals = {}
+    columns: list[dict[str, np.ndarray]] = []
+    per_cell = layout.per_cell
+    per_unit = [design_sums([], {}, per_cell, units.size, units.by_psu)] if units else []
     for q in spec.estimated_questions:
         among = responses.asked.get(q.id)
         if among is not None:
@@ -126,23 +128,17 @@ def aggregate(
                 layout, q, responses.ticked[q.id], responses.answered[q.id], among
             )
             parts += per_option
-        if weighted:
-            totals |= {t.key: cross(t) for t in question_terms(responses, q, codes, units)}
+        if weighted:  # a question's exact sums, rounded before the next question's are made
+            totals = {t.key: cross(t) for t in question_terms(responses, q, codes, units)}
+            columns += weighted_columns(q, totals, per_cell)
+            if units is not None:
+                rows = question_rows(q)
+                per_unit.append(design_sums(rows, totals, per_cell, units.size, units.by_psu))
+    parts = [p | c for p, c in zip(parts, columns, strict=True)] if weighted else parts
     design = None
-    if weighted:
-        columns = [
-            c
-            for q in spec.estimated_questions
-            for c in weighted_columns(q, totals, layout.per_cell)
-        ]
-        parts = [p | c for p, c in zip(parts, columns, strict=True)]
-        if units is not None and responses.design is not None:
-            rows = table_rows(spec)
-            design = DesignSums.of_codes(
-                responses.design,
-                design_sums(rows, totals, layout.per_cell, units.size, units.by_psu),
-                frequency,
-            )
+    if units is not None and responses.design is not None:
+        sums = {key: np.concatenate([d[key] for d in per_unit]) for key in per_unit[0]}
+        design = DesignSums.of_codes(responses.design, sums, frequency)
     return Counts(
         by=names,
         cells=layout.cells,

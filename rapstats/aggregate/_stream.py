@@ -16,14 +16,13 @@ the weights (``MAX_WEIGHT_RATIO``) is checked on the smallest and largest of the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
 
 from rapstats.aggregate._counts import Counts
 from rapstats.aggregate._design import DesignSums
-from rapstats.aggregate._exact import ExactSums
+from rapstats.aggregate._exact import ExactSums, limbs_of
 from rapstats.aggregate._layout import Layout
 from rapstats.aggregate._sums import (
     CrossSums,
@@ -71,9 +70,12 @@ class StreamedSums:
         self.by_psu: bool | None = None  # None: no design
         self.occupied = np.zeros(0 if names else 1, dtype=np.int64)
         self.totals: Totals = {}
-        self.kinds: dict[Key, tuple[str, int]] = {}  # kind and width of each term's sums
+        self.kinds: dict[Key, tuple[str, int, int]] = {}  # each term's kind, width and power
         self.scale: int | None = None
         self.low, self.high = np.inf, 0.0
+        # an fpc without weights: N_h / n_h needs the whole export's n_h, so the terms are
+        # counted per stratum (per unit, for the design's) and weighed at the end
+        self.derived = bool(spec.design.fpc and not spec.design.weight)
 
     def add(self, responses: Responses) -> None:
         """Add the sums of one batch (the next respondents of the export)."""
@@ -84,6 +86,9 @@ class StreamedSums:
         self.scale = scale if self.scale is None else max(self.scale, scale)
         cross = self._cross(responses)
         units = self._units(responses.design)
+        if self.derived:
+            self._count(responses, cross, units)
+            return
         sums = CrossSums(cross, len(self.occupied), SplitWeights(w, scale))
         for term in terms(responses, units):
             total = self.totals.get(term.key)
@@ -95,7 +100,57 @@ class StreamedSums:
                     total = self.totals[term.key] = ExactSums(len(self.occupied) * term.width)
                 assert isinstance(total, ExactSums)
                 sums(term, into=total)
-            self.kinds[term.key] = (term.kind, term.width)
+            self.kinds[term.key] = (term.kind, term.width, term.power)
+
+    def _count(self, responses: Responses, cross: np.ndarray, units: Units | None) -> None:
+        """Count each term's respondents per cross cell, column and stratum (the design's
+        terms: per unit, which is in one stratum)."""
+        design = responses.design
+        assert design is not None and units is not None  # an fpc is a design
+        at = {label: i for i, label in enumerate(self.strata)}
+        place = np.array([at[label] for label in design.strata], dtype=np.int64)
+        stratum, h = place[design.psu_stratum[design.psu]], len(self.strata)
+        sums = CrossSums(cross, len(self.occupied))
+        for term in terms(responses, units):
+            self.kinds[term.key] = (term.kind, term.width, term.power)
+            if term.power and term.kind != "unit":
+                column = stratum if term.column is None else term.column * h + stratum
+                term = replace(term, column=column, width=term.width * h)
+            counted = sums(replace(term, power=0))
+            total = self.totals.get(term.key)
+            self.totals[term.key] = counted if total is None else total + counted
+
+    def _weighed(self) -> Totals:
+        """The totals of an fpc without weights: the counts per stratum (or unit) times each
+        stratum's weight N_h / n_h of the whole export (or its square), exactly."""
+        unit_stratum, psus = self._unit_strata()
+        fpc = np.array([self.fpc[s] for s in self.strata], dtype=float)
+        w_h = DesignCodes.stratum_weights(fpc, psus)
+        out: Totals = {}
+        for key, counted in self.totals.items():
+            kind, width, power = self.kinds[key]
+            if not power:
+                out[key] = counted
+                continue
+            per = w_h if power == 1 else w_h * w_h
+            if kind == "unit":  # (cross cells, units)
+                per, group = per[unit_stratum], 1
+            else:  # (cross cells, columns x strata)
+                group = len(self.strata)
+            values = np.broadcast_to(per, (counted.size // len(per), len(per))).reshape(-1)
+            some = counted.reshape(-1) > 0
+            limbs, low = limbs_of(values[some], counted.reshape(-1)[some])
+            sums = out[key] = ExactSums(counted.size // group)
+            sums.add_limbs(np.flatnonzero(some) // group, limbs, low)
+        return out
+
+    def _unit_strata(self) -> tuple[np.ndarray, np.ndarray]:
+        """The stratum of each unit, and the PSUs of each stratum in the whole export."""
+        if self.by_psu:
+            unit_stratum = np.array([self.strata.index(s) for s, _ in self.units], dtype=np.int64)
+            return unit_stratum, np.bincount(unit_stratum, minlength=len(self.strata))
+        psus = np.array([self.respondents[s] for s in self.strata], dtype=np.int64)
+        return np.arange(len(self.strata)), psus
 
     def counts(self, merged: Counts) -> Counts:
         """The counts of the whole export: ``merged``, the added unweighted counts of every
@@ -110,10 +165,11 @@ class StreamedSums:
         layout = Layout(self.names, self.levels, self.occupied > 0)
         assert len(layout.cells) == len(merged.cells)  # both in layout order over the levels
         scale = self.scale or 0
+        totals = self._weighed() if self.derived else self.totals
         parts = [
             c
             for q in self.spec.estimated_questions
-            for c in weighted_columns(q, self.totals, layout.per_cell, scale)
+            for c in weighted_columns(q, totals, layout.per_cell, scale)
         ]
         table = {name: merged.table[name] for name in merged.table.columns}
         for key in ("sum_w", "sum_wy", "sum_w2", "sum_w2y"):
@@ -123,7 +179,7 @@ class StreamedSums:
         if self.by_psu is not None:
             rows = table_rows(self.spec)
             units = len(self.units)
-            sums = design_sums(rows, self.totals, layout.per_cell, units, self.by_psu, scale)
+            sums = design_sums(rows, totals, layout.per_cell, units, self.by_psu, scale)
             design = self._design(sums)
         return replace(
             merged, table=Table(table, length=len(merged.table)), weighted=True, design=design
@@ -158,7 +214,10 @@ class StreamedSums:
                     "the fpc of a stratum differs between parts of the export",
                     hint="give each stratum one fpc value",
                 )
-        self.strata = sorted(set(self.strata) | set(design.strata))
+        strata = sorted(set(self.strata) | set(design.strata))
+        if self.derived and strata != self.strata:
+            self._restrata(strata)
+        self.strata = strata
         mine = design.psus if self.by_psu else design.strata
         if not set(mine) <= set(self.units):
             self._regrid(self.levels, sorted(set(self.units) | set(mine)))
@@ -170,6 +229,18 @@ class StreamedSums:
         for label, n in zip(design.strata, per_stratum.tolist(), strict=True):
             self.respondents[label] = self.respondents.get(label, 0) + n
         return Units(place[design.psu_stratum[design.psu]], len(self.units), False)
+
+    def _restrata(self, strata: list[str]) -> None:
+        """Move the counts per stratum (an fpc without weights) to the columns of grown
+        ``strata``."""
+        at = np.array([strata.index(s) for s in self.strata], dtype=np.int64)
+        for key, old in self.totals.items():
+            kind, width, power = self.kinds[key]
+            if power and kind != "unit":
+                assert isinstance(old, np.ndarray)
+                new = np.zeros((len(old), width, len(strata)), dtype=old.dtype)
+                new[:, :, at] = old.reshape(len(old), width, -1)
+                self.totals[key] = new.reshape(len(old), -1)
 
     def _regrid(self, levels: list[list[str]], units: list) -> None:
         """Move every sum to the cells of grown ``levels`` (and columns of grown ``units``)."""
@@ -188,14 +259,15 @@ class StreamedSums:
         def moved(old: np.ndarray, unit: bool) -> np.ndarray:
             """Per old cross cell (x column, x limb) -> per new one."""
             columns = unit_at if unit else np.arange(old.shape[1])
-            new = np.zeros((n_cross, len(units) if unit else old.shape[1], *old.shape[2:]))
+            shape = (n_cross, len(units) if unit else old.shape[1], *old.shape[2:])
+            new = np.zeros(shape, dtype=old.dtype)
             target = new.reshape((*sizes, *new.shape[1:]))
             index = np.ix_(*where, columns, *(np.arange(k) for k in old.shape[2:]))
             target[index] = old.reshape((*old_sizes, *old.shape[1:]))
-            return new.astype(old.dtype)
+            return new
 
         for key, old in self.totals.items():
-            kind, width = self.kinds[key]
+            kind, width, _ = self.kinds[key]
             unit = kind == "unit"
             if isinstance(old, ExactSums):
                 new = ExactSums(n_cross * (len(units) if unit else width))
@@ -209,14 +281,8 @@ class StreamedSums:
 
     def _design(self, sums: dict[str, np.ndarray]) -> DesignSums:
         """The design sums of the whole export."""
+        unit_stratum, psus = self._unit_strata()
+        fpc = np.array([self.fpc[s] for s in self.strata], dtype=float)
+        units = tuple(self.units) if self.by_psu else ()
         strata = tuple(self.strata)
-        if self.by_psu:
-            units: Sequence[tuple[str, str]] = tuple(self.units)
-            unit_stratum = np.array([strata.index(s) for s, _ in units], dtype=np.int64)
-            psus = np.bincount(unit_stratum, minlength=len(strata))
-        else:
-            units = ()
-            unit_stratum = np.arange(len(strata))
-            psus = np.array([self.respondents[s] for s in strata], dtype=np.int64)
-        fpc = np.array([self.fpc[s] for s in strata], dtype=float)
-        return DesignSums(unit_stratum, psus, fpc, strata, tuple(units), sums, bool(self.by_psu))
+        return DesignSums(unit_stratum, psus, fpc, strata, units, sums, bool(self.by_psu))

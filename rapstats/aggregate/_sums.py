@@ -164,13 +164,13 @@ class CrossSums:
     ) -> None:
         self.cross, self.n_cross = cross, n_cross
         self.weights, self.frequency = weights, frequency
-        self.column: np.ndarray | None = None
+        self.column: tuple[np.ndarray | None, int] = (None, 1)
         self.bins = cross
 
     def __call__(self, term: Term, into: ExactSums | None = None) -> ExactSums | np.ndarray:
         """The term's sums (a weighted term's added ``into`` exact sums, when given)."""
-        if self.column is not term.column:
-            self.column = term.column
+        if self.column[0] is not term.column or self.column[1] != term.width:
+            self.column = (term.column, term.width)
             self.bins = self.cross if term.column is None else self.cross * term.width + term.column
         size = self.n_cross * term.width
         if term.power == 0:
@@ -203,36 +203,31 @@ def weighted_columns(
     ``q`` (one; a multi-select: one per option), from the cross-cell ``totals`` (sums of the
     weights times ``2**-scale``), each rounded once."""
 
-    def cells(key: Key, width: int = 1) -> tuple[np.ndarray, int]:
+    def summed(key: Key, power: int, *columns: np.ndarray) -> list[np.ndarray]:
+        """Per cell, the sum over the answers in each of ``columns`` (none: a sum per cell)."""
         sums = totals[key]
         assert isinstance(sums, ExactSums)
-        return cell_limbs(sums, width, per_cell), sums.low
-
-    def summed(key: Key, power: int, columns: np.ndarray | None = None) -> np.ndarray:
-        if columns is None:
-            limbs, low = cells(key)
-            return rounded_limbs(limbs[:, 0], low, -power * scale)
-        limbs, low = cells(key, len(columns))
-        return rounded_limbs(limbs[:, columns].sum(axis=1), low, -power * scale)
+        if not columns:
+            limbs = cell_limbs(sums, 1, per_cell)
+            return [rounded_limbs(limbs[:, 0], sums.low, -power * scale)]
+        limbs = cell_limbs(sums, len(columns[0]), per_cell)
+        picked = np.stack([limbs[:, c].sum(axis=1) for c in columns])
+        return list(rounded_limbs(picked, sums.low, -power * scale))
 
     if q.type == "single":
         include, positive = base_masks(q)
-        row = (q.id, None)
-        return [
-            {
-                "sum_w": summed((*row, "w"), 1, include),
-                "sum_wy": summed((*row, "w"), 1, positive),
-                "sum_w2": summed((*row, "w2"), 2, include),
-                "sum_w2y": summed((*row, "w2"), 2, positive),
-            }
-        ]
-    sum_w, sum_w2 = summed((q.id, None, "wa"), 1), summed((q.id, None, "wa2"), 2)
+        (sum_w, sum_wy), (sum_w2, sum_w2y) = (
+            summed((q.id, None, name), power, include, positive)
+            for name, power in (("w", 1), ("w2", 2))
+        )
+        return [{"sum_w": sum_w, "sum_wy": sum_wy, "sum_w2": sum_w2, "sum_w2y": sum_w2y}]
+    [sum_w], [sum_w2] = summed((q.id, None, "wa"), 1), summed((q.id, None, "wa2"), 2)
     return [
         {
             "sum_w": sum_w,
-            "sum_wy": summed((q.id, option, "tw"), 1),
+            "sum_wy": summed((q.id, option, "tw"), 1)[0],
             "sum_w2": sum_w2,
-            "sum_w2y": summed((q.id, option, "tw2"), 2),
+            "sum_w2y": summed((q.id, option, "tw2"), 2)[0],
         }
         for option in q.options
     ]
@@ -267,11 +262,12 @@ def design_sums(
 
 def table_rows(spec: Spec) -> list[tuple[str, str | None]]:
     """The (question, option) of each row of the counts table, in order."""
-    return [
-        (q.id, option)
-        for q in spec.estimated_questions
-        for option in ((None,) if q.type == "single" else q.options)
-    ]
+    return [row for q in spec.estimated_questions for row in question_rows(q)]
+
+
+def question_rows(q: Question) -> list[tuple[str, str | None]]:
+    """The (question, option) of each row of question ``q`` in the counts table."""
+    return [(q.id, option) for option in ((None,) if q.type == "single" else q.options)]
 
 
 def base_masks(q: Question) -> tuple[np.ndarray, np.ndarray]:

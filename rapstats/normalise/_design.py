@@ -43,6 +43,14 @@ class DesignCodes:
     psus: tuple[tuple[str, str], ...]
     weights: np.ndarray
 
+    @staticmethod
+    def stratum_weights(fpc: np.ndarray, n_h: np.ndarray) -> np.ndarray:
+        """Per stratum, the design's weight N_h / n_h (as R ``svydesign`` without weights)
+        from its ``fpc`` value (population of PSUs N_h, or sampling fraction when every value
+        is at most 1) and its sampled PSUs ``n_h`` in the whole sample: computed here alone,
+        so that an export read in batches gets the same bits."""
+        return _population_of(fpc, n_h) / n_h
+
 
 def parse_design(export: Export, found: dict[str, tuple[str, Coded]]) -> DesignCodes:
     """Code the design columns ``found`` (key ``strata``, ``ids``, ``fpc`` -> (column, values));
@@ -69,8 +77,8 @@ def parse_design(export: Export, found: dict[str, tuple[str, Coded]]) -> DesignC
     fpc = np.zeros(len(labels))
     weights = np.ones(n)
     if "fpc" in found:
-        fpc, population = _population(export, *found["fpc"], s_code, n_h)
-        weights = (population / n_h)[s_code]
+        fpc = _fpc(export, *found["fpc"], s_code, n_h)
+        weights = DesignCodes.stratum_weights(fpc, n_h)[s_code]
     return DesignCodes(psu.astype(np.int64), psu_stratum, fpc, labels, psus, weights)
 
 
@@ -93,14 +101,20 @@ def _labels(export: Export, column: str, coded: Coded) -> tuple[tuple[str, ...],
     return tuple(categories[order].tolist()), rank[coded.codes]
 
 
-def _population(
-    export: Export, column: str, coded: Coded, s_code: np.ndarray, n_h: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """The fpc value of each stratum and its population of PSUs: sizes, or sampling fractions
+def _population_of(fpc: np.ndarray, n_h: np.ndarray) -> np.ndarray:
+    """Each stratum's population of PSUs from its ``fpc`` value: sizes, or sampling fractions
     when all are at most 1 (as R ``svydesign``)."""
+    return n_h / fpc if np.all(fpc <= 1) else fpc
+
+
+def _fpc(
+    export: Export, column: str, coded: Coded, s_code: np.ndarray, n_h: np.ndarray
+) -> np.ndarray:
+    """The fpc value of each stratum, checked: one per stratum, giving a population of PSUs
+    at least its sampled ones."""
     values = np.array([_number(c) for c in coded.categories] + [np.nan])[coded.codes]
     first = values[np.unique(s_code, return_index=True)[1]]
-    population = n_h / first if np.all(values <= 1) else first
+    population = _population_of(first, n_h)
     bad = ~(np.isfinite(values) & (values > 0)) | (values != first[s_code])
     small = (population < n_h)[s_code] & ~bad
     if bad.any() or small.any():
@@ -114,4 +128,4 @@ def _population(
             column=column,
             hint="check the fpc column against the strata and cluster columns",
         )
-    return first, population
+    return first

@@ -8,17 +8,17 @@ keep counting across batches); an export with an error (an unknown label, a bad 
 again whole, so that the error is the whole-file one: the first unknown label of the first
 question in spec order, with the number of rows that hold it in the file.
 
-Sums of weights (``[survey] weight``) and design sums (``strata``, ``ids``) are added into the
-whole export's cells respondent by respondent in the order of the file
-(:class:`rapstats.aggregate.StreamedSums`), the additions ``np.bincount`` makes over the whole
-file, so weighted outputs are the same bytes too.
+Sums of weights (``[survey] weight``) and design sums (``strata``, ``ids``, ``fpc``) are exact
+until published (:class:`rapstats.aggregate.StreamedSums`), whatever the batches, so weighted
+outputs are the same bytes too. An ``fpc`` without a weight column streams as well: its
+weights N_h / n_h need the whole file's n_h, so each sum's respondents are counted per stratum
+and weighed at the end (c respondents of weight w_h sum to exactly c * w_h).
 
 What is streamed (:func:`_source`): a CSV/TSV export of :data:`STREAM_BYTES` or more, a
 Parquet or Arrow/Feather file, folder or glob (:func:`rapstats.io.columnar.columnar_batches`),
 and a folder or glob of CSV parts of one survey (:mod:`rapstats.io.parts`; a part with an error
 is read again whole, for its own error). Only with a spec, and only what needs no second look at
-the file: no ``[survey] include``, ``--completed-only``, codebook or waves, and no ``fpc``
-without a weight column (the design's weights N_h / n_h count the PSUs of the whole file).
+the file: no ``[survey] include``, ``--completed-only``, codebook or waves.
 Everything else - inference without a spec, the report's several passes, spreadsheets, the
 layouts of survey platforms - reads the whole file
 (:func:`rapstats.pipeline.survey.open_survey`), as does an export that shows it needs to
@@ -58,8 +58,7 @@ def streamable(spec: Spec | None, read: ReadOptions) -> bool:
         return False
     if read.codebook is not None or spec.codebook is not None:
         return False
-    design_weights = spec.design.fpc and not spec.design.weight  # N_h / n_h of the whole file
-    return not spec.include and spec.wave is None and not design_weights
+    return not spec.include and spec.wave is None
 
 
 def streamed_summary(
@@ -133,7 +132,7 @@ def refuse_parts(path: str | Path) -> None:
     if text_parts(Path(path)) is not None:
         raise RapstatsError(
             "is a survey in parts, read part by part: that needs a spec, and not --profile, "
-            "--completed-only, a codebook, [survey] include or wave, or an fpc without weights",
+            "--completed-only, a codebook, or [survey] include or wave",
             path=path,
             hint="give --spec (write one from a part with `rapstats init PART -o spec.toml`) "
             "and leave those options out, or join the parts into one export",
