@@ -67,19 +67,20 @@ def design_of(responses: Responses, frequency: np.ndarray) -> Responses:
     of a design without ``ids`` made from the stratum's responses: N_h / n_h with n_h its
     responses (the local engine's), not its combinations. An InputError when the fpc gives
     a stratum fewer PSUs than it has responses (the caller looks up the local error)."""
+    from rapstats.normalise import DesignCodes
+
     d = responses.design
     if d is None or d.psus or not responses.spec.design.fpc:
         return responses  # PSUs are counted right; or every weight is 1
     stratum = d.psu_stratum[d.psu]
     n_h = np.bincount(stratum, frequency, len(d.strata))
-    population = n_h / d.fpc if np.all(d.fpc <= 1) else d.fpc
-    if np.any(population < n_h):
+    if not np.all(d.fpc <= 1) and np.any(d.fpc < n_h):  # populations, not fractions
         raise InputError(
             "the fpc gives a stratum fewer PSUs than it has responses",
             column=responses.spec.design.fpc,
             hint="check the fpc column against the strata column",
         )
-    weights = (population / n_h)[stratum]
+    weights = DesignCodes.stratum_weights(d.fpc, n_h)[stratum]
     return replace(responses, weights=weights, design=replace(d, weights=weights))
 
 
