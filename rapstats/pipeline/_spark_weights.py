@@ -27,9 +27,9 @@ if TYPE_CHECKING:
 
 def weight_limbs(plan: FramePlan, column: str | None) -> tuple[Limbs | None, bool]:
     """The limbs of the weight ``column`` for Spark to sum (one Spark job; None without a
-    weight, or when it was not read), and whether a weight is bad (blank, not a positive
-    number, or the weights spread wider than the local engine allows): then
-    :func:`weight_error` gives the local engine's error."""
+    weight, or when it was not read), and whether a weight is bad (not a positive number,
+    or the weights spread wider than the local engine allows; a blank one is found with the
+    cells, ``Counted.blank_weights``): then :func:`weight_error` gives the local error."""
     from rapstats.io.spark import SPACE, Limbs, weight_range
     from rapstats.normalise import MAX_WEIGHT_RATIO
 
