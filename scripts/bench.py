@@ -181,6 +181,16 @@ def cases(files: dict[str, Path]) -> dict[str, tuple[list[str], str | None]]:
             ],
             "summarize_1m",
         ),  # fmt: skip
+        "summarize_1m_weighted_spark": (
+            [
+                *summarize("csv_1m", spec_weighted, "_1m_w_spark.csv"),
+                "--engine",
+                "spark",
+                "--master",
+                "local[2]",
+            ],
+            "summarize_1m_weighted",
+        ),  # fmt: skip
         "summarize_1m_weighted": (
             summarize("csv_1m", spec_weighted, "_1m_w.csv"),
             "pyarrow_read",

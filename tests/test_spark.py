@@ -10,11 +10,14 @@ seconds): CI runs them.
 
 from __future__ import annotations
 
+import math
 import os
 import subprocess
 import sys
+from fractions import Fraction
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import ROOT, run
 
@@ -212,18 +215,6 @@ def _by_respondent(export: Path, spec: Path) -> list[object]:
     return ["summarize", export, "--spec", spec, "--by", "Respondent"]
 
 
-def test_weighted_spec_is_refused(runner, spark) -> None:
-    between = DATA / "between"
-    args = ["summarize", between / "between_weighted.csv"]
-    result = run(runner, *args, "--spec", between / "between_weighted.toml", "--engine", "spark")
-    assert result.exit_code == 1
-    assert result.stderr == (
-        "Error: the Spark engine counts unweighted specs without a weight or survey design "
-        "([survey] weight, strata, ids, fpc). Fix: use the local engine (leave out --engine "
-        "spark).\n"
-    )
-
-
 def test_usage_errors(runner) -> None:
     export, spec, _ = CASES[0]
     no_spec = run(runner, "summarize", export, "--engine", "spark")
@@ -259,3 +250,269 @@ def test_import_leaves_pyspark_out() -> None:
 def test_session_left_no_files(started) -> None:
     """Run last: after every query above, the folder the session started in is empty."""
     assert list(started[1].iterdir()) == []
+
+
+# Weights and designs: every sum of weights is exactly rounded, so Spark's order of addition
+# does not matter (rapstats/io/_spark_weights.py).
+BETWEEN = DATA / "between"
+DESIGN = DATA / "design"
+
+
+def test_limb_sums_are_the_exact_sums(spark) -> None:
+    """Spark's sums of each combination's weight limbs are the exact sums (as fractions) of
+    the scaled weights and of their squares, and round to math.fsum of them."""
+    from rapstats.aggregate._exact import rounded
+    from rapstats.io.spark import count_frame, plan_frame
+    from rapstats.pipeline._spark_weights import weight_limbs
+
+    rng = np.random.default_rng(16)
+    w = rng.uniform(1, 2, 4000) * 10.0 ** rng.integers(-7, 7, 4000)  # spread 10^14
+    g, a = rng.integers(0, 5, 4000), rng.choice(["Yes", "No", ""], 4000)
+    texts = [repr(x) if i % 2 else f"{x:.30e}" for i, x in enumerate(w.tolist())]  # same numbers
+    rows = [(str(gi), str(ai), t) for gi, ai, t in zip(g, a, texts, strict=True)]
+    plan = plan_frame(spark.createDataFrame(rows, ["g", "a", "w"]), ["g", "a", "w"], (), "x")
+    limbs, bad = weight_limbs(plan, "w")
+    assert limbs is not None and not bad
+    assert limbs.scale == math.frexp(w.max())[1]
+    counted = count_frame(plan, ("g",), (), (("a",),), limbs)
+    part, sums = counted.parts[0], counted.limbs[0]
+    keys = [tuple(_text(part.columns[c], i) for c in ("g", "a")) for i in range(part.rows_read)]
+    assert len(set(keys)) == len(keys) == 15
+    scaled = np.ldexp(w, -limbs.scale)
+    for i, (gi, ai) in enumerate(keys):
+        mine = scaled[(g == int(gi)) & (a == ai)]
+        assert counted.frequency[0][i] == len(mine)
+        for values, low, limb in (
+            (mine, limbs.low_w, sums[i, : limbs.width_w]),
+            (mine * mine, limbs.low_w2, sums[i, limbs.width_w : limbs.width_w + limbs.width_w2]),
+        ):
+            exact = sum(int(x) * Fraction(2) ** (32 * (low + j)) for j, x in enumerate(limb))
+            assert exact == sum(map(Fraction, values.tolist()))
+            assert rounded(limb[None, :], low)[0] == math.fsum(values.tolist())
+
+
+def _text(col, i: int) -> str:  # noqa: ANN001 - a Coded column
+    code = int(col.codes[i])
+    return col.categories[code] if code >= 0 else ""
+
+
+def _weighted_sample(folder: Path) -> tuple[Path, Path]:
+    """The sample export with a weight column of awkward floats (many digits, spread 10^4),
+    and its spec weighted by it."""
+    import csv
+
+    rng = np.random.default_rng(6)
+    with open(SAMPLE / "feedback.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    weights = rng.uniform(0.1, 1000.0, len(rows) - 1)
+    export = folder / "weighted.csv"
+    with open(export, "w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow([*rows[0], "Weight"])
+        out.writerows([*r, repr(float(w))] for r, w in zip(rows[1:], weights, strict=True))
+    spec = folder / "weighted.toml"
+    text = (SAMPLE / "feedback.toml").read_text(encoding="utf-8")
+    spec.write_text(text.replace("[survey]\n", '[survey]\nweight = "Weight"\n', 1), "utf-8")
+    return export, spec
+
+
+def _same_bytes(runner, args: list[object]) -> str:  # noqa: ANN001 - a CliRunner
+    """The output of ``args`` in JSON and CSV, the same bytes on Spark as locally (the
+    JSON returned)."""
+    out = {}
+    for fmt in ("csv", "json"):
+        local = run(runner, *args, "--format", fmt)
+        counted = run(runner, *args, "--format", fmt, "--engine", "spark")
+        assert local.exit_code == 0, local.output
+        assert counted.exit_code == 0, counted.output
+        assert counted.stdout == local.stdout
+        out[fmt] = local.stdout
+    return out["json"]
+
+
+def test_weighted_sample_gives_the_local_bytes(runner, spark, tmp_path: Path) -> None:
+    export, spec = _weighted_sample(tmp_path)
+    out = _same_bytes(runner, ["summarize", export, "--spec", spec, "--by", "Age band"])
+    assert '"weighted": true' in out
+
+
+def test_weighted_partitioned_parquet(runner, spark, tmp_path: Path) -> None:
+    """Hive folders (area=North/) of a weighted export, parts in no particular order."""
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    table = pacsv.read_csv(BETWEEN / "between_weighted.csv")
+    table = table.cast(_text_schema(table))
+    for area in pc.unique(table["area"]).to_pylist():
+        part = table.filter(pc.equal(table["area"], area)).drop_columns(["area"])
+        (tmp_path / f"area={area}").mkdir()
+        half = part.num_rows // 2
+        pq.write_table(part.slice(half), tmp_path / f"area={area}" / "part-0.parquet")
+        pq.write_table(part.slice(0, half), tmp_path / f"area={area}" / "part-1.parquet")
+    spec = BETWEEN / "between_weighted.toml"
+    _same_bytes(runner, ["summarize", tmp_path, "--spec", spec, "--by", "area", "--by", "team"])
+
+
+# tests/test_design.py's designs of tests/data/design/design.csv (checked there against R
+# survey), and strata with a sampling fraction but no weight or ids (each response a PSU).
+DESIGNS = {
+    "full": {"weight": "weight", "strata": "region", "ids": "school", "fpc": "pop_schools"},
+    "strata_only": {"weight": "weight", "strata": "region"},
+    "fpc_noweight": {"strata": "region", "ids": "school", "fpc": "pop_schools"},
+    "fraction_noids": {"strata": "region", "fpc": "fraction"},
+    "size_noids": {"strata": "region", "fpc": "population"},
+}
+
+
+def _design_spec(folder: Path, survey: dict[str, str]) -> Path:
+    keys = "".join(f'{k} = "{v}"\n' for k, v in survey.items())
+    text = (DESIGN / "design.toml").read_text(encoding="utf-8")
+    spec = folder / "design.toml"
+    spec.write_text(f"[survey]\n{keys}\n[groups.sex]" + text.split("[groups.sex]")[1], "utf-8")
+    return spec
+
+
+def _design_export(folder: Path, blank: int | None = None) -> Path:
+    """design.csv with a sampling fraction and a population of respondents per region
+    (``fraction``, ``population``); the region of data row ``blank`` left blank."""
+    lines = (DESIGN / "design.csv").read_text(encoding="utf-8").splitlines()
+    extra = {"East": "0.25,90", "North": "0.5,100", "South": "0.125,44"}
+    out = [lines[0] + ",fraction,population"]
+    out += [f"{x},{extra[x.split(',')[1]]}" for x in lines[1:]]
+    if blank is not None:
+        cells = out[1 + blank].split(",")
+        out[1 + blank] = ",".join([cells[0], "", *cells[2:]])
+    export = folder / "design.csv"
+    export.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return export
+
+
+@pytest.mark.parametrize("design", sorted(DESIGNS))
+def test_design_gives_the_local_bytes(runner, spark, tmp_path: Path, design: str) -> None:
+    spec = _design_spec(tmp_path, DESIGNS[design])
+    out = _same_bytes(
+        runner, ["summarize", _design_export(tmp_path), "--spec", spec, "--by", "sex"]
+    )
+    assert "Survey design: strata 'region'" in out
+
+
+def test_api_design_gives_the_local_summary(spark, tmp_path: Path) -> None:
+    spec = _design_spec(tmp_path, DESIGNS["full"])
+    export = DESIGN / "design.csv"
+    frame = spark.read.csv(str(export), header=True)
+    summary, _ = rapstats.summarize_spark(frame, spec, by=("sex",), path=export)
+    local, _ = summarize_file(export, spec, by=("sex",))
+    for fmt in ("json", "csv"):
+        assert render_summary(summary, fmt) == render_summary(local, fmt)
+
+
+def _one_weight(folder: Path, row: int, text: str) -> Path:
+    """between_weighted.csv with the weight of data row ``row`` (0 the first) written
+    ``text``."""
+    import csv
+
+    with open(BETWEEN / "between_weighted.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    rows[1 + row][-1] = text
+    export = folder / "weights.csv"
+    with open(export, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    return export
+
+
+# Weights as the local engine reads them: Arrow's cast of the trimmed text, or Python's float
+# of every weight when Arrow refuses one ("1_000" is then 1000); errors name the first bad row.
+WEIGHTS = [
+    " 1.5 ", "1e3", "1,5", "inf", "nan", "", "-1", "0", "0.10000000000000000555111512312578",
+    "0x10", "1_000", "Infinity", "\u0661\u0662", "1e-20", "+.5", "1e400",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", WEIGHTS)
+def test_weight_text_is_read_as_locally(runner, spark, tmp_path: Path, text: str) -> None:
+    export = _one_weight(tmp_path, 7, text)
+    args = ["summarize", export, "--spec", BETWEEN / "between_weighted.toml", "--by", "team"]
+    local = run(runner, *args, "--format", "json")
+    counted = run(runner, *args, "--format", "json", "--engine", "spark")
+    assert counted.exit_code == local.exit_code
+    assert counted.stdout == local.stdout
+    assert counted.stderr.startswith("Error:") == (local.exit_code == 1)
+    if local.exit_code:
+        assert counted.stderr == local.stderr
+        assert "row 9" in local.stderr  # the header is row 1
+
+
+@pytest.mark.parametrize(
+    ("survey", "blank"),
+    [
+        ({"strata": "region", "fpc": "pop_schools"}, None),  # 45 responses, 40 PSUs: too few
+        (DESIGNS["full"], 30),
+        (DESIGNS["strata_only"], 30),
+    ],
+    ids=["fpc-below-responses", "blank-stratum", "blank-stratum-no-ids"],
+)
+def test_design_error_is_the_local_error(runner, spark, tmp_path, survey, blank) -> None:
+    spec = _design_spec(tmp_path, survey)
+    args = ["summarize", _design_export(tmp_path, blank), "--spec", spec, "--by", "sex"]
+    local = run(runner, *args)
+    counted = run(runner, *args, "--engine", "spark")
+    assert local.exit_code == counted.exit_code == 1
+    assert counted.stderr == local.stderr
+    assert " row " in local.stderr
+
+
+def _parquet_input(folder: Path, name: str) -> Path:
+    """A Parquet input of groups.csv the local reader refuses (``nested``: q1 a list column;
+    ``shadowed``: hive folders area=.../ over files that hold an area column) or, for
+    ``corrupt``, cannot read (a part that is no Parquet)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    table = pacsv.read_csv(CASES[0][0])
+    table = table.cast(_text_schema(table))
+    path = folder / name
+    if name == "nested":
+        q1 = pa.array([[v] for v in table["q1"].to_pylist()])
+        pq.write_table(table.set_column(table.column_names.index("q1"), "q1", q1), path)
+    elif name == "shadowed":
+        for k, area in enumerate(("North", "South")):
+            (path / f"area={area}").mkdir(parents=True)
+            pq.write_table(table.slice(100 * k, 100), path / f"area={area}" / "p.parquet")
+    else:
+        path.mkdir()
+        pq.write_table(table, path / "a.parquet")
+        (path / "b.parquet").write_bytes(b"PAR1 not parquet PAR1")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("nested", 'column "q1": holds nested values (list<element: string>)'),
+        ("shadowed", 'column "area": is both the name of hive folders (area=...)'),
+    ],
+)
+def test_refused_parquet_is_the_local_error(runner, spark, tmp_path, name, message) -> None:
+    export, spec, by = CASES[0]
+    args = ["summarize", _parquet_input(tmp_path, name), "--spec", spec, *_by(by)]
+    local = run(runner, *args)
+    counted = run(runner, *args, "--engine", "spark")
+    assert local.exit_code == counted.exit_code == 1
+    assert message in local.stderr
+    assert counted.stderr == local.stderr
+
+
+def test_corrupt_part_is_one_line(runner, spark, tmp_path, capfd) -> None:
+    """Spark's own log of the failed task stays out of stderr: rapstats' one line only."""
+    import time
+
+    export, spec, by = CASES[0]
+    path = _parquet_input(tmp_path, "corrupt")
+    result = run(runner, "summarize", path, "--spec", spec, *_by(by), "--engine", "spark")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {path}: Spark cannot read it (")
+    assert result.stderr.count("\n") == 1
+    time.sleep(1)  # the JVM's stderr is forwarded by a thread
+    assert capfd.readouterr().err == ""

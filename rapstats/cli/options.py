@@ -259,7 +259,7 @@ def engine_options(f: Callable[..., Any]) -> Callable[..., Any]:
             show_default=True,
             help="Where the answers are counted: here, or on Spark (pip install "
             '"rapstats[spark]"; the export is then a CSV/TSV or Parquet file or folder, and '
-            "--spec is needed).",
+            "--spec is needed). Weights and survey designs too: the same output either way.",
         ),
         click.option(
             "--master",

@@ -20,8 +20,6 @@ period depends on, when the value is an ISO date; other values are counted as th
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import reduce
 from pathlib import Path
@@ -29,10 +27,12 @@ from typing import Any
 
 import numpy as np
 
-from rapstats.errors import InputError
-from rapstats.io import Coded, Export, file_sha256
+from rapstats.io import Coded, Export
 from rapstats.io._layout import Layout, column_key
 from rapstats.io._personal import personal_columns
+from rapstats.io._spark_checks import refuse_nested_frame
+from rapstats.io._spark_read import dataset_sha256, read_dataset, split_record, unreadable
+from rapstats.io._spark_weights import ODD_LIMIT, Limbs, WeightRange, limb_columns, weight_range
 from rapstats.io._text import to_coded
 from rapstats.io._tidy import choose_columns
 
@@ -47,115 +47,6 @@ SPACE = (
 body (what the local loader trims from every value)."""
 
 _ISO = rf"(?s)^[{SPACE}]*(\d{{4}})-(\d{{2}})(?:-(\d{{2}}))?(?:[T ].*|[{SPACE}]*)$"
-_CSV_TAB = (".tsv", ".tab")
-_DATASET_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".parquet", ".pq")
-
-
-def read_dataset(spark: Any, path: str | Path, *, whole_records: bool = False) -> Any:
-    """A CSV/TSV file or folder, or a Parquet file or folder, as a Spark DataFrame whose
-    columns are all text, as a CSV export is read (a header row; a doubled quote is a quote).
-
-    Parameters
-    ----------
-    spark : pyspark.sql.SparkSession
-        The session to read with.
-    path : str or Path
-        A local path, or a URL Spark can read (``hdfs://``, ``s3a://``...).
-    whole_records : bool
-        Read a CSV as records that may hold line breaks in quoted fields (Spark's
-        ``multiLine``: one task a file). Default False splits files at line breaks, in
-        parallel, and fails (:func:`split_record`) on a record of another number of fields,
-        as a quoted line break makes: read it again with True.
-    """
-    text = str(path)
-    local = "://" not in text
-    if local and not Path(text).exists():
-        raise InputError("does not exist", path=text, hint="check the path of the dataset")
-    parquet = text.casefold().endswith((".parquet", ".pq"))
-    if local and not parquet:
-        from rapstats.io.columnar import columnar_format
-
-        parquet = columnar_format(Path(text)) == "parquet"
-    with _text_partitions(spark):
-        if parquet:
-            return spark.read.parquet(text)
-        tab = text.casefold().endswith(_CSV_TAB)
-        return spark.read.csv(
-            text,
-            header=True,
-            inferSchema=False,
-            multiLine=whole_records,
-            mode="PERMISSIVE" if whole_records else "FAILFAST",
-            escape='"',
-            sep="\t" if tab else ",",
-        )
-
-
-_INFER_PARTITIONS = "spark.sql.sources.partitionColumnTypeInference.enabled"
-
-
-@contextmanager
-def _text_partitions(spark: Any) -> Iterator[None]:
-    """Read hive folders (``area=01/``) as text while a dataset is opened, as the local
-    reader does: ``area=01`` and ``area=1`` stay two labels, never the number 1 (the
-    session's own setting is restored after)."""
-    before = spark.conf.get(_INFER_PARTITIONS, None)
-    spark.conf.set(_INFER_PARTITIONS, "false")
-    try:
-        yield
-    finally:
-        if before is None:
-            spark.conf.unset(_INFER_PARTITIONS)
-        else:
-            spark.conf.set(_INFER_PARTITIONS, before)
-
-
-@contextmanager
-def unreadable(path: str | Path) -> Iterator[None]:
-    """Make a dataset Spark cannot read (an empty or corrupt file, two columns of one name)
-    a one-line :class:`InputError` naming it, with Spark's own reason, not a traceback."""
-    from py4j.protocol import Py4JJavaError
-    from pyspark.errors import PySparkException
-
-    try:
-        yield
-    except (PySparkException, Py4JJavaError) as exc:
-        reasons, cause = [str(exc).splitlines()[0]], getattr(exc, "java_exception", None)
-        while cause is not None:  # Java's chain of causes: Spark's error class, if any
-            reasons.append(str(cause.getMessage() or ""))
-            cause = cause.getCause()
-        reason = next((r for r in reasons if r.startswith("[")), reasons[-1])
-        raise InputError(
-            f"Spark cannot read it ({' '.join(reason.split())[:160]})",
-            path=str(path),
-            hint="check the files were written whole by Arrow, pandas or Spark",
-        ) from None
-
-
-def split_record(exc: Exception) -> bool:
-    """Whether a Spark error is a CSV record of another number of fields (see
-    :func:`read_dataset`)."""
-    return "MALFORMED_RECORD" in str(exc) or "Malformed records" in str(exc)
-
-
-def dataset_sha256(path: str | Path) -> str:
-    """The sha256 of a local dataset as the local loader gives it: of the file, or of a
-    folder's parts (their names and digests); empty for a URL."""
-    from rapstats.io.columnar import _common_dir, _digest
-
-    p = Path(path)
-    if "://" in str(path) or not p.exists():
-        return ""
-    if p.is_file():
-        return file_sha256(p)
-    files = sorted(
-        f
-        for f in p.rglob("*")
-        if f.is_file()
-        and f.suffix.casefold() in _DATASET_SUFFIXES
-        and not f.name.startswith(("_", "."))
-    )
-    return _digest(files, _common_dir(files)) if files else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +72,10 @@ class FramePlan:
     dropped: tuple[str, ...]
     path: str
     kept: frozenset[str] = frozenset()
+
+    def nonblank(self) -> Any:
+        """The frame's rows not blank in every column read."""
+        return _nonblank(self)
 
     def alias(self, column: str) -> str | None:
         """The frame's name (``c3``) of an export column, matched as the loader matches
@@ -225,6 +120,7 @@ def plan_frame(frame: Any, columns: list[str], keep: tuple[str, ...], path: str)
     names = tuple(str(n).lstrip("\ufeff").strip() for n in frame.columns)
     layout = Layout("plain", 0, 1, names, {})
     include, out_names, dropped = choose_columns(layout, columns, keep)
+    refuse_nested_frame(frame, include, names, path)
     # by position: a name holding dots, brackets or backticks is not a path into the frame
     positional = frame.toDF(*[f"p{i}" for i in range(len(names))])
     selected = positional.select(
@@ -243,6 +139,13 @@ class Counted:
     frequency: tuple[np.ndarray, ...]
     rows: int
     by_content: tuple[str, ...]  # columns counted that hold personal data by their contents
+    # per unit, each combination's sums of weight limbs, and its blank weights last
+    limbs: tuple[np.ndarray, ...] = ()
+
+    @property
+    def blank_weights(self) -> int:
+        """Responses whose weight is blank (every unit counts every response)."""
+        return int(self.limbs[0][:, -1].sum()) if self.limbs else 0
 
 
 def count_frame(
@@ -250,10 +153,12 @@ def count_frame(
     keys: tuple[str, ...],
     dates: tuple[str, ...],
     units: tuple[tuple[str, ...], ...],
+    limbs: Limbs | None = None,
 ) -> Counted:
     """Count, in one Spark job, the distinct combinations of the ``keys`` columns (groups;
     those in ``dates`` counted by month, see the module notes) with each unit's columns,
-    over the rows not blank in every column read.
+    over the rows not blank in every column read; with ``limbs``, also sum the limbs of
+    their weights (:mod:`rapstats.io._spark_weights`).
 
     Parameters
     ----------
@@ -265,6 +170,8 @@ def count_frame(
         Those of ``keys`` a group derives a period from.
     units : tuple of tuple of str
         Export columns counted together (one question's), one tuple per question.
+    limbs : Limbs, optional
+        The weight column and the limbs of it to sum (default None: counts only).
     """
     from pyspark.sql import functions as F
 
@@ -274,24 +181,33 @@ def count_frame(
     values = [F.col(plan.alias(c)) for c in _columns(present)]
     # the keys once a row, before the rows are multiplied (a date's reads its parts first)
     read = [_parts(F.col(plan.alias(c)), f"k{i}", c in dates) for i, c in enumerate(key_cols)]
-    split = _nonblank(plan).select(*[p for key in read for p in key], *values)
-    keyed = split.select(*[_key(F, f"k{i}", c in dates) for i, c in enumerate(key_cols)], *values)
+    sums = limb_columns(plan, limbs, SPACE) if limbs is not None else []
+    named = limbs.names() if limbs is not None else []
+    split = _nonblank(plan).select(*[p for key in read for p in key], *values, *sums)
+    keyed = split.select(
+        *[_key(F, f"k{i}", c in dates) for i, c in enumerate(key_cols)], *values, *named
+    )
     structs = [
         F.struct(F.lit(j).alias("q"), F.array(*[F.col(plan.alias(c)) for c in u]).alias("v"))
         for j, u in enumerate(present)
     ]
-    rows = keyed.select(*groups, F.explode(F.array(*structs)).alias("u"))
-    grouped = rows.groupBy(*groups, F.col("u.q").alias("q"), F.col("u.v").alias("v")).count()
+    rows = keyed.select(*groups, *named, F.explode(F.array(*structs)).alias("u"))
+    grouped = rows.groupBy(*groups, F.col("u.q").alias("q"), F.col("u.v").alias("v")).agg(
+        F.count("*").alias("count"), *[F.sum(n).alias(n) for n in named]
+    )
     # one partition, sorted there: the same order every run, without a sampling job
     table = collect_arrow(grouped.coalesce(1).sortWithinPartitions("q", *groups, "v"))
     import pyarrow.compute as pc
 
-    parts, freqs = [], []
+    parts, freqs, sums = [], [], []
     for j, unit in enumerate(present):
         mine = table.filter(pc.equal(table["q"], j))
         data = _coded(mine, key_cols, unit)
         parts.append(plan.export(data, np.arange(2, mine.num_rows + 2)))
         freqs.append(mine["count"].to_numpy().astype(np.int64))
+        if named:  # null sums: the combination's weights are blank (the error path)
+            columns = [mine[n].fill_null(0).to_numpy() for n in named]
+            sums.append(np.column_stack(columns).astype(np.int64))
     total = int(freqs[0].sum()) if freqs else 0
     # personal data by contents, as the loader looks for it: in the distinct combinations,
     # each weighted by the rows it stands for (every unit counts every row)
@@ -300,7 +216,8 @@ def count_frame(
         for c, col in part.columns.items():
             if column_key(c) not in plan.kept:
                 checked[c], rows[c] = col, freq
-    return Counted(tuple(parts), tuple(freqs), total, tuple(personal_columns(checked, rows)))
+    by_content = tuple(personal_columns(checked, rows))
+    return Counted(tuple(parts), tuple(freqs), total, by_content, tuple(sums))
 
 
 def first_rows(plan: FramePlan, keys: tuple[str, ...], unit: tuple[str, ...]) -> Export:
@@ -422,10 +339,13 @@ def _coded_column(values: Any) -> Coded:
 
 
 __all__ = [
+    "ODD_LIMIT",
     "SPACE",
     "SPARK_EXTRA",
     "Counted",
     "FramePlan",
+    "Limbs",
+    "WeightRange",
     "collect_arrow",
     "count_frame",
     "dataset_sha256",
@@ -433,4 +353,6 @@ __all__ = [
     "plan_frame",
     "read_dataset",
     "split_record",
+    "unreadable",
+    "weight_range",
 ]

@@ -15,7 +15,13 @@ Errors are the local engine's: every question's labels are checked before any gr
 in spec order, and an unknown label (or a date that does not exist) is looked up again on
 Spark with the row it first appears in (:func:`rapstats.io.spark.first_rows`).
 
-The engine counts unweighted specs: a weight or a full design, ``[survey] include``, waves and
+Weights and full designs (``[survey] weight``, ``strata``, ``ids``, ``fpc``) are counted too,
+with the same bytes: every published sum of weights is the exactly rounded sum of its terms
+(:mod:`rapstats.aggregate`), whatever the order Spark adds them in. The design columns are
+counted with the groups; the weight is read on Spark as the local engine reads it, and each
+combination's sums of the scaled weights and of their squares come back as exact integer
+limbs (:mod:`rapstats.io._spark_weights`, :mod:`rapstats.pipeline._spark_weights`): one job
+for the weights' range (their scale), one for the cells. ``[survey] include``, waves and
 codebooks need the local engine and are refused.
 """
 
@@ -91,13 +97,14 @@ def summarize_spark(
     Raises
     ------
     RapstatsError
-        As the local engine; also for a spec the Spark engine does not count (weights,
-        designs, ``[survey] include``, waves, codebooks).
+        As the local engine; also for a spec the Spark engine does not count (``[survey]
+        include``, waves, codebooks).
     """
     from rapstats.aggregate import aggregate
     from rapstats.estimate.summary import applied_spec, summary_from_counts
     from rapstats.estimate.wordings import source_of, wording_notes
     from rapstats.io.spark import count_frame, dataset_sha256, plan_frame
+    from rapstats.pipeline._spark_weights import row_sums, weight_limbs
     from rapstats.pipeline.survey import redaction_notes
     from rapstats.protect import protect
     from rapstats.spec import Spec, load_spec
@@ -112,16 +119,18 @@ def summarize_spark(
     units = tuple(q.source_columns for q in applied.estimated_questions)
     if not units:
         raise SpecError("the spec has no question to estimate", hint="add a question to it")
-    counted = count_frame(plan, keys, dates, units)
+    limbs, bad = weight_limbs(plan, applied.design.weight)
+    counted = count_frame(plan, keys, dates, units, limbs)
     if counted.rows == 0:
         from rapstats.errors import InputError
 
         raise InputError("has no responses", path=name, hint="check the dataset holds responses")
-    responses = _normalised(plan, counted, applied, names, keys)
+    bad = bad or counted.blank_weights > 0  # a blank weight is found with the cells
+    responses = _normalised(plan, counted, applied, names, keys, bad)
     counts = _merged(
         [
-            aggregate(r, names, frequency=f)
-            for r, f in zip(responses, counted.frequency, strict=True)
+            aggregate(r, names, frequency=f, sums=row_sums(r, f, part, limbs))
+            for r, f, part in zip(responses, counted.frequency, _limbs(counted), strict=True)
         ]
     )
     first = replace(responses[0], columns={k: v for r in responses for k, v in r.columns.items()})
@@ -183,7 +192,7 @@ def summarize_dataset(
 
 @contextmanager
 def spark_session(master: str = DEFAULT_MASTER) -> Iterator[Any]:
-    """A quiet SparkSession on ``master`` (logging at ERROR, no progress bars, no files in
+    """A quiet SparkSession on ``master`` (logging only fatal errors, no progress bars, no files in
     the working folder), stopped at the end; a session already active in this process is
     used as it is, and left running."""
     try:
@@ -218,7 +227,7 @@ def spark_session(master: str = DEFAULT_MASTER) -> Iterator[Any]:
         with warnings.catch_warnings():  # pyspark warns about pandas versions it has not tried
             warnings.simplefilter("ignore", FutureWarning)
             context = _started(master, lambda: SparkContext(conf=conf, gateway=gateway), gateway)
-            context.setLogLevel("ERROR")
+            context.setLogLevel("FATAL")
             session = SparkSession(context)
         try:
             yield session
@@ -273,12 +282,7 @@ def _quiet_gateway(conf: Any) -> Any:
 
 def _refuse(spec: Spec, publish: tuple[str, ...]) -> None:
     """A one-line error for what the Spark engine does not count."""
-    d = spec.design
     refused = [
-        (
-            "a weight or survey design ([survey] weight, strata, ids, fpc)",
-            bool(d.weight or d.strata or d.ids or d.fpc),
-        ),
         ("[survey] include", bool(spec.include)),
         ("waves ([survey] wave)", spec.wave is not None),
         ("a codebook ([survey] codebook)", spec.codebook is not None),
@@ -287,46 +291,75 @@ def _refuse(spec: Spec, publish: tuple[str, ...]) -> None:
     for what, found in refused:
         if found:
             raise SpecError(
-                f"the Spark engine counts unweighted specs without {what}",
+                f"the Spark engine counts specs without {what}",
                 hint="use the local engine (leave out --engine spark)",
             )
 
 
 def _keys(spec: Spec, names: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The export columns of the groups ``names``, and those counted as dates (every group
-    reading them derives a period)."""
+    """The export columns of the groups ``names`` and of the design (strata, ids, fpc), and
+    those counted as dates (every group reading them derives a period)."""
     groups = [spec.group(n) for n in names]
-    keys = tuple(dict.fromkeys(g.column for g in groups))
-    raw = {g.column for g in groups if not g.derive}
+    d = spec.design
+    design = [c for c in (d.strata, d.ids, d.fpc) if c]
+    keys = tuple(dict.fromkeys([*(g.column for g in groups), *design]))
+    raw = {g.column for g in groups if not g.derive} | set(design)
     dates = tuple(c for c in keys if c not in raw)
     return keys, dates
 
 
+def _limbs(counted: Counted) -> Iterator[Any]:
+    """Each unit's sums of weight limbs (None each when Spark summed no weights)."""
+    yield from counted.limbs or [None] * len(counted.parts)
+
+
 def _normalised(
-    plan: FramePlan, counted: Counted, spec: Spec, names: tuple[str, ...], keys: tuple[str, ...]
+    plan: FramePlan,
+    counted: Counted,
+    spec: Spec,
+    names: tuple[str, ...],
+    keys: tuple[str, ...],
+    bad_weights: bool,
 ) -> list[Responses]:
     """Each question's combinations normalised, with the local engine's first error: every
-    question in spec order (its columns, then its labels), then the groups. A question whose
-    columns were not read (or hold personal data) fails on the columns the local loader would
-    have read; a label or date error is raised again over every row, looked up on Spark
-    (:func:`rapstats.io.spark.first_rows`), to name its first row and count its rows."""
+    question in spec order (its columns, then its labels), then the groups, the weights and
+    the design. A question whose columns were not read (or hold personal data) fails on the
+    columns the local loader would have read; a label, date, weight or design error is raised
+    again over every row, looked up on Spark (:func:`rapstats.io.spark.first_rows`), to name
+    its first row and count its rows. The weight is not read here (Spark summed it): the
+    design is coded from the combinations (:func:`rapstats.pipeline._spark_weights.design_of`)."""
     from rapstats.io.spark import first_rows
     from rapstats.normalise import normalise
+    from rapstats.pipeline._spark_weights import design_of, weight_error
+    from rapstats.spec import Design
 
     loaded = plan.empty(counted.by_content)  # the columns the local loader keeps
-    for by in ((), names):
-        if by:  # the groups' columns, as the local loader would have read them
-            normalise(loaded, spec, by=by)
-        out = []
-        for q, part in zip(spec.estimated_questions, counted.parts, strict=True):
-            one = replace(spec, questions=(q,))
-            if not by:
-                normalise(loaded, one)
-            try:
-                out.append(normalise(part, one, by=by))
-            except RapstatsError:
-                normalise(first_rows(plan, keys, q.source_columns), one, by=by)
-                raise
+    bare = replace(spec, design=Design())  # questions first, as the local engine codes them
+    for q, part in zip(spec.estimated_questions, counted.parts, strict=True):
+        one = replace(bare, questions=(q,))
+        normalise(loaded, one)
+        try:
+            normalise(part, one)
+        except RapstatsError:
+            normalise(first_rows(plan, keys, q.source_columns), one)
+            raise
+    normalise(loaded, spec, by=names)  # the groups', weight's and design's columns
+    if bad_weights:  # the groups' values first (each part holds every row's)
+        try:
+            normalise(counted.parts[0], replace(bare, questions=()), by=names)
+        except RapstatsError:
+            normalise(first_rows(plan, keys, ()), replace(bare, questions=()), by=names)
+            raise
+        weight_error(plan, spec)
+    unweighted = replace(spec, design=replace(spec.design, weight=None))
+    out = []
+    for q, part, f in zip(spec.estimated_questions, counted.parts, counted.frequency, strict=True):
+        one = replace(unweighted, questions=(q,))
+        try:
+            out.append(design_of(normalise(part, one, by=names), f))
+        except RapstatsError:
+            normalise(first_rows(plan, keys, q.source_columns), one, by=names)
+            raise
     return out
 
 
@@ -341,7 +374,11 @@ def _merged(parts: list[Counts]) -> Counts:
         assert np.array_equal(other.respondents, first.respondents)
     table = {c: np.concatenate([p.table[c] for p in parts]) for c in first.table.columns}
     answers = {q: a for p in parts for q, a in p.answers.items()}
-    return replace(first, table=Table(table), answers=answers)
+    design = first.design
+    if design is not None:  # every question's combinations hold every unit: the same units
+        sums = {k: np.concatenate([p.design.sums[k] for p in parts]) for k in design.sums}
+        design = replace(design, sums=sums)
+    return replace(first, table=Table(table), answers=answers, design=design)
 
 
 __all__ = ["DEFAULT_MASTER", "spark_session", "summarize_dataset", "summarize_spark"]
