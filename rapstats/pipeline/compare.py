@@ -75,9 +75,10 @@ def compare_files(
     exports : sequence of str, Path or Opened
         Two or more exports, oldest first; or one export holding several waves of the spec's
         ``[survey] wave`` (a group such as a quarter derived from a timestamp), split into
-        them (:func:`rapstats.pipeline.waves.split_waves`). An export already opened (with
-        ``spec``, ``read`` and the columns of ``by`` and of ``[survey] wave``) is used as it
-        was read, not read again (as :func:`rapstats.pipeline.report_data` gives its own).
+        them (:func:`rapstats.pipeline.waves.split_waves`). An export already opened and
+        hashed (with ``spec``, ``read`` and the columns of ``by`` and of ``[survey] wave``) is
+        used as it was read, not read again (as :func:`rapstats.pipeline.report_data` gives
+        its own).
     wave_names : sequence of str, optional
         One name per export. Default: each export's value of ``[survey] wave`` if the spec
         has one, else the file names without their extension (made unique;

@@ -181,13 +181,12 @@ def report_data(
         from rapstats.spec import read_spec
 
         spec_file = read_spec(spec)
-        spec_obj = spec_file.spec
+        spec_obj, spec_digest = spec_file.spec, spec_file.sha256
         groups = candidate_groups(spec_obj, by)
         profiled = tuple(g.name for g in spec_obj.groups if not g.personal)  # who responded
         # the column naming each wave, when it does (as compare_files reads the others)
         named = (spec_obj.wave,) if earlier and spec_obj.wave and wave_names is None else ()
         opened = open_survey(export, spec_obj, by=(*groups, *profiled, *named), read=read)
-        spec_digest = spec_file.sha256
     chosen = choose_breakdowns(opened, groups, by, [name for name, _ in sections(opened.spec)])
     groups, single = chosen.groups, chosen.single_level
 

@@ -78,8 +78,8 @@ def opened_waves(
     Parameters
     ----------
     paths : sequence of str, Path or Opened
-        The exports, oldest first; one already opened (with this spec, ``read`` and the
-        columns of ``by`` and of ``[survey] wave``) is used as it is, not read again.
+        The exports, oldest first; one already opened and hashed (with this spec, ``read`` and
+        the columns of ``by`` and of ``[survey] wave``) is used as it is, not read again.
     spec : str, Path or Spec, optional
         The spec; None infers one from the last export (opened first).
     given : sequence of str, optional
