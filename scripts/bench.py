@@ -25,7 +25,9 @@ its peak RSS (from ``wait4``), and its ratio to the baseline named for it:
 * reading the 100k-row XLSX with ``rapstats.io.load_export`` against ``pandas.read_excel
   (engine="calamine")``;
 * 100,000 Wilson intervals in one vectorised call (in-process time printed by the child);
-* the full report of the bundled sample in every format;
+* the full report of the bundled sample in every format, and with its four earlier waves
+  (``report_sample_waves``); a report (Markdown) of the 1M-row file with ``--previous`` the
+  second wave (``report_1m_previous``), against reading both files with pyarrow;
 * ``batch`` of 8 copies of a 100,000-row CSV with ``--jobs 2`` against ``--jobs 1`` (one
   process after the other file by file): what the second core gives;
 * many-level tables: ``summarize`` of the 100,000-row CSV by event (``event_id``, 800 levels;
@@ -260,6 +262,45 @@ def cases(files: dict[str, Path]) -> dict[str, tuple[list[str], str | None]]:
                 out + "_report",
             ],
             "python_start",
+        ),  # fmt: skip
+        # README's sample report with its four earlier waves: what comparing waves adds
+        "report_sample_waves": (
+            [
+                *rap,
+                "-q",
+                "report",
+                str(sample / "feedback.csv"),
+                "--spec",
+                str(sample / "feedback.toml"),
+                "--waves",
+                *(
+                    str(sample / f"feedback_{q}.csv")
+                    for q in ("2025q3", "2025q4", "2026q1", "2026q2")
+                ),
+                "--wave-names",
+                "2025 Q3,2025 Q4,2026 Q1,2026 Q2,2026 Q3",
+                "--out",
+                out + "_report_waves",
+            ],
+            "report_sample",
+        ),  # fmt: skip
+        # a report of the 1M-row file against the second wave (Markdown): each file read once
+        "report_1m_previous": (
+            [
+                *rap,
+                "-q",
+                "report",
+                str(files["csv_1m"]),
+                "--spec",
+                spec,
+                "--previous",
+                str(files["csv_1m_wave2"]),
+                "--formats",
+                "md",
+                "--out",
+                out + "_report_1m",
+            ],
+            "pyarrow_read_two",
         ),  # fmt: skip
         "batch_8x100k_jobs1": (batch("1"), None),
         "batch_8x100k_jobs2": (batch("2"), "batch_8x100k_jobs1"),

@@ -186,6 +186,10 @@ class Export:
         Column -> the texts of its header rows, for exports with more than one header row
         (Qualtrics: tag, question text, import id; SurveyMonkey: question, choice). Inference
         uses them to group the columns of one question.
+    file_columns : tuple of str
+        Every named column of the file, read or not, bar those left out as personal data by
+        their header: what a spec may name (an error suggests the closest), known without
+        reading the file again.
     """
 
     path: Path
@@ -200,6 +204,7 @@ class Export:
     notes: tuple[str, ...] = ()
     left_out: tuple[dict[str, Any], ...] = ()
     header_parts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    file_columns: tuple[str, ...] = ()
 
     @property
     def rows_read(self) -> int:

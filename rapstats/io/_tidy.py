@@ -156,6 +156,7 @@ def finish(
         notes=tuple(notes),
         left_out=tuple(left),
         header_parts={k: v for k, v in layout.header_parts.items() if k in data},
+        file_columns=tuple(n for n in layout.names if n and n not in by_header),
     )
 
 

@@ -22,6 +22,10 @@ columns kept and disclosure control applied the same way whatever the output:
 * :func:`rapstats.pipeline.spark.summarize_spark`: a survey in a Spark DataFrame, counted on
   Spark and estimated here (not imported here: it is loaded with pyspark's engine only).
 
+Each input is read once: the report's export is opened with every column it needs and given
+to :func:`compare_files` as the last wave as it was read (an :class:`Opened` in place of a
+path), its spec parsed and hashed from one read (:func:`rapstats.spec.read_spec`).
+
 Notes are returned, never printed: the CLI shows them only when every step succeeded.
 """
 

@@ -11,19 +11,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from rapstats.errors import RapstatsError
-from rapstats.pipeline.survey import (
-    Estimation,
-    ReadOptions,
-    open_survey,
-    redaction_notes,
-    summarise,
-)
-from rapstats.pipeline.waves import opened_waves
+from rapstats.pipeline.survey import Estimation, ReadOptions, redaction_notes, summarise
+from rapstats.pipeline.waves import Source, opened_waves, source_path
 from rapstats.table import Table
 from rapstats.vocab import COMPARE_AGAINST, NOT_ASKED, SYMBOLS
 
 if TYPE_CHECKING:
     from rapstats.estimate.summary import Summary
+    from rapstats.io import Export
     from rapstats.spec import Spec
 
 AGAINST = COMPARE_AGAINST
@@ -47,7 +42,7 @@ class Comparison:
 
 
 def compare_files(
-    exports: Sequence[str | Path],
+    exports: Sequence[Source],
     spec: str | Path | Spec | None = None,
     *,
     wave_names: Sequence[str] | None = None,
@@ -77,10 +72,13 @@ def compare_files(
 
     Parameters
     ----------
-    exports : sequence of str or Path
+    exports : sequence of str, Path or Opened
         Two or more exports, oldest first; or one export holding several waves of the spec's
         ``[survey] wave`` (a group such as a quarter derived from a timestamp), split into
-        them (:func:`rapstats.pipeline.waves.split_waves`).
+        them (:func:`rapstats.pipeline.waves.split_waves`). An export already opened and
+        hashed (with ``spec``, ``read`` and the columns of ``by`` and of ``[survey] wave``) is
+        used as it was read, not read again (as :func:`rapstats.pipeline.report_data` gives
+        its own).
     wave_names : sequence of str, optional
         One name per export. Default: each export's value of ``[survey] wave`` if the spec
         has one, else the file names without their extension (made unique;
@@ -113,22 +111,23 @@ def compare_files(
         raise RapstatsError(f"against is {against!r}", hint="use one of " + ", ".join(AGAINST))
     read, estimation = read or ReadOptions(), estimation or Estimation()
     group = tuple(by)
-    names, raw, notes, spec_used = [], [], [], None
+    names, raw, notes, last = [], [], [], None
     # one export in memory at a time: each wave is summarised as soon as it is read
-    for opened in opened_waves(exports, spec, wave_names, by=group, read=read):
-        names.append(str(opened.wave))
-        raw.append(summarise(opened, group, estimation, PUBLISH))
-        notes += opened.notes
-        spec_used = opened.spec
+    for last in opened_waves(exports, spec, wave_names, by=group, read=read):
+        names.append(str(last.wave))
+        raw.append(summarise(last, group, estimation, PUBLISH))
+        notes += last.notes
+    spec_used = last.spec
     if len(names) < 2:
         raise RapstatsError(
             f'compare needs at least two waves: the export holds one, "{names[0]}" ([survey] '
             f'wave = "{spec_used.wave}")',
-            path=exports[0],
+            path=source_path(exports[0]),
             hint="give the exports of the other waves too",
         )
     raw = tuple(raw)
-    _check_asked(raw, exports[-1], spec_used, read)
+    _check_asked(raw, last.export, spec_used)
+    del last  # the last wave's export is no longer needed
     protected = tuple(
         protect(s, unsafe_no_suppression=unsafe_no_suppression, publish=PUBLISH) for s in raw
     )
@@ -151,14 +150,14 @@ def compare_files(
     return comparison, notes
 
 
-def _check_asked(raw: tuple[Summary, ...], last: str | Path, spec: Spec, read: ReadOptions) -> None:
-    """A question no wave asked is an error, as for one export: the last export is read
-    again (its columns only) for the error naming the missing column."""
+def _check_asked(raw: tuple[Summary, ...], last: Export, spec: Spec) -> None:
+    """A question no wave asked is an error, as for one export: the last wave's export (as
+    it was read) gives the error naming the missing column."""
     from rapstats.normalise import check_asked
 
     absent = [set(s.source.get("not_asked", ())) for s in raw]
     if any(all(q.id in a for a in absent) for q in spec.questions):
-        check_asked([open_survey(last, spec, read=read).export], spec)
+        check_asked([last], spec)
 
 
 def _pair_rows(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -171,16 +170,23 @@ def report_data(
     kinds = chart_kinds(FORMATS if formats is None else formats)
     read = ReadOptions(platform, encoding, sheet, max_unpacked_mb, completed_only, codebook)
     estimation = Estimation(method=method, test=test, confidence=confidence, adjust=adjust)
+    earlier = _earlier(previous, waves, wave_names)
+    # Each input is read once: the spec with its digest, the export with every column the
+    # report needs, then given to compare_files as the last wave as it was read.
+    spec_digest = None
     if spec is None:  # the whole export is read to infer the spec: use it as it is
         opened = open_survey(export, read=read)
         groups = candidate_groups(opened.spec, by)
     else:
-        from rapstats.spec import load_spec
+        from rapstats.spec import read_spec
 
-        spec_obj = load_spec(spec)
+        spec_file = read_spec(spec)
+        spec_obj, spec_digest = spec_file.spec, spec_file.sha256
         groups = candidate_groups(spec_obj, by)
         profiled = tuple(g.name for g in spec_obj.groups if not g.personal)  # who responded
-        opened = open_survey(export, spec_obj, by=(*groups, *profiled), read=read)
+        # the column naming each wave, when it does (as compare_files reads the others)
+        named = (spec_obj.wave,) if earlier and spec_obj.wave and wave_names is None else ()
+        opened = open_survey(export, spec_obj, by=(*groups, *profiled, *named), read=read)
     chosen = choose_breakdowns(opened, groups, by, [name for name, _ in sections(opened.spec)])
     groups, single = chosen.groups, chosen.single_level
 
@@ -207,12 +213,11 @@ def report_data(
     breakdowns = [c.summaries[0] for c in between]  # each as protected_summary by (g,)
     inputs = [_input("export", opened.export.path, opened.export.sha256)]
     if spec is not None:
-        inputs.append(_input("spec", Path(spec), _sha256(Path(spec))))
-    earlier = _earlier(previous, waves, wave_names)
+        inputs.append(_input("spec", Path(spec), spec_digest))
     comparison, read_notes = None, opened.notes
     if earlier:
         comparison, compared = compare_files(
-            [*earlier, export],
+            [*earlier, opened],
             opened.spec,
             wave_names=wave_names,
             read=read,
@@ -261,10 +266,6 @@ def _earlier(
     if names is not None and not earlier:
         raise RapstatsError("wave names are given without earlier waves", hint="add waves")
     return earlier
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _input(role: str, path: Path, sha: str) -> dict[str, str]:

@@ -8,6 +8,9 @@ A wave is named, in this order of precedence:
   ``2026 Q1``, so that year-on-year pairs are found); one export holding several values
   is split into one wave per value, in the group's order (periods chronologically);
 * else by the file name without its extension.
+
+An export is read once: one already opened (an :class:`~rapstats.pipeline.survey.Opened`,
+as ``report`` opens its export) is given in place of its path and used as it was read.
 """
 
 from __future__ import annotations
@@ -28,9 +31,25 @@ if TYPE_CHECKING:
 
 _FIX_NAMES = "name the waves with --wave-names"
 
+#: An export to read as a wave, or one already read (used as it is).
+Source = str | Path | Opened
+
+
+def source_path(source: Source) -> Path:
+    """The path of an export to read, or of one already read."""
+    return source.export.path if isinstance(source, Opened) else Path(source)
+
+
+def _open(source: Source, spec: Spec | None, by: tuple[str, ...], read: ReadOptions) -> Opened:
+    """``source`` opened with ``spec``, the columns of ``by`` and ``read``; one already
+    opened (by the caller, with them) as it is."""
+    if isinstance(source, Opened):
+        return source
+    return open_survey(source, spec, by=by, read=read)
+
 
 def open_waves(
-    paths: Sequence[str | Path],
+    paths: Sequence[Source],
     spec: str | Path | Spec | None,
     given: Sequence[str] | None,
     *,
@@ -47,7 +66,7 @@ def open_waves(
 
 
 def opened_waves(
-    paths: Sequence[str | Path],
+    paths: Sequence[Source],
     spec: str | Path | Spec | None,
     given: Sequence[str] | None,
     *,
@@ -58,8 +77,9 @@ def opened_waves(
 
     Parameters
     ----------
-    paths : sequence of str or Path
-        The exports, oldest first.
+    paths : sequence of str, Path or Opened
+        The exports, oldest first; one already opened and hashed (with this spec, ``read`` and
+        the columns of ``by`` and of ``[survey] wave``) is used as it is, not read again.
     spec : str, Path or Spec, optional
         The spec; None infers one from the last export (opened first).
     given : sequence of str, optional
@@ -93,21 +113,21 @@ def opened_waves(
         return
     seen: dict[str, Path] = {}
     for path in paths:
-        opened = open_survey(path, spec_obj, by=(*by, group), read=read)
+        opened = _open(path, spec_obj, (*by, group), read)
         for wave in split_waves(opened, group, alone=len(paths) == 1):
             if wave.wave in seen:
                 raise InputError(
                     f'is wave "{wave.wave}" ([survey] wave = "{group}"), as '
                     f"{seen[wave.wave].name} is",
-                    path=path,
+                    path=source_path(path),
                     hint="give each wave's export once, or " + _FIX_NAMES,
                 )
-            seen[str(wave.wave)] = Path(path)
+            seen[str(wave.wave)] = source_path(path)
             yield wave
 
 
 def _named(
-    paths: Sequence[str | Path],
+    paths: Sequence[Source],
     spec: Spec | None,
     names: list[str],
     by: tuple[str, ...],
@@ -117,7 +137,7 @@ def _named(
     and the spec inferred from it (with no ``[survey] wave``)."""
     latest = None
     if spec is None:
-        latest = open_survey(paths[-1], None, by=by, read=read)
+        latest = _open(paths[-1], None, by, read)
         spec = latest.spec
     overridden = (
         (f'--wave-names names the waves: [survey] wave = "{spec.wave}" is not used',)
@@ -126,7 +146,7 @@ def _named(
     )
     for k, path in enumerate(paths):
         last = latest if latest is not None and k == len(paths) - 1 else None
-        opened = last or open_survey(path, spec, by=by, read=read)
+        opened = last or _open(path, spec, by, read)
         notes = (*overridden, *opened.notes) if k == 0 else opened.notes
         yield replace(opened, wave=names[k], notes=notes)
 
@@ -212,7 +232,6 @@ def _check_wave_group(opened: Opened, group: str) -> None:
     or a column of the export; it suggests the closest group or header."""
     import difflib
 
-    from rapstats.io import load_export
     from rapstats.spec import fold_label
 
     spec, export = opened.spec, opened.export
@@ -220,11 +239,9 @@ def _check_wave_group(opened: Opened, group: str) -> None:
     column = spec.group(group).column
     if fold_label(column) in {fold_label(c) for c in export.columns}:
         return
-    # the export was read with the spec's columns only: read it all for the suggestion
-    whole = load_export(
-        export.path, platform=export.platform, encoding=export.encoding, sheet=export.sheet
-    )
-    headers = list(whole.columns)
+    # the export was read with the spec's columns only: the file's others suggest too
+    dropped = set(export.dropped)
+    headers = [c for c in export.file_columns if c not in dropped]
     if group in declared:
         close = difflib.get_close_matches(column, headers, n=1, cutoff=0.6)
         message = f'[survey] wave = "{group}": its column "{column}" is not in the export'
@@ -247,7 +264,7 @@ def _rows(export: Export, keep: np.ndarray) -> Export:
     return replace(export, columns=columns, row_numbers=export.row_numbers[keep])
 
 
-def wave_names(exports: Sequence[str | Path], given: Sequence[str] | None) -> list[str]:
+def wave_names(exports: Sequence[Source], given: Sequence[str] | None) -> list[str]:
     """The waves' names: as given (one per export, each once), else the file names without
     their extension; personal data in either redacted and the names made unique by their
     position (``pulse (2)``), as :func:`_published` does for names read from an export."""
@@ -263,4 +280,4 @@ def wave_names(exports: Sequence[str | Path], given: Sequence[str] | None) -> li
                 f"the wave name {twice!r} is given twice", hint="name each wave once"
             )
         return _published(list(given))
-    return _published([Path(p).stem for p in exports])
+    return _published([source_path(p).stem for p in exports])

@@ -6,8 +6,9 @@ value outside its range (field metadata in :mod:`~rapstats.spec.model`; NaN and 
 anywhere) is a :class:`~rapstats.errors.SpecError` naming the TOML path and the fix.
 
 The package: :mod:`~rapstats.spec.model` (the dataclasses), :mod:`~rapstats.spec.parse`
-(:func:`load_spec`, :func:`parse_spec`), :mod:`~rapstats.spec.toml` (:func:`spec_to_toml`,
-:func:`spec_to_dict`) and :mod:`~rapstats.spec.infer` (:func:`~rapstats.spec.infer.infer_spec`).
+(:func:`load_spec`, :func:`read_spec`, :func:`parse_spec`), :mod:`~rapstats.spec.toml`
+(:func:`spec_to_toml`, :func:`spec_to_dict`) and :mod:`~rapstats.spec.infer`
+(:func:`~rapstats.spec.infer.infer_spec`).
 
 Example
 -------
@@ -71,7 +72,7 @@ from rapstats.spec.model import (
     ReportInfo,
     Spec,
 )
-from rapstats.spec.parse import load_spec, parse_spec
+from rapstats.spec.parse import SpecFile, load_spec, parse_spec, read_spec
 from rapstats.spec.toml import spec_to_dict, spec_to_toml
 
 __all__ = [
@@ -90,10 +91,12 @@ __all__ = [
     "QuestionType",
     "ReportInfo",
     "Spec",
+    "SpecFile",
     "fold_label",
     "is_other_label",
     "load_spec",
     "parse_spec",
+    "read_spec",
     "spec_to_dict",
     "spec_to_toml",
 ]

@@ -7,8 +7,10 @@ naming the TOML path and the fix.
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +32,27 @@ from rapstats.spec.model import (
 
 
 def load_spec(path: str | Path) -> Spec:
-    """Read and validate a TOML survey spec.
+    """Read and validate a TOML survey spec (:func:`read_spec` without the digest).
+
+    Raises
+    ------
+    SpecError
+        If the file is missing, is not valid TOML, or any key is unknown or invalid.
+    """
+    return read_spec(path).spec
+
+
+@dataclass(frozen=True, slots=True)
+class SpecFile:
+    """A spec as read from its file: the validated spec and the sha256 of the bytes parsed."""
+
+    spec: Spec
+    sha256: str
+
+
+def read_spec(path: str | Path) -> SpecFile:
+    """Read and validate a TOML survey spec, and hash the bytes read (one read of the file,
+    for a manifest naming the spec a publication was made with).
 
     Raises
     ------
@@ -60,7 +82,7 @@ def load_spec(path: str | Path) -> Spec:
         raise SpecError(
             f"invalid TOML: {exc}", path=path, hint="correct the TOML syntax at that line"
         ) from None
-    return parse_spec(data, path=path)
+    return SpecFile(parse_spec(data, path=path), hashlib.sha256(raw).hexdigest())
 
 
 def _refuse_export(path: Path, raw: bytes) -> None:
