@@ -516,3 +516,22 @@ def test_corrupt_part_is_one_line(runner, spark, tmp_path, capfd) -> None:
     assert result.stderr.count("\n") == 1
     time.sleep(1)  # the JVM's stderr is forwarded by a thread
     assert capfd.readouterr().err == ""
+
+
+@pytest.mark.parametrize(("export", "spec", "by"), [CASES[0], CASES[3]], ids=["groups", "multi"])
+def test_freq_on_spark_gives_the_local_bytes(runner, spark, export, spec, by) -> None:
+    """Frequency tables (every answer, blanks and excluded ones) counted on Spark."""
+    out = _same_bytes(runner, ["freq", export, "--spec", spec, *_by(by)])
+    assert '"share_of_base"' in out and '"answer"' in out
+
+
+def test_weighted_freq_on_spark_gives_the_local_bytes(runner, spark, tmp_path: Path) -> None:
+    export, spec = _weighted_sample(tmp_path)
+    _same_bytes(runner, ["freq", export, "--spec", spec, "--by", "Age band"])
+
+
+def test_freq_profile_is_refused_on_spark(runner, spark) -> None:
+    export, spec, _ = CASES[0]
+    result = run(runner, "freq", export, "--spec", spec, "--profile", "--engine", "spark")
+    assert result.exit_code in (1, 2) and "Traceback" not in result.output
+    assert len(result.stderr.strip().splitlines()) == 1 and "--profile" in result.stderr

@@ -115,6 +115,7 @@ def summarize(ctx: click.Context, fmt: str, output: Path | None, **params: Any) 
 @cli.command()
 @waves_input_options
 @estimate_options
+@engine_options
 @output_options
 @click.option(
     "--profile",
@@ -132,11 +133,15 @@ def freq(ctx: click.Context, fmt: str, output: Path | None, profile: bool, **par
     each --by group), the respondents in each level (blank values as "(blank)") and their
     share of all; columns group, level, kind, count, share, flag.
 
-    Example:
+    With --engine spark, the answers are counted on Spark, as for summarize (not --profile).
+
+    Examples:
 
         rapstats freq data/sample/feedback.csv --spec data/sample/feedback.toml --format csv
 
         rapstats freq data/sample/feedback.csv --spec data/sample/feedback.toml --profile
+
+        rapstats freq survey.parquet --spec survey.toml --by area --engine spark
     """
     from rapstats.render.frequencies import frequency_chunks, profile_chunks
     from rapstats.render.tables import summary_notes
