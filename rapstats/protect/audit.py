@@ -149,70 +149,107 @@ def _growable_zeros(
     a: np.ndarray | Matrix,
     zero: np.ndarray,
     candidates: np.ndarray,
-    residual: np.ndarray | None = None,
+    residual: np.ndarray | Matrix | None = None,
 ) -> np.ndarray:
     """Candidate zero cells that some move d (a d = 0, d >= 0 on ``zero``) makes positive.
 
     ``residual``: the zero cells' columns (in order) reduced modulo the span of the other
-    columns (:func:`_zero_residual`, computed when not given). A zero cell i whose column is
-    in that span grows: some d with a d = 0 has d_i = 1 and d = 0 on the other zeros, and
-    adding a large multiple of the sum of such witnesses keeps every one of them a move. The
-    others grow exactly when some non-negative combination of their residual columns,
-    positive on them, is zero (a witness is non-negative on those zeros and the rest of
-    ``a d`` lies in the span; conversely such a combination extends to a witness as above).
+    columns (:func:`_zero_residual`, computed when not given; sparse or an array). A zero
+    cell i whose column is in that span grows: some d with a d = 0 has d_i = 1 and d = 0 on
+    the other zeros, and adding a large multiple of the sum of such witnesses keeps every one
+    of them a move. The others grow exactly when some non-negative combination of their
+    residual columns, positive on them, is zero (a witness is non-negative on those zeros and
+    the rest of ``a d`` lies in the span; conversely such a combination extends to a witness
+    as above).
 
     Two such combinations are found at once: two residual columns, one a negative multiple
     of the other (:func:`_opposite_columns`; in a two-way table, a rectangle with these two
     zeros on one diagonal), grow both. A grown cell's column then joins the span (the same
     argument: its witness can be added at will), so the others are reduced modulo it and the
-    test repeats. One small linear program decides whatever is left
-    (:func:`_lp_growable_zeros`). Every answer is exact, so their union is.
+    test repeats. A residual row of one sign keeps its zeros at zero
+    (:func:`_single_signed_columns`); they are dropped, as fixing them changes no move. One
+    small linear program decides whatever is left (:func:`_lp_growable_zeros`). Every answer
+    is exact, so their union is. The residual stays sparse until that program: only what is
+    left of it is made an array.
     """
     if residual is None:
         residual = _zero_residual(a, zero)
+    residual = Matrix.of(residual).rounded()
     cells = np.flatnonzero(zero)  # the residual's columns
     grown = np.zeros(zero.size, bool)
     while True:
-        residual = np.where(np.abs(residual) <= ZERO, 0.0, residual)
-        spanned = ~residual.any(axis=0)
+        spanned = np.ones(residual.n_cols, bool)
+        spanned[[j for row in residual.rows for j in row]] = False
         paired = _opposite_columns(residual)
         grown[cells[spanned | paired]] = True
-        left = ~(spanned | paired)
+        stuck = _single_signed_columns(residual)
+        left = ~(spanned | paired | stuck)
         if not candidates[cells[left]].any():
             return grown & candidates
-        if not paired.any():
+        if not (paired | stuck).any():
             break
-        e = Elimination(Matrix.of(residual))
+        e = Elimination(residual)
         e.run(paired)  # the paired columns join the span
         residual, cells = e.residual(np.flatnonzero(left)), cells[left]
-    rest = residual[:, left]
+    rest = residual.dense(list(range(len(residual.rows))), np.flatnonzero(left))
     every = np.ones(rest.shape[1], bool)
     grown[cells[left]] = _lp_growable_zeros(rest[rest.any(axis=1)], every, candidates[cells[left]])
     return grown & candidates
 
 
-def _opposite_columns(r: np.ndarray) -> np.ndarray:
+def _single_signed_columns(r: Matrix) -> np.ndarray:
+    """Columns of ``r`` that no non-negative combination of its columns equal to zero uses.
+
+    A row whose entries all have one sign makes every column in it zero in such a
+    combination (a sum of non-negative terms of one sign is zero only if each is); those
+    columns are dropped, which may leave other rows of one sign, until none is left.
+    """
+    i, j, v = r.entries()
+    out = np.zeros(r.n_cols, bool)
+    n_rows = len(r.rows)
+    while True:
+        live = ~out[j]
+        pos = np.bincount(i[live], weights=v[live] > 0, minlength=n_rows)
+        neg = np.bincount(i[live], weights=v[live] < 0, minlength=n_rows)
+        one_sign = (pos > 0) != (neg > 0)
+        found = np.zeros(r.n_cols, bool)
+        found[j[live & one_sign[i]]] = True
+        if not found.any():
+            return out
+        out |= found
+
+
+def _opposite_columns(r: np.ndarray | Matrix) -> np.ndarray:
     """Non-zero columns of ``r`` with another column that is a negative multiple of them.
 
     Each column is scaled to 1 at its first non-zero entry (rounded to 9 decimals); columns
     that then agree and had first entries of both signs are negative multiples of each other.
+    The columns are read from the sparse entries (by column, then row).
     """
-    nonzero = r.any(axis=0)
-    found = np.zeros(r.shape[1], bool)
-    if not nonzero.any():
+    m = Matrix.of(r)
+    found = np.zeros(m.n_cols, bool)
+    i, j, v = m.entries()
+    if not j.size:
         return found
-    cols = np.flatnonzero(nonzero)
-    lead = r[np.argmax(r[:, cols] != 0, axis=0), cols]
-    keys = np.round(r[:, cols] / lead, 9) + 0.0  # + 0.0: no negative zeros in the keys
+    start = np.flatnonzero(np.r_[True, j[1:] != j[:-1]])  # each column's first (lead) entry
+    lead = np.repeat(v[start], np.diff(np.r_[start, j.size]))
+    ratio = np.round(v / lead, 9) + 0.0  # + 0.0: no negative zeros in the keys
+    keep = ratio != 0.0  # an entry rounded to zero is no part of the key (a zero in a column)
+    bounds = np.r_[start, j.size].tolist()
+    keys = [
+        i[lo:hi][keep[lo:hi]].tobytes() + ratio[lo:hi][keep[lo:hi]].tobytes()
+        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)
+    ]
     signs: dict[bytes, set[bool]] = {}
-    for k, positive in zip(keys.T, (lead > 0).tolist(), strict=True):
-        signs.setdefault(k.tobytes(), set()).add(positive)
-    found[cols] = [len(signs[k.tobytes()]) == 2 for k in keys.T]
+    for key, positive in zip(keys, (v[start] > 0).tolist(), strict=True):
+        signs.setdefault(key, set()).add(positive)
+    found[j[start]] = [len(signs[key]) == 2 for key in keys]
     return found
 
 
-def _zero_residual(a: np.ndarray | Matrix, zero: np.ndarray) -> np.ndarray:
-    """The columns of the zero cells (in order) reduced modulo the span of the others."""
+def _zero_residual(a: np.ndarray | Matrix, zero: np.ndarray) -> Matrix:
+    """The columns of the zero cells (in order) reduced modulo the span of the others
+    (sparse: :meth:`rapstats.protect._sparse.Elimination.residual`)."""
     e = Elimination(Matrix.of(a).copy())
     e.run(~zero)
     return e.residual(np.flatnonzero(zero))
