@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from rapstats.protect._simplex import bounded_simplex
-from rapstats.protect._sparse import ZERO, Elimination, Matrix
+from rapstats.protect._sparse import Elimination, Matrix
 
 
 def _free_cells(a: np.ndarray | Matrix) -> np.ndarray:
