@@ -167,16 +167,23 @@ class Elimination:
                     cols[j].discard(k)
         self.pivot[col] = i
 
-    def free(self) -> np.ndarray:
-        """Per column: not fixed by the reduced equations.
+    def free(self, fixed: np.ndarray | None = None) -> np.ndarray:
+        """Per column: not fixed by the reduced equations, with the ``fixed`` columns (none
+        by default) held at zero.
 
         A column is fixed exactly when it is a pivot whose row has no other entry: the
-        reduced row then reads ``y_col = b``; a free column of the row could move it.
+        reduced row then reads ``y_col = b``; a free column of the row could move it. Holding
+        columns at zero is dropping them, so their entries are not read; that is exact once
+        every other column has had its phase (the rows left then hold only fixed columns,
+        and the reduced rows restricted to the others are reduced too). Fixed columns are
+        not free.
         """
-        free = np.ones(self.m.n_cols, bool)
+        held = np.zeros(self.m.n_cols, bool) if fixed is None else fixed
+        free = ~held
+        skip = held.tolist()
         rows = self.m.rows
         for col, i in self.pivot.items():
-            free[col] = any(abs(v) > ZERO for j, v in rows[i].items() if j != col)
+            free[col] = any(abs(v) > ZERO for j, v in rows[i].items() if j != col and not skip[j])
         return free
 
     def residual(self, columns: np.ndarray) -> Matrix:

@@ -36,15 +36,6 @@ def _free_cells(a: np.ndarray | Matrix) -> np.ndarray:
     return e.free()
 
 
-def _free_with_fixed(a: np.ndarray | Matrix, fixed: np.ndarray) -> np.ndarray:
-    """:func:`_free_cells` of ``a @ y = b`` with ``y = 0`` on ``fixed`` as well.
-
-    Fixing a cell is dropping its column: the same answer as ``_free_cells(np.vstack([a,
-    np.eye(n)[fixed]]))`` without the identity rows.
-    """
-    return _free_cells(Matrix.of(a).without(fixed)) & ~fixed
-
-
 def _determined_cells(
     values: np.ndarray, rels: list[tuple[np.ndarray, np.ndarray]], hidden: np.ndarray
 ) -> np.ndarray:
@@ -127,22 +118,21 @@ def _movable_cells(a: np.ndarray | Matrix, x: np.ndarray) -> np.ndarray:
     can move iff it is not fixed in L, which Gauss-Jordan elimination decides
     (:func:`_free_cells`).
 
-    Z+ is needed only when some zero cell is free in {a d = 0}
-    (:func:`_growable_zeros`: linear algebra, and a small linear program for what it leaves
-    open), and L differs from {a d = 0} only when a zero cell outside Z+ is free there.
+    One elimination decides it: the non-zero cells' columns first, which leaves what the zero
+    cells' columns add to their span (the residual, from which :func:`_growable_zeros` finds
+    Z+: linear algebra, and a small linear program for what it leaves open), then the
+    columns of Z+; fixing the other zero cells at zero is dropping their columns, which the
+    reduced rows read as they stand (:meth:`rapstats.protect._sparse.Elimination.free`).
     """
     zero = x <= 0
     e = Elimination(Matrix.of(a).copy())
     e.run(~zero)  # the non-zero cells' columns first
-    residual = e.residual(np.flatnonzero(zero))  # what the zero cells' columns add to their span
-    e.run(zero)
-    free = e.free()
-    if not (zero & free).any():  # every zero cell is pinned by the equations alone
-        return free
-    stuck = zero & ~_growable_zeros(a, zero, zero & free, residual)
-    if not (stuck & free).any():  # fixing cells that are fixed already changes nothing
-        return free
-    return _free_with_fixed(a, stuck)
+    stuck = np.zeros(zero.size, bool)
+    if zero.any():
+        residual = e.residual(np.flatnonzero(zero))  # what the zero cells add to their span
+        stuck = zero & ~_growable_zeros(a, zero, zero, residual)
+    e.run(zero & ~stuck)
+    return e.free(fixed=stuck)
 
 
 def _growable_zeros(
