@@ -49,6 +49,59 @@ def lp_ranges(
     return out
 
 
+def determined_cells(
+    values: np.ndarray, rels: Sequence[tuple[np.ndarray, np.ndarray]], hidden: np.ndarray
+) -> set[int]:
+    """The hidden cells that the published cells determine over the non-negative reals: the
+    whole system at once, dense.
+
+    ``rels`` are (cells, coefficients) of ``sum(coef * value) = 0``. The feasible moves from
+    the true point are the ``d`` with ``a d = 0`` and ``d >= 0`` on the hidden zero cells; one
+    linear program (scipy, HiGHS) finds the zero cells some move makes positive, and a cell
+    is determined when it is fixed once the other zero cells are held at zero: the unit vector
+    of its column is in the row space (numpy's rank).
+    """
+    idx = np.flatnonzero(hidden)
+    if idx.size == 0:
+        return set()
+    pos = np.full(len(values), -1)
+    pos[idx] = np.arange(idx.size)
+    a = np.zeros((len(rels), idx.size))
+    for i, (cells, coef) in enumerate(rels):
+        h = hidden[cells]
+        np.add.at(a[i], pos[cells[h]], coef[h])
+    zero = np.asarray(values)[idx] <= 0
+    n_zero = int(zero.sum())
+    grown = np.zeros(idx.size, bool)
+    if n_zero:
+        # variables: d (free on non-zero cells, >= 0 on zero cells), t (<= d on zero cells)
+        lhs = np.hstack([a, np.zeros((a.shape[0], n_zero))])
+        link = np.zeros((n_zero, idx.size + n_zero))
+        link[np.arange(n_zero), np.flatnonzero(zero)] = -1.0
+        link[np.arange(n_zero), idx.size + np.arange(n_zero)] = 1.0
+        bounds = [(0, None) if z else (None, None) for z in zero] + [(0, 1)] * n_zero
+        res = linprog(
+            np.r_[np.zeros(idx.size), -np.ones(n_zero)],
+            A_ub=link,
+            b_ub=np.zeros(n_zero),
+            A_eq=lhs,
+            b_eq=np.zeros(a.shape[0]),
+            bounds=bounds,
+            method="highs",
+        )
+        assert res.status == 0
+        grown[np.flatnonzero(zero)] = res.x[idx.size :] > 0.5
+    held = zero & ~grown
+    system = np.vstack([a, np.eye(idx.size)[held]])
+    rank = np.linalg.matrix_rank(system) if system.size else 0
+    out = set()
+    for j in range(idx.size):
+        with_unit = np.vstack([system, np.eye(idx.size)[j]])
+        if np.linalg.matrix_rank(with_unit) == rank:
+            out.add(int(idx[j]))
+    return out
+
+
 def table_layers(interior: np.ndarray) -> tuple[list[tuple], np.ndarray]:
     """Every published layer of a table: keys (None = summed over) and values."""
     keys: list[tuple] = []
