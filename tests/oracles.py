@@ -58,8 +58,8 @@ def determined_cells(
     ``rels`` are (cells, coefficients) of ``sum(coef * value) = 0``. The feasible moves from
     the true point are the ``d`` with ``a d = 0`` and ``d >= 0`` on the hidden zero cells; one
     linear program (scipy, HiGHS) finds the zero cells some move makes positive, and a cell
-    is determined when it is fixed once the other zero cells are held at zero: the unit vector
-    of its column is in the row space (numpy's rank).
+    is determined when it is fixed once the other zero cells are held at zero: no vector of
+    the null space (numpy's SVD) moves it.
     """
     idx = np.flatnonzero(hidden)
     if idx.size == 0:
@@ -91,15 +91,10 @@ def determined_cells(
         )
         assert res.status == 0
         grown[np.flatnonzero(zero)] = res.x[idx.size :] > 0.5
-    held = zero & ~grown
-    system = np.vstack([a, np.eye(idx.size)[held]])
-    rank = np.linalg.matrix_rank(system) if system.size else 0
-    out = set()
-    for j in range(idx.size):
-        with_unit = np.vstack([system, np.eye(idx.size)[j]])
-        if np.linalg.matrix_rank(with_unit) == rank:
-            out.add(int(idx[j]))
-    return out
+    system = np.vstack([a, np.eye(idx.size)[zero & ~grown], np.zeros((1, idx.size))])
+    _, sv, vt = np.linalg.svd(system)
+    null = vt[int((sv > 1e-9 * max(1.0, sv.max())).sum()) :]  # a basis of the moves
+    return set(idx[~(np.abs(null) > 1e-9).any(axis=0)].tolist())
 
 
 def table_layers(interior: np.ndarray) -> tuple[list[tuple], np.ndarray]:

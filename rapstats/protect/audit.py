@@ -2,18 +2,20 @@
 
 A suppressed cell is determined when the published cells and the published additive relations
 leave it one value over the non-negative reals. :func:`_determined_cells` decides it per group
-of linked suppressed cells by Gauss-Jordan elimination (:func:`_free_cells`, on a sparse
-matrix: :mod:`rapstats.protect._sparse`), once the zero counts that no feasible change can
-raise are fixed at zero (:func:`_movable_cells`); those come from the same elimination (the
-non-zero cells' columns first) and, for the zeros it leaves open, pairs of opposite residual
-columns and one small linear program on the rest (:func:`_growable_zeros`, solved by
-:func:`rapstats.protect._simplex.bounded_simplex`, no scipy).
+of linked suppressed cells by one Gauss-Jordan elimination (on a sparse matrix:
+:mod:`rapstats.protect._sparse`), with the zero counts that no feasible change can raise
+fixed at zero (:func:`_movable_cells`); those come from the same elimination (the non-zero
+cells' columns first) and, for the zeros it leaves open, pairs of opposite residual columns,
+residual rows of one sign and one small linear program on the rest (:func:`_growable_zeros`,
+solved by :func:`rapstats.protect._simplex.bounded_simplex`, no scipy). :func:`_free_cells`
+is the elimination without zeros, the reference of the tests.
 :func:`rapstats.protect.engine.secondary_suppression` repeats this audit until nothing is
 determined; ``docs/disclosure.md`` states the guarantee.
 
 The functions are private: the engine calls :func:`_determined_cells`, and the tests reach
 each of them here, as the unit under test (``tests/test_disclosure_audit.py``,
-``tests/test_protect_blocks.py``, ``tests/test_audit_sparse.py``).
+``tests/test_protect_blocks.py``, ``tests/test_audit_sparse.py``,
+``tests/test_protect_freq_audit.py``).
 """
 
 from __future__ import annotations
