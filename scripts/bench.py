@@ -32,7 +32,9 @@ its peak RSS (from ``wait4``), and its ratio to the baseline named for it:
   process after the other file by file): what the second core gives;
 * many-level tables: ``summarize`` of the 100,000-row CSV by event (``event_id``, 800 levels;
   ``scripts/bench_spec_events.toml``) and quarter (6,400 cells per question), and by event and
-  area, all 20 items: disclosure control's cost as the number of cells grows.
+  area, all 20 items: disclosure control's cost as the number of cells grows; and ``freq``
+  by event and quarter (every answer count of the 6,400 cells protected with the rows),
+  against that ``summarize``.
 
 Run it with the Python of a virtual environment holding a regular (not editable) install, as
 a user has: an editable install adds an import hook to every start-up, and the interpreter
@@ -142,11 +144,13 @@ def cases(files: dict[str, Path]) -> dict[str, tuple[list[str], str | None]]:
         code = f"import pyarrow.csv as c\nfor b in c.open_csv({str(files[data])!r}): pass"
         return [PY, "-c", code]
 
-    def events(by: str) -> list[str]:
-        """summarize of the 100k-row file by event (800 levels) and ``by``, all 20 items."""
-        return [*rap, "-q", "summarize", str(files["csv_100k"]), "--spec", spec_events,
+    def events(by: str, command: str = "summarize") -> list[str]:
+        """``command`` (summarize, or freq: every answer count) of the 100k-row file by event
+        (800 levels) and ``by``, all 20 items."""
+        return [*rap, "-q", command, str(files["csv_100k"]), "--spec", spec_events,
                 "--by", "event", "--by", by, "--format", "csv",
-                "-o", f"{out}_events_{by}.csv"]  # fmt: skip
+                "-o", f"{out}_events_{by}{'' if command == 'summarize' else '_' + command}.csv",
+                ]  # fmt: skip
 
     def batch(jobs: str) -> list[str]:
         """batch of the eight 100k-row files, as summarize above, with ``jobs`` processes."""
@@ -306,6 +310,7 @@ def cases(files: dict[str, Path]) -> dict[str, tuple[list[str], str | None]]:
         "batch_8x100k_jobs2": (batch("2"), "batch_8x100k_jobs1"),
         "summarize_100k_event_quarter": (events("quarter"), "python_start"),
         "summarize_100k_event_area": (events("area"), "python_start"),
+        "freq_100k_event_quarter": (events("quarter", "freq"), "summarize_100k_event_quarter"),
     }
 
 

@@ -49,6 +49,54 @@ def lp_ranges(
     return out
 
 
+def determined_cells(
+    values: np.ndarray, rels: Sequence[tuple[np.ndarray, np.ndarray]], hidden: np.ndarray
+) -> set[int]:
+    """The hidden cells that the published cells determine over the non-negative reals: the
+    whole system at once, dense.
+
+    ``rels`` are (cells, coefficients) of ``sum(coef * value) = 0``. The feasible moves from
+    the true point are the ``d`` with ``a d = 0`` and ``d >= 0`` on the hidden zero cells; one
+    linear program (scipy, HiGHS) finds the zero cells some move makes positive, and a cell
+    is determined when it is fixed once the other zero cells are held at zero: no vector of
+    the null space (numpy's SVD) moves it.
+    """
+    idx = np.flatnonzero(hidden)
+    if idx.size == 0:
+        return set()
+    pos = np.full(len(values), -1)
+    pos[idx] = np.arange(idx.size)
+    a = np.zeros((len(rels), idx.size))
+    for i, (cells, coef) in enumerate(rels):
+        h = hidden[cells]
+        np.add.at(a[i], pos[cells[h]], coef[h])
+    zero = np.asarray(values)[idx] <= 0
+    n_zero = int(zero.sum())
+    grown = np.zeros(idx.size, bool)
+    if n_zero:
+        # variables: d (free on non-zero cells, >= 0 on zero cells), t (<= d on zero cells)
+        lhs = np.hstack([a, np.zeros((a.shape[0], n_zero))])
+        link = np.zeros((n_zero, idx.size + n_zero))
+        link[np.arange(n_zero), np.flatnonzero(zero)] = -1.0
+        link[np.arange(n_zero), idx.size + np.arange(n_zero)] = 1.0
+        bounds = [(0, None) if z else (None, None) for z in zero] + [(0, 1)] * n_zero
+        res = linprog(
+            np.r_[np.zeros(idx.size), -np.ones(n_zero)],
+            A_ub=link,
+            b_ub=np.zeros(n_zero),
+            A_eq=lhs,
+            b_eq=np.zeros(a.shape[0]),
+            bounds=bounds,
+            method="highs",
+        )
+        assert res.status == 0
+        grown[np.flatnonzero(zero)] = res.x[idx.size :] > 0.5
+    system = np.vstack([a, np.eye(idx.size)[zero & ~grown], np.zeros((1, idx.size))])
+    _, sv, vt = np.linalg.svd(system)
+    null = vt[int((sv > 1e-9 * max(1.0, sv.max())).sum()) :]  # a basis of the moves
+    return set(idx[~(np.abs(null) > 1e-9).any(axis=0)].tolist())
+
+
 def table_layers(interior: np.ndarray) -> tuple[list[tuple], np.ndarray]:
     """Every published layer of a table: keys (None = summed over) and values."""
     keys: list[tuple] = []

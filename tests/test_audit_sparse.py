@@ -79,7 +79,8 @@ def test_free_cells_match_dense_elimination_and_the_null_space(a):
 @given(matrices, st.data())
 def test_zero_residual_is_zero_exactly_where_a_column_is_in_the_others_span(a, data):
     zero = np.array(data.draw(st.lists(st.booleans(), min_size=a.shape[1], max_size=a.shape[1])))
-    residual = audit._zero_residual(a, zero)
+    r = audit._zero_residual(a, zero)  # sparse: its rows, as an array
+    residual = r.dense(list(range(len(r.rows))), np.arange(r.n_cols))
     rest = a[:, ~zero]
     in_span = [_rank(np.column_stack([rest, a[:, j]])) == _rank(rest) for j in np.flatnonzero(zero)]
     spanned = ~(np.abs(residual) > 1e-9).any(axis=0)
@@ -152,7 +153,9 @@ def test_a_many_level_block_matches_the_dense_elimination():
     for zero_free in (False, True):  # with the zero cells fixed, some cells are pinned
         fixed = (values[idx] <= 0) & zero_free
         want = _dense_free(np.vstack([a, np.eye(idx.size)[fixed]])) & ~fixed
-        assert audit._free_with_fixed(a, fixed).tolist() == want.tolist()
+        e = Elimination(Matrix.of(a))
+        e.run(~fixed)  # a fixed cell's column dropped
+        assert e.free(fixed=fixed).tolist() == want.tolist()
     assert 0 < (~_dense_free(np.vstack([a, np.eye(idx.size)[values[idx] <= 0]]))).sum()
 
 
@@ -175,3 +178,16 @@ def test_opposite_columns_are_negative_multiples():
     a = np.array([[1.0, 0, -1], [0, 1, -1]])  # (1, 1, 1) moves all three zeros; no pair does
     assert not audit._opposite_columns(a).any()
     assert audit._growable_zeros(a, np.ones(3, bool), np.ones(3, bool)).all()
+
+
+def test_zeros_pinned_by_a_row_of_one_sign_or_else_by_the_linear_program():
+    # a row of one sign pins its columns, and then others (column 2 once column 0 is out);
+    # columns 3 and 4 grow together
+    r = Matrix.of(np.array([[1.0, 1, 0, 0, 0], [-1, 0, 1, 0, 0], [0, 0, 0, 1, -1]]))
+    assert audit._single_signed_columns(r).tolist() == [True, True, True, False, False]
+    # no row of one sign and no opposite pair: (1, 1) . columns < 0, which only the program
+    # finds, so neither zero grows
+    a = np.array([[1.0, -2], [-2, 1]])
+    assert not audit._single_signed_columns(Matrix.of(a)).any()
+    assert not audit._opposite_columns(a).any()
+    assert not audit._growable_zeros(a, np.ones(2, bool), np.ones(2, bool)).any()

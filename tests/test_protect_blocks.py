@@ -79,16 +79,22 @@ def test_blocked_audit_equals_the_whole_system_at_once(system):
 
 def test_every_way_of_growing_a_zero_is_met(monkeypatch):
     # non-vacuity: on a seeded sample, zero cells are shown growable by linear algebra alone,
-    # by pairs of opposite residual columns, and by the linear program on what is left, which
-    # also pins others (two-way tables seldom need it to grow a zero; three-way ones do)
-    seen = {"spanned": 0, "paired": 0, "lp grown": 0, "lp stuck": 0}
+    # by pairs of opposite residual columns, and by the linear program on what is left, and
+    # pinned by residual rows of one sign (two-way tables seldom need the program to grow a
+    # zero; three-way ones do). The program pinning what no row of one sign pins:
+    # tests/test_audit_sparse.py
+    seen = {"spanned": 0, "paired": 0, "lp grown": 0, "one sign": 0}
     real_lp, real_grow = audit._lp_growable_zeros, audit._growable_zeros
-    real_pairs = audit._opposite_columns
+    real_pairs, real_signed = audit._opposite_columns, audit._single_signed_columns
 
     def lp(a, zero, candidates):
         out = real_lp(a, zero, candidates)
         seen["lp grown"] += int(out.sum())
-        seen["lp stuck"] += int((candidates & ~out).sum())
+        return out
+
+    def signed(r):
+        out = real_signed(r)
+        seen["one sign"] += int(out.sum())
         return out
 
     def pairs(r):
@@ -104,6 +110,7 @@ def test_every_way_of_growing_a_zero_is_met(monkeypatch):
 
     monkeypatch.setattr(audit, "_lp_growable_zeros", lp)
     monkeypatch.setattr(audit, "_opposite_columns", pairs)
+    monkeypatch.setattr(audit, "_single_signed_columns", signed)
     monkeypatch.setattr(audit, "_growable_zeros", grow)
     rng = np.random.default_rng(5)
     # each way is met at least 31 times in the first 60 systems, 91 in 150 (CI); the

@@ -66,6 +66,21 @@ class Matrix:
             [{j: v for j, v in row.items() if not drop[j]} for row in self.rows], self.n_cols
         )
 
+    def rounded(self) -> Matrix:
+        """A copy without the rounded zeros (entries up to ``ZERO`` in magnitude) and without
+        the rows left empty (in order)."""
+        rows = ({j: v for j, v in row.items() if abs(v) > ZERO} for row in self.rows)
+        return Matrix([row for row in rows if row], self.n_cols)
+
+    def entries(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Row, column and value of every entry, by column and within it by row."""
+        n = sum(len(row) for row in self.rows)
+        i = np.repeat(np.arange(len(self.rows)), [len(row) for row in self.rows])
+        j = np.fromiter((c for row in self.rows for c in row), dtype=np.int64, count=n)
+        v = np.fromiter((x for row in self.rows for x in row.values()), dtype=float, count=n)
+        order = np.lexsort((i, j))
+        return i[order], j[order], v[order]
+
     def dense(self, rows: list[int], columns: np.ndarray) -> np.ndarray:
         """The given rows, restricted to the given columns (in that order), as an array."""
         at = np.full(self.n_cols, -1)
@@ -152,19 +167,40 @@ class Elimination:
                     cols[j].discard(k)
         self.pivot[col] = i
 
-    def free(self) -> np.ndarray:
-        """Per column: not fixed by the reduced equations.
+    def free(self, fixed: np.ndarray | None = None) -> np.ndarray:
+        """Per column: not fixed by the reduced equations, with the ``fixed`` columns (none
+        by default) held at zero.
 
         A column is fixed exactly when it is a pivot whose row has no other entry: the
-        reduced row then reads ``y_col = b``; a free column of the row could move it.
+        reduced row then reads ``y_col = b``; a free column of the row could move it. Holding
+        columns at zero is dropping them, so their entries are not read; that is exact once
+        every other column has had its phase (the rows left then hold only fixed columns,
+        and the reduced rows restricted to the others are reduced too). Fixed columns are
+        not free.
         """
-        free = np.ones(self.m.n_cols, bool)
+        held = np.zeros(self.m.n_cols, bool) if fixed is None else fixed
+        free = ~held
+        skip = held.tolist()
         rows = self.m.rows
         for col, i in self.pivot.items():
-            free[col] = any(abs(v) > ZERO for j, v in rows[i].items() if j != col)
+            free[col] = any(abs(v) > ZERO for j, v in rows[i].items() if j != col and not skip[j])
         return free
 
-    def residual(self, columns: np.ndarray) -> np.ndarray:
-        """The rows left, restricted to ``columns`` (indices, in that order), as an array:
-        after a phase over the other columns, what these add to their span."""
-        return self.m.dense(self.left, columns)
+    def residual(self, columns: np.ndarray) -> Matrix:
+        """The rows left, restricted to ``columns`` (indices; numbered in that order), as a
+        sparse matrix without its rounded zeros and empty rows (in order): after a phase over
+        the other columns, what these add to their span.
+
+        Sparse, because the zero cells of a many-level block number in the tens of thousands
+        and so do the rows left: as an array it took gigabytes.
+        """
+        at = np.full(self.m.n_cols, -1)
+        at[columns] = np.arange(columns.size)
+        where = at.tolist()
+        rows = self.m.rows
+        out = []
+        for i in self.left:
+            row = {where[j]: v for j, v in rows[i].items() if where[j] >= 0 and abs(v) > ZERO}
+            if row:
+                out.append(row)
+        return Matrix(out, columns.size)

@@ -2,18 +2,20 @@
 
 A suppressed cell is determined when the published cells and the published additive relations
 leave it one value over the non-negative reals. :func:`_determined_cells` decides it per group
-of linked suppressed cells by Gauss-Jordan elimination (:func:`_free_cells`, on a sparse
-matrix: :mod:`rapstats.protect._sparse`), once the zero counts that no feasible change can
-raise are fixed at zero (:func:`_movable_cells`); those come from the same elimination (the
-non-zero cells' columns first) and, for the zeros it leaves open, pairs of opposite residual
-columns and one small linear program on the rest (:func:`_growable_zeros`, solved by
-:func:`rapstats.protect._simplex.bounded_simplex`, no scipy).
+of linked suppressed cells by one Gauss-Jordan elimination (on a sparse matrix:
+:mod:`rapstats.protect._sparse`), with the zero counts that no feasible change can raise
+fixed at zero (:func:`_movable_cells`); those come from the same elimination (the non-zero
+cells' columns first) and, for the zeros it leaves open, pairs of opposite residual columns,
+residual rows of one sign and one small linear program on the rest (:func:`_growable_zeros`,
+solved by :func:`rapstats.protect._simplex.bounded_simplex`, no scipy). :func:`_free_cells`
+is the elimination without zeros, the reference of the tests.
 :func:`rapstats.protect.engine.secondary_suppression` repeats this audit until nothing is
 determined; ``docs/disclosure.md`` states the guarantee.
 
 The functions are private: the engine calls :func:`_determined_cells`, and the tests reach
 each of them here, as the unit under test (``tests/test_disclosure_audit.py``,
-``tests/test_protect_blocks.py``, ``tests/test_audit_sparse.py``).
+``tests/test_protect_blocks.py``, ``tests/test_audit_sparse.py``,
+``tests/test_protect_freq_audit.py``).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from rapstats.protect._simplex import bounded_simplex
-from rapstats.protect._sparse import ZERO, Elimination, Matrix
+from rapstats.protect._sparse import Elimination, Matrix
 
 
 def _free_cells(a: np.ndarray | Matrix) -> np.ndarray:
@@ -34,15 +36,6 @@ def _free_cells(a: np.ndarray | Matrix) -> np.ndarray:
     e = Elimination(m.copy())
     e.run(np.ones(m.n_cols, bool))
     return e.free()
-
-
-def _free_with_fixed(a: np.ndarray | Matrix, fixed: np.ndarray) -> np.ndarray:
-    """:func:`_free_cells` of ``a @ y = b`` with ``y = 0`` on ``fixed`` as well.
-
-    Fixing a cell is dropping its column: the same answer as ``_free_cells(np.vstack([a,
-    np.eye(n)[fixed]]))`` without the identity rows.
-    """
-    return _free_cells(Matrix.of(a).without(fixed)) & ~fixed
 
 
 def _determined_cells(
@@ -127,92 +120,128 @@ def _movable_cells(a: np.ndarray | Matrix, x: np.ndarray) -> np.ndarray:
     can move iff it is not fixed in L, which Gauss-Jordan elimination decides
     (:func:`_free_cells`).
 
-    Z+ is needed only when some zero cell is free in {a d = 0}
-    (:func:`_growable_zeros`: linear algebra, and a small linear program for what it leaves
-    open), and L differs from {a d = 0} only when a zero cell outside Z+ is free there.
+    One elimination decides it: the non-zero cells' columns first, which leaves what the zero
+    cells' columns add to their span (the residual, from which :func:`_growable_zeros` finds
+    Z+: linear algebra, and a small linear program for what it leaves open), then the
+    columns of Z+; fixing the other zero cells at zero is dropping their columns, which the
+    reduced rows read as they stand (:meth:`rapstats.protect._sparse.Elimination.free`).
     """
     zero = x <= 0
     e = Elimination(Matrix.of(a).copy())
     e.run(~zero)  # the non-zero cells' columns first
-    residual = e.residual(np.flatnonzero(zero))  # what the zero cells' columns add to their span
-    e.run(zero)
-    free = e.free()
-    if not (zero & free).any():  # every zero cell is pinned by the equations alone
-        return free
-    stuck = zero & ~_growable_zeros(a, zero, zero & free, residual)
-    if not (stuck & free).any():  # fixing cells that are fixed already changes nothing
-        return free
-    return _free_with_fixed(a, stuck)
+    stuck = np.zeros(zero.size, bool)
+    if zero.any():
+        residual = e.residual(np.flatnonzero(zero))  # what the zero cells add to their span
+        stuck = zero & ~_growable_zeros(a, zero, zero, residual)
+    e.run(zero & ~stuck)
+    return e.free(fixed=stuck)
 
 
 def _growable_zeros(
     a: np.ndarray | Matrix,
     zero: np.ndarray,
     candidates: np.ndarray,
-    residual: np.ndarray | None = None,
+    residual: np.ndarray | Matrix | None = None,
 ) -> np.ndarray:
     """Candidate zero cells that some move d (a d = 0, d >= 0 on ``zero``) makes positive.
 
     ``residual``: the zero cells' columns (in order) reduced modulo the span of the other
-    columns (:func:`_zero_residual`, computed when not given). A zero cell i whose column is
-    in that span grows: some d with a d = 0 has d_i = 1 and d = 0 on the other zeros, and
-    adding a large multiple of the sum of such witnesses keeps every one of them a move. The
-    others grow exactly when some non-negative combination of their residual columns,
-    positive on them, is zero (a witness is non-negative on those zeros and the rest of
-    ``a d`` lies in the span; conversely such a combination extends to a witness as above).
+    columns (:func:`_zero_residual`, computed when not given; sparse or an array). A zero
+    cell i whose column is in that span grows: some d with a d = 0 has d_i = 1 and d = 0 on
+    the other zeros, and adding a large multiple of the sum of such witnesses keeps every one
+    of them a move. The others grow exactly when some non-negative combination of their
+    residual columns, positive on them, is zero (a witness is non-negative on those zeros and
+    the rest of ``a d`` lies in the span; conversely such a combination extends to a witness
+    as above).
 
     Two such combinations are found at once: two residual columns, one a negative multiple
     of the other (:func:`_opposite_columns`; in a two-way table, a rectangle with these two
     zeros on one diagonal), grow both. A grown cell's column then joins the span (the same
     argument: its witness can be added at will), so the others are reduced modulo it and the
-    test repeats. One small linear program decides whatever is left
-    (:func:`_lp_growable_zeros`). Every answer is exact, so their union is.
+    test repeats. A residual row of one sign keeps its zeros at zero
+    (:func:`_single_signed_columns`); they are dropped, as fixing them changes no move. One
+    small linear program decides whatever is left (:func:`_lp_growable_zeros`). Every answer
+    is exact, so their union is. The residual stays sparse until that program: only what is
+    left of it is made an array.
     """
     if residual is None:
         residual = _zero_residual(a, zero)
+    residual = Matrix.of(residual).rounded()
     cells = np.flatnonzero(zero)  # the residual's columns
     grown = np.zeros(zero.size, bool)
     while True:
-        residual = np.where(np.abs(residual) <= ZERO, 0.0, residual)
-        spanned = ~residual.any(axis=0)
+        spanned = np.ones(residual.n_cols, bool)
+        spanned[[j for row in residual.rows for j in row]] = False
         paired = _opposite_columns(residual)
         grown[cells[spanned | paired]] = True
-        left = ~(spanned | paired)
+        stuck = _single_signed_columns(residual)
+        left = ~(spanned | paired | stuck)
         if not candidates[cells[left]].any():
             return grown & candidates
-        if not paired.any():
+        if not (paired | stuck).any():
             break
-        e = Elimination(Matrix.of(residual))
+        e = Elimination(residual)
         e.run(paired)  # the paired columns join the span
         residual, cells = e.residual(np.flatnonzero(left)), cells[left]
-    rest = residual[:, left]
+    rest = residual.dense(list(range(len(residual.rows))), np.flatnonzero(left))
     every = np.ones(rest.shape[1], bool)
     grown[cells[left]] = _lp_growable_zeros(rest[rest.any(axis=1)], every, candidates[cells[left]])
     return grown & candidates
 
 
-def _opposite_columns(r: np.ndarray) -> np.ndarray:
+def _single_signed_columns(r: Matrix) -> np.ndarray:
+    """Columns of ``r`` that no non-negative combination of its columns equal to zero uses.
+
+    A row whose entries all have one sign makes every column in it zero in such a
+    combination (a sum of non-negative terms of one sign is zero only if each is); those
+    columns are dropped, which may leave other rows of one sign, until none is left.
+    """
+    i, j, v = r.entries()
+    out = np.zeros(r.n_cols, bool)
+    n_rows = len(r.rows)
+    while True:
+        live = ~out[j]
+        pos = np.bincount(i[live], weights=v[live] > 0, minlength=n_rows)
+        neg = np.bincount(i[live], weights=v[live] < 0, minlength=n_rows)
+        one_sign = (pos > 0) != (neg > 0)
+        found = np.zeros(r.n_cols, bool)
+        found[j[live & one_sign[i]]] = True
+        if not found.any():
+            return out
+        out |= found
+
+
+def _opposite_columns(r: np.ndarray | Matrix) -> np.ndarray:
     """Non-zero columns of ``r`` with another column that is a negative multiple of them.
 
     Each column is scaled to 1 at its first non-zero entry (rounded to 9 decimals); columns
     that then agree and had first entries of both signs are negative multiples of each other.
+    The columns are read from the sparse entries (by column, then row).
     """
-    nonzero = r.any(axis=0)
-    found = np.zeros(r.shape[1], bool)
-    if not nonzero.any():
+    m = Matrix.of(r)
+    found = np.zeros(m.n_cols, bool)
+    i, j, v = m.entries()
+    if not j.size:
         return found
-    cols = np.flatnonzero(nonzero)
-    lead = r[np.argmax(r[:, cols] != 0, axis=0), cols]
-    keys = np.round(r[:, cols] / lead, 9) + 0.0  # + 0.0: no negative zeros in the keys
+    start = np.flatnonzero(np.r_[True, j[1:] != j[:-1]])  # each column's first (lead) entry
+    lead = np.repeat(v[start], np.diff(np.r_[start, j.size]))
+    ratio = np.round(v / lead, 9) + 0.0  # + 0.0: no negative zeros in the keys
+    keep = ratio != 0.0  # an entry rounded to zero is no part of the key (a zero in a column)
+    bounds = np.r_[start, j.size].tolist()
+    keys = [
+        i[lo:hi][keep[lo:hi]].tobytes() + ratio[lo:hi][keep[lo:hi]].tobytes()
+        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)
+    ]
     signs: dict[bytes, set[bool]] = {}
-    for k, positive in zip(keys.T, (lead > 0).tolist(), strict=True):
-        signs.setdefault(k.tobytes(), set()).add(positive)
-    found[cols] = [len(signs[k.tobytes()]) == 2 for k in keys.T]
+    for key, positive in zip(keys, (v[start] > 0).tolist(), strict=True):
+        signs.setdefault(key, set()).add(positive)
+    found[j[start]] = [len(signs[key]) == 2 for key in keys]
     return found
 
 
-def _zero_residual(a: np.ndarray | Matrix, zero: np.ndarray) -> np.ndarray:
-    """The columns of the zero cells (in order) reduced modulo the span of the others."""
+def _zero_residual(a: np.ndarray | Matrix, zero: np.ndarray) -> Matrix:
+    """The columns of the zero cells (in order) reduced modulo the span of the others
+    (sparse: :meth:`rapstats.protect._sparse.Elimination.residual`)."""
     e = Elimination(Matrix.of(a).copy())
     e.run(~zero)
     return e.residual(np.flatnonzero(zero))
