@@ -17,7 +17,6 @@ last response of the part before), so that an error names the folder and that ro
 
 from __future__ import annotations
 
-import glob
 from collections.abc import Callable, Generator, Iterator
 from contextlib import closing
 from dataclasses import replace
@@ -27,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from rapstats.errors import InputError
+from rapstats.files import listed_files
 from rapstats.io import Coded, Export
 from rapstats.io._layout import column_key
 from rapstats.io.columnar import _common_dir, _digest
@@ -48,15 +48,10 @@ def export_kind(path: Path, platform: str = "auto") -> str:
 
 
 def text_parts(path: Path) -> list[Path] | None:
-    """The CSV/TSV/TXT files of a folder (and its subfolders) or a glob, sorted; None when
-    ``path`` is a file, or a folder or glob with none."""
-    if path.is_dir():
-        found = [p for p in path.rglob("*") if p.is_file()]
-    elif not path.exists() and any(c in str(path) for c in "*?["):
-        found = [Path(p) for p in glob.glob(str(path), recursive=True) if Path(p).is_file()]
-    else:
-        return None
-    return sorted(p for p in found if p.suffix.casefold() in _TEXT_SUFFIXES) or None
+    """The CSV/TSV/TXT files of a folder (and its subfolders) or a glob, sorted, as
+    :func:`rapstats.files.listed_files` lists them; None when ``path`` is a file, or a folder
+    or glob with none."""
+    return listed_files(path, _TEXT_SUFFIXES)
 
 
 def parts_digest(path: Path) -> str:
