@@ -117,3 +117,29 @@ def test_an_empty_part_is_one_error_naming_it(runner, tmp_path):
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: {folder / 'p3.csv'}: ")
     assert len(result.stderr.splitlines()) == 1 and "Fix:" in result.stderr
+
+
+def test_a_part_with_a_header_only_adds_no_responses(runner, tmp_path, joined):
+    """A part with no responses (a day nobody answered), first or later, adds none, streamed
+    or read whole (comments reads every part whole); with none in any part, one error."""
+    folder = tmp_path / "parts"
+    _split(folder, ("p1.csv", "p2.csv", "p3.csv"))
+    _write(folder / "p0.csv", ROWS[:1])
+    _write(folder / "p2b.csv", ROWS[:1])
+    assert _summary(runner, tmp_path, folder) == joined
+    for command in ("comments", "check"):
+        pooled = run(runner, "-q", command, folder, "--spec", SPEC)
+        whole = run(runner, "-q", command, LABELS, "--spec", SPEC)
+        assert pooled.exit_code == whole.exit_code, pooled.stderr
+        if command == "comments":
+            assert pooled.stdout == whole.stdout
+    empty = tmp_path / "empty"
+    _write(empty / "a.csv", ROWS[:1])
+    _write(empty / "b.csv", ROWS[:1])
+    for command in ("summarize", "comments"):
+        result = run(runner, command, empty, "--spec", SPEC)
+        assert result.exit_code == 1
+        assert result.stderr == (
+            f"Error: {empty}: holds no responses in any part. Fix: export the survey again "
+            "once responses have been recorded.\n"
+        )
