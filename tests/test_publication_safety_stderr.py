@@ -193,3 +193,6 @@ def test_a_given_path_is_kept_only_where_it_stands_as_a_path():
     assert shown(ctx, "jo@example.org: 1 row") == "jo@example.org: 1 row"
     assert shown(ctx, "x.csv/07700 900123.csv: bad") == "x.csv/[redacted: phone].csv: bad"
     assert shown(ctx, "x.csv\x1b[31m") == "x.csv\\x1b[31m"
+    given(ctx, f"by jo@example.net{os.sep}*.csv")  # a glob: its folder is the analyst's
+    part = f"by jo@example.net{os.sep}07700 900123.csv"
+    assert shown(ctx, f"{part}: bad") == f"by jo@example.net{os.sep}[redacted: phone].csv: bad"

@@ -70,13 +70,20 @@ _GIVEN = "rapstats.given_paths"
 
 
 def given(ctx: click.Context | None, *paths: object) -> None:
-    """Record ``paths`` as the analyst's own (typed on the command line, or the exports of a
-    folder given to ``batch``): :func:`shown` shows them as they are."""
+    """Record ``paths`` as the analyst's own (typed on the command line, a glob's folder, or
+    the exports of a folder given to ``batch``): :func:`shown` shows them as they are."""
     if ctx is not None:
+        from pathlib import Path
+
+        from rapstats.files import glob_root
+
         kept = ctx.find_root().meta.setdefault(_GIVEN, set())
         for path in map(str, paths):
             kept.add(path)
             kept.add(os.path.normpath(path))  # as pathlib shows it ("./a.csv" is "a.csv")
+            root = glob_root(Path(path))  # a glob's folder, before the parts it finds
+            if root is not None:
+                kept.add(str(root))
 
 
 def shown(ctx: click.Context, text: str) -> str:
