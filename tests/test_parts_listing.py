@@ -146,3 +146,24 @@ def test_a_part_with_a_header_only_adds_no_responses(runner, tmp_path, joined):
             f"Error: {empty}: holds no responses in any part. Fix: export the survey again "
             "once responses have been recorded.\n"
         )
+
+
+def test_a_part_whose_every_row_is_left_out_is_one_error_naming_it(runner, tmp_path):
+    """A Qualtrics part holding survey previews only: skipping it would leave its previews out
+    of the rows the input block says were left out (the joined export counts them), so it is
+    the one-line error a file of previews only gives, naming the part."""
+    lines = (ROOT / "tests" / "data" / "qualtrics_text.csv").read_text(encoding="utf-8")
+    head, body = lines.splitlines(keepends=True)[:3], lines.splitlines(keepends=True)[3:]
+    previews = [line for line in body if "Survey Preview" in line]
+    assert previews
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    (folder / "p0.csv").write_text("".join(head + body[:20]), encoding="utf-8")
+    (folder / "p1.csv").write_text("".join(head + previews), encoding="utf-8")
+    for command in ("summarize", "comments"):
+        result = run(runner, command, folder)
+        assert result.exit_code == 1
+        assert result.stderr == (
+            f"Error: {folder / 'p1.csv'}: has a header but no responses. Fix: export the survey "
+            "again once responses have been recorded.\n"
+        )

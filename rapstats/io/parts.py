@@ -111,8 +111,9 @@ def parts_batches(
                 for export in exports:
                     read += export.rows_read
                     yield replace(export, notes=(note, *export.notes))
-        except NoResponses:  # a part with none (a day nobody answered) adds none
-            pass
+        except NoResponses as exc:  # a part with none (a day nobody answered) adds none
+            if exc.left_out:  # its rows left out would go uncounted
+                raise
         done += part.stat().st_size
     if not read:
         raise InputError("holds no responses in any part", path=path, hint=_HINT)
