@@ -183,7 +183,7 @@ def test_a_given_path_is_kept_only_where_it_stands_as_a_path():
     in it) or a value after it in the folder is redacted."""
     import click
 
-    from rapstats.cli.options import given, shown
+    from rapstats.cli._shown import given, shown
 
     ctx = click.Context(click.Command("x"))
     given(ctx, "x.csv", "./jo@example.org")

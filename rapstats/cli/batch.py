@@ -8,16 +8,15 @@ from typing import TYPE_CHECKING
 
 import click
 
+from rapstats.cli._shown import given, shown
 from rapstats.cli.options import (
     _check,
     _emit,
     _format_option,
     _Path,
-    given,
     note,
     notes_option,
     read_options,
-    shown,
 )
 
 if TYPE_CHECKING:

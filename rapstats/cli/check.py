@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from rapstats.cli.options import _format_option, input_options, shown
+from rapstats.cli._shown import shown
+from rapstats.cli.options import _format_option, input_options
 
 if TYPE_CHECKING:
     from pathlib import Path
