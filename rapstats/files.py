@@ -304,6 +304,11 @@ def _parts_folder(given: Path) -> Path | None:
     return None if given.exists() else glob_root(given)
 
 
+SKIPPED_PREFIXES = (".", "~$")
+"""Names of files that are no export nor part: hidden files (``.DS_Store``, macOS
+``._part.csv``) and Office lock files (``~$part.xlsx``)."""
+
+
 def glob_root(pattern: Path) -> Path | None:
     """The folder a glob is read from: its longest leading folder that exists as named (so
     ``exports [2026]/*.csv`` reads the folder ``exports [2026]``, whose ``[`` is no
@@ -339,7 +344,7 @@ def listed_files(given: Path, suffixes: Collection[str]) -> list[Path] | None:
     out = []
     for path in sorted(p for p in found if p.suffix.casefold() in suffixes):
         real = os.path.realpath(path)
-        if path.is_file() and not path.name.startswith((".", "~$")) and real not in seen:
+        if path.is_file() and not path.name.startswith(SKIPPED_PREFIXES) and real not in seen:
             seen.add(real)
             out.append(path)
     return out or None
