@@ -42,10 +42,10 @@ def shown(ctx: click.Context, text: str) -> str:
     from rapstats.escape import visible
     from rapstats.personal import redact
 
-    kept = sorted(ctx.find_root().meta.get(_GIVEN, ()), key=len, reverse=True)
+    kept = [k for k in ctx.find_root().meta.get(_GIVEN, ()) if k and k in text]
     if not kept:
         return visible(redact(text))
     # a path counts where it stands as a word: "jo@x.csv" keeps no path "x.csv" in it
-    alts = "|".join(re.escape(k) for k in kept if k)
+    alts = "|".join(re.escape(k) for k in sorted(kept, key=len, reverse=True))
     pieces = re.split(rf"(?<![^\s(\"'])({alts})(?=$|[\s)\"':;,/\\]|\.(?:\s|$))", text)
     return visible("".join(p if k % 2 else redact(p) for k, p in enumerate(pieces)))
