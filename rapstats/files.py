@@ -333,10 +333,8 @@ def listed_files(given: Path, suffixes: Collection[str]) -> list[Path] | None:
 
     if given.is_dir():
         found = [Path(d, f) for d, _, files in _walk(given) for f in files]
-    elif not given.exists() and glob.has_magic(str(given)):
-        root = glob_root(given)
-        rest = os.path.relpath(given, root) if root is not None else str(given)
-        pattern = os.path.join(glob.escape(str(root)), rest) if root is not None else rest
+    elif not given.exists() and (root := glob_root(given)) is not None:
+        pattern = os.path.join(glob.escape(str(root)), os.path.relpath(given, root))
         found = [Path(p) for p in glob.glob(pattern, recursive=True)]
     else:
         return None
