@@ -307,6 +307,9 @@ def _parts_folder(given: Path) -> Path | None:
 SKIPPED_PREFIXES = (".", "~$")
 """Names of files that are no export nor part: hidden files (``.DS_Store``, macOS
 ``._part.csv``) and Office lock files (``~$part.xlsx``)."""
+_NO_PARTS = (*SKIPPED_PREFIXES, "_")
+"""Names of files and folders of a dataset that hold no part: also those Arrow and Spark
+leave out (``_SUCCESS``, a failed or running job's ``_temporary/``)."""
 
 
 def glob_root(pattern: Path) -> Path | None:
@@ -327,8 +330,9 @@ def listed_files(given: Path, suffixes: Collection[str]) -> list[Path] | None:
     """The files named ``*SUFFIX`` (any case) of a folder, with its subfolders (folders it
     links to followed), or of a glob (its folder named literally: :func:`glob_root`),
     sorted; each file once (a link to a file listed already is left out), and hidden
-    files and folders (``.DS_Store``, ``._part.csv``) and Office lock files (``~$part.csv``)
-    left out. None when ``given`` is a file, or a folder or glob with no such file."""
+    files and folders (``.DS_Store``, ``._part.csv``), Office lock files (``~$part.csv``) and
+    what Arrow and Spark leave out (``_SUCCESS``, ``_temporary/``) left out. None when
+    ``given`` is a file, or a folder or glob with no such file."""
     import glob
 
     if given.is_dir():
@@ -342,7 +346,7 @@ def listed_files(given: Path, suffixes: Collection[str]) -> list[Path] | None:
     out = []
     for path in sorted(p for p in found if p.suffix.casefold() in suffixes):
         real = os.path.realpath(path)
-        if path.is_file() and not path.name.startswith(SKIPPED_PREFIXES) and real not in seen:
+        if path.is_file() and not path.name.startswith(_NO_PARTS) and real not in seen:
             seen.add(real)
             out.append(path)
     return out or None
@@ -350,7 +354,7 @@ def listed_files(given: Path, suffixes: Collection[str]) -> list[Path] | None:
 
 def _walk(folder: Path) -> Iterable[tuple[str, list[str], list[str]]]:
     """os.walk following links to folders, each real folder once (a link loop ends), hidden
-    folders left out."""
+    folders and those Arrow and Spark leave out (``_temporary``) left out."""
     seen: set[str] = set()
     for top, dirs, files in os.walk(folder, followlinks=True):
         real = os.path.realpath(top)
@@ -358,7 +362,7 @@ def _walk(folder: Path) -> Iterable[tuple[str, list[str], list[str]]]:
             dirs[:] = []
             continue
         seen.add(real)
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(_NO_PARTS))
         yield top, dirs, files
 
 

@@ -167,3 +167,14 @@ def test_a_part_whose_every_row_is_left_out_is_one_error_naming_it(runner, tmp_p
             f"Error: {folder / 'p1.csv'}: has a header but no responses. Fix: export the survey "
             "again once responses have been recorded.\n"
         )
+
+
+def test_what_arrow_and_spark_leave_out_is_no_part(runner, tmp_path, joined):
+    """A Spark job's output folder: its _temporary/ (a failed or running job's copies of the
+    parts) and _SUCCESS are left out, as Arrow and Spark leave them out."""
+    folder = tmp_path / "parts"
+    _split(folder, ("part-0.csv", "part-1.csv", "part-2.csv"))
+    _split(folder / "_temporary" / "0", ("part-0.csv", "part-1.csv", "part-2.csv"))
+    (folder / "_SUCCESS").write_bytes(b"")
+    _write(folder / "_part-9.csv", ROWS[:5])
+    assert _summary(runner, tmp_path, folder) == joined
