@@ -297,16 +297,73 @@ def _refuse_inside_parts(path: Path, inputs: Mapping[str, Path | None], option: 
 
 
 def _parts_folder(given: Path) -> Path | None:
-    """The folder whose files an input is read from: a folder itself, a glob's folder before
-    its first wildcard; None for a file (``[1]`` in its name is no wildcard)."""
+    """The folder whose files an input is read from: a folder itself, a glob's
+    (:func:`glob_root`); None for a file (``[1]`` in its name is no wildcard)."""
     if given.is_dir():
         return given
-    if given.exists():
+    return None if given.exists() else glob_root(given)
+
+
+SKIPPED_PREFIXES = (".", "~$")
+"""Names of files that are no export nor part: hidden files (``.DS_Store``, macOS
+``._part.csv``) and Office lock files (``~$part.xlsx``)."""
+_NO_PARTS = (*SKIPPED_PREFIXES, "_")
+"""Names of files and folders of a dataset that hold no part: also those Arrow and Spark
+leave out (``_SUCCESS``, a failed or running job's ``_temporary/``)."""
+
+
+def glob_root(pattern: Path) -> Path | None:
+    """The folder a glob is read from: its longest leading folder that exists as named (so
+    ``exports [2026]/*.csv`` reads the folder ``exports [2026]``, whose ``[`` is no
+    wildcard), else its folder before the first wildcard; None when it has no wildcard."""
+    import glob
+
+    if not glob.has_magic(str(pattern)):
         return None
-    for k, part in enumerate(given.parts):
-        if any(c in part for c in "*?["):
-            return Path(*given.parts[:k]) if k else Path(os.curdir)
-    return None
+    parts = pattern.parts
+    named = next((k for k in range(len(parts) - 1, 0, -1) if Path(*parts[:k]).is_dir()), 0)
+    k = max(named, next(k for k, part in enumerate(parts) if glob.has_magic(part)))
+    return Path(*parts[:k]) if k else Path(os.curdir)
+
+
+def listed_files(given: Path, suffixes: Collection[str]) -> list[Path] | None:
+    """The files named ``*SUFFIX`` (any case) of a folder, with its subfolders (folders it
+    links to followed), or of a glob (its folder named literally: :func:`glob_root`),
+    sorted; each file once (a link to a file listed already is left out), and hidden
+    files and folders (``.DS_Store``, ``._part.csv``), Office lock files (``~$part.csv``) and
+    what Arrow and Spark leave out (``_SUCCESS``, ``_temporary/``) left out. None when
+    ``given`` is a file, or a folder or glob with no such file."""
+    import glob
+
+    if given.is_dir():
+        found = [Path(d, f) for d, _, files in _walk(given) for f in files]
+    elif not given.exists() and (root := glob_root(given)) is not None:
+        pattern = os.path.join(glob.escape(str(root)), os.path.relpath(given, root))
+        found = [Path(p) for p in glob.glob(pattern, recursive=True)]
+    else:
+        return None
+    seen: set[str] = set()
+    out = []
+    for path in sorted(p for p in found if p.suffix.casefold() in suffixes):
+        real = os.path.realpath(path)
+        if path.is_file() and not path.name.startswith(_NO_PARTS) and real not in seen:
+            seen.add(real)
+            out.append(path)
+    return out or None
+
+
+def _walk(folder: Path) -> Iterable[tuple[str, list[str], list[str]]]:
+    """os.walk following links to folders, each real folder once (a link loop ends), hidden
+    folders and those Arrow and Spark leave out (``_temporary``) left out."""
+    seen: set[str] = set()
+    for top, dirs, files in os.walk(folder, followlinks=True):
+        real = os.path.realpath(top)
+        if real in seen:
+            dirs[:] = []
+            continue
+        seen.add(real)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(_NO_PARTS))
+        yield top, dirs, files
 
 
 def _refuse_holding(folder: Path, inside: Path, what: str, shown: Path, option: str) -> None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from rapstats.cli._shown import given, shown
 from rapstats.cli.options import (
     _check,
     _emit,
@@ -91,6 +92,7 @@ def batch(
     from rapstats.spec import load_spec
 
     paths = expand_exports(exports)
+    given(ctx, *exports, *paths)  # each export of a folder is a survey of its own, named
     inputs = {f"export {k}": Path(p) for k, p in enumerate(paths, start=1)}
     _check({"--output": output}, inputs | {"spec": spec_path})
     spec = None if spec_path is None else load_spec(spec_path)  # a bad spec stops it all
@@ -105,7 +107,7 @@ def batch(
     _emit(ctx, render_batch(items, fmt), output, batch_notes(items), apart=fmt == "csv")
     failed = [r for r in results if r.error is not None]
     for r in failed:
-        click.echo(f"Error: {r.error}", err=True)
+        click.echo(f"Error: {shown(ctx, r.error)}", err=True)
     if failed:
         note(ctx, f"{len(failed)} of {len(results)} exports failed")
         ctx.exit(1)

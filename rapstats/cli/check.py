@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from rapstats.cli._shown import shown
 from rapstats.cli.options import _format_option, input_options
 
 if TYPE_CHECKING:
@@ -34,14 +35,12 @@ def check(
 
         rapstats check data/sample/feedback.csv --spec data/sample/feedback.toml
     """
-    from rapstats.escape import visible
-    from rapstats.personal import redact
     from rapstats.pipeline import check_file
     from rapstats.render.check import render_check
 
     report = check_file(export, spec_path, read=read)
     click.echo(render_check(report.to_dict(), fmt), nl=False)
     for problem in report.problems:
-        click.echo(f"Error: {visible(redact(problem))}", err=True)
+        click.echo(f"Error: {shown(ctx, problem)}", err=True)
     if not report.ok:
         ctx.exit(1)

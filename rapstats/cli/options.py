@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from rapstats.cli._shown import given, shown
 from rapstats.errors import RapstatsError
 from rapstats.vocab import (
     ADJUST_CHOICES,
@@ -44,7 +45,10 @@ class _Path(click.Path):
         from pathlib import Path
 
         value = super().convert(value, param, ctx)
-        return None if self.allow_dash and value == "-" else Path(value)
+        if self.allow_dash and value == "-":
+            return None
+        given(ctx, value)
+        return Path(value)
 
 
 EXPORT = _Path()
@@ -60,16 +64,14 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except RapstatsError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(shown(ctx, str(exc))) from None
 
 
 def note(ctx: click.Context, *messages: str) -> None:
-    """Messages for the user on stderr, unless ``--quiet`` (user values in them shown escaped)."""
+    """Messages for the user on stderr, unless ``--quiet``, as :func:`shown` shows them."""
     if not ctx.find_root().params.get("quiet"):
-        from rapstats.escape import visible
-
         for message in messages:
-            click.echo(f"rapstats: {visible(message)}", err=True)
+            click.echo(f"rapstats: {shown(ctx, message)}", err=True)
 
 
 def _encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

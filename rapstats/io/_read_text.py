@@ -31,7 +31,15 @@ from rapstats.io._text import (
     split_records,
     to_coded,
 )
-from rapstats.io._tidy import HEAD_ROWS, TAIL_ROWS, choose_columns, finish, first_cell, widen
+from rapstats.io._tidy import (
+    HEAD_ROWS,
+    TAIL_ROWS,
+    NoResponses,
+    choose_columns,
+    finish,
+    first_cell,
+    widen,
+)
 
 _T = TypeVar("_T")
 
@@ -83,11 +91,7 @@ def plan_text(
     rows = records[:HEAD_ROWS]
     layout = detect_layout(rows, platform=platform, path=path, columns=columns)
     if layout.data_row >= len(records):
-        raise InputError(
-            "has a header but no responses",
-            path=path,
-            hint="export the survey again once responses have been recorded",
-        )
+        raise NoResponses(path)
     width = _body_width(records, layout, path)
     layout = widen(layout, width)
     include, out_names, dropped = choose_columns(layout, columns, keep)

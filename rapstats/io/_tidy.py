@@ -30,6 +30,20 @@ _TOTALS_RE = re.compile(
 _QUALTRICS_STATE = frozenset({"status", "finished"})
 
 
+class NoResponses(InputError):
+    """An export with a header row but no responses: none at all (a part of a survey in parts
+    may have none: :mod:`rapstats.io.parts` leaves it out), or (``left_out``) every row left
+    out (previews, totals), which the rows left out of the survey must count."""
+
+    def __init__(self, path: Path, *, left_out: bool = False) -> None:
+        self.left_out = left_out
+        super().__init__(
+            "has a header but no responses",
+            path=path,
+            hint="export the survey again once responses have been recorded",
+        )
+
+
 def widen(layout: Layout, width: int) -> Layout:
     """``layout`` with unnamed columns ("") added up to ``width`` columns."""
     return replace(layout, names=(*layout.names, *[""] * (width - len(layout.names))))
@@ -122,11 +136,7 @@ def finish(
         state = _QUALTRICS_STATE - asked if columns is not None else {"status"}
         data = {c: col for c, col in data.items() if column_key(c) not in state}
     if len(row_numbers) == 0:
-        raise InputError(
-            "has a header but no responses",
-            path=path,
-            hint="export the survey again once responses have been recorded",
-        )
+        raise NoResponses(path, left_out=bool(left))
     # personal data by content, whatever the header ("Your email (optional)", "Respondent")
     kept = {column_key(k) for k in keep}
     # leaving out blank rows changes no column's values or their counts: the answers hold

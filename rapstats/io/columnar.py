@@ -11,7 +11,6 @@ never compared (waves are separate exports, see ``--waves``).
 
 from __future__ import annotations
 
-import glob
 import hashlib
 from collections.abc import Iterator
 from contextlib import closing
@@ -50,14 +49,11 @@ def columnar_format(path: Path) -> str | None:
 
 
 def _files(path: Path) -> list[Path]:
-    """The columnar files of a folder (recursively) or a glob, sorted."""
-    if path.is_dir():
-        found = [p for p in path.rglob("*") if p.is_file()]
-    elif any(c in str(path) for c in "*?["):
-        found = [Path(p) for p in glob.glob(str(path), recursive=True) if Path(p).is_file()]
-    else:
-        return []
-    return sorted(p for p in found if p.suffix.casefold() in _SUFFIXES)
+    """The columnar files of a folder (recursively) or a glob, sorted, as
+    :func:`rapstats.files.listed_files` lists them."""
+    from rapstats.files import listed_files
+
+    return listed_files(path, _SUFFIXES) or []
 
 
 def load_columnar(path: Path, fmt: str, columns: list[str] | None, keep: tuple[str, ...]) -> Export:

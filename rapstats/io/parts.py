@@ -17,8 +17,7 @@ last response of the part before), so that an error names the folder and that ro
 
 from __future__ import annotations
 
-import glob
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
@@ -27,11 +26,14 @@ from typing import Any
 import numpy as np
 
 from rapstats.errors import InputError
+from rapstats.files import listed_files
 from rapstats.io import Coded, Export
 from rapstats.io._layout import column_key
+from rapstats.io._tidy import NoResponses
 from rapstats.io.columnar import _common_dir, _digest
 
 _TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+_HINT = "export the survey again once responses have been recorded"
 
 
 def export_kind(path: Path, platform: str = "auto") -> str:
@@ -48,15 +50,10 @@ def export_kind(path: Path, platform: str = "auto") -> str:
 
 
 def text_parts(path: Path) -> list[Path] | None:
-    """The CSV/TSV/TXT files of a folder (and its subfolders) or a glob, sorted; None when
-    ``path`` is a file, or a folder or glob with none."""
-    if path.is_dir():
-        found = [p for p in path.rglob("*") if p.is_file()]
-    elif not path.exists() and any(c in str(path) for c in "*?["):
-        found = [Path(p) for p in glob.glob(str(path), recursive=True) if Path(p).is_file()]
-    else:
-        return None
-    return sorted(p for p in found if p.suffix.casefold() in _TEXT_SUFFIXES) or None
+    """The CSV/TSV/TXT files of a folder (and its subfolders) or a glob, sorted, as
+    :func:`rapstats.files.listed_files` lists them; None when ``path`` is a file, or a folder
+    or glob with none."""
+    return listed_files(path, _TEXT_SUFFIXES)
 
 
 def parts_digest(path: Path) -> str:
@@ -88,20 +85,16 @@ def parts_batches(
     NotStreamable
         A part needs the whole-file reader (read the parts again with ``batch_rows=None``).
     """
-    from rapstats.io import load_export
     from rapstats.io.stream import export_batches
 
-    parts = text_parts(path) or []
-    _check_headers(parts, platform, encoding)
+    parts = _check_headers(text_parts(path) or [], platform, encoding)
     n = len(parts)
     note = f"read {n} part{'s' if n != 1 else ''} of one survey (pooled, not waves)"
     done = 0  # bytes of the parts before this one
+    read = 0  # responses read
     for part in parts:
         if batch_rows is None or columns is None:
-            whole = load_export(
-                part, platform=platform, encoding=encoding, columns=columns, keep=keep
-            )
-            exports: Generator[Export, None, None] = (e for e in (whole,))
+            exports: Iterator[Export] = _whole(part, platform, encoding, columns, keep)
         else:
             advance = None if on_bytes is None else _shifted(on_bytes, done)
             exports = export_batches(
@@ -113,10 +106,30 @@ def parts_batches(
                 batch_rows=batch_rows,
                 on_bytes=advance,
             )
-        with closing(exports):  # a part's reader threads end with it (read_ahead)
-            for export in exports:
-                yield replace(export, notes=(note, *export.notes))
+        try:
+            with closing(exports):  # a part's reader threads end with it (read_ahead)
+                for export in exports:
+                    read += export.rows_read
+                    yield replace(export, notes=(note, *export.notes))
+        except NoResponses as exc:  # a part with none (a day nobody answered) adds none
+            if exc.left_out:  # its rows left out would go uncounted
+                raise
         done += part.stat().st_size
+    if not read:
+        raise InputError("holds no responses in any part", path=path, hint=_HINT)
+
+
+def _whole(
+    part: Path,
+    platform: str,
+    encoding: str | None,
+    columns: list[str] | None,
+    keep: tuple[str, ...],
+) -> Iterator[Export]:
+    """The part read whole, as the one Export of an iterator."""
+    from rapstats.io import load_export
+
+    yield load_export(part, platform=platform, encoding=encoding, columns=columns, keep=keep)
 
 
 def load_parts(
@@ -136,10 +149,10 @@ def load_parts(
         Parts whose header rows differ, or whose layouts differ (naming the part), or a part
         that cannot be read.
     """
-    parts = text_parts(path) or []
     exports = list(
         parts_batches(path, columns=columns, keep=keep, platform=platform, encoding=encoding)
     )
+    parts = [e.path for e in exports]
     for part, export in zip(parts[1:], exports[1:], strict=True):
         if export.platform != exports[0].platform:
             raise InputError(
@@ -223,23 +236,31 @@ def _shifted(on_bytes: Callable[[int], None], done: int) -> Callable[[int], None
     return lambda at: on_bytes(done + at)
 
 
-def _check_headers(parts: list[Path], platform: str, encoding: str | None) -> None:
-    """Refuse parts whose header rows name different columns (matched as the spec matches
-    them: trimmed, case-insensitive), naming the part and the column."""
-    first = _header(parts[0], platform, encoding)
-    for part in parts[1:]:
-        names = _header(part, platform, encoding)
+def _check_headers(parts: list[Path], platform: str, encoding: str | None) -> list[Path]:
+    """The parts with responses (a part with a header row only adds none); refuse parts
+    whose header rows name different columns (matched as the spec matches them: trimmed,
+    case-insensitive), naming the part and the column."""
+    headers = {}
+    for part in parts:
+        try:
+            headers[part] = _header(part, platform, encoding)
+        except NoResponses:
+            continue
+    kept = list(headers)
+    first = headers[kept[0]] if kept else {}
+    for part in kept[1:]:
+        names = headers[part]
         lacks = [c for k, c in first.items() if k not in names]
         extra = [c for k, c in names.items() if k not in first]
         if lacks or extra:
             which = "lacks this column, which" if lacks else "has this column, which"
             raise InputError(
-                f"{which} the first part, {parts[0].name}, "
-                + ("has" if lacks else "does not have"),
+                f"{which} the first part, {kept[0].name}, " + ("has" if lacks else "does not have"),
                 path=part,
                 column=(lacks or extra)[0],
                 hint="give every part of the survey the same header row",
             )
+    return kept
 
 
 def _header(part: Path, platform: str, encoding: str | None) -> dict[str, str]:

@@ -23,7 +23,6 @@ from pathlib import Path
 
 import numpy as np
 
-from rapstats.errors import InputError
 from rapstats.io import Coded, Export
 from rapstats.io._ahead import read_ahead
 from rapstats.io._layout import column_key
@@ -31,7 +30,7 @@ from rapstats.io._personal import personal_columns
 from rapstats.io._read_text import TextPlan, plan_text
 from rapstats.io._sheet import CFB_MAGIC, SAV_MAGICS, ZIP_MAGIC
 from rapstats.io._text import _DICT, TAIL_BYTES, read_tail, sniff_encoding, to_coded
-from rapstats.io._tidy import _TOTALS_RE, first_cell
+from rapstats.io._tidy import _TOTALS_RE, NoResponses, first_cell
 
 BATCH_ROWS = 1 << 15
 """Default records per batch (about 14 MB of a 20-question export): larger batches cost memory
@@ -165,11 +164,7 @@ def _batches(
     if bad:
         raise NotStreamable("a record with another number of fields")
     if seen == 0:
-        raise InputError(
-            "has a header but no responses",
-            path=path,
-            hint="export the survey again once responses have been recorded",
-        )
+        raise NoResponses(path)
 
 
 def _parts(

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from rapstats.errors import InputError, RapstatsError
 from rapstats.escape import visible
+from rapstats.files import SKIPPED_PREFIXES
 from rapstats.pipeline.survey import Estimation, ReadOptions, summarize_file
 
 if TYPE_CHECKING:
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 # What a folder given as an export yields: the exports rapstats reads, by file name ending.
 EXPORT_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods", ".sav")
 # ... but not hidden files, nor the lock files Office leaves beside an open workbook
-SKIPPED_PREFIXES = (".", "~$")
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 Progress = Callable[[int, int, str], None]
 
