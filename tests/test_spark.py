@@ -535,3 +535,62 @@ def test_freq_profile_is_refused_on_spark(runner, spark) -> None:
     result = run(runner, "freq", export, "--spec", spec, "--profile", "--engine", "spark")
     assert result.exit_code in (1, 2) and "Traceback" not in result.output
     assert len(result.stderr.strip().splitlines()) == 1 and "--profile" in result.stderr
+
+
+def _csv_parts(export: Path, folder: Path, columns_of_second: list[str] | None = None) -> Path:
+    """``export`` split into two CSV parts in ``folder`` (the second part's columns in the
+    order ``columns_of_second``, or as they are), beside files no part is: an Office lock
+    file, a hidden file and notes."""
+    import pyarrow.csv as pacsv
+
+    table = pacsv.read_csv(export)
+    table = table.cast(_text_schema(table))
+    folder.mkdir()
+    pacsv.write_csv(table.slice(0, 150), folder / "part-1.csv")
+    second = table.slice(150)
+    if columns_of_second is not None:
+        second = second.select(columns_of_second)
+    pacsv.write_csv(second, folder / "part-2.csv")
+    (folder / "~$part-1.csv").write_bytes(b"\x00lock")
+    (folder / ".hidden.csv").write_text("not,a,part\n1,2,3\n", encoding="utf-8")
+    (folder / "notes.md").write_text("read me\n", encoding="utf-8")
+    return folder
+
+
+def test_csv_parts_are_the_files_the_local_engine_reads(runner, spark, tmp_path: Path) -> None:
+    """Spark reads the parts the local loader lists (no lock, hidden or other files), with
+    the same digest in the output."""
+    export, spec, by = CASES[0]
+    folder = _csv_parts(export, tmp_path / "parts")
+    out = _same_bytes(runner, ["summarize", folder, "--spec", spec, *_by(by)])
+    assert f'"rows_read": {len(export.read_text(encoding="utf-8").splitlines()) - 1}' in out
+
+
+def test_csv_part_with_its_columns_in_another_order_is_refused(runner, spark, tmp_path) -> None:
+    """Spark reads CSV columns by position: a part whose header row orders them otherwise
+    would put answers under the wrong question, so it is refused (one line), never counted."""
+    import pyarrow.csv as pacsv
+
+    export, spec, _ = CASES[1]  # the sample
+    names = pacsv.read_csv(export).column_names
+    swapped = list(names)
+    swapped[6], swapped[7] = names[7], names[6]  # two agree-scale questions: labels fit both
+    folder = _csv_parts(export, tmp_path / "parts", swapped)
+    assert run(runner, "summarize", folder, "--spec", spec).exit_code == 0  # local: by name
+    result = run(runner, "summarize", folder, "--spec", spec, "--engine", "spark")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "part-2.csv: orders its columns otherwise than the first part" in result.stderr
+
+
+def test_csv_part_lacking_a_column_is_the_local_error(runner, spark, tmp_path: Path) -> None:
+    import pyarrow.csv as pacsv
+
+    export, spec, _ = CASES[0]
+    names = pacsv.read_csv(export).column_names
+    folder = _csv_parts(export, tmp_path / "parts", names[:-1])
+    args = ["summarize", folder, "--spec", spec]
+    local = run(runner, *args)
+    counted = run(runner, *args, "--engine", "spark")
+    assert local.exit_code == counted.exit_code == 1
+    assert "part-2.csv" in counted.stderr and counted.stderr == local.stderr

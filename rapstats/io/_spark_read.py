@@ -14,7 +14,6 @@ from rapstats.io import file_sha256
 from rapstats.io._spark_checks import refuse_shadowed_folder
 
 _CSV_TAB = (".tsv", ".tab")
-_DATASET_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".parquet", ".pq")
 
 
 def read_dataset(spark: Any, path: str | Path, *, whole_records: bool = False) -> Any:
@@ -44,19 +43,57 @@ def read_dataset(spark: Any, path: str | Path, *, whole_records: bool = False) -
         parquet = columnar_format(Path(text)) == "parquet"
     if local and parquet and Path(text).is_dir():
         refuse_shadowed_folder(Path(text))
+    files = _local_parts(Path(text), parquet) if local else None
+    reader = spark.read if files is None else spark.read.option("basePath", text)
+    source = text if files is None else [str(f) for f in files]
     with _text_partitions(spark):
         if parquet:
-            return spark.read.parquet(text)
-        tab = text.casefold().endswith(_CSV_TAB)
-        return spark.read.csv(
-            text,
+            return reader.parquet(*([source] if files is None else source))
+        tab = all(str(f).casefold().endswith(_CSV_TAB) for f in (files or [text]))
+        return reader.csv(
+            source,
             header=True,
             inferSchema=False,
+            enforceSchema=False,  # every file's header row checked against the first's
             multiLine=whole_records,
             mode="PERMISSIVE" if whole_records else "FAILFAST",
             escape='"',
             sep="\t" if tab else ",",
         )
+
+
+def _local_parts(path: Path, parquet: bool) -> list[Path] | None:
+    """The parts of a local folder Spark is to read: the files the local loader reads, in
+    its order (not Spark's own listing, which takes any file not named ``_*`` or ``.*``);
+    CSV parts with the local loader's check of their header rows, a part with a header row
+    only left out. None for a file."""
+    from rapstats.io.columnar import _files
+    from rapstats.io.parts import _HINT, _check_headers, _header, text_parts
+
+    if not path.is_dir():
+        return None
+    if parquet:
+        return _files(path)
+    parts = _check_headers(text_parts(path) or [], "plain", None)
+    if not parts:
+        raise InputError("holds no responses in any part", path=path, hint=_HINT)
+    first = list(_header(parts[0], "plain", None))
+    for part in parts[1:]:
+        if list(_header(part, "plain", None)) != first:  # the same columns (checked above)
+            raise InputError(
+                f"orders its columns otherwise than the first part, {parts[0].name}: Spark "
+                "reads the columns of CSV parts by position",
+                path=part,
+                hint="give every part the same header row in the same order, or leave out "
+                "--engine spark (the local engine matches columns by name)",
+            )
+    if len({f.suffix.casefold() in _CSV_TAB for f in parts}) > 1:
+        raise InputError(
+            "mixes tab- and comma-separated parts",
+            path=path,
+            hint="give every part of the survey the same format",
+        )
+    return parts
 
 
 _INFER_PARTITIONS = "spark.sql.sources.partitionColumnTypeInference.enabled"
@@ -109,18 +146,12 @@ def split_record(exc: Exception) -> bool:
 def dataset_sha256(path: str | Path) -> str:
     """The sha256 of a local dataset as the local loader gives it: of the file, or of a
     folder's parts (their names and digests); empty for a URL."""
-    from rapstats.io.columnar import _common_dir, _digest
+    from rapstats.io.columnar import columnar_digest, columnar_format
+    from rapstats.io.parts import parts_digest
 
     p = Path(path)
     if "://" in str(path) or not p.exists():
         return ""
     if p.is_file():
         return file_sha256(p)
-    files = sorted(
-        f
-        for f in p.rglob("*")
-        if f.is_file()
-        and f.suffix.casefold() in _DATASET_SUFFIXES
-        and not f.name.startswith(("_", "."))
-    )
-    return _digest(files, _common_dir(files)) if files else ""
+    return columnar_digest(p) if columnar_format(p) else parts_digest(p)
