@@ -551,7 +551,8 @@ def _csv_parts(export: Path, folder: Path, columns_of_second: list[str] | None =
     if columns_of_second is not None:
         second = second.select(columns_of_second)
     pacsv.write_csv(second, folder / "part-2.csv")
-    (folder / "~$part-1.csv").write_bytes(b"\x00lock")
+    lock = chr(126) + "$part-1.csv"  # Office's lock file (a "~" string reads as home)
+    (folder / lock).write_bytes(b"\x00lock")
     (folder / ".hidden.csv").write_text("not,a,part\n1,2,3\n", encoding="utf-8")
     (folder / "notes.md").write_text("read me\n", encoding="utf-8")
     return folder
