@@ -68,18 +68,18 @@ def _local_parts(path: Path, parquet: bool) -> list[Path] | None:
     CSV parts with the local loader's check of their header rows, a part with a header row
     only left out. None for a file."""
     from rapstats.io.columnar import _files
-    from rapstats.io.parts import _HINT, _check_headers, _header, text_parts
+    from rapstats.io.parts import _check_headers, no_responses, text_parts
 
     if not path.is_dir():
         return None
     if parquet:
         return _files(path)
-    parts = _check_headers(text_parts(path) or [], "plain", None)
-    if not parts:
-        raise InputError("holds no responses in any part", path=path, hint=_HINT)
-    first = list(_header(parts[0], "plain", None))
-    for part in parts[1:]:
-        if list(_header(part, "plain", None)) != first:  # the same columns (checked above)
+    headers = _check_headers(text_parts(path) or [], "plain", None)
+    if not headers:
+        raise no_responses(path)
+    parts = list(headers)
+    for part in parts[1:]:  # the same columns (checked): in the same order?
+        if list(headers[part]) != list(headers[parts[0]]):
             raise InputError(
                 f"orders its columns otherwise than the first part, {parts[0].name}: Spark "
                 "reads the columns of CSV parts by position",

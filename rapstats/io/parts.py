@@ -87,7 +87,7 @@ def parts_batches(
     """
     from rapstats.io.stream import export_batches
 
-    parts = _check_headers(text_parts(path) or [], platform, encoding)
+    parts = list(_check_headers(text_parts(path) or [], platform, encoding))
     n = len(parts)
     note = f"read {n} part{'s' if n != 1 else ''} of one survey (pooled, not waves)"
     done = 0  # bytes of the parts before this one
@@ -116,7 +116,12 @@ def parts_batches(
                 raise
         done += part.stat().st_size
     if not read:
-        raise InputError("holds no responses in any part", path=path, hint=_HINT)
+        raise no_responses(path)
+
+
+def no_responses(path: Path) -> InputError:
+    """The error of a folder or glob none of whose parts holds a response."""
+    return InputError("holds no responses in any part", path=path, hint=_HINT)
 
 
 def _whole(
@@ -236,9 +241,12 @@ def _shifted(on_bytes: Callable[[int], None], done: int) -> Callable[[int], None
     return lambda at: on_bytes(done + at)
 
 
-def _check_headers(parts: list[Path], platform: str, encoding: str | None) -> list[Path]:
-    """The parts with responses (a part with a header row only adds none); refuse parts
-    whose header rows name different columns (matched as the spec matches them: trimmed,
+def _check_headers(
+    parts: list[Path], platform: str, encoding: str | None
+) -> dict[Path, dict[str, str]]:
+    """The parts with responses (a part with a header row only adds none), in order, each
+    with its header row (folded name -> name, in the part's order); refuse parts whose
+    header rows name different columns (matched as the spec matches them: trimmed,
     case-insensitive), naming the part and the column."""
     headers = {}
     for part in parts:
@@ -260,7 +268,7 @@ def _check_headers(parts: list[Path], platform: str, encoding: str | None) -> li
                 column=(lacks or extra)[0],
                 hint="give every part of the survey the same header row",
             )
-    return kept
+    return headers
 
 
 def _header(part: Path, platform: str, encoding: str | None) -> dict[str, str]:
